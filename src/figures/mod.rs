@@ -1,0 +1,184 @@
+//! Figures: numbers in text with their qualifier, range and counted noun
+//! phrase (mentions); which configured figure each belongs to (assignment);
+//! and whether an observation changes a figure's state (change decision).
+//! Pure: no IO, never fails and never panics on text.
+//!
+//! SKELETON: the helper owning this module replaces the bodies.
+
+use crate::config;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// How a number is qualified in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Qualifier {
+    /// No qualifier: "200 pieces".
+    Exact,
+    /// more than, over, above, in excess of, upwards of.
+    MoreThan,
+    /// at least, no fewer than.
+    AtLeast,
+    /// fewer than, less than, under, below.
+    LessThan,
+    /// up to, at most, as many as, no more than.
+    AtMost,
+    /// about, around, approximately, roughly, nearly, almost, some, …
+    Approximately,
+    /// "10,000 to 12,000": `low` and `high` set, `value` their midpoint.
+    Range,
+}
+
+impl Qualifier {
+    /// The name used in JSON and the database (`more_than`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Qualifier::Exact => "exact",
+            Qualifier::MoreThan => "more_than",
+            Qualifier::AtLeast => "at_least",
+            Qualifier::LessThan => "less_than",
+            Qualifier::AtMost => "at_most",
+            Qualifier::Approximately => "approximately",
+            Qualifier::Range => "range",
+        }
+    }
+
+    /// Inverse of [`Qualifier::as_str`].
+    pub fn from_name(name: &str) -> Option<Qualifier> {
+        Some(match name {
+            "exact" => Qualifier::Exact,
+            "more_than" => Qualifier::MoreThan,
+            "at_least" => Qualifier::AtLeast,
+            "less_than" => Qualifier::LessThan,
+            "at_most" => Qualifier::AtMost,
+            "approximately" => Qualifier::Approximately,
+            "range" => Qualifier::Range,
+            _ => return None,
+        })
+    }
+}
+
+/// What a number measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A count of things: "11,000 troops".
+    Count,
+    /// "25%", "25 percent".
+    Percent,
+    /// "$3.2 billion", "€40m".
+    Money,
+}
+
+/// A number in the text with its qualifier and counted noun phrase.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mention {
+    /// The value; a range's midpoint.
+    pub value: f64,
+    /// Lower bound (the value itself for exact, approximate and lower-bounded).
+    pub low: Option<f64>,
+    /// Upper bound (the value itself for exact, approximate and upper-bounded).
+    pub high: Option<f64>,
+    /// How the number is qualified.
+    pub qualifier: Qualifier,
+    /// What the number measures.
+    pub kind: Kind,
+    /// The mention as written, qualifier through noun phrase:
+    /// "more than 200 long-range artillery pieces".
+    pub text: String,
+    /// The counted noun phrase: "long-range artillery pieces" ("" if none).
+    pub noun: String,
+    /// The sentence the mention stands in.
+    pub sentence: String,
+    /// Byte offset of `text` in the input.
+    pub start: usize,
+    /// Byte offset of the end of `text` in the input.
+    pub end: usize,
+}
+
+/// Every mention in `text`, in text order.
+pub fn mentions(text: &str) -> Vec<Mention> {
+    let _ = text;
+    todo!()
+}
+
+/// Which figure a mention belongs to, and why (for `figwatch extract`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assignment {
+    /// Index into the figures slice given to [`assign`], if any.
+    pub figure: Option<usize>,
+    /// A short human explanation: "noun phrase head 'pieces' is a counter;
+    /// term 'artillery' in the sentence", "not a count (percent)", …
+    pub reason: String,
+}
+
+/// Assigns each mention to at most one figure by DESIGN.md's rules; the result
+/// is parallel to `mentions`.
+pub fn assign(mentions: &[Mention], figures: &[config::Figure]) -> Vec<Assignment> {
+    let _ = (mentions, figures);
+    todo!()
+}
+
+/// One article's reading of its figures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Reading {
+    /// Mentions in the headline, then in the body. Offsets are into the
+    /// headline for the first `n_title` mentions, into the body after.
+    pub mentions: Vec<Mention>,
+    /// How many of `mentions` come from the headline.
+    pub n_title: usize,
+    /// Parallel to `mentions`.
+    pub assignments: Vec<Assignment>,
+    /// The article's observation of each figure: (figure index, mention
+    /// index), the first qualifying mention in headline-then-body order.
+    pub observations: Vec<(usize, usize)>,
+}
+
+/// Reads an article's headline and body against the figures of one watch.
+pub fn read(title: &str, body: &str, figures: &[config::Figure]) -> Reading {
+    let _ = (title, body, figures);
+    todo!()
+}
+
+/// A figure's value as stored in its state and compared by [`decide`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Value {
+    /// The value (a range's midpoint).
+    pub value: f64,
+    /// How it is qualified.
+    pub qualifier: Qualifier,
+    /// When the article that reported it was published (or first seen).
+    pub published: DateTime<Utc>,
+}
+
+/// What an observation does to a figure's state.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Decision {
+    /// The figure had no state: this observation becomes it.
+    FirstSeen,
+    /// A newer article reports a different value that passes the figure's
+    /// `alert_on` and `min_change`: alert, and this becomes the state.
+    Changed {
+        /// current - previous.
+        absolute: f64,
+        /// absolute / previous; `None` when previous is 0.
+        relative: Option<f64>,
+    },
+    /// A newer article with a different value that the policy filters out
+    /// (wrong direction or below `min_change`): becomes the state, no alert.
+    Filtered {
+        /// current - previous.
+        absolute: f64,
+    },
+    /// A newer article with the same value (whatever its qualifier): becomes
+    /// the state, no alert.
+    Unchanged,
+    /// Published before the current state: history only.
+    Older,
+}
+
+/// Compares `candidate` with the figure's `current` state.
+pub fn decide(figure: &config::Figure, current: Option<&Value>, candidate: &Value) -> Decision {
+    let _ = (figure, current, candidate);
+    todo!()
+}
