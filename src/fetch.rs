@@ -143,3 +143,9 @@ impl Client {
         todo!()
     }
 }
+
+/// Decodes bytes to text (placeholder until the fetch stage lands).
+pub fn decode(bytes: &[u8], content_type: Option<&str>) -> String {
+    let _ = content_type;
+    String::from_utf8_lossy(bytes).into_owned()
+}

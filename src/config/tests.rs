@@ -1,1 +1,251 @@
 use super::*;
+
+fn no_env(_: &str) -> Option<String> {
+    None
+}
+
+fn parse(source: &str) -> Result<Config, Error> {
+    Config::parse(source, Path::new("/etc/figwatch/figwatch.toml"), &no_env)
+}
+
+/// Parses an invalid config and checks the rendered problems.
+#[track_caller]
+fn check_error(source: &str, expected: &[&str]) {
+    let err = parse(source).expect_err("config should be invalid");
+    let rendered = err.to_string();
+    let lines: Vec<&str> = rendered.lines().collect();
+    assert_eq!(lines, expected, "\nrendered:\n{rendered}");
+}
+
+const FULL: &str = r#"
+[daemon]
+database = "state/figwatch.db"
+poll_interval = "10m"
+concurrency = 4
+per_host = 1
+timeout = "20s"
+max_body = "2MiB"
+baseline = false
+listen = "127.0.0.1:9464"
+
+[[feed]]
+url = "https://news.example/world.rss"
+name = "Example World"
+interval = "5m"
+article_selector = "div.article-body"
+
+[[feed]]
+url = "https://other.example/atom.xml"
+
+[watch.nk-russia]
+query = '("North Korea" OR DPRK) AND (Russia OR Moscow)'
+notify = ["hook"]
+new_articles = true
+
+[watch.nk-russia.figure.artillery]
+terms = ["artillery pieces", "artillery"]
+alert_on = "increase"
+min_change = "5%"
+
+[watch.nk-russia.figure.troops]
+terms = ["troops", "soldiers"]
+min_change = 500
+
+[sink.hook]
+type = "webhook"
+url = "http://127.0.0.1:8080/alerts"
+
+[sink.journal]
+type = "log"
+"#;
+
+#[test]
+fn full_config_is_read_into_typed_values() {
+    let config = parse(FULL).unwrap();
+    assert_eq!(
+        config.daemon.database,
+        PathBuf::from("/etc/figwatch/state/figwatch.db")
+    );
+    assert_eq!(config.daemon.poll_interval, Duration::from_secs(600));
+    assert_eq!(config.daemon.concurrency, 4);
+    assert_eq!(config.daemon.per_host, 1);
+    assert_eq!(config.daemon.max_body, 2 * 1024 * 1024);
+    assert!(!config.daemon.baseline);
+    assert_eq!(
+        config.daemon.listen,
+        Some("127.0.0.1:9464".parse().unwrap())
+    );
+    assert_eq!(config.feeds.len(), 2);
+    assert_eq!(config.feeds[0].name.as_deref(), Some("Example World"));
+    assert_eq!(config.feeds[0].interval, Some(Duration::from_secs(300)));
+    assert_eq!(
+        config.feeds[0].article_selector.as_deref(),
+        Some("div.article-body")
+    );
+    let watch = &config.watches[0];
+    assert_eq!(watch.name, "nk-russia");
+    assert_eq!(watch.notify.as_deref(), Some(&["hook".to_string()][..]));
+    assert!(watch.new_articles);
+    assert_eq!(watch.figures[0].name, "artillery");
+    assert_eq!(watch.figures[0].alert_on, AlertOn::Increase);
+    assert_eq!(watch.figures[0].min_change, Some(MinChange::Relative(0.05)));
+    assert_eq!(watch.figures[1].min_change, Some(MinChange::Absolute(500.0)));
+    assert_eq!(config.sinks.len(), 2);
+    assert_eq!(watch.sink_names(&config.sinks), vec!["hook"]);
+}
+
+#[test]
+fn empty_config_gets_defaults() {
+    let config = parse("").unwrap();
+    assert_eq!(config.daemon.poll_interval, DEFAULT_POLL_INTERVAL);
+    assert_eq!(config.daemon.concurrency, DEFAULT_CONCURRENCY);
+    assert_eq!(config.daemon.max_body, DEFAULT_MAX_BODY);
+    assert!(config.daemon.baseline);
+    assert_eq!(
+        config.daemon.database,
+        PathBuf::from("/etc/figwatch/figwatch.db")
+    );
+}
+
+#[test]
+fn watch_without_notify_goes_to_every_sink() {
+    let config = parse(
+        "[watch.w]\nquery = 'x'\n[sink.a]\ntype = \"log\"\n[sink.b]\ntype = \"log\"\n",
+    )
+    .unwrap();
+    assert_eq!(config.watches[0].sink_names(&config.sinks), vec!["a", "b"]);
+}
+
+#[test]
+fn unknown_key_is_reported_with_line_and_column() {
+    check_error(
+        "[daemon]\npoll_intervall = \"5m\"\n",
+        &["/etc/figwatch/figwatch.toml:2:1: unknown field `poll_intervall`, expected one of `database`, `poll_interval`, `min_interval`, `max_interval`, `concurrency`, `per_host`, `timeout`, `max_body`, `user_agent`, `baseline`, `listen`, `failing_after`, `allow_private_articles`"],
+    );
+}
+
+#[test]
+fn toml_syntax_error_is_located() {
+    let err = parse("[daemon\n").unwrap_err().to_string();
+    assert!(err.starts_with("/etc/figwatch/figwatch.toml:1:"), "{err}");
+}
+
+#[test]
+fn all_problems_are_reported_together_in_file_order() {
+    check_error(
+        r#"
+[daemon]
+poll_interval = "soon"
+
+[[feed]]
+url = "ftp://files.example/feed"
+
+[watch.w]
+query = '"North Korea" AND'
+notify = ["nowhere"]
+
+[watch.w.figure.f]
+terms = []
+alert_on = "sometimes"
+"#,
+        &[
+            "/etc/figwatch/figwatch.toml:3:17: invalid duration \"soon\": expected number at 0; expected e.g. \"90s\", \"15m\", \"1h 30m\"",
+            "/etc/figwatch/figwatch.toml:6:7: feed url \"ftp://files.example/feed\" must be an http or https URL",
+            "/etc/figwatch/figwatch.toml:9:26: watch w: invalid query: expected a term or '(' after AND",
+            "/etc/figwatch/figwatch.toml:10:11: watch w: notify names unknown sink \"nowhere\" (no sinks are defined)",
+            "/etc/figwatch/figwatch.toml:13:9: watch w, figure f: terms must hold at least one word or phrase",
+            "/etc/figwatch/figwatch.toml:14:12: watch w, figure f: unknown alert_on \"sometimes\"; expected \"change\", \"increase\" or \"decrease\"",
+        ],
+    );
+}
+
+#[test]
+fn sink_keys_must_fit_the_type() {
+    check_error(
+        "[sink.s]\ntype = \"log\"\nurl = \"http://x.example/\"\n",
+        &["/etc/figwatch/figwatch.toml:3:7: sink s: key \"url\" does not apply to a log sink"],
+    );
+}
+
+#[test]
+fn unknown_sink_type_is_named() {
+    check_error(
+        "[sink.s]\ntype = \"pager\"\n",
+        &["/etc/figwatch/figwatch.toml:2:8: sink s: unknown type \"pager\"; expected one of log, webhook, ntfy, email, slack, discord, command"],
+    );
+}
+
+#[test]
+fn missing_secret_variable_is_an_error_that_names_it() {
+    check_error(
+        "[sink.s]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:1/\"\nsecret_env = \"HOOK_SECRET\"\n",
+        &["/etc/figwatch/figwatch.toml:4:14: sink s: environment variable HOOK_SECRET (secret_env) is not set"],
+    );
+}
+
+#[test]
+fn secrets_come_from_the_environment_and_are_redacted() {
+    let env = |name: &str| (name == "HOOK_SECRET").then(|| "s3cr3t-value".to_string());
+    let config = Config::parse(
+        "[sink.s]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:1/\"\nsecret_env = \"HOOK_SECRET\"\n",
+        Path::new("figwatch.toml"),
+        &env,
+    )
+    .unwrap();
+    let SinkKind::Webhook { secret, .. } = &config.sinks[0].kind else {
+        panic!("expected a webhook sink");
+    };
+    assert_eq!(secret.as_ref().map(Secret::expose), Some("s3cr3t-value"));
+    let debug = format!("{config:?}");
+    assert!(!debug.contains("s3cr3t-value"), "{debug}");
+    assert!(debug.contains("[redacted]"));
+}
+
+#[test]
+fn secrets_can_come_from_a_file_relative_to_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("token"), "tok-123\n").unwrap();
+    let config = Config::parse(
+        "[sink.p]\ntype = \"ntfy\"\nurl = \"https://ntfy.example/topic\"\ntoken_file = \"token\"\n",
+        &dir.path().join("figwatch.toml"),
+        &no_env,
+    )
+    .unwrap();
+    let SinkKind::Ntfy { token, .. } = &config.sinks[0].kind else {
+        panic!("expected an ntfy sink");
+    };
+    assert_eq!(token.as_ref().map(Secret::expose), Some("tok-123"));
+}
+
+#[test]
+fn command_sink_needs_a_program() {
+    check_error(
+        "[sink.c]\ntype = \"command\"\ncommand = []\n",
+        &["/etc/figwatch/figwatch.toml:3:11: sink c: command must name a program"],
+    );
+}
+
+#[test]
+fn invalid_selector_is_reported() {
+    check_error(
+        "[[feed]]\nurl = \"https://news.example/feed\"\narticle_selector = \"div[\"\n",
+        &["/etc/figwatch/figwatch.toml:3:20: invalid CSS selector \"div[\": Expected an identifier or a quoted string, found end of input"],
+    );
+}
+
+#[test]
+fn sizes_and_min_changes_parse() {
+    assert_eq!(parse_size("8MiB"), Some(8 * 1024 * 1024));
+    assert_eq!(parse_size("500KB"), Some(500_000));
+    assert_eq!(parse_size("1024"), Some(1024));
+    assert_eq!(parse_size("lots"), None);
+    assert_eq!(parse_min_change("5%"), Some(MinChange::Relative(0.05)));
+    assert_eq!(parse_min_change("1,000"), Some(MinChange::Absolute(1000.0)));
+    assert_eq!(parse_min_change("x"), None);
+}
+
+#[test]
+fn line_col_counts_characters() {
+    assert_eq!(line_col("ab\ncdé f", 8), (2, 5));
+    assert_eq!(line_col("", 10), (1, 1));
+}

@@ -1,0 +1,381 @@
+//! The command line (DESIGN.md "Command line"): argument parsing, logging
+//! set-up, and one function per command. `cli` drives `daemon` (run, once)
+//! and reads `store` (figures, history, articles, alerts). It is the only
+//! module besides `main` that prints to stdout and uses `anyhow`.
+
+mod extract;
+mod opml;
+mod show;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand, ValueEnum};
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{self, Config};
+use crate::{alert, daemon, store};
+
+/// figwatch watches news feeds for topics you care about and alerts you when
+/// a reported figure changes ("more than 160 artillery pieces" last autumn,
+/// "more than 200" today).
+///
+/// Start with `figwatch check` to validate a config, `figwatch once` to poll
+/// every feed once, and `figwatch run` to keep polling as a service.
+#[derive(Debug, Parser)]
+#[command(name = "figwatch", version, about, long_about = None, after_long_help = AFTER_HELP)]
+pub struct Args {
+    /// Config file [default: /etc/figwatch/figwatch.toml]
+    #[arg(long, global = true, env = "FIGWATCH_CONFIG", value_name = "PATH")]
+    config: Option<PathBuf>,
+
+    /// Log format on stderr
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+
+    /// More logging (-v debug, -vv trace)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    verbose: u8,
+
+    /// Less logging (-q warnings and errors only, -qq errors only)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    quiet: u8,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+const AFTER_HELP: &str = "\
+Exit status: 0 on success, 1 on a runtime failure, 2 on a usage or config error.
+
+Examples:
+  figwatch --config config/figwatch.toml check
+  figwatch --config config/figwatch.toml once
+  figwatch figures nk-russia
+  figwatch history nk-russia artillery
+  figwatch extract --json https://news.example/story.html
+
+RUST_LOG overrides the log level (e.g. RUST_LOG=figwatch=debug).";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    /// Human-readable lines
+    Text,
+    /// One JSON object per line
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the daemon: poll on schedule until SIGTERM/SIGINT; SIGHUP reloads the config
+    Run,
+    /// Poll every feed once, process, deliver pending alerts, and exit
+    Once,
+    /// Validate the config and print what it will do
+    Check,
+    /// Show what the extractor sees in one page: title, text, every figure mention
+    Extract {
+        /// Treat the input as plain text, not HTML
+        #[arg(long)]
+        plain: bool,
+        /// CSS selector for the article text (as a feed's article_selector)
+        #[arg(long, value_name = "CSS")]
+        selector: Option<String>,
+        /// Assign mentions to this watch's figures (default: every watch in the config, if one loads)
+        #[arg(long, value_name = "WATCH")]
+        watch: Option<String>,
+        /// Print one JSON object
+        #[arg(long)]
+        json: bool,
+        /// A file, an http(s) URL, or - for standard input
+        input: String,
+    },
+    /// Current value of every tracked figure, with source and date
+    Figures {
+        /// Only this watch
+        watch: Option<String>,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every observation of one figure, oldest first
+    History {
+        /// Watch name
+        watch: String,
+        /// Figure name
+        figure: String,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Matched articles, newest first
+    Articles {
+        /// Only articles this watch matched
+        #[arg(long, value_name = "W")]
+        watch: Option<String>,
+        /// Only articles whose title or text contains TEXT
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+        /// How many
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Recent alerts and their delivery state per sink
+    Alerts {
+        /// Only alerts with a failed or dead delivery
+        #[arg(long)]
+        failed: bool,
+        /// How many
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send a test alert through one sink
+    TestSink {
+        /// Sink name, as in [sink.NAME]
+        name: String,
+    },
+    /// Add the feeds of an OPML file to the config
+    ImportOpml {
+        /// OPML file exported from a feed reader
+        file: PathBuf,
+    },
+}
+
+/// A failure with its exit status.
+#[derive(Debug)]
+struct Failure {
+    status: u8,
+    error: anyhow::Error,
+}
+
+impl Failure {
+    fn usage(error: impl Into<anyhow::Error>) -> Failure {
+        Failure {
+            status: 2,
+            error: error.into(),
+        }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(error: anyhow::Error) -> Failure {
+        Failure { status: 1, error }
+    }
+}
+
+type Result<T, E = Failure> = std::result::Result<T, E>;
+
+/// Entry point of the binary: parses arguments, runs, returns the exit status.
+pub fn main() -> ExitCode {
+    let args = Args::parse();
+    init_logging(&args);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("figwatch: cannot start the async runtime: {err}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(dispatch(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("figwatch: {:#}", failure.error);
+            ExitCode::from(failure.status)
+        }
+    }
+}
+
+fn init_logging(args: &Args) {
+    use tracing_subscriber::EnvFilter;
+    let level = match (args.verbose, args.quiet) {
+        (0, 0) => "info",
+        (1, _) => "debug",
+        (v, _) if v >= 2 => "trace",
+        (_, 1) => "warn",
+        _ => "error",
+    };
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new(format!("figwatch={level},warn")));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false);
+    // Under journald every line is already timestamped.
+    let journald = std::env::var_os("JOURNAL_STREAM").is_some();
+    let result = match (args.log_format, journald) {
+        (LogFormat::Json, _) => builder.json().try_init(),
+        (LogFormat::Text, true) => builder.without_time().with_ansi(false).try_init(),
+        (LogFormat::Text, false) => builder.try_init(),
+    };
+    if let Err(err) = result {
+        eprintln!("figwatch: cannot start logging: {err}");
+    }
+}
+
+fn config_path(args: &Args) -> PathBuf {
+    args.config
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(config::DEFAULT_PATH))
+}
+
+fn load_config(path: &Path) -> Result<Config> {
+    Config::load(path).map_err(Failure::usage)
+}
+
+async fn dispatch(args: Args) -> Result<()> {
+    let path = config_path(&args);
+    match args.command {
+        Command::Run => {
+            let config = load_config(&path)?;
+            daemon::run(path, config).await.context("daemon failed")?;
+            Ok(())
+        }
+        Command::Once => once(load_config(&path)?).await,
+        Command::Check => check(&path),
+        Command::Extract {
+            plain,
+            selector,
+            watch,
+            json,
+            input,
+        } => {
+            let explicit_config = args.config.is_some();
+            extract::run(extract::Request {
+                input: &input,
+                plain,
+                selector: selector.as_deref(),
+                watch: watch.as_deref(),
+                json,
+                config_path: &path,
+                explicit_config,
+            })
+            .await
+        }
+        Command::Figures { watch, json } => {
+            let store = open_store(&load_config(&path)?)?;
+            show::figures(&store, watch.as_deref(), json)
+        }
+        Command::History {
+            watch,
+            figure,
+            json,
+        } => {
+            let store = open_store(&load_config(&path)?)?;
+            show::history(&store, &watch, &figure, json)
+        }
+        Command::Articles {
+            watch,
+            search,
+            limit,
+            json,
+        } => {
+            let store = open_store(&load_config(&path)?)?;
+            show::articles(&store, watch.as_deref(), search.as_deref(), limit, json)
+        }
+        Command::Alerts {
+            failed,
+            limit,
+            json,
+        } => {
+            let store = open_store(&load_config(&path)?)?;
+            show::alerts(&store, limit, failed, json)
+        }
+        Command::TestSink { name } => test_sink(&load_config(&path)?, &name).await,
+        Command::ImportOpml { file } => opml::import(&path, &file),
+    }
+}
+
+fn open_store(config: &Config) -> Result<store::Store> {
+    let path = &config.daemon.database;
+    if !path.exists() {
+        return Err(anyhow::anyhow!(
+            "no database at {} yet; run `figwatch once` or `figwatch run` first",
+            path.display()
+        )
+        .into());
+    }
+    Ok(store::Store::open(path)?)
+}
+
+impl From<store::Error> for Failure {
+    fn from(error: store::Error) -> Failure {
+        Failure::from(anyhow::Error::new(error))
+    }
+}
+
+async fn once(config: Config) -> Result<()> {
+    let cancel = CancellationToken::new();
+    let on_ctrl_c = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_ctrl_c.cancel();
+        }
+    });
+    let n_feeds = config.feeds.len();
+    let report = daemon::once(config, cancel).await.context("pass failed")?;
+    let n_failed = report.failed().count();
+    let n_new: usize = report.feeds.iter().map(|f| f.n_new_entries).sum();
+    let n_articles: usize = report.feeds.iter().map(|f| f.n_articles).sum();
+    let n_alerts: usize = report.feeds.iter().map(|f| f.n_alerts).sum();
+    for failed in report.failed() {
+        tracing::warn!(feed = %failed.url, error = failed.error.as_deref().unwrap_or(""), "Feed failed this pass");
+    }
+    tracing::info!(
+        feeds = n_feeds,
+        failed = n_failed,
+        new_entries = n_new,
+        articles = n_articles,
+        alerts = n_alerts,
+        delivered = report.delivery.delivered,
+        retrying = report.delivery.retrying,
+        dead = report.delivery.dead,
+        "Pass done"
+    );
+    Ok(())
+}
+
+fn check(path: &Path) -> Result<()> {
+    let config = load_config(path)?;
+    let mut out = String::new();
+    show::describe_config(&config, &mut out);
+    print!("{out}");
+    Ok(())
+}
+
+async fn test_sink(config: &Config, name: &str) -> Result<()> {
+    if config.sink(name).is_none() {
+        let known: Vec<&str> = config.sinks.iter().map(|s| s.name.as_str()).collect();
+        return Err(Failure::usage(anyhow::anyhow!(
+            "no sink named {name:?} in {} (sinks: {})",
+            config.path.display(),
+            if known.is_empty() { "none".to_string() } else { known.join(", ") }
+        )));
+    }
+    let now = chrono::Utc::now();
+    let row = store::AlertRow {
+        id: ulid::Ulid::from_datetime(now.into()).to_string(),
+        kind: store::AlertKind::Test,
+        created_at: now,
+        watch: String::new(),
+        figure: None,
+        previous: None,
+        current: None,
+        change: None,
+        article: None,
+        message: Some(format!("Test alert from figwatch to sink {name}")),
+    };
+    let sinks = alert::Sinks::new(&config.sinks, daemon::DELIVERY_TIMEOUT);
+    sinks
+        .send(name, &row)
+        .await
+        .with_context(|| format!("test alert to sink {name} failed"))?;
+    println!("Sent a test alert ({}) through sink {name}.", row.id);
+    Ok(())
+}

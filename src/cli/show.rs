@@ -1,0 +1,451 @@
+//! Printing: `check`'s description of a config, and the tables and JSON of
+//! `figures`, `history`, `articles` and `alerts`.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+use super::Result;
+use crate::config::{AlertOn, Config, MinChange, SinkKind};
+use crate::figures::Qualifier;
+use crate::store::{ObservationRow, Store};
+
+/// Writes what a config will do, for `figwatch check`.
+pub(super) fn describe_config(config: &Config, out: &mut String) {
+    let daemon = &config.daemon;
+    let _ = writeln!(out, "{}: OK", config.path.display());
+    let _ = writeln!(out, "database: {}", daemon.database.display());
+    let _ = writeln!(
+        out,
+        "polling: every {} by default, {} fetches at once, {} per host, timeout {}, body cap {} bytes{}",
+        humantime::format_duration(daemon.poll_interval),
+        daemon.concurrency,
+        daemon.per_host,
+        humantime::format_duration(daemon.timeout),
+        daemon.max_body,
+        if daemon.baseline {
+            "; first poll of a new feed is a silent baseline"
+        } else {
+            ""
+        }
+    );
+    if let Some(listen) = daemon.listen {
+        let _ = writeln!(out, "status server: http://{listen}/");
+    }
+    let _ = writeln!(out, "\n{} feed(s):", config.feeds.len());
+    for feed in &config.feeds {
+        let _ = write!(out, "  {}", feed.url);
+        if let Some(name) = &feed.name {
+            let _ = write!(out, " ({name})");
+        }
+        if let Some(interval) = feed.interval {
+            let _ = write!(out, " every {}", humantime::format_duration(interval));
+        }
+        if let Some(selector) = &feed.article_selector {
+            let _ = write!(out, ", article text from `{selector}`");
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "\n{} watch(es):", config.watches.len());
+    for watch in &config.watches {
+        let _ = writeln!(out, "  {}: {}", watch.name, watch.query_text);
+        let _ = writeln!(out, "    terms: {}", watch.query.terms().join(", "));
+        for figure in &watch.figures {
+            let direction = match figure.alert_on {
+                AlertOn::Change => "any change",
+                AlertOn::Increase => "increases",
+                AlertOn::Decrease => "decreases",
+            };
+            let threshold = match figure.min_change {
+                Some(MinChange::Relative(fraction)) => format!(" of at least {}%", fraction * 100.0),
+                Some(MinChange::Absolute(amount)) => format!(" of at least {amount}"),
+                None => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "    figure {}: counts of [{}]; alerts on {direction}{threshold}",
+                figure.name,
+                figure.terms.join(", ")
+            );
+        }
+        let sinks = watch.sink_names(&config.sinks);
+        let _ = writeln!(
+            out,
+            "    notifies: {}{}",
+            if sinks.is_empty() { "nobody (no sinks)".to_string() } else { sinks.join(", ") },
+            if watch.new_articles { "; also on every new matching article" } else { "" }
+        );
+    }
+    let _ = writeln!(out, "\n{} sink(s):", config.sinks.len());
+    for sink in &config.sinks {
+        let detail = match &sink.kind {
+            SinkKind::Log => "the log".to_string(),
+            SinkKind::Webhook { url, secret, .. } => format!(
+                "POST {url}{}",
+                if secret.is_some() { ", signed" } else { "" }
+            ),
+            SinkKind::Ntfy { url, .. } => format!("ntfy topic {url}"),
+            SinkKind::Email(email) => format!(
+                "mail via {}:{} to {}",
+                email.host,
+                email.port,
+                email.to.join(", ")
+            ),
+            SinkKind::Slack { .. } => "Slack incoming webhook".to_string(),
+            SinkKind::Discord { .. } => "Discord webhook".to_string(),
+            SinkKind::Command { command, timeout } => format!(
+                "runs {} (timeout {})",
+                command.join(" "),
+                humantime::format_duration(*timeout)
+            ),
+        };
+        let _ = writeln!(out, "  {} ({}): {detail}", sink.name, sink.kind.type_name());
+    }
+}
+
+/// "11,000", "1.5", "-40".
+pub(super) fn format_number(value: f64) -> String {
+    if value.fract() != 0.0 || value.abs() >= 1e15 {
+        let text = format!("{value:.2}");
+        return text.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    let digits = format!("{}", value.abs() as u64);
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (idx, digit) in digits.chars().enumerate() {
+        if idx > 0 && (digits.len() - idx) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    if value < 0.0 {
+        format!("-{grouped}")
+    } else {
+        grouped
+    }
+}
+
+/// "more than 200", "10,000–12,000", "about 50".
+pub(super) fn format_value(observation: &ObservationRow) -> String {
+    let value = format_number(observation.value);
+    match observation.qualifier {
+        Qualifier::Exact => value,
+        Qualifier::MoreThan => format!("more than {value}"),
+        Qualifier::AtLeast => format!("at least {value}"),
+        Qualifier::LessThan => format!("fewer than {value}"),
+        Qualifier::AtMost => format!("up to {value}"),
+        Qualifier::Approximately => format!("about {value}"),
+        Qualifier::Range => match (observation.low, observation.high) {
+            (Some(low), Some(high)) => format!("{}–{}", format_number(low), format_number(high)),
+            _ => value,
+        },
+    }
+}
+
+fn date(time: Option<DateTime<Utc>>) -> String {
+    time.map_or_else(|| "-".to_string(), |t| t.format("%Y-%m-%d").to_string())
+}
+
+fn observation_json(observation: &ObservationRow) -> serde_json::Value {
+    json!({
+        "value": observation.value,
+        "low": observation.low,
+        "high": observation.high,
+        "qualifier": observation.qualifier.as_str(),
+        "text": observation.text,
+        "quote": observation.quote,
+        "article": {
+            "url": observation.article.url,
+            "title": observation.article.title,
+            "source": observation.article.source,
+            "published_at": observation.article.published_at.map(|t| t.to_rfc3339()),
+        }
+    })
+}
+
+/// Prints a table: the first row is the header.
+fn print_table(rows: &[Vec<String>]) {
+    let n_columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..n_columns)
+        .map(|col| {
+            rows.iter()
+                .filter_map(|row| row.get(col))
+                .map(|cell| cell.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in rows {
+        let mut line = String::new();
+        for (col, cell) in row.iter().enumerate() {
+            if col + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                let pad = widths[col].saturating_sub(cell.chars().count());
+                line.push_str(cell);
+                line.push_str(&" ".repeat(pad + 2));
+            }
+        }
+        println!("{}", line.trim_end());
+    }
+}
+
+pub(super) fn figures(store: &Store, watch: Option<&str>, json: bool) -> Result<()> {
+    let figures = store.figures(watch)?;
+    if json {
+        let items: Vec<_> = figures
+            .iter()
+            .map(|f| {
+                json!({
+                    "watch": f.watch,
+                    "figure": f.figure,
+                    "current": observation_json(&f.current),
+                    "previous_value": f.previous_value,
+                    "change": f.previous_value.map(|p| f.current.value - p),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(items));
+        return Ok(());
+    }
+    if figures.is_empty() {
+        println!("No figures tracked yet.");
+        return Ok(());
+    }
+    let mut rows = vec![vec![
+        "WATCH".to_string(),
+        "FIGURE".to_string(),
+        "VALUE".to_string(),
+        "CHANGE".to_string(),
+        "SOURCE".to_string(),
+        "DATE".to_string(),
+        "URL".to_string(),
+    ]];
+    for figure in &figures {
+        let change = figure.previous_value.map_or_else(String::new, |previous| {
+            let delta = figure.current.value - previous;
+            let sign = if delta >= 0.0 { "+" } else { "" };
+            format!("{sign}{} (was {})", format_number(delta), format_number(previous))
+        });
+        rows.push(vec![
+            figure.watch.clone(),
+            figure.figure.clone(),
+            format_value(&figure.current),
+            change,
+            figure.current.article.source.clone(),
+            date(figure.current.article.published_at),
+            figure.current.article.url.clone(),
+        ]);
+    }
+    print_table(&rows);
+    Ok(())
+}
+
+pub(super) fn history(store: &Store, watch: &str, figure: &str, json: bool) -> Result<()> {
+    let history = store.history(watch, figure)?;
+    if json {
+        let items: Vec<_> = history
+            .iter()
+            .map(|row| {
+                let mut value = observation_json(&row.observation);
+                value["decision"] = json!(row.decision);
+                value["observed_at"] = json!(row.observed_at.map(|t| t.to_rfc3339()));
+                value
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(items));
+        return Ok(());
+    }
+    if history.is_empty() {
+        println!("No observations of {watch}/{figure} yet.");
+        return Ok(());
+    }
+    let values: Vec<f64> = history
+        .iter()
+        .filter(|row| row.decision != "older")
+        .map(|row| row.observation.value)
+        .collect();
+    println!("{watch} · {figure}  {}", sparkline(&values));
+    let mut rows = vec![vec![
+        "DATE".to_string(),
+        "VALUE".to_string(),
+        "DECISION".to_string(),
+        "SOURCE".to_string(),
+        "TEXT".to_string(),
+    ]];
+    for row in &history {
+        rows.push(vec![
+            date(row.observed_at),
+            format_value(&row.observation),
+            row.decision.clone(),
+            row.observation.article.source.clone(),
+            row.observation.text.clone(),
+        ]);
+    }
+    print_table(&rows);
+    Ok(())
+}
+
+/// "▁▃▅█": one bar per value, scaled between the smallest and largest.
+pub(super) fn sparkline(values: &[f64]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let (min, max) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+    values
+        .iter()
+        .map(|value| {
+            if max > min {
+                let idx = ((value - min) / (max - min) * 7.0).round() as usize;
+                BARS[idx.min(7)]
+            } else {
+                BARS[3]
+            }
+        })
+        .collect()
+}
+
+pub(super) fn articles(
+    store: &Store,
+    watch: Option<&str>,
+    search: Option<&str>,
+    limit: usize,
+    json: bool,
+) -> Result<()> {
+    let articles = store.articles(watch, search, limit)?;
+    if json {
+        let items: Vec<_> = articles
+            .iter()
+            .map(|a| {
+                json!({
+                    "url": a.url, "title": a.title, "source": a.source,
+                    "published_at": a.published_at.map(|t| t.to_rfc3339()),
+                    "watches": a.watches,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(items));
+        return Ok(());
+    }
+    if articles.is_empty() {
+        println!("No matching articles.");
+        return Ok(());
+    }
+    let mut rows = vec![vec![
+        "DATE".to_string(),
+        "WATCHES".to_string(),
+        "SOURCE".to_string(),
+        "TITLE".to_string(),
+        "URL".to_string(),
+    ]];
+    for article in &articles {
+        rows.push(vec![
+            date(article.published_at),
+            article.watches.join(","),
+            article.source.clone(),
+            article.title.clone(),
+            article.url.clone(),
+        ]);
+    }
+    print_table(&rows);
+    Ok(())
+}
+
+pub(super) fn alerts(store: &Store, limit: usize, failed_only: bool, json: bool) -> Result<()> {
+    let alerts = store.alerts(limit, failed_only)?;
+    if json {
+        let items: Vec<_> = alerts
+            .iter()
+            .map(|summary| {
+                let alert = &summary.alert;
+                json!({
+                    "id": alert.id,
+                    "kind": alert.kind.as_str(),
+                    "created_at": alert.created_at.to_rfc3339(),
+                    "watch": alert.watch,
+                    "figure": alert.figure,
+                    "previous": alert.previous.as_ref().map(observation_json),
+                    "current": alert.current.as_ref().map(observation_json),
+                    "message": alert.message,
+                    "deliveries": summary.deliveries.iter().map(|d| json!({
+                        "sink": d.sink, "state": d.state, "attempts": d.attempts, "last_error": d.last_error,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(items));
+        return Ok(());
+    }
+    if alerts.is_empty() {
+        println!("No alerts.");
+        return Ok(());
+    }
+    let mut rows = vec![vec![
+        "CREATED".to_string(),
+        "KIND".to_string(),
+        "WHAT".to_string(),
+        "DELIVERIES".to_string(),
+    ]];
+    for summary in &alerts {
+        let alert = &summary.alert;
+        let what = match (&alert.figure, &alert.previous, &alert.current) {
+            (Some(figure), Some(previous), Some(current)) => format!(
+                "{} · {figure}: {} → {}",
+                alert.watch,
+                format_value(previous),
+                format_value(current)
+            ),
+            (Some(figure), None, Some(current)) => {
+                format!("{} · {figure}: {}", alert.watch, format_value(current))
+            }
+            _ => alert
+                .message
+                .clone()
+                .or_else(|| alert.article.as_ref().map(|a| format!("{} · {}", alert.watch, a.title)))
+                .unwrap_or_default(),
+        };
+        let deliveries: Vec<String> = summary
+            .deliveries
+            .iter()
+            .map(|d| {
+                let mut text = format!("{}:{}", d.sink, d.state);
+                if d.state != "delivered" && d.attempts > 0 {
+                    text.push_str(&format!("({} tries", d.attempts));
+                    if let Some(error) = &d.last_error {
+                        text.push_str(&format!(", {error}"));
+                    }
+                    text.push(')');
+                }
+                text
+            })
+            .collect();
+        rows.push(vec![
+            alert.created_at.format("%Y-%m-%d %H:%M").to_string(),
+            alert.kind.as_str().to_string(),
+            what,
+            deliveries.join(" "),
+        ]);
+    }
+    print_table(&rows);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_get_thousands_separators() {
+        assert_eq!(format_number(11000.0), "11,000");
+        assert_eq!(format_number(200.0), "200");
+        assert_eq!(format_number(-1234567.0), "-1,234,567");
+        assert_eq!(format_number(1.5), "1.5");
+    }
+
+    #[test]
+    fn sparkline_scales_between_extremes() {
+        assert_eq!(sparkline(&[160.0, 200.0]), "▁█");
+        assert_eq!(sparkline(&[5.0, 5.0]), "▄▄");
+        assert_eq!(sparkline(&[]), "");
+    }
+}

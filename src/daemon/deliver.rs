@@ -1,0 +1,150 @@
+//! Moves alerts from the store's outbox to the sinks: every due delivery is
+//! sent, marked delivered on success, rescheduled with backoff on failure,
+//! and marked dead after `alert::DEFAULT_MAX_ATTEMPTS`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, error, info, warn};
+
+use super::Context;
+use crate::alert;
+use crate::store::Delivery;
+
+/// Deliveries loaded per round.
+const BATCH: usize = 200;
+/// Longest the dispatcher sleeps without looking at the outbox.
+const IDLE_CHECK: Duration = Duration::from_secs(60);
+
+/// What one delivery round did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeliveryReport {
+    /// Deliveries that reached their sink.
+    pub delivered: usize,
+    /// Failed attempts that will be retried.
+    pub retrying: usize,
+    /// Deliveries given up.
+    pub dead: usize,
+}
+
+/// Sends every delivery due now, each sink's in order, sinks side by side.
+pub async fn deliver_due(ctx: &Context, cancel: &CancellationToken) -> DeliveryReport {
+    let mut report = DeliveryReport::default();
+    let mut seen = std::collections::HashSet::new();
+    loop {
+        if cancel.is_cancelled() {
+            return report;
+        }
+        let now = Utc::now();
+        let due = match ctx.blocking(move |store| store.due_deliveries(now, BATCH)).await {
+            Ok(due) => due,
+            Err(err) => {
+                error!(error = %err, "Cannot read the alert outbox");
+                return report;
+            }
+        };
+        // A failed delivery is rescheduled into the future, so each round
+        // only sees new work; `seen` guards against a clock that stands still.
+        let due: Vec<Delivery> = due.into_iter().filter(|d| seen.insert(d.id)).collect();
+        if due.is_empty() {
+            return report;
+        }
+        let mut by_sink: BTreeMap<String, Vec<Delivery>> = BTreeMap::new();
+        for delivery in due {
+            by_sink.entry(delivery.sink.clone()).or_default().push(delivery);
+        }
+        let rounds = by_sink
+            .into_values()
+            .map(|deliveries| deliver_to_sink(ctx, deliveries, cancel));
+        for sink_report in futures_util::future::join_all(rounds).await {
+            report.delivered += sink_report.delivered;
+            report.retrying += sink_report.retrying;
+            report.dead += sink_report.dead;
+        }
+    }
+}
+
+async fn deliver_to_sink(
+    ctx: &Context,
+    deliveries: Vec<Delivery>,
+    cancel: &CancellationToken,
+) -> DeliveryReport {
+    let mut report = DeliveryReport::default();
+    for delivery in deliveries {
+        if cancel.is_cancelled() {
+            break;
+        }
+        let result = ctx.sinks.send(&delivery.sink, &delivery.alert).await;
+        let id = delivery.id;
+        let attempts = delivery.attempts + 1;
+        let recorded = match result {
+            Ok(()) => {
+                debug!(sink = %delivery.sink, alert = %delivery.alert.id, "Alert delivered");
+                report.delivered += 1;
+                ctx.blocking(move |store| store.delivery_succeeded(id, Utc::now()))
+                    .await
+            }
+            Err(err) => {
+                let message = err.to_string();
+                let retry_at = (attempts < alert::DEFAULT_MAX_ATTEMPTS).then(|| {
+                    Utc::now()
+                        + chrono::Duration::from_std(alert::retry_delay(attempts))
+                            .unwrap_or(chrono::Duration::hours(1))
+                });
+                match retry_at {
+                    Some(retry_at) => {
+                        report.retrying += 1;
+                        warn!(sink = %delivery.sink, alert = %delivery.alert.id, attempts, retry_at = %retry_at, error = %message, "Alert delivery failed; will retry");
+                    }
+                    None => {
+                        report.dead += 1;
+                        error!(sink = %delivery.sink, alert = %delivery.alert.id, attempts, error = %message, "Alert delivery failed; giving up");
+                    }
+                }
+                ctx.blocking(move |store| store.delivery_failed(id, &message, retry_at))
+                    .await
+            }
+        };
+        if let Err(err) = recorded {
+            error!(error = %err, "Cannot record delivery state");
+        }
+    }
+    report
+}
+
+/// Delivers due alerts whenever they may be due, until cancelled. Follows
+/// config reloads through `contexts`.
+pub async fn dispatch_loop(
+    mut contexts: tokio::sync::watch::Receiver<Arc<Context>>,
+    cancel: CancellationToken,
+) {
+    loop {
+        let ctx = Arc::clone(&contexts.borrow_and_update());
+        let report = deliver_due(&ctx, &cancel).await;
+        if report.delivered + report.retrying + report.dead > 0 {
+            info!(
+                delivered = report.delivered,
+                retrying = report.retrying,
+                dead = report.dead,
+                "Delivery round done"
+            );
+        }
+        let wait = match ctx.blocking(|store| store.next_delivery_at()).await {
+            Ok(Some(next)) => (next - Utc::now()).to_std().unwrap_or(Duration::ZERO).min(IDLE_CHECK),
+            Ok(None) => IDLE_CHECK,
+            Err(err) => {
+                error!(error = %err, "Cannot read the alert outbox");
+                IDLE_CHECK
+            }
+        };
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = ctx.outbox_ready.notified() => {}
+            _ = contexts.changed() => {}
+            _ = tokio::time::sleep(wait.max(Duration::from_millis(50))) => {}
+        }
+    }
+}

@@ -1,0 +1,439 @@
+//! The schedule and the glue. `daemon` decides which feed is due, bounds how
+//! many fetches run at once (overall and per host), runs each feed through
+//! the pipeline stages in order, hands due alerts to `alert`, and handles
+//! signals (SIGTERM/SIGINT stop, SIGHUP reloads), systemd readiness and the
+//! watchdog. It is the only module that spawns tasks: every spawn goes
+//! through one `TaskTracker`, cancelled by one root `CancellationToken`.
+
+mod deliver;
+mod pipeline;
+pub mod schedule;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tracing::{error, info, warn};
+use url::Url;
+
+use crate::config::Config;
+use crate::store::Store;
+use crate::{alert, fetch, store, watch};
+
+pub use deliver::DeliveryReport;
+pub use pipeline::{FeedReport, MAX_ARTICLE_ATTEMPTS};
+
+/// How long in-flight work may take to finish after SIGTERM.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// Timeout of one delivery attempt.
+pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Why the daemon could not start or keep running.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] store::Error),
+    /// The HTTP client could not be built.
+    #[error("cannot build the HTTP client: {0}")]
+    Client(#[from] fetch::Error),
+    /// Signal handlers could not be installed.
+    #[error("cannot install signal handlers: {0}")]
+    Signals(std::io::Error),
+}
+
+/// Everything one configuration needs at run time; rebuilt on reload.
+pub struct Context {
+    /// The config it was built from.
+    pub config: Arc<Config>,
+    store: Store,
+    client: fetch::Client,
+    matcher: watch::Matcher,
+    sinks: alert::Sinks,
+    limits: Limits,
+    tracker: TaskTracker,
+    /// Woken whenever new alerts may be due.
+    outbox_ready: Arc<Notify>,
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("config", &self.config.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Context {
+    /// Builds the run-time context of `config` over an open store.
+    pub fn new(
+        config: Config,
+        store: Store,
+        tracker: TaskTracker,
+        outbox_ready: Arc<Notify>,
+    ) -> Result<Context, Error> {
+        let daemon = &config.daemon;
+        let client = fetch::Client::new(fetch::Options {
+            timeout: daemon.timeout,
+            max_body: daemon.max_body,
+            user_agent: daemon.user_agent.clone(),
+        })?;
+        let queries: Vec<&watch::Query> = config.watches.iter().map(|w| &w.query).collect();
+        let matcher = watch::Matcher::new(&queries);
+        let sinks = alert::Sinks::new(&config.sinks, DELIVERY_TIMEOUT);
+        let limits = Limits::new(daemon.concurrency, daemon.per_host);
+        Ok(Context {
+            config: Arc::new(config),
+            store,
+            client,
+            matcher,
+            sinks,
+            limits,
+            tracker,
+            outbox_ready,
+        })
+    }
+
+    /// Runs a store call on a blocking thread, off the async workers.
+    async fn blocking<T, F>(&self, call: F) -> Result<T, store::Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> Result<T, store::Error> + Send + 'static,
+    {
+        let store = self.store.clone();
+        match self.tracker.spawn_blocking(move || call(&store)).await {
+            Ok(result) => result,
+            Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+            Err(_) => Err(store::Error::Interrupted {
+                path: self.store.path().to_path_buf(),
+            }),
+        }
+    }
+}
+
+/// Fetch concurrency: one global semaphore and one per host.
+struct Limits {
+    global: Arc<Semaphore>,
+    per_host: usize,
+    hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
+}
+
+impl Limits {
+    fn new(concurrency: usize, per_host: usize) -> Limits {
+        Limits {
+            global: Arc::new(Semaphore::new(concurrency.max(1))),
+            per_host: per_host.max(1),
+            hosts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Waits for a slot for `url`'s host, then a global one.
+    async fn acquire(&self, url: &Url) -> Option<(OwnedSemaphorePermit, OwnedSemaphorePermit)> {
+        let host_key = format!("{}:{}", url.host_str().unwrap_or(""), url.port_or_known_default().unwrap_or(0));
+        let host = {
+            // Never held across an await.
+            let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
+            Arc::clone(
+                hosts
+                    .entry(host_key)
+                    .or_insert_with(|| Arc::new(Semaphore::new(self.per_host))),
+            )
+        };
+        let host_permit = host.acquire_owned().await.ok()?;
+        let global_permit = Arc::clone(&self.global).acquire_owned().await.ok()?;
+        Some((host_permit, global_permit))
+    }
+}
+
+/// What one `figwatch once` pass did.
+#[derive(Debug, Clone, Default)]
+pub struct PassReport {
+    /// One report per feed, in config order.
+    pub feeds: Vec<FeedReport>,
+    /// What delivery did.
+    pub delivery: DeliveryReport,
+}
+
+impl PassReport {
+    /// Feeds whose poll failed.
+    pub fn failed(&self) -> impl Iterator<Item = &FeedReport> {
+        self.feeds.iter().filter(|feed| feed.error.is_some())
+    }
+}
+
+/// One pass: polls every feed once, processes what is new, delivers every
+/// due alert, and returns. A failing feed is reported, not fatal.
+pub async fn once(config: Config, cancel: CancellationToken) -> Result<PassReport, Error> {
+    let store = Store::open(&config.daemon.database)?;
+    let tracker = TaskTracker::new();
+    let ctx = Arc::new(Context::new(config, store, tracker.clone(), Arc::new(Notify::new()))?);
+    let handles: Vec<_> = ctx
+        .config
+        .feeds
+        .iter()
+        .map(|feed| tracker.spawn(pipeline::poll_feed(Arc::clone(&ctx), feed.clone(), cancel.clone())))
+        .collect();
+    let mut report = PassReport::default();
+    for (handle, feed) in handles.into_iter().zip(&ctx.config.feeds) {
+        match handle.await {
+            Ok(feed_report) => report.feeds.push(feed_report),
+            Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+            Err(_) => report.feeds.push(FeedReport {
+                url: feed.url.to_string(),
+                cancelled: true,
+                ..FeedReport::default()
+            }),
+        }
+    }
+    if !cancel.is_cancelled() {
+        report.delivery = deliver::deliver_due(&ctx, &cancel).await;
+    }
+    tracker.close();
+    tracker.wait().await;
+    Ok(report)
+}
+
+/// What the main loop reacts to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Signal {
+    /// SIGTERM or SIGINT: finish in-flight work and exit.
+    Stop,
+    /// SIGHUP: reload the config.
+    Reload,
+}
+
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            term: signal(SignalKind::terminate())?,
+            int: signal(SignalKind::interrupt())?,
+            hup: signal(SignalKind::hangup())?,
+        })
+    }
+
+    async fn recv(&mut self) -> Signal {
+        tokio::select! {
+            _ = self.term.recv() => Signal::Stop,
+            _ = self.int.recv() => Signal::Stop,
+            _ = self.hup.recv() => Signal::Reload,
+        }
+    }
+}
+
+/// Tells systemd (when it supervises us) how things stand; a no-op otherwise.
+fn notify_systemd(states: &[sd_notify::NotifyState<'_>]) {
+    if let Err(err) = sd_notify::notify(states) {
+        warn!(error = %err, "Cannot notify systemd");
+    }
+}
+
+/// The daemon: polls feeds on their schedules and delivers alerts until
+/// SIGTERM or SIGINT; SIGHUP reloads the config from `config_path`.
+pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
+    let mut signals = Signals::new().map_err(Error::Signals)?;
+    let store = Store::open(&config.daemon.database)?;
+    let tracker = TaskTracker::new();
+    let cancel = CancellationToken::new();
+    let outbox_ready = Arc::new(Notify::new());
+    let mut ctx = Arc::new(Context::new(config, store.clone(), tracker.clone(), Arc::clone(&outbox_ready))?);
+    let (ctx_tx, ctx_rx) = tokio::sync::watch::channel(Arc::clone(&ctx));
+    tracker.spawn(deliver::dispatch_loop(ctx_rx, cancel.clone()));
+
+    let mut schedule = Schedule::load(&ctx)?;
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<FeedReport>();
+    let watchdog = sd_notify::watchdog_enabled().map(|period| period / 2);
+    let mut watchdog_tick = tokio::time::interval(watchdog.unwrap_or(Duration::from_secs(3600)));
+    info!(
+        feeds = ctx.config.feeds.len(),
+        watches = ctx.config.watches.len(),
+        sinks = ctx.config.sinks.len(),
+        database = %ctx.config.daemon.database.display(),
+        "Figwatch started"
+    );
+    notify_systemd(&[sd_notify::NotifyState::Ready]);
+
+    loop {
+        let now = Utc::now();
+        for feed in schedule.take_due(now, &ctx) {
+            let done_tx = done_tx.clone();
+            let ctx = Arc::clone(&ctx);
+            let cancel = cancel.clone();
+            tracker.spawn(async move {
+                let report = pipeline::poll_feed(ctx, feed, cancel).await;
+                // The receiver lives as long as the loop; after it is gone
+                // the report has nobody to tell.
+                let _ = done_tx.send(report);
+            });
+        }
+        let status = schedule.status();
+        notify_systemd(&[sd_notify::NotifyState::Status(&status)]);
+        let sleep = schedule.until_next(now);
+        tokio::select! {
+            signal = signals.recv() => match signal {
+                Signal::Stop => {
+                    info!("Stopping: finishing in-flight work");
+                    notify_systemd(&[sd_notify::NotifyState::Stopping]);
+                    break;
+                }
+                Signal::Reload => {
+                    notify_systemd(&[sd_notify::NotifyState::Reloading, sd_notify::NotifyState::monotonic_usec_now().unwrap_or(sd_notify::NotifyState::Custom(""))]);
+                    match reload(&config_path, &ctx, &store, &tracker, &outbox_ready) {
+                        Ok(new_ctx) => {
+                            ctx = Arc::new(new_ctx);
+                            schedule.reconcile(&ctx);
+                            // The dispatcher may have exited with the loop; a
+                            // failed send only means there is nobody to tell.
+                            let _ = ctx_tx.send(Arc::clone(&ctx));
+                            info!(feeds = ctx.config.feeds.len(), watches = ctx.config.watches.len(), "Config reloaded");
+                        }
+                        Err(message) => error!(error = %message, "Config reload failed; keeping the running config"),
+                    }
+                    notify_systemd(&[sd_notify::NotifyState::Ready]);
+                }
+            },
+            Some(report) = done_rx.recv() => schedule.finished(report),
+            _ = tokio::time::sleep(sleep) => {}
+            _ = watchdog_tick.tick(), if watchdog.is_some() => {
+                notify_systemd(&[sd_notify::NotifyState::Watchdog]);
+            }
+        }
+    }
+
+    cancel.cancel();
+    tracker.close();
+    if tokio::time::timeout(SHUTDOWN_GRACE, tracker.wait()).await.is_err() {
+        warn!(grace = ?SHUTDOWN_GRACE, "In-flight work did not finish in time; open transactions roll back");
+    }
+    info!("Figwatch stopped");
+    Ok(())
+}
+
+fn reload(
+    config_path: &std::path::Path,
+    current: &Context,
+    store: &Store,
+    tracker: &TaskTracker,
+    outbox_ready: &Arc<Notify>,
+) -> Result<Context, String> {
+    let config = Config::load(config_path).map_err(|err| err.to_string())?;
+    if config.daemon.database != current.config.daemon.database {
+        warn!(
+            database = %config.daemon.database.display(),
+            "A new database path takes effect on restart; keeping the open one"
+        );
+    }
+    Context::new(config, store.clone(), tracker.clone(), Arc::clone(outbox_ready)).map_err(|err| err.to_string())
+}
+
+/// When each configured feed is next due, and which are being polled now.
+struct Schedule {
+    next: HashMap<String, DateTime<Utc>>,
+    in_flight: HashMap<String, ()>,
+    failing: HashMap<String, bool>,
+}
+
+impl Schedule {
+    fn load(ctx: &Context) -> Result<Schedule, Error> {
+        let now = Utc::now();
+        let stored: HashMap<String, (Option<DateTime<Utc>>, u32)> = ctx
+            .store
+            .feeds()?
+            .into_iter()
+            .map(|feed| (feed.url, (feed.next_poll_at, feed.failures)))
+            .collect();
+        let mut schedule = Schedule {
+            next: HashMap::new(),
+            in_flight: HashMap::new(),
+            failing: HashMap::new(),
+        };
+        for feed in &ctx.config.feeds {
+            let url = feed.url.to_string();
+            let policy = schedule::Policy::for_feed(&ctx.config.daemon, feed);
+            let (next, failures) = stored.get(&url).copied().unwrap_or((None, 0));
+            let due = match next {
+                Some(next) if next > now => next,
+                // Overdue after a restart: spread so they do not all fire at once.
+                Some(_) => now + to_chrono(schedule::startup_spread(policy.interval, fastrand::f64())),
+                None => now,
+            };
+            schedule.failing.insert(url.clone(), failures > 0);
+            schedule.next.insert(url, due);
+        }
+        Ok(schedule)
+    }
+
+    /// Feeds due at `now` that are not in flight; they are marked in flight.
+    fn take_due(&mut self, now: DateTime<Utc>, ctx: &Context) -> Vec<crate::config::Feed> {
+        let mut due = Vec::new();
+        for feed in &ctx.config.feeds {
+            let url = feed.url.to_string();
+            if self.in_flight.contains_key(&url) {
+                continue;
+            }
+            if self.next.get(&url).is_some_and(|next| *next <= now) {
+                self.in_flight.insert(url, ());
+                due.push(feed.clone());
+            }
+        }
+        due
+    }
+
+    fn finished(&mut self, report: FeedReport) {
+        self.in_flight.remove(&report.url);
+        self.failing.insert(report.url.clone(), report.error.is_some());
+        if let Some(next) = report.next_poll_at {
+            if let Some(slot) = self.next.get_mut(&report.url) {
+                *slot = next;
+            }
+        } else if let Some(slot) = self.next.get_mut(&report.url) {
+            // No next time recorded (store error or cancelled): retry in a minute.
+            *slot = Utc::now() + chrono::Duration::seconds(60);
+        }
+    }
+
+    /// Adds new feeds (due now) and forgets removed ones after a reload.
+    fn reconcile(&mut self, ctx: &Context) {
+        let urls: Vec<String> = ctx.config.feeds.iter().map(|f| f.url.to_string()).collect();
+        self.next.retain(|url, _| urls.contains(url));
+        self.failing.retain(|url, _| urls.contains(url));
+        for url in urls {
+            self.next.entry(url).or_insert_with(Utc::now);
+        }
+    }
+
+    fn until_next(&self, now: DateTime<Utc>) -> Duration {
+        self.next
+            .iter()
+            .filter(|(url, _)| !self.in_flight.contains_key(*url))
+            .map(|(_, next)| (*next - now).to_std().unwrap_or(Duration::ZERO))
+            .min()
+            .unwrap_or(Duration::from_secs(3600))
+            .min(Duration::from_secs(3600))
+    }
+
+    fn status(&self) -> String {
+        let n_failing = self.failing.values().filter(|failing| **failing).count();
+        format!(
+            "polling {} feeds, {} in flight, {} failing",
+            self.next.len(),
+            self.in_flight.len(),
+            n_failing
+        )
+    }
+}
+
+fn to_chrono(duration: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX)
+}

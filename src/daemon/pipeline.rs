@@ -1,0 +1,507 @@
+//! One feed through the pipeline: fetch → feed → watch prefilter → fetch +
+//! article → watch query → figures → store. Failures are outcomes recorded
+//! on the feed or entry and logged with the feed's URL; nothing here ends a
+//! pass.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use tokio_util::sync::CancellationToken;
+use tracing::{Instrument, debug, info, info_span, warn};
+use url::Url;
+
+use super::Context;
+use super::schedule::Policy;
+use crate::store::{self, EntryRecord, NewArticle, PollResult, WatchReading};
+use crate::{article, config, feed, fetch, figures};
+
+/// An article link whose fetch failed this many times is given up.
+pub const MAX_ARTICLE_ATTEMPTS: u32 = 3;
+
+/// What polling one feed did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FeedReport {
+    /// Feed URL.
+    pub url: String,
+    /// Why the poll failed, if it did.
+    pub error: Option<String>,
+    /// Whether the server answered 304.
+    pub not_modified: bool,
+    /// Entries not seen before.
+    pub n_new_entries: usize,
+    /// Articles stored (matched and not duplicates).
+    pub n_articles: usize,
+    /// Alerts raised.
+    pub n_alerts: usize,
+    /// When the feed is next due.
+    pub next_poll_at: Option<DateTime<Utc>>,
+    /// The pass was cancelled before this feed was finished.
+    pub cancelled: bool,
+}
+
+/// Polls one feed and processes its new entries.
+pub async fn poll_feed(
+    ctx: Arc<Context>,
+    feed: config::Feed,
+    cancel: CancellationToken,
+) -> FeedReport {
+    let span = info_span!("feed", url = %feed.url);
+    poll_feed_inner(&ctx, &feed, &cancel).instrument(span).await
+}
+
+async fn poll_feed_inner(
+    ctx: &Context,
+    feed: &config::Feed,
+    cancel: &CancellationToken,
+) -> FeedReport {
+    let mut report = FeedReport {
+        url: feed.url.to_string(),
+        ..FeedReport::default()
+    };
+    let policy = Policy::for_feed(&ctx.config.daemon, feed);
+    let url = feed.url.to_string();
+    let state = match ctx.blocking(move |store| store.feed(&url)).await {
+        Ok(state) => state,
+        Err(err) => {
+            tracing::error!(error = %err, "Cannot read feed state");
+            report.error = Some(err.to_string());
+            return report;
+        }
+    };
+
+    let outcome = {
+        let _permit = ctx.limits.acquire(&feed.url).await;
+        ctx.client
+            .get(&feed.url, &state.validators, fetch::Target::Feed)
+            .await
+    };
+    let now = Utc::now();
+    let (result, delay) = match outcome {
+        fetch::Outcome::NotModified => {
+            debug!("Feed not modified");
+            report.not_modified = true;
+            (PollResult::NotModified, policy.after_success(&[]))
+        }
+        fetch::Outcome::Failed(err) => {
+            let retry_after = match &err {
+                fetch::Error::Status { retry_after, .. } => *retry_after,
+                _ => None,
+            };
+            let error = err.to_string();
+            warn!(feed = %feed.url, error = %error, "Feed fetch failed");
+            report.error = Some(error.clone());
+            (
+                PollResult::Failed { error },
+                policy.after_failure(state.failures + 1, retry_after),
+            )
+        }
+        fetch::Outcome::Fetched(response) => {
+            match feed::parse(
+                &response.body,
+                response.content_type.as_deref(),
+                &response.url,
+            ) {
+                Err(err) => {
+                    let error = format!("{}: {err}", feed.url);
+                    warn!(feed = %feed.url, error = %err, "Feed parse failed");
+                    report.error = Some(error.clone());
+                    (
+                        PollResult::Failed { error },
+                        policy.after_failure(state.failures + 1, None),
+                    )
+                }
+                Ok(parsed) => {
+                    let source = source_name(feed, &parsed, &state);
+                    let processed =
+                        process_entries(ctx, feed, &state, &parsed, &source, cancel, &mut report)
+                            .await;
+                    if processed == Processed::Cancelled {
+                        // The poll is not recorded: the next run fetches the
+                        // feed again and finishes its entries.
+                        report.cancelled = true;
+                        return report;
+                    }
+                    // Validators are kept only when every entry is done, so
+                    // an entry whose article failed is retried on the next
+                    // poll instead of hiding behind a 304.
+                    let validators = if processed == Processed::All {
+                        response.validators.clone()
+                    } else {
+                        fetch::Validators::default()
+                    };
+                    (
+                        PollResult::Fetched {
+                            title: parsed.title.clone(),
+                            validators,
+                            moved_to: response.moved_to.as_ref().map(Url::to_string),
+                        },
+                        policy.after_success(&[parsed.ttl, response.max_age]),
+                    )
+                }
+            }
+        }
+    };
+    let next_poll_at = now + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::MAX);
+    report.next_poll_at = Some(next_poll_at);
+    let failing_after = ctx.config.daemon.failing_after;
+    let all_sinks: Vec<String> = ctx.config.sinks.iter().map(|s| s.name.clone()).collect();
+    let feed_id = state.id;
+    let recorded = ctx
+        .blocking(move |store| {
+            let sinks: Vec<&str> = all_sinks.iter().map(String::as_str).collect();
+            store.record_poll(feed_id, &result, now, next_poll_at, failing_after, &sinks)
+        })
+        .await;
+    if let Err(err) = recorded {
+        tracing::error!(error = %err, "Cannot record poll");
+    }
+    ctx.outbox_ready.notify_one();
+    report
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Processed {
+    /// Every new entry was finished.
+    All,
+    /// Some article fetches failed; they are retried on a later poll.
+    SomeFailed,
+    /// Shutdown was requested between entries.
+    Cancelled,
+}
+
+fn source_name(feed: &config::Feed, parsed: &feed::Feed, state: &store::FeedState) -> String {
+    feed.name
+        .clone()
+        .or_else(|| parsed.title.clone().filter(|t| !t.trim().is_empty()))
+        .or_else(|| state.title.clone())
+        .unwrap_or_else(|| feed.url.host_str().unwrap_or("").to_string())
+}
+
+async fn process_entries(
+    ctx: &Context,
+    feed: &config::Feed,
+    state: &store::FeedState,
+    parsed: &feed::Feed,
+    source: &str,
+    cancel: &CancellationToken,
+    report: &mut FeedReport,
+) -> Processed {
+    let keys: Vec<String> = parsed.entries.iter().map(|e| e.key.clone()).collect();
+    let feed_id = state.id;
+    let unseen = match ctx
+        .blocking(move |store| {
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            store.unseen_entries(feed_id, &keys, MAX_ARTICLE_ATTEMPTS)
+        })
+        .await
+    {
+        Ok(unseen) => unseen,
+        Err(err) => {
+            tracing::error!(error = %err, "Cannot read seen entries");
+            return Processed::SomeFailed;
+        }
+    };
+    // A feed never polled successfully is the baseline: its figures are
+    // recorded without alerting.
+    let baseline = ctx.config.daemon.baseline && !state.polled_ok;
+    let mut processed = Processed::All;
+    // Oldest first (feeds list newest first), so entries without dates are
+    // ordered as the feed orders them.
+    for (entry, _) in parsed
+        .entries
+        .iter()
+        .zip(unseen)
+        .rev()
+        .filter(|(_, unseen)| *unseen)
+    {
+        if cancel.is_cancelled() {
+            return Processed::Cancelled;
+        }
+        report.n_new_entries += 1;
+        match process_entry(ctx, feed, feed_id, entry, source, baseline).await {
+            Ok(EntryOutcome::Recorded(recorded)) => {
+                if !recorded.duplicate {
+                    report.n_articles += 1;
+                }
+                report.n_alerts += recorded.n_alerts;
+                if recorded.n_alerts > 0 {
+                    ctx.outbox_ready.notify_one();
+                }
+            }
+            Ok(EntryOutcome::Skipped) => {}
+            Ok(EntryOutcome::Failed) => processed = Processed::SomeFailed,
+            Err(err) => {
+                tracing::error!(error = %err, entry = %entry.key, "Cannot record entry");
+                processed = Processed::SomeFailed;
+            }
+        }
+    }
+    processed
+}
+
+enum EntryOutcome {
+    Recorded(store::Recorded),
+    Skipped,
+    Failed,
+}
+
+async fn process_entry(
+    ctx: &Context,
+    feed: &config::Feed,
+    feed_id: i64,
+    entry: &feed::Entry,
+    source: &str,
+    baseline: bool,
+) -> Result<EntryOutcome, store::Error> {
+    let now = Utc::now();
+    let owned_entry = OwnedEntry::from(entry);
+    let prefiltered = ctx
+        .matcher
+        .prefilter(&format!("{}\n{}", entry.title, entry.summary));
+    if prefiltered.is_empty() {
+        ctx.blocking(move |store| {
+            store.record_entry(feed_id, &owned_entry.record(), "skipped", None, now)
+        })
+        .await?;
+        return Ok(EntryOutcome::Skipped);
+    }
+
+    let (page_url, page) = match &entry.link {
+        Some(link) => {
+            let allow_private = ctx.config.daemon.allow_private_articles || is_private_host(&feed.url);
+            let outcome = {
+                let _permit = ctx.limits.acquire(link).await;
+                ctx.client
+                    .get(
+                        link,
+                        &fetch::Validators::default(),
+                        fetch::Target::Article { allow_private },
+                    )
+                    .await
+            };
+            match outcome {
+                fetch::Outcome::Fetched(response) => {
+                    let html = response.text();
+                    let page = article::extract(&html, &response.url, feed.article_selector.as_deref());
+                    (response.url, page)
+                }
+                fetch::Outcome::NotModified | fetch::Outcome::Failed(_) => {
+                    let error = match outcome {
+                        fetch::Outcome::Failed(err) => err.to_string(),
+                        _ => format!("{link}: unexpected 304 Not Modified"),
+                    };
+                    warn!(feed = %feed.url, article = %link, error = %error, "Article fetch failed");
+                    ctx.blocking(move |store| {
+                        store.record_entry(feed_id, &owned_entry.record(), "failed", Some(&error), now)
+                    })
+                    .await?;
+                    return Ok(EntryOutcome::Failed);
+                }
+            }
+        }
+        None => {
+            // No link: the entry itself is the article.
+            let mut url = feed.url.clone();
+            url.set_fragment(Some(&format!("entry-{}", short_hash(&entry.key))));
+            (
+                url,
+                article::Article {
+                    title: Some(entry.title.clone()),
+                    text: entry.summary.clone(),
+                    ..article::Article::default()
+                },
+            )
+        }
+    };
+
+    let title = page
+        .title
+        .clone()
+        .filter(|title| !title.trim().is_empty())
+        .unwrap_or_else(|| entry.title.clone());
+    let text = if page.text.trim().is_empty() {
+        entry.summary.clone()
+    } else {
+        page.text.clone()
+    };
+    let url = canonical(&page_url, page.canonical_url.as_ref());
+
+    let matched = ctx.matcher.matching(&format!("{title}\n\n{text}"));
+    if matched.is_empty() {
+        debug!(article = %url, "Article does not match any watch");
+        ctx.blocking(move |store| {
+            store.record_entry(feed_id, &owned_entry.record(), "unmatched", None, now)
+        })
+        .await?;
+        return Ok(EntryOutcome::Skipped);
+    }
+
+    let readings: Vec<(usize, figures::Reading)> = matched
+        .iter()
+        .filter_map(|&watch_idx| {
+            let watch = ctx.config.watches.get(watch_idx)?;
+            Some((watch_idx, figures::read(&title, &text, &watch.figures)))
+        })
+        .collect();
+    let published_at = entry.published.or(page.published);
+    let config = Arc::clone(&ctx.config);
+    let source = source.to_string();
+    let url_text = url.to_string();
+    let recorded = ctx
+        .blocking(move |store| {
+            let watches = readings
+                .into_iter()
+                .filter_map(|(watch_idx, reading)| {
+                    let watch = config.watches.get(watch_idx)?;
+                    Some(WatchReading {
+                        watch,
+                        reading,
+                        sinks: watch.sink_names(&config.sinks),
+                    })
+                })
+                .collect();
+            store.record_article(&NewArticle {
+                feed_id,
+                entry: owned_entry.record(),
+                url: &url_text,
+                title: &title,
+                text: &text,
+                source: &source,
+                published_at,
+                fetched_at: now,
+                watches,
+                baseline,
+            })
+        })
+        .await?;
+    if recorded.duplicate {
+        debug!(article = %url, "Article already stored");
+    } else {
+        info!(
+            article = %url,
+            observations = recorded.n_observations,
+            alerts = recorded.n_alerts,
+            baseline,
+            "Article recorded"
+        );
+    }
+    Ok(EntryOutcome::Recorded(recorded))
+}
+
+/// An entry's stored fields, owned so they can move to a blocking thread.
+struct OwnedEntry {
+    key: String,
+    url: Option<String>,
+    title: String,
+    published_at: Option<DateTime<Utc>>,
+}
+
+impl From<&feed::Entry> for OwnedEntry {
+    fn from(entry: &feed::Entry) -> OwnedEntry {
+        OwnedEntry {
+            key: entry.key.clone(),
+            url: entry.link.as_ref().map(Url::to_string),
+            title: entry.title.clone(),
+            published_at: entry.published,
+        }
+    }
+}
+
+impl OwnedEntry {
+    fn record(&self) -> EntryRecord<'_> {
+        EntryRecord {
+            key: &self.key,
+            url: self.url.as_deref(),
+            title: &self.title,
+            published_at: self.published_at,
+        }
+    }
+}
+
+/// The article's identity: the page's canonical link when it stays on the
+/// same site (a page cannot claim another site's article), else the fetched
+/// URL; tracking parameters removed either way.
+fn canonical(page_url: &Url, declared: Option<&Url>) -> Url {
+    let same_site = |declared: &Url| {
+        let strip = |host: Option<&str>| host.map(|h| h.trim_start_matches("www.").to_ascii_lowercase());
+        strip(declared.host_str()) == strip(page_url.host_str())
+    };
+    match declared {
+        Some(declared) if same_site(declared) => article::canonical_url(declared),
+        _ => article::canonical_url(page_url),
+    }
+}
+
+/// A feed served from a loopback or private address may link to articles on
+/// such addresses (a local news mirror, a test server).
+fn is_private_host(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => {
+            let ip = IpAddr::V4(ip);
+            ip.is_loopback() || is_private_v4(&ip)
+        }
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback() || (ip.segments()[0] & 0xfe00) == 0xfc00,
+        Some(url::Host::Domain(domain)) => {
+            domain.eq_ignore_ascii_case("localhost") || domain.ends_with(".localhost")
+        }
+        None => false,
+    }
+}
+
+fn is_private_v4(ip: &IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(ip) => ip.is_private() || ip.is_link_local(),
+        IpAddr::V6(_) => false,
+    }
+}
+
+fn short_hash(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(&Sha256::digest(text.as_bytes())[..8])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check_canonical(page: &str, declared: Option<&str>, expected: &str) {
+        let page = Url::parse(page).unwrap();
+        let declared = declared.map(|d| Url::parse(d).unwrap());
+        assert_eq!(canonical(&page, declared.as_ref()).as_str(), expected);
+    }
+
+    #[test]
+    fn canonical_link_on_same_site_is_used() {
+        check_canonical(
+            "https://news.example/a?id=1",
+            Some("https://www.news.example/story/1"),
+            "https://www.news.example/story/1",
+        );
+    }
+
+    #[test]
+    fn canonical_link_to_another_site_is_ignored() {
+        check_canonical(
+            "https://news.example/story/1",
+            Some("https://other.example/story/9"),
+            "https://news.example/story/1",
+        );
+    }
+
+    #[test]
+    fn private_feed_hosts_are_recognised() {
+        for url in [
+            "http://127.0.0.1:8080/feed",
+            "http://localhost/feed",
+            "http://10.1.2.3/feed",
+            "http://192.168.1.2/feed",
+            "http://[::1]/feed",
+        ] {
+            assert!(is_private_host(&Url::parse(url).unwrap()), "{url}");
+        }
+        assert!(!is_private_host(&Url::parse("https://news.example/feed").unwrap()));
+        assert!(!is_private_host(&Url::parse("http://8.8.8.8/feed").unwrap()));
+    }
+}

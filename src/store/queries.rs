@@ -1,0 +1,224 @@
+//! Read-only queries behind `figwatch figures`, `history`, `articles` and
+//! `alerts`.
+
+use chrono::{DateTime, Utc};
+use rusqlite::params;
+
+use super::outbox::load_alert;
+use super::{AlertRow, Error, ObservationRow, Store, opt_time};
+use crate::figures::Qualifier;
+
+/// A tracked figure's current value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FigureSummary {
+    /// Watch name.
+    pub watch: String,
+    /// Figure name.
+    pub figure: String,
+    /// The current state.
+    pub current: ObservationRow,
+    /// The value before it, if any (the newest older observation with a
+    /// different value).
+    pub previous_value: Option<f64>,
+    /// When the state last moved.
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// One observation in a figure's history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryRow {
+    /// The observation.
+    pub observation: ObservationRow,
+    /// What it did: first_seen, changed, filtered, unchanged, older, baseline.
+    pub decision: String,
+    /// The time it is ordered by (published, else fetched).
+    pub observed_at: Option<DateTime<Utc>>,
+}
+
+/// A matched article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleSummary {
+    /// Canonical URL.
+    pub url: String,
+    /// Headline.
+    pub title: String,
+    /// Source name.
+    pub source: String,
+    /// Published time, when known.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Watches it matched.
+    pub watches: Vec<String>,
+}
+
+/// One sink's delivery state for an alert.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliveryState {
+    /// Sink name.
+    pub sink: String,
+    /// pending, delivered or dead.
+    pub state: String,
+    /// Attempts made.
+    pub attempts: u32,
+    /// Last error, if the last attempt failed.
+    pub last_error: Option<String>,
+}
+
+/// An alert with its deliveries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertSummary {
+    /// The alert.
+    pub alert: AlertRow,
+    /// Its deliveries.
+    pub deliveries: Vec<DeliveryState>,
+}
+
+fn observation_from(row: &rusqlite::Row<'_>, base: usize) -> rusqlite::Result<ObservationRow> {
+    let qualifier: String = row.get(base + 3)?;
+    Ok(ObservationRow {
+        value: row.get(base)?,
+        low: row.get(base + 1)?,
+        high: row.get(base + 2)?,
+        qualifier: Qualifier::from_name(&qualifier).unwrap_or(Qualifier::Exact),
+        text: row.get(base + 4)?,
+        quote: row.get(base + 5)?,
+        article: super::ArticleRef {
+            url: row.get(base + 6)?,
+            title: row.get(base + 7)?,
+            source: row.get(base + 8)?,
+            published_at: opt_time(row.get(base + 9)?),
+        },
+    })
+}
+
+const OBSERVATION_COLUMNS: &str = "o.value, o.low, o.high, o.qualifier, o.text, o.quote, \
+     a.url, a.title, a.source, a.published_at";
+
+impl Store {
+    /// Current value of every tracked figure, optionally of one watch.
+    pub fn figures(&self, watch: Option<&str>) -> Result<Vec<FigureSummary>, Error> {
+        let conn = self.lock();
+        let sql = format!(
+            "SELECT s.watch, s.figure, s.updated_at, o.observed_at, {OBSERVATION_COLUMNS}, \
+             (SELECT p.value FROM observations p WHERE p.watch = s.watch AND p.figure = s.figure \
+              AND p.value != o.value AND p.decision != 'older' AND p.id < o.id ORDER BY p.id DESC LIMIT 1) \
+             FROM figure_state s JOIN observations o ON o.id = s.observation_id \
+             JOIN articles a ON a.id = o.article_id \
+             WHERE ?1 IS NULL OR s.watch = ?1 ORDER BY s.watch, s.figure"
+        );
+        let mut stmt = conn.prepare(&sql).map_err(self.err())?;
+        stmt.query_map([watch], |row| {
+            Ok(FigureSummary {
+                watch: row.get(0)?,
+                figure: row.get(1)?,
+                updated_at: opt_time(row.get(2)?),
+                current: observation_from(row, 4)?,
+                previous_value: row.get(14)?,
+            })
+        })
+        .and_then(Iterator::collect)
+        .map_err(self.err())
+    }
+
+    /// Every observation of one figure, oldest (by publication) first.
+    pub fn history(&self, watch: &str, figure: &str) -> Result<Vec<HistoryRow>, Error> {
+        let conn = self.lock();
+        let sql = format!(
+            "SELECT o.decision, o.observed_at, {OBSERVATION_COLUMNS} FROM observations o \
+             JOIN articles a ON a.id = o.article_id WHERE o.watch = ?1 AND o.figure = ?2 \
+             ORDER BY o.observed_at, o.id"
+        );
+        let mut stmt = conn.prepare(&sql).map_err(self.err())?;
+        stmt.query_map(params![watch, figure], |row| {
+            Ok(HistoryRow {
+                decision: row.get(0)?,
+                observed_at: opt_time(row.get(1)?),
+                observation: observation_from(row, 2)?,
+            })
+        })
+        .and_then(Iterator::collect)
+        .map_err(self.err())
+    }
+
+    /// Matched articles, newest first; `search` matches title or text
+    /// (case-insensitive substring).
+    pub fn articles(
+        &self,
+        watch: Option<&str>,
+        search: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<ArticleSummary>, Error> {
+        let conn = self.lock();
+        let pattern = search.map(|text| {
+            let escaped = text
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        });
+        let mut stmt = conn
+            .prepare(
+                "SELECT a.url, a.title, a.source, a.published_at, \
+                 (SELECT group_concat(m.watch, ',') FROM matches m WHERE m.article_id = a.id) \
+                 FROM articles a \
+                 WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM matches m WHERE m.article_id = a.id AND m.watch = ?1)) \
+                 AND (?2 IS NULL OR a.title LIKE ?2 ESCAPE '\\' OR a.text LIKE ?2 ESCAPE '\\') \
+                 ORDER BY a.sort_at DESC, a.id DESC LIMIT ?3",
+            )
+            .map_err(self.err())?;
+        stmt.query_map(params![watch, pattern, limit as i64], |row| {
+            let watches: Option<String> = row.get(4)?;
+            Ok(ArticleSummary {
+                url: row.get(0)?,
+                title: row.get(1)?,
+                source: row.get(2)?,
+                published_at: opt_time(row.get(3)?),
+                watches: watches
+                    .map(|text| text.split(',').map(str::to_string).collect())
+                    .unwrap_or_default(),
+            })
+        })
+        .and_then(Iterator::collect)
+        .map_err(self.err())
+    }
+
+    /// Recent alerts, newest first, with their deliveries; `failed_only`
+    /// keeps alerts with a delivery that is dead or has failed at least once.
+    pub fn alerts(&self, limit: usize, failed_only: bool) -> Result<Vec<AlertSummary>, Error> {
+        let conn = self.lock();
+        let ids: Vec<String> = conn
+            .prepare(
+                "SELECT id FROM alerts a WHERE ?1 = 0 OR EXISTS (SELECT 1 FROM deliveries d \
+                 WHERE d.alert_id = a.id AND (d.state = 'dead' OR d.last_error IS NOT NULL)) \
+                 ORDER BY created_at DESC, id DESC LIMIT ?2",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_map(params![failed_only, limit as i64], |row| row.get(0))?
+                    .collect()
+            })
+            .map_err(self.err())?;
+        let mut summaries = Vec::with_capacity(ids.len());
+        for id in ids {
+            let Some(alert) = load_alert(&conn, &id).map_err(self.err())? else {
+                continue;
+            };
+            let deliveries = conn
+                .prepare_cached(
+                    "SELECT sink, state, attempts, last_error FROM deliveries WHERE alert_id = ?1 ORDER BY sink",
+                )
+                .and_then(|mut stmt| {
+                    stmt.query_map([&id], |row| {
+                        Ok(DeliveryState {
+                            sink: row.get(0)?,
+                            state: row.get(1)?,
+                            attempts: row.get(2)?,
+                            last_error: row.get(3)?,
+                        })
+                    })?
+                    .collect()
+                })
+                .map_err(self.err())?;
+            summaries.push(AlertSummary { alert, deliveries });
+        }
+        Ok(summaries)
+    }
+}

@@ -1,0 +1,337 @@
+//! One matched article in one transaction: the entry, the article, its
+//! mentions, each watch's match and observations, the figure states they
+//! move, and the alerts and deliveries they raise.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Transaction, params};
+use sha2::{Digest, Sha256};
+
+use super::feeds::{EntryRecord, upsert_entry};
+use super::outbox::insert_alert;
+use super::{AlertKind, Error, Store, parse_time, time_text};
+use crate::config;
+use crate::figures::{self, Decision, Qualifier};
+
+/// A matched article, ready to be recorded.
+#[derive(Debug, Clone)]
+pub struct NewArticle<'a> {
+    /// The feed it came through.
+    pub feed_id: i64,
+    /// The feed entry that linked to it.
+    pub entry: EntryRecord<'a>,
+    /// Canonical URL (the article's identity).
+    pub url: &'a str,
+    /// Headline.
+    pub title: &'a str,
+    /// Main text.
+    pub text: &'a str,
+    /// Source name (the feed's name or title).
+    pub source: &'a str,
+    /// Published time (feed entry, else page metadata).
+    pub published_at: Option<DateTime<Utc>>,
+    /// When it was fetched.
+    pub fetched_at: DateTime<Utc>,
+    /// Every watch whose full query matched, with its reading.
+    pub watches: Vec<WatchReading<'a>>,
+    /// Record figures without alerting (first poll of a new feed).
+    pub baseline: bool,
+}
+
+/// One watch's view of an article.
+#[derive(Debug, Clone)]
+pub struct WatchReading<'a> {
+    /// The watch.
+    pub watch: &'a config::Watch,
+    /// Its figures read from the article.
+    pub reading: figures::Reading,
+    /// Sinks its alerts go to.
+    pub sinks: Vec<&'a str>,
+}
+
+/// What recording an article did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Recorded {
+    /// Row id of the article (the existing one for a duplicate).
+    pub article_id: i64,
+    /// The article was already stored (same URL or same text): nothing else
+    /// was written.
+    pub duplicate: bool,
+    /// Observations written.
+    pub n_observations: usize,
+    /// Alerts raised.
+    pub n_alerts: usize,
+}
+
+impl Store {
+    /// Records a matched article and everything that follows from it in one
+    /// transaction. An article already stored under the same canonical URL
+    /// or with the same text is recorded as a duplicate entry only.
+    pub fn record_article(&self, article: &NewArticle<'_>) -> Result<Recorded, Error> {
+        let mut conn = self.lock();
+        let tx = conn.transaction().map_err(self.err())?;
+        let recorded = record(&tx, article).map_err(self.err())?;
+        tx.commit().map_err(self.err())?;
+        Ok(recorded)
+    }
+}
+
+fn content_hash(title: &str, text: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(title.trim().as_bytes());
+    hasher.update([0]);
+    hasher.update(text.trim().as_bytes());
+    hex::encode(hasher.finalize())
+}
+
+fn record(tx: &Transaction<'_>, article: &NewArticle<'_>) -> rusqlite::Result<Recorded> {
+    let now = article.fetched_at;
+    let hash = content_hash(article.title, article.text);
+    let existing: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM articles WHERE url = ?1 OR (content_hash = ?2 AND length(text) > 0) LIMIT 1",
+            params![article.url, hash],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if let Some(article_id) = existing {
+        upsert_entry(
+            tx,
+            article.feed_id,
+            &article.entry,
+            "duplicate",
+            None,
+            Some(article_id),
+            now,
+        )?;
+        return Ok(Recorded {
+            article_id,
+            duplicate: true,
+            ..Recorded::default()
+        });
+    }
+
+    let sort_at = article.published_at.unwrap_or(now);
+    tx.execute(
+        "INSERT INTO articles (url, title, text, content_hash, source, feed_id, published_at, fetched_at, sort_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            article.url,
+            article.title,
+            article.text,
+            hash,
+            article.source,
+            article.feed_id,
+            article.published_at.map(time_text),
+            time_text(now),
+            time_text(sort_at)
+        ],
+    )?;
+    let article_id = tx.last_insert_rowid();
+    upsert_entry(
+        tx,
+        article.feed_id,
+        &article.entry,
+        "matched",
+        None,
+        Some(article_id),
+        now,
+    )?;
+
+    // Mentions do not depend on the watch; store them once.
+    if let Some(first) = article.watches.first() {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO mentions (article_id, in_title, value, low, high, qualifier, kind, text, noun, sentence, start, end) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?;
+        for (idx, mention) in first.reading.mentions.iter().enumerate() {
+            insert.execute(params![
+                article_id,
+                idx < first.reading.n_title,
+                mention.value,
+                mention.low,
+                mention.high,
+                mention.qualifier.as_str(),
+                kind_name(mention.kind),
+                mention.text,
+                mention.noun,
+                mention.sentence,
+                mention.start as i64,
+                mention.end as i64
+            ])?;
+        }
+    }
+
+    let mut recorded = Recorded {
+        article_id,
+        ..Recorded::default()
+    };
+    for watch_reading in &article.watches {
+        let watch = watch_reading.watch;
+        tx.execute(
+            "INSERT OR IGNORE INTO matches (article_id, watch) VALUES (?1, ?2)",
+            params![article_id, watch.name],
+        )?;
+        if watch.new_articles && !article.baseline {
+            insert_alert(
+                tx,
+                &AlertDraft {
+                    kind: AlertKind::ArticleMatched,
+                    watch: &watch.name,
+                    article_id: Some(article_id),
+                    ..AlertDraft::default()
+                },
+                now,
+                &watch_reading.sinks,
+            )?;
+            recorded.n_alerts += 1;
+        }
+        for &(figure_idx, mention_idx) in &watch_reading.reading.observations {
+            let (Some(figure), Some(mention)) = (
+                watch.figures.get(figure_idx),
+                watch_reading.reading.mentions.get(mention_idx),
+            ) else {
+                continue;
+            };
+            let n_alerts = observe(
+                tx,
+                article,
+                article_id,
+                watch_reading,
+                figure,
+                mention,
+                sort_at,
+            )?;
+            recorded.n_observations += 1;
+            recorded.n_alerts += n_alerts;
+        }
+    }
+    Ok(recorded)
+}
+
+/// The fields of an alert row; the rest default to none.
+#[derive(Debug, Default)]
+pub(super) struct AlertDraft<'a> {
+    pub(super) kind: AlertKind,
+    pub(super) watch: &'a str,
+    pub(super) figure: Option<&'a str>,
+    pub(super) previous_observation_id: Option<i64>,
+    pub(super) current_observation_id: Option<i64>,
+    pub(super) article_id: Option<i64>,
+    pub(super) change: Option<(f64, Option<f64>)>,
+    pub(super) message: Option<&'a str>,
+}
+
+/// Records one observation, moves the figure's state and raises its alert.
+/// Returns the number of alerts raised (0 or 1).
+fn observe(
+    tx: &Transaction<'_>,
+    article: &NewArticle<'_>,
+    article_id: i64,
+    watch_reading: &WatchReading<'_>,
+    figure: &config::Figure,
+    mention: &figures::Mention,
+    observed_at: DateTime<Utc>,
+) -> rusqlite::Result<usize> {
+    let watch = watch_reading.watch;
+    let current: Option<(i64, f64, String, String)> = tx
+        .query_row(
+            "SELECT o.id, o.value, o.qualifier, o.observed_at FROM figure_state s \
+             JOIN observations o ON o.id = s.observation_id WHERE s.watch = ?1 AND s.figure = ?2",
+            params![watch.name, figure.name],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+        )
+        .optional()?;
+    let current_value = current
+        .as_ref()
+        .map(|(_, value, qualifier, observed_at)| figures::Value {
+            value: *value,
+            qualifier: Qualifier::from_name(qualifier).unwrap_or(Qualifier::Exact),
+            published: parse_time(observed_at).unwrap_or(observed_at_fallback()),
+        });
+    let candidate = figures::Value {
+        value: mention.value,
+        qualifier: mention.qualifier,
+        published: observed_at,
+    };
+    let decision = figures::decide(figure, current_value.as_ref(), &candidate);
+    let decision_name = match (decision, article.baseline) {
+        (Decision::Older, _) => "older",
+        (_, true) => "baseline",
+        (Decision::FirstSeen, false) => "first_seen",
+        (Decision::Changed { .. }, false) => "changed",
+        (Decision::Filtered { .. }, false) => "filtered",
+        (Decision::Unchanged, false) => "unchanged",
+    };
+    tx.execute(
+        "INSERT OR IGNORE INTO observations (article_id, watch, figure, value, low, high, qualifier, text, quote, decision, observed_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            article_id,
+            watch.name,
+            figure.name,
+            mention.value,
+            mention.low,
+            mention.high,
+            mention.qualifier.as_str(),
+            mention.text,
+            mention.sentence,
+            decision_name,
+            time_text(observed_at)
+        ],
+    )?;
+    let observation_id = tx.last_insert_rowid();
+    if decision == Decision::Older {
+        return Ok(0);
+    }
+    tx.execute(
+        "INSERT INTO figure_state (watch, figure, observation_id, updated_at) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (watch, figure) DO UPDATE SET observation_id = excluded.observation_id, \
+         updated_at = excluded.updated_at",
+        params![
+            watch.name,
+            figure.name,
+            observation_id,
+            time_text(article.fetched_at)
+        ],
+    )?;
+    if article.baseline {
+        return Ok(0);
+    }
+    let draft = match decision {
+        Decision::Changed { absolute, relative } => AlertDraft {
+            kind: AlertKind::FigureChanged,
+            watch: &watch.name,
+            figure: Some(&figure.name),
+            previous_observation_id: current.as_ref().map(|(id, ..)| *id),
+            current_observation_id: Some(observation_id),
+            article_id: Some(article_id),
+            change: Some((absolute, relative)),
+            message: None,
+        },
+        Decision::FirstSeen => AlertDraft {
+            kind: AlertKind::FigureFirstSeen,
+            watch: &watch.name,
+            figure: Some(&figure.name),
+            current_observation_id: Some(observation_id),
+            article_id: Some(article_id),
+            ..AlertDraft::default()
+        },
+        Decision::Filtered { .. } | Decision::Unchanged | Decision::Older => return Ok(0),
+    };
+    insert_alert(tx, &draft, article.fetched_at, &watch_reading.sinks)?;
+    Ok(1)
+}
+
+/// A stored time that does not parse cannot happen (the store writes them);
+/// treating it as the epoch keeps a newer article winning.
+fn observed_at_fallback() -> DateTime<Utc> {
+    DateTime::<Utc>::UNIX_EPOCH
+}
+
+fn kind_name(kind: figures::Kind) -> &'static str {
+    match kind {
+        figures::Kind::Count => "count",
+        figures::Kind::Percent => "percent",
+        figures::Kind::Money => "money",
+    }
+}
