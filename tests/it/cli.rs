@@ -1,0 +1,150 @@
+//! The command line: config errors, check, extract, usage.
+
+use predicates::prelude::*;
+
+use super::support::Workspace;
+
+#[test]
+fn invalid_config_exits_2_naming_file_line_and_column() {
+    let work = Workspace::new("[daemon]\npoll_interval = \"often\"\n\n[[feed]]\nurl = \"not a url\"\n");
+    let config = work.config();
+    let config = config.to_str().unwrap();
+    work.figwatch(&["check"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!("{config}:2:17: invalid duration \"often\"")))
+        .stderr(predicate::str::contains(format!("{config}:5:7: invalid feed url \"not a url\"")));
+    // Every command that needs the config says the same.
+    work.figwatch(&["once"]).assert().code(2);
+}
+
+#[test]
+fn unknown_key_exits_2_with_what_was_expected() {
+    let work = Workspace::new("[[feed]]\nurl = \"https://news.example/rss\"\nintervall = \"5m\"\n");
+    work.figwatch(&["check"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(":3:1: unknown field `intervall`, expected one of `url`, `name`, `interval`, `article_selector`"));
+}
+
+#[test]
+fn missing_config_file_is_a_config_error() {
+    let work = Workspace::new("");
+    let mut cmd = assert_cmd::Command::cargo_bin("figwatch").unwrap();
+    cmd.args(["--config"])
+        .arg(work.dir.path().join("nope.toml"))
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nope.toml: cannot read config"));
+}
+
+#[test]
+fn check_explains_the_config() {
+    let work = Workspace::new(
+        r#"[[feed]]
+url = "https://news.example/world.rss"
+interval = "10m"
+
+[watch.nk-russia]
+query = '("North Korea" OR DPRK) AND Russia'
+
+[watch.nk-russia.figure.troops]
+terms = ["troops", "soldiers"]
+alert_on = "increase"
+min_change = "5%"
+
+[sink.journal]
+type = "log"
+"#,
+    );
+    work.figwatch(&["check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("OK"))
+        .stdout(predicate::str::contains("https://news.example/world.rss every 10m"))
+        .stdout(predicate::str::contains("figure troops: counts of [troops, soldiers]; alerts on increases of at least 5%"))
+        .stdout(predicate::str::contains("notifies: journal"));
+}
+
+#[test]
+fn example_config_is_valid() {
+    let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/figwatch.toml");
+    assert_cmd::Command::cargo_bin("figwatch")
+        .unwrap()
+        .arg("--config")
+        .arg(config)
+        .arg("check")
+        .assert()
+        .success();
+}
+
+#[test]
+fn usage_error_exits_2() {
+    assert_cmd::Command::cargo_bin("figwatch")
+        .unwrap()
+        .arg("frobnicate")
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn extract_plain_text_lists_mentions_with_their_assignment() {
+    let work = Workspace::new(
+        "[watch.w]\nquery = 'Russia'\n[watch.w.figure.troops]\nterms = [\"troops\"]\n",
+    );
+    let output = work
+        .figwatch(&["extract", "--plain", "--json", "-"])
+        .write_stdin("Russia has more than 11,000 North Korean troops, officials said in 2024.")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mentions = value["mentions"].as_array().unwrap();
+    let troops = mentions.iter().find(|m| m["value"] == 11000.0).expect("11,000 mention");
+    assert_eq!(troops["qualifier"], "more_than");
+    assert_eq!(troops["assignments"][0]["figure"], "troops");
+    let text = value["text"].as_str().unwrap();
+    let (start, end) = (troops["start"].as_u64().unwrap() as usize, troops["end"].as_u64().unwrap() as usize);
+    assert!(text[start..end].contains("11,000"));
+    assert!(mentions.iter().all(|m| m["value"] != 2024.0 || m["assignments"][0]["figure"].is_null()));
+}
+
+#[test]
+fn test_sink_reports_an_unknown_sink() {
+    let work = Workspace::new("[sink.journal]\ntype = \"log\"\n");
+    work.figwatch(&["test-sink", "phone"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no sink named \"phone\""))
+        .stderr(predicate::str::contains("sinks: journal"));
+    work.figwatch(&["test-sink", "journal"]).assert().success();
+}
+
+#[test]
+fn import_opml_adds_new_feeds_once() {
+    let work = Workspace::new("[[feed]]\nurl = \"https://news.example/world.rss\"\n");
+    let opml = work.dir.path().join("feeds.opml");
+    std::fs::write(
+        &opml,
+        r#"<?xml version="1.0"?>
+<opml version="2.0"><head><title>My feeds</title></head><body>
+  <outline text="News">
+    <outline type="rss" text="World" xmlUrl="https://news.example/world.rss"/>
+    <outline type="rss" text="Wire &amp; Co" xmlUrl="https://wire.example/atom.xml"/>
+  </outline>
+</body></opml>"#,
+    )
+    .unwrap();
+    work.figwatch(&["import-opml", opml.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Added 1 feed(s)"));
+    work.figwatch(&["import-opml", opml.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Added 0 feed(s)"));
+    let config = std::fs::read_to_string(work.config()).unwrap();
+    assert!(config.contains("url = \"https://wire.example/atom.xml\"\nname = \"Wire & Co\""), "{config}");
+    work.figwatch(&["check"]).assert().success();
+}

@@ -1,0 +1,7 @@
+//! figwatch's integration tests: the real binary against a local news site
+//! and webhook receiver on 127.0.0.1, with real SQLite files in temp dirs.
+
+mod cli;
+mod fixtures;
+mod pipeline;
+mod support;

@@ -1,0 +1,242 @@
+//! A local news site and webhook receiver on 127.0.0.1, and helpers to run
+//! the real `figwatch` binary against them.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use super::fixtures;
+
+/// What the local site serves and what the receiver got.
+#[derive(Default)]
+pub struct Site {
+    /// Which version of the news feed is served (1 or 2).
+    pub feed_version: AtomicUsize,
+    /// Status the webhook answers with.
+    pub hook_status: AtomicU16,
+    /// Bodies and headers the webhook received.
+    pub hooks: Mutex<Vec<Hook>>,
+    hooks_changed: Condvar,
+    /// Requests for the news feed, and how many were answered 304.
+    pub feed_requests: AtomicUsize,
+    pub feed_not_modified: AtomicUsize,
+}
+
+/// One webhook request.
+#[derive(Debug, Clone)]
+pub struct Hook {
+    pub headers: Vec<(String, String)>,
+    pub body: serde_json::Value,
+}
+
+impl Site {
+    /// Waits until at least `n` webhook requests arrived (bounded by
+    /// `within`), and returns all received so far.
+    pub fn wait_for_hooks(&self, n: usize, within: Duration) -> Vec<Hook> {
+        let hooks = self.hooks.lock().unwrap();
+        let (hooks, _) = self
+            .hooks_changed
+            .wait_timeout_while(hooks, within, |hooks| hooks.len() < n)
+            .unwrap();
+        hooks.clone()
+    }
+
+    pub fn hooks(&self) -> Vec<Hook> {
+        self.hooks.lock().unwrap().clone()
+    }
+}
+
+/// The servers, running on their own thread until the test ends.
+pub struct Servers {
+    pub addr: SocketAddr,
+    pub site: Arc<Site>,
+}
+
+impl Servers {
+    pub fn start() -> Servers {
+        let site = Arc::new(Site::default());
+        site.feed_version.store(1, Ordering::SeqCst);
+        site.hook_status.store(200, Ordering::SeqCst);
+        let app = Router::new()
+            .route("/news/feed.xml", get(news_feed))
+            .route("/wire/atom.xml", get(wire_feed))
+            .route("/news/2024/11/artillery.html", get(|| async { html(fixtures::ARTICLE_NOVEMBER) }))
+            .route("/news/2025/02/long-range-artillery.html", get(|| async { html(fixtures::ARTICLE_FEBRUARY) }))
+            .route("/news/2025/02/weather.html", get(|| async { html(fixtures::ARTICLE_UNRELATED) }))
+            .route("/bad/malformed.xml", get(|| async { xml("<rss version=\"2.0\"><channel><title>Broken</title><item><title>cut off") }))
+            .route("/bad/error.xml", get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "database on fire") }))
+            .route("/bad/slow.xml", get(slow))
+            .route("/bad/page.html", get(|| async { html("<!DOCTYPE html><html><head><title>Welcome</title></head><body><h1>Our homepage</h1><p>No feed here.</p></body></html>") }))
+            .route("/hook", post(hook))
+            .with_state(Arc::clone(&site));
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                addr_tx.send(listener.local_addr().unwrap()).unwrap();
+                axum::serve(listener, app).await.unwrap();
+            });
+        });
+        let addr = addr_rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        Servers { addr, site }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+}
+
+fn html(body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+}
+
+fn xml(body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, "application/rss+xml")], body).into_response()
+}
+
+async fn news_feed(State(site): State<Arc<Site>>, headers: HeaderMap) -> Response {
+    site.feed_requests.fetch_add(1, Ordering::SeqCst);
+    let version = site.feed_version.load(Ordering::SeqCst);
+    let etag = format!("\"news-v{version}\"");
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        == Some(etag.as_str())
+    {
+        site.feed_not_modified.fetch_add(1, Ordering::SeqCst);
+        return StatusCode::NOT_MODIFIED.into_response();
+    }
+    let body = fixtures::news_feed(version);
+    (
+        [
+            (header::CONTENT_TYPE, "application/rss+xml; charset=utf-8".to_string()),
+            (header::ETAG, etag),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn wire_feed(State(site): State<Arc<Site>>) -> Response {
+    let version = site.feed_version.load(Ordering::SeqCst);
+    (
+        [(header::CONTENT_TYPE, "application/atom+xml")],
+        fixtures::wire_feed(version),
+    )
+        .into_response()
+}
+
+async fn slow() -> Response {
+    // Longer than any timeout the tests configure: the client must give up.
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    xml("<rss version=\"2.0\"><channel><title>Too late</title></channel></rss>")
+}
+
+async fn hook(State(site): State<Arc<Site>>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    let status = StatusCode::from_u16(site.hook_status.load(Ordering::SeqCst)).unwrap();
+    if status.is_success() {
+        let body = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+        let headers = headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+            .collect();
+        site.hooks.lock().unwrap().push(Hook { headers, body });
+        site.hooks_changed.notify_all();
+    }
+    status
+}
+
+/// A temporary directory holding a config file.
+pub struct Workspace {
+    pub dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    pub fn new(config: &str) -> Workspace {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("figwatch.toml"), config).unwrap();
+        Workspace { dir }
+    }
+
+    pub fn config(&self) -> PathBuf {
+        self.dir.path().join("figwatch.toml")
+    }
+
+    pub fn database(&self) -> PathBuf {
+        self.dir.path().join("figwatch.db")
+    }
+
+    /// `figwatch --config <config> ARGS…`, ready to run.
+    pub fn figwatch(&self, args: &[&str]) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::cargo_bin("figwatch").unwrap();
+        cmd.arg("--config")
+            .arg(self.config())
+            .args(args)
+            .env_remove("FIGWATCH_CONFIG")
+            .env_remove("RUST_LOG")
+            .env_remove("JOURNAL_STREAM")
+            .env("NO_COLOR", "1")
+            .timeout(Duration::from_secs(60));
+        cmd
+    }
+
+    /// Runs an SQL statement against the database, as an operator (or time)
+    /// would change it.
+    pub fn sql(&self, statement: &str) {
+        let conn = rusqlite::Connection::open(self.database()).unwrap();
+        conn.execute_batch(statement).unwrap();
+    }
+
+    pub fn sql_count(&self, query: &str) -> i64 {
+        let conn = rusqlite::Connection::open(self.database()).unwrap();
+        conn.query_row(query, [], |row| row.get(0)).unwrap()
+    }
+}
+
+/// The config of the motivating case: the news feed (and optionally more
+/// feeds), one watch with two figures, a webhook to the local receiver.
+pub fn motivating_config(servers: &Servers, extra_feeds: &[&str], baseline: bool) -> String {
+    let mut feeds = format!("[[feed]]\nurl = \"{}\"\nname = \"Korea Daily\"\n", servers.url("/news/feed.xml"));
+    for feed in extra_feeds {
+        feeds.push_str(&format!("\n[[feed]]\nurl = \"{}\"\n", servers.url(feed)));
+    }
+    format!(
+        r#"[daemon]
+database = "figwatch.db"
+timeout = "2s"
+poll_interval = "1h"
+baseline = {baseline}
+
+{feeds}
+[watch.nk-russia]
+query = '("North Korea" OR DPRK OR Pyongyang) AND (Russia OR Moscow)'
+
+[watch.nk-russia.figure.artillery]
+terms = ["artillery pieces", "artillery", "howitzers"]
+
+[watch.nk-russia.figure.troops]
+terms = ["troops", "soldiers"]
+
+[sink.hook]
+type = "webhook"
+url = "{hook}"
+
+[sink.journal]
+type = "log"
+"#,
+        hook = servers.url("/hook")
+    )
+}
