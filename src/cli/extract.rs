@@ -35,7 +35,8 @@ async fn read_input(input: &str) -> Result<(String, Url)> {
         return Ok((fetch::decode(&bytes, None), base));
     }
     if input.starts_with("http://") || input.starts_with("https://") {
-        let url = Url::parse(input).map_err(|err| Failure::usage(anyhow::anyhow!("invalid URL {input:?}: {err}")))?;
+        let url = Url::parse(input)
+            .map_err(|err| Failure::usage(anyhow::anyhow!("invalid URL {input:?}: {err}")))?;
         let client = fetch::Client::new(fetch::Options {
             timeout: crate::config::DEFAULT_TIMEOUT,
             max_body: crate::config::DEFAULT_MAX_BODY,
@@ -47,7 +48,9 @@ async fn read_input(input: &str) -> Result<(String, Url)> {
             .await
         {
             fetch::Outcome::Fetched(response) => Ok((response.text(), response.url)),
-            fetch::Outcome::NotModified => Err(anyhow::anyhow!("{url}: unexpected 304 Not Modified").into()),
+            fetch::Outcome::NotModified => {
+                Err(anyhow::anyhow!("{url}: unexpected 304 Not Modified").into())
+            }
             fetch::Outcome::Failed(err) => Err(anyhow::Error::new(err).into()),
         };
     }
@@ -61,12 +64,11 @@ async fn read_input(input: &str) -> Result<(String, Url)> {
 }
 
 pub(super) async fn run(request: Request<'_>) -> Result<()> {
-    if let Some(selector) = request.selector {
-        if let Err(err) = scraper::Selector::parse(selector) {
-            return Err(Failure::usage(anyhow::anyhow!(
-                "invalid CSS selector {selector:?}: {err}"
-            )));
-        }
+    if let Some(Err(err)) = request.selector.map(scraper::Selector::parse) {
+        return Err(Failure::usage(anyhow::anyhow!(
+            "invalid CSS selector {:?}: {err}",
+            request.selector.unwrap_or_default()
+        )));
     }
     // Figures to assign mentions to: from the config, when there is one.
     let config = match Config::load(request.config_path) {

@@ -3,6 +3,8 @@
 //! and reads `store` (figures, history, articles, alerts). It is the only
 //! module besides `main` that prints to stdout and uses `anyhow`.
 
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 mod extract;
 mod opml;
 mod show;
@@ -176,7 +178,10 @@ type Result<T, E = Failure> = std::result::Result<T, E>;
 pub fn main() -> ExitCode {
     let args = Args::parse();
     init_logging(&args);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("figwatch: cannot start the async runtime: {err}");
@@ -355,7 +360,11 @@ async fn test_sink(config: &Config, name: &str) -> Result<()> {
         return Err(Failure::usage(anyhow::anyhow!(
             "no sink named {name:?} in {} (sinks: {})",
             config.path.display(),
-            if known.is_empty() { "none".to_string() } else { known.join(", ") }
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
         )));
     }
     let now = chrono::Utc::now();

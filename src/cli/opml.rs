@@ -29,8 +29,12 @@ pub(super) fn import(config_path: &Path, opml_path: &Path) -> Result<()> {
     let config = Config::load(config_path).map_err(Failure::usage)?;
     let source = std::fs::read_to_string(opml_path)
         .with_context(|| format!("cannot read {}", opml_path.display()))?;
-    let document = opml::OPML::from_str(&source)
-        .map_err(|err| Failure::usage(anyhow::anyhow!("{}: not a valid OPML file: {err}", opml_path.display())))?;
+    let document = opml::OPML::from_str(&source).map_err(|err| {
+        Failure::usage(anyhow::anyhow!(
+            "{}: not a valid OPML file: {err}",
+            opml_path.display()
+        ))
+    })?;
     let mut feeds = Vec::new();
     collect(&document.body.outlines, &mut feeds);
 
@@ -66,7 +70,8 @@ pub(super) fn import(config_path: &Path, opml_path: &Path) -> Result<()> {
         text.push_str(&format!("\n# Imported from {}", opml_path.display()));
         text.push_str(&added);
         // Validate before writing, so a bad import never breaks the config.
-        Config::parse(&text, config_path, &|name| std::env::var(name).ok()).map_err(Failure::usage)?;
+        Config::parse(&text, config_path, &|name| std::env::var(name).ok())
+            .map_err(Failure::usage)?;
         let tmp = config_path.with_extension("toml.tmp");
         std::fs::write(&tmp, &text).with_context(|| format!("cannot write {}", tmp.display()))?;
         std::fs::rename(&tmp, config_path)

@@ -58,7 +58,9 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
                 AlertOn::Decrease => "decreases",
             };
             let threshold = match figure.min_change {
-                Some(MinChange::Relative(fraction)) => format!(" of at least {}%", fraction * 100.0),
+                Some(MinChange::Relative(fraction)) => {
+                    format!(" of at least {}%", fraction * 100.0)
+                }
                 Some(MinChange::Absolute(amount)) => format!(" of at least {amount}"),
                 None => String::new(),
             };
@@ -73,8 +75,16 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
         let _ = writeln!(
             out,
             "    notifies: {}{}",
-            if sinks.is_empty() { "nobody (no sinks)".to_string() } else { sinks.join(", ") },
-            if watch.new_articles { "; also on every new matching article" } else { "" }
+            if sinks.is_empty() {
+                "nobody (no sinks)".to_string()
+            } else {
+                sinks.join(", ")
+            },
+            if watch.new_articles {
+                "; also on every new matching article"
+            } else {
+                ""
+            }
         );
     }
     let _ = writeln!(out, "\n{} sink(s):", config.sinks.len());
@@ -225,7 +235,11 @@ pub(super) fn figures(store: &Store, watch: Option<&str>, json: bool) -> Result<
         let change = figure.previous_value.map_or_else(String::new, |previous| {
             let delta = figure.current.value - previous;
             let sign = if delta >= 0.0 { "+" } else { "" };
-            format!("{sign}{} (was {})", format_number(delta), format_number(previous))
+            format!(
+                "{sign}{} (was {})",
+                format_number(delta),
+                format_number(previous)
+            )
         });
         rows.push(vec![
             figure.watch.clone(),
@@ -291,7 +305,9 @@ pub(super) fn sparkline(values: &[f64]) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let (min, max) = values
         .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(*v), hi.max(*v))
+        });
     values
         .iter()
         .map(|value| {
@@ -401,7 +417,12 @@ pub(super) fn alerts(store: &Store, limit: usize, failed_only: bool, json: bool)
             _ => alert
                 .message
                 .clone()
-                .or_else(|| alert.article.as_ref().map(|a| format!("{} · {}", alert.watch, a.title)))
+                .or_else(|| {
+                    alert
+                        .article
+                        .as_ref()
+                        .map(|a| format!("{} · {}", alert.watch, a.title))
+                })
                 .unwrap_or_default(),
         };
         let deliveries: Vec<String> = summary

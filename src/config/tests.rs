@@ -89,7 +89,10 @@ fn full_config_is_read_into_typed_values() {
     assert_eq!(watch.figures[0].name, "artillery");
     assert_eq!(watch.figures[0].alert_on, AlertOn::Increase);
     assert_eq!(watch.figures[0].min_change, Some(MinChange::Relative(0.05)));
-    assert_eq!(watch.figures[1].min_change, Some(MinChange::Absolute(500.0)));
+    assert_eq!(
+        watch.figures[1].min_change,
+        Some(MinChange::Absolute(500.0))
+    );
     assert_eq!(config.sinks.len(), 2);
     assert_eq!(watch.sink_names(&config.sinks), vec!["hook"]);
 }
@@ -109,10 +112,9 @@ fn empty_config_gets_defaults() {
 
 #[test]
 fn watch_without_notify_goes_to_every_sink() {
-    let config = parse(
-        "[watch.w]\nquery = 'x'\n[sink.a]\ntype = \"log\"\n[sink.b]\ntype = \"log\"\n",
-    )
-    .unwrap();
+    let config =
+        parse("[watch.w]\nquery = 'x'\n[sink.a]\ntype = \"log\"\n[sink.b]\ntype = \"log\"\n")
+            .unwrap();
     assert_eq!(config.watches[0].sink_names(&config.sinks), vec!["a", "b"]);
 }
 
@@ -120,7 +122,9 @@ fn watch_without_notify_goes_to_every_sink() {
 fn unknown_key_is_reported_with_line_and_column() {
     check_error(
         "[daemon]\npoll_intervall = \"5m\"\n",
-        &["/etc/figwatch/figwatch.toml:2:1: unknown field `poll_intervall`, expected one of `database`, `poll_interval`, `min_interval`, `max_interval`, `concurrency`, `per_host`, `timeout`, `max_body`, `user_agent`, `baseline`, `listen`, `failing_after`, `allow_private_articles`"],
+        &[
+            "/etc/figwatch/figwatch.toml:2:1: unknown field `poll_intervall`, expected one of `database`, `poll_interval`, `min_interval`, `max_interval`, `concurrency`, `per_host`, `timeout`, `max_body`, `user_agent`, `baseline`, `listen`, `failing_after`, `allow_private_articles`",
+        ],
     );
 }
 
@@ -171,7 +175,9 @@ fn sink_keys_must_fit_the_type() {
 fn unknown_sink_type_is_named() {
     check_error(
         "[sink.s]\ntype = \"pager\"\n",
-        &["/etc/figwatch/figwatch.toml:2:8: sink s: unknown type \"pager\"; expected one of log, webhook, ntfy, email, slack, discord, command"],
+        &[
+            "/etc/figwatch/figwatch.toml:2:8: sink s: unknown type \"pager\"; expected one of log, webhook, ntfy, email, slack, discord, command",
+        ],
     );
 }
 
@@ -179,7 +185,9 @@ fn unknown_sink_type_is_named() {
 fn missing_secret_variable_is_an_error_that_names_it() {
     check_error(
         "[sink.s]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:1/\"\nsecret_env = \"HOOK_SECRET\"\n",
-        &["/etc/figwatch/figwatch.toml:4:14: sink s: environment variable HOOK_SECRET (secret_env) is not set"],
+        &[
+            "/etc/figwatch/figwatch.toml:4:14: sink s: environment variable HOOK_SECRET (secret_env) is not set",
+        ],
     );
 }
 
@@ -229,7 +237,9 @@ fn command_sink_needs_a_program() {
 fn invalid_selector_is_reported() {
     check_error(
         "[[feed]]\nurl = \"https://news.example/feed\"\narticle_selector = \"div[\"\n",
-        &["/etc/figwatch/figwatch.toml:3:20: invalid CSS selector \"div[\": Expected an identifier or a quoted string, found end of input"],
+        &[
+            "/etc/figwatch/figwatch.toml:3:20: invalid CSS selector \"div[\": Expected an identifier or a quoted string, found end of input",
+        ],
     );
 }
 

@@ -31,7 +31,7 @@ pub struct DeliveryReport {
 }
 
 /// Sends every delivery due now, each sink's in order, sinks side by side.
-pub async fn deliver_due(ctx: &Context, cancel: &CancellationToken) -> DeliveryReport {
+pub(super) async fn deliver_due(ctx: &Context, cancel: &CancellationToken) -> DeliveryReport {
     let mut report = DeliveryReport::default();
     let mut seen = std::collections::HashSet::new();
     loop {
@@ -39,7 +39,10 @@ pub async fn deliver_due(ctx: &Context, cancel: &CancellationToken) -> DeliveryR
             return report;
         }
         let now = Utc::now();
-        let due = match ctx.blocking(move |store| store.due_deliveries(now, BATCH)).await {
+        let due = match ctx
+            .blocking(move |store| store.due_deliveries(now, BATCH))
+            .await
+        {
             Ok(due) => due,
             Err(err) => {
                 error!(error = %err, "Cannot read the alert outbox");
@@ -54,7 +57,10 @@ pub async fn deliver_due(ctx: &Context, cancel: &CancellationToken) -> DeliveryR
         }
         let mut by_sink: BTreeMap<String, Vec<Delivery>> = BTreeMap::new();
         for delivery in due {
-            by_sink.entry(delivery.sink.clone()).or_default().push(delivery);
+            by_sink
+                .entry(delivery.sink.clone())
+                .or_default()
+                .push(delivery);
         }
         let rounds = by_sink
             .into_values()
@@ -117,7 +123,7 @@ async fn deliver_to_sink(
 
 /// Delivers due alerts whenever they may be due, until cancelled. Follows
 /// config reloads through `contexts`.
-pub async fn dispatch_loop(
+pub(super) async fn dispatch_loop(
     mut contexts: tokio::sync::watch::Receiver<Arc<Context>>,
     cancel: CancellationToken,
 ) {
@@ -133,7 +139,10 @@ pub async fn dispatch_loop(
             );
         }
         let wait = match ctx.blocking(|store| store.next_delivery_at()).await {
-            Ok(Some(next)) => (next - Utc::now()).to_std().unwrap_or(Duration::ZERO).min(IDLE_CHECK),
+            Ok(Some(next)) => (next - Utc::now())
+                .to_std()
+                .unwrap_or(Duration::ZERO)
+                .min(IDLE_CHECK),
             Ok(None) => IDLE_CHECK,
             Err(err) => {
                 error!(error = %err, "Cannot read the alert outbox");

@@ -134,7 +134,11 @@ impl Limits {
 
     /// Waits for a slot for `url`'s host, then a global one.
     async fn acquire(&self, url: &Url) -> Option<(OwnedSemaphorePermit, OwnedSemaphorePermit)> {
-        let host_key = format!("{}:{}", url.host_str().unwrap_or(""), url.port_or_known_default().unwrap_or(0));
+        let host_key = format!(
+            "{}:{}",
+            url.host_str().unwrap_or(""),
+            url.port_or_known_default().unwrap_or(0)
+        );
         let host = {
             // Never held across an await.
             let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
@@ -171,12 +175,23 @@ impl PassReport {
 pub async fn once(config: Config, cancel: CancellationToken) -> Result<PassReport, Error> {
     let store = Store::open(&config.daemon.database)?;
     let tracker = TaskTracker::new();
-    let ctx = Arc::new(Context::new(config, store, tracker.clone(), Arc::new(Notify::new()))?);
+    let ctx = Arc::new(Context::new(
+        config,
+        store,
+        tracker.clone(),
+        Arc::new(Notify::new()),
+    )?);
     let handles: Vec<_> = ctx
         .config
         .feeds
         .iter()
-        .map(|feed| tracker.spawn(pipeline::poll_feed(Arc::clone(&ctx), feed.clone(), cancel.clone())))
+        .map(|feed| {
+            tracker.spawn(pipeline::poll_feed(
+                Arc::clone(&ctx),
+                feed.clone(),
+                cancel.clone(),
+            ))
+        })
         .collect();
     let mut report = PassReport::default();
     for (handle, feed) in handles.into_iter().zip(&ctx.config.feeds) {
@@ -247,7 +262,12 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
     let tracker = TaskTracker::new();
     let cancel = CancellationToken::new();
     let outbox_ready = Arc::new(Notify::new());
-    let mut ctx = Arc::new(Context::new(config, store.clone(), tracker.clone(), Arc::clone(&outbox_ready))?);
+    let mut ctx = Arc::new(Context::new(
+        config,
+        store.clone(),
+        tracker.clone(),
+        Arc::clone(&outbox_ready),
+    )?);
     let (ctx_tx, ctx_rx) = tokio::sync::watch::channel(Arc::clone(&ctx));
     tracker.spawn(deliver::dispatch_loop(ctx_rx, cancel.clone()));
 
@@ -313,7 +333,10 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
 
     cancel.cancel();
     tracker.close();
-    if tokio::time::timeout(SHUTDOWN_GRACE, tracker.wait()).await.is_err() {
+    if tokio::time::timeout(SHUTDOWN_GRACE, tracker.wait())
+        .await
+        .is_err()
+    {
         warn!(grace = ?SHUTDOWN_GRACE, "In-flight work did not finish in time; open transactions roll back");
     }
     info!("Figwatch stopped");
@@ -334,7 +357,13 @@ fn reload(
             "A new database path takes effect on restart; keeping the open one"
         );
     }
-    Context::new(config, store.clone(), tracker.clone(), Arc::clone(outbox_ready)).map_err(|err| err.to_string())
+    Context::new(
+        config,
+        store.clone(),
+        tracker.clone(),
+        Arc::clone(outbox_ready),
+    )
+    .map_err(|err| err.to_string())
 }
 
 /// When each configured feed is next due, and which are being polled now.
@@ -365,7 +394,9 @@ impl Schedule {
             let due = match next {
                 Some(next) if next > now => next,
                 // Overdue after a restart: spread so they do not all fire at once.
-                Some(_) => now + to_chrono(schedule::startup_spread(policy.interval, fastrand::f64())),
+                Some(_) => {
+                    now + to_chrono(schedule::startup_spread(policy.interval, fastrand::f64()))
+                }
                 None => now,
             };
             schedule.failing.insert(url.clone(), failures > 0);
@@ -392,7 +423,8 @@ impl Schedule {
 
     fn finished(&mut self, report: FeedReport) {
         self.in_flight.remove(&report.url);
-        self.failing.insert(report.url.clone(), report.error.is_some());
+        self.failing
+            .insert(report.url.clone(), report.error.is_some());
         if let Some(next) = report.next_poll_at {
             if let Some(slot) = self.next.get_mut(&report.url) {
                 *slot = next;

@@ -41,7 +41,7 @@ pub struct FeedReport {
 }
 
 /// Polls one feed and processes its new entries.
-pub async fn poll_feed(
+pub(super) async fn poll_feed(
     ctx: Arc<Context>,
     feed: config::Feed,
     cancel: CancellationToken,
@@ -269,7 +269,8 @@ async fn process_entry(
 
     let (page_url, page) = match &entry.link {
         Some(link) => {
-            let allow_private = ctx.config.daemon.allow_private_articles || is_private_host(&feed.url);
+            let allow_private =
+                ctx.config.daemon.allow_private_articles || is_private_host(&feed.url);
             let outcome = {
                 let _permit = ctx.limits.acquire(link).await;
                 ctx.client
@@ -283,7 +284,8 @@ async fn process_entry(
             match outcome {
                 fetch::Outcome::Fetched(response) => {
                     let html = response.text();
-                    let page = article::extract(&html, &response.url, feed.article_selector.as_deref());
+                    let page =
+                        article::extract(&html, &response.url, feed.article_selector.as_deref());
                     (response.url, page)
                 }
                 fetch::Outcome::NotModified | fetch::Outcome::Failed(_) => {
@@ -293,7 +295,13 @@ async fn process_entry(
                     };
                     warn!(feed = %feed.url, article = %link, error = %error, "Article fetch failed");
                     ctx.blocking(move |store| {
-                        store.record_entry(feed_id, &owned_entry.record(), "failed", Some(&error), now)
+                        store.record_entry(
+                            feed_id,
+                            &owned_entry.record(),
+                            "failed",
+                            Some(&error),
+                            now,
+                        )
                     })
                     .await?;
                     return Ok(EntryOutcome::Failed);
@@ -424,7 +432,8 @@ impl OwnedEntry {
 /// URL; tracking parameters removed either way.
 fn canonical(page_url: &Url, declared: Option<&Url>) -> Url {
     let same_site = |declared: &Url| {
-        let strip = |host: Option<&str>| host.map(|h| h.trim_start_matches("www.").to_ascii_lowercase());
+        let strip =
+            |host: Option<&str>| host.map(|h| h.trim_start_matches("www.").to_ascii_lowercase());
         strip(declared.host_str()) == strip(page_url.host_str())
     };
     match declared {
@@ -501,7 +510,11 @@ mod tests {
         ] {
             assert!(is_private_host(&Url::parse(url).unwrap()), "{url}");
         }
-        assert!(!is_private_host(&Url::parse("https://news.example/feed").unwrap()));
-        assert!(!is_private_host(&Url::parse("http://8.8.8.8/feed").unwrap()));
+        assert!(!is_private_host(
+            &Url::parse("https://news.example/feed").unwrap()
+        ));
+        assert!(!is_private_host(
+            &Url::parse("http://8.8.8.8/feed").unwrap()
+        ));
     }
 }

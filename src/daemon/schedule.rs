@@ -38,9 +38,9 @@ impl Policy {
     pub fn after_success(&self, hints: &[Option<Duration>]) -> Duration {
         let hinted = hints.iter().flatten().copied().max();
         let base = match hinted {
-            Some(hint) if hint > self.interval => {
-                hint.clamp(self.min_interval, self.max_interval).max(self.interval)
-            }
+            Some(hint) if hint > self.interval => hint
+                .clamp(self.min_interval, self.max_interval)
+                .max(self.interval),
             _ => self.interval,
         };
         jitter(base, fastrand::f64())
@@ -170,6 +170,9 @@ mod tests {
             startup_spread(Duration::from_secs(100), 1.0),
             Duration::from_secs(10)
         );
-        assert_eq!(startup_spread(Duration::from_secs(900), 0.0), Duration::ZERO);
+        assert_eq!(
+            startup_spread(Duration::from_secs(900), 0.0),
+            Duration::ZERO
+        );
     }
 }

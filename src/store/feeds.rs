@@ -166,9 +166,11 @@ impl Store {
                     params![feed_id, next_text, now_text, error],
                 )
                 .map_err(self.err())?;
-                tx.query_row("SELECT failures FROM feeds WHERE id = ?1", [feed_id], |row| {
-                    row.get(0)
-                })
+                tx.query_row(
+                    "SELECT failures FROM feeds WHERE id = ?1",
+                    [feed_id],
+                    |row| row.get(0),
+                )
                 .map_err(self.err())?
             }
         };

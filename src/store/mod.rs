@@ -52,7 +52,9 @@ pub enum Error {
         source: rusqlite::Error,
     },
     /// The database is newer than this figwatch.
-    #[error("{path}: database schema version {found} is newer than this figwatch knows ({known}); upgrade figwatch")]
+    #[error(
+        "{path}: database schema version {found} is newer than this figwatch knows ({known}); upgrade figwatch"
+    )]
     TooNew {
         /// Database file.
         path: PathBuf,
@@ -92,12 +94,12 @@ impl Store {
             path: path.to_path_buf(),
             source,
         };
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            if !parent.exists() {
-                std::fs::create_dir_all(parent).map_err(|err| {
-                    open_err(rusqlite::Error::ToSqlConversionFailure(Box::new(err)))
-                })?;
-            }
+        if let Some(parent) = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty() && !p.exists())
+        {
+            std::fs::create_dir_all(parent)
+                .map_err(|err| open_err(rusqlite::Error::ToSqlConversionFailure(Box::new(err))))?;
         }
         let mut conn = Connection::open(path).map_err(open_err)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
@@ -123,7 +125,9 @@ impl Store {
         // A panic while holding the lock cannot leave a transaction half
         // applied (rusqlite rolls back on drop), so a poisoned lock is safe
         // to reuse.
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn err(&self) -> impl Fn(rusqlite::Error) -> Error + '_ {
@@ -196,7 +200,6 @@ pub(crate) fn parse_time(text: &str) -> Option<DateTime<Utc>> {
 fn opt_time(text: Option<String>) -> Option<DateTime<Utc>> {
     text.as_deref().and_then(parse_time)
 }
-
 
 /// Kinds of alert (DESIGN.md "Alert JSON").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

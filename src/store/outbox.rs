@@ -94,7 +94,10 @@ fn observation(conn: &Connection, id: Option<i64>) -> rusqlite::Result<Option<Ob
     .optional()
 }
 
-pub(super) fn article_ref(conn: &Connection, id: Option<i64>) -> rusqlite::Result<Option<ArticleRef>> {
+pub(super) fn article_ref(
+    conn: &Connection,
+    id: Option<i64>,
+) -> rusqlite::Result<Option<ArticleRef>> {
     let Some(id) = id else {
         return Ok(None);
     };
@@ -144,8 +147,18 @@ pub(super) fn load_alert(conn: &Connection, id: &str) -> rusqlite::Result<Option
             ))
         })
         .optional()?;
-    let Some((kind, created_at, watch, figure, previous, current, article, absolute, relative, message)) =
-        raw
+    let Some((
+        kind,
+        created_at,
+        watch,
+        figure,
+        previous,
+        current,
+        article,
+        absolute,
+        relative,
+        message,
+    )) = raw
     else {
         return Ok(None);
     };

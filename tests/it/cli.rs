@@ -6,14 +6,19 @@ use super::support::Workspace;
 
 #[test]
 fn invalid_config_exits_2_naming_file_line_and_column() {
-    let work = Workspace::new("[daemon]\npoll_interval = \"often\"\n\n[[feed]]\nurl = \"not a url\"\n");
+    let work =
+        Workspace::new("[daemon]\npoll_interval = \"often\"\n\n[[feed]]\nurl = \"not a url\"\n");
     let config = work.config();
     let config = config.to_str().unwrap();
     work.figwatch(&["check"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(format!("{config}:2:17: invalid duration \"often\"")))
-        .stderr(predicate::str::contains(format!("{config}:5:7: invalid feed url \"not a url\"")));
+        .stderr(predicate::str::contains(format!(
+            "{config}:2:17: invalid duration \"often\""
+        )))
+        .stderr(predicate::str::contains(format!(
+            "{config}:5:7: invalid feed url \"not a url\""
+        )));
     // Every command that needs the config says the same.
     work.figwatch(&["once"]).assert().code(2);
 }
@@ -62,8 +67,12 @@ type = "log"
         .assert()
         .success()
         .stdout(predicate::str::contains("OK"))
-        .stdout(predicate::str::contains("https://news.example/world.rss every 10m"))
-        .stdout(predicate::str::contains("figure troops: counts of [troops, soldiers]; alerts on increases of at least 5%"))
+        .stdout(predicate::str::contains(
+            "https://news.example/world.rss every 10m",
+        ))
+        .stdout(predicate::str::contains(
+            "figure troops: counts of [troops, soldiers]; alerts on increases of at least 5%",
+        ))
         .stdout(predicate::str::contains("notifies: journal"));
 }
 
@@ -98,16 +107,30 @@ fn extract_plain_text_lists_mentions_with_their_assignment() {
         .write_stdin("Russia has more than 11,000 North Korean troops, officials said in 2024.")
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let mentions = value["mentions"].as_array().unwrap();
-    let troops = mentions.iter().find(|m| m["value"] == 11000.0).expect("11,000 mention");
+    let troops = mentions
+        .iter()
+        .find(|m| m["value"] == 11000.0)
+        .expect("11,000 mention");
     assert_eq!(troops["qualifier"], "more_than");
     assert_eq!(troops["assignments"][0]["figure"], "troops");
     let text = value["text"].as_str().unwrap();
-    let (start, end) = (troops["start"].as_u64().unwrap() as usize, troops["end"].as_u64().unwrap() as usize);
+    let (start, end) = (
+        troops["start"].as_u64().unwrap() as usize,
+        troops["end"].as_u64().unwrap() as usize,
+    );
     assert!(text[start..end].contains("11,000"));
-    assert!(mentions.iter().all(|m| m["value"] != 2024.0 || m["assignments"][0]["figure"].is_null()));
+    assert!(
+        mentions
+            .iter()
+            .all(|m| m["value"] != 2024.0 || m["assignments"][0]["figure"].is_null())
+    );
 }
 
 #[test]
@@ -145,6 +168,9 @@ fn import_opml_adds_new_feeds_once() {
         .success()
         .stdout(predicate::str::contains("Added 0 feed(s)"));
     let config = std::fs::read_to_string(work.config()).unwrap();
-    assert!(config.contains("url = \"https://wire.example/atom.xml\"\nname = \"Wire & Co\""), "{config}");
+    assert!(
+        config.contains("url = \"https://wire.example/atom.xml\"\nname = \"Wire & Co\""),
+        "{config}"
+    );
     work.figwatch(&["check"]).assert().success();
 }

@@ -1,3 +1,11 @@
+#![allow(
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 //! figwatch's integration tests: the real binary against a local news site
 //! and webhook receiver on 127.0.0.1, with real SQLite files in temp dirs.
 

@@ -42,11 +42,17 @@ fn motivating_case_alerts_once_per_changed_figure() {
 
     let article_url = servers.url("/news/2025/02/long-range-artillery.html");
     let previous_url = servers.url("/news/2024/11/artillery.html");
-    let artillery = alerts.iter().find(|a| a["figure"] == "artillery").expect("artillery alert");
+    let artillery = alerts
+        .iter()
+        .find(|a| a["figure"] == "artillery")
+        .expect("artillery alert");
     assert_eq!(artillery["watch"], "nk-russia");
     assert_eq!(artillery["previous"]["value"], 160);
     assert_eq!(artillery["previous"]["qualifier"], "more_than");
-    assert_eq!(artillery["previous"]["article"]["url"], previous_url.as_str());
+    assert_eq!(
+        artillery["previous"]["article"]["url"],
+        previous_url.as_str()
+    );
     assert_eq!(artillery["current"]["value"], 200);
     assert_eq!(artillery["current"]["qualifier"], "more_than");
     assert_eq!(artillery["current"]["article"]["url"], article_url.as_str());
@@ -54,7 +60,10 @@ fn motivating_case_alerts_once_per_changed_figure() {
     assert_eq!(artillery["change"]["absolute"], 40);
     assert_eq!(artillery["change"]["relative"], 0.25);
 
-    let troops = alerts.iter().find(|a| a["figure"] == "troops").expect("troops alert");
+    let troops = alerts
+        .iter()
+        .find(|a| a["figure"] == "troops")
+        .expect("troops alert");
     assert_eq!(troops["previous"]["value"], 10000);
     assert_eq!(troops["current"]["value"], 11000);
     assert_eq!(troops["current"]["article"]["url"], article_url.as_str());
@@ -147,7 +156,11 @@ fn webhook_that_is_down_gets_the_alert_later_exactly_once() {
     assert_eq!(figure_alerts(&servers.site.hooks()).len(), 2);
 
     work.figwatch(&["once"]).assert().success();
-    assert_eq!(servers.site.hooks().len(), 2, "a delivered alert is never sent again");
+    assert_eq!(
+        servers.site.hooks().len(),
+        2,
+        "a delivered alert is never sent again"
+    );
     work.figwatch(&["alerts"])
         .assert()
         .success()
@@ -157,7 +170,12 @@ fn webhook_that_is_down_gets_the_alert_later_exactly_once() {
 #[test]
 fn bad_feeds_are_reported_by_url_and_the_rest_still_processed() {
     let servers = Servers::start();
-    let bad = ["/bad/malformed.xml", "/bad/error.xml", "/bad/slow.xml", "/bad/page.html"];
+    let bad = [
+        "/bad/malformed.xml",
+        "/bad/error.xml",
+        "/bad/slow.xml",
+        "/bad/page.html",
+    ];
     let work = Workspace::new(&motivating_config(&servers, &bad, false));
     let output = work.figwatch(&["once"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -165,7 +183,9 @@ fn bad_feeds_are_reported_by_url_and_the_rest_still_processed() {
     for path in bad {
         let url = servers.url(path);
         assert!(
-            stderr.lines().any(|line| line.contains("WARN") && line.contains(&url)),
+            stderr
+                .lines()
+                .any(|line| line.contains("WARN") && line.contains(&url)),
             "no warning naming {url}:\n{stderr}"
         );
     }
@@ -205,7 +225,10 @@ impl Daemon {
         let stderr = child.stderr.take().unwrap();
         let (tx, lines) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
                 if tx.send(line).is_err() {
                     break;
                 }
@@ -267,6 +290,10 @@ fn sigterm_stops_the_daemon_cleanly_and_a_restart_repeats_nothing() {
     daemon.wait_for_log("Figwatch started");
     let status = daemon.stop();
     assert!(status.success());
-    assert_eq!(servers.site.hooks().len(), 2, "restart must not repeat alerts");
+    assert_eq!(
+        servers.site.hooks().len(),
+        2,
+        "restart must not repeat alerts"
+    );
     assert_eq!(servers.site.feed_requests.load(Ordering::SeqCst), 1);
 }

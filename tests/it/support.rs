@@ -122,7 +122,10 @@ async fn news_feed(State(site): State<Arc<Site>>, headers: HeaderMap) -> Respons
     let body = fixtures::news_feed(version);
     (
         [
-            (header::CONTENT_TYPE, "application/rss+xml; charset=utf-8".to_string()),
+            (
+                header::CONTENT_TYPE,
+                "application/rss+xml; charset=utf-8".to_string(),
+            ),
             (header::ETAG, etag),
         ],
         body,
@@ -209,7 +212,10 @@ impl Workspace {
 /// The config of the motivating case: the news feed (and optionally more
 /// feeds), one watch with two figures, a webhook to the local receiver.
 pub fn motivating_config(servers: &Servers, extra_feeds: &[&str], baseline: bool) -> String {
-    let mut feeds = format!("[[feed]]\nurl = \"{}\"\nname = \"Korea Daily\"\n", servers.url("/news/feed.xml"));
+    let mut feeds = format!(
+        "[[feed]]\nurl = \"{}\"\nname = \"Korea Daily\"\n",
+        servers.url("/news/feed.xml")
+    );
     for feed in extra_feeds {
         feeds.push_str(&format!("\n[[feed]]\nurl = \"{}\"\n", servers.url(feed)));
     }

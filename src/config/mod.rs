@@ -1,0 +1,431 @@
+//! Loads, validates and explains the TOML config (DESIGN.md "Config").
+//!
+//! The file is read into raw serde types (`deny_unknown_fields`, spans kept
+//! where a value needs checking) and then validated into typed values. All
+//! problems are collected before any is reported, each with `file:line:col`.
+//! Secrets are read from the environment or a file here and wrapped in
+//! [`Secret`], whose `Debug` and `Display` redact them.
+
+mod raw;
+mod validate;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use url::Url;
+
+use crate::watch;
+use raw::RawConfig;
+use validate::Validator;
+#[cfg(test)]
+use validate::{parse_min_change, parse_size};
+
+/// Where the config lives when neither `--config` nor `FIGWATCH_CONFIG` says.
+pub const DEFAULT_PATH: &str = "/etc/figwatch/figwatch.toml";
+/// Database file, relative to the config file.
+pub const DEFAULT_DATABASE: &str = "figwatch.db";
+/// How often a feed is polled unless it or the server says otherwise.
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(15 * 60);
+/// Fetches in flight at once.
+pub const DEFAULT_CONCURRENCY: usize = 16;
+/// Fetches in flight per host.
+pub const DEFAULT_PER_HOST: usize = 2;
+/// Total time for one HTTP request, body included.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Largest response body read; larger ones are cut off and fail.
+pub const DEFAULT_MAX_BODY: u64 = 8 * 1024 * 1024;
+/// Shortest poll interval a server's hints may ask for.
+pub const DEFAULT_MIN_INTERVAL: Duration = Duration::from_secs(5 * 60);
+/// Longest poll interval a server's hints or backoff may stretch to.
+pub const DEFAULT_MAX_INTERVAL: Duration = Duration::from_secs(24 * 60 * 60);
+/// A feed failing for this long raises one `feed_failing` alert.
+pub const DEFAULT_FAILING_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
+/// Time a `command` sink may run.
+pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
+/// User-Agent sent with every request.
+pub const DEFAULT_USER_AGENT: &str = concat!(
+    "figwatch/",
+    env!("CARGO_PKG_VERSION"),
+    " (+https://github.com/figwatch/figwatch)"
+);
+
+/// A validated config.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// `[daemon]`.
+    pub daemon: Daemon,
+    /// `[[feed]]`, in file order.
+    pub feeds: Vec<Feed>,
+    /// `[watch.NAME]`, sorted by name.
+    pub watches: Vec<Watch>,
+    /// `[sink.NAME]`, sorted by name.
+    pub sinks: Vec<Sink>,
+}
+
+/// `[daemon]`: process-wide settings.
+#[derive(Debug, Clone)]
+pub struct Daemon {
+    /// SQLite file (absolute; relative paths are resolved against the config file).
+    pub database: PathBuf,
+    /// Default poll interval of every feed.
+    pub poll_interval: Duration,
+    /// Lower clamp for server-suggested intervals.
+    pub min_interval: Duration,
+    /// Upper clamp for server-suggested intervals and backoff.
+    pub max_interval: Duration,
+    /// Fetches in flight at once.
+    pub concurrency: usize,
+    /// Fetches in flight per host.
+    pub per_host: usize,
+    /// Total time for one request.
+    pub timeout: Duration,
+    /// Body size cap in bytes.
+    pub max_body: u64,
+    /// User-Agent header.
+    pub user_agent: String,
+    /// First poll of a new feed records figures without alerting.
+    pub baseline: bool,
+    /// Address of the optional HTTP status server.
+    pub listen: Option<SocketAddr>,
+    /// How long a feed may fail before a `feed_failing` alert.
+    pub failing_after: Duration,
+    /// Fetch article links that resolve to private or loopback addresses.
+    pub allow_private_articles: bool,
+}
+
+/// `[[feed]]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Feed {
+    /// Feed URL (http or https).
+    pub url: Url,
+    /// Display name; `None` means the feed's own title.
+    pub name: Option<String>,
+    /// Poll interval overriding `[daemon] poll_interval`.
+    pub interval: Option<Duration>,
+    /// CSS selector for the article text of this feed's pages.
+    pub article_selector: Option<String>,
+}
+
+/// `[watch.NAME]`.
+#[derive(Debug, Clone)]
+pub struct Watch {
+    /// The NAME in `[watch.NAME]`.
+    pub name: String,
+    /// The query as written.
+    pub query_text: String,
+    /// The parsed query.
+    pub query: watch::Query,
+    /// Sink names to notify; `None` means every sink.
+    pub notify: Option<Vec<String>>,
+    /// Also alert on every newly matched article.
+    pub new_articles: bool,
+    /// `[watch.NAME.figure.FIGURE]`, sorted by name.
+    pub figures: Vec<Figure>,
+}
+
+impl Watch {
+    /// Names of the sinks this watch's alerts go to.
+    pub fn sink_names<'a>(&'a self, sinks: &'a [Sink]) -> Vec<&'a str> {
+        match &self.notify {
+            Some(names) => names.iter().map(String::as_str).collect(),
+            None => sinks.iter().map(|sink| sink.name.as_str()).collect(),
+        }
+    }
+}
+
+/// `[watch.NAME.figure.FIGURE]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// The FIGURE in the table name.
+    pub name: String,
+    /// Terms whose presence in a noun phrase makes a mention this figure's.
+    pub terms: Vec<String>,
+    /// Which changes alert.
+    pub alert_on: AlertOn,
+    /// Smallest change that alerts.
+    pub min_change: Option<MinChange>,
+}
+
+/// `alert_on`: which direction of change alerts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlertOn {
+    /// Any change.
+    Change,
+    /// Only a rise.
+    Increase,
+    /// Only a fall.
+    Decrease,
+}
+
+/// `min_change`: "5%" relative or "500" absolute.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MinChange {
+    /// A fraction of the previous value (0.05 for "5%").
+    Relative(f64),
+    /// An absolute difference.
+    Absolute(f64),
+}
+
+/// `[sink.NAME]`.
+#[derive(Debug, Clone)]
+pub struct Sink {
+    /// The NAME in `[sink.NAME]`.
+    pub name: String,
+    /// What the sink is and its settings.
+    pub kind: SinkKind,
+}
+
+/// The sink types and their settings.
+#[derive(Debug, Clone)]
+pub enum SinkKind {
+    /// A tracing event per alert.
+    Log,
+    /// POST of the alert JSON.
+    Webhook {
+        /// Receiver URL.
+        url: Url,
+        /// HMAC-SHA256 key for the signature header.
+        secret: Option<Secret>,
+        /// Extra request headers.
+        headers: BTreeMap<String, String>,
+    },
+    /// An ntfy topic.
+    Ntfy {
+        /// Topic URL (`https://ntfy.sh/my-topic`).
+        url: Url,
+        /// Bearer token.
+        token: Option<Secret>,
+        /// Basic-auth user (with `password`).
+        username: Option<String>,
+        /// Basic-auth password.
+        password: Option<Secret>,
+        /// Message priority 1–5.
+        priority: Option<u8>,
+        /// Tags (emoji short codes or words).
+        tags: Vec<String>,
+    },
+    /// SMTP mail.
+    Email(Email),
+    /// Slack incoming webhook.
+    Slack {
+        /// Incoming-webhook URL.
+        url: Secret,
+    },
+    /// Discord webhook.
+    Discord {
+        /// Webhook URL.
+        url: Secret,
+    },
+    /// A program given the alert JSON on stdin.
+    Command {
+        /// Program and arguments.
+        command: Vec<String>,
+        /// How long it may run.
+        timeout: Duration,
+    },
+}
+
+impl SinkKind {
+    /// The `type` name as written in the config.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            SinkKind::Log => "log",
+            SinkKind::Webhook { .. } => "webhook",
+            SinkKind::Ntfy { .. } => "ntfy",
+            SinkKind::Email(_) => "email",
+            SinkKind::Slack { .. } => "slack",
+            SinkKind::Discord { .. } => "discord",
+            SinkKind::Command { .. } => "command",
+        }
+    }
+}
+
+/// Settings of an `email` sink.
+#[derive(Debug, Clone)]
+pub struct Email {
+    /// SMTP server host.
+    pub host: String,
+    /// SMTP port (587 for STARTTLS, 465 for implicit TLS, 25 for none).
+    pub port: u16,
+    /// Transport security.
+    pub tls: EmailTls,
+    /// Login user.
+    pub username: Option<String>,
+    /// Login password.
+    pub password: Option<Secret>,
+    /// From address.
+    pub from: String,
+    /// Recipients.
+    pub to: Vec<String>,
+    /// Copy recipients.
+    pub cc: Vec<String>,
+}
+
+/// How an `email` sink secures its connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailTls {
+    /// STARTTLS upgrade (port 587).
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Implicit,
+    /// Plain text; only for a local relay.
+    None,
+}
+
+/// A secret value (token, password, signing key, webhook URL with a key in
+/// it). Never printed: `Debug` and `Display` show `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The secret itself, for the one place that sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// One thing wrong with a config, located in its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column (in characters), when known.
+    pub column: Option<usize>,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+/// Why a config could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The file could not be read.
+    #[error("{path}: cannot read config: {source}")]
+    Read {
+        /// The config file.
+        path: PathBuf,
+        /// The IO error.
+        source: std::io::Error,
+    },
+    /// The file was read but is not a valid config.
+    #[error("{}", format_problems(path, problems))]
+    Invalid {
+        /// The config file.
+        path: PathBuf,
+        /// Every problem found, in file order.
+        problems: Vec<Problem>,
+    },
+}
+
+fn format_problems(path: &Path, problems: &[Problem]) -> String {
+    let mut out = String::new();
+    for (idx, problem) in problems.iter().enumerate() {
+        if idx > 0 {
+            out.push('\n');
+        }
+        out.push_str(&path.display().to_string());
+        if let (Some(line), Some(column)) = (problem.line, problem.column) {
+            out.push_str(&format!(":{line}:{column}"));
+        }
+        out.push_str(": ");
+        out.push_str(&problem.message);
+    }
+    out
+}
+
+impl Config {
+    /// Reads and validates the config at `path`.
+    pub fn load(path: &Path) -> Result<Config, Error> {
+        let source = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::parse(&source, path, &|name| std::env::var(name).ok())
+    }
+
+    /// Validates `source` as if read from `path`; `env` looks up environment
+    /// variables (a parameter so tests need not touch the process env).
+    pub fn parse(
+        source: &str,
+        path: &Path,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Config, Error> {
+        let raw: RawConfig = match toml::from_str(source) {
+            Ok(raw) => raw,
+            Err(err) => {
+                let (line, column) = match err.span() {
+                    Some(span) => {
+                        let (line, column) = line_col(source, span.start);
+                        (Some(line), Some(column))
+                    }
+                    None => (None, None),
+                };
+                let message = err.message().trim().replace('\n', "; ");
+                return Err(Error::Invalid {
+                    path: path.to_path_buf(),
+                    problems: vec![Problem {
+                        line,
+                        column,
+                        message,
+                    }],
+                });
+            }
+        };
+        let mut validator = Validator {
+            source,
+            base_dir: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+            env,
+            problems: Vec::new(),
+        };
+        let config = validator.config(raw, path);
+        if validator.problems.is_empty() {
+            Ok(config)
+        } else {
+            let mut problems = validator.problems;
+            problems.sort_by_key(|problem| (problem.line, problem.column));
+            Err(Error::Invalid {
+                path: path.to_path_buf(),
+                problems,
+            })
+        }
+    }
+
+    /// The sink named `name`.
+    pub fn sink(&self, name: &str) -> Option<&Sink> {
+        self.sinks.iter().find(|sink| sink.name == name)
+    }
+}
+
+/// 1-based line and character column of byte `offset` in `source`.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = source.get(..offset).unwrap_or(source);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |idx| idx + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests;

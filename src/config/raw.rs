@@ -1,0 +1,109 @@
+//! The config as written: serde types with spans kept where a value needs
+//! checking. `deny_unknown_fields` everywhere, so a typo is an error.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawConfig {
+    #[serde(default)]
+    pub(super) daemon: RawDaemon,
+    #[serde(default)]
+    pub(super) feed: Vec<RawFeed>,
+    #[serde(default)]
+    pub(super) watch: BTreeMap<String, Spanned<RawWatch>>,
+    #[serde(default)]
+    pub(super) sink: BTreeMap<String, Spanned<RawSink>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawDaemon {
+    pub(super) database: Option<String>,
+    pub(super) poll_interval: Option<Spanned<String>>,
+    pub(super) min_interval: Option<Spanned<String>>,
+    pub(super) max_interval: Option<Spanned<String>>,
+    pub(super) concurrency: Option<Spanned<i64>>,
+    pub(super) per_host: Option<Spanned<i64>>,
+    pub(super) timeout: Option<Spanned<String>>,
+    pub(super) max_body: Option<Spanned<RawSize>>,
+    pub(super) user_agent: Option<String>,
+    pub(super) baseline: Option<bool>,
+    pub(super) listen: Option<Spanned<String>>,
+    pub(super) failing_after: Option<Spanned<String>>,
+    pub(super) allow_private_articles: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(super) enum RawSize {
+    Bytes(i64),
+    Text(String),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawFeed {
+    pub(super) url: Spanned<String>,
+    pub(super) name: Option<String>,
+    pub(super) interval: Option<Spanned<String>>,
+    pub(super) article_selector: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawWatch {
+    pub(super) query: Spanned<String>,
+    pub(super) notify: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub(super) new_articles: bool,
+    #[serde(default)]
+    pub(super) figure: BTreeMap<String, Spanned<RawFigure>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawFigure {
+    pub(super) terms: Spanned<Vec<String>>,
+    pub(super) alert_on: Option<Spanned<String>>,
+    pub(super) min_change: Option<Spanned<RawNumberOrText>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(super) enum RawNumberOrText {
+    Integer(i64),
+    Float(f64),
+    Text(String),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSink {
+    #[serde(rename = "type")]
+    pub(super) kind: Spanned<String>,
+    pub(super) url: Option<Spanned<String>>,
+    pub(super) url_env: Option<Spanned<String>>,
+    pub(super) url_file: Option<Spanned<String>>,
+    pub(super) secret_env: Option<Spanned<String>>,
+    pub(super) secret_file: Option<Spanned<String>>,
+    pub(super) token_env: Option<Spanned<String>>,
+    pub(super) token_file: Option<Spanned<String>>,
+    pub(super) username: Option<String>,
+    pub(super) password_env: Option<Spanned<String>>,
+    pub(super) password_file: Option<Spanned<String>>,
+    pub(super) headers: Option<BTreeMap<String, String>>,
+    pub(super) priority: Option<Spanned<i64>>,
+    pub(super) tags: Option<Vec<String>>,
+    pub(super) command: Option<Spanned<Vec<String>>>,
+    pub(super) timeout: Option<Spanned<String>>,
+    pub(super) host: Option<Spanned<String>>,
+    pub(super) port: Option<Spanned<i64>>,
+    pub(super) tls: Option<Spanned<String>>,
+    pub(super) from: Option<Spanned<String>>,
+    pub(super) to: Option<Spanned<Vec<String>>>,
+    pub(super) cc: Option<Vec<String>>,
+}
