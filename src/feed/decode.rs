@@ -1,0 +1,304 @@
+//! Bytes → UTF-8 text, and cheap repairs of the XML prolog and root element
+//! before the document reaches feed-rs.
+
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use std::borrow::Cow;
+
+/// What the prolog says the document is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Root {
+    /// An XML document whose root element has this (possibly prefixed) name.
+    Xml(String),
+    /// A JSON document.
+    Json,
+    /// An HTML page (doctype or root element `html`).
+    Html,
+    /// No element at all.
+    Nothing,
+}
+
+/// Decodes `body` to UTF-8 text: BOM, then the HTTP charset, then the XML
+/// declaration, then detection when none is given or the claimed UTF-8 is not.
+pub(super) fn decode(body: &[u8], content_type: Option<&str>) -> String {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(body) {
+        let rest = body.get(bom_len..).unwrap_or_default();
+        return encoding.decode_without_bom_handling(rest).0.into_owned();
+    }
+    // UTF-16 without a BOM still shows itself by the NUL next to the first '<'.
+    match body {
+        [0, b'<', ..] => return UTF_16BE.decode_without_bom_handling(body).0.into_owned(),
+        [b'<', 0, ..] => return UTF_16LE.decode_without_bom_handling(body).0.into_owned(),
+        _ => {}
+    }
+    let http = content_type.and_then(charset_param).and_then(ascii_compatible_label);
+    let declared = xml_declared_encoding(body).and_then(ascii_compatible_label);
+    let encoding = match (http, declared) {
+        // Servers that default to Latin-1 in the header while the document
+        // declares (and is) UTF-8 are common enough to special-case.
+        (Some(http), Some(declared))
+            if http == WINDOWS_1252 && declared == UTF_8 && std::str::from_utf8(body).is_ok() =>
+        {
+            UTF_8
+        }
+        (Some(http), _) => http,
+        (None, Some(declared)) => declared,
+        (None, None) => UTF_8,
+    };
+    if encoding == UTF_8 {
+        if let Ok(text) = std::str::from_utf8(body) {
+            return text.to_owned();
+        }
+        // Claimed or assumed UTF-8 that is not: guess (Latin-1 feeds that
+        // declare nothing are the usual case).
+        let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+        detector.feed(body, true);
+        let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+        return guess.decode_without_bom_handling(body).0.into_owned();
+    }
+    encoding.decode_without_bom_handling(body).0.into_owned()
+}
+
+/// A label to an encoding usable on bytes that already read as ASCII; a
+/// UTF-16 label on such bytes is a lie, and UTF-8 is the useful reading.
+fn ascii_compatible_label(label: &str) -> Option<&'static Encoding> {
+    let encoding = Encoding::for_label(label.trim().as_bytes())?;
+    Some(if encoding == UTF_16BE || encoding == UTF_16LE {
+        UTF_8
+    } else {
+        encoding
+    })
+}
+
+fn charset_param(content_type: &str) -> Option<&str> {
+    content_type.split(';').skip(1).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches(['"', '\'']))
+    })
+}
+
+/// The `encoding` pseudo-attribute of an XML declaration at the start.
+fn xml_declared_encoding(body: &[u8]) -> Option<&str> {
+    let start = body.iter().position(|b| !b.is_ascii_whitespace())?;
+    let head = body.get(start..body.len().min(start + 512))?;
+    if !head.starts_with(b"<?xml") {
+        return None;
+    }
+    let end = find(head, b"?>")?;
+    let decl = std::str::from_utf8(head.get(..end)?).ok()?;
+    let value = decl.split("encoding").nth(1)?;
+    let value = value.trim_start().strip_prefix('=')?.trim_start();
+    let quote = value.chars().next()?;
+    if quote != '"' && quote != '\'' {
+        return None;
+    }
+    let value = &value[1..];
+    value.split(quote).next()
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|window| window == needle)
+}
+
+/// Rewrites the decoded document so feed-rs reads it as UTF-8 and accepts
+/// what is cheap to fix; returns the text and what its root is.
+pub(super) fn repair(text: &str) -> (Cow<'_, str>, Root) {
+    let trimmed = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if trimmed.starts_with(['{', '[']) {
+        return (Cow::Borrowed(trimmed), Root::Json);
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = trimmed;
+    // The declaration names the original encoding; the text is UTF-8 now.
+    if rest.starts_with("<?xml") {
+        match rest.find("?>") {
+            Some(end) => rest = &rest[end + 2..],
+            None => return (Cow::Borrowed(trimmed), Root::Nothing),
+        }
+    }
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    // Walk the prolog: comments, processing instructions, doctype.
+    loop {
+        let skipped = rest.trim_start();
+        out.push_str(&rest[..rest.len() - skipped.len()]);
+        rest = skipped;
+        let end = if rest.starts_with("<!--") {
+            rest.find("-->").map(|idx| idx + 3)
+        } else if rest.starts_with("<?") {
+            rest.find("?>").map(|idx| idx + 2)
+        } else if rest.len() >= 9 && rest.is_char_boundary(9) && rest[..9].eq_ignore_ascii_case("<!doctype") {
+            let doctype_end = doctype_end(rest);
+            if let Some(end) = doctype_end {
+                let doctype = &rest[9..end];
+                let name = doctype.trim_start().split(|c: char| c.is_whitespace() || c == '>' || c == '[').next().unwrap_or("");
+                if name.eq_ignore_ascii_case("html") {
+                    return (Cow::Borrowed(trimmed), Root::Html);
+                }
+            }
+            doctype_end
+        } else {
+            break;
+        };
+        match end {
+            Some(end) => {
+                out.push_str(&rest[..end]);
+                rest = &rest[end..];
+            }
+            None => return (Cow::Borrowed(trimmed), Root::Nothing),
+        }
+    }
+    let Some(tag) = rest.strip_prefix('<') else {
+        return (Cow::Borrowed(trimmed), Root::Nothing);
+    };
+    let name_len = tag
+        .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+        .unwrap_or(tag.len());
+    let name = &tag[..name_len];
+    let local = name.rsplit(':').next().unwrap_or(name);
+    if local.eq_ignore_ascii_case("html") {
+        return (Cow::Borrowed(trimmed), Root::Html);
+    }
+    if name.is_empty() {
+        return (Cow::Borrowed(trimmed), Root::Nothing);
+    }
+    let root = Root::Xml(name.to_string());
+    match local {
+        "rss" => repair_rss(rest, name_len, &mut out),
+        "feed" | "entry" => repair_atom_text_types(rest, &mut out),
+        _ => out.push_str(rest),
+    }
+    (Cow::Owned(out), root)
+}
+
+/// `<rss ...>` at the start of `rest`: feed-rs only takes version 2.0, 0.91
+/// and 0.92, and needs a `<channel>`; everything else (no version, 0.93,
+/// 0.94, "2.0.1", items straight under `<rss>`) reads fine as RSS 2.0.
+fn repair_rss(rest: &str, name_len: usize, out: &mut String) {
+    let tag_end = rest.find('>').map_or(rest.len(), |idx| idx + 1);
+    let (start_tag, body) = rest.split_at(tag_end);
+    // start_tag is "<" + name + attributes + ">" (or "/>").
+    let attrs = start_tag.get(1 + name_len..).unwrap_or("");
+    if has_supported_rss_version(attrs) {
+        out.push_str(start_tag);
+    } else {
+        out.push_str(&start_tag[..1 + name_len]);
+        out.push_str(" version=\"2.0\"");
+        out.push_str(&remove_attr(attrs, "version"));
+    }
+    if body.contains("<channel") || start_tag.ends_with("/>") {
+        out.push_str(body);
+        return;
+    }
+    let close = format!("</{}", &start_tag[1..1 + name_len]);
+    match body.rfind(&close) {
+        Some(close_at) => {
+            out.push_str("<channel>");
+            out.push_str(&body[..close_at]);
+            out.push_str("</channel>");
+            out.push_str(&body[close_at..]);
+        }
+        None => out.push_str(body),
+    }
+}
+
+/// Atom text constructs whose `type` feed-rs refuses (`text/plain`, empty,
+/// `application/xhtml+xml`, base64 media types) get the nearest type it
+/// takes, so one odd title does not lose the whole feed.
+fn repair_atom_text_types(rest: &str, out: &mut String) {
+    const TEXT_CONSTRUCTS: &[&str] = &[
+        "title", "subtitle", "summary", "rights", "tagline", "copyright", "info",
+    ];
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(found) = rest.get(from..).and_then(|tail| tail.find('<')) {
+        let tag_start = from + found;
+        from = tag_start + 1;
+        let tail = &rest[from..];
+        let name_len = tail
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .unwrap_or(tail.len());
+        let name = &tail[..name_len];
+        let local = name.rsplit(':').next().unwrap_or(name);
+        if !TEXT_CONSTRUCTS.contains(&local) {
+            continue;
+        }
+        let Some(tag_len) = tail.find('>') else { break };
+        let attrs = &tail[name_len..tag_len];
+        let Some((_, value_start, value_end)) = attr_span(attrs, "type") else {
+            continue;
+        };
+        let value = &attrs[value_start..value_end];
+        let fixed = match value {
+            "text" | "html" | "xhtml" | "text/html" => continue,
+            "application/xhtml+xml" => "xhtml",
+            other if other.contains("html") => "html",
+            _ => "text",
+        };
+        let abs_start = from + name_len + value_start;
+        out.push_str(&rest[copied..abs_start]);
+        out.push_str(fixed);
+        copied = from + name_len + value_end;
+        from = copied;
+    }
+    out.push_str(&rest[copied..]);
+}
+
+/// The end (exclusive) of a doctype, skipping an internal subset in `[...]`.
+fn doctype_end(text: &str) -> Option<usize> {
+    let mut in_subset = false;
+    let mut quote: Option<char> = None;
+    for (idx, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[') => in_subset = true,
+            (None, ']') => in_subset = false,
+            (None, '>') if !in_subset => return Some(idx + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Where attribute `name` sits in `attrs`: (start of its name, start of its
+/// value, end of its value); the value is quoted, the quotes excluded.
+fn attr_span(attrs: &str, name: &str) -> Option<(usize, usize, usize)> {
+    let mut from = 0;
+    while let Some(found) = attrs.get(from..)?.find(name) {
+        let name_start = from + found;
+        let name_end = name_start + name.len();
+        from = name_end;
+        if !attrs[..name_start].ends_with(char::is_whitespace) {
+            continue;
+        }
+        let after = &attrs[name_end..];
+        let Some(value) = after.trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let value = value.trim_start();
+        let Some(quote) = value.chars().next().filter(|q| *q == '"' || *q == '\'') else {
+            continue;
+        };
+        let value_start = attrs.len() - value.len() + 1;
+        let value_len = attrs[value_start..].find(quote)?;
+        return Some((name_start, value_start, value_start + value_len));
+    }
+    None
+}
+
+fn has_supported_rss_version(attrs: &str) -> bool {
+    attr_span(attrs, "version")
+        .is_some_and(|(_, start, end)| matches!(&attrs[start..end], "2.0" | "0.91" | "0.92"))
+}
+
+/// `attrs` without the attribute `name`, for re-emitting.
+fn remove_attr(attrs: &str, name: &str) -> String {
+    match attr_span(attrs, name) {
+        Some((name_start, _, value_end)) => {
+            format!("{}{}", &attrs[..name_start], &attrs[value_end + 1..])
+        }
+        None => attrs.to_string(),
+    }
+}
