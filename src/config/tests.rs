@@ -155,7 +155,7 @@ alert_on = "sometimes"
         &[
             "/etc/figwatch/figwatch.toml:3:17: invalid duration \"soon\": expected number at 0; expected e.g. \"90s\", \"15m\", \"1h 30m\"",
             "/etc/figwatch/figwatch.toml:6:7: feed url \"ftp://files.example/feed\" must be an http or https URL",
-            "/etc/figwatch/figwatch.toml:9:26: watch w: invalid query: expected a term or '(' after AND",
+            "/etc/figwatch/figwatch.toml:9:27: watch w: invalid query: expected a term or '(' after AND",
             "/etc/figwatch/figwatch.toml:10:11: watch w: notify names unknown sink \"nowhere\" (no sinks are defined)",
             "/etc/figwatch/figwatch.toml:13:9: watch w, figure f: terms must hold at least one word or phrase",
             "/etc/figwatch/figwatch.toml:14:12: watch w, figure f: unknown alert_on \"sometimes\"; expected \"change\", \"increase\" or \"decrease\"",
@@ -238,7 +238,7 @@ fn invalid_selector_is_reported() {
     check_error(
         "[[feed]]\nurl = \"https://news.example/feed\"\narticle_selector = \"div[\"\n",
         &[
-            "/etc/figwatch/figwatch.toml:3:20: invalid CSS selector \"div[\": Expected an identifier or a quoted string, found end of input",
+            "/etc/figwatch/figwatch.toml:3:20: invalid CSS selector \"div[\": Unexpected EOL",
         ],
     );
 }
