@@ -237,9 +237,7 @@ fn command_sink_needs_a_program() {
 fn invalid_selector_is_reported() {
     check_error(
         "[[feed]]\nurl = \"https://news.example/feed\"\narticle_selector = \"div[\"\n",
-        &[
-            "/etc/figwatch/figwatch.toml:3:20: invalid CSS selector \"div[\": Unexpected EOL",
-        ],
+        &["/etc/figwatch/figwatch.toml:3:20: invalid CSS selector \"div[\": Unexpected EOL"],
     );
 }
 

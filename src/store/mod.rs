@@ -315,3 +315,6 @@ pub struct Delivery {
     /// The alert.
     pub alert: AlertRow,
 }
+
+#[cfg(test)]
+mod tests;

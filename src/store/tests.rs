@@ -1,0 +1,386 @@
+use std::time::Duration;
+
+use chrono::TimeZone;
+
+use super::*;
+use crate::config::{AlertOn, Figure, Watch};
+use crate::figures::{Assignment, Kind, Mention, Qualifier, Reading};
+
+fn open() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("sub/figwatch.db")).unwrap();
+    (dir, store)
+}
+
+fn at(day: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 1, day, 12, 0, 0).unwrap()
+}
+
+fn watch() -> Watch {
+    Watch {
+        name: "nk".to_string(),
+        query_text: "Russia".to_string(),
+        query: crate::watch::Query::parse("Russia").unwrap(),
+        notify: None,
+        new_articles: false,
+        figures: vec![Figure {
+            name: "troops".to_string(),
+            terms: vec!["troops".to_string()],
+            alert_on: AlertOn::Change,
+            min_change: None,
+        }],
+    }
+}
+
+fn reading(value: f64) -> Reading {
+    let text = format!("{value} troops");
+    Reading {
+        mentions: vec![Mention {
+            value,
+            low: Some(value),
+            high: Some(value),
+            qualifier: Qualifier::Exact,
+            kind: Kind::Count,
+            noun: "troops".to_string(),
+            sentence: format!("Officials counted {text}."),
+            start: 0,
+            end: text.len(),
+            text,
+        }],
+        n_title: 0,
+        assignments: vec![Assignment {
+            figure: Some(0),
+            reason: "test".to_string(),
+        }],
+        observations: vec![(0, 0)],
+    }
+}
+
+struct Article {
+    key: &'static str,
+    url: &'static str,
+    value: f64,
+    published: DateTime<Utc>,
+    baseline: bool,
+}
+
+fn record(store: &Store, feed_id: i64, watch: &Watch, article: Article) -> Recorded {
+    let title = format!("Report on {}", article.key);
+    let text = format!("Officials counted {} troops.", article.value);
+    store
+        .record_article(&NewArticle {
+            feed_id,
+            entry: EntryRecord {
+                key: article.key,
+                url: Some(article.url),
+                title: &title,
+                published_at: Some(article.published),
+            },
+            url: article.url,
+            title: &title,
+            text: &text,
+            source: "Test Wire",
+            published_at: Some(article.published),
+            fetched_at: at(20),
+            watches: vec![WatchReading {
+                watch,
+                reading: reading(article.value),
+                sinks: vec!["hook", "log"],
+            }],
+            baseline: article.baseline,
+        })
+        .unwrap()
+}
+
+#[test]
+fn open_migrates_once_and_reopens() {
+    let (dir, store) = open();
+    assert!(store.integrity_check().unwrap());
+    drop(store);
+    let store = Store::open(&dir.path().join("sub/figwatch.db")).unwrap();
+    let version: i64 = store
+        .lock()
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(version as usize, MIGRATIONS.len());
+    store.writable().unwrap();
+}
+
+#[test]
+fn database_newer_than_the_code_is_refused() {
+    let (dir, store) = open();
+    store
+        .lock()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    drop(store);
+    let err = Store::open(&dir.path().join("sub/figwatch.db")).unwrap_err();
+    assert!(
+        err.to_string().contains("schema version 99 is newer"),
+        "{err}"
+    );
+}
+
+#[test]
+fn seen_entry_is_not_processed_twice_but_failed_ones_are_retried() {
+    let (_dir, store) = open();
+    let feed = store.feed("https://news.example/rss").unwrap();
+    let entry = |key| EntryRecord {
+        key,
+        url: None,
+        title: "t",
+        published_at: None,
+    };
+    assert_eq!(
+        store.unseen_entries(feed.id, &["a", "b"], 3).unwrap(),
+        vec![true, true]
+    );
+    store
+        .record_entry(feed.id, &entry("a"), "skipped", None, at(1))
+        .unwrap();
+    store
+        .record_entry(feed.id, &entry("b"), "failed", Some("HTTP 500"), at(1))
+        .unwrap();
+    assert_eq!(
+        store.unseen_entries(feed.id, &["a", "b"], 3).unwrap(),
+        vec![false, true]
+    );
+    store
+        .record_entry(feed.id, &entry("b"), "failed", Some("HTTP 500"), at(2))
+        .unwrap();
+    store
+        .record_entry(feed.id, &entry("b"), "failed", Some("HTTP 500"), at(3))
+        .unwrap();
+    assert_eq!(
+        store.unseen_entries(feed.id, &["b"], 3).unwrap(),
+        vec![false]
+    );
+}
+
+#[test]
+fn baseline_records_state_without_alerting() {
+    let (_dir, store) = open();
+    let feed = store.feed("https://news.example/rss").unwrap();
+    let watch = watch();
+    let recorded = record(
+        &store,
+        feed.id,
+        &watch,
+        Article {
+            key: "a",
+            url: "https://news.example/a",
+            value: 10_000.0,
+            published: at(1),
+            baseline: true,
+        },
+    );
+    assert_eq!(recorded.n_observations, 1);
+    assert_eq!(recorded.n_alerts, 0);
+    let figures = store.figures(None).unwrap();
+    assert_eq!(figures.len(), 1);
+    assert_eq!(figures[0].current.value, 10_000.0);
+    assert!(store.due_deliveries(at(30), 10).unwrap().is_empty());
+}
+
+#[test]
+fn newer_article_with_new_value_alerts_every_sink_once() {
+    let (_dir, store) = open();
+    let feed = store.feed("https://news.example/rss").unwrap();
+    let watch = watch();
+    record(
+        &store,
+        feed.id,
+        &watch,
+        Article {
+            key: "a",
+            url: "https://news.example/a",
+            value: 10_000.0,
+            published: at(1),
+            baseline: true,
+        },
+    );
+    let recorded = record(
+        &store,
+        feed.id,
+        &watch,
+        Article {
+            key: "b",
+            url: "https://news.example/b",
+            value: 11_000.0,
+            published: at(5),
+            baseline: false,
+        },
+    );
+    assert_eq!(recorded.n_alerts, 1);
+
+    let due = store.due_deliveries(at(30), 10).unwrap();
+    assert_eq!(due.len(), 2);
+    let alert = &due[0].alert;
+    assert_eq!(alert.kind, AlertKind::FigureChanged);
+    assert_eq!(alert.figure.as_deref(), Some("troops"));
+    assert_eq!(alert.previous.as_ref().unwrap().value, 10_000.0);
+    assert_eq!(alert.current.as_ref().unwrap().value, 11_000.0);
+    assert_eq!(
+        alert.current.as_ref().unwrap().article.url,
+        "https://news.example/b"
+    );
+    assert_eq!(alert.current.as_ref().unwrap().article.source, "Test Wire");
+    assert_eq!(alert.change, Some((1000.0, Some(0.1))));
+    assert_eq!(
+        due[0].alert.id, due[1].alert.id,
+        "one alert, one delivery per sink"
+    );
+
+    store.delivery_succeeded(due[0].id, at(21)).unwrap();
+    store
+        .delivery_failed(due[1].id, "HTTP 503", Some(at(25)))
+        .unwrap();
+    let due = store.due_deliveries(at(22), 10).unwrap();
+    assert!(due.is_empty(), "the failed one waits for its retry time");
+    let due = store.due_deliveries(at(26), 10).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].attempts, 1);
+    store.delivery_failed(due[0].id, "HTTP 503", None).unwrap();
+    assert!(
+        store.due_deliveries(at(30), 10).unwrap().is_empty(),
+        "dead is final"
+    );
+    let alerts = store.alerts(10, true).unwrap();
+    assert_eq!(alerts.len(), 1);
+    assert!(alerts[0].deliveries.iter().any(|d| d.state == "dead"));
+}
+
+#[test]
+fn older_article_is_history_only() {
+    let (_dir, store) = open();
+    let feed = store.feed("https://news.example/rss").unwrap();
+    let watch = watch();
+    record(
+        &store,
+        feed.id,
+        &watch,
+        Article {
+            key: "new",
+            url: "https://news.example/new",
+            value: 11_000.0,
+            published: at(10),
+            baseline: true,
+        },
+    );
+    let recorded = record(
+        &store,
+        feed.id,
+        &watch,
+        Article {
+            key: "old",
+            url: "https://news.example/old",
+            value: 9_000.0,
+            published: at(2),
+            baseline: false,
+        },
+    );
+    assert_eq!(recorded.n_alerts, 0);
+    assert_eq!(store.figures(None).unwrap()[0].current.value, 11_000.0);
+    let history = store.history("nk", "troops").unwrap();
+    let values: Vec<(f64, &str)> = history
+        .iter()
+        .map(|h| (h.observation.value, h.decision.as_str()))
+        .collect();
+    assert_eq!(values, vec![(9_000.0, "older"), (11_000.0, "baseline")]);
+}
+
+#[test]
+fn same_article_again_is_a_duplicate_and_alerts_nothing() {
+    let (_dir, store) = open();
+    let feed = store.feed("https://news.example/rss").unwrap();
+    let other = store.feed("https://wire.example/atom").unwrap();
+    let watch = watch();
+    let first = record(
+        &store,
+        feed.id,
+        &watch,
+        Article {
+            key: "a",
+            url: "https://news.example/a",
+            value: 5.0,
+            published: at(1),
+            baseline: false,
+        },
+    );
+    assert_eq!(first.n_alerts, 1, "first seen without baseline");
+    let again = record(
+        &store,
+        other.id,
+        &watch,
+        Article {
+            key: "wire-a",
+            url: "https://news.example/a",
+            value: 5.0,
+            published: at(1),
+            baseline: false,
+        },
+    );
+    assert!(again.duplicate);
+    assert_eq!(again.article_id, first.article_id);
+    assert_eq!(again.n_alerts, 0);
+    assert_eq!(store.due_deliveries(at(30), 10).unwrap().len(), 2);
+}
+
+#[test]
+fn long_failing_feed_alerts_once_and_recovery_alerts_once() {
+    let (_dir, store) = open();
+    let feed = store.feed("https://news.example/rss").unwrap();
+    let failed = PollResult::Failed {
+        error: "HTTP 500".to_string(),
+    };
+    let day = Duration::from_secs(86_400);
+    let sinks = ["hook"];
+    assert_eq!(
+        store
+            .record_poll(feed.id, &failed, at(1), at(2), day, &sinks)
+            .unwrap(),
+        1
+    );
+    assert!(store.due_deliveries(at(30), 10).unwrap().is_empty());
+    store
+        .record_poll(feed.id, &failed, at(3), at(4), day, &sinks)
+        .unwrap();
+    store
+        .record_poll(feed.id, &failed, at(4), at(5), day, &sinks)
+        .unwrap();
+    let due = store.due_deliveries(at(30), 10).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].alert.kind, AlertKind::FeedFailing);
+    assert!(
+        due[0]
+            .alert
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("HTTP 500")
+    );
+    store.delivery_succeeded(due[0].id, at(5)).unwrap();
+
+    let ok = PollResult::Fetched {
+        title: Some("News".to_string()),
+        validators: crate::fetch::Validators {
+            etag: Some("\"v1\"".to_string()),
+            last_modified: None,
+        },
+        moved_to: None,
+    };
+    assert_eq!(
+        store
+            .record_poll(feed.id, &ok, at(6), at(7), day, &sinks)
+            .unwrap(),
+        0
+    );
+    let due = store.due_deliveries(at(30), 10).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].alert.kind, AlertKind::FeedRecovered);
+    let state = store.feed("https://news.example/rss").unwrap();
+    assert_eq!(state.failures, 0);
+    assert!(state.polled_ok);
+    assert_eq!(state.validators.etag.as_deref(), Some("\"v1\""));
+    assert_eq!(state.next_poll_at, Some(at(7)));
+}
