@@ -8,21 +8,40 @@ use crate::config;
 
 /// Noun heads that count things without naming them: "160 pieces".
 const COUNTERS: &[&str] = &[
-    "pieces", "piece", "units", "unit", "items", "item", "systems", "system", "platforms",
-    "sets", "batches", "examples", "pcs", "contingent", "contingents", "force", "forces",
-    "deployment", "of them", "vehicles", "pieces of equipment",
+    "pieces",
+    "piece",
+    "units",
+    "unit",
+    "items",
+    "item",
+    "systems",
+    "system",
+    "platforms",
+    "sets",
+    "batches",
+    "examples",
+    "pcs",
+    "contingent",
+    "contingents",
+    "force",
+    "forces",
+    "deployment",
+    "of them",
+    "vehicles",
+    "pieces of equipment",
 ];
 
 const PERCENT_MARKERS: &[&str] = &["percent", "%", "per cent", "percentage"];
 
 const MONEY_MARKERS: &[&str] = &[
-    "$", "€", "£", "¥", "dollar", "euro", "pound", "sterling", "usd", "eur", "gbp", "money",
-    "yen", "yuan", "ruble", "rouble", "rupee", "hryvnia", "franc", "peso", "currency",
+    "$", "€", "£", "¥", "dollar", "euro", "pound", "sterling", "usd", "eur", "gbp", "money", "yen",
+    "yuan", "ruble", "rouble", "rupee", "hryvnia", "franc", "peso", "currency",
 ];
 
 struct Prepared {
-    /// Lower-cased terms that name things (not the kind markers).
-    terms: Vec<String>,
+    /// Lower-cased terms that name things (not the kind markers): the form
+    /// matched (a plural term's singular) and the term as configured.
+    terms: Vec<(String, String)>,
     percent: bool,
     money: bool,
 }
@@ -43,7 +62,13 @@ fn prepare(figure: &config::Figure) -> Prepared {
         out.percent |= is_percent;
         out.money |= is_money;
         if !is_percent && !is_money {
-            out.terms.push(t);
+            // "soldiers" also finds "soldier" (and, with the plural suffix
+            // the matcher allows, "soldiers" itself).
+            let stem = match t.strip_suffix('s') {
+                Some(stem) if !t.ends_with("ss") && stem.len() >= 3 => stem.to_string(),
+                _ => t.clone(),
+            };
+            out.terms.push((stem, t));
         }
     }
     out
@@ -85,7 +110,11 @@ fn assign_one(m: &Mention, figures: &[config::Figure], prepared: &[Prepared]) ->
                     only_kind.get_or_insert(f);
                     continue;
                 }
-                if let Some(t) = p.terms.iter().find(|t| find_term(&sentence, t).is_some()) {
+                if let Some((_, t)) = p
+                    .terms
+                    .iter()
+                    .find(|(m, _)| find_term(&sentence, m).is_some())
+                {
                     return Assignment {
                         figure: Some(f),
                         reason: format!(
@@ -113,14 +142,19 @@ fn assign_one(m: &Mention, figures: &[config::Figure], prepared: &[Prepared]) ->
         if p.percent || p.money {
             continue;
         }
-        for t in &p.terms {
-            if let Some(end) = find_term(&noun, t) {
+        for (form, t) in &p.terms {
+            if let Some(end) = find_term(&noun, form) {
+                // The singular of a plural term only names the head: "one
+                // soldier", but not "missile launchers" for "missiles".
+                if form != t && end != noun.len() {
+                    continue;
+                }
                 let better = match best {
                     None => true,
-                    Some((be, bl, _, _)) => (end, t.len()) > (be, bl),
+                    Some((be, bl, _, _)) => (end, form.len()) > (be, bl),
                 };
                 if better {
-                    best = Some((end, t.len(), f, t));
+                    best = Some((end, form.len(), f, t));
                 }
             }
         }
@@ -142,8 +176,8 @@ fn assign_one(m: &Mention, figures: &[config::Figure], prepared: &[Prepared]) ->
             if p.percent || p.money {
                 continue;
             }
-            for t in &p.terms {
-                for (s, e) in term_positions(&sentence, t) {
+            for (form, t) in &p.terms {
+                for (s, e) in term_positions(&sentence, form) {
                     let d = if s >= at { s - at } else { at - e.min(at) };
                     if near.is_none_or(|(nd, _, _)| d < nd) {
                         near = Some((d, f, t));
@@ -166,8 +200,10 @@ fn assign_one(m: &Mention, figures: &[config::Figure], prepared: &[Prepared]) ->
     none(format!("noun phrase '{}' holds no figure's term", m.noun))
 }
 
+/// Word characters for whole-word matching; a hyphen joins words, so
+/// "anti-tank" does not hold the term "tank".
 fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b >= 0x80
+    b.is_ascii_alphanumeric() || b >= 0x80 || b == b'-'
 }
 
 /// Whole-word occurrences of `term` in `hay` (both lower case), allowing a
@@ -176,7 +212,10 @@ fn term_positions<'a>(hay: &'a str, term: &'a str) -> impl Iterator<Item = (usiz
     let bytes = hay.as_bytes();
     hay.match_indices(term).filter_map(move |(s, _)| {
         let mut e = s + term.len();
-        if s > 0 && is_word_byte(bytes[s - 1]) && term.as_bytes().first().is_some_and(|b| is_word_byte(*b)) {
+        if s > 0
+            && is_word_byte(bytes[s - 1])
+            && term.as_bytes().first().is_some_and(|b| is_word_byte(*b))
+        {
             return None;
         }
         if hay[e..].starts_with("es") && !bytes.get(e + 2).is_some_and(|b| is_word_byte(*b)) {

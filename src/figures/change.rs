@@ -4,7 +4,11 @@ use super::{Decision, Value};
 use crate::config::{self, AlertOn, MinChange};
 
 /// Compares `candidate` with the figure's `current` state.
-pub(crate) fn decide(figure: &config::Figure, current: Option<&Value>, candidate: &Value) -> Decision {
+pub(crate) fn decide(
+    figure: &config::Figure,
+    current: Option<&Value>,
+    candidate: &Value,
+) -> Decision {
     let Some(current) = current else {
         return Decision::FirstSeen;
     };

@@ -86,70 +86,429 @@ const MONTHS: &[&str] = &[
 
 /// Words before a number that make it a label, not a count.
 const LABELS: &[&str] = &[
-    "no", "nos", "page", "pages", "p", "pp", "section", "sections", "article", "chapter",
-    "paragraph", "clause", "resolution", "number", "flight", "route", "highway", "room", "item",
-    "rule", "vol", "volume", "tier", "level", "stage", "phase", "grade", "class", "season",
-    "episode", "part", "platform", "gate", "apollo", "verse", "row", "building", "block",
-    "district", "zone", "sector", "height", "hill", "box", "version", "model", "mk", "type",
-    "covid", "aged", "age", "ages", "unit", "battalion", "brigade", "regiment", "corps",
-    "squadron", "reactor", "generation", "pt", "fig", "figure", "table", "exhibit", "annex",
+    "no",
+    "nos",
+    "page",
+    "pages",
+    "p",
+    "pp",
+    "section",
+    "sections",
+    "article",
+    "chapter",
+    "paragraph",
+    "clause",
+    "resolution",
+    "number",
+    "flight",
+    "route",
+    "highway",
+    "room",
+    "item",
+    "rule",
+    "vol",
+    "volume",
+    "tier",
+    "level",
+    "stage",
+    "phase",
+    "grade",
+    "class",
+    "season",
+    "episode",
+    "part",
+    "platform",
+    "gate",
+    "apollo",
+    "verse",
+    "row",
+    "building",
+    "block",
+    "district",
+    "zone",
+    "sector",
+    "height",
+    "hill",
+    "box",
+    "version",
+    "model",
+    "mk",
+    "type",
+    "covid",
+    "aged",
+    "age",
+    "ages",
+    "unit",
+    "battalion",
+    "brigade",
+    "regiment",
+    "corps",
+    "squadron",
+    "reactor",
+    "generation",
+    "pt",
+    "fig",
+    "figure",
+    "table",
+    "exhibit",
+    "annex",
 ];
 
 /// Words that end a forward noun phrase.
 const STOP: &[&str] = &[
-    "of", "in", "on", "at", "to", "from", "for", "with", "by", "and", "or", "but", "nor", "that",
-    "which", "who", "whom", "whose", "were", "was", "are", "is", "be", "been", "being", "have",
-    "has", "had", "will", "would", "could", "should", "may", "might", "must", "can", "shall",
-    "do", "does", "did", "the", "a", "an", "this", "these", "those", "their", "its", "his",
-    "her", "our", "your", "my", "as", "than", "into", "onto", "across", "along", "near", "since",
-    "while", "after", "before", "during", "per", "each", "every", "last", "next", "ago", "over",
-    "under", "above", "below", "through", "toward", "towards", "against", "between", "among",
-    "amid", "around", "about", "if", "when", "where", "so", "not", "also", "already", "now",
-    "still", "then", "there", "here", "it", "they", "them", "he", "she", "we", "you", "i",
-    "said", "says", "say", "according", "earlier", "later", "more", "less", "fewer", "plus",
-    "yet", "just", "only", "all", "both", "either", "more", "including", "without", "within",
-    "up", "down", "out", "off", "back", "again", "marks", "remains", "means", "seems", "makes",
-    "takes", "comes", "goes", "gives", "shows", "claims", "reports", "includes", "needs",
-    "believes", "estimates", "this", "whereas", "because", "although", "though", "like",
-    "unlike", "via", "versus", "vs", "percent", "cent", "or", "more", "deployed", "sent",
-    "killed", "wounded", "arrived", "left", "fled", "reached", "rose", "fell", "stood",
-    "remained", "totalled", "totaled", "numbering", "being", "approximately", "roughly",
-    "nearly", "almost", "some", "most", "many", "few", "several", "other", "others", "such",
+    "of",
+    "in",
+    "on",
+    "at",
+    "to",
+    "from",
+    "for",
+    "with",
+    "by",
+    "and",
+    "or",
+    "but",
+    "nor",
+    "that",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "were",
+    "was",
+    "are",
+    "is",
+    "be",
+    "been",
+    "being",
+    "have",
+    "has",
+    "had",
+    "will",
+    "would",
+    "could",
+    "should",
+    "may",
+    "might",
+    "must",
+    "can",
+    "shall",
+    "do",
+    "does",
+    "did",
+    "the",
+    "a",
+    "an",
+    "this",
+    "these",
+    "those",
+    "their",
+    "its",
+    "his",
+    "her",
+    "our",
+    "your",
+    "my",
+    "as",
+    "than",
+    "into",
+    "onto",
+    "across",
+    "along",
+    "near",
+    "since",
+    "while",
+    "after",
+    "before",
+    "during",
+    "per",
+    "each",
+    "every",
+    "last",
+    "next",
+    "ago",
+    "over",
+    "under",
+    "above",
+    "below",
+    "through",
+    "toward",
+    "towards",
+    "against",
+    "between",
+    "among",
+    "amid",
+    "around",
+    "about",
+    "if",
+    "when",
+    "where",
+    "so",
+    "not",
+    "also",
+    "already",
+    "now",
+    "still",
+    "then",
+    "there",
+    "here",
+    "it",
+    "they",
+    "them",
+    "he",
+    "she",
+    "we",
+    "you",
+    "i",
+    "said",
+    "says",
+    "say",
+    "according",
+    "earlier",
+    "later",
+    "more",
+    "less",
+    "fewer",
+    "plus",
+    "yet",
+    "just",
+    "only",
+    "all",
+    "both",
+    "either",
+    "more",
+    "including",
+    "without",
+    "within",
+    "up",
+    "down",
+    "out",
+    "off",
+    "back",
+    "again",
+    "marks",
+    "remains",
+    "means",
+    "seems",
+    "makes",
+    "takes",
+    "comes",
+    "goes",
+    "gives",
+    "shows",
+    "claims",
+    "reports",
+    "includes",
+    "needs",
+    "believes",
+    "estimates",
+    "this",
+    "whereas",
+    "because",
+    "although",
+    "though",
+    "like",
+    "unlike",
+    "via",
+    "versus",
+    "vs",
+    "percent",
+    "cent",
+    "or",
+    "more",
+    "deployed",
+    "sent",
+    "killed",
+    "wounded",
+    "arrived",
+    "left",
+    "fled",
+    "reached",
+    "rose",
+    "fell",
+    "stood",
+    "remained",
+    "totalled",
+    "totaled",
+    "numbering",
+    "being",
+    "approximately",
+    "roughly",
+    "nearly",
+    "almost",
+    "some",
+    "most",
+    "many",
+    "few",
+    "several",
+    "other",
+    "others",
+    "such",
 ];
 
 /// Plural-looking words that are not plural nouns.
 const NOT_PLURAL: &[&str] = &[
-    "was", "has", "is", "this", "its", "his", "hers", "ours", "yours", "theirs", "thus", "plus",
-    "bus", "gas", "yes", "less", "across", "as", "us", "status", "series", "news", "always",
-    "perhaps", "whereas", "besides", "various", "numerous", "previous", "serious", "towards",
-    "afterwards", "overseas", "nevertheless", "regardless", "nonetheless", "chaos", "lens",
+    "was",
+    "has",
+    "is",
+    "this",
+    "its",
+    "his",
+    "hers",
+    "ours",
+    "yours",
+    "theirs",
+    "thus",
+    "plus",
+    "bus",
+    "gas",
+    "yes",
+    "less",
+    "across",
+    "as",
+    "us",
+    "status",
+    "series",
+    "news",
+    "always",
+    "perhaps",
+    "whereas",
+    "besides",
+    "various",
+    "numerous",
+    "previous",
+    "serious",
+    "towards",
+    "afterwards",
+    "overseas",
+    "nevertheless",
+    "regardless",
+    "nonetheless",
+    "chaos",
+    "lens",
 ];
 
 /// Heads that are not plural in form: uncountables and irregular plurals.
 const HEADS: &[&str] = &[
-    "people", "personnel", "police", "staff", "children", "men", "women", "aircraft",
-    "artillery", "infantry", "cattle", "livestock", "sheep", "fish", "deer", "militia",
-    "equipment", "ammunition", "materiel", "crew", "hardware", "weaponry", "cavalry",
-    "civilians", "youth", "clergy", "offspring", "feet", "geese", "mice", "teeth", "data",
-    "media", "criteria", "phenomena", "spacecraft", "hovercraft", "watercraft", "artillerymen",
+    "people",
+    "personnel",
+    "police",
+    "staff",
+    "children",
+    "men",
+    "women",
+    "aircraft",
+    "artillery",
+    "infantry",
+    "cattle",
+    "livestock",
+    "sheep",
+    "fish",
+    "deer",
+    "militia",
+    "equipment",
+    "ammunition",
+    "materiel",
+    "crew",
+    "hardware",
+    "weaponry",
+    "cavalry",
+    "civilians",
+    "youth",
+    "clergy",
+    "offspring",
+    "feet",
+    "geese",
+    "mice",
+    "teeth",
+    "data",
+    "media",
+    "criteria",
+    "phenomena",
+    "spacecraft",
+    "hovercraft",
+    "watercraft",
+    "artillerymen",
 ];
 
 /// Singular nouns that a count can stand before, inverted or "-strong":
 /// "a force of 11,000", "an 11,000-strong contingent".
 const COLLECTIVES: &[&str] = &[
-    "force", "contingent", "army", "crowd", "deployment", "garrison", "workforce", "corps",
-    "group", "battalion", "brigade", "division", "delegation", "fleet", "arsenal", "stockpile",
-    "militia", "unit", "detachment", "legion", "mob", "team", "staff", "contingents", "forces",
+    "force",
+    "contingent",
+    "army",
+    "crowd",
+    "deployment",
+    "garrison",
+    "workforce",
+    "corps",
+    "group",
+    "battalion",
+    "brigade",
+    "division",
+    "delegation",
+    "fleet",
+    "arsenal",
+    "stockpile",
+    "militia",
+    "unit",
+    "detachment",
+    "legion",
+    "mob",
+    "team",
+    "staff",
+    "contingents",
+    "forces",
 ];
 
 /// Heads after which "of X" continues the phrase: "tons of ammunition".
 const MEASURES: &[&str] = &[
-    "tons", "tonnes", "pieces", "units", "rounds", "barrels", "containers", "pallets",
-    "batches", "sets", "kinds", "types", "shipments", "truckloads", "crates", "boxes",
-    "litres", "liters", "gallons", "kilograms", "kg", "pounds", "piece", "unit", "ton",
-    "tonne", "members", "bags", "sacks", "cases", "loads", "carloads", "wagons", "trainloads",
-    "contingent", "force", "army", "deployment", "garrison", "battalions", "brigades",
-    "divisions", "regiments", "companies", "squads", "platoons",
+    "tons",
+    "tonnes",
+    "pieces",
+    "units",
+    "rounds",
+    "barrels",
+    "containers",
+    "pallets",
+    "batches",
+    "sets",
+    "kinds",
+    "types",
+    "shipments",
+    "truckloads",
+    "crates",
+    "boxes",
+    "litres",
+    "liters",
+    "gallons",
+    "kilograms",
+    "kg",
+    "pounds",
+    "piece",
+    "unit",
+    "ton",
+    "tonne",
+    "members",
+    "bags",
+    "sacks",
+    "cases",
+    "loads",
+    "carloads",
+    "wagons",
+    "trainloads",
+    "contingent",
+    "force",
+    "army",
+    "deployment",
+    "garrison",
+    "battalions",
+    "brigades",
+    "divisions",
+    "regiments",
+    "companies",
+    "squads",
+    "platoons",
 ];
 
 const CURRENCY_WORDS: &[&str] = &[
@@ -158,7 +517,53 @@ const CURRENCY_WORDS: &[&str] = &[
     "usd", "eur", "gbp", "jpy", "cny", "rub", "chf", "won",
 ];
 
-const CURRENCY_CODES: &[&str] = &["usd", "eur", "gbp", "jpy", "cny", "rub", "chf", "krw", "uah"];
+/// Verbs before "from X to Y" that make it a change, not a range.
+const CHANGE_VERBS: &[&str] = &[
+    "rose",
+    "rise",
+    "rises",
+    "risen",
+    "rising",
+    "increased",
+    "increase",
+    "increasing",
+    "fell",
+    "fall",
+    "falls",
+    "fallen",
+    "falling",
+    "grew",
+    "grow",
+    "grown",
+    "growing",
+    "dropped",
+    "jumped",
+    "climbed",
+    "declined",
+    "decreased",
+    "surged",
+    "soared",
+    "went",
+    "up",
+    "down",
+    "doubled",
+    "tripled",
+    "cut",
+    "reduced",
+    "raised",
+    "expanded",
+    "boosted",
+    "revised",
+    "changed",
+    "shrank",
+    "slipped",
+    "plunged",
+    "swelled",
+];
+
+const CURRENCY_CODES: &[&str] = &[
+    "usd", "eur", "gbp", "jpy", "cny", "rub", "chf", "krw", "uah",
+];
 
 fn is_currency_symbol(s: &str) -> bool {
     matches!(s, "$" | "€" | "£" | "¥" | "₩" | "₽" | "₹" | "₴" | "₺")
@@ -267,10 +672,16 @@ impl<'a> Cx<'a> {
             if is_currency_symbol(s) {
                 kind = Kind::Money;
                 first = p;
-                if self.glued(p) && self.is_word(p - 1) && self.toks[p - 1].end - self.toks[p - 1].start <= 2 {
+                if self.glued(p)
+                    && self.is_word(p - 1)
+                    && self.toks[p - 1].end - self.toks[p - 1].start <= 2
+                {
                     first = p - 1;
                 }
-            } else if in_list(CURRENCY_CODES, self.low(p)) && self.is_word(p) && self.raw(p).chars().all(|c| c.is_ascii_uppercase()) {
+            } else if in_list(CURRENCY_CODES, self.low(p))
+                && self.is_word(p)
+                && self.raw(p).chars().all(|c| c.is_ascii_uppercase())
+            {
                 kind = Kind::Money;
                 first = p;
             }
@@ -285,7 +696,12 @@ impl<'a> Cx<'a> {
             }
         }
         // "10,000 to 12,000", "10,000-12,000", "10,000–12,000".
-        let from_before = self.word_before(before_first, first) == "from";
+        // "from 10,000 to 12,000" is a range unless a verb of change leads:
+        // "rose from 10,000 to 12,000" reports two values.
+        let from_before = self.word_before(before_first, first) == "from"
+            && before_first
+                .and_then(|b| b.checked_sub(1))
+                .is_some_and(|b| in_list(CHANGE_VERBS, self.low(b)));
         if range.is_none() {
             let sep = self.low(j);
             let dash = matches!(sep, "-" | "–" | "—");
@@ -304,7 +720,9 @@ impl<'a> Cx<'a> {
             if looks_like_year(&n1) && (looks_like_year(&n2) || (n2.digits && n2.value < 100.0)) {
                 return Scan::Skip(n2.end);
             }
-            if n2.digits && let Some(skip) = self.digits_not_count(&n2) {
+            if n2.digits
+                && let Some(skip) = self.digits_not_count(&n2)
+            {
                 return Scan::Skip(skip);
             }
             // "1.5 to 2 million": the scale of the high end applies to the low.
@@ -442,8 +860,7 @@ impl<'a> Cx<'a> {
 
     fn is_number_start(&self, i: usize) -> bool {
         self.kind(i) == Some(Tk::Digits)
-            || (self.is_word(i)
-                && number::parse(self.lower, self.toks, i).is_some())
+            || (self.is_word(i) && number::parse(self.lower, self.toks, i).is_some())
     }
 
     /// The high end of a range, at token `i` (a currency symbol may lead).
@@ -518,14 +935,20 @@ impl<'a> Cx<'a> {
         }
         // Times: "10:30", "5 p.m.", "5pm", "0600 GMT".
         let after = self.low(end);
-        if after == ":" && self.glued(end) && self.kind(end + 1) == Some(Tk::Digits) && self.glued(end + 1) {
+        if after == ":"
+            && self.glued(end)
+            && self.kind(end + 1) == Some(Tk::Digits)
+            && self.glued(end + 1)
+        {
             return Some(end + 2);
         }
         if matches!(after, "a" | "p") && self.low(end + 1) == "." && self.low(end + 2) == "m" {
             return Some(end + 3);
         }
-        if matches!(after, "am" | "pm" | "gmt" | "utc" | "hrs" | "bst" | "est" | "edt" | "cet" | "kst")
-            && self.is_word(end)
+        if matches!(
+            after,
+            "am" | "pm" | "gmt" | "utc" | "hrs" | "bst" | "est" | "edt" | "cet" | "kst"
+        ) && self.is_word(end)
         {
             return Some(end + 1);
         }
@@ -540,7 +963,9 @@ impl<'a> Cx<'a> {
         if self.is_word(end) && matches!(self.raw(end), "F" | "C" | "K") {
             return Some(end + 1);
         }
-        if matches!(after, "°" | "º") || (matches!(after, "mm" | "degrees" | "cm") && self.is_word(end)) {
+        if matches!(after, "°" | "º")
+            || (matches!(after, "mm" | "degrees" | "cm") && self.is_word(end))
+        {
             return Some(end + 1);
         }
         if after == "-" && self.glued(end) && matches!(self.low(end + 1), "mm" | "cm" | "inch") {
@@ -624,20 +1049,30 @@ impl<'a> Cx<'a> {
             ("no", "more", "than") => Some(AtMost),
             ("as", "many", "as") | ("as", "much", "as") => Some(AtMost),
             ("a", "little", "over") | ("a", "bit", "over") => Some(MoreThan),
+            ("a", "minimum", "of") | ("not", "less", "than") => Some(AtLeast),
+            ("a", "maximum", "of") => Some(AtMost),
             _ => None,
         };
         if let Some(q) = three {
             return (Some(q), first - 3);
         }
         let two = match (w2, w1) {
-            ("more", "than") | ("greater", "than") | ("upwards", "of") | ("well", "over")
-            | ("just", "over") | ("well", "above") | ("just", "above") | ("over", "than") => {
-                Some(MoreThan)
-            }
-            ("at", "least") | ("not", "less") | ("a", "minimum") => Some(AtLeast),
-            ("fewer", "than") | ("less", "than") | ("just", "under") | ("just", "below")
-            | ("well", "below") | ("well", "under") => Some(LessThan),
-            ("up", "to") | ("at", "most") | ("a", "maximum") => Some(AtMost),
+            ("more", "than")
+            | ("greater", "than")
+            | ("upwards", "of")
+            | ("well", "over")
+            | ("just", "over")
+            | ("well", "above")
+            | ("just", "above")
+            | ("over", "than") => Some(MoreThan),
+            ("at", "least") => Some(AtLeast),
+            ("fewer", "than")
+            | ("less", "than")
+            | ("just", "under")
+            | ("just", "below")
+            | ("well", "below")
+            | ("well", "under") => Some(LessThan),
+            ("up", "to") | ("at", "most") => Some(AtMost),
             ("close", "to") | ("an", "estimated") | ("some", "estimated") | ("nearly", "all") => {
                 Some(Approximately)
             }
@@ -651,7 +1086,7 @@ impl<'a> Cx<'a> {
             "over" | "above" | "exceeding" | "topping" => Some(MoreThan),
             "under" | "below" => Some(LessThan),
             "about" | "around" | "approximately" | "roughly" | "nearly" | "almost" | "some"
-            | "estimated" | "approx" | "circa" | "ca" | "approaching" => Some(Approximately),
+            | "approx" | "circa" | "ca" | "approaching" => Some(Approximately),
             "between" => None,
             _ => None,
         };
@@ -676,6 +1111,14 @@ impl<'a> Cx<'a> {
             && in_list(HEADS, self.span_lower_last(words[h].0, words[h].1))
             && let Some(&(s, e)) = words.get(h + 1)
             && is_plural(self.span_lower_last(s, e))
+        {
+            head = Some(h + 1);
+        }
+        // Noun-noun compounds: "Abrams tanks", "artillery pieces".
+        while let Some(h) = head
+            && let Some(&(s, e)) = words.get(h + 1)
+            && is_plural(self.span_lower_last(s, e))
+            && !in_list(HEADS, self.span_lower_last(s, e))
         {
             head = Some(h + 1);
         }
@@ -711,15 +1154,29 @@ impl<'a> Cx<'a> {
     /// punctuation, a number or a newline: (first token, one past last).
     fn collect_words(&self, mut k: usize, max: usize) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
-        while out.len() < max && self.is_word(k) && !self.newline(k) {
-            let w = self.low(k);
-            if in_list(STOP, w) || self.starts_number_word(k) {
+        while out.len() < max && !self.newline(k) {
+            let start = k;
+            if self.is_word(k) {
+                let w = self.low(k);
+                if in_list(STOP, w) || self.starts_number_word(k) {
+                    break;
+                }
+                k += 1;
+            } else if self.kind(k) == Some(Tk::Digits)
+                && self.glued(k + 1)
+                && matches!(self.low(k + 1), "mm" | "cm")
+            {
+                // A calibre as an adjective: "ten 155mm howitzers".
+                k += 2;
+            } else {
                 break;
             }
-            let start = k;
-            k += 1;
-            // "long-range", "self-propelled", "North-Korean-made".
-            while self.low(k) == "-" && self.glued(k) && self.is_word(k + 1) && self.glued(k + 1) {
+            // "long-range", "self-propelled", "S-300", "155-mm".
+            while self.low(k) == "-"
+                && self.glued(k)
+                && self.glued(k + 1)
+                && matches!(self.kind(k + 1), Some(Tk::Word | Tk::Digits))
+            {
                 k += 2;
             }
             out.push((start, k));
@@ -790,7 +1247,12 @@ impl<'a> Cx<'a> {
                 s = k;
                 count += 1;
                 // Swallow "long-range" as one word.
-                while s >= 2 && self.low(s - 1) == "-" && self.glued(s) && self.glued(s - 1) && self.is_word(s - 2) {
+                while s >= 2
+                    && self.low(s - 1) == "-"
+                    && self.glued(s)
+                    && self.glued(s - 1)
+                    && self.is_word(s - 2)
+                {
                     s -= 2;
                 }
             } else {
@@ -811,7 +1273,9 @@ impl<'a> Cx<'a> {
                 self.text.get(a..b).unwrap_or("").to_string()
             })
             .unwrap_or_default();
-        let idx = sents.partition_point(|&(s, _)| s <= start).saturating_sub(1);
+        let idx = sents
+            .partition_point(|&(s, _)| s <= start)
+            .saturating_sub(1);
         let sentence = sents
             .get(idx)
             .and_then(|&(s, e)| self.text.get(s..e))
@@ -898,7 +1362,9 @@ pub(crate) fn sentences(text: &str) -> Vec<(usize, usize)> {
                 None => true,
                 Some('\n') => true,
                 Some(c) if ws > 0 => {
-                    (c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '\'' | '‘' | '('))
+                    (c.is_uppercase()
+                        || c.is_ascii_digit()
+                        || matches!(c, '"' | '“' | '\'' | '‘' | '('))
                         && !(b == b'.' && is_abbreviation(text, start, i))
                 }
                 _ => false,
