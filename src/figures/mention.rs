@@ -815,6 +815,12 @@ impl<'a> Cx<'a> {
             if n1.vague && self.low(k) == "of" {
                 k += 1;
             }
+            // "3,000 more troops", "200 additional tanks".
+            if matches!(self.low(k), "more" | "additional" | "extra" | "further")
+                && self.is_word(k + 1)
+            {
+                k += 1;
+            }
             let singular = strong || n1.value == 1.0;
             noun = self.noun_after(k, singular);
             if noun.is_none() {
@@ -824,6 +830,19 @@ impl<'a> Cx<'a> {
         // "one of the", "no one": a pronoun, not a count.
         if !n1.digits && n1.value == 1.0 && noun.is_none() && kind == Kind::Count {
             return Scan::Skip(num_end);
+        }
+        // "over six months" is mostly "during", not "more than".
+        if qualifier == Qualifier::MoreThan
+            && q_first + 1 == n1.start
+            && self.low(q_first) == "over"
+            && let Some((_, e)) = noun
+            && matches!(
+                self.low(e - 1),
+                "hours" | "days" | "weeks" | "months" | "years" | "decades" | "weekends" | "nights"
+            )
+        {
+            qualifier = Qualifier::Exact;
+            first = n1.start;
         }
         let last = noun.map_or(num_end, |(_, e)| e.max(num_end));
         let first = noun.map_or(first, |(s, _)| s.min(first));
@@ -902,6 +921,15 @@ impl<'a> Cx<'a> {
                     return Some(end + 1);
                 }
             }
+        }
+        // A leading zero: phone numbers and codes ("0800 123 456"), times ("0600").
+        let first_digits = self.low(i);
+        if first_digits.len() >= 2 && first_digits.starts_with('0') && !n.decimal {
+            let mut k = i + 1;
+            while self.kind(k) == Some(Tk::Digits) && !self.newline(k) {
+                k += 1;
+            }
+            return Some(k.max(end));
         }
         // Phone numbers, ISO dates, versions: three or more digit groups
         // joined by - . / ) or a leading + or (.
@@ -1206,6 +1234,10 @@ impl<'a> Cx<'a> {
         let w = self.low(p);
         match w {
             "numbering" | "totalling" | "totaling" | "numbered" | "totalled" | "totaled" => {
+                // "The refugees, numbering 3,400, ...".
+                if p >= 1 && self.low(p - 1) == "," {
+                    return self.words_back(p - 1);
+                }
                 return self.words_back(p);
             }
             ":" => return self.words_back(p),
