@@ -1,9 +1,22 @@
 //! Figures: numbers in text with their qualifier, range and counted noun
 //! phrase (mentions); which configured figure each belongs to (assignment);
 //! and whether an observation changes a figure's state (change decision).
-//! Pure: no IO, never fails and never panics on text.
+//! Pure: no IO, never fails and never panics on text. It does not fetch,
+//! store or alert, and knows nothing of feeds or watches beyond the figures
+//! it is given.
 //!
-//! SKELETON: the helper owning this module replaces the bodies.
+//! Seams: `number` (tokens and the number scanner), `mention` (context:
+//! what is not a count, qualifiers, ranges, noun phrases, sentences),
+//! `assign` (mention → figure, with a reason) and `change` (the decision).
+
+mod assign;
+mod change;
+mod mention;
+mod number;
+#[cfg(test)]
+mod tests;
+
+pub use number::parse_number;
 
 use crate::config;
 use chrono::{DateTime, Utc};
@@ -98,8 +111,7 @@ pub struct Mention {
 
 /// Every mention in `text`, in text order.
 pub fn mentions(text: &str) -> Vec<Mention> {
-    let _ = text;
-    todo!()
+    mention::mentions(text)
 }
 
 /// Which figure a mention belongs to, and why (for `figwatch extract`).
@@ -115,8 +127,7 @@ pub struct Assignment {
 /// Assigns each mention to at most one figure by DESIGN.md's rules; the result
 /// is parallel to `mentions`.
 pub fn assign(mentions: &[Mention], figures: &[config::Figure]) -> Vec<Assignment> {
-    let _ = (mentions, figures);
-    todo!()
+    assign::assign(mentions, figures)
 }
 
 /// One article's reading of its figures.
@@ -136,8 +147,24 @@ pub struct Reading {
 
 /// Reads an article's headline and body against the figures of one watch.
 pub fn read(title: &str, body: &str, figures: &[config::Figure]) -> Reading {
-    let _ = (title, body, figures);
-    todo!()
+    let mut all = mentions(title);
+    let n_title = all.len();
+    all.extend(mentions(body));
+    let assignments = assign(&all, figures);
+    let observations = (0..figures.len())
+        .filter_map(|f| {
+            assignments
+                .iter()
+                .position(|a| a.figure == Some(f))
+                .map(|m| (f, m))
+        })
+        .collect();
+    Reading {
+        mentions: all,
+        n_title,
+        assignments,
+        observations,
+    }
 }
 
 /// A figure's value as stored in its state and compared by [`decide`].
@@ -179,6 +206,5 @@ pub enum Decision {
 
 /// Compares `candidate` with the figure's `current` state.
 pub fn decide(figure: &config::Figure, current: Option<&Value>, candidate: &Value) -> Decision {
-    let _ = (figure, current, candidate);
-    todo!()
+    change::decide(figure, current, candidate)
 }

@@ -1,0 +1,1442 @@
+//! Mentions: a number from `number` in its context. Decides what is not a
+//! count (years, dates, times, ordinals, model names, ages, phone numbers,
+//! compound adjectives such as "five-year"), reads the qualifier, ranges,
+//! percent and money, the counted noun phrase (forward and inverted forms),
+//! and the sentence the mention stands in.
+
+use super::number::{self, Num, Tk, Token};
+use super::{Kind, Mention, Qualifier};
+
+/// Every mention in `text`, in text order.
+pub(crate) fn mentions(text: &str) -> Vec<Mention> {
+    let lower = text.to_ascii_lowercase();
+    let toks = number::tokenize(text);
+    let sents = sentences(text);
+    let cx = Cx {
+        text,
+        lower: &lower,
+        toks: &toks,
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        match cx.scan(i) {
+            Scan::Nothing => i += 1,
+            Scan::Skip(j) => i = j.max(i + 1),
+            Scan::Found(raw, j) => {
+                out.push(cx.finish(raw, &sents));
+                i = j.max(i + 1);
+            }
+        }
+    }
+    out
+}
+
+enum Scan {
+    Nothing,
+    Skip(usize),
+    Found(Raw, usize),
+}
+
+/// A mention before it is turned into text: token indices.
+struct Raw {
+    value: f64,
+    low: Option<f64>,
+    high: Option<f64>,
+    qualifier: Qualifier,
+    kind: Kind,
+    /// First and one-past-last token of the whole mention text.
+    first: usize,
+    last: usize,
+    /// Noun phrase tokens (first, one past last), if any.
+    noun: Option<(usize, usize)>,
+}
+
+struct Cx<'a> {
+    text: &'a str,
+    lower: &'a str,
+    toks: &'a [Token],
+}
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+];
+
+/// Words before a number that make it a label, not a count.
+const LABELS: &[&str] = &[
+    "no",
+    "nos",
+    "page",
+    "pages",
+    "p",
+    "pp",
+    "section",
+    "sections",
+    "article",
+    "chapter",
+    "paragraph",
+    "clause",
+    "resolution",
+    "number",
+    "flight",
+    "route",
+    "highway",
+    "room",
+    "item",
+    "rule",
+    "vol",
+    "volume",
+    "tier",
+    "level",
+    "stage",
+    "phase",
+    "grade",
+    "class",
+    "season",
+    "episode",
+    "part",
+    "platform",
+    "gate",
+    "apollo",
+    "verse",
+    "row",
+    "building",
+    "block",
+    "district",
+    "zone",
+    "sector",
+    "height",
+    "hill",
+    "box",
+    "version",
+    "model",
+    "mk",
+    "type",
+    "covid",
+    "aged",
+    "age",
+    "ages",
+    "unit",
+    "battalion",
+    "brigade",
+    "regiment",
+    "corps",
+    "squadron",
+    "reactor",
+    "generation",
+    "pt",
+    "fig",
+    "figure",
+    "table",
+    "exhibit",
+    "annex",
+];
+
+/// Words that end a forward noun phrase.
+const STOP: &[&str] = &[
+    "of",
+    "in",
+    "on",
+    "at",
+    "to",
+    "from",
+    "for",
+    "with",
+    "by",
+    "and",
+    "or",
+    "but",
+    "nor",
+    "that",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "were",
+    "was",
+    "are",
+    "is",
+    "be",
+    "been",
+    "being",
+    "have",
+    "has",
+    "had",
+    "will",
+    "would",
+    "could",
+    "should",
+    "may",
+    "might",
+    "must",
+    "can",
+    "shall",
+    "do",
+    "does",
+    "did",
+    "the",
+    "a",
+    "an",
+    "this",
+    "these",
+    "those",
+    "their",
+    "its",
+    "his",
+    "her",
+    "our",
+    "your",
+    "my",
+    "as",
+    "than",
+    "into",
+    "onto",
+    "across",
+    "along",
+    "near",
+    "since",
+    "while",
+    "after",
+    "before",
+    "during",
+    "per",
+    "each",
+    "every",
+    "last",
+    "next",
+    "ago",
+    "over",
+    "under",
+    "above",
+    "below",
+    "through",
+    "toward",
+    "towards",
+    "against",
+    "between",
+    "among",
+    "amid",
+    "around",
+    "about",
+    "if",
+    "when",
+    "where",
+    "so",
+    "not",
+    "also",
+    "already",
+    "now",
+    "still",
+    "then",
+    "there",
+    "here",
+    "it",
+    "they",
+    "them",
+    "he",
+    "she",
+    "we",
+    "you",
+    "i",
+    "said",
+    "says",
+    "say",
+    "according",
+    "earlier",
+    "later",
+    "more",
+    "less",
+    "fewer",
+    "plus",
+    "yet",
+    "just",
+    "only",
+    "all",
+    "both",
+    "either",
+    "more",
+    "including",
+    "without",
+    "within",
+    "up",
+    "down",
+    "out",
+    "off",
+    "back",
+    "again",
+    "marks",
+    "remains",
+    "means",
+    "seems",
+    "makes",
+    "takes",
+    "comes",
+    "goes",
+    "gives",
+    "shows",
+    "claims",
+    "reports",
+    "includes",
+    "needs",
+    "believes",
+    "estimates",
+    "this",
+    "whereas",
+    "because",
+    "although",
+    "though",
+    "like",
+    "unlike",
+    "via",
+    "versus",
+    "vs",
+    "percent",
+    "cent",
+    "or",
+    "more",
+    "deployed",
+    "sent",
+    "killed",
+    "wounded",
+    "arrived",
+    "left",
+    "fled",
+    "reached",
+    "rose",
+    "fell",
+    "stood",
+    "remained",
+    "totalled",
+    "totaled",
+    "numbering",
+    "being",
+    "approximately",
+    "roughly",
+    "nearly",
+    "almost",
+    "some",
+    "most",
+    "many",
+    "few",
+    "several",
+    "other",
+    "others",
+    "such",
+];
+
+/// Plural-looking words that are not plural nouns.
+const NOT_PLURAL: &[&str] = &[
+    "was",
+    "has",
+    "is",
+    "this",
+    "its",
+    "his",
+    "hers",
+    "ours",
+    "yours",
+    "theirs",
+    "thus",
+    "plus",
+    "bus",
+    "gas",
+    "yes",
+    "less",
+    "across",
+    "as",
+    "us",
+    "status",
+    "series",
+    "news",
+    "always",
+    "perhaps",
+    "whereas",
+    "besides",
+    "various",
+    "numerous",
+    "previous",
+    "serious",
+    "towards",
+    "afterwards",
+    "overseas",
+    "nevertheless",
+    "regardless",
+    "nonetheless",
+    "chaos",
+    "lens",
+];
+
+/// Heads that are not plural in form: uncountables and irregular plurals.
+const HEADS: &[&str] = &[
+    "people",
+    "personnel",
+    "police",
+    "staff",
+    "children",
+    "men",
+    "women",
+    "aircraft",
+    "artillery",
+    "infantry",
+    "cattle",
+    "livestock",
+    "sheep",
+    "fish",
+    "deer",
+    "militia",
+    "equipment",
+    "ammunition",
+    "materiel",
+    "crew",
+    "hardware",
+    "weaponry",
+    "cavalry",
+    "civilians",
+    "youth",
+    "clergy",
+    "offspring",
+    "feet",
+    "geese",
+    "mice",
+    "teeth",
+    "data",
+    "media",
+    "criteria",
+    "phenomena",
+    "spacecraft",
+    "hovercraft",
+    "watercraft",
+    "artillerymen",
+];
+
+/// Singular nouns that a count can stand before, inverted or "-strong":
+/// "a force of 11,000", "an 11,000-strong contingent".
+const COLLECTIVES: &[&str] = &[
+    "force",
+    "contingent",
+    "army",
+    "crowd",
+    "deployment",
+    "garrison",
+    "workforce",
+    "corps",
+    "group",
+    "battalion",
+    "brigade",
+    "division",
+    "delegation",
+    "fleet",
+    "arsenal",
+    "stockpile",
+    "militia",
+    "unit",
+    "detachment",
+    "legion",
+    "mob",
+    "team",
+    "staff",
+    "contingents",
+    "forces",
+];
+
+/// Heads after which "of X" continues the phrase: "tons of ammunition".
+const MEASURES: &[&str] = &[
+    "tons",
+    "tonnes",
+    "pieces",
+    "units",
+    "rounds",
+    "barrels",
+    "containers",
+    "pallets",
+    "batches",
+    "sets",
+    "kinds",
+    "types",
+    "shipments",
+    "truckloads",
+    "crates",
+    "boxes",
+    "litres",
+    "liters",
+    "gallons",
+    "kilograms",
+    "kg",
+    "pounds",
+    "piece",
+    "unit",
+    "ton",
+    "tonne",
+    "members",
+    "bags",
+    "sacks",
+    "cases",
+    "loads",
+    "carloads",
+    "wagons",
+    "trainloads",
+    "contingent",
+    "force",
+    "army",
+    "deployment",
+    "garrison",
+    "battalions",
+    "brigades",
+    "divisions",
+    "regiments",
+    "companies",
+    "squads",
+    "platoons",
+];
+
+const CURRENCY_WORDS: &[&str] = &[
+    "dollars", "dollar", "euros", "euro", "pounds", "sterling", "yen", "yuan", "renminbi",
+    "rubles", "roubles", "ruble", "rouble", "rupees", "hryvnias", "hryvnia", "francs", "pesos",
+    "usd", "eur", "gbp", "jpy", "cny", "rub", "chf", "won",
+];
+
+/// Verbs before "from X to Y" that make it a change, not a range.
+const CHANGE_VERBS: &[&str] = &[
+    "rose",
+    "rise",
+    "rises",
+    "risen",
+    "rising",
+    "increased",
+    "increase",
+    "increasing",
+    "fell",
+    "fall",
+    "falls",
+    "fallen",
+    "falling",
+    "grew",
+    "grow",
+    "grown",
+    "growing",
+    "dropped",
+    "jumped",
+    "climbed",
+    "declined",
+    "decreased",
+    "surged",
+    "soared",
+    "went",
+    "up",
+    "down",
+    "doubled",
+    "tripled",
+    "cut",
+    "reduced",
+    "raised",
+    "expanded",
+    "boosted",
+    "revised",
+    "changed",
+    "shrank",
+    "slipped",
+    "plunged",
+    "swelled",
+];
+
+const CURRENCY_CODES: &[&str] = &[
+    "usd", "eur", "gbp", "jpy", "cny", "rub", "chf", "krw", "uah",
+];
+
+fn is_currency_symbol(s: &str) -> bool {
+    matches!(s, "$" | "€" | "£" | "¥" | "₩" | "₽" | "₹" | "₴" | "₺")
+}
+
+fn in_list(list: &[&str], w: &str) -> bool {
+    list.contains(&w)
+}
+
+fn is_plural(w: &str) -> bool {
+    if in_list(HEADS, w) {
+        return true;
+    }
+    if w.len() < 3 || in_list(NOT_PLURAL, w) {
+        return false;
+    }
+    if w.ends_with("men") && w.len() > 4 {
+        return true;
+    }
+    w.ends_with('s')
+        && !w.ends_with("ss")
+        && !w.ends_with("us")
+        && !w.ends_with("is")
+        && !w.ends_with("ous")
+        && !w.ends_with("'s")
+}
+
+impl<'a> Cx<'a> {
+    fn low(&self, i: usize) -> &'a str {
+        match self.toks.get(i) {
+            Some(t) => self.lower.get(t.start..t.end).unwrap_or(""),
+            None => "",
+        }
+    }
+
+    fn raw(&self, i: usize) -> &'a str {
+        match self.toks.get(i) {
+            Some(t) => self.text.get(t.start..t.end).unwrap_or(""),
+            None => "",
+        }
+    }
+
+    fn kind(&self, i: usize) -> Option<Tk> {
+        self.toks.get(i).map(|t| t.kind)
+    }
+
+    fn is_word(&self, i: usize) -> bool {
+        self.kind(i) == Some(Tk::Word)
+    }
+
+    fn glued(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.glued)
+    }
+
+    fn newline(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.newline)
+    }
+
+    /// The word at `i` in lower case, or "" if `i` is not a word on the same line
+    /// as `i + 1` (callers look backwards from `i + 1`).
+    fn word_before(&self, i: Option<usize>, from: usize) -> &'a str {
+        match i {
+            Some(i) if self.is_word(i) && !self.newline(from) => self.low(i),
+            _ => "",
+        }
+    }
+
+    fn prev(&self, i: usize) -> Option<usize> {
+        i.checked_sub(1)
+    }
+
+    fn scan(&self, i: usize) -> Scan {
+        let tok = self.toks[i];
+        match tok.kind {
+            Tk::Punct => return Scan::Nothing,
+            Tk::Word => {
+                let w = self.low(i);
+                let first = w.as_bytes().first().copied().unwrap_or(b' ');
+                // Cheap filter: number words start with one of these letters.
+                if !b"aonethfszdmb".contains(&first) {
+                    return Scan::Nothing;
+                }
+                // A number word inside a hyphenated name ("Kim-one") is not a count.
+                if tok.glued && self.low(i - 1) == "-" {
+                    return Scan::Nothing;
+                }
+            }
+            Tk::Digits => {}
+        }
+        let Some(mut n1) = number::parse(self.lower, self.toks, i) else {
+            return Scan::Nothing;
+        };
+        if n1.digits {
+            if let Some(skip) = self.digits_not_count(&n1) {
+                return Scan::Skip(skip);
+            }
+        }
+        let mut j = n1.end;
+        // Percent and money after the number.
+        let mut kind = Kind::Count;
+        let mut qualifier = Qualifier::Exact;
+        // Currency before: "$3.2 billion", "US$ 5m", "USD 40 million".
+        let mut first = i;
+        if let Some(p) = self.prev(i) {
+            let s = self.raw(p);
+            if is_currency_symbol(s) {
+                kind = Kind::Money;
+                first = p;
+                if self.glued(p)
+                    && self.is_word(p - 1)
+                    && self.toks[p - 1].end - self.toks[p - 1].start <= 2
+                {
+                    first = p - 1;
+                }
+            } else if in_list(CURRENCY_CODES, self.low(p))
+                && self.is_word(p)
+                && self.raw(p).chars().all(|c| c.is_ascii_uppercase())
+            {
+                kind = Kind::Money;
+                first = p;
+            }
+        }
+        // Between ... and ...: a range.
+        let mut range: Option<Num> = None;
+        let before_first = self.prev(first);
+        let between = self.word_before(before_first, first) == "between";
+        if between && self.low(j) == "and" {
+            if let Some(n2) = self.second_number(j + 1) {
+                range = Some(n2);
+            }
+        }
+        // "10,000 to 12,000", "10,000-12,000", "10,000–12,000".
+        // "from 10,000 to 12,000" is a range unless a verb of change leads:
+        // "rose from 10,000 to 12,000" reports two values.
+        let from_before = self.word_before(before_first, first) == "from"
+            && before_first
+                .and_then(|b| b.checked_sub(1))
+                .is_some_and(|b| in_list(CHANGE_VERBS, self.low(b)));
+        if range.is_none() {
+            let sep = self.low(j);
+            let dash = matches!(sep, "-" | "–" | "—");
+            let to = sep == "to" && !from_before;
+            if (dash && (self.glued(j) || sep != "-")) || to {
+                if let Some(n2) = self.second_number(j + 1) {
+                    if dash && n2.digits && n1.digits && !self.glued(j + 1) && sep == "-" {
+                        // "10 - 12" with spaces around a hyphen: treat as a range too.
+                    }
+                    range = Some(n2);
+                }
+            }
+        }
+        if let Some(n2) = range {
+            // "2021-2025": a span of years.
+            if looks_like_year(&n1) && (looks_like_year(&n2) || (n2.digits && n2.value < 100.0)) {
+                return Scan::Skip(n2.end);
+            }
+            if n2.digits
+                && let Some(skip) = self.digits_not_count(&n2)
+            {
+                return Scan::Skip(skip);
+            }
+            // "1.5 to 2 million": the scale of the high end applies to the low.
+            if n2.scaled && !n1.scaled && n1.unscaled <= n2.unscaled {
+                let factor = n2.value / n2.unscaled.max(f64::MIN_POSITIVE);
+                n1.value = n1.unscaled * factor;
+            }
+            j = n2.end;
+            qualifier = Qualifier::Range;
+            if between {
+                first = first.saturating_sub(1);
+            }
+        }
+        // Years, unless qualified ("more than 2000 troops" is a count).
+        let (q_before, q_first) = self.qualifier_before(first);
+        if range.is_none() && looks_like_year(&n1) && q_before.is_none() && kind != Kind::Money {
+            return Scan::Skip(n1.end);
+        }
+        // After the number: hyphen compounds, percent, money words, "or more".
+        let mut strong = false;
+        if self.low(j) == "-" && self.glued(j) && self.glued(j + 1) && self.is_word(j + 1) {
+            match self.low(j + 1) {
+                "strong" => {
+                    strong = true;
+                    j += 2;
+                }
+                "plus" => {
+                    qualifier = Qualifier::MoreThan;
+                    j += 2;
+                }
+                "odd" => {
+                    qualifier = Qualifier::Approximately;
+                    j += 2;
+                }
+                // "five-year plan", "45-year-old", "10-point plan": an adjective.
+                _ => return Scan::Skip(j + 2),
+            }
+        }
+        match self.low(j) {
+            "%" => {
+                kind = Kind::Percent;
+                j += 1;
+            }
+            "percent" | "pct" => {
+                kind = Kind::Percent;
+                j += 1;
+            }
+            "per" if self.low(j + 1) == "cent" => {
+                kind = Kind::Percent;
+                j += 2;
+            }
+            "+" if self.glued(j) => {
+                qualifier = Qualifier::MoreThan;
+                j += 1;
+            }
+            w if in_list(CURRENCY_WORDS, w) && self.is_word(j) => {
+                // "won" is usually the verb; only after a scale word is it money.
+                if w != "won" || range.map_or(n1.scaled, |r| r.scaled) {
+                    kind = Kind::Money;
+                    j += 1;
+                }
+            }
+            _ => {}
+        }
+        if self.low(j) == "or" && self.low(j + 1) == "more" {
+            qualifier = Qualifier::AtLeast;
+            j += 2;
+        } else if self.low(j) == "or" && self.low(j + 1) == "so" {
+            qualifier = Qualifier::Approximately;
+            j += 2;
+        } else if self.low(j) == "plus" && !self.is_number_start(j + 1) {
+            qualifier = Qualifier::MoreThan;
+            j += 1;
+        }
+        // A qualifier before the number wins over "-plus" or "or more" after it.
+        if qualifier != Qualifier::Range
+            && let Some(q) = q_before
+        {
+            qualifier = q;
+            first = q_first;
+        }
+        if n1.vague && qualifier == Qualifier::Exact {
+            qualifier = Qualifier::Approximately;
+        }
+        let num_end = j;
+        // The counted noun phrase.
+        let mut noun = None;
+        if kind == Kind::Count {
+            let mut k = j;
+            if n1.vague && self.low(k) == "of" {
+                k += 1;
+            }
+            // "3,000 more troops", "200 additional tanks".
+            if matches!(self.low(k), "more" | "additional" | "extra" | "further")
+                && self.is_word(k + 1)
+            {
+                k += 1;
+            }
+            let singular = strong || n1.value == 1.0;
+            noun = self.noun_after(k, singular);
+            if noun.is_none() {
+                noun = self.noun_before(first);
+            }
+        }
+        // "one of the", "no one": a pronoun, not a count.
+        if !n1.digits && n1.value == 1.0 && noun.is_none() && kind == Kind::Count {
+            return Scan::Skip(num_end);
+        }
+        // "over six months" is mostly "during", not "more than".
+        if qualifier == Qualifier::MoreThan
+            && q_first + 1 == n1.start
+            && self.low(q_first) == "over"
+            && let Some((_, e)) = noun
+            && matches!(
+                self.low(e - 1),
+                "hours" | "days" | "weeks" | "months" | "years" | "decades" | "weekends" | "nights"
+            )
+        {
+            qualifier = Qualifier::Exact;
+            first = n1.start;
+        }
+        let last = noun.map_or(num_end, |(_, e)| e.max(num_end));
+        let first = noun.map_or(first, |(s, _)| s.min(first));
+        let (value, low, high) = match (qualifier, range) {
+            (Qualifier::Range, Some(n2)) => {
+                let (lo, hi) = if n1.value <= n2.value {
+                    (n1.value, n2.value)
+                } else {
+                    (n2.value, n1.value)
+                };
+                ((lo + hi) / 2.0, Some(lo), Some(hi))
+            }
+            (Qualifier::MoreThan | Qualifier::AtLeast, _) => (n1.value, Some(n1.value), None),
+            (Qualifier::LessThan | Qualifier::AtMost, _) => (n1.value, None, Some(n1.value)),
+            _ => (n1.value, Some(n1.value), Some(n1.value)),
+        };
+        if !value.is_finite() {
+            return Scan::Skip(num_end);
+        }
+        Scan::Found(
+            Raw {
+                value,
+                low,
+                high,
+                qualifier,
+                kind,
+                first,
+                last,
+                noun,
+            },
+            num_end,
+        )
+    }
+
+    fn is_number_start(&self, i: usize) -> bool {
+        self.kind(i) == Some(Tk::Digits)
+            || (self.is_word(i) && number::parse(self.lower, self.toks, i).is_some())
+    }
+
+    /// The high end of a range, at token `i` (a currency symbol may lead).
+    fn second_number(&self, mut i: usize) -> Option<Num> {
+        if is_currency_symbol(self.raw(i)) {
+            i += 1;
+        }
+        if self.newline(i) {
+            return None;
+        }
+        let n = number::parse(self.lower, self.toks, i)?;
+        if n.vague {
+            return None;
+        }
+        Some(n)
+    }
+
+    /// Why digits at `n` are not a count: returns the token to resume at.
+    fn digits_not_count(&self, n: &Num) -> Option<usize> {
+        let i = n.start;
+        let end = n.end;
+        let prev = self.prev(i);
+        // Glued to a word before: "F16", "A320"; or "KN-23", "Su-27", "COVID-19".
+        if self.glued(i) {
+            if let Some(p) = prev {
+                if self.is_word(p) {
+                    return Some(end);
+                }
+                let ps = self.low(p);
+                if (ps == "-" || ps == "/") && self.glued(p) && self.is_word(p - 1) {
+                    return Some(end);
+                }
+                // "No.1", "#3", version numbers "1.2.3".
+                if ps == "#" || (ps == "." && p >= 1 && self.kind(p - 1) == Some(Tk::Digits)) {
+                    return Some(end);
+                }
+                if ps == "'" || ps == "’" {
+                    // "'90s"
+                    return Some(end + 1);
+                }
+            }
+        }
+        // A leading zero: phone numbers and codes ("0800 123 456"), times ("0600").
+        let first_digits = self.low(i);
+        if first_digits.len() >= 2 && first_digits.starts_with('0') && !n.decimal {
+            let mut k = i + 1;
+            while self.kind(k) == Some(Tk::Digits) && !self.newline(k) {
+                k += 1;
+            }
+            return Some(k.max(end));
+        }
+        // Phone numbers, ISO dates, versions: three or more digit groups
+        // joined by - . / ) or a leading + or (.
+        let mut groups = 1;
+        let mut k = end;
+        while k + 1 < self.toks.len()
+            && matches!(self.low(k), "-" | "." | "/" | ")")
+            && self.kind(k + 1) == Some(Tk::Digits)
+            && (self.glued(k) || self.low(k) == ")")
+            && !self.newline(k + 1)
+        {
+            groups += 1;
+            k += 2;
+        }
+        if groups >= 3 {
+            return Some(k);
+        }
+        if let Some(p) = prev
+            && self.glued(i)
+            && matches!(self.low(p), "+" | "(")
+            && !n.separated
+            && n.first_len >= 2
+        {
+            let mut k = end;
+            while self.kind(k) == Some(Tk::Digits) || matches!(self.low(k), "-" | ")" | ".") {
+                k += 1;
+            }
+            if self.low(p) == "+" || k > end + 1 {
+                return Some(k.max(end));
+            }
+        }
+        // Times: "10:30", "5 p.m.", "5pm", "0600 GMT".
+        let after = self.low(end);
+        if after == ":"
+            && self.glued(end)
+            && self.kind(end + 1) == Some(Tk::Digits)
+            && self.glued(end + 1)
+        {
+            return Some(end + 2);
+        }
+        if matches!(after, "a" | "p") && self.low(end + 1) == "." && self.low(end + 2) == "m" {
+            return Some(end + 3);
+        }
+        if matches!(
+            after,
+            "am" | "pm" | "gmt" | "utc" | "hrs" | "bst" | "est" | "edt" | "cet" | "kst"
+        ) && self.is_word(end)
+        {
+            return Some(end + 1);
+        }
+        if after == "o" && self.low(end + 1) == "'" {
+            return Some(end + 1);
+        }
+        // Glued suffixes: ordinals "75th", decades "1990s", units "240mm".
+        if self.is_word(end) && self.glued(end) {
+            return Some(end + 1);
+        }
+        // Temperatures and calibres: "60.1 F", "21 °C", "240 mm", "155-mm".
+        if self.is_word(end) && matches!(self.raw(end), "F" | "C" | "K") {
+            return Some(end + 1);
+        }
+        if matches!(after, "°" | "º")
+            || (matches!(after, "mm" | "degrees" | "cm") && self.is_word(end))
+        {
+            return Some(end + 1);
+        }
+        if after == "-" && self.glued(end) && matches!(self.low(end + 1), "mm" | "cm" | "inch") {
+            return Some(end + 2);
+        }
+        // Dates: "Feb. 11", "February 11, 2025", "11 February".
+        let mut p = prev;
+        if let Some(q) = p
+            && self.low(q) == "."
+        {
+            p = q.checked_sub(1);
+        }
+        if let Some(q) = p
+            && self.is_word(q)
+            && in_list(MONTHS, self.low(q))
+            && n.value <= 31.0
+            && !n.separated
+            && !n.decimal
+        {
+            // "May" is also a verb; as a month it is capitalised.
+            return Some(end);
+        }
+        if self.is_word(end)
+            && in_list(MONTHS, after)
+            && n.value <= 31.0
+            && self.raw(end).starts_with(|c: char| c.is_uppercase())
+        {
+            return Some(end + 1);
+        }
+        if self.is_word(end) && after == "may" && self.raw(end) == "May" && n.value <= 31.0 {
+            return Some(end + 1);
+        }
+        if let Some(q) = p
+            && self.raw(q) == "May"
+            && n.value <= 31.0
+        {
+            return Some(end);
+        }
+        // Labels: "No. 1", "page 12", "Resolution 2231"; ages "aged 45".
+        let mut p = prev;
+        if let Some(q) = p
+            && self.low(q) == "."
+        {
+            p = q.checked_sub(1);
+        }
+        if let Some(q) = p
+            && self.is_word(q)
+            && !self.newline(i)
+            && in_list(LABELS, self.low(q))
+            && !n.separated
+        {
+            // "in the year 2024" and "age 45" alike; but "unit" after a count
+            // is handled by the noun. Capitalised labels mostly: "Route 66".
+            return Some(end);
+        }
+        // Ages: "45 years old", "45 years of age".
+        if matches!(after, "years" | "year") && matches!(self.low(end + 1), "old" | "of") {
+            if self.low(end + 1) == "old" || self.low(end + 2) == "age" {
+                return Some(end + 2);
+            }
+        }
+        None
+    }
+
+    /// The qualifier words just before token `first`, and where they start.
+    fn qualifier_before(&self, first: usize) -> (Option<Qualifier>, usize) {
+        if self.newline(first) {
+            return (None, first);
+        }
+        let w = |back: usize| -> &str {
+            match first.checked_sub(back) {
+                Some(k) if self.is_word(k) && (back == 1 || !self.newline(k + 1)) => self.low(k),
+                _ => "",
+            }
+        };
+        let (w1, w2, w3) = (w(1), w(2), w(3));
+        use Qualifier::*;
+        let three = match (w3, w2, w1) {
+            ("in", "excess", "of") => Some(MoreThan),
+            ("no", "fewer", "than") | ("no", "less", "than") => Some(AtLeast),
+            ("no", "more", "than") => Some(AtMost),
+            ("as", "many", "as") | ("as", "much", "as") => Some(AtMost),
+            ("a", "little", "over") | ("a", "bit", "over") => Some(MoreThan),
+            ("a", "minimum", "of") | ("not", "less", "than") => Some(AtLeast),
+            ("a", "maximum", "of") => Some(AtMost),
+            _ => None,
+        };
+        if let Some(q) = three {
+            return (Some(q), first - 3);
+        }
+        let two = match (w2, w1) {
+            ("more", "than")
+            | ("greater", "than")
+            | ("upwards", "of")
+            | ("well", "over")
+            | ("just", "over")
+            | ("well", "above")
+            | ("just", "above")
+            | ("over", "than") => Some(MoreThan),
+            ("at", "least") => Some(AtLeast),
+            ("fewer", "than")
+            | ("less", "than")
+            | ("just", "under")
+            | ("just", "below")
+            | ("well", "below")
+            | ("well", "under") => Some(LessThan),
+            ("up", "to") | ("at", "most") => Some(AtMost),
+            ("close", "to") | ("an", "estimated") | ("some", "estimated") | ("nearly", "all") => {
+                Some(Approximately)
+            }
+            _ => None,
+        };
+        if let Some(q) = two {
+            // "rose up to" is fine; "up to" after "went" too: all at_most.
+            return (Some(q), first - 2);
+        }
+        let one = match w1 {
+            "over" | "above" | "exceeding" | "topping" => Some(MoreThan),
+            "under" | "below" => Some(LessThan),
+            "about" | "around" | "approximately" | "roughly" | "nearly" | "almost" | "some"
+            | "approx" | "circa" | "ca" | "approaching" => Some(Approximately),
+            "between" => None,
+            _ => None,
+        };
+        match one {
+            Some(q) => (Some(q), first - 1),
+            None => (None, first),
+        }
+    }
+
+    /// The noun phrase starting at token `k`: (first, one past last token).
+    fn noun_after(&self, k: usize, singular: bool) -> Option<(usize, usize)> {
+        let words = self.collect_words(k, 7);
+        if words.is_empty() {
+            return None;
+        }
+        // The head: the first regular plural, or an uncountable ("artillery")
+        // unless a plural follows it as in "artillery pieces".
+        let mut head = words
+            .iter()
+            .position(|&(s, e)| is_plural(self.span_lower_last(s, e)));
+        if let Some(h) = head
+            && in_list(HEADS, self.span_lower_last(words[h].0, words[h].1))
+            && let Some(&(s, e)) = words.get(h + 1)
+            && is_plural(self.span_lower_last(s, e))
+        {
+            head = Some(h + 1);
+        }
+        // Noun-noun compounds: "Abrams tanks", "artillery pieces".
+        while let Some(h) = head
+            && let Some(&(s, e)) = words.get(h + 1)
+            && is_plural(self.span_lower_last(s, e))
+            && !in_list(HEADS, self.span_lower_last(s, e))
+        {
+            head = Some(h + 1);
+        }
+        let (s0, _) = words[0];
+        let mut end = match head {
+            Some(h) => words[h].1,
+            None if singular => {
+                // "one soldier", "an 11,000-strong contingent": up to a collective or 3 words.
+                let upto = words
+                    .iter()
+                    .position(|&(s, e)| in_list(COLLECTIVES, self.span_lower_last(s, e)))
+                    .unwrap_or(words.len().min(3) - 1);
+                words[upto].1
+            }
+            None => return None,
+        };
+        // "tons of ammunition", "pieces of artillery", "contingent of troops".
+        let head_word = self.span_lower_last(end_start(self, end), end);
+        if in_list(MEASURES, head_word) && self.low(end) == "of" && !self.newline(end) {
+            let more = self.collect_words(end + 1, 4);
+            if !more.is_empty() {
+                let h = more
+                    .iter()
+                    .position(|&(s, e)| is_plural(self.span_lower_last(s, e)))
+                    .unwrap_or(more.len() - 1);
+                end = more[h].1;
+            }
+        }
+        Some((s0, end))
+    }
+
+    /// Words (hyphenated compounds as one) from token `k` until a stop word,
+    /// punctuation, a number or a newline: (first token, one past last).
+    fn collect_words(&self, mut k: usize, max: usize) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        while out.len() < max && !self.newline(k) {
+            let start = k;
+            if self.is_word(k) {
+                let w = self.low(k);
+                if in_list(STOP, w) || self.starts_number_word(k) {
+                    break;
+                }
+                k += 1;
+            } else if self.kind(k) == Some(Tk::Digits)
+                && self.glued(k + 1)
+                && matches!(self.low(k + 1), "mm" | "cm")
+            {
+                // A calibre as an adjective: "ten 155mm howitzers".
+                k += 2;
+            } else {
+                break;
+            }
+            // "long-range", "self-propelled", "S-300", "155-mm".
+            while self.low(k) == "-"
+                && self.glued(k)
+                && self.glued(k + 1)
+                && matches!(self.kind(k + 1), Some(Tk::Word | Tk::Digits))
+            {
+                k += 2;
+            }
+            out.push((start, k));
+        }
+        out
+    }
+
+    fn starts_number_word(&self, k: usize) -> bool {
+        let w = self.low(k);
+        number::unit_word(w).is_some() || number::tens_word(w).is_some()
+    }
+
+    /// Lower-case text of the last word token in `s..e`.
+    fn span_lower_last(&self, s: usize, e: usize) -> &'a str {
+        let _ = s;
+        self.low(e.saturating_sub(1))
+    }
+
+    /// Inverted forms, looking back from the mention's first token:
+    /// "troops numbering 11,000", "a force of 11,000", "artillery pieces: 200",
+    /// "the number of troops rose to 12,000".
+    fn noun_before(&self, first: usize) -> Option<(usize, usize)> {
+        if self.newline(first) {
+            return None;
+        }
+        let p = first.checked_sub(1)?;
+        let w = self.low(p);
+        match w {
+            "numbering" | "totalling" | "totaling" | "numbered" | "totalled" | "totaled" => {
+                // "The refugees, numbering 3,400, ...".
+                if p >= 1 && self.low(p - 1) == "," {
+                    return self.words_back(p - 1);
+                }
+                return self.words_back(p);
+            }
+            ":" => return self.words_back(p),
+            "of" if p >= 1 => {
+                let c = self.low(p - 1);
+                if self.is_word(p - 1) && in_list(COLLECTIVES, c) && !self.newline(p) {
+                    return self.words_back(p).filter(|(s, e)| e > s);
+                }
+            }
+            _ => {}
+        }
+        // "the number of troops (rose|stood|...) (to|at) N".
+        let lo = first.saturating_sub(14);
+        let mut k = first;
+        while k > lo + 1 {
+            k -= 1;
+            if self.newline(k + 1) || matches!(self.low(k), "." | ";" | "!" | "?") {
+                return None;
+            }
+            if self.kind(k) == Some(Tk::Digits) {
+                return None;
+            }
+            if self.low(k) == "of" && matches!(self.low(k - 1), "number" | "count" | "tally") {
+                return self.noun_after(k + 1, false);
+            }
+        }
+        None
+    }
+
+    /// Content words just before token `p` (exclusive), up to a stop word or
+    /// punctuation: "North Korean troops" in "North Korean troops numbering".
+    fn words_back(&self, p: usize) -> Option<(usize, usize)> {
+        let end = p;
+        let mut s = p;
+        let mut count = 0;
+        while s > 0 && count < 4 && !self.newline(s) {
+            let k = s - 1;
+            if self.is_word(k) && !in_list(STOP, self.low(k)) {
+                s = k;
+                count += 1;
+                // Swallow "long-range" as one word.
+                while s >= 2
+                    && self.low(s - 1) == "-"
+                    && self.glued(s)
+                    && self.glued(s - 1)
+                    && self.is_word(s - 2)
+                {
+                    s -= 2;
+                }
+            } else {
+                break;
+            }
+        }
+        (s < end).then_some((s, end))
+    }
+
+    fn finish(&self, r: Raw, sents: &[(usize, usize)]) -> Mention {
+        let start = self.toks[r.first].start;
+        let end = self.toks[r.last.saturating_sub(1).max(r.first)].end;
+        let noun = r
+            .noun
+            .map(|(s, e)| {
+                let a = self.toks[s].start;
+                let b = self.toks[e.saturating_sub(1).max(s)].end;
+                self.text.get(a..b).unwrap_or("").to_string()
+            })
+            .unwrap_or_default();
+        let idx = sents
+            .partition_point(|&(s, _)| s <= start)
+            .saturating_sub(1);
+        let sentence = sents
+            .get(idx)
+            .and_then(|&(s, e)| self.text.get(s..e))
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        Mention {
+            value: r.value,
+            low: r.low,
+            high: r.high,
+            qualifier: r.qualifier,
+            kind: r.kind,
+            text: self.text.get(start..end).unwrap_or("").to_string(),
+            noun,
+            sentence,
+            start,
+            end,
+        }
+    }
+}
+
+fn end_start(_cx: &Cx, end: usize) -> usize {
+    end.saturating_sub(1)
+}
+
+fn looks_like_year(n: &Num) -> bool {
+    n.digits
+        && n.first_len == 4
+        && !n.separated
+        && !n.decimal
+        && !n.scaled
+        && (1800.0..=2100.0).contains(&n.value)
+}
+
+/// Abbreviations whose period does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "sgt", "capt", "maj", "cmdr", "adm",
+    "gov", "sen", "rep", "rev", "st", "jr", "sr", "inc", "corp", "ltd", "co", "vs", "etc", "no",
+    "nos", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "approx", "est", "dept", "univ", "fig", "vol", "pp", "p", "mt", "ft", "pres", "amb", "brig",
+];
+
+/// Sentence spans (byte offsets) of `text`. Splits at newlines and at . ! ?
+/// followed by space and an upper-case letter, digit or quote, except after
+/// abbreviations ("Feb.", "No.", "Gen."), initials and dotted acronyms ("U.S.").
+pub(crate) fn sentences(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' {
+            if i > start {
+                out.push((start, i));
+            }
+            start = i + 1;
+            i += 1;
+            continue;
+        }
+        if matches!(b, b'.' | b'!' | b'?') {
+            // Closing quotes and brackets belong to the sentence.
+            let mut e = i + 1;
+            loop {
+                let rest = &text[e..];
+                let c = match rest.chars().next() {
+                    Some(c) => c,
+                    None => break,
+                };
+                if matches!(c, '"' | '\'' | '”' | '’' | ')' | ']' | '»') {
+                    e += c.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            let rest = &text[e..];
+            let ws: usize = rest
+                .chars()
+                .take_while(|c| c.is_whitespace() && *c != '\n')
+                .map(char::len_utf8)
+                .sum();
+            let next = rest[ws..].chars().next();
+            let boundary = match next {
+                None => true,
+                Some('\n') => true,
+                Some(c) if ws > 0 => {
+                    (c.is_uppercase()
+                        || c.is_ascii_digit()
+                        || matches!(c, '"' | '“' | '\'' | '‘' | '('))
+                        && !(b == b'.' && is_abbreviation(text, start, i))
+                }
+                _ => false,
+            };
+            if boundary {
+                out.push((start, e));
+                start = e;
+                i = e;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if start < text.len() {
+        out.push((start, text.len()));
+    }
+    out
+}
+
+/// Whether the word ending at the period at `dot` is an abbreviation.
+fn is_abbreviation(text: &str, floor: usize, dot: usize) -> bool {
+    let before = &text[floor..dot];
+    let word_start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace() || matches!(c, '(' | '"' | '“'))
+        .map_or(0, |(k, c)| k + c.len_utf8());
+    let word = &before[word_start..];
+    if word.is_empty() {
+        return false;
+    }
+    // "U.S", "e.g", "a.m": dotted forms; "J": an initial.
+    if word.contains('.') {
+        return true;
+    }
+    let mut chars = word.chars();
+    if let (Some(c), None) = (chars.next(), chars.next())
+        && c.is_uppercase()
+    {
+        return true;
+    }
+    word.len() <= 6 && ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
+}
