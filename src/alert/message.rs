@@ -1,0 +1,365 @@
+//! The human-readable text of an alert, the same for every text sink
+//! (log, ntfy, email, slack, discord, the command sink's FIGWATCH_MESSAGE):
+//!
+//! ```text
+//! nk-russia · artillery: more than 160 → more than 200 (+40, +25%)
+//! "North Korea has supplied Russia with more than 200 long-range artillery pieces…"
+//! Korea Daily, 2025-02-11 — https://…
+//! ```
+//!
+//! The first line is the title (an ntfy title, a mail subject); the quote and
+//! the source line are the body. Sinks with markup (slack, discord, the HTML
+//! mail part) render the same [`Parts`] their own way.
+
+use super::json::as_integer;
+use crate::figures::Qualifier;
+use crate::store::{AlertKind, AlertRow, ArticleRef, ObservationRow};
+
+/// Longest quote shown, in characters; longer sentences are cut at a word
+/// boundary around the mention and marked with "…".
+pub const MAX_QUOTE_CHARS: usize = 200;
+
+/// Characters kept before the mention when a long quote has to be cut on
+/// both sides, so the reader sees what the number is about.
+const QUOTE_LEAD_CHARS: usize = 60;
+
+/// Body of a `test` alert without a message of its own.
+const DEFAULT_TEST_TEXT: &str =
+    "This is a test alert from figwatch. If you can read it, the sink works.";
+
+/// An alert as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// One line: "nk-russia · artillery: more than 160 → more than 200 (+40, +25%)".
+    pub title: String,
+    /// The lines below the title: the quote and "Source, date — URL", or the
+    /// free text of a feed or test alert. May be empty.
+    pub body: String,
+    /// The article the alert is about, for a click-through link.
+    pub url: Option<String>,
+}
+
+impl Message {
+    /// Title and body as one text, a newline between them.
+    pub fn text(&self) -> String {
+        if self.body.is_empty() {
+            self.title.clone()
+        } else {
+            format!("{}\n{}", self.title, self.body)
+        }
+    }
+}
+
+/// The pieces a message is made of, for sinks that mark them up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Parts {
+    /// The title line.
+    pub title: String,
+    /// The quote, already trimmed, without quotation marks.
+    pub quote: Option<String>,
+    /// "Korea Daily, 2025-02-11" (either part may be missing).
+    pub source: Option<String>,
+    /// The article's URL.
+    pub url: Option<String>,
+    /// The article's headline.
+    pub headline: Option<String>,
+    /// Free text of feed and test alerts.
+    pub text: Option<String>,
+}
+
+impl Parts {
+    /// The plain-text body: quote, source line, free text.
+    fn body(&self) -> String {
+        let mut lines = Vec::new();
+        if let Some(text) = &self.text {
+            lines.push(text.clone());
+        }
+        if let Some(quote) = &self.quote {
+            lines.push(format!("\"{quote}\""));
+        }
+        match (&self.source, &self.url) {
+            (Some(source), Some(url)) => lines.push(format!("{source} — {url}")),
+            (Some(source), None) => lines.push(source.clone()),
+            (None, Some(url)) => lines.push(url.clone()),
+            (None, None) => {}
+        }
+        lines.join("\n")
+    }
+}
+
+/// The human-readable text of `row`.
+pub fn message(row: &AlertRow) -> Message {
+    let parts = parts(row);
+    Message {
+        body: parts.body(),
+        url: parts.url.clone(),
+        title: parts.title,
+    }
+}
+
+/// The pieces of `row`'s message.
+pub(crate) fn parts(row: &AlertRow) -> Parts {
+    let mut parts = Parts {
+        title: String::new(),
+        quote: None,
+        source: None,
+        url: None,
+        headline: None,
+        text: row
+            .message
+            .as_deref()
+            .map(str::trim)
+            .filter(|text| !text.is_empty())
+            .map(String::from),
+    };
+    let subject = subject(&row.watch, row.figure.as_deref());
+    match row.kind {
+        AlertKind::FigureChanged | AlertKind::FigureFirstSeen => {
+            parts.title = figure_title(row, &subject);
+            if let Some(current) = &row.current {
+                parts.quote = quote(&current.quote, &current.text);
+                set_article(&mut parts, &current.article);
+            }
+        }
+        AlertKind::ArticleMatched => {
+            let headline = row
+                .article
+                .as_ref()
+                .map(|article| article.title.trim())
+                .filter(|title| !title.is_empty())
+                .unwrap_or("(untitled)");
+            parts.title = join_title(&subject, &format!("new article: {}", one_line(headline)));
+            if let Some(article) = &row.article {
+                set_article(&mut parts, article);
+            }
+        }
+        AlertKind::FeedFailing => parts.title = join_title(&subject, "feed failing"),
+        AlertKind::FeedRecovered => parts.title = join_title(&subject, "feed recovered"),
+        AlertKind::Test => {
+            parts.title = join_title(&subject, "test alert");
+            if parts.text.is_none() {
+                parts.text = Some(DEFAULT_TEST_TEXT.to_owned());
+            }
+        }
+    }
+    parts
+}
+
+/// "nk-russia · artillery", "nk-russia", or "figwatch" for alerts that
+/// belong to no watch.
+fn subject(watch: &str, figure: Option<&str>) -> String {
+    let names: Vec<&str> = [Some(watch), figure]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .collect();
+    if names.is_empty() {
+        String::from("figwatch")
+    } else {
+        names.join(" · ")
+    }
+}
+
+fn join_title(subject: &str, what: &str) -> String {
+    if subject == "figwatch" {
+        format!("figwatch · {what}")
+    } else {
+        format!("{subject}: {what}")
+    }
+}
+
+fn figure_title(row: &AlertRow, subject: &str) -> String {
+    let Some(current) = &row.current else {
+        return format!("{subject}: (no value)");
+    };
+    let current_text = format_observation(current);
+    match (&row.previous, row.kind) {
+        (Some(previous), AlertKind::FigureChanged) => {
+            let change = row.change.unwrap_or_else(|| {
+                let absolute = current.value - previous.value;
+                let relative = (previous.value != 0.0).then(|| absolute / previous.value);
+                (absolute, relative)
+            });
+            format!(
+                "{subject}: {} → {current_text} ({})",
+                format_observation(previous),
+                format_change(change)
+            )
+        }
+        _ => format!("{subject}: {current_text} (first seen)"),
+    }
+}
+
+fn set_article(parts: &mut Parts, article: &ArticleRef) {
+    let source = article.source.trim();
+    let date = article
+        .published_at
+        .map(|time| time.format("%Y-%m-%d").to_string());
+    let source_line: Vec<String> = [(!source.is_empty()).then(|| one_line(source)), date]
+        .into_iter()
+        .flatten()
+        .collect();
+    parts.source = (!source_line.is_empty()).then(|| source_line.join(", "));
+    // Only web links are offered for clicking: a feed could carry anything.
+    let url = article.url.trim();
+    let is_web = url::Url::parse(url).is_ok_and(|url| matches!(url.scheme(), "http" | "https"));
+    parts.url = is_web.then(|| url.to_owned());
+    let headline = article.title.trim();
+    parts.headline = (!headline.is_empty()).then(|| one_line(headline));
+}
+
+/// An observation in words: "more than 160", "about 11,000", "10,000–12,000".
+pub fn format_observation(observation: &ObservationRow) -> String {
+    let value = format_number(observation.value);
+    match observation.qualifier {
+        Qualifier::Exact => value,
+        Qualifier::MoreThan => format!("more than {value}"),
+        Qualifier::AtLeast => format!("at least {value}"),
+        Qualifier::LessThan => format!("fewer than {value}"),
+        Qualifier::AtMost => format!("up to {value}"),
+        Qualifier::Approximately => format!("about {value}"),
+        Qualifier::Range => {
+            let low = format_number(observation.low.unwrap_or(observation.value));
+            let high = format_number(observation.high.unwrap_or(observation.value));
+            format!("{low}–{high}")
+        }
+    }
+}
+
+/// "+40, +25%"; without the percentage when the previous value was zero.
+fn format_change((absolute, relative): (f64, Option<f64>)) -> String {
+    let absolute = format_signed(absolute);
+    match relative.filter(|relative| relative.is_finite()) {
+        Some(relative) => format!("{absolute}, {}%", format_percent(relative * 100.0)),
+        None => absolute,
+    }
+}
+
+fn format_signed(number: f64) -> String {
+    if number > 0.0 {
+        format!("+{}", format_number(number))
+    } else {
+        format_number(number)
+    }
+}
+
+/// A percentage with as many decimals as make it readable: "+25", "+2.5",
+/// "+0.25".
+fn format_percent(percent: f64) -> String {
+    let decimals = match percent.abs() {
+        magnitude if magnitude >= 10.0 => 0,
+        magnitude if magnitude >= 1.0 => 1,
+        _ => 2,
+    };
+    let rounded = trim_zeros(&format!("{percent:.decimals$}"));
+    match rounded.as_str() {
+        "0" | "-0" => String::from("0"),
+        _ if percent > 0.0 => format!("+{rounded}"),
+        _ => rounded,
+    }
+}
+
+/// A number with thousands separators and at most two decimals: "11,000",
+/// "1,500,000", "2.5".
+pub fn format_number(number: f64) -> String {
+    if !number.is_finite() {
+        return String::from("?");
+    }
+    if let Some(integer) = as_integer(number) {
+        return group_thousands(&integer.to_string());
+    }
+    let rounded = trim_zeros(&format!("{number:.2}"));
+    match rounded.split_once('.') {
+        Some((whole, fraction)) => format!("{}.{fraction}", group_thousands(whole)),
+        None => group_thousands(&rounded),
+    }
+}
+
+/// "1234567" → "1,234,567", keeping a leading minus sign.
+fn group_thousands(digits: &str) -> String {
+    let (sign, digits) = match digits.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", digits),
+    };
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    for (idx, digit) in digits.chars().enumerate() {
+        if idx > 0 && (digits.len() - idx) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    format!("{sign}{grouped}")
+}
+
+/// "2.50" → "2.5", "3.00" → "3".
+fn trim_zeros(number: &str) -> String {
+    if number.contains('.') {
+        number
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_owned()
+    } else {
+        number.to_owned()
+    }
+}
+
+/// Whitespace runs (newlines included) as single spaces, trimmed.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The sentence, cut to about [`MAX_QUOTE_CHARS`] at word boundaries so the
+/// mention stays in view; `None` when there is no sentence.
+pub(crate) fn quote(sentence: &str, mention: &str) -> Option<String> {
+    let sentence = one_line(sentence);
+    if sentence.is_empty() {
+        return None;
+    }
+    let chars: Vec<char> = sentence.chars().collect();
+    if chars.len() <= MAX_QUOTE_CHARS {
+        return Some(sentence);
+    }
+    // Where the mention starts and ends, in characters (0 when not found).
+    let mention = one_line(mention);
+    let (mention_start, mention_end) = match sentence.find(mention.as_str()) {
+        Some(byte_idx) if !mention.is_empty() => {
+            let start = sentence[..byte_idx].chars().count();
+            (start, start + mention.chars().count())
+        }
+        _ => (0, 0),
+    };
+    let mut start = 0;
+    if mention_end > MAX_QUOTE_CHARS - 1 {
+        // Start a little before the mention, at the beginning of a word.
+        start = mention_start.saturating_sub(QUOTE_LEAD_CHARS);
+        while start > 0 && start < mention_start && !chars[start - 1].is_whitespace() {
+            start += 1;
+        }
+    }
+    // One character of the budget goes to each "…".
+    let budget = MAX_QUOTE_CHARS - 1 - usize::from(start > 0);
+    let mut end = (start + budget).min(chars.len());
+    if end < chars.len() {
+        // Back off to the end of a word, unless the word is longer than the
+        // whole budget.
+        let mut word_end = end;
+        while word_end > start && !chars[word_end].is_whitespace() {
+            word_end -= 1;
+        }
+        if word_end > start {
+            end = word_end;
+        }
+    }
+    let mut quoted = String::new();
+    if start > 0 {
+        quoted.push('…');
+    }
+    quoted.extend(chars[start..end].iter());
+    let mut quoted = quoted.trim_end().to_owned();
+    if end < chars.len() {
+        quoted = quoted.trim_end_matches([',', ';', ':']).to_owned();
+        quoted.push('…');
+    }
+    Some(quoted)
+}

@@ -1,0 +1,367 @@
+//! Alerts: the DESIGN.md alert JSON ([`Alert`], [`to_json`]), the
+//! human-readable message ([`message`]), the sinks that carry them (log,
+//! webhook, ntfy, email, slack, discord, command: [`Sinks`]) and the backoff
+//! between delivery attempts ([`retry_delay`]).
+//!
+//! Owns: every sink's wire format (only this module knows them) and what a
+//! failed delivery says ([`Error`], which names the sink and never holds a
+//! secret). Does not own: the outbox itself (which alerts are due, attempts
+//! counted, dead deliveries), which lives in `store`, nor the loop that
+//! drains it, which is `daemon`'s; this module sends one alert through one
+//! sink per [`Sinks::send`] call and spawns no tasks.
+
+mod chat;
+mod command;
+mod email;
+mod http;
+mod json;
+mod message;
+mod ntfy;
+mod webhook;
+
+#[cfg(test)]
+mod tests;
+
+pub use json::{Alert, Article, Change, Observation, to_json};
+pub use message::{MAX_QUOTE_CHARS, Message, format_number, format_observation, message};
+pub use webhook::{ALERT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature};
+
+use crate::config::{self, SinkKind};
+use crate::store::AlertRow;
+use std::time::Duration;
+
+/// How many attempts a delivery gets before it is given up as dead: with
+/// [`retry_delay`] that is about thirteen hours of retrying, enough to ride
+/// out a receiver's overnight outage.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 20;
+
+/// The wait before the first retry.
+pub const RETRY_BASE: Duration = Duration::from_secs(30);
+
+/// The longest wait between two attempts (before jitter).
+pub const RETRY_MAX: Duration = Duration::from_secs(60 * 60);
+
+/// How long to wait before the next attempt of a delivery that has failed
+/// `attempts` times: 30 s, 1 min, 2 min, … doubling up to one hour, each
+/// spread by ±20 % so that deliveries that failed together (a receiver
+/// went down) do not all come back at the same instant. `attempts` 0 is
+/// treated like 1.
+pub fn retry_delay(attempts: u32) -> Duration {
+    // 2^7 · 30 s already exceeds the cap; a small exponent cannot overflow.
+    let exponent = attempts.saturating_sub(1).min(7);
+    let base = RETRY_BASE.saturating_mul(1 << exponent).min(RETRY_MAX);
+    base.mul_f64(0.8 + 0.4 * fastrand::f64())
+}
+
+/// A failed delivery. Every variant names the sink; none holds a secret
+/// (tokens, passwords, signing keys and secret webhook URLs are scrubbed
+/// from whatever a receiver or a library reports).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No sink of that name is configured.
+    #[error("sink {sink}: no sink of that name in the config")]
+    UnknownSink {
+        /// The name asked for.
+        sink: String,
+    },
+    /// The sink cannot be used as configured (an invalid header, an address
+    /// lettre rejects, no HTTP client).
+    #[error("sink {sink}: {reason}")]
+    Setup {
+        /// Sink name.
+        sink: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The receiver answered with a non-2xx status.
+    #[error("sink {sink}: receiver answered HTTP {status}{}", snippet(body))]
+    Status {
+        /// Sink name.
+        sink: String,
+        /// HTTP status code.
+        status: u16,
+        /// The start of the response body, on one line.
+        body: String,
+    },
+    /// No connection to the receiver.
+    #[error("sink {sink}: cannot connect: {reason}")]
+    Connect {
+        /// Sink name.
+        sink: String,
+        /// Why, as the network stack says it.
+        reason: String,
+    },
+    /// The receiver or the command took too long.
+    #[error("sink {sink}: no answer within {}", humantime::format_duration(*timeout))]
+    Timeout {
+        /// Sink name.
+        sink: String,
+        /// The limit that passed.
+        timeout: Duration,
+    },
+    /// The HTTP exchange failed some other way (a broken response, TLS).
+    #[error("sink {sink}: request failed: {reason}")]
+    Request {
+        /// Sink name.
+        sink: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The command could not be started.
+    #[error("sink {sink}: cannot run {program}: {reason}")]
+    Spawn {
+        /// Sink name.
+        sink: String,
+        /// The program from the config.
+        program: String,
+        /// Why, as the OS says it.
+        reason: String,
+    },
+    /// The command ran and failed.
+    #[error("sink {sink}: {program} {}{}", exit_status(*code), snippet(stderr))]
+    Exit {
+        /// Sink name.
+        sink: String,
+        /// The program from the config.
+        program: String,
+        /// Exit code; `None` when a signal ended it.
+        code: Option<i32>,
+        /// The end of what it wrote to stderr, on one line.
+        stderr: String,
+    },
+    /// The mail server refused the message or the SMTP exchange failed.
+    #[error("sink {sink}: mail not sent: {reason}")]
+    Email {
+        /// Sink name.
+        sink: String,
+        /// What the server or the exchange said.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// The sink the error is about.
+    pub fn sink(&self) -> &str {
+        match self {
+            Error::UnknownSink { sink }
+            | Error::Setup { sink, .. }
+            | Error::Status { sink, .. }
+            | Error::Connect { sink, .. }
+            | Error::Timeout { sink, .. }
+            | Error::Request { sink, .. }
+            | Error::Spawn { sink, .. }
+            | Error::Exit { sink, .. }
+            | Error::Email { sink, .. } => sink,
+        }
+    }
+
+    /// Whether trying again later can help. A missing sink, a broken sink
+    /// configuration and a 4xx answer (other than 408 and 429) will fail the
+    /// same way every time, so the outbox may give such a delivery up at once.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::UnknownSink { .. } | Error::Setup { .. } => false,
+            Error::Status { status, .. } => {
+                !(400..500).contains(status) || matches!(status, 408 | 429)
+            }
+            _ => true,
+        }
+    }
+}
+
+fn snippet(text: &str) -> String {
+    if text.is_empty() {
+        String::new()
+    } else {
+        format!(": {text}")
+    }
+}
+
+fn exit_status(code: Option<i32>) -> String {
+    match code {
+        Some(code) => format!("exited with status {code}"),
+        None => String::from("was killed by a signal"),
+    }
+}
+
+/// The configured sinks, ready to send.
+#[derive(Debug)]
+pub struct Sinks {
+    sinks: Vec<config::Sink>,
+    /// Shared by the HTTP sinks; the error text when it could not be built.
+    client: Result<reqwest::Client, String>,
+    timeout: Duration,
+}
+
+impl Sinks {
+    /// Sinks for `sinks`; every network exchange and command is bounded by
+    /// `timeout` (a command sink's own `timeout` wins for that command).
+    pub fn new(sinks: &[config::Sink], timeout: Duration) -> Sinks {
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .user_agent(concat!("figwatch/", env!("CARGO_PKG_VERSION")))
+            // A receiver that redirects is misconfigured; following it could
+            // carry a signed body or a token somewhere unexpected.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|err| {
+                tracing::warn!(error = %err, "Cannot build the HTTP client; HTTP sinks will fail");
+                format!("no HTTP client: {err}")
+            });
+        Sinks {
+            sinks: sinks.to_vec(),
+            client,
+            timeout,
+        }
+    }
+
+    /// The configured sink names, in config order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.sinks.iter().map(|sink| sink.name.as_str())
+    }
+
+    /// The sink named `name`.
+    pub fn get(&self, name: &str) -> Option<&config::Sink> {
+        self.sinks.iter().find(|sink| sink.name == name)
+    }
+
+    /// Sends `row` through the sink named `sink_name`: one attempt, no retry
+    /// (the outbox retries with [`retry_delay`]).
+    pub async fn send(&self, sink_name: &str, row: &AlertRow) -> Result<(), Error> {
+        let Some(sink) = self.get(sink_name) else {
+            return Err(Error::UnknownSink {
+                sink: sink_name.to_owned(),
+            });
+        };
+        let name = sink.name.as_str();
+        match &sink.kind {
+            SinkKind::Log => {
+                log(name, row);
+                Ok(())
+            }
+            SinkKind::Webhook {
+                url,
+                secret,
+                headers,
+            } => {
+                let http = self.http(name, secret.iter().map(config::Secret::expose))?;
+                webhook::send(&http, url, secret.as_ref(), headers, row).await
+            }
+            SinkKind::Ntfy {
+                url,
+                token,
+                username,
+                password,
+                priority,
+                tags,
+            } => {
+                let secrets = token
+                    .iter()
+                    .chain(password.iter())
+                    .map(config::Secret::expose);
+                let http = self.http(name, secrets)?;
+                let settings = ntfy::Settings {
+                    url,
+                    token: token.as_ref(),
+                    username: username.as_deref(),
+                    password: password.as_ref(),
+                    priority: *priority,
+                    tags,
+                };
+                ntfy::send(&http, &settings, row).await
+            }
+            SinkKind::Slack { url } => {
+                let http = self.http(name, [url.expose()])?;
+                chat::send_slack(&http, url, row).await
+            }
+            SinkKind::Discord { url } => {
+                let http = self.http(name, [url.expose()])?;
+                chat::send_discord(&http, url, row).await
+            }
+            SinkKind::Command { command, timeout } => {
+                command::send(name, command, *timeout, row).await
+            }
+            SinkKind::Email(settings) => email::send(name, settings, self.timeout, row).await,
+        }
+    }
+
+    fn http<'a>(
+        &'a self,
+        sink: &'a str,
+        secrets: impl IntoIterator<Item = &'a str>,
+    ) -> Result<http::Http<'a>, Error> {
+        match &self.client {
+            Ok(client) => Ok(http::Http {
+                client,
+                sink,
+                timeout: self.timeout,
+                secrets: secrets.into_iter().collect(),
+            }),
+            Err(reason) => Err(Error::Setup {
+                sink: sink.to_owned(),
+                reason: reason.clone(),
+            }),
+        }
+    }
+}
+
+/// The `log` sink: one INFO event with the alert's key fields.
+fn log(sink: &str, row: &AlertRow) {
+    let message = message(row);
+    tracing::info!(
+        sink,
+        id = %row.id,
+        kind = row.kind.as_str(),
+        watch = %row.watch,
+        figure = row.figure.as_deref().unwrap_or(""),
+        url = message.url.as_deref().unwrap_or(""),
+        body = %message.body,
+        "Alert: {}",
+        message.title
+    );
+}
+
+/// `text` with every secret in it replaced by `[redacted]`. Secrets shorter
+/// than four characters are left alone: replacing them would mangle the text
+/// while hiding next to nothing.
+pub(crate) fn redact(text: &str, secrets: &[&str]) -> String {
+    let mut text = text.to_owned();
+    for secret in secrets {
+        if secret.len() >= 4 && text.contains(secret) {
+            text = text.replace(secret, "[redacted]");
+        }
+    }
+    text
+}
+
+/// The last `max_chars` characters of `text` on one line, marked with "…"
+/// when cut.
+pub(crate) fn tail(text: &str, max_chars: usize) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let n_chars = line.chars().count();
+    if n_chars <= max_chars {
+        line
+    } else {
+        let kept: String = line.chars().skip(n_chars - max_chars).collect();
+        format!("…{kept}")
+    }
+}
+
+/// The first `max_chars` characters of `text` on one line, marked with "…"
+/// when cut.
+pub(crate) fn head(text: &str, max_chars: usize) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    truncate(&line, max_chars)
+}
+
+/// `text` cut to at most `max_chars` characters, the last one "…" when cut.
+pub(crate) fn truncate(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        text.to_owned()
+    } else {
+        let mut cut: String = text.chars().take(max_chars.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}

@@ -1,0 +1,135 @@
+//! The `ntfy` sink: a POST to the topic URL with the message body as the
+//! notification text and ntfy's headers: `Title`, `Priority`, `Tags`,
+//! `Click` (the article), and `Authorization` (a bearer token or basic
+//! auth). Works the same with a self-hosted server and the public one.
+
+use super::http::Http;
+use super::{Error, message};
+use crate::config::Secret;
+use crate::store::AlertRow;
+use url::Url;
+
+/// ntfy turns longer messages into attachments; stay under its default
+/// 4096-byte message limit.
+const MAX_BODY_BYTES: usize = 4000;
+
+/// An ntfy sink's settings, borrowed from the config.
+pub(crate) struct Settings<'a> {
+    pub url: &'a Url,
+    pub token: Option<&'a Secret>,
+    pub username: Option<&'a str>,
+    pub password: Option<&'a Secret>,
+    pub priority: Option<u8>,
+    pub tags: &'a [String],
+}
+
+pub(crate) async fn send(
+    http: &Http<'_>,
+    settings: &Settings<'_>,
+    row: &AlertRow,
+) -> Result<(), Error> {
+    let message = message(row);
+    let body = if message.body.is_empty() {
+        message.title.clone()
+    } else {
+        message.body.clone()
+    };
+    let mut request = http
+        .client
+        .post(settings.url.clone())
+        .header("Title", header_text(&message.title));
+    if let Some(priority) = settings.priority {
+        request = request.header("Priority", priority.to_string());
+    }
+    if !settings.tags.is_empty() {
+        request = request.header("Tags", header_text(&settings.tags.join(",")));
+    }
+    // Url serializes non-ASCII as percent escapes, so this is a valid header.
+    if let Some(click) = message.url.as_deref().and_then(|url| Url::parse(url).ok()) {
+        request = request.header("Click", click.as_str());
+    }
+    request = match (settings.token, settings.username, settings.password) {
+        (Some(token), _, _) => request.bearer_auth(token.expose()),
+        (None, Some(username), password) => {
+            request.basic_auth(username, password.map(Secret::expose))
+        }
+        (None, None, _) => request,
+    };
+    http.send(request.body(truncate_bytes(&body, MAX_BODY_BYTES)))
+        .await
+}
+
+/// A header value ntfy reads as UTF-8: ASCII as is, anything else as an
+/// RFC 2047 encoded word (`=?UTF-8?B?…?=`), which ntfy decodes. Control
+/// characters become spaces so the value is always a valid header.
+pub(crate) fn header_text(text: &str) -> String {
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.is_ascii() {
+        text
+    } else {
+        format!("=?UTF-8?B?{}?=", base64(text.as_bytes()))
+    }
+}
+
+/// Standard base64 with padding (RFC 4648), for the encoded words above.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut encoded = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let group = (u32::from(chunk[0]) << 16)
+            | (u32::from(chunk.get(1).copied().unwrap_or(0)) << 8)
+            | u32::from(chunk.get(2).copied().unwrap_or(0));
+        for idx in 0..4 {
+            if idx <= chunk.len() {
+                let sextet = (group >> (18 - 6 * idx)) & 0x3f;
+                encoded.push(char::from(ALPHABET[sextet as usize]));
+            } else {
+                encoded.push('=');
+            }
+        }
+    }
+    encoded
+}
+
+/// `text` cut to at most `max_bytes` bytes at a character boundary, "…"
+/// included when cut.
+fn truncate_bytes(text: &str, max_bytes: usize) -> String {
+    if text.len() <= max_bytes {
+        return text.to_owned();
+    }
+    let ellipsis = '…';
+    let mut end = max_bytes.saturating_sub(ellipsis.len_utf8());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{ellipsis}", &text[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        for (input, expected) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(super::base64(input.as_bytes()), expected, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn long_body_is_cut_at_a_char_boundary() {
+        let text = "→".repeat(2000);
+        let cut = super::truncate_bytes(&text, 4000);
+        assert!(cut.len() <= 4000);
+        assert!(cut.ends_with('…'));
+    }
+}
