@@ -306,20 +306,28 @@ impl Sinks {
     }
 }
 
-/// The `log` sink: one INFO event with the alert's key fields.
+/// The `log` sink: one INFO event, on one line, with the alert's key
+/// fields; the message's body goes into fields (`quote`, `source`, `text`)
+/// rather than onto more lines.
 fn log(sink: &str, row: &AlertRow) {
-    let message = message(row);
+    let parts = message::parts(row);
     tracing::info!(
         sink,
         id = %row.id,
         kind = row.kind.as_str(),
         watch = %row.watch,
         figure = row.figure.as_deref().unwrap_or(""),
-        url = message.url.as_deref().unwrap_or(""),
-        body = %message.body,
+        url = parts.url.as_deref().unwrap_or(""),
+        quote = parts.quote.as_deref().unwrap_or(""),
+        source = parts.source.as_deref().unwrap_or(""),
+        text = %parts.text.as_deref().map(head_line).unwrap_or_default(),
         "Alert: {}",
-        message.title
+        parts.title
     );
+}
+
+fn head_line(text: &str) -> String {
+    head(text, usize::MAX)
 }
 
 /// `text` with every secret in it replaced by `[redacted]`. Secrets shorter
