@@ -228,6 +228,12 @@ impl Sinks {
 
     /// Sends `row` through the sink named `sink_name`: one attempt, no retry
     /// (the outbox retries with [`retry_delay`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownSink`] for a name not in the config; otherwise what
+    /// the sink reported (see [`Error`]; [`Error::is_retryable`] tells
+    /// whether another attempt can help).
     pub async fn send(&self, sink_name: &str, row: &AlertRow) -> Result<(), Error> {
         let Some(sink) = self.get(sink_name) else {
             return Err(Error::UnknownSink {

@@ -143,8 +143,7 @@ fn subject(data: &str) -> String {
                 word.to_owned()
             }
         })
-        .collect::<Vec<_>>()
-        .join("")
+        .collect()
 }
 
 #[tokio::test]
@@ -232,20 +231,47 @@ async fn unreachable_mail_server_is_an_error() {
     assert!(matches!(err, Error::Email { .. }), "{err:?}");
 }
 
-#[test]
-fn bad_addresses_are_a_setup_error() {
-    let Email { .. } = match email_sink(25).kind {
-        SinkKind::Email(email) => email,
-        _ => unreachable!(),
-    };
-    let mut settings = match email_sink(25).kind {
-        SinkKind::Email(email) => email,
-        _ => unreachable!(),
-    };
-    settings.to = vec![String::from("not an address")];
-    let err = crate::alert::email::build(&settings, &changed_row()).expect_err("bad address");
+#[tokio::test]
+async fn bad_addresses_are_a_setup_error() {
+    let mut mail = email_sink(25);
+    if let SinkKind::Email(settings) = &mut mail.kind {
+        settings.to = vec![String::from("not an address")];
+    }
+    let sinks = Sinks::new(&[mail], WAIT);
+    let err = sinks
+        .send("mail", &changed_row())
+        .await
+        .expect_err("bad address");
+    assert!(matches!(err, Error::Setup { .. }), "{err:?}");
+    assert!(!err.is_retryable());
     assert!(
-        err.contains("\"not an address\" is not a usable email address"),
+        err.to_string()
+            .contains("\"not an address\" is not a usable email address"),
         "{err}"
     );
+}
+
+#[tokio::test]
+async fn starttls_is_required_when_configured() {
+    // The test server does not offer STARTTLS: the mail must not go out in
+    // plain text instead.
+    let (port, session) = smtp_server(false).await;
+    let mut mail = email_sink(port);
+    if let SinkKind::Email(settings) = &mut mail.kind {
+        settings.tls = EmailTls::Starttls;
+    }
+    let sinks = Sinks::new(&[mail], WAIT);
+    let err = sinks
+        .send("mail", &changed_row())
+        .await
+        .expect_err("no STARTTLS");
+    assert!(matches!(err, Error::Email { .. }), "{err:?}");
+    if let Ok(Ok(session)) = tokio::time::timeout(WAIT, session).await {
+        assert!(session.data.is_empty(), "the message went out unencrypted");
+        assert!(
+            !session.commands.iter().any(|line| line.starts_with("MAIL")),
+            "{:?}",
+            session.commands
+        );
+    }
 }
