@@ -1,17 +1,18 @@
 //! Alerts: the DESIGN.md alert JSON ([`Alert`], [`to_json`]), the
 //! human-readable message ([`message`]), the sinks that carry them (log,
-//! webhook, ntfy, email, slack, discord, command: [`Sinks`]) and the backoff
-//! between delivery attempts ([`retry_delay`]).
+//! webhook, ntfy, email, slack, discord, command: [`Sinks`]) and the retry
+//! policy of the outbox ([`Sinks::deliver`], [`Outcome`], [`retry_delay`]).
 //!
 //! Owns: every sink's wire format (only this module knows them) and what a
 //! failed delivery says ([`Error`], which names the sink and never holds a
 //! secret). Does not own: the outbox itself (which alerts are due, attempts
 //! counted, dead deliveries), which lives in `store`, nor the loop that
 //! drains it, which is `daemon`'s; this module sends one alert through one
-//! sink per [`Sinks::send`] call and spawns no tasks.
+//! sink per [`Sinks::send`] / [`Sinks::deliver`] call and spawns no tasks.
 
 mod chat;
 mod command;
+mod delivery;
 mod email;
 mod http;
 mod json;
@@ -22,6 +23,7 @@ mod webhook;
 #[cfg(test)]
 mod tests;
 
+pub use delivery::{Outcome, outcome};
 pub use json::{Alert, Article, Change, Observation, to_json};
 pub use message::{MAX_QUOTE_CHARS, Message, format_number, format_observation, message};
 pub use webhook::{ALERT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature};

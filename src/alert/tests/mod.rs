@@ -343,3 +343,92 @@ impl std::io::Write for LogWriter {
         Ok(())
     }
 }
+
+fn delivery(sink_name: &str, attempts: u32) -> crate::store::Delivery {
+    crate::store::Delivery {
+        id: 7,
+        sink: sink_name.to_owned(),
+        attempts,
+        alert: changed_row(),
+    }
+}
+
+#[tokio::test]
+async fn deliver_says_delivered_retry_or_give_up() {
+    let down = closed_port_url("/alerts").await;
+    let sinks = Sinks::new(
+        &[
+            sink("journal", SinkKind::Log),
+            sink(
+                "hook",
+                SinkKind::Webhook {
+                    url: url(&down),
+                    secret: None,
+                    headers: std::collections::BTreeMap::new(),
+                },
+            ),
+        ],
+        WAIT,
+    );
+    assert!(matches!(
+        sinks.deliver(&delivery("journal", 0), 3).await,
+        crate::alert::Outcome::Delivered
+    ));
+    match sinks.deliver(&delivery("hook", 0), 3).await {
+        crate::alert::Outcome::Retry { error, after } => {
+            assert!(matches!(error, Error::Connect { .. }), "{error:?}");
+            assert!(
+                after >= Duration::from_secs(24) && after <= Duration::from_secs(36),
+                "{after:?}"
+            );
+        }
+        other => panic!("expected a retry, got {other:?}"),
+    }
+    match sinks.deliver(&delivery("hook", 1), 3).await {
+        crate::alert::Outcome::Retry { after, .. } => {
+            assert!(
+                after >= Duration::from_secs(48) && after <= Duration::from_secs(72),
+                "{after:?}"
+            );
+        }
+        other => panic!("expected a retry, got {other:?}"),
+    }
+    assert!(matches!(
+        sinks.deliver(&delivery("hook", 2), 3).await,
+        crate::alert::Outcome::GiveUp { .. }
+    ));
+    // A sink removed from the config cannot heal by waiting.
+    assert!(matches!(
+        sinks.deliver(&delivery("gone", 0), 3).await,
+        crate::alert::Outcome::GiveUp {
+            error: Error::UnknownSink { .. }
+        }
+    ));
+}
+
+#[tokio::test]
+async fn a_4xx_answer_is_given_up_at_once() {
+    let mut receiver = Receiver::start(StatusCode::NOT_FOUND, "no such hook").await;
+    let hook = sink(
+        "hook",
+        SinkKind::Webhook {
+            url: url(&receiver.url),
+            secret: None,
+            headers: std::collections::BTreeMap::new(),
+        },
+    );
+    let sinks = Sinks::new(&[hook], WAIT);
+    let outcome = sinks
+        .deliver(&delivery("hook", 0), DEFAULT_MAX_ATTEMPTS)
+        .await;
+    let _ = receiver.next().await;
+    assert!(
+        matches!(
+            outcome,
+            crate::alert::Outcome::GiveUp {
+                error: Error::Status { status: 404, .. }
+            }
+        ),
+        "{outcome:?}"
+    );
+}
