@@ -94,7 +94,7 @@ pub enum Error {
         reason: String,
     },
     /// The receiver or the command took too long.
-    #[error("sink {sink}: no answer within {}", humantime::format_duration(*timeout))]
+    #[error("sink {sink}: timed out after {}", humantime::format_duration(*timeout))]
     Timeout {
         /// Sink name.
         sink: String,

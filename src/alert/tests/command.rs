@@ -115,7 +115,7 @@ async fn command_past_its_timeout_is_killed_and_an_error() {
         .await
         .expect_err("too slow");
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
-    assert_eq!(err.to_string(), "sink script: no answer within 300ms");
+    assert_eq!(err.to_string(), "sink script: timed out after 300ms");
     assert!(started.elapsed() < Duration::from_secs(10));
 }
 

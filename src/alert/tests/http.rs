@@ -138,7 +138,7 @@ async fn webhook_errors_tell_connect_from_timeout() {
         .await
         .expect_err("no answer");
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
-    assert_eq!(err.to_string(), "sink hook: no answer within 300ms");
+    assert_eq!(err.to_string(), "sink hook: timed out after 300ms");
 }
 
 #[tokio::test]
