@@ -55,6 +55,25 @@ pub fn retry_delay(attempts: u32) -> Duration {
     base.mul_f64(0.8 + 0.4 * fastrand::f64())
 }
 
+/// A `test` alert, as `figwatch test-sink` sends it: a fresh id, the time
+/// now, and a line saying which sink it tests.
+pub fn test_alert(sink_name: &str) -> AlertRow {
+    AlertRow {
+        id: ulid::Ulid::generate().to_string(),
+        kind: crate::store::AlertKind::Test,
+        created_at: chrono::Utc::now(),
+        watch: String::new(),
+        figure: None,
+        previous: None,
+        current: None,
+        change: None,
+        article: None,
+        message: Some(format!(
+            "This is a test alert from figwatch through sink {sink_name}. If you can read it, the sink works."
+        )),
+    }
+}
+
 /// A failed delivery. Every variant names the sink; none holds a secret
 /// (tokens, passwords, signing keys and secret webhook URLs are scrubbed
 /// from whatever a receiver or a library reports).

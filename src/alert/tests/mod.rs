@@ -432,3 +432,24 @@ async fn a_4xx_answer_is_given_up_at_once() {
         "{outcome:?}"
     );
 }
+
+#[tokio::test]
+async fn test_alert_names_the_sink_and_has_a_fresh_id() {
+    let first = crate::alert::test_alert("phone");
+    let second = crate::alert::test_alert("phone");
+    assert_ne!(first.id, second.id);
+    assert_eq!(first.id.len(), 26, "a ULID");
+    assert_eq!(first.kind, AlertKind::Test);
+    let message = crate::alert::message(&first);
+    assert_eq!(message.title, "figwatch · test alert");
+    assert!(
+        message.body.contains("through sink phone"),
+        "{}",
+        message.body
+    );
+    let sinks = Sinks::new(&[sink("phone", SinkKind::Log)], WAIT);
+    sinks
+        .send("phone", &first)
+        .await
+        .expect("log sink never fails");
+}
