@@ -5,7 +5,7 @@
 
 use super::message::{Parts, parts};
 use super::{Error, redact};
-use crate::config::{Email, EmailTls};
+use crate::config::{Email, EmailTls, Secret};
 use crate::store::AlertRow;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart, SinglePart};
@@ -19,11 +19,7 @@ pub(crate) async fn send(
     timeout: Duration,
     row: &AlertRow,
 ) -> Result<(), Error> {
-    let secrets: Vec<&str> = settings
-        .password
-        .iter()
-        .map(|password| password.expose())
-        .collect();
+    let secrets: Vec<&str> = settings.password.iter().map(Secret::expose).collect();
     let setup = |reason: String| Error::Setup {
         sink: sink.to_owned(),
         reason,
@@ -40,11 +36,7 @@ pub(crate) async fn send(
     .map_err(|err| setup(format!("cannot set up TLS for {}: {err}", settings.host)))?;
     let mut builder = builder.port(settings.port).timeout(Some(timeout));
     if let Some(username) = &settings.username {
-        let password = settings
-            .password
-            .as_ref()
-            .map(|password| password.expose())
-            .unwrap_or("");
+        let password = settings.password.as_ref().map_or("", Secret::expose);
         builder = builder.credentials(Credentials::new(username.clone(), password.to_owned()));
     }
     let transport = builder.build();

@@ -1,17 +1,18 @@
 //! Alerts: the DESIGN.md alert JSON ([`Alert`], [`to_json`]), the
 //! human-readable message ([`message`]), the sinks that carry them (log,
-//! webhook, ntfy, email, slack, discord, command: [`Sinks`]) and the backoff
-//! between delivery attempts ([`retry_delay`]).
+//! webhook, ntfy, email, slack, discord, command: [`Sinks`]) and the retry
+//! policy of the outbox ([`Sinks::deliver`], [`Outcome`], [`retry_delay`]).
 //!
 //! Owns: every sink's wire format (only this module knows them) and what a
 //! failed delivery says ([`Error`], which names the sink and never holds a
 //! secret). Does not own: the outbox itself (which alerts are due, attempts
 //! counted, dead deliveries), which lives in `store`, nor the loop that
 //! drains it, which is `daemon`'s; this module sends one alert through one
-//! sink per [`Sinks::send`] call and spawns no tasks.
+//! sink per [`Sinks::send`] / [`Sinks::deliver`] call and spawns no tasks.
 
 mod chat;
 mod command;
+mod delivery;
 mod email;
 mod http;
 mod json;
@@ -22,6 +23,7 @@ mod webhook;
 #[cfg(test)]
 mod tests;
 
+pub use delivery::{Outcome, outcome};
 pub use json::{Alert, Article, Change, Observation, to_json};
 pub use message::{MAX_QUOTE_CHARS, Message, format_number, format_observation, message};
 pub use webhook::{ALERT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature};
@@ -51,6 +53,25 @@ pub fn retry_delay(attempts: u32) -> Duration {
     let exponent = attempts.saturating_sub(1).min(7);
     let base = RETRY_BASE.saturating_mul(1 << exponent).min(RETRY_MAX);
     base.mul_f64(0.8 + 0.4 * fastrand::f64())
+}
+
+/// A `test` alert, as `figwatch test-sink` sends it: a fresh id, the time
+/// now, and a line saying which sink it tests.
+pub fn test_alert(sink_name: &str) -> AlertRow {
+    AlertRow {
+        id: ulid::Ulid::generate().to_string(),
+        kind: crate::store::AlertKind::Test,
+        created_at: chrono::Utc::now(),
+        watch: String::new(),
+        figure: None,
+        previous: None,
+        current: None,
+        change: None,
+        article: None,
+        message: Some(format!(
+            "This is a test alert from figwatch through sink {sink_name}. If you can read it, the sink works."
+        )),
+    }
 }
 
 /// A failed delivery. Every variant names the sink; none holds a secret
@@ -92,7 +113,7 @@ pub enum Error {
         reason: String,
     },
     /// The receiver or the command took too long.
-    #[error("sink {sink}: no answer within {}", humantime::format_duration(*timeout))]
+    #[error("sink {sink}: timed out after {}", humantime::format_duration(*timeout))]
     Timeout {
         /// Sink name.
         sink: String,
@@ -228,6 +249,12 @@ impl Sinks {
 
     /// Sends `row` through the sink named `sink_name`: one attempt, no retry
     /// (the outbox retries with [`retry_delay`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownSink`] for a name not in the config; otherwise what
+    /// the sink reported (see [`Error`]; [`Error::is_retryable`] tells
+    /// whether another attempt can help).
     pub async fn send(&self, sink_name: &str, row: &AlertRow) -> Result<(), Error> {
         let Some(sink) = self.get(sink_name) else {
             return Err(Error::UnknownSink {
@@ -306,20 +333,28 @@ impl Sinks {
     }
 }
 
-/// The `log` sink: one INFO event with the alert's key fields.
+/// The `log` sink: one INFO event, on one line, with the alert's key
+/// fields; the message's body goes into fields (`quote`, `source`, `text`)
+/// rather than onto more lines.
 fn log(sink: &str, row: &AlertRow) {
-    let message = message(row);
+    let parts = message::parts(row);
     tracing::info!(
         sink,
         id = %row.id,
         kind = row.kind.as_str(),
         watch = %row.watch,
         figure = row.figure.as_deref().unwrap_or(""),
-        url = message.url.as_deref().unwrap_or(""),
-        body = %message.body,
+        url = parts.url.as_deref().unwrap_or(""),
+        quote = parts.quote.as_deref().unwrap_or(""),
+        source = parts.source.as_deref().unwrap_or(""),
+        text = %parts.text.as_deref().map(head_line).unwrap_or_default(),
         "Alert: {}",
-        message.title
+        parts.title
     );
+}
+
+fn head_line(text: &str) -> String {
+    head(text, usize::MAX)
 }
 
 /// `text` with every secret in it replaced by `[redacted]`. Secrets shorter

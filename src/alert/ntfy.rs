@@ -75,7 +75,7 @@ pub(crate) fn header_text(text: &str) -> String {
 }
 
 /// Standard base64 with padding (RFC 4648), for the encoded words above.
-fn base64(bytes: &[u8]) -> String {
+pub(super) fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut encoded = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
@@ -96,7 +96,7 @@ fn base64(bytes: &[u8]) -> String {
 
 /// `text` cut to at most `max_bytes` bytes at a character boundary, "…"
 /// included when cut.
-fn truncate_bytes(text: &str, max_bytes: usize) -> String {
+pub(super) fn truncate_bytes(text: &str, max_bytes: usize) -> String {
     if text.len() <= max_bytes {
         return text.to_owned();
     }
@@ -106,30 +106,4 @@ fn truncate_bytes(text: &str, max_bytes: usize) -> String {
         end -= 1;
     }
     format!("{}{ellipsis}", &text[..end])
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn base64_matches_rfc_4648_vectors() {
-        for (input, expected) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(super::base64(input.as_bytes()), expected, "input {input:?}");
-        }
-    }
-
-    #[test]
-    fn long_body_is_cut_at_a_char_boundary() {
-        let text = "→".repeat(2000);
-        let cut = super::truncate_bytes(&text, 4000);
-        assert!(cut.len() <= 4000);
-        assert!(cut.ends_with('…'));
-    }
 }

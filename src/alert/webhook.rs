@@ -38,9 +38,8 @@ pub const SIGNATURE_HEADER: &str = "X-Figwatch-Signature";
 pub fn signature(secret: &[u8], body: &[u8]) -> String {
     // HMAC takes a key of any length (long keys are hashed), so this cannot
     // fail; an empty key still yields a well-formed, if weak, signature.
-    let mut mac = match hmac::Hmac::<sha2::Sha256>::new_from_slice(secret) {
-        Ok(mac) => mac,
-        Err(_) => return String::from("sha256="),
+    let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret) else {
+        return String::from("sha256=");
     };
     mac.update(body);
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))

@@ -1,0 +1,454 @@
+//! The HTTP sinks against receivers on 127.0.0.1: webhook (with its HMAC),
+//! ntfy, slack, discord; failures and secrets.
+
+use super::*;
+use crate::alert::{message, to_json};
+use base64::Engine as _;
+use hmac::{KeyInit, Mac};
+use std::collections::BTreeMap;
+
+const SIGNING_KEY: &str = "whsec-k3y-only-the-receiver-knows";
+
+fn webhook(url_text: &str, secret_value: Option<&str>) -> config::Sink {
+    let mut headers = BTreeMap::new();
+    headers.insert(String::from("X-Team"), String::from("research"));
+    headers.insert(String::from("X-Figwatch-Alert-Id"), String::from("forged"));
+    sink(
+        "hook",
+        SinkKind::Webhook {
+            url: url(url_text),
+            secret: secret_value.map(secret),
+            headers,
+        },
+    )
+}
+
+#[tokio::test]
+async fn webhook_posts_the_alert_json_signed_with_hmac() {
+    let mut receiver = Receiver::start(StatusCode::NO_CONTENT, "").await;
+    let sinks = Sinks::new(
+        &[webhook(
+            &format!("{}/alerts", receiver.url),
+            Some(SIGNING_KEY),
+        )],
+        WAIT,
+    );
+    let row = changed_row();
+    let before = Utc::now().timestamp();
+    sinks.send("hook", &row).await.expect("delivered");
+    let request = receiver.next().await;
+
+    assert_eq!(request.uri.path(), "/alerts");
+    assert_eq!(request.header("content-type"), "application/json");
+    assert_eq!(request.body.as_ref(), to_json(&row).as_bytes());
+    assert_eq!(request.json()["change"]["relative"], 0.25);
+    assert_eq!(request.header("x-team"), "research");
+    assert_eq!(
+        request
+            .headers
+            .get_all("x-figwatch-alert-id")
+            .iter()
+            .collect::<Vec<_>>(),
+        ["01JKZ3M7Q8X4T2B6N9C5D1F0GH"],
+        "the config cannot forge figwatch's own headers"
+    );
+    let timestamp: i64 = request
+        .header("x-figwatch-timestamp")
+        .parse()
+        .expect("unix seconds");
+    assert!(timestamp >= before && timestamp <= Utc::now().timestamp());
+
+    // Verify as a receiver would: HMAC-SHA256 over the raw body.
+    let signature = request.header("x-figwatch-signature");
+    let hex_digest = signature.strip_prefix("sha256=").expect("sha256= prefix");
+    let digest = hex::decode(hex_digest).expect("hex");
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(SIGNING_KEY.as_bytes()).expect("key");
+    mac.update(&request.body);
+    mac.verify_slice(&digest).expect("signature verifies");
+    // A different key does not verify.
+    let mut wrong = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"another key").expect("key");
+    wrong.update(&request.body);
+    assert!(wrong.verify_slice(&digest).is_err());
+}
+
+#[test]
+fn signature_matches_a_known_hmac_vector() {
+    // RFC 4231 test case 2.
+    assert_eq!(
+        crate::alert::signature(b"Jefe", b"what do ya want for nothing?"),
+        "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+    );
+}
+
+#[tokio::test]
+async fn webhook_without_secret_sends_no_signature() {
+    let mut receiver = Receiver::start(StatusCode::OK, "ok").await;
+    let sinks = Sinks::new(&[webhook(&receiver.url, None)], WAIT);
+    sinks.send("hook", &changed_row()).await.expect("delivered");
+    let request = receiver.next().await;
+    assert!(request.headers.get("x-figwatch-signature").is_none());
+    assert_eq!(
+        request.header("x-figwatch-alert-id"),
+        "01JKZ3M7Q8X4T2B6N9C5D1F0GH"
+    );
+}
+
+#[tokio::test]
+async fn webhook_500_is_an_error_with_status_and_body() {
+    let mut receiver =
+        Receiver::start(StatusCode::INTERNAL_SERVER_ERROR, "database\n   is down").await;
+    let sinks = Sinks::new(&[webhook(&receiver.url, Some(SIGNING_KEY))], WAIT);
+    let err = sinks
+        .send("hook", &changed_row())
+        .await
+        .expect_err("500 fails");
+    let _ = receiver.next().await;
+    match &err {
+        Error::Status { sink, status, body } => {
+            assert_eq!(sink, "hook");
+            assert_eq!(*status, 500);
+            assert_eq!(body, "database is down");
+        }
+        other => panic!("expected a status error, got {other:?}"),
+    }
+    assert_eq!(
+        err.to_string(),
+        "sink hook: receiver answered HTTP 500: database is down"
+    );
+    assert!(err.is_retryable());
+}
+
+#[tokio::test]
+async fn webhook_errors_tell_connect_from_timeout() {
+    let sinks = Sinks::new(&[webhook(&closed_port_url("/alerts").await, None)], WAIT);
+    let err = sinks
+        .send("hook", &changed_row())
+        .await
+        .expect_err("nothing listens");
+    assert!(matches!(err, Error::Connect { .. }), "{err:?}");
+    assert!(
+        err.to_string().starts_with("sink hook: cannot connect: "),
+        "{err}"
+    );
+
+    let silent = Receiver::silent().await;
+    let sinks = Sinks::new(&[webhook(&silent, None)], Duration::from_millis(300));
+    let err = sinks
+        .send("hook", &changed_row())
+        .await
+        .expect_err("no answer");
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert_eq!(err.to_string(), "sink hook: timed out after 300ms");
+}
+
+#[tokio::test]
+async fn webhook_with_an_invalid_header_is_a_setup_error() {
+    let mut headers = BTreeMap::new();
+    headers.insert(
+        String::from("X-Key"),
+        String::from("line\nbreak-secret-value"),
+    );
+    let sinks = Sinks::new(
+        &[sink(
+            "hook",
+            SinkKind::Webhook {
+                url: url("http://127.0.0.1:9/"),
+                secret: None,
+                headers,
+            },
+        )],
+        WAIT,
+    );
+    let err = sinks
+        .send("hook", &changed_row())
+        .await
+        .expect_err("bad header");
+    assert!(matches!(err, Error::Setup { .. }), "{err:?}");
+    assert!(!err.is_retryable());
+    assert!(
+        !format!("{err} {err:?}").contains("break-secret-value"),
+        "{err:?}"
+    );
+}
+
+fn ntfy(
+    url_text: &str,
+    token: Option<&str>,
+    username: Option<&str>,
+    password: Option<&str>,
+) -> config::Sink {
+    sink(
+        "phone",
+        SinkKind::Ntfy {
+            url: url(url_text),
+            token: token.map(secret),
+            username: username.map(String::from),
+            password: password.map(secret),
+            priority: Some(4),
+            tags: vec![String::from("warning"), String::from("chart")],
+        },
+    )
+}
+
+/// ntfy's RFC 2047 header, decoded.
+#[track_caller]
+fn decode_encoded_word(value: &str) -> String {
+    let Some(encoded) = value
+        .strip_prefix("=?UTF-8?B?")
+        .and_then(|value| value.strip_suffix("?="))
+    else {
+        return value.to_owned();
+    };
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .expect("base64");
+    String::from_utf8(bytes).expect("UTF-8")
+}
+
+#[tokio::test]
+async fn ntfy_sends_title_priority_tags_click_and_token() {
+    let mut receiver = Receiver::start(StatusCode::OK, "{}").await;
+    let sinks = Sinks::new(
+        &[ntfy(
+            &format!("{}/nk-watch", receiver.url),
+            Some("tk_0123456789"),
+            None,
+            None,
+        )],
+        WAIT,
+    );
+    let row = changed_row();
+    sinks.send("phone", &row).await.expect("delivered");
+    let request = receiver.next().await;
+    let expected = message(&row);
+
+    assert_eq!(request.uri.path(), "/nk-watch");
+    assert_eq!(decode_encoded_word(request.header("title")), expected.title);
+    assert_eq!(request.header("priority"), "4");
+    assert_eq!(request.header("tags"), "warning,chart");
+    assert_eq!(request.header("click"), NEW_URL);
+    assert_eq!(request.header("authorization"), "Bearer tk_0123456789");
+    assert_eq!(String::from_utf8_lossy(&request.body), expected.body);
+}
+
+#[tokio::test]
+async fn ntfy_uses_basic_auth_with_username_and_password() {
+    let mut receiver = Receiver::start(StatusCode::OK, "{}").await;
+    let sinks = Sinks::new(
+        &[ntfy(
+            &receiver.url,
+            None,
+            Some("analyst"),
+            Some("pa55-word"),
+        )],
+        WAIT,
+    );
+    sinks
+        .send("phone", &text_row(AlertKind::Test, "ping"))
+        .await
+        .expect("delivered");
+    let request = receiver.next().await;
+    let expected = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode("analyst:pa55-word")
+    );
+    assert_eq!(request.header("authorization"), expected);
+    assert!(
+        request.headers.get("click").is_none(),
+        "a test alert links nowhere"
+    );
+    assert_eq!(
+        decode_encoded_word(request.header("title")),
+        "figwatch · test alert"
+    );
+    assert_eq!(String::from_utf8_lossy(&request.body), "ping");
+}
+
+#[tokio::test]
+async fn secrets_never_appear_in_errors() {
+    // A server that echoes the credentials back in its error page.
+    let mut receiver =
+        Receiver::start(StatusCode::UNAUTHORIZED, "bad credentials: {authorization}").await;
+    let sinks = Sinks::new(
+        &[ntfy(&receiver.url, Some("tk_sup3r-s3cret"), None, None)],
+        WAIT,
+    );
+    let err = sinks.send("phone", &changed_row()).await.expect_err("401");
+    let _ = receiver.next().await;
+    let shown = format!("{err} {err:?}");
+    assert!(shown.contains("401"), "{shown}");
+    assert!(
+        shown.contains("bad credentials: Bearer [redacted]"),
+        "{shown}"
+    );
+    assert!(!shown.contains("tk_sup3r-s3cret"), "{shown}");
+
+    // A slack URL is itself the secret; a connect error must not show it.
+    let slack_url = closed_port_url("/services/T0000/B0000/hookkey-abcdef123456").await;
+    let sinks = Sinks::new(
+        &[sink(
+            "chat",
+            SinkKind::Slack {
+                url: secret(&slack_url),
+            },
+        )],
+        WAIT,
+    );
+    let err = sinks
+        .send("chat", &changed_row())
+        .await
+        .expect_err("nothing listens");
+    let shown = format!("{err} {err:?} {sinks:?}");
+    assert!(shown.contains("sink chat"), "{shown}");
+    assert!(!shown.contains("hookkey-abcdef123456"), "{shown}");
+
+    // Nor the webhook's signing key, nor the Debug of the sinks.
+    let sinks = Sinks::new(
+        &[webhook(&closed_port_url("/").await, Some(SIGNING_KEY))],
+        WAIT,
+    );
+    let err = sinks
+        .send("hook", &changed_row())
+        .await
+        .expect_err("nothing listens");
+    let shown = format!("{err} {err:?} {sinks:?}");
+    assert!(!shown.contains(SIGNING_KEY), "{shown}");
+}
+
+#[tokio::test]
+async fn slack_gets_a_linked_title_the_quote_and_the_source() {
+    let mut receiver = Receiver::start(StatusCode::OK, "ok").await;
+    let sinks = Sinks::new(
+        &[sink(
+            "chat",
+            SinkKind::Slack {
+                url: secret(&format!("{}/services/T1/B2/c3", receiver.url)),
+            },
+        )],
+        WAIT,
+    );
+    sinks.send("chat", &changed_row()).await.expect("delivered");
+    let request = receiver.next().await;
+    assert_eq!(request.uri.path(), "/services/T1/B2/c3");
+    assert_eq!(request.header("content-type"), "application/json");
+    let payload = request.json();
+    let text = payload["text"].as_str().expect("text");
+    assert_eq!(
+        text,
+        "*<https://news.example/world/2025/02/11/shells-and-guns|nk-russia · artillery: more than 160 → more than 200 (+40, +25%)>*\n\
+         >Seoul's intelligence service says Pyongyang has now shipped more than 200 long-range artillery pieces to Moscow.\n\
+         _Korea Daily, 2025-02-11_"
+    );
+    assert_eq!(payload["unfurl_links"], false);
+}
+
+#[test]
+fn slack_escapes_its_control_characters() {
+    let payload = crate::alert::chat::slack_payload(&text_row(AlertKind::Test, "a <b> & c"));
+    assert_eq!(
+        payload["text"],
+        "*figwatch · test alert*\na &lt;b&gt; &amp; c"
+    );
+}
+
+#[tokio::test]
+async fn discord_gets_content_and_an_embed_linking_the_article() {
+    let mut receiver = Receiver::start(StatusCode::NO_CONTENT, "").await;
+    let sinks = Sinks::new(
+        &[sink(
+            "guild",
+            SinkKind::Discord {
+                url: secret(&format!("{}/api/webhooks/1/tok", receiver.url)),
+            },
+        )],
+        WAIT,
+    );
+    sinks
+        .send("guild", &changed_row())
+        .await
+        .expect("delivered");
+    let request = receiver.next().await;
+    let payload = request.json();
+    assert_eq!(
+        payload["content"],
+        "**nk-russia · artillery: more than 160 → more than 200 (+40, +25%)**"
+    );
+    assert_eq!(payload["allowed_mentions"]["parse"], serde_json::json!([]));
+    let embed = &payload["embeds"][0];
+    assert_eq!(embed["url"], NEW_URL);
+    assert_eq!(
+        embed["title"],
+        "Pyongyang ships more guns and soldiers to Moscow"
+    );
+    assert_eq!(
+        embed["description"],
+        "\"Seoul's intelligence service says Pyongyang has now shipped more than 200 long-range artillery pieces to Moscow.\"\nKorea Daily, 2025-02-11"
+    );
+    assert_eq!(embed["timestamp"], "2025-02-11T09:12:00Z");
+}
+
+#[test]
+fn discord_content_stays_within_2000_characters() {
+    let long = "feed https://feeds.example/x.xml keeps failing: ".repeat(100);
+    let payload = crate::alert::chat::discord_payload(&text_row(AlertKind::FeedFailing, &long));
+    let content = payload["content"].as_str().expect("content");
+    assert!(
+        content.starts_with("**figwatch · feed failing**\nfeed https"),
+        "{content}"
+    );
+    assert_eq!(content.chars().count(), 2000);
+    assert!(content.ends_with('…'));
+    assert!(payload.get("embeds").is_none(), "no article, no embed");
+}
+
+#[test]
+fn discord_markdown_in_article_text_is_escaped() {
+    let payload = crate::alert::chat::discord_payload(&text_row(
+        AlertKind::Test,
+        "*bold* _it_ `code` @everyone",
+    ));
+    assert_eq!(
+        payload["content"],
+        "**figwatch · test alert**\n\\*bold\\* \\_it\\_ \\`code\\` @everyone"
+    );
+}
+
+#[test]
+fn base64_matches_rfc_4648_vectors() {
+    for (input, expected) in [
+        ("", ""),
+        ("f", "Zg=="),
+        ("fo", "Zm8="),
+        ("foo", "Zm9v"),
+        ("foob", "Zm9vYg=="),
+        ("fooba", "Zm9vYmE="),
+        ("foobar", "Zm9vYmFy"),
+    ] {
+        assert_eq!(
+            crate::alert::ntfy::base64(input.as_bytes()),
+            expected,
+            "input {input:?}"
+        );
+    }
+}
+
+#[test]
+fn ntfy_header_text_encodes_non_ascii_and_drops_controls() {
+    assert_eq!(
+        crate::alert::ntfy::header_text("plain\ttitle"),
+        "plain title"
+    );
+    assert_eq!(
+        crate::alert::ntfy::header_text("a→b"),
+        "=?UTF-8?B?YeKGkmI=?="
+    );
+}
+
+#[test]
+fn ntfy_body_is_cut_at_a_char_boundary() {
+    let text = "→".repeat(2000);
+    let cut = crate::alert::ntfy::truncate_bytes(&text, 4000);
+    assert!(cut.len() <= 4000);
+    assert!(cut.ends_with('…'));
+    assert_eq!(crate::alert::ntfy::truncate_bytes("short", 4000), "short");
+}

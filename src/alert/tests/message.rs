@@ -1,0 +1,323 @@
+//! The human-readable message.
+
+use super::*;
+use crate::alert::{MAX_QUOTE_CHARS, format_number, message};
+
+#[track_caller]
+fn check(row: &AlertRow, title: &str, body: &str) {
+    let message = message(row);
+    assert_eq!(message.title, title);
+    assert_eq!(message.body, body);
+}
+
+#[test]
+fn figure_change_reads_like_the_design_example() {
+    let row = changed_row();
+    check(
+        &row,
+        "nk-russia · artillery: more than 160 → more than 200 (+40, +25%)",
+        "\"Seoul's intelligence service says Pyongyang has now shipped more than 200 long-range artillery pieces to Moscow.\"\n\
+         Korea Daily, 2025-02-11 — https://news.example/world/2025/02/11/shells-and-guns",
+    );
+    let message = message(&row);
+    assert_eq!(message.url.as_deref(), Some(NEW_URL));
+    assert!(
+        message
+            .text()
+            .starts_with("nk-russia · artillery: more than 160 → more than 200 (+40, +25%)\n\"")
+    );
+}
+
+#[track_caller]
+fn check_number(number: f64, expected: &str) {
+    assert_eq!(format_number(number), expected, "{number}");
+}
+
+#[test]
+fn numbers_get_thousands_separators() {
+    check_number(0.0, "0");
+    check_number(7.0, "7");
+    check_number(160.0, "160");
+    check_number(1_000.0, "1,000");
+    check_number(11_000.0, "11,000");
+    check_number(1_500_000.0, "1,500,000");
+    check_number(-12_345.0, "-12,345");
+    check_number(2.5, "2.5");
+    check_number(1234.567, "1,234.57");
+    check_number(0.001, "0");
+    check_number(f64::NAN, "?");
+    check_number(f64::INFINITY, "?");
+    // Past 2^53 a float is no exact integer; it is still written out in full.
+    assert!(
+        format_number(1e20).starts_with("100,000,000,000,000,000,000"),
+        "{}",
+        format_number(1e20)
+    );
+}
+
+fn with_qualifiers(
+    previous: (f64, Option<f64>, Option<f64>, Qualifier),
+    current: (f64, Option<f64>, Option<f64>, Qualifier),
+    change: Option<(f64, Option<f64>)>,
+) -> AlertRow {
+    let mut row = changed_row();
+    for (observation, (value, low, high, qualifier)) in [
+        (row.previous.as_mut(), previous),
+        (row.current.as_mut(), current),
+    ] {
+        if let Some(observation) = observation {
+            observation.value = value;
+            observation.low = low;
+            observation.high = high;
+            observation.qualifier = qualifier;
+        }
+    }
+    row.figure = Some(String::from("troops"));
+    row.change = change;
+    row
+}
+
+#[test]
+fn qualifiers_are_written_in_words() {
+    let cases = [
+        (Qualifier::Exact, "10,000"),
+        (Qualifier::MoreThan, "more than 10,000"),
+        (Qualifier::AtLeast, "at least 10,000"),
+        (Qualifier::LessThan, "fewer than 10,000"),
+        (Qualifier::AtMost, "up to 10,000"),
+        (Qualifier::Approximately, "about 10,000"),
+    ];
+    for (qualifier, words) in cases {
+        let row = with_qualifiers(
+            (10_000.0, None, None, qualifier),
+            (11_000.0, None, None, Qualifier::Approximately),
+            Some((1_000.0, Some(0.1))),
+        );
+        assert_eq!(
+            message(&row).title,
+            format!("nk-russia · troops: {words} → about 11,000 (+1,000, +10%)")
+        );
+    }
+}
+
+#[test]
+fn ranges_decreases_and_small_changes_read_well() {
+    let row = with_qualifiers(
+        (11_000.0, Some(10_000.0), Some(12_000.0), Qualifier::Range),
+        (9_500.0, None, None, Qualifier::Exact),
+        Some((-1_500.0, Some(-1_500.0 / 11_000.0))),
+    );
+    assert_eq!(
+        message(&row).title,
+        "nk-russia · troops: 10,000–12,000 → 9,500 (-1,500, -14%)"
+    );
+
+    let row = with_qualifiers(
+        (1_000.0, None, None, Qualifier::Exact),
+        (1_025.0, None, None, Qualifier::Exact),
+        Some((25.0, Some(0.025))),
+    );
+    assert_eq!(
+        message(&row).title,
+        "nk-russia · troops: 1,000 → 1,025 (+25, +2.5%)"
+    );
+
+    let row = with_qualifiers(
+        (0.0, None, None, Qualifier::Exact),
+        (12.0, None, None, Qualifier::Exact),
+        Some((12.0, None)),
+    );
+    assert_eq!(message(&row).title, "nk-russia · troops: 0 → 12 (+12)");
+}
+
+#[test]
+fn missing_change_is_computed_from_the_values() {
+    let mut row = changed_row();
+    row.change = None;
+    assert_eq!(
+        message(&row).title,
+        "nk-russia · artillery: more than 160 → more than 200 (+40, +25%)"
+    );
+}
+
+#[test]
+fn first_seen_shows_the_value_and_the_source() {
+    let mut row = changed_row();
+    row.kind = AlertKind::FigureFirstSeen;
+    row.previous = None;
+    row.change = None;
+    let message = message(&row);
+    assert_eq!(
+        message.title,
+        "nk-russia · artillery: more than 200 (first seen)"
+    );
+    assert!(message.body.ends_with(
+        "Korea Daily, 2025-02-11 — https://news.example/world/2025/02/11/shells-and-guns"
+    ));
+}
+
+#[test]
+fn article_matched_names_the_headline() {
+    let mut row = changed_row();
+    row.kind = AlertKind::ArticleMatched;
+    row.figure = None;
+    row.previous = None;
+    row.current = None;
+    row.change = None;
+    row.article = Some(article(
+        NEW_URL,
+        "Guns and\n soldiers  head west",
+        "Korea Daily",
+        (2025, 2, 11),
+    ));
+    check(
+        &row,
+        "nk-russia: new article: Guns and soldiers head west",
+        "Korea Daily, 2025-02-11 — https://news.example/world/2025/02/11/shells-and-guns",
+    );
+}
+
+#[test]
+fn feed_and_test_alerts_show_their_text() {
+    check(
+        &text_row(
+            AlertKind::FeedFailing,
+            "https://feeds.example/a.xml has failed for 1day: HTTP 503",
+        ),
+        "figwatch · feed failing",
+        "https://feeds.example/a.xml has failed for 1day: HTTP 503",
+    );
+    check(
+        &text_row(
+            AlertKind::FeedRecovered,
+            "https://feeds.example/a.xml works again",
+        ),
+        "figwatch · feed recovered",
+        "https://feeds.example/a.xml works again",
+    );
+    check(
+        &text_row(AlertKind::Test, "hello from test-sink"),
+        "figwatch · test alert",
+        "hello from test-sink",
+    );
+    let mut row = text_row(AlertKind::Test, "");
+    row.message = None;
+    let message = message(&row);
+    assert_eq!(message.title, "figwatch · test alert");
+    assert!(
+        message.body.contains("test alert from figwatch"),
+        "{}",
+        message.body
+    );
+    assert_eq!(message.url, None);
+}
+
+#[test]
+fn non_web_links_are_not_offered() {
+    let mut row = changed_row();
+    if let Some(current) = row.current.as_mut() {
+        current.article.url = String::from("javascript:alert(1)");
+    }
+    let message = message(&row);
+    assert_eq!(message.url, None);
+    assert!(
+        message.body.ends_with("Korea Daily, 2025-02-11"),
+        "{}",
+        message.body
+    );
+}
+
+fn quote_of(sentence: &str, mention: &str) -> String {
+    let mut row = changed_row();
+    if let Some(current) = row.current.as_mut() {
+        current.quote = sentence.to_owned();
+        current.text = mention.to_owned();
+    }
+    let body = message(&row).body;
+    let first_line = body.lines().next().unwrap_or_default();
+    first_line
+        .strip_prefix('"')
+        .and_then(|line| line.strip_suffix('"'))
+        .unwrap_or_else(|| panic!("no quote line in {body}"))
+        .to_owned()
+}
+
+#[test]
+fn long_quotes_are_cut_at_words_and_keep_the_mention() {
+    let filler = "The ministry spokesperson, speaking at a regular briefing in the capital, repeated earlier statements ";
+    // The mention near the start: cut at the end.
+    let sentence = format!(
+        "Officials counted more than 200 long-range artillery pieces, {filler}{filler}{filler}"
+    );
+    let quote = quote_of(&sentence, "more than 200 long-range artillery pieces");
+    assert!(
+        quote.starts_with("Officials counted more than 200"),
+        "{quote}"
+    );
+    assert!(quote.ends_with('…'), "{quote}");
+    assert!(quote.chars().count() <= MAX_QUOTE_CHARS, "{quote}");
+    let without_ellipsis = quote.trim_end_matches('…');
+    assert!(
+        sentence.contains(without_ellipsis),
+        "cut inside a word: {quote}"
+    );
+    assert!(
+        sentence[without_ellipsis.len()..].starts_with(' '),
+        "cut inside a word: {quote}"
+    );
+
+    // The mention far in: cut on both sides, the mention in view.
+    let sentence = format!(
+        "{filler}{filler}{filler}and said more than 200 long-range artillery pieces had arrived by rail over the winter months."
+    );
+    let quote = quote_of(&sentence, "more than 200 long-range artillery pieces");
+    assert!(quote.starts_with('…'), "{quote}");
+    assert!(
+        quote.contains("more than 200 long-range artillery pieces"),
+        "{quote}"
+    );
+    assert!(quote.chars().count() <= MAX_QUOTE_CHARS, "{quote}");
+}
+
+#[test]
+fn quotes_of_any_text_never_panic_and_stay_short() {
+    let pieces = [
+        "数千門の火砲",
+        "é",
+        "🙂🙂",
+        "word",
+        " ",
+        "\n",
+        "\t",
+        "more than 200 guns",
+        "—",
+        "",
+    ];
+    let mut state = 7u64;
+    for _ in 0..300 {
+        let mut sentence = String::new();
+        for _ in 0..(state % 120) {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            sentence.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+        }
+        let mention = pieces[(state >> 40) as usize % pieces.len()];
+        let mut row = changed_row();
+        if let Some(current) = row.current.as_mut() {
+            current.quote = sentence.clone();
+            current.text = mention.to_owned();
+        }
+        let body = message(&row).body;
+        let quote_line = body.lines().next().unwrap_or_default();
+        if quote_line.starts_with('"') {
+            assert!(
+                quote_line.chars().count() <= MAX_QUOTE_CHARS + 2,
+                "{quote_line}"
+            );
+        }
+    }
+    // One unbroken word longer than the limit is cut hard.
+    let quote = quote_of(&"x".repeat(500), "x");
+    assert_eq!(quote.chars().count(), MAX_QUOTE_CHARS);
+}
