@@ -25,7 +25,7 @@ pub(crate) struct Http<'a> {
 
 impl Http<'_> {
     /// Sends `request`; `Ok` on a 2xx answer.
-    pub async fn send(&self, request: reqwest::RequestBuilder) -> Result<(), Error> {
+    pub(super) async fn send(&self, request: reqwest::RequestBuilder) -> Result<(), Error> {
         let response = request.send().await.map_err(|err| self.error(err))?;
         let status = response.status();
         if status.is_success() {
@@ -56,7 +56,7 @@ impl Http<'_> {
 
     /// A request error as an [`Error`], without the URL (a slack or discord
     /// URL is a secret) and with any secret scrubbed.
-    pub fn error(&self, err: reqwest::Error) -> Error {
+    pub(super) fn error(&self, err: reqwest::Error) -> Error {
         let sink = self.sink.to_owned();
         if err.is_timeout() {
             return Error::Timeout {
@@ -84,7 +84,7 @@ impl Http<'_> {
     }
 
     /// A configuration problem found while building the request.
-    pub fn setup(&self, reason: impl Into<String>) -> Error {
+    pub(super) fn setup(&self, reason: impl Into<String>) -> Error {
         Error::Setup {
             sink: self.sink.to_owned(),
             reason: redact(&reason.into(), &self.secrets),

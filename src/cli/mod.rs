@@ -367,19 +367,7 @@ async fn test_sink(config: &Config, name: &str) -> Result<()> {
             }
         )));
     }
-    let now = chrono::Utc::now();
-    let row = store::AlertRow {
-        id: ulid::Ulid::from_datetime(now.into()).to_string(),
-        kind: store::AlertKind::Test,
-        created_at: now,
-        watch: String::new(),
-        figure: None,
-        previous: None,
-        current: None,
-        change: None,
-        article: None,
-        message: Some(format!("Test alert from figwatch to sink {name}")),
-    };
+    let row = alert::test_alert(name);
     let sinks = alert::Sinks::new(&config.sinks, daemon::DELIVERY_TIMEOUT);
     sinks
         .send(name, &row)

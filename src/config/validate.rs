@@ -408,7 +408,7 @@ impl Validator<'_> {
         // Which keys each type accepts; anything else set is a problem.
         let allowed: &[&str] = match kind_name.as_str() {
             "log" => &[],
-            "webhook" => &["url", "secret_env", "secret_file", "headers", "timeout"],
+            "webhook" => &["url", "secret_env", "secret_file", "headers"],
             "ntfy" => &[
                 "url",
                 "token_env",

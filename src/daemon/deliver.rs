@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use tokio_util::sync::CancellationToken;
-use tracing::{debug, error, info, warn};
+use tracing::{error, info};
 
 use super::Context;
 use crate::alert;
@@ -83,34 +83,29 @@ async fn deliver_to_sink(
         if cancel.is_cancelled() {
             break;
         }
-        let result = ctx.sinks.send(&delivery.sink, &delivery.alert).await;
         let id = delivery.id;
-        let attempts = delivery.attempts + 1;
-        let recorded = match result {
-            Ok(()) => {
-                debug!(sink = %delivery.sink, alert = %delivery.alert.id, "Alert delivered");
+        let recorded = match ctx
+            .sinks
+            .deliver(&delivery, alert::DEFAULT_MAX_ATTEMPTS)
+            .await
+        {
+            alert::Outcome::Delivered => {
                 report.delivered += 1;
                 ctx.blocking(move |store| store.delivery_succeeded(id, Utc::now()))
                     .await
             }
-            Err(err) => {
-                let message = err.to_string();
-                let retry_at = (attempts < alert::DEFAULT_MAX_ATTEMPTS).then(|| {
-                    Utc::now()
-                        + chrono::Duration::from_std(alert::retry_delay(attempts))
-                            .unwrap_or(chrono::Duration::hours(1))
-                });
-                match retry_at {
-                    Some(retry_at) => {
-                        report.retrying += 1;
-                        warn!(sink = %delivery.sink, alert = %delivery.alert.id, attempts, retry_at = %retry_at, error = %message, "Alert delivery failed; will retry");
-                    }
-                    None => {
-                        report.dead += 1;
-                        error!(sink = %delivery.sink, alert = %delivery.alert.id, attempts, error = %message, "Alert delivery failed; giving up");
-                    }
-                }
-                ctx.blocking(move |store| store.delivery_failed(id, &message, retry_at))
+            alert::Outcome::Retry { error, after } => {
+                report.retrying += 1;
+                let retry_at = Utc::now()
+                    + chrono::Duration::from_std(after).unwrap_or(chrono::Duration::hours(1));
+                let message = error.to_string();
+                ctx.blocking(move |store| store.delivery_failed(id, &message, Some(retry_at)))
+                    .await
+            }
+            alert::Outcome::GiveUp { error } => {
+                report.dead += 1;
+                let message = error.to_string();
+                ctx.blocking(move |store| store.delivery_failed(id, &message, None))
                     .await
             }
         };
