@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{error, info};
 
 use super::Context;
+use super::status::Metrics;
 use crate::alert;
 use crate::store::Delivery;
 
@@ -91,11 +92,13 @@ async fn deliver_to_sink(
         {
             alert::Outcome::Delivered => {
                 report.delivered += 1;
+                Metrics::add(&ctx.metrics.deliveries_ok, 1);
                 ctx.blocking(move |store| store.delivery_succeeded(id, Utc::now()))
                     .await
             }
             alert::Outcome::Retry { error, after } => {
                 report.retrying += 1;
+                Metrics::add(&ctx.metrics.deliveries_failed, 1);
                 let retry_at = Utc::now()
                     + chrono::Duration::from_std(after).unwrap_or(chrono::Duration::hours(1));
                 let message = error.to_string();
@@ -104,6 +107,7 @@ async fn deliver_to_sink(
             }
             alert::Outcome::GiveUp { error } => {
                 report.dead += 1;
+                Metrics::add(&ctx.metrics.deliveries_failed, 1);
                 let message = error.to_string();
                 ctx.blocking(move |store| store.delivery_failed(id, &message, None))
                     .await

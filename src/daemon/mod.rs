@@ -8,6 +8,7 @@
 mod deliver;
 mod pipeline;
 pub mod schedule;
+pub mod status;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -45,6 +46,14 @@ pub enum Error {
     /// Signal handlers could not be installed.
     #[error("cannot install signal handlers: {0}")]
     Signals(std::io::Error),
+    /// The status server could not listen on its address.
+    #[error("cannot listen on {addr} (daemon.listen): {source}")]
+    Listen {
+        /// The configured address.
+        addr: std::net::SocketAddr,
+        /// The bind error.
+        source: std::io::Error,
+    },
 }
 
 /// Everything one configuration needs at run time; rebuilt on reload.
@@ -59,6 +68,8 @@ pub struct Context {
     tracker: TaskTracker,
     /// Woken whenever new alerts may be due.
     outbox_ready: Arc<Notify>,
+    /// Counters for `/metrics`, shared across reloads.
+    metrics: Arc<status::Metrics>,
 }
 
 impl std::fmt::Debug for Context {
@@ -76,6 +87,7 @@ impl Context {
         store: Store,
         tracker: TaskTracker,
         outbox_ready: Arc<Notify>,
+        metrics: Arc<status::Metrics>,
     ) -> Result<Context, Error> {
         let daemon = &config.daemon;
         let client = fetch::Client::new(fetch::Options {
@@ -96,6 +108,7 @@ impl Context {
             limits,
             tracker,
             outbox_ready,
+            metrics,
         })
     }
 
@@ -180,6 +193,7 @@ pub async fn once(config: Config, cancel: CancellationToken) -> Result<PassRepor
         store,
         tracker.clone(),
         Arc::new(Notify::new()),
+        Arc::default(),
     )?);
     let handles: Vec<_> = ctx
         .config
@@ -262,14 +276,29 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
     let tracker = TaskTracker::new();
     let cancel = CancellationToken::new();
     let outbox_ready = Arc::new(Notify::new());
+    let metrics = Arc::new(status::Metrics::default());
+    let listen = config.daemon.listen;
     let mut ctx = Arc::new(Context::new(
         config,
         store.clone(),
         tracker.clone(),
         Arc::clone(&outbox_ready),
+        Arc::clone(&metrics),
     )?);
     let (ctx_tx, ctx_rx) = tokio::sync::watch::channel(Arc::clone(&ctx));
     tracker.spawn(deliver::dispatch_loop(ctx_rx, cancel.clone()));
+    if let Some(addr) = listen {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| Error::Listen { addr, source })?;
+        info!(%addr, "Status server listening");
+        tracker.spawn(status::serve(
+            listener,
+            Arc::clone(&metrics),
+            store.clone(),
+            cancel.clone(),
+        ));
+    }
 
     let mut schedule = Schedule::load(&ctx)?;
     let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<FeedReport>();
@@ -285,6 +314,7 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
     notify_systemd(&[sd_notify::NotifyState::Ready]);
 
     loop {
+        metrics.loop_turned();
         let now = Utc::now();
         for feed in schedule.take_due(now, &ctx) {
             let done_tx = done_tx.clone();
@@ -362,6 +392,7 @@ fn reload(
         store.clone(),
         tracker.clone(),
         Arc::clone(outbox_ready),
+        Arc::clone(&current.metrics),
     )
     .map_err(|err| err.to_string())
 }

@@ -13,6 +13,7 @@ use url::Url;
 
 use super::Context;
 use super::schedule::Policy;
+use super::status::Metrics;
 use crate::store::{self, EntryRecord, NewArticle, PollResult, WatchReading};
 use crate::{article, config, feed, fetch, figures};
 
@@ -155,6 +156,19 @@ async fn poll_feed_inner(
         .await;
     if let Err(err) = recorded {
         tracing::error!(error = %err, "Cannot record poll");
+    }
+    let metrics = &ctx.metrics;
+    Metrics::add(&metrics.feeds_polled, 1);
+    Metrics::add(&metrics.entries_seen, report.n_new_entries);
+    Metrics::add(&metrics.articles_matched, report.n_articles);
+    Metrics::add(&metrics.alerts, report.n_alerts);
+    if report.error.is_some() {
+        Metrics::add(&metrics.feed_errors, 1);
+    } else {
+        metrics.poll_succeeded(now);
+        if report.not_modified {
+            Metrics::add(&metrics.feeds_not_modified, 1);
+        }
     }
     ctx.outbox_ready.notify_one();
     report

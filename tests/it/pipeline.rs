@@ -297,3 +297,40 @@ fn sigterm_stops_the_daemon_cleanly_and_a_restart_repeats_nothing() {
     );
     assert_eq!(servers.site.feed_requests.load(Ordering::SeqCst), 1);
 }
+
+#[test]
+fn status_server_reports_health_metrics_and_figures() {
+    let servers = Servers::start();
+    let port = super::support::free_port();
+    let config = motivating_config(&servers, &[], false).replace(
+        "baseline = false",
+        &format!("baseline = false\nlisten = \"127.0.0.1:{port}\""),
+    );
+    let work = Workspace::new(&config);
+    let daemon = Daemon::spawn(&work);
+    servers.site.wait_for_hooks(2, Duration::from_secs(20));
+    daemon.wait_for_log("Delivery round done");
+
+    let (status, body) = super::support::http_get(port, "/healthz");
+    assert_eq!(status, 200, "{body}");
+    let health: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(health["status"], "ok");
+    assert!(health["last_successful_poll"].is_string());
+
+    let (status, body) = super::support::http_get(port, "/metrics");
+    assert_eq!(status, 200);
+    let metric = |name: &str| -> f64 {
+        body.lines()
+            .find_map(|line| line.strip_prefix(name)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in:\n{body}"))
+    };
+    assert_eq!(metric("figwatch_feed_polls_total"), 1.0);
+    assert_eq!(metric("figwatch_alerts_total"), 2.0);
+    assert_eq!(metric("figwatch_articles_matched_total"), 1.0);
+
+    let (status, body) = super::support::http_get(port, "/");
+    assert_eq!(status, 200);
+    assert!(body.contains("more than 160"), "{body}");
+
+    assert!(daemon.stop().success());
+}
