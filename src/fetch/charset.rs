@@ -30,7 +30,11 @@ pub fn encoding_for(bytes: &[u8], content_type: Option<&str>) -> &'static Encodi
 
 /// [`decode`] with the top-level domain of the document's host (`"kr"`,
 /// `"jp"`) as a hint for detection.
-pub(super) fn decode_with_tld(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) -> String {
+pub(super) fn decode_with_tld(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    tld: Option<&str>,
+) -> String {
     let encoding = pick(bytes, content_type, tld);
     // `decode` also strips a BOM, which `pick` has already honoured.
     let (text, _encoding, _had_errors) = encoding.decode(bytes);
@@ -154,7 +158,10 @@ fn quoted_or_bare(text: &[u8]) -> Option<&[u8]> {
             byte.is_ascii_whitespace() || matches!(byte, b'"' | b'\'' | b';' | b'>' | b'/' | b'?')
         }),
     };
-    let end = body.iter().position(|&byte| is_end(byte)).unwrap_or(body.len());
+    let end = body
+        .iter()
+        .position(|&byte| is_end(byte))
+        .unwrap_or(body.len());
     let value = &body[..end];
     (!value.is_empty()).then_some(value)
 }

@@ -201,9 +201,8 @@ impl Resolve for GuardedResolver {
             .iter()
             .any(|host| host.eq_ignore_ascii_case(&name));
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((name.as_str(), 0))
-                .await?
-                .collect();
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((name.as_str(), 0)).await?.collect();
             if !exempt
                 && let Some((ip, kind)) = addrs
                     .iter()

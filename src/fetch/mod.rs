@@ -370,7 +370,11 @@ impl Client {
 
     /// Reads the body chunk by chunk; the chunks are already decompressed,
     /// so a compression bomb costs at most the cap.
-    async fn read_body(&self, url: &Url, mut response: reqwest::Response) -> Result<Vec<u8>, Error> {
+    async fn read_body(
+        &self,
+        url: &Url,
+        mut response: reqwest::Response,
+    ) -> Result<Vec<u8>, Error> {
         let limit = self.options.max_body;
         let too_large = || Error::TooLarge {
             url: url.clone(),

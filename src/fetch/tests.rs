@@ -1,1 +1,750 @@
+//! Tests of the fetch stage: pure helpers (charset, address classes, cache
+//! headers) directly, and the client against a real axum server on
+//! 127.0.0.1 that misbehaves in the ways servers in the wild do.
 
+use std::convert::Infallible;
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response as HttpResponse};
+use axum::routing::get;
+use bytes::Bytes;
+use encoding_rs::{EUC_KR, SHIFT_JIS, WINDOWS_1252};
+use futures_util::stream;
+
+use super::*;
+
+/// The body cap of the test client.
+const CAP: u64 = 64 * 1024;
+const USER_AGENT: &str = "figwatch-test/0 (+https://example.org/bot)";
+const ETAG: &str = "\"rev-7\"";
+const LAST_MODIFIED: &str = "Wed, 21 Oct 2026 07:28:00 GMT";
+
+const KOREAN: &str = "국방부는 오늘 포병 200문과 병력 11,000명이 훈련에 참가했다고 밝혔다.";
+const FRENCH: &str = "Le ministère a confirmé qu’au moins deux cents pièces d’artillerie \
+    étaient déployées près de la frontière ; le coût estimé dépasse 3 millions d’€, \
+    selon un rapport présenté à côté du château.";
+const JAPANESE: &str = "陸上自衛隊は火砲二百門を配備したと発表した。";
+
+// ---------------------------------------------------------------- server
+
+/// Starts the misbehaving test server and returns its address.
+async fn serve() -> SocketAddr {
+    let router = Router::new()
+        .route("/feed", get(conditional))
+        .route(
+            "/ua",
+            get(|headers: HeaderMap| async move { header_of(&headers, header::USER_AGENT) }),
+        )
+        .route("/exact", get(|| async { vec![b'a'; CAP as usize] }))
+        .route("/big", get(|| async { vec![b'a'; CAP as usize + 1] }))
+        .route("/endless", get(endless))
+        .route("/bomb", get(|| async { gzipped(gzip_bomb()) }))
+        .route(
+            "/gzip",
+            get(|| async { gzipped(gzip(b"small and squeezed")) }),
+        )
+        .route("/trickle", get(trickle))
+        .route(
+            "/loop-a",
+            get(|| async { redirect(StatusCode::FOUND, "/loop-b") }),
+        )
+        .route(
+            "/loop-b",
+            get(|| async { redirect(StatusCode::FOUND, "/loop-a") }),
+        )
+        .route(
+            "/old",
+            get(|| async { redirect(StatusCode::MOVED_PERMANENTLY, "/new") }),
+        )
+        .route(
+            "/older",
+            get(|| async { redirect(StatusCode::PERMANENT_REDIRECT, "/old") }),
+        )
+        .route(
+            "/temp",
+            get(|| async { redirect(StatusCode::FOUND, "/new") }),
+        )
+        .route(
+            "/temp-then-old",
+            get(|| async { redirect(StatusCode::TEMPORARY_REDIRECT, "/old") }),
+        )
+        .route(
+            "/to-ftp",
+            get(|| async { redirect(StatusCode::MOVED_PERMANENTLY, "ftp://example.org/feed") }),
+        )
+        .route("/new", get(|| async { "the new home" }))
+        .route(
+            "/busy",
+            get(|| async {
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(header::RETRY_AFTER, "120")],
+                    "slow down",
+                )
+            }),
+        )
+        .route(
+            "/gone",
+            get(|| async { (StatusCode::NOT_FOUND, [(header::RETRY_AFTER, "120")], "no") }),
+        )
+        .route(
+            "/euc-kr",
+            get(|| async { encoded("text/html; charset=EUC-KR", EUC_KR, KOREAN) }),
+        )
+        .route(
+            "/cp1252",
+            get(|| async { encoded("text/plain", WINDOWS_1252, FRENCH) }),
+        )
+        .route(
+            "/sjis",
+            get(|| async { encoded("text/html", SHIFT_JIS, &sjis_page()) }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    addr
+}
+
+/// 304 when the request carries our ETag, else the feed with validators.
+async fn conditional(headers: HeaderMap) -> HttpResponse {
+    if header_of(&headers, header::IF_NONE_MATCH) == ETAG {
+        return StatusCode::NOT_MODIFIED.into_response();
+    }
+    (
+        [
+            (header::ETAG, ETAG),
+            (header::LAST_MODIFIED, LAST_MODIFIED),
+            (header::CACHE_CONTROL, "public, max-age=600"),
+            (header::CONTENT_TYPE, "application/rss+xml"),
+        ],
+        "<rss version=\"2.0\"></rss>",
+    )
+        .into_response()
+}
+
+fn header_of(headers: &HeaderMap, name: header::HeaderName) -> String {
+    headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// A chunked body that never ends.
+async fn endless() -> Body {
+    Body::from_stream(stream::repeat_with(|| {
+        Ok::<_, Infallible>(Bytes::from_static(&[b'x'; 4096]))
+    }))
+}
+
+/// A body that sends one byte every 100 ms, forever.
+async fn trickle() -> Body {
+    Body::from_stream(stream::unfold((), |()| async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        Some((Ok::<_, Infallible>(Bytes::from_static(b"x")), ()))
+    }))
+}
+
+fn redirect(status: StatusCode, location: &'static str) -> HttpResponse {
+    (status, [(header::LOCATION, location)]).into_response()
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// 4 MiB of zeros in a few kilobytes: 64 times the cap once inflated.
+fn gzip_bomb() -> Vec<u8> {
+    static BOMB: OnceLock<Vec<u8>> = OnceLock::new();
+    BOMB.get_or_init(|| gzip(&vec![0; 4 << 20])).clone()
+}
+
+fn gzipped(body: Vec<u8>) -> HttpResponse {
+    ([(header::CONTENT_ENCODING, "gzip")], body).into_response()
+}
+
+fn encoded(content_type: &'static str, encoding: &'static Encoding, text: &str) -> HttpResponse {
+    let (bytes, _, unmappable) = encoding.encode(text);
+    assert!(
+        !unmappable,
+        "fixture not representable in {}",
+        encoding.name()
+    );
+    ([(header::CONTENT_TYPE, content_type)], bytes.into_owned()).into_response()
+}
+
+fn sjis_page() -> String {
+    format!(
+        "<html><head><meta charset=\"Shift_JIS\"><title>発表</title></head><body><p>{JAPANESE}</p></body></html>"
+    )
+}
+
+use encoding_rs::Encoding;
+
+// ---------------------------------------------------------------- client
+
+fn client(timeout: Duration) -> Client {
+    Client::new(Options::new(timeout, CAP, USER_AGENT)).unwrap()
+}
+
+fn at(addr: SocketAddr, path: &str) -> Url {
+    Url::parse(&format!("http://{addr}{path}")).unwrap()
+}
+
+#[track_caller]
+fn fetched(outcome: Outcome) -> Response {
+    match outcome {
+        Outcome::Fetched(response) => response,
+        other => panic!("expected a fetched response, got {other:?}"),
+    }
+}
+
+#[track_caller]
+fn failed(outcome: Outcome) -> Error {
+    match outcome {
+        Outcome::Failed(error) => error,
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+async fn get_feed(addr: SocketAddr, path: &str) -> Outcome {
+    client(Duration::from_secs(5))
+        .get(&at(addr, path), &Validators::default(), Target::Feed)
+        .await
+}
+
+#[tokio::test]
+async fn etag_from_a_200_makes_the_next_request_not_modified() {
+    let addr = serve().await;
+    let client = client(Duration::from_secs(5));
+    let url = at(addr, "/feed");
+
+    let first = fetched(client.get(&url, &Validators::default(), Target::Feed).await);
+    assert_eq!(first.body, b"<rss version=\"2.0\"></rss>");
+    assert_eq!(first.content_type.as_deref(), Some("application/rss+xml"));
+    assert_eq!(first.max_age, Some(Duration::from_secs(600)));
+    let expected = Validators {
+        etag: Some(ETAG.to_owned()),
+        last_modified: Some(LAST_MODIFIED.to_owned()),
+    };
+    assert_eq!(first.validators, expected);
+
+    let second = client.get(&url, &first.validators, Target::Feed).await;
+    assert!(matches!(second, Outcome::NotModified), "{second:?}");
+}
+
+#[tokio::test]
+async fn user_agent_comes_from_the_options() {
+    let addr = serve().await;
+    assert_eq!(
+        fetched(get_feed(addr, "/ua").await).body,
+        USER_AGENT.as_bytes()
+    );
+}
+
+#[tokio::test]
+async fn body_of_exactly_the_cap_is_read() {
+    let addr = serve().await;
+    assert_eq!(
+        fetched(get_feed(addr, "/exact").await).body.len() as u64,
+        CAP
+    );
+}
+
+#[tokio::test]
+async fn body_over_the_cap_is_too_large() {
+    let addr = serve().await;
+    let error = failed(get_feed(addr, "/big").await);
+    assert!(
+        matches!(error, Error::TooLarge { limit: CAP, .. }),
+        "{error}"
+    );
+    assert!(error.to_string().contains("/big"), "{error}");
+}
+
+#[tokio::test]
+async fn endless_chunked_body_stops_at_the_cap() {
+    let addr = serve().await;
+    let error = failed(get_feed(addr, "/endless").await);
+    assert!(
+        matches!(error, Error::TooLarge { limit: CAP, .. }),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn gzip_body_is_decompressed() {
+    let addr = serve().await;
+    assert_eq!(
+        fetched(get_feed(addr, "/gzip").await).body,
+        b"small and squeezed"
+    );
+}
+
+#[tokio::test]
+async fn gzip_bomb_stops_at_the_cap() {
+    let addr = serve().await;
+    let error = failed(get_feed(addr, "/bomb").await);
+    assert!(
+        matches!(error, Error::TooLarge { limit: CAP, .. }),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn trickling_body_times_out() {
+    let addr = serve().await;
+    let timeout = Duration::from_millis(500);
+    let started = Instant::now();
+    let outcome = client(timeout)
+        .get(&at(addr, "/trickle"), &Validators::default(), Target::Feed)
+        .await;
+    let error = failed(outcome);
+    assert!(
+        matches!(error, Error::Timeout { after, .. } if after == timeout),
+        "{error}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(error.to_string().contains("/trickle"), "{error}");
+}
+
+#[tokio::test]
+async fn redirect_loop_fails_naming_the_hops() {
+    let addr = serve().await;
+    let error = failed(get_feed(addr, "/loop-a").await);
+    let message = error.to_string();
+    assert!(matches!(error, Error::Network { .. }), "{message}");
+    assert!(message.contains("redirect loop"), "{message}");
+    assert!(message.contains("/loop-b"), "{message}");
+}
+
+#[tokio::test]
+async fn too_many_redirects_fail() {
+    let addr = serve().await;
+    let mut options = Options::new(Duration::from_secs(5), CAP, USER_AGENT);
+    options.max_redirects = 1;
+    let client = Client::new(options).unwrap();
+    let outcome = client
+        .get(&at(addr, "/older"), &Validators::default(), Target::Feed)
+        .await;
+    let message = failed(outcome).to_string();
+    assert!(message.contains("more than 1 redirects"), "{message}");
+}
+
+#[track_caller]
+fn check_moved(response: &Response, addr: SocketAddr, moved_to: Option<&str>) {
+    assert_eq!(response.url, at(addr, "/new"));
+    assert_eq!(response.body, b"the new home");
+    assert_eq!(response.moved_to, moved_to.map(|path| at(addr, path)));
+}
+
+#[tokio::test]
+async fn permanent_redirects_are_recorded_and_temporary_ones_are_not() {
+    let addr = serve().await;
+    check_moved(&fetched(get_feed(addr, "/old").await), addr, Some("/new"));
+    check_moved(&fetched(get_feed(addr, "/older").await), addr, Some("/new"));
+    check_moved(&fetched(get_feed(addr, "/temp").await), addr, None);
+    check_moved(&fetched(get_feed(addr, "/temp-then-old").await), addr, None);
+}
+
+#[tokio::test]
+async fn redirect_to_another_scheme_is_refused() {
+    let addr = serve().await;
+    let error = failed(get_feed(addr, "/to-ftp").await);
+    let message = error.to_string();
+    assert!(matches!(error, Error::Refused { .. }), "{message}");
+    assert!(message.contains("ftp"), "{message}");
+}
+
+#[tokio::test]
+async fn non_http_url_is_refused() {
+    let client = client(Duration::from_secs(5));
+    let url = Url::parse("file:///etc/passwd").unwrap();
+    let error = failed(client.get(&url, &Validators::default(), Target::Feed).await);
+    assert!(matches!(error, Error::Refused { .. }), "{error}");
+}
+
+#[tokio::test]
+async fn too_many_requests_carries_retry_after() {
+    let addr = serve().await;
+    let error = failed(get_feed(addr, "/busy").await);
+    assert!(
+        matches!(error, Error::Status { status: 429, retry_after: Some(after), .. } if after == Duration::from_secs(120)),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn retry_after_is_ignored_outside_429_and_503() {
+    let addr = serve().await;
+    let error = failed(get_feed(addr, "/gone").await);
+    assert!(
+        matches!(
+            error,
+            Error::Status {
+                status: 404,
+                retry_after: None,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn header_charset_decodes_euc_kr() {
+    let addr = serve().await;
+    assert_eq!(fetched(get_feed(addr, "/euc-kr").await).text(), KOREAN);
+}
+
+#[tokio::test]
+async fn undeclared_windows_1252_is_detected() {
+    let addr = serve().await;
+    assert_eq!(fetched(get_feed(addr, "/cp1252").await).text(), FRENCH);
+}
+
+#[tokio::test]
+async fn meta_charset_decodes_shift_jis() {
+    let addr = serve().await;
+    assert_eq!(fetched(get_feed(addr, "/sjis").await).text(), sjis_page());
+}
+
+#[tokio::test]
+async fn article_on_a_loopback_address_is_refused_unless_allowed() {
+    let addr = serve().await;
+    let client = client(Duration::from_secs(5));
+    let url = at(addr, "/new");
+    let outcome = client
+        .get(
+            &url,
+            &Validators::default(),
+            Target::Article {
+                allow_private: false,
+            },
+        )
+        .await;
+    let error = failed(outcome);
+    let message = error.to_string();
+    assert!(matches!(error, Error::Refused { .. }), "{message}");
+    assert!(
+        message.contains("127.0.0.1 is a loopback address"),
+        "{message}"
+    );
+
+    let allowed = client
+        .get(
+            &url,
+            &Validators::default(),
+            Target::Article {
+                allow_private: true,
+            },
+        )
+        .await;
+    assert_eq!(fetched(allowed).body, b"the new home");
+}
+
+#[tokio::test]
+async fn article_host_resolving_to_loopback_is_refused() {
+    let addr = serve().await;
+    let url = Url::parse(&format!("http://localhost:{}/new", addr.port())).unwrap();
+    let client = client(Duration::from_secs(5));
+    let outcome = client
+        .get(
+            &url,
+            &Validators::default(),
+            Target::Article {
+                allow_private: false,
+            },
+        )
+        .await;
+    let error = failed(outcome);
+    let message = error.to_string();
+    assert!(matches!(error, Error::Refused { .. }), "{message}");
+    assert!(message.contains("localhost resolves to"), "{message}");
+    assert!(message.contains("loopback"), "{message}");
+}
+
+#[tokio::test]
+async fn feed_on_a_loopback_address_is_fetched() {
+    let addr = serve().await;
+    let url = Url::parse(&format!("http://localhost:{}/new", addr.port())).unwrap();
+    let outcome = client(Duration::from_secs(5))
+        .get(&url, &Validators::default(), Target::Feed)
+        .await;
+    assert_eq!(fetched(outcome).body, b"the new home");
+    assert!(host_is_non_public(&url).await);
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_network_error_naming_the_url() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let error = failed(get_feed(addr, "/closed").await);
+    let message = error.to_string();
+    assert!(matches!(error, Error::Network { .. }), "{message}");
+    assert!(
+        message.contains(&format!("http://{addr}/closed")),
+        "{message}"
+    );
+    assert!(message.to_lowercase().contains("refused"), "{message}");
+}
+
+#[tokio::test]
+async fn unresolvable_host_fails_within_the_timeout() {
+    let url = Url::parse("http://figwatch-test.invalid/feed").unwrap();
+    let started = Instant::now();
+    let outcome = client(Duration::from_secs(3))
+        .get(&url, &Validators::default(), Target::Feed)
+        .await;
+    let error = failed(outcome);
+    let message = error.to_string();
+    assert!(
+        matches!(error, Error::Network { .. } | Error::Timeout { .. }),
+        "{message}"
+    );
+    assert!(message.contains("figwatch-test.invalid"), "{message}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn redirect_hop_to_a_private_address_is_refused_for_guarded_fetches() {
+    let requested = Url::parse("http://news.example.com/a").unwrap();
+    let hop = Url::parse("http://10.0.0.7/admin").unwrap();
+    let error = check_hop(&requested, &hop, true).unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message
+            .starts_with("http://news.example.com/a: refused: redirect to http://10.0.0.7/admin"),
+        "{message}"
+    );
+    assert!(message.contains("private"), "{message}");
+    assert!(check_hop(&requested, &hop, false).is_ok());
+}
+
+// ---------------------------------------------------------------- charset
+
+#[track_caller]
+fn check_decode(bytes: &[u8], content_type: Option<&str>, expected: &str) {
+    assert_eq!(decode(bytes, content_type), expected);
+}
+
+#[test]
+fn charset_sources_in_order() {
+    let (latin, _, _) = WINDOWS_1252.encode("Zürich à côté");
+    // Header charset.
+    check_decode(
+        &latin,
+        Some("text/xml; charset=\"ISO-8859-1\""),
+        "Zürich à côté",
+    );
+    // BOM beats the header.
+    check_decode(
+        b"\xEF\xBB\xBFZ\xC3\xBCrich",
+        Some("text/plain; charset=latin1"),
+        "Zürich",
+    );
+    // XML declaration.
+    let mut xml = b"<?xml version=\"1.0\" encoding='iso-8859-1'?>\n<rss>".to_vec();
+    xml.extend_from_slice(&latin);
+    check_decode(
+        &xml,
+        Some("application/rss+xml"),
+        &format!("<?xml version=\"1.0\" encoding='iso-8859-1'?>\n<rss>Zürich à côté"),
+    );
+    // <meta http-equiv>.
+    let mut html = b"<html><head><META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=euc-kr\"></head>".to_vec();
+    let (korean, _, _) = EUC_KR.encode(KOREAN);
+    html.extend_from_slice(&korean);
+    let expected = format!(
+        "<html><head><META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=euc-kr\"></head>{KOREAN}"
+    );
+    check_decode(&html, None, &expected);
+    // Undeclared valid UTF-8.
+    check_decode("naïve".as_bytes(), None, "naïve");
+}
+
+#[test]
+fn undeclared_euc_kr_is_detected() {
+    let (korean, _, _) = EUC_KR.encode(KOREAN);
+    check_decode(&korean, None, KOREAN);
+    assert_eq!(encoding_for(&korean, Some("text/html")), EUC_KR);
+}
+
+#[test]
+fn utf16_in_a_meta_tag_means_utf8() {
+    check_decode(
+        b"<meta charset=utf-16>caf\xC3\xA9",
+        None,
+        "<meta charset=utf-16>café",
+    );
+}
+
+#[test]
+fn unknown_labels_and_garbage_do_not_panic() {
+    // An unknown label is ignored: the next source (valid UTF-8) decides.
+    check_decode(
+        "café".as_bytes(),
+        Some("text/html; charset=no-such-thing"),
+        "café",
+    );
+    for bytes in [
+        &b"<?xml encoding="[..],
+        b"<meta charset=",
+        b"<meta",
+        b"<?xml",
+        b"\x80",
+        b"",
+    ] {
+        let _ = decode(bytes, Some(";;charset"));
+    }
+}
+
+#[test]
+fn tld_hint_comes_from_the_host() {
+    assert_eq!(
+        charset::tld(&Url::parse("http://news.example.kr/a").unwrap()),
+        Some("kr")
+    );
+    assert_eq!(
+        charset::tld(&Url::parse("http://127.0.0.1/a").unwrap()),
+        None
+    );
+}
+
+// ---------------------------------------------------------------- guard
+
+#[track_caller]
+fn check_kind(ip: &str, expected: Option<&str>) {
+    let ip: IpAddr = ip.parse().unwrap();
+    assert_eq!(non_public_kind(ip), expected, "{ip}");
+}
+
+#[test]
+fn address_classes() {
+    check_kind("8.8.8.8", None);
+    check_kind("172.32.0.1", None);
+    check_kind("100.128.0.1", None);
+    check_kind("127.0.0.1", Some("loopback"));
+    check_kind("127.8.9.10", Some("loopback"));
+    check_kind("10.1.2.3", Some("private"));
+    check_kind("172.16.0.1", Some("private"));
+    check_kind("172.31.255.255", Some("private"));
+    check_kind("192.168.1.1", Some("private"));
+    check_kind("169.254.169.254", Some("link-local"));
+    check_kind("100.64.0.1", Some("shared (carrier-grade NAT)"));
+    check_kind("0.0.0.0", Some("unspecified"));
+    check_kind("0.1.2.3", Some("unspecified"));
+    check_kind("224.0.0.1", Some("multicast"));
+    check_kind("255.255.255.255", Some("broadcast"));
+    check_kind("240.0.0.1", Some("reserved"));
+    check_kind("192.0.2.1", Some("documentation"));
+    check_kind("203.0.113.9", Some("documentation"));
+    check_kind("198.18.0.1", Some("benchmarking"));
+    check_kind("2606:4700::1111", None);
+    check_kind("::8.8.8.8", None);
+    check_kind("::1", Some("loopback"));
+    check_kind("::", Some("unspecified"));
+    check_kind("fc00::1", Some("unique-local"));
+    check_kind("fd12:3456::1", Some("unique-local"));
+    check_kind("fe80::1", Some("link-local"));
+    check_kind("ff02::1", Some("multicast"));
+    check_kind("2001:db8::1", Some("documentation"));
+    check_kind("::ffff:127.0.0.1", Some("loopback"));
+    check_kind("::ffff:8.8.8.8", None);
+    check_kind("::ffff:192.168.0.1", Some("private"));
+    check_kind("64:ff9b::10.0.0.1", Some("private"));
+    check_kind("2002:c0a8:0101::1", Some("private"));
+}
+
+// ---------------------------------------------------------------- headers
+
+fn epoch(seconds: i64) -> SystemTime {
+    SystemTime::from(chrono::DateTime::from_timestamp(seconds, 0).unwrap())
+}
+
+#[test]
+fn retry_after_in_seconds_and_as_a_date() {
+    // 1792567680 is Wed, 21 Oct 2026 07:28:00 GMT.
+    let now = epoch(1_792_567_680 - 90);
+    assert_eq!(
+        headers::retry_after(" 120 ", now),
+        Some(Duration::from_secs(120))
+    );
+    assert_eq!(
+        headers::retry_after(LAST_MODIFIED, now),
+        Some(Duration::from_secs(90))
+    );
+    assert_eq!(
+        headers::retry_after("Wednesday, 21-Oct-26 07:28:00 GMT", now),
+        Some(Duration::from_secs(90))
+    );
+    assert_eq!(
+        headers::retry_after("Wed Oct 21 07:28:00 2026", now),
+        Some(Duration::from_secs(90))
+    );
+    assert_eq!(
+        headers::retry_after(LAST_MODIFIED, epoch(1_792_567_680 + 5)),
+        Some(Duration::ZERO)
+    );
+    assert_eq!(headers::retry_after("soon", now), None);
+    assert_eq!(headers::retry_after("", now), None);
+}
+
+#[track_caller]
+fn check_max_age(pairs: &[(header::HeaderName, &str)], expected: Option<u64>) {
+    let mut map = HeaderMap::new();
+    for (name, value) in pairs {
+        map.append(name.clone(), value.parse().unwrap());
+    }
+    let now = epoch(1_792_567_680);
+    assert_eq!(
+        headers::max_age(&map, now),
+        expected.map(Duration::from_secs)
+    );
+}
+
+#[test]
+fn max_age_from_cache_control_then_expires() {
+    check_max_age(&[], None);
+    check_max_age(&[(header::CACHE_CONTROL, "no-cache")], None);
+    check_max_age(
+        &[(header::CACHE_CONTROL, "public, MAX-AGE=\"300\"")],
+        Some(300),
+    );
+    check_max_age(
+        &[
+            (header::CACHE_CONTROL, "max-age=60"),
+            (header::EXPIRES, "Wed, 21 Oct 2026 09:28:00 GMT"),
+        ],
+        Some(60),
+    );
+    check_max_age(
+        &[(header::EXPIRES, "Wed, 21 Oct 2026 07:38:00 GMT")],
+        Some(600),
+    );
+    check_max_age(
+        &[
+            (header::DATE, "Wed, 21 Oct 2026 07:30:00 GMT"),
+            (header::EXPIRES, "Wed, 21 Oct 2026 07:38:00 GMT"),
+        ],
+        Some(480),
+    );
+    check_max_age(&[(header::EXPIRES, "0")], Some(0));
+}
