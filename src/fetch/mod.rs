@@ -187,6 +187,27 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// The requested URL the error is about.
+    pub fn url(&self) -> &Url {
+        match self {
+            Error::Timeout { url, .. }
+            | Error::Status { url, .. }
+            | Error::TooLarge { url, .. }
+            | Error::Refused { url, .. }
+            | Error::Network { url, .. } => url,
+        }
+    }
+}
+
+/// `Accept` for feeds: every feed format first, HTML last (some sites
+/// serve the feed only to clients that do not ask for HTML).
+const ACCEPT_FEED: &str = "application/rss+xml, application/atom+xml, application/feed+json, \
+     application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, \
+     application/json;q=0.8, text/html;q=0.5, */*;q=0.1";
+/// `Accept` for article pages.
+const ACCEPT_ARTICLE: &str = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5";
+
 /// An HTTP client shared by every fetch; connections are reused.
 ///
 /// Cloning is cheap and shares the connection pools.
@@ -262,7 +283,13 @@ impl Client {
         let mut only_permanent = true;
         loop {
             check_hop(url, &current, guarded)?;
-            let mut request = client.get(current.clone());
+            let accept = match target {
+                Target::Feed => ACCEPT_FEED,
+                Target::Article { .. } => ACCEPT_ARTICLE,
+            };
+            let mut request = client
+                .get(current.clone())
+                .header(header::ACCEPT, HeaderValue::from_static(accept));
             // A validator that is not a valid header value (it came from a
             // server, so anything goes) is dropped rather than failing.
             if let Some(etag) = validators.etag.as_deref()

@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response as HttpResponse};
 use axum::routing::get;
 use bytes::Bytes;
-use encoding_rs::{EUC_KR, SHIFT_JIS, WINDOWS_1252};
+use encoding_rs::{EUC_KR, Encoding, SHIFT_JIS, WINDOWS_1252};
 use futures_util::stream;
 
 use super::*;
@@ -37,6 +37,10 @@ const JAPANESE: &str = "陸上自衛隊は火砲二百門を配備したと発�
 async fn serve() -> SocketAddr {
     let router = Router::new()
         .route("/feed", get(conditional))
+        .route(
+            "/accept",
+            get(|headers: HeaderMap| async move { header_of(&headers, header::ACCEPT) }),
+        )
         .route(
             "/ua",
             get(|headers: HeaderMap| async move { header_of(&headers, header::USER_AGENT) }),
@@ -187,8 +191,6 @@ fn sjis_page() -> String {
     )
 }
 
-use encoding_rs::Encoding;
-
 // ---------------------------------------------------------------- client
 
 fn client(timeout: Duration) -> Client {
@@ -251,6 +253,24 @@ async fn user_agent_comes_from_the_options() {
 }
 
 #[tokio::test]
+async fn accept_header_depends_on_the_target() {
+    let addr = serve().await;
+    let feed = fetched(get_feed(addr, "/accept").await).text();
+    assert!(feed.starts_with("application/rss+xml"), "{feed}");
+    let outcome = client(Duration::from_secs(5))
+        .get(
+            &at(addr, "/accept"),
+            &Validators::default(),
+            Target::Article {
+                allow_private: true,
+            },
+        )
+        .await;
+    let article = fetched(outcome).text();
+    assert!(article.starts_with("text/html"), "{article}");
+}
+
+#[tokio::test]
 async fn body_of_exactly_the_cap_is_read() {
     let addr = serve().await;
     assert_eq!(
@@ -267,6 +287,7 @@ async fn body_over_the_cap_is_too_large() {
         matches!(error, Error::TooLarge { limit: CAP, .. }),
         "{error}"
     );
+    assert_eq!(error.url(), &at(addr, "/big"));
     assert!(error.to_string().contains("/big"), "{error}");
 }
 
@@ -566,7 +587,7 @@ fn charset_sources_in_order() {
     check_decode(
         &xml,
         Some("application/rss+xml"),
-        &format!("<?xml version=\"1.0\" encoding='iso-8859-1'?>\n<rss>Zürich à côté"),
+        "<?xml version=\"1.0\" encoding='iso-8859-1'?>\n<rss>Zürich à côté",
     );
     // <meta http-equiv>.
     let mut html = b"<html><head><META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=euc-kr\"></head>".to_vec();
