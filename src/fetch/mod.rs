@@ -9,7 +9,7 @@
 //! (`daemon` reads [`Response::max_age`] and [`Error::Status`]'s
 //! `retry_after`), or store validators (`store`).
 //!
-//! Seams: [`charset`](decode) turns bytes into text, `guard` classifies
+//! Seams: `charset` turns bytes into text ([`decode`]), `guard` classifies
 //! addresses and filters DNS answers for article links, `headers` parses
 //! the caching headers.
 
