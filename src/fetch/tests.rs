@@ -39,6 +39,7 @@ const JAPANESE: &str = "陸上自衛隊は火砲二百門を配備したと発�
 async fn serve() -> SocketAddr {
     let router = Router::new()
         .route("/feed", get(conditional))
+        .route("/dated", get(dated))
         .route(
             "/accept",
             get(|headers: HeaderMap| async move { header_of(&headers, header::ACCEPT) }),
@@ -132,6 +133,14 @@ async fn conditional(headers: HeaderMap) -> HttpResponse {
         "<rss version=\"2.0\"></rss>",
     )
         .into_response()
+}
+
+/// 304 when the request's If-Modified-Since is our Last-Modified.
+async fn dated(headers: HeaderMap) -> HttpResponse {
+    if header_of(&headers, header::IF_MODIFIED_SINCE) == LAST_MODIFIED {
+        return StatusCode::NOT_MODIFIED.into_response();
+    }
+    ([(header::LAST_MODIFIED, LAST_MODIFIED)], "dated body").into_response()
 }
 
 fn header_of(headers: &HeaderMap, name: header::HeaderName) -> String {
@@ -243,6 +252,30 @@ async fn etag_from_a_200_makes_the_next_request_not_modified() {
 
     let second = client.get(&url, &first.validators, Target::Feed).await;
     assert!(matches!(second, Outcome::NotModified), "{second:?}");
+}
+
+#[tokio::test]
+async fn last_modified_alone_makes_the_request_conditional() {
+    let addr = serve().await;
+    let client = client(Duration::from_secs(5));
+    let url = at(addr, "/dated");
+    let first = fetched(client.get(&url, &Validators::default(), Target::Feed).await);
+    assert_eq!(first.validators.etag, None);
+    let second = client.get(&url, &first.validators, Target::Feed).await;
+    assert!(matches!(second, Outcome::NotModified), "{second:?}");
+}
+
+#[tokio::test]
+async fn validator_that_is_not_a_header_value_is_dropped() {
+    let addr = serve().await;
+    let validators = Validators {
+        etag: Some("\"broken\nvalue\"".to_owned()),
+        last_modified: None,
+    };
+    let outcome = client(Duration::from_secs(5))
+        .get(&at(addr, "/feed"), &validators, Target::Feed)
+        .await;
+    assert_eq!(fetched(outcome).validators.etag.as_deref(), Some(ETAG));
 }
 
 #[tokio::test]
