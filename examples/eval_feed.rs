@@ -15,7 +15,10 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         if path.is_dir() {
             collect(&path, out);
-        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("xml" | "json")) {
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("xml" | "json")
+        ) {
             out.push(path);
         }
     }
@@ -27,7 +30,9 @@ fn header_content_type(body: &[u8]) -> Option<String> {
     head.lines().find_map(|line| {
         let rest = line.trim().strip_prefix("Header:")?.trim();
         let (name, value) = rest.split_once(':')?;
-        name.trim().eq_ignore_ascii_case("content-type").then(|| value.trim().to_string())
+        name.trim()
+            .eq_ignore_ascii_case("content-type")
+            .then(|| value.trim().to_string())
     })
 }
 
@@ -35,7 +40,10 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let raw = args.iter().any(|a| a == "--raw");
     let show_failures = args.iter().any(|a| a == "--fail");
-    let corpus = args.iter().find(|a| !a.starts_with("--")).map_or(DEFAULT_CORPUS, String::as_str);
+    let corpus = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .map_or(DEFAULT_CORPUS, String::as_str);
     let mut files = Vec::new();
     collect(Path::new(corpus), &mut files);
     files.sort();
@@ -43,11 +51,15 @@ fn main() {
     let (mut parsed, mut panicked, mut entries) = (0usize, 0usize, 0usize);
     let started = std::time::Instant::now();
     for path in &files {
-        let Ok(body) = std::fs::read(path) else { continue };
+        let Ok(body) = std::fs::read(path) else {
+            continue;
+        };
         let content_type = header_content_type(&body);
         let outcome = std::panic::catch_unwind(|| {
             if raw {
-                feed_rs::parser::parse(&body[..]).map(|f| f.entries.len()).map_err(|e| e.to_string())
+                feed_rs::parser::parse(&body[..])
+                    .map(|f| f.entries.len())
+                    .map_err(|e| e.to_string())
             } else {
                 figwatch::feed::parse(&body, content_type.as_deref(), &base)
                     .map(|f| f.entries.len())

@@ -30,7 +30,9 @@ pub(super) fn decode(body: &[u8], content_type: Option<&str>) -> String {
         [b'<', 0, ..] => return UTF_16LE.decode_without_bom_handling(body).0.into_owned(),
         _ => {}
     }
-    let http = content_type.and_then(charset_param).and_then(ascii_compatible_label);
+    let http = content_type
+        .and_then(charset_param)
+        .and_then(ascii_compatible_label);
     let declared = xml_declared_encoding(body).and_then(ascii_compatible_label);
     let encoding = match (http, declared) {
         // Servers that default to Latin-1 in the header while the document
@@ -98,7 +100,9 @@ fn xml_declared_encoding(body: &[u8]) -> Option<&str> {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|window| window == needle)
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
 }
 
 /// Rewrites the decoded document so feed-rs reads it as UTF-8 and accepts
@@ -127,11 +131,18 @@ pub(super) fn repair(text: &str) -> (Cow<'_, str>, Root) {
             rest.find("-->").map(|idx| idx + 3)
         } else if rest.starts_with("<?") {
             rest.find("?>").map(|idx| idx + 2)
-        } else if rest.len() >= 9 && rest.is_char_boundary(9) && rest[..9].eq_ignore_ascii_case("<!doctype") {
+        } else if rest.len() >= 9
+            && rest.is_char_boundary(9)
+            && rest[..9].eq_ignore_ascii_case("<!doctype")
+        {
             let doctype_end = doctype_end(rest);
             if let Some(end) = doctype_end {
                 let doctype = &rest[9..end];
-                let name = doctype.trim_start().split(|c: char| c.is_whitespace() || c == '>' || c == '[').next().unwrap_or("");
+                let name = doctype
+                    .trim_start()
+                    .split(|c: char| c.is_whitespace() || c == '>' || c == '[')
+                    .next()
+                    .unwrap_or("");
                 if name.eq_ignore_ascii_case("html") {
                     return (Cow::Borrowed(trimmed), Root::Html);
                 }
@@ -207,7 +218,13 @@ fn repair_rss(rest: &str, name_len: usize, out: &mut String) {
 /// takes, so one odd title does not lose the whole feed.
 fn repair_atom_text_types(rest: &str, out: &mut String) {
     const TEXT_CONSTRUCTS: &[&str] = &[
-        "title", "subtitle", "summary", "rights", "tagline", "copyright", "info",
+        "title",
+        "subtitle",
+        "summary",
+        "rights",
+        "tagline",
+        "copyright",
+        "info",
     ];
     let mut copied = 0;
     let mut from = 0;

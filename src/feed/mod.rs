@@ -77,7 +77,9 @@ pub fn parse(body: &[u8], content_type: Option<&str>, feed_url: &Url) -> Result<
     });
     match &root {
         decode::Root::Html => return Err(Error::Html),
-        decode::Root::Nothing if says_html || looks_like_html(&repaired) => return Err(Error::Html),
+        decode::Root::Nothing if says_html || looks_like_html(&repaired) => {
+            return Err(Error::Html);
+        }
         decode::Root::Nothing if repaired.trim().is_empty() => {
             return Err(Error::Malformed("empty document".into()));
         }
@@ -85,7 +87,9 @@ pub fn parse(body: &[u8], content_type: Option<&str>, feed_url: &Url) -> Result<
             if says_html {
                 return Err(Error::Html);
             }
-            return Err(Error::Malformed(format!("root element <{name}> is not a feed")));
+            return Err(Error::Malformed(format!(
+                "root element <{name}> is not a feed"
+            )));
         }
         _ => {}
     }
@@ -106,16 +110,27 @@ pub fn parse(body: &[u8], content_type: Option<&str>, feed_url: &Url) -> Result<
             }
             return Err(Error::Malformed(short_reason(&err.to_string())));
         }
-        Err(_) => return Err(Error::Malformed("the feed parser crashed on this document".into())),
+        Err(_) => {
+            return Err(Error::Malformed(
+                "the feed parser crashed on this document".into(),
+            ));
+        }
     };
-    let entries = raw.entries.iter().map(|entry| convert_entry(entry, feed_url)).collect();
+    let entries = raw
+        .entries
+        .iter()
+        .map(|entry| convert_entry(entry, feed_url))
+        .collect();
     let ttl = raw
         .ttl
         .filter(|minutes| *minutes > 0)
         .map(|minutes| Duration::from_secs(u64::from(minutes) * 60))
         .or_else(|| syndication_period(&repaired));
     Ok(Feed {
-        title: raw.title.map(|title| html_to_text(&title.content)).filter(|t| !t.is_empty()),
+        title: raw
+            .title
+            .map(|title| html_to_text(&title.content))
+            .filter(|t| !t.is_empty()),
         entries,
         ttl,
     })
@@ -127,7 +142,11 @@ fn is_feed_root(name: &str) -> bool {
 }
 
 fn looks_like_html(text: &str) -> bool {
-    let head: String = text.chars().take(1024).collect::<String>().to_ascii_lowercase();
+    let head: String = text
+        .chars()
+        .take(1024)
+        .collect::<String>()
+        .to_ascii_lowercase();
     head.contains("<html") || head.contains("<body") || head.contains("<head")
 }
 
@@ -180,7 +199,9 @@ fn convert_entry(entry: &feed_rs::model::Entry, feed_url: &Url) -> Entry {
 /// is not the feed itself, an enclosure or an edit endpoint.
 fn entry_link(entry: &feed_rs::model::Entry, feed_url: &Url) -> Option<Url> {
     let is_alternate = |link: &&feed_rs::model::Link| {
-        link.rel.as_deref().is_none_or(|rel| rel.eq_ignore_ascii_case("alternate"))
+        link.rel
+            .as_deref()
+            .is_none_or(|rel| rel.eq_ignore_ascii_case("alternate"))
     };
     let is_other = |link: &&feed_rs::model::Link| {
         !matches!(
@@ -203,7 +224,9 @@ fn resolve(href: &str, feed_url: &Url) -> Option<Url> {
         return None;
     }
     let url = feed_url.join(href).ok()?;
-    matches!(url.scheme(), "http" | "https").then_some(url)
+    // feed-rs resolves a blank link to the base, i.e. the feed itself, which
+    // is never an article.
+    (matches!(url.scheme(), "http" | "https") && url != *feed_url).then_some(url)
 }
 
 fn hash_key(title: &str, summary: &str) -> String {

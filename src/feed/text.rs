@@ -4,9 +4,34 @@ use scraper::{Html, Node};
 
 /// Elements whose start separates words even without whitespace in the source.
 const BLOCK_ELEMENTS: &[&str] = &[
-    "p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
-    "blockquote", "pre", "hr", "section", "article", "header", "footer", "figure", "figcaption",
-    "table", "dd", "dt", "img",
+    "p",
+    "br",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "td",
+    "th",
+    "blockquote",
+    "pre",
+    "hr",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "figure",
+    "figcaption",
+    "table",
+    "dd",
+    "dt",
+    "img",
 ];
 
 /// Markup removed, entities decoded, whitespace collapsed to single spaces.
@@ -17,7 +42,8 @@ pub fn html_to_text(fragment: &str) -> String {
     }
     let html = Html::parse_fragment(fragment);
     let mut out = String::with_capacity(fragment.len());
-    let is_block = |node: &Node| matches!(node, Node::Element(e) if BLOCK_ELEMENTS.contains(&e.name()));
+    let is_block =
+        |node: &Node| matches!(node, Node::Element(e) if BLOCK_ELEMENTS.contains(&e.name()));
     for node in html.root_element().descendants() {
         match node.value() {
             Node::Text(text) => {
@@ -28,7 +54,10 @@ pub fn html_to_text(fragment: &str) -> String {
                     continue;
                 }
                 // A block that ended right before this text separates words.
-                if node.prev_sibling().is_some_and(|prev| is_block(prev.value())) {
+                if node
+                    .prev_sibling()
+                    .is_some_and(|prev| is_block(prev.value()))
+                {
                     out.push(' ');
                 }
                 out.push_str(text);

@@ -172,16 +172,16 @@ fn tokenize(src: &str) -> Result<Vec<Token>, ParseError> {
                 chars.next();
                 // A leading '-' followed by a term or '(' is negation; a lone
                 // '-' or one inside a word ("KN-23") is text.
-                if c == '-' {
-                    if let Some(&(_, next)) = chars.peek() {
-                        if !next.is_whitespace() && next != ')' {
-                            tokens.push(Token {
-                                kind: TokenKind::Minus,
-                                offset,
-                            });
-                            continue;
-                        }
-                    }
+                if c == '-'
+                    && chars
+                        .peek()
+                        .is_some_and(|&(_, next)| !next.is_whitespace() && next != ')')
+                {
+                    tokens.push(Token {
+                        kind: TokenKind::Minus,
+                        offset,
+                    });
+                    continue;
                 }
                 while let Some(&(idx, c)) = chars.peek() {
                     if is_word_delimiter(c) {
