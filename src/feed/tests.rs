@@ -407,3 +407,37 @@ fn junk_never_panics() {
     // Something in the loop above had to parse for the test to mean anything.
     assert!(parse(b"<rss><item><title>ok</title></item></rss>", None, &base()).is_ok());
 }
+
+#[test]
+fn cdf_channel_is_read_as_rss() {
+    let body = r#"<?xml version="1.0"?>
+<CHANNEL HREF="https://news.example/cdf/" LASTMOD="2025-06-01T12:00:00Z">
+  <TITLE>Old Push Channel</TITLE>
+  <ABSTRACT>Channel summary</ABSTRACT>
+  <ITEM HREF="/cdf/first.htm" LASTMOD="2025-06-01T11:00:00Z">
+    <TITLE>First story</TITLE>
+    <ABSTRACT>What happened first.</ABSTRACT>
+  </ITEM>
+  <ITEM HREF="https://news.example/cdf/second.htm"/>
+</CHANNEL>"#;
+    check(
+        body,
+        &[
+            (
+                "https://news.example/cdf/first.htm",
+                Some("https://news.example/cdf/first.htm"),
+                "First story",
+                "What happened first.",
+            ),
+            (
+                "https://news.example/cdf/second.htm",
+                Some("https://news.example/cdf/second.htm"),
+                "",
+                "",
+            ),
+        ],
+    );
+    let feed = parse_ok(body.as_bytes(), None);
+    assert_eq!(feed.title.as_deref(), Some("Old Push Channel"));
+    assert!(feed.entries[0].published.is_some());
+}
