@@ -441,3 +441,12 @@ fn cdf_channel_is_read_as_rss() {
     assert_eq!(feed.title.as_deref(), Some("Old Push Channel"));
     assert!(feed.entries[0].published.is_some());
 }
+
+#[test]
+fn html_entities_undeclared_in_xml_are_decoded() {
+    let body = "<rss version=\"2.0\"><channel><title>A&nbsp;B &eacute;t&eacute;</title>\
+<item><guid>g</guid><title>x&mdash;y</title></item></channel></rss>";
+    let feed = parse_ok(body.as_bytes(), None);
+    assert_eq!(feed.title.as_deref(), Some("A B été"));
+    assert_eq!(feed.entries[0].title, "x—y");
+}

@@ -289,9 +289,15 @@ impl Parser<'_> {
             }
             TokenKind::Word(text) | TokenKind::Phrase(text) => {
                 let term = normalize(text);
+                let text = text.clone();
                 self.pos += 1;
-                if term.is_empty() {
-                    return Err(error(offset, "expected a term with letters or digits"));
+                // A term of punctuation alone ("-", "&") would match nearly
+                // everything and is surely a typo.
+                if !term.chars().any(char::is_alphanumeric) {
+                    return Err(error(
+                        offset,
+                        format!("expected a term with letters or digits, found {text:?}"),
+                    ));
                 }
                 let idx = match self.terms.iter().position(|known| *known == term) {
                     Some(idx) => idx,
