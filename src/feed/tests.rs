@@ -450,3 +450,29 @@ fn html_entities_undeclared_in_xml_are_decoded() {
     assert_eq!(feed.title.as_deref(), Some("A B été"));
     assert_eq!(feed.entries[0].title, "x—y");
 }
+
+/// The fast scanner must agree with html5ever wherever it answers.
+#[test]
+fn fast_text_scanner_agrees_with_html_parser() {
+    let fragments = [
+        "<p>The <b>council</b> voted&nbsp;7&ndash;2.</p><p>Next</p>",
+        "x<script type=\"a\">if (a < b) {}</script>y<STYLE>p{}</STYLE>z",
+        "<!-- hidden --> shown &amp; &lt;tag&gt; &#8220;q&#x201D;",
+        "AT&T and 1 < 2 and a <= b & c",
+        "<img src=\"x.png\" alt=\"pic\">caption<br/>line",
+        "caf&eacute; &Uuml;ber &copy; &hellip;",
+        "<a href='/x?a=1&b=2'>link</a> text",
+        "<div><ul><li>one</li><li>two</li></ul></div>",
+    ];
+    for fragment in fragments {
+        let fast = text::fast_html_to_text(fragment)
+            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
+        let fast = fast.unwrap_or_else(|| panic!("fast path declined {fragment:?}"));
+        assert_eq!(fast, text::slow_html_to_text(fragment), "{fragment:?}");
+    }
+    // Unsure cases go to html5ever and still come out right.
+    assert_eq!(html_to_text("fish &amp chips"), "fish & chips");
+    assert_eq!(html_to_text("a &#150; b"), "a – b");
+    assert_eq!(html_to_text("a &zeta; b"), "a ζ b");
+    assert_eq!(html_to_text("open <!-- never closed"), "open");
+}
