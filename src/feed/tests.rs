@@ -476,3 +476,18 @@ fn fast_text_scanner_agrees_with_html_parser() {
     assert_eq!(html_to_text("a &zeta; b"), "a ζ b");
     assert_eq!(html_to_text("open <!-- never closed"), "open");
 }
+
+#[test]
+fn declared_utf8_that_is_not_is_detected() {
+    let text = "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel>\
+<title>Gr\u{fc}\u{df}e aus K\u{f6}ln, sch\u{f6}ne Stra\u{df}e</title></channel></rss>";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+    let feed = parse_ok(&bytes, Some("application/xml; charset=utf-8"));
+    assert_eq!(feed.title.as_deref(), Some("Grüße aus Köln, schöne Straße"));
+}
+
+#[test]
+fn feed_served_as_text_html_still_parses() {
+    let feed = parse_ok(RSS2.as_bytes(), Some("text/html; charset=UTF-8"));
+    assert_eq!(feed.entries.len(), 1);
+}
