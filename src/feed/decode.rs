@@ -177,9 +177,71 @@ pub(super) fn repair(text: &str) -> (Cow<'_, str>, Root) {
     match local {
         "rss" => repair_rss(rest, name_len, &mut out),
         "feed" | "entry" => repair_atom_text_types(rest, &mut out),
+        _ if local.eq_ignore_ascii_case("channel") => {
+            cdf_to_rss(rest, &mut out);
+            return (Cow::Owned(out), Root::Xml("rss".into()));
+        }
         _ => out.push_str(rest),
     }
     (Cow::Owned(out), root)
+}
+
+/// Microsoft CDF (`<CHANNEL HREF=..><ITEM HREF=..><TITLE>..<ABSTRACT>..`) is
+/// RSS 2.0 with other names: rename the elements and turn the `HREF` and
+/// `LASTMOD` attributes into `<link>` and `<pubDate>` children.
+fn cdf_to_rss(rest: &str, out: &mut String) {
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(found) = rest.get(from..).and_then(|tail| tail.find('<')) {
+        let tag_start = from + found;
+        from = tag_start + 1;
+        let tail = &rest[from..];
+        let closing = tail.starts_with('/');
+        let name_from = usize::from(closing);
+        let name_len = tail[name_from..]
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .unwrap_or(tail.len() - name_from);
+        let name = tail[name_from..name_from + name_len].to_ascii_lowercase();
+        let Some(tag_len) = tail.find('>') else { break };
+        let self_closing = tail[..tag_len].ends_with('/');
+        let attrs = tail.get(name_from + name_len..tag_len).unwrap_or("");
+        let replacement = match (name.as_str(), closing) {
+            ("channel", false) => format!("<rss version=\"2.0\"><channel>{}", cdf_children(attrs)),
+            ("channel", true) => "</channel></rss>".to_string(),
+            ("item", false) => format!("<item>{}", cdf_children(attrs)),
+            ("item", true) => "</item>".to_string(),
+            ("title", false) => "<title>".to_string(),
+            ("title", true) => "</title>".to_string(),
+            ("abstract", false) => "<description>".to_string(),
+            ("abstract", true) => "</description>".to_string(),
+            _ => continue,
+        };
+        out.push_str(&rest[copied..tag_start]);
+        out.push_str(&replacement);
+        if self_closing && !closing {
+            let close = match name.as_str() {
+                "channel" => "</channel></rss>",
+                "item" => "</item>",
+                "title" => "</title>",
+                _ => "</description>",
+            };
+            out.push_str(close);
+        }
+        copied = from + tag_len + 1;
+        from = copied;
+    }
+    out.push_str(&rest[copied..]);
+}
+
+fn cdf_children(attrs: &str) -> String {
+    let mut children = String::new();
+    for (attr, element) in [("HREF", "link"), ("LASTMOD", "pubDate")] {
+        let span = attr_span(attrs, attr).or_else(|| attr_span(attrs, &attr.to_ascii_lowercase()));
+        if let Some((_, start, end)) = span {
+            children.push_str(&format!("<{element}>{}</{element}>", &attrs[start..end]));
+        }
+    }
+    children
 }
 
 /// `<rss ...>` at the start of `rest`: feed-rs only takes version 2.0, 0.91

@@ -224,7 +224,9 @@ fn resolve(href: &str, feed_url: &Url) -> Option<Url> {
         return None;
     }
     let url = feed_url.join(href).ok()?;
-    matches!(url.scheme(), "http" | "https").then_some(url)
+    // feed-rs resolves a blank link to the base, i.e. the feed itself, which
+    // is never an article.
+    (matches!(url.scheme(), "http" | "https") && url != *feed_url).then_some(url)
 }
 
 fn hash_key(title: &str, summary: &str) -> String {

@@ -172,16 +172,16 @@ fn tokenize(src: &str) -> Result<Vec<Token>, ParseError> {
                 chars.next();
                 // A leading '-' followed by a term or '(' is negation; a lone
                 // '-' or one inside a word ("KN-23") is text.
-                if c == '-' {
-                    if let Some(&(_, next)) = chars.peek() {
-                        if !next.is_whitespace() && next != ')' {
-                            tokens.push(Token {
-                                kind: TokenKind::Minus,
-                                offset,
-                            });
-                            continue;
-                        }
-                    }
+                if c == '-'
+                    && chars
+                        .peek()
+                        .is_some_and(|&(_, next)| !next.is_whitespace() && next != ')')
+                {
+                    tokens.push(Token {
+                        kind: TokenKind::Minus,
+                        offset,
+                    });
+                    continue;
                 }
                 while let Some(&(idx, c)) = chars.peek() {
                     if is_word_delimiter(c) {
@@ -289,9 +289,15 @@ impl Parser<'_> {
             }
             TokenKind::Word(text) | TokenKind::Phrase(text) => {
                 let term = normalize(text);
+                let text = text.clone();
                 self.pos += 1;
-                if term.is_empty() {
-                    return Err(error(offset, "expected a term with letters or digits"));
+                // A term of punctuation alone ("-", "&") would match nearly
+                // everything and is surely a typo.
+                if !term.chars().any(char::is_alphanumeric) {
+                    return Err(error(
+                        offset,
+                        format!("expected a term with letters or digits, found {text:?}"),
+                    ));
                 }
                 let idx = match self.terms.iter().position(|known| *known == term) {
                     Some(idx) => idx,

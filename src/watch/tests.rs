@@ -242,6 +242,8 @@ fn parse_errors_carry_offset_and_expectation() {
     check_error(r#""  ""#, 0, "empty phrase");
     check_error("NOT russia", 0, "at least one term outside NOT");
     check_error("x NOT", 5, "after NOT");
+    check_error("russia -", 7, "letters or digits, found \"-\"");
+    check_error(r#"a OR "&""#, 5, "letters or digits");
 }
 
 #[test]
