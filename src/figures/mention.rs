@@ -4,7 +4,9 @@
 //! percent and money, the counted noun phrase (forward and inverted forms),
 //! and the sentence the mention stands in.
 
+use super::lexicon::*;
 use super::number::{self, Num, Tk, Token};
+use super::sentence::sentences;
 use super::{Kind, Mention, Qualifier};
 
 /// Every mention in `text`, in text order.
@@ -57,513 +59,6 @@ struct Cx<'a> {
     lower: &'a str,
     toks: &'a [Token],
 }
-
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-];
-
-/// Words before a number that make it a label, not a count.
-const LABELS: &[&str] = &[
-    "no",
-    "nos",
-    "page",
-    "pages",
-    "p",
-    "pp",
-    "section",
-    "sections",
-    "article",
-    "chapter",
-    "paragraph",
-    "clause",
-    "resolution",
-    "number",
-    "flight",
-    "route",
-    "highway",
-    "room",
-    "item",
-    "rule",
-    "vol",
-    "volume",
-    "tier",
-    "level",
-    "stage",
-    "phase",
-    "grade",
-    "class",
-    "season",
-    "episode",
-    "part",
-    "platform",
-    "gate",
-    "apollo",
-    "verse",
-    "row",
-    "building",
-    "block",
-    "district",
-    "zone",
-    "sector",
-    "height",
-    "hill",
-    "box",
-    "version",
-    "model",
-    "mk",
-    "type",
-    "covid",
-    "aged",
-    "age",
-    "ages",
-    "unit",
-    "battalion",
-    "brigade",
-    "regiment",
-    "corps",
-    "squadron",
-    "reactor",
-    "generation",
-    "pt",
-    "fig",
-    "figure",
-    "table",
-    "exhibit",
-    "annex",
-];
-
-/// Words that end a forward noun phrase.
-const STOP: &[&str] = &[
-    "of",
-    "in",
-    "on",
-    "at",
-    "to",
-    "from",
-    "for",
-    "with",
-    "by",
-    "and",
-    "or",
-    "but",
-    "nor",
-    "that",
-    "which",
-    "who",
-    "whom",
-    "whose",
-    "were",
-    "was",
-    "are",
-    "is",
-    "be",
-    "been",
-    "being",
-    "have",
-    "has",
-    "had",
-    "will",
-    "would",
-    "could",
-    "should",
-    "may",
-    "might",
-    "must",
-    "can",
-    "shall",
-    "do",
-    "does",
-    "did",
-    "the",
-    "a",
-    "an",
-    "this",
-    "these",
-    "those",
-    "their",
-    "its",
-    "his",
-    "her",
-    "our",
-    "your",
-    "my",
-    "as",
-    "than",
-    "into",
-    "onto",
-    "across",
-    "along",
-    "near",
-    "since",
-    "while",
-    "after",
-    "before",
-    "during",
-    "per",
-    "each",
-    "every",
-    "last",
-    "next",
-    "ago",
-    "over",
-    "under",
-    "above",
-    "below",
-    "through",
-    "toward",
-    "towards",
-    "against",
-    "between",
-    "among",
-    "amid",
-    "around",
-    "about",
-    "if",
-    "when",
-    "where",
-    "so",
-    "not",
-    "also",
-    "already",
-    "now",
-    "still",
-    "then",
-    "there",
-    "here",
-    "it",
-    "they",
-    "them",
-    "he",
-    "she",
-    "we",
-    "you",
-    "i",
-    "said",
-    "says",
-    "say",
-    "according",
-    "earlier",
-    "later",
-    "more",
-    "less",
-    "fewer",
-    "plus",
-    "yet",
-    "just",
-    "only",
-    "all",
-    "both",
-    "either",
-    "more",
-    "including",
-    "without",
-    "within",
-    "up",
-    "down",
-    "out",
-    "off",
-    "back",
-    "again",
-    "marks",
-    "remains",
-    "means",
-    "seems",
-    "makes",
-    "takes",
-    "comes",
-    "goes",
-    "gives",
-    "shows",
-    "claims",
-    "reports",
-    "includes",
-    "needs",
-    "believes",
-    "estimates",
-    "this",
-    "whereas",
-    "because",
-    "although",
-    "though",
-    "like",
-    "unlike",
-    "via",
-    "versus",
-    "vs",
-    "percent",
-    "cent",
-    "or",
-    "more",
-    "deployed",
-    "sent",
-    "killed",
-    "wounded",
-    "arrived",
-    "left",
-    "fled",
-    "reached",
-    "rose",
-    "fell",
-    "stood",
-    "remained",
-    "totalled",
-    "totaled",
-    "numbering",
-    "being",
-    "approximately",
-    "roughly",
-    "nearly",
-    "almost",
-    "some",
-    "most",
-    "many",
-    "few",
-    "several",
-    "other",
-    "others",
-    "such",
-];
-
-/// Plural-looking words that are not plural nouns.
-const NOT_PLURAL: &[&str] = &[
-    "was",
-    "has",
-    "is",
-    "this",
-    "its",
-    "his",
-    "hers",
-    "ours",
-    "yours",
-    "theirs",
-    "thus",
-    "plus",
-    "bus",
-    "gas",
-    "yes",
-    "less",
-    "across",
-    "as",
-    "us",
-    "status",
-    "series",
-    "news",
-    "always",
-    "perhaps",
-    "whereas",
-    "besides",
-    "various",
-    "numerous",
-    "previous",
-    "serious",
-    "towards",
-    "afterwards",
-    "overseas",
-    "nevertheless",
-    "regardless",
-    "nonetheless",
-    "chaos",
-    "lens",
-];
-
-/// Heads that are not plural in form: uncountables and irregular plurals.
-const HEADS: &[&str] = &[
-    "people",
-    "personnel",
-    "police",
-    "staff",
-    "children",
-    "men",
-    "women",
-    "aircraft",
-    "artillery",
-    "infantry",
-    "cattle",
-    "livestock",
-    "sheep",
-    "fish",
-    "deer",
-    "militia",
-    "equipment",
-    "ammunition",
-    "materiel",
-    "crew",
-    "hardware",
-    "weaponry",
-    "cavalry",
-    "civilians",
-    "youth",
-    "clergy",
-    "offspring",
-    "feet",
-    "geese",
-    "mice",
-    "teeth",
-    "data",
-    "media",
-    "criteria",
-    "phenomena",
-    "spacecraft",
-    "hovercraft",
-    "watercraft",
-    "artillerymen",
-];
-
-/// Singular nouns that a count can stand before, inverted or "-strong":
-/// "a force of 11,000", "an 11,000-strong contingent".
-const COLLECTIVES: &[&str] = &[
-    "force",
-    "contingent",
-    "army",
-    "crowd",
-    "deployment",
-    "garrison",
-    "workforce",
-    "corps",
-    "group",
-    "battalion",
-    "brigade",
-    "division",
-    "delegation",
-    "fleet",
-    "arsenal",
-    "stockpile",
-    "militia",
-    "unit",
-    "detachment",
-    "legion",
-    "mob",
-    "team",
-    "staff",
-    "contingents",
-    "forces",
-];
-
-/// Heads after which "of X" continues the phrase: "tons of ammunition".
-const MEASURES: &[&str] = &[
-    "tons",
-    "tonnes",
-    "pieces",
-    "units",
-    "rounds",
-    "barrels",
-    "containers",
-    "pallets",
-    "batches",
-    "sets",
-    "kinds",
-    "types",
-    "shipments",
-    "truckloads",
-    "crates",
-    "boxes",
-    "litres",
-    "liters",
-    "gallons",
-    "kilograms",
-    "kg",
-    "pounds",
-    "piece",
-    "unit",
-    "ton",
-    "tonne",
-    "members",
-    "bags",
-    "sacks",
-    "cases",
-    "loads",
-    "carloads",
-    "wagons",
-    "trainloads",
-    "contingent",
-    "force",
-    "army",
-    "deployment",
-    "garrison",
-    "battalions",
-    "brigades",
-    "divisions",
-    "regiments",
-    "companies",
-    "squads",
-    "platoons",
-];
-
-const CURRENCY_WORDS: &[&str] = &[
-    "dollars", "dollar", "euros", "euro", "pounds", "sterling", "yen", "yuan", "renminbi",
-    "rubles", "roubles", "ruble", "rouble", "rupees", "hryvnias", "hryvnia", "francs", "pesos",
-    "usd", "eur", "gbp", "jpy", "cny", "rub", "chf", "won",
-];
-
-/// Verbs before "from X to Y" that make it a change, not a range.
-const CHANGE_VERBS: &[&str] = &[
-    "rose",
-    "rise",
-    "rises",
-    "risen",
-    "rising",
-    "increased",
-    "increase",
-    "increasing",
-    "fell",
-    "fall",
-    "falls",
-    "fallen",
-    "falling",
-    "grew",
-    "grow",
-    "grown",
-    "growing",
-    "dropped",
-    "jumped",
-    "climbed",
-    "declined",
-    "decreased",
-    "surged",
-    "soared",
-    "went",
-    "up",
-    "down",
-    "doubled",
-    "tripled",
-    "cut",
-    "reduced",
-    "raised",
-    "expanded",
-    "boosted",
-    "revised",
-    "changed",
-    "shrank",
-    "slipped",
-    "plunged",
-    "swelled",
-];
-
-const CURRENCY_CODES: &[&str] = &[
-    "usd", "eur", "gbp", "jpy", "cny", "rub", "chf", "krw", "uah",
-];
 
 fn is_currency_symbol(s: &str) -> bool {
     matches!(s, "$" | "€" | "£" | "¥" | "₩" | "₽" | "₹" | "₴" | "₺")
@@ -656,10 +151,10 @@ impl<'a> Cx<'a> {
         let Some(mut n1) = number::parse(self.lower, self.toks, i) else {
             return Scan::Nothing;
         };
-        if n1.digits {
-            if let Some(skip) = self.digits_not_count(&n1) {
-                return Scan::Skip(skip);
-            }
+        if n1.digits
+            && let Some(skip) = self.digits_not_count(&n1)
+        {
+            return Scan::Skip(skip);
         }
         let mut j = n1.end;
         // Percent and money after the number.
@@ -691,9 +186,7 @@ impl<'a> Cx<'a> {
         let before_first = self.prev(first);
         let between = self.word_before(before_first, first) == "between";
         if between && self.low(j) == "and" {
-            if let Some(n2) = self.second_number(j + 1) {
-                range = Some(n2);
-            }
+            range = self.second_number(j + 1);
         }
         // "10,000 to 12,000", "10,000-12,000", "10,000–12,000".
         // "from 10,000 to 12,000" is a range unless a verb of change leads:
@@ -706,13 +199,9 @@ impl<'a> Cx<'a> {
             let sep = self.low(j);
             let dash = matches!(sep, "-" | "–" | "—");
             let to = sep == "to" && !from_before;
+            // A spaced hyphen is a dash only when glued on the left ("10,000-12,000").
             if (dash && (self.glued(j) || sep != "-")) || to {
-                if let Some(n2) = self.second_number(j + 1) {
-                    if dash && n2.digits && n1.digits && !self.glued(j + 1) && sep == "-" {
-                        // "10 - 12" with spaces around a hyphen: treat as a range too.
-                    }
-                    range = Some(n2);
-                }
+                range = self.second_number(j + 1);
             }
         }
         if let Some(n2) = range {
@@ -778,12 +267,13 @@ impl<'a> Cx<'a> {
                 qualifier = Qualifier::MoreThan;
                 j += 1;
             }
-            w if in_list(CURRENCY_WORDS, w) && self.is_word(j) => {
-                // "won" is usually the verb; only after a scale word is it money.
-                if w != "won" || range.map_or(n1.scaled, |r| r.scaled) {
-                    kind = Kind::Money;
-                    j += 1;
-                }
+            // "won" is usually the verb; only after a scale word is it money.
+            w if in_list(CURRENCY_WORDS, w)
+                && self.is_word(j)
+                && (w != "won" || range.map_or(n1.scaled, |r| r.scaled)) =>
+            {
+                kind = Kind::Money;
+                j += 1;
             }
             _ => {}
         }
@@ -903,23 +393,23 @@ impl<'a> Cx<'a> {
         let end = n.end;
         let prev = self.prev(i);
         // Glued to a word before: "F16", "A320"; or "KN-23", "Su-27", "COVID-19".
-        if self.glued(i) {
-            if let Some(p) = prev {
-                if self.is_word(p) {
-                    return Some(end);
-                }
-                let ps = self.low(p);
-                if (ps == "-" || ps == "/") && self.glued(p) && self.is_word(p - 1) {
-                    return Some(end);
-                }
-                // "No.1", "#3", version numbers "1.2.3".
-                if ps == "#" || (ps == "." && p >= 1 && self.kind(p - 1) == Some(Tk::Digits)) {
-                    return Some(end);
-                }
-                if ps == "'" || ps == "’" {
-                    // "'90s"
-                    return Some(end + 1);
-                }
+        if self.glued(i)
+            && let Some(p) = prev
+        {
+            if self.is_word(p) {
+                return Some(end);
+            }
+            let ps = self.low(p);
+            if (ps == "-" || ps == "/") && self.glued(p) && self.is_word(p - 1) {
+                return Some(end);
+            }
+            // "No.1", "#3", version numbers "1.2.3".
+            if ps == "#" || (ps == "." && p >= 1 && self.kind(p - 1) == Some(Tk::Digits)) {
+                return Some(end);
+            }
+            if ps == "'" || ps == "’" {
+                // "'90s"
+                return Some(end + 1);
             }
         }
         // A leading zero: phone numbers and codes ("0800 123 456"), times ("0600").
@@ -971,7 +461,11 @@ impl<'a> Cx<'a> {
             return Some(end + 2);
         }
         if matches!(after, "a" | "p") && self.low(end + 1) == "." && self.low(end + 2) == "m" {
-            return Some(end + 3);
+            return Some(if self.low(end + 1) == "old" {
+                end + 2
+            } else {
+                end + 3
+            });
         }
         if matches!(
             after,
@@ -1050,10 +544,15 @@ impl<'a> Cx<'a> {
             return Some(end);
         }
         // Ages: "45 years old", "45 years of age".
-        if matches!(after, "years" | "year") && matches!(self.low(end + 1), "old" | "of") {
-            if self.low(end + 1) == "old" || self.low(end + 2) == "age" {
-                return Some(end + 2);
-            }
+        if matches!(after, "years" | "year")
+            && (self.low(end + 1) == "old"
+                || (self.low(end + 1) == "of" && self.low(end + 2) == "age"))
+        {
+            return Some(if self.low(end + 1) == "old" {
+                end + 2
+            } else {
+                end + 3
+            });
         }
         None
     }
@@ -1340,103 +839,4 @@ fn looks_like_year(n: &Num) -> bool {
         && !n.decimal
         && !n.scaled
         && (1800.0..=2100.0).contains(&n.value)
-}
-
-/// Abbreviations whose period does not end a sentence.
-const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "sgt", "capt", "maj", "cmdr", "adm",
-    "gov", "sen", "rep", "rev", "st", "jr", "sr", "inc", "corp", "ltd", "co", "vs", "etc", "no",
-    "nos", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "approx", "est", "dept", "univ", "fig", "vol", "pp", "p", "mt", "ft", "pres", "amb", "brig",
-];
-
-/// Sentence spans (byte offsets) of `text`. Splits at newlines and at . ! ?
-/// followed by space and an upper-case letter, digit or quote, except after
-/// abbreviations ("Feb.", "No.", "Gen."), initials and dotted acronyms ("U.S.").
-pub(crate) fn sentences(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'\n' {
-            if i > start {
-                out.push((start, i));
-            }
-            start = i + 1;
-            i += 1;
-            continue;
-        }
-        if matches!(b, b'.' | b'!' | b'?') {
-            // Closing quotes and brackets belong to the sentence.
-            let mut e = i + 1;
-            loop {
-                let rest = &text[e..];
-                let c = match rest.chars().next() {
-                    Some(c) => c,
-                    None => break,
-                };
-                if matches!(c, '"' | '\'' | '”' | '’' | ')' | ']' | '»') {
-                    e += c.len_utf8();
-                } else {
-                    break;
-                }
-            }
-            let rest = &text[e..];
-            let ws: usize = rest
-                .chars()
-                .take_while(|c| c.is_whitespace() && *c != '\n')
-                .map(char::len_utf8)
-                .sum();
-            let next = rest[ws..].chars().next();
-            let boundary = match next {
-                None => true,
-                Some('\n') => true,
-                Some(c) if ws > 0 => {
-                    (c.is_uppercase()
-                        || c.is_ascii_digit()
-                        || matches!(c, '"' | '“' | '\'' | '‘' | '('))
-                        && !(b == b'.' && is_abbreviation(text, start, i))
-                }
-                _ => false,
-            };
-            if boundary {
-                out.push((start, e));
-                start = e;
-                i = e;
-                continue;
-            }
-        }
-        i += 1;
-    }
-    if start < text.len() {
-        out.push((start, text.len()));
-    }
-    out
-}
-
-/// Whether the word ending at the period at `dot` is an abbreviation.
-fn is_abbreviation(text: &str, floor: usize, dot: usize) -> bool {
-    let before = &text[floor..dot];
-    let word_start = before
-        .char_indices()
-        .rev()
-        .find(|(_, c)| c.is_whitespace() || matches!(c, '(' | '"' | '“'))
-        .map_or(0, |(k, c)| k + c.len_utf8());
-    let word = &before[word_start..];
-    if word.is_empty() {
-        return false;
-    }
-    // "U.S", "e.g", "a.m": dotted forms; "J": an initial.
-    if word.contains('.') {
-        return true;
-    }
-    let mut chars = word.chars();
-    if let (Some(c), None) = (chars.next(), chars.next())
-        && c.is_uppercase()
-    {
-        return true;
-    }
-    word.len() <= 6 && ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
 }

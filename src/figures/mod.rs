@@ -11,8 +11,10 @@
 
 mod assign;
 mod change;
+mod lexicon;
 mod mention;
 mod number;
+mod sentence;
 #[cfg(test)]
 mod tests;
 
