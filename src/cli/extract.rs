@@ -37,12 +37,8 @@ async fn read_input(input: &str) -> Result<(String, Url)> {
     if input.starts_with("http://") || input.starts_with("https://") {
         let url = Url::parse(input)
             .map_err(|err| Failure::usage(anyhow::anyhow!("invalid URL {input:?}: {err}")))?;
-        let client = fetch::Client::new(fetch::Options {
-            timeout: crate::config::DEFAULT_TIMEOUT,
-            max_body: crate::config::DEFAULT_MAX_BODY,
-            user_agent: crate::config::DEFAULT_USER_AGENT.to_string(),
-        })
-        .context("cannot build the HTTP client")?;
+        let client = fetch::Client::new(fetch::Options::default())
+            .context("cannot build the HTTP client")?;
         return match client
             .get(&url, &fetch::Validators::default(), fetch::Target::Feed)
             .await

@@ -90,11 +90,11 @@ impl Context {
         metrics: Arc<status::Metrics>,
     ) -> Result<Context, Error> {
         let daemon = &config.daemon;
-        let client = fetch::Client::new(fetch::Options {
-            timeout: daemon.timeout,
-            max_body: daemon.max_body,
-            user_agent: daemon.user_agent.clone(),
-        })?;
+        let client = fetch::Client::new(fetch::Options::new(
+            daemon.timeout,
+            daemon.max_body,
+            daemon.user_agent.clone(),
+        ))?;
         let queries: Vec<&watch::Query> = config.watches.iter().map(|w| &w.query).collect();
         let matcher = watch::Matcher::new(&queries);
         let sinks = alert::Sinks::new(&config.sinks, DELIVERY_TIMEOUT);
