@@ -497,8 +497,11 @@ fn check_hop(requested: &Url, hop: &Url, guarded: bool) -> Result<(), Error> {
     Ok(())
 }
 
-/// The error and its sources as one line, without repeating a message that
-/// already contains the next one.
+/// The error as one readable line. Connection failures name the stage
+/// ("DNS lookup failed", "connection failed") and the root cause, since
+/// the layers in between (reqwest, hyper) only repeat "error sending
+/// request"; anything else is the whole chain, without repeating a message
+/// that already contains the next one.
 fn error_chain(error: &reqwest::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     // The URL is already in our error's Display.
@@ -515,6 +518,16 @@ fn error_chain(error: &reqwest::Error) -> String {
             parts.push(text);
         }
         source = cause.source();
+    }
+    if error.is_connect()
+        && let Some(root) = parts.last()
+    {
+        let stage = if parts.iter().any(|part| part.starts_with("dns error")) {
+            "DNS lookup failed"
+        } else {
+            "connection failed"
+        };
+        return format!("{stage}: {root}");
     }
     parts.join(": ")
 }

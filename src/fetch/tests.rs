@@ -555,6 +555,7 @@ async fn connection_refused_is_a_network_error_naming_the_url() {
         message.contains(&format!("http://{addr}/closed")),
         "{message}"
     );
+    assert!(message.contains(": connection failed: "), "{message}");
     assert!(message.to_lowercase().contains("refused"), "{message}");
 }
 
@@ -572,6 +573,9 @@ async fn unresolvable_host_fails_within_the_timeout() {
         "{message}"
     );
     assert!(message.contains("figwatch-test.invalid"), "{message}");
+    if matches!(error, Error::Network { .. }) {
+        assert!(message.contains(": DNS lookup failed: "), "{message}");
+    }
     assert!(
         started.elapsed() < Duration::from_secs(5),
         "took {:?}",
