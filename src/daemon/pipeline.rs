@@ -3,7 +3,6 @@
 //! on the feed or entry and logged with the feed's URL; nothing here ends a
 //! pass.
 
-use std::net::IpAddr;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -219,6 +218,10 @@ async fn process_entries(
     // A feed never polled successfully is the baseline: its figures are
     // recorded without alerting.
     let baseline = ctx.config.daemon.baseline && !state.polled_ok;
+    // Article links may point into private networks only when the feed
+    // itself lives there (a local mirror) or the config allows it.
+    let allow_private =
+        ctx.config.daemon.allow_private_articles || fetch::host_is_non_public(&feed.url).await;
     let mut processed = Processed::All;
     // Oldest first (feeds list newest first), so entries without dates are
     // ordered as the feed orders them.
@@ -233,7 +236,7 @@ async fn process_entries(
             return Processed::Cancelled;
         }
         report.n_new_entries += 1;
-        match process_entry(ctx, feed, feed_id, entry, source, baseline).await {
+        match process_entry(ctx, feed, feed_id, entry, source, baseline, allow_private).await {
             Ok(EntryOutcome::Recorded(recorded)) => {
                 if !recorded.duplicate {
                     report.n_articles += 1;
@@ -267,6 +270,7 @@ async fn process_entry(
     entry: &feed::Entry,
     source: &str,
     baseline: bool,
+    allow_private: bool,
 ) -> Result<EntryOutcome, store::Error> {
     let now = Utc::now();
     let owned_entry = OwnedEntry::from(entry);
@@ -283,8 +287,6 @@ async fn process_entry(
 
     let (page_url, page) = match &entry.link {
         Some(link) => {
-            let allow_private =
-                ctx.config.daemon.allow_private_articles || is_private_host(&feed.url);
             let outcome = {
                 let _permit = ctx.limits.acquire(link).await;
                 ctx.client
@@ -456,29 +458,6 @@ fn canonical(page_url: &Url, declared: Option<&Url>) -> Url {
     }
 }
 
-/// A feed served from a loopback or private address may link to articles on
-/// such addresses (a local news mirror, a test server).
-fn is_private_host(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => {
-            let ip = IpAddr::V4(ip);
-            ip.is_loopback() || is_private_v4(&ip)
-        }
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback() || (ip.segments()[0] & 0xfe00) == 0xfc00,
-        Some(url::Host::Domain(domain)) => {
-            domain.eq_ignore_ascii_case("localhost") || domain.ends_with(".localhost")
-        }
-        None => false,
-    }
-}
-
-fn is_private_v4(ip: &IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(ip) => ip.is_private() || ip.is_link_local(),
-        IpAddr::V6(_) => false,
-    }
-}
-
 fn short_hash(text: &str) -> String {
     use sha2::{Digest, Sha256};
     hex::encode(&Sha256::digest(text.as_bytes())[..8])
@@ -511,24 +490,5 @@ mod tests {
             Some("https://other.example/story/9"),
             "https://news.example/story/1",
         );
-    }
-
-    #[test]
-    fn private_feed_hosts_are_recognised() {
-        for url in [
-            "http://127.0.0.1:8080/feed",
-            "http://localhost/feed",
-            "http://10.1.2.3/feed",
-            "http://192.168.1.2/feed",
-            "http://[::1]/feed",
-        ] {
-            assert!(is_private_host(&Url::parse(url).unwrap()), "{url}");
-        }
-        assert!(!is_private_host(
-            &Url::parse("https://news.example/feed").unwrap()
-        ));
-        assert!(!is_private_host(
-            &Url::parse("http://8.8.8.8/feed").unwrap()
-        ));
     }
 }
