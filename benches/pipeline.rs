@@ -1,0 +1,228 @@
+//! Pipeline benchmark: N synthetic feeds (RSS, Atom and JSON Feed, 50
+//! entries each) served from an in-process server on 127.0.0.1, run through
+//! full `daemon::once` passes with a watch that matches about 1 entry in 200.
+//!
+//! ```sh
+//! cargo bench --bench pipeline            # N = 2000
+//! FEEDS=500 cargo bench --bench pipeline
+//! ```
+//!
+//! Prints the cold pass (everything new), the warm pass (everything 304),
+//! entries stored per second, and peak RSS.
+
+#![allow(
+    clippy::print_stdout,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    missing_docs
+)]
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::Path as UrlPath;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio_util::sync::CancellationToken;
+
+const ENTRIES_PER_FEED: usize = 50;
+/// One entry in this many is about the watched topic.
+const MATCH_EVERY: usize = 200;
+
+fn entry_is_match(feed: usize, entry: usize) -> bool {
+    (feed * ENTRIES_PER_FEED + entry) % MATCH_EVERY == 0
+}
+
+fn entry_title(feed: usize, entry: usize) -> String {
+    if entry_is_match(feed, entry) {
+        format!(
+            "North Korea sent Russia more than {} artillery pieces, Seoul says",
+            100 + feed
+        )
+    } else {
+        format!("Council approves budget for park number {entry} in district {feed}")
+    }
+}
+
+fn feed_body(feed: usize, port: u16) -> (String, &'static str) {
+    let base = format!("http://127.0.0.1:{port}");
+    match feed % 3 {
+        0 => {
+            let mut items = String::new();
+            for entry in 0..ENTRIES_PER_FEED {
+                let _ = write!(
+                    items,
+                    "<item><title>{}</title><link>{base}/article/{feed}/{entry}.html</link><guid>f{feed}-e{entry}</guid>\
+                     <pubDate>Tue, 11 Feb 2025 09:{:02}:00 GMT</pubDate><description>Local news item {entry} from district {feed}.</description></item>",
+                    entry_title(feed, entry),
+                    entry % 60
+                );
+            }
+            (
+                format!(
+                    "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Feed {feed}</title>{items}</channel></rss>"
+                ),
+                "application/rss+xml",
+            )
+        }
+        1 => {
+            let mut entries = String::new();
+            for entry in 0..ENTRIES_PER_FEED {
+                let _ = write!(
+                    entries,
+                    "<entry><title>{}</title><link href=\"{base}/article/{feed}/{entry}.html\"/><id>urn:f{feed}:e{entry}</id>\
+                     <updated>2025-02-11T09:{:02}:00Z</updated><summary>Local news item {entry} from district {feed}.</summary></entry>",
+                    entry_title(feed, entry),
+                    entry % 60
+                );
+            }
+            (
+                format!(
+                    "<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Feed {feed}</title><id>urn:f{feed}</id><updated>2025-02-11T09:00:00Z</updated>{entries}</feed>"
+                ),
+                "application/atom+xml",
+            )
+        }
+        _ => {
+            let items: Vec<serde_json::Value> = (0..ENTRIES_PER_FEED)
+                .map(|entry| {
+                    serde_json::json!({
+                        "id": format!("f{feed}-e{entry}"),
+                        "url": format!("{base}/article/{feed}/{entry}.html"),
+                        "title": entry_title(feed, entry),
+                        "content_text": format!("Local news item {entry} from district {feed}."),
+                        "date_published": format!("2025-02-11T09:{:02}:00Z", entry % 60),
+                    })
+                })
+                .collect();
+            (
+                serde_json::json!({"version": "https://jsonfeed.org/version/1.1", "title": format!("Feed {feed}"), "items": items}).to_string(),
+                "application/feed+json",
+            )
+        }
+    }
+}
+
+async fn feed(UrlPath(name): UrlPath<String>, headers: HeaderMap) -> Response {
+    let Some(feed) = name.split('.').next().and_then(|n| n.parse::<usize>().ok()) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let etag = format!("\"feed-{feed}\"");
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        == Some(etag.as_str())
+    {
+        return StatusCode::NOT_MODIFIED.into_response();
+    }
+    let port = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.rsplit(':').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(80);
+    let (body, content_type) = feed_body(feed, port);
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::ETAG, etag),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn article(UrlPath((feed, entry)): UrlPath<(usize, String)>) -> Response {
+    let entry: usize = entry.trim_end_matches(".html").parse().unwrap_or(0);
+    let title = entry_title(feed, entry);
+    let body = format!(
+        "<!DOCTYPE html><html><head><title>{title}</title></head><body><nav>Home | World</nav><article><h1>{title}</h1>\
+         <p>North Korea has supplied Russia with more than {} artillery pieces and about {} troops, officials in Seoul said on Tuesday.</p>\
+         <p>The ministry said the transfers were continuing.</p></article><footer>Call 555-0100</footer></body></html>",
+        100 + feed,
+        10_000 + feed
+    );
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+}
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmHWM:"))
+                .and_then(|line| line.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn config(n_feeds: usize, port: u16, dir: &Path) -> figwatch::config::Config {
+    let mut toml = String::from(
+        "[daemon]\ndatabase = \"bench.db\"\nconcurrency = 64\nper_host = 64\ntimeout = \"30s\"\n\n",
+    );
+    for feed in 0..n_feeds {
+        let ext = ["rss", "atom", "json"][feed % 3];
+        let _ = writeln!(
+            toml,
+            "[[feed]]\nurl = \"http://127.0.0.1:{port}/feed/{feed}.{ext}\"\n"
+        );
+    }
+    toml.push_str(
+        "[watch.nk]\nquery = '(\"North Korea\" OR Pyongyang) AND Russia'\n\
+         [watch.nk.figure.artillery]\nterms = [\"artillery pieces\", \"artillery\"]\n\
+         [watch.nk.figure.troops]\nterms = [\"troops\"]\n\n[sink.journal]\ntype = \"log\"\n",
+    );
+    figwatch::config::Config::parse(&toml, &dir.join("figwatch.toml"), &|_| None)
+        .expect("bench config is valid")
+}
+
+fn main() {
+    let n_feeds: usize = std::env::var("FEEDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(2000);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let app = Router::new()
+            .route("/feed/{name}", get(feed))
+            .route("/article/{feed}/{entry}", get(article));
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+        println!("pipeline bench: {n_feeds} feeds × {ENTRIES_PER_FEED} entries, 1 in {MATCH_EVERY} matches");
+        let start = Instant::now();
+        let report = figwatch::daemon::once(config(n_feeds, port, dir.path()), CancellationToken::new())
+            .await
+            .unwrap();
+        let cold = start.elapsed();
+        let entries: usize = report.feeds.iter().map(|f| f.n_new_entries).sum();
+        let articles: usize = report.feeds.iter().map(|f| f.n_articles).sum();
+        let failed = report.failed().count();
+        println!(
+            "cold pass: {:.2} s, {entries} entries ({:.0}/s), {articles} articles, {failed} failed feeds",
+            cold.as_secs_f64(),
+            entries as f64 / cold.as_secs_f64()
+        );
+
+        let start = Instant::now();
+        let report = figwatch::daemon::once(config(n_feeds, port, dir.path()), CancellationToken::new())
+            .await
+            .unwrap();
+        let warm = start.elapsed();
+        let not_modified = report.feeds.iter().filter(|f| f.not_modified).count();
+        println!(
+            "warm pass: {:.2} s, {not_modified}/{n_feeds} feeds not modified",
+            warm.as_secs_f64()
+        );
+    });
+    println!("peak RSS: {:.1} MB", peak_rss_kib() as f64 / 1024.0);
+}
