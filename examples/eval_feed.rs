@@ -36,6 +36,25 @@ fn header_content_type(body: &[u8]) -> Option<String> {
     })
 }
 
+/// A 50-item RSS 2.0 feed with HTML descriptions, like a news site's.
+fn synthetic_feed(feed_idx: usize) -> String {
+    let mut body = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Synthetic</title>",
+    );
+    for item_idx in 0..50 {
+        body.push_str(&format!(
+            "<item><title>Story {item_idx} of feed {feed_idx}: council &amp; mayor agree</title>\
+             <link>https://news.example/{feed_idx}/{item_idx}</link><guid>{feed_idx}-{item_idx}</guid>\
+             <pubDate>Tue, 11 Feb 2025 09:00:00 GMT</pubDate><description><![CDATA[<p>The council \
+             voted <b>7&ndash;2</b> on Tuesday to approve the harbour plan, officials said.</p><p>More \
+             than 200 residents attended the meeting, which ran late into the evening &hellip;</p>]]>\
+             </description></item>"
+        ));
+    }
+    body.push_str("</channel></rss>");
+    body
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let raw = args.iter().any(|a| a == "--raw");
@@ -81,6 +100,20 @@ fn main() {
                 println!("PANIC {}", path.display());
             }
         }
+    }
+    if !raw {
+        let feeds: Vec<String> = (0..2000).map(synthetic_feed).collect();
+        let started = std::time::Instant::now();
+        let mut n_entries = 0;
+        for body in &feeds {
+            n_entries +=
+                figwatch::feed::parse(body.as_bytes(), None, &base).map_or(0, |f| f.entries.len());
+        }
+        let elapsed = started.elapsed();
+        println!(
+            "synthetic: 2000 RSS feeds, {n_entries} entries parsed in {elapsed:.2?} ({:.0} entries/s)",
+            n_entries as f64 / elapsed.as_secs_f64()
+        );
     }
     println!(
         "{} parsed {parsed} of {} files ({entries} entries), {panicked} panicked, in {:.2?}",

@@ -386,6 +386,18 @@ fn junk_never_panics() {
         b"utf-16",
         b"<rdf:RDF",
         b"\xed\xa0\x80",
+        b"<CHANNEL HREF=\"",
+        b"<ITEM",
+        b"</ITEM>",
+        b"<ABSTRACT/>",
+        b"<summary type=\"",
+        b"text/plain",
+        b"<!-- x",
+        b"&eacute",
+        b"&#150;",
+        b"<script>",
+        b"<p>",
+        b"&#x110000;",
     ];
     let mut rng = fastrand::Rng::with_seed(42);
     for _ in 0..3000 {
