@@ -637,19 +637,21 @@ impl Validator<'_> {
                 })
             }
         };
-        let listen = raw.listen.and_then(|listen| match listen.get_ref().parse() {
-            Ok(addr) => Some(addr),
-            Err(_) => {
-                self.problem(
-                    listen.span().start,
-                    format!(
-                        "invalid listen address {:?}; expected IP:PORT like \"127.0.0.1:9464\"",
-                        listen.get_ref()
-                    ),
-                );
-                None
-            }
-        });
+        let listen = raw
+            .listen
+            .and_then(|listen| match listen.get_ref().parse() {
+                Ok(addr) => Some(addr),
+                Err(_) => {
+                    self.problem(
+                        listen.span().start,
+                        format!(
+                            "invalid listen address {:?}; expected IP:PORT like \"127.0.0.1:9464\"",
+                            listen.get_ref()
+                        ),
+                    );
+                    None
+                }
+            });
         Daemon {
             database,
             poll_interval,
@@ -675,10 +677,7 @@ impl Validator<'_> {
             Ok(_) => {
                 self.problem(
                     value.span().start,
-                    format!(
-                        "{what} {:?} must be an http or https URL",
-                        value.get_ref()
-                    ),
+                    format!("{what} {:?} must be an http or https URL", value.get_ref()),
                 );
                 None
             }
@@ -699,7 +698,9 @@ impl Validator<'_> {
         let url = self
             .http_url(&raw.url, "feed url")
             .unwrap_or_else(|| Url::parse("http://invalid.invalid/").expect("literal URL parses"));
-        let interval = raw.interval.map(|interval| self.duration(Some(interval), DEFAULT_POLL_INTERVAL));
+        let interval = raw
+            .interval
+            .map(|interval| self.duration(Some(interval), DEFAULT_POLL_INTERVAL));
         let article_selector = raw.article_selector.and_then(|selector| {
             match scraper::Selector::parse(selector.get_ref()) {
                 Ok(_) => Some(selector.into_inner()),
@@ -804,7 +805,9 @@ impl Validator<'_> {
         if terms.is_empty() {
             self.problem(
                 terms_span.start,
-                format!("watch {watch}, figure {name}: terms must hold at least one word or phrase"),
+                format!(
+                    "watch {watch}, figure {name}: terms must hold at least one word or phrase"
+                ),
             );
         }
         let alert_on = match raw.alert_on {
@@ -978,18 +981,18 @@ impl Validator<'_> {
             }
             "ntfy" => {
                 let url = self.required_url(&name, raw.url.as_ref(), span.start)?;
-                let priority = raw.priority.and_then(|priority| {
-                    match u8::try_from(*priority.get_ref()) {
-                        Ok(p @ 1..=5) => Some(p),
-                        _ => {
-                            self.problem(
-                                priority.span().start,
-                                format!("sink {name}: priority must be 1 (min) to 5 (max)"),
-                            );
-                            None
-                        }
-                    }
-                });
+                let priority =
+                    raw.priority
+                        .and_then(|priority| match u8::try_from(*priority.get_ref()) {
+                            Ok(p @ 1..=5) => Some(p),
+                            _ => {
+                                self.problem(
+                                    priority.span().start,
+                                    format!("sink {name}: priority must be 1 (min) to 5 (max)"),
+                                );
+                                None
+                            }
+                        });
                 SinkKind::Ntfy {
                     url,
                     token: self.secret(&name, "token", raw.token_env, raw.token_file),
@@ -1082,7 +1085,10 @@ impl Validator<'_> {
                     }),
                 };
                 if to.get_ref().is_empty() {
-                    self.problem(to.span().start, format!("sink {name}: to needs at least one address"));
+                    self.problem(
+                        to.span().start,
+                        format!("sink {name}: to needs at least one address"),
+                    );
                 }
                 for address in to.get_ref().iter().chain(std::iter::once(from.get_ref())) {
                     if !address.contains('@') {
@@ -1108,7 +1114,12 @@ impl Validator<'_> {
         Some(Sink { name, kind })
     }
 
-    fn required_url(&mut self, sink: &str, url: Option<&Spanned<String>>, offset: usize) -> Option<Url> {
+    fn required_url(
+        &mut self,
+        sink: &str,
+        url: Option<&Spanned<String>>,
+        offset: usize,
+    ) -> Option<Url> {
         match url {
             Some(url) => self.http_url(url, &format!("sink {sink}: url")),
             None => {
@@ -1134,13 +1145,33 @@ impl RawSink {
         push("url", self.url.is_some(), at(&self.url));
         push("url_env", self.url_env.is_some(), at(&self.url_env));
         push("url_file", self.url_file.is_some(), at(&self.url_file));
-        push("secret_env", self.secret_env.is_some(), at(&self.secret_env));
-        push("secret_file", self.secret_file.is_some(), at(&self.secret_file));
+        push(
+            "secret_env",
+            self.secret_env.is_some(),
+            at(&self.secret_env),
+        );
+        push(
+            "secret_file",
+            self.secret_file.is_some(),
+            at(&self.secret_file),
+        );
         push("token_env", self.token_env.is_some(), at(&self.token_env));
-        push("token_file", self.token_file.is_some(), at(&self.token_file));
+        push(
+            "token_file",
+            self.token_file.is_some(),
+            at(&self.token_file),
+        );
         push("username", self.username.is_some(), None);
-        push("password_env", self.password_env.is_some(), at(&self.password_env));
-        push("password_file", self.password_file.is_some(), at(&self.password_file));
+        push(
+            "password_env",
+            self.password_env.is_some(),
+            at(&self.password_env),
+        );
+        push(
+            "password_file",
+            self.password_file.is_some(),
+            at(&self.password_file),
+        );
         push("headers", self.headers.is_some(), None);
         push("priority", self.priority.is_some(), at(&self.priority));
         push("tags", self.tags.is_some(), None);
