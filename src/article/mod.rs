@@ -23,6 +23,11 @@ use url::Url;
 /// more, and it bounds parse time and memory.
 pub const MAX_HTML_BYTES: usize = 8 * 1024 * 1024;
 
+/// Pages whose tags nest deeper than this are not parsed into a DOM at
+/// all (html5ever is quadratic in depth); their text comes from a tag
+/// stripper and their metadata is not read.
+const MAX_PARSE_DEPTH: usize = 2_000;
+
 /// Deeper trees skip the readability pass (its helpers are not all
 /// iterative) and go through the iterative fallback walk only.
 const MAX_READABILITY_DEPTH: usize = 256;
@@ -52,6 +57,12 @@ pub struct Article {
 /// the main text.
 pub fn extract(html: &str, page_url: &Url, selector: Option<&str>) -> Article {
     let html = truncate_at_char_boundary(html, MAX_HTML_BYTES);
+    if text::estimated_depth(html) > MAX_PARSE_DEPTH {
+        return Article {
+            text: text::strip_tags(html),
+            ..Article::default()
+        };
+    }
     let doc = Document::from(html);
     let meta = metadata::read(&doc, page_url);
     let text = main_text(doc, page_url, selector, meta.json_ld_body.as_deref());
@@ -91,7 +102,10 @@ fn main_text(
     }
 
     let fallback = fallback_text(&doc);
-    let readable = readability_text(doc, page_url).unwrap_or_default();
+    text::remove_boilerplate(&doc);
+    let readable = readability_text(doc, page_url)
+        .map(|text| text::trim_edges(&text))
+        .unwrap_or_default();
     choose(readable, json_ld_body, fallback)
 }
 

@@ -267,6 +267,9 @@ fn hostile_documents() -> Vec<String> {
         "<".to_string(),
         "<html".to_string(),
         "<p>unclosed <b>bold <i>italic <div>block".to_string(),
+        "<table><tr><script>SECRET_SCRIPT()</script><td>cell</table>".to_string(),
+        "<p>a<SCRIPT type=module>SECRET_SCRIPT()</SCRIPT><svg><style>SECRET_STYLE{}</style></svg>".to_string(),
+        "<article><p>x<noscript><script>SECRET_SCRIPT()</script></noscript><template><script>SECRET_SCRIPT()</script></template>".to_string(),
         "</p></div></body></html>".to_string(),
         "<script>SECRET_SCRIPT()".to_string(),
         "<p>text</p><script>SECRET_SCRIPT()</script><style>SECRET_STYLE{}</style>".to_string(),
@@ -286,6 +289,7 @@ fn hostile_documents() -> Vec<String> {
     ));
     docs.push(format!("<p>{}</p>", "word ".repeat(200_000)));
     docs.push("<li>item".repeat(50_000));
+    docs.push("<div><script>SECRET_SCRIPT()</script><STYLE>SECRET_STYLE{}</style>".repeat(5_000));
     // Deterministic pseudo-random junk, including bytes that are not text.
     let mut rng = fastrand::Rng::with_seed(7);
     for _ in 0..200 {
@@ -298,7 +302,7 @@ fn hostile_documents() -> Vec<String> {
         "</div>",
         "<p>",
         "</p>",
-        "<script>SECRET_SCRIPT(",
+        "<script>",
         "</script>",
         "<style>",
         "<!--",
@@ -332,6 +336,10 @@ fn hostile_documents() -> Vec<String> {
 #[test]
 fn hostile_documents_never_panic_and_never_leak_scripts() {
     let started = Instant::now();
+    // Random piece soup can turn "<script" into an attribute name, after
+    // which the following words are text by the HTML rules; the leak check
+    // therefore only uses the marker in documents where it sits inside real
+    // script and style elements.
     for (doc_idx, doc) in hostile_documents().iter().enumerate() {
         let doc_started = Instant::now();
         let article = extract(doc, &page_url(), None);
@@ -339,7 +347,7 @@ fn hostile_documents_never_panic_and_never_leak_scripts() {
         for text in [&article.text, &with_selector.text] {
             assert!(
                 !text.contains("SECRET_SCRIPT"),
-                "doc {doc_idx} leaked a script: {text:.200}"
+                "doc {doc_idx} leaked a script: {text:.200}\n--- doc ---\n{doc:.3000}"
             );
             assert!(
                 !text.contains("SECRET_STYLE"),

@@ -265,3 +265,171 @@ pub(crate) fn count_elements(root: &NodeRef<'_>, limit: usize) -> usize {
     }
     n_elements
 }
+
+/// Tags removed before the readability pass: never part of a story body.
+const REMOVED_TAGS: &[&str] = &[
+    "nav",
+    "aside",
+    "footer",
+    "figcaption",
+    "figure",
+    "form",
+    "button",
+];
+
+/// Detaches boilerplate elements (by tag, or by class/id hint) from `doc`
+/// so the readability pass never scores or keeps them.
+pub(crate) fn remove_boilerplate(doc: &dom_query::Document) {
+    let mut doomed = Vec::new();
+    let Some(body) = doc.select("body").nodes().first().copied() else {
+        return;
+    };
+    let mut stack = vec![body];
+    while let Some(node) = stack.pop() {
+        if let Some(name) = node.node_name() {
+            let name: &str = &name;
+            if REMOVED_TAGS.contains(&name) {
+                doomed.push(node);
+                continue;
+            }
+        }
+        stack.extend(node.children_it(false));
+    }
+    for node in doomed {
+        node.remove_from_parent();
+    }
+}
+
+/// Paragraphs this short at the edges of the text are bylines, dates,
+/// section labels or "read more" link lists, not story.
+const EDGE_PARAGRAPH_WORDS: usize = 10;
+
+/// Drops short paragraphs before the first and after the last long one.
+pub(crate) fn trim_edges(text: &str) -> String {
+    let paragraphs: Vec<&str> = text.split("\n\n").collect();
+    let is_long = |p: &&str| p.split_whitespace().count() >= EDGE_PARAGRAPH_WORDS;
+    let Some(first) = paragraphs.iter().position(is_long) else {
+        return text.to_string();
+    };
+    let last = paragraphs.iter().rposition(is_long).unwrap_or(first);
+    paragraphs[first..=last].join("\n\n")
+}
+
+/// Tags that close themselves or are closed implicitly by their next
+/// sibling: they do not deepen the tree html5ever builds.
+const SHALLOW_TAGS: &[&str] = &[
+    "p", "li", "option", "td", "th", "tr", "dt", "dd", "img", "br", "hr", "input", "meta", "link",
+    "source", "wbr", "col", "area", "base", "embed", "param", "track",
+];
+
+/// Rough depth of the tree `html` would build: open tags minus close tags,
+/// ignoring shallow ones. html5ever's scope checks cost time proportional
+/// to depth per tag, so a very deep page is quadratic to parse; callers
+/// skip the DOM for it.
+pub(crate) fn estimated_depth(html: &str) -> usize {
+    let bytes = html.as_bytes();
+    let mut depth: usize = 0;
+    let mut deepest = 0;
+    let mut idx = 0;
+    while let Some(offset) = memchr_lt(&bytes[idx..]) {
+        idx += offset + 1;
+        let closing = bytes.get(idx) == Some(&b'/');
+        let name_start = if closing { idx + 1 } else { idx };
+        let name_end = bytes[name_start.min(bytes.len())..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .map_or(bytes.len(), |len| name_start + len);
+        if name_end == name_start {
+            continue;
+        }
+        let name = html
+            .get(name_start..name_end)
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        if SHALLOW_TAGS.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
+}
+
+fn memchr_lt(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'<')
+}
+
+/// Text of `html` without building a DOM, for pages too deep to parse in
+/// bounded time: tags dropped, script/style/comment content skipped, block
+/// tags end paragraphs, the common entities decoded.
+pub(crate) fn strip_tags(html: &str) -> String {
+    let mut out = TextBuilder::default();
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_text(&decode_entities(&rest[..lt]));
+        rest = &rest[lt..];
+        if let Some(after) = rest.strip_prefix("<!--") {
+            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
+            continue;
+        }
+        let Some(gt) = rest.find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = &rest[1..gt];
+        rest = &rest[gt + 1..];
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if !closing && (is_never_text(&name)) {
+            // Skip to the matching close tag (case-insensitive).
+            let close = format!("</{name}");
+            rest = find_ignore_ascii_case(rest, &close).map_or("", |end| &rest[end..]);
+            continue;
+        }
+        if BLOCKS.contains(&name.as_str()) {
+            out.break_paragraph();
+        }
+    }
+    out.push_text(&decode_entities(rest));
+    out.finish()
+}
+
+fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    text.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Byte offset of the first ASCII-case-insensitive match of `needle`
+/// (which starts with `<`) in `haystack`.
+fn find_ignore_ascii_case(haystack: &str, needle: &str) -> Option<usize> {
+    let bytes = haystack.as_bytes();
+    let needle = needle.as_bytes();
+    let mut from = 0;
+    while let Some(offset) = memchr_lt(&bytes[from..]) {
+        let at = from + offset;
+        if bytes
+            .get(at..at + needle.len())
+            .is_some_and(|window| window.eq_ignore_ascii_case(needle))
+        {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
