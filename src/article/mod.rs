@@ -65,7 +65,7 @@ pub fn extract(html: &str, page_url: &Url, selector: Option<&str>) -> Article {
     }
     let doc = Document::from(html);
     let meta = metadata::read(&doc, page_url);
-    let text = main_text(doc, page_url, selector, meta.json_ld_body.as_deref());
+    let text = main_text(html, doc, page_url, selector, meta.json_ld_body.as_deref());
     Article {
         title: meta.title,
         text,
@@ -79,6 +79,7 @@ pub fn extract(html: &str, page_url: &Url, selector: Option<&str>) -> Article {
 /// Chooses the main text: configured selector, else readability (checked
 /// against JSON-LD), else the page-level fallback walk.
 fn main_text(
+    html: &str,
     doc: Document,
     page_url: &Url,
     selector: Option<&str>,
@@ -101,18 +102,23 @@ fn main_text(
             .unwrap_or_else(|| fallback_text(&doc));
     }
 
-    let fallback = fallback_text(&doc);
     text::remove_boilerplate(&doc);
     let readable = readability_text(doc, page_url)
         .map(|text| text::trim_edges(&text))
         .unwrap_or_default();
-    choose(readable, json_ld_body, fallback)
+    choose(readable, json_ld_body, || {
+        fallback_text(&Document::from(html))
+    })
 }
 
 /// Picks among the candidate texts by word counts: readability by default;
 /// JSON-LD when it is at least as complete; the fallback when readability
-/// found next to nothing.
-fn choose(readable: String, json_ld_body: Option<&str>, fallback: String) -> String {
+/// found nothing.
+fn choose(
+    readable: String,
+    json_ld_body: Option<&str>,
+    fallback: impl FnOnce() -> String,
+) -> String {
     let n_readable = word_count(&readable);
     if let Some(body) = json_ld_body {
         let n_body = word_count(body);
@@ -120,14 +126,12 @@ fn choose(readable: String, json_ld_body: Option<&str>, fallback: String) -> Str
             return body.to_string();
         }
     }
-    if n_readable >= 50 || word_count(&fallback) == 0 {
+    if n_readable > 0 {
         return readable;
     }
-    if readable.is_empty() {
-        fallback
-    } else {
-        readable
-    }
+    // Readability found nothing: the page-level walk (a rare second parse)
+    // is better than an empty text.
+    fallback()
 }
 
 fn word_count(text: &str) -> usize {
