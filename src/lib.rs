@@ -16,13 +16,13 @@
 //! `daemon` do IO; `feed`, `watch`, `article` and `figures` are pure functions
 //! of their input. See `ARCHITECTURE.md` for the codemap and invariants.
 
-pub mod config;
-pub mod fetch;
-pub mod feed;
-pub mod watch;
+pub mod alert;
 pub mod article;
+pub mod cli;
+pub mod config;
+pub mod daemon;
+pub mod feed;
+pub mod fetch;
 pub mod figures;
 pub mod store;
-pub mod alert;
-pub mod daemon;
-pub mod cli;
+pub mod watch;

@@ -1,0 +1,59 @@
+//! Scores `article::extract` on the article-extraction-benchmark corpus.
+//!
+//! `cargo run --release --example eval_article [CORPUS_DIR] [OUT.json]`
+//! writes predictions in the benchmark's shape (`{id: {"articleBody": …}}`)
+//! and prints single-core throughput; score them with
+//! `python3 /work/shared/corpora/score_articles.py OUT.json IDS`.
+
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let corpus = args
+        .next()
+        .unwrap_or_else(|| "/work/shared/corpora/article-extraction-benchmark".to_string());
+    let out_path = args
+        .next()
+        .unwrap_or_else(|| "/tmp/article-pred.json".to_string());
+    let truth: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(format!(
+        "{corpus}/ground-truth.json"
+    ))?)?;
+    let truth = truth
+        .as_object()
+        .ok_or_else(|| anyhow::anyhow!("ground truth is not an object"))?;
+
+    let mut predictions = serde_json::Map::new();
+    let mut total_bytes = 0usize;
+    let mut total_time = Duration::ZERO;
+    for (id, entry) in truth {
+        let path = format!("{corpus}/html/{id}.html.gz");
+        let mut gz = flate2::read::GzDecoder::new(std::fs::File::open(&path)?);
+        let mut bytes = Vec::new();
+        gz.read_to_end(&mut bytes)?;
+        let html = String::from_utf8_lossy(&bytes);
+        let page_url = entry
+            .get("url")
+            .and_then(|u| u.as_str())
+            .and_then(|u| url::Url::parse(u).ok())
+            .unwrap_or_else(|| url::Url::parse("https://example.invalid/").expect("static URL"));
+        let started = Instant::now();
+        let article = figwatch::article::extract(&html, &page_url, None);
+        total_time += started.elapsed();
+        total_bytes += html.len();
+        predictions.insert(
+            id.clone(),
+            serde_json::json!({ "articleBody": article.text }),
+        );
+    }
+    std::fs::write(&out_path, serde_json::to_string_pretty(&predictions)?)?;
+    let mb = total_bytes as f64 / 1e6;
+    println!(
+        "pages={} bytes={:.1}MB time={:.2}s throughput={:.1}MB/s -> {out_path}",
+        predictions.len(),
+        mb,
+        total_time.as_secs_f64(),
+        mb / total_time.as_secs_f64()
+    );
+    Ok(())
+}

@@ -1,0 +1,279 @@
+//! An HTML page → title, main text, canonical URL, published time. Boilerplate
+//! (navigation, asides, related links, footers, banners) is removed so its
+//! numbers never reach `figures`. Pure: no IO, no panic on any input.
+//!
+//! Owns: parsing the page once (`dom_query`, html5ever underneath), reading
+//! its metadata (`metadata`), choosing the main text among a configured CSS
+//! selector, the JSON-LD `articleBody` and a readability pass (`dom_smoothie`),
+//! and the page-level fallback walk (`text`). Does not own: fetching or
+//! charset decoding (`fetch` hands us a `&str`), or what the text means
+//! (`figures`).
+
+mod metadata;
+mod text;
+
+#[cfg(test)]
+mod tests;
+
+use chrono::{DateTime, Utc};
+use dom_query::Document;
+use url::Url;
+
+/// Pages bigger than this are cut before parsing: no news article needs
+/// more, and it bounds parse time and memory.
+pub const MAX_HTML_BYTES: usize = 8 * 1024 * 1024;
+
+/// Pages whose tags nest deeper than this are not parsed into a DOM at
+/// all (html5ever is quadratic in depth); their text comes from a tag
+/// stripper and their metadata is not read.
+const MAX_PARSE_DEPTH: usize = 2_000;
+
+/// Deeper trees skip the readability pass (its helpers are not all
+/// iterative) and go through the iterative fallback walk only.
+const MAX_READABILITY_DEPTH: usize = 256;
+
+/// More elements than this skip the readability pass, to bound time.
+const MAX_READABILITY_ELEMENTS: usize = 100_000;
+
+/// What the extractor found in one page.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Article {
+    /// Headline, cleaned of the site-name suffix.
+    pub title: Option<String>,
+    /// Main text: paragraphs in order separated by blank lines.
+    pub text: String,
+    /// `<link rel="canonical">` (or og:url), absolute and canonicalised.
+    pub canonical_url: Option<Url>,
+    /// Published time from the page's metadata.
+    pub published: Option<DateTime<Utc>>,
+    /// Site name (og:site_name), when the page says.
+    pub site_name: Option<String>,
+    /// Language (`<html lang>`), when the page says.
+    pub language: Option<String>,
+}
+
+/// Extracts the article from `html`, fetched from `page_url`. When `selector`
+/// (a CSS selector from the feed's `article_selector`) matches, its text is
+/// the main text.
+pub fn extract(html: &str, page_url: &Url, selector: Option<&str>) -> Article {
+    let html = truncate_at_char_boundary(html, MAX_HTML_BYTES);
+    if text::estimated_depth(html) > MAX_PARSE_DEPTH {
+        return Article {
+            text: text::strip_tags(html),
+            ..Article::default()
+        };
+    }
+    let doc = Document::from(html);
+    let meta = metadata::read(&doc, page_url);
+    let text = main_text(html, doc, page_url, selector, meta.json_ld_body.as_deref());
+    Article {
+        title: meta.title,
+        text,
+        canonical_url: meta.canonical_url,
+        published: meta.published,
+        site_name: meta.site_name,
+        language: meta.language,
+    }
+}
+
+/// Chooses the main text: configured selector, else readability (checked
+/// against JSON-LD), else the page-level fallback walk.
+fn main_text(
+    html: &str,
+    doc: Document,
+    page_url: &Url,
+    selector: Option<&str>,
+    json_ld_body: Option<&str>,
+) -> String {
+    let root = doc.root();
+    let too_deep = text::max_depth(&root, MAX_READABILITY_DEPTH) > MAX_READABILITY_DEPTH;
+    let too_big = text::count_elements(&root, MAX_READABILITY_ELEMENTS) > MAX_READABILITY_ELEMENTS;
+
+    if let Some(selector) = selector.map(str::trim).filter(|s| !s.is_empty()) {
+        if !too_deep {
+            if let Some(text) = selector_text(&doc, selector) {
+                return text;
+            }
+        }
+    }
+    if too_deep || too_big {
+        return json_ld_body
+            .map(str::to_string)
+            .unwrap_or_else(|| fallback_text(&doc));
+    }
+
+    text::remove_boilerplate(&doc);
+    let readable = readability_text(doc, page_url)
+        .map(|text| text::trim_edges(&text))
+        .unwrap_or_default();
+    choose(readable, json_ld_body, || {
+        fallback_text(&Document::from(html))
+    })
+}
+
+/// Picks among the candidate texts by word counts: readability by default;
+/// JSON-LD when it is at least as complete; the fallback when readability
+/// found nothing.
+fn choose(
+    readable: String,
+    json_ld_body: Option<&str>,
+    fallback: impl FnOnce() -> String,
+) -> String {
+    let n_readable = word_count(&readable);
+    if let Some(body) = json_ld_body {
+        let n_body = word_count(body);
+        if n_body >= 50 && n_body * 10 >= n_readable * 8 {
+            return body.to_string();
+        }
+    }
+    if n_readable > 0 {
+        return readable;
+    }
+    // Readability found nothing: the page-level walk (a rare second parse)
+    // is better than an empty text.
+    fallback()
+}
+
+fn word_count(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+/// Text of every element `selector` matches, in document order; `None` when
+/// the selector is invalid or matches only empty elements.
+fn selector_text(doc: &Document, selector: &str) -> Option<String> {
+    let selection = doc.try_select(selector)?;
+    let parts: Vec<String> = selection
+        .nodes()
+        .iter()
+        .map(|node| text::block_text(node, text::Filter::Minimal))
+        .filter(|text| !text.is_empty())
+        .collect();
+    if parts.is_empty() {
+        None
+    } else {
+        Some(parts.join("\n\n"))
+    }
+}
+
+/// The page-level fallback: the body (or `<article>`/`<main>` when present)
+/// minus navigation, asides, footers and class/id boilerplate.
+fn fallback_text(doc: &Document) -> String {
+    for container in ["article", "main", "body"] {
+        if let Some(node) = doc.select(container).nodes().first() {
+            let text = text::block_text(node, text::Filter::Boilerplate);
+            if !text.is_empty() {
+                return text;
+            }
+        }
+    }
+    text::block_text(&doc.root(), text::Filter::Boilerplate)
+}
+
+/// dom_smoothie's readability pass over the already parsed document.
+fn readability_text(doc: Document, page_url: &Url) -> Option<String> {
+    let config = dom_smoothie::Config {
+        text_mode: dom_smoothie::TextMode::Formatted,
+        max_elements_to_parse: MAX_READABILITY_ELEMENTS,
+        ..Default::default()
+    };
+    let mut readability =
+        dom_smoothie::Readability::with_document(doc, Some(page_url.as_str()), Some(config))
+            .ok()?;
+    let article = readability.parse().ok()?;
+    Some(text::normalize_paragraphs(&article.text_content))
+}
+
+fn truncate_at_char_boundary(text: &str, max_bytes: usize) -> &str {
+    if text.len() <= max_bytes {
+        return text;
+    }
+    let mut end = max_bytes;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Query parameters that only track where a click came from.
+const TRACKING_PARAMS: &[&str] = &[
+    "fbclid",
+    "gclid",
+    "gclsrc",
+    "dclid",
+    "msclkid",
+    "mc_cid",
+    "mc_eid",
+    "igshid",
+    "ref",
+    "ref_src",
+    "ref_url",
+    "cmpid",
+    "_ga",
+    "_gl",
+    "ocid",
+    "yclid",
+    "twclid",
+    "s_cid",
+    "wt_mc",
+    "ito",
+    "icid",
+    "mkt_tok",
+    "spm",
+    "__twitter_impression",
+    "smid",
+    "smtyp",
+    "cid",
+    "sr_share",
+];
+
+/// Prefixes of tracking parameter names (`utm_source`, `at_medium`, …).
+const TRACKING_PREFIXES: &[&str] = &["utm_", "at_", "pk_", "mtm_", "hsa_", "__hs", "_hs"];
+
+fn is_tracking_param(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    TRACKING_PARAMS.contains(&name.as_str())
+        || TRACKING_PREFIXES
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+}
+
+/// Canonical form of an article URL: tracking parameters (`utm_*`, `fbclid`,
+/// `gclid`, …) and the fragment dropped, host lower-cased. One article
+/// reached through two feeds has one canonical URL.
+pub fn canonical_url(url: &Url) -> Url {
+    let mut canonical = url.clone();
+    canonical.set_fragment(None);
+    // The url crate already lower-cases hosts of http(s) URLs and drops
+    // their default ports; other schemes keep what they were given.
+    if let Some(host) = canonical.host_str() {
+        let lower = host.to_ascii_lowercase();
+        if lower != host {
+            // Setting an equivalent lower-cased host cannot fail in a way
+            // that matters: on error the URL keeps its original host.
+            let _ = canonical.set_host(Some(&lower));
+        }
+    }
+    if let Some(query) = canonical.query() {
+        // Filter the raw pairs, not decoded ones, so kept parameters keep
+        // their exact encoding and order.
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .filter(|pair| {
+                let name = pair.split('=').next().unwrap_or_default();
+                let decoded = percent_decode(name);
+                !is_tracking_param(&decoded)
+            })
+            .collect();
+        let kept = kept.join("&");
+        canonical.set_query(if kept.is_empty() { None } else { Some(&kept) });
+    }
+    canonical
+}
+
+fn percent_decode(text: &str) -> String {
+    url::form_urlencoded::parse(text.as_bytes())
+        .next()
+        .map(|(name, _)| name.into_owned())
+        .unwrap_or_default()
+}
