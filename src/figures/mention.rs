@@ -807,12 +807,12 @@ impl<'a> Cx<'a> {
         let idx = sents
             .partition_point(|&(s, _)| s <= start)
             .saturating_sub(1);
-        let sentence = sents
-            .get(idx)
-            .and_then(|&(s, e)| self.text.get(s..e))
-            .unwrap_or("")
-            .trim()
-            .to_string();
+        let (s, e) = sents.get(idx).copied().unwrap_or((start, end));
+        // A "sentence" with no punctuation can be a whole page (tables, lists):
+        // keep a window around the mention so that copies stay linear.
+        let s = floor_boundary(self.text, s.max(start.saturating_sub(SENTENCE_WINDOW)));
+        let e = ceil_boundary(self.text, e.min(end + SENTENCE_WINDOW));
+        let sentence = self.text.get(s..e).unwrap_or("").trim().to_string();
         Mention {
             value: r.value,
             low: r.low,
@@ -830,6 +830,25 @@ impl<'a> Cx<'a> {
 
 fn end_start(_cx: &Cx, end: usize) -> usize {
     end.saturating_sub(1)
+}
+
+/// Bytes of context kept either side of a mention in an overlong sentence.
+const SENTENCE_WINDOW: usize = 400;
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 fn looks_like_year(n: &Num) -> bool {

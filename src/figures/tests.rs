@@ -531,3 +531,15 @@ fn corpus_precision_and_recall() {
     assert!(mp >= 0.97 && mr >= 0.93, "mentions P {mp:.3} R {mr:.3}");
     assert!(ap >= 0.97 && ar >= 0.93, "assignment P {ap:.3} R {ar:.3}");
 }
+
+#[test]
+fn overlong_sentences_are_windowed() {
+    let text = "12 tanks, ".repeat(5000);
+    let m = mentions(&text);
+    assert_eq!(m.len(), 5000);
+    assert!(
+        m.iter().all(|m| m.sentence.len() <= 2 * 400 + 20),
+        "window applied"
+    );
+    assert!(m[2500].sentence.contains(&m[2500].text));
+}

@@ -1,0 +1,157 @@
+//! Evaluates the `figures` stage against public data in `../shared/corpora`
+//! (never needed by the tests):
+//!
+//! - `speed`: MB/s of real article text (the extraction benchmark's
+//!   hand-annotated bodies) through `figures::read` with two figures.
+//! - `numbers`: the number scanner against Duckling's English numerals and
+//!   Recognizers-Text's English number specs, whole-input cases only,
+//!   reporting the pass rate outside `tests/data/figures/eval-skip.txt`.
+//!
+//! Run: `cargo run --release --example eval_figures -- [speed|numbers] [CORPORA_DIR]`.
+
+use figwatch::config::{AlertOn, Figure};
+use figwatch::figures;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mode = args.first().map(String::as_str).unwrap_or("speed");
+    let dir = PathBuf::from(
+        args.get(1)
+            .cloned()
+            .unwrap_or_else(|| "../shared/corpora".to_string()),
+    );
+    match mode {
+        "speed" => speed(&dir),
+        "numbers" => numbers(&dir),
+        other => anyhow::bail!("unknown mode {other:?}: use speed or numbers"),
+    }
+}
+
+fn figure(name: &str, terms: &[&str]) -> Figure {
+    Figure {
+        name: name.to_string(),
+        terms: terms.iter().map(|t| t.to_string()).collect(),
+        alert_on: AlertOn::Change,
+        min_change: None,
+    }
+}
+
+fn speed(dir: &Path) -> anyhow::Result<()> {
+    let raw = std::fs::read_to_string(dir.join("article-extraction-benchmark/ground-truth.json"))?;
+    let json: serde_json::Value = serde_json::from_str(&raw)?;
+    let bodies: Vec<String> = json
+        .as_object()
+        .map(|o| {
+            o.values()
+                .filter_map(|v| v.get("articleBody")?.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let figures = vec![
+        figure("artillery", &["artillery pieces", "artillery", "howitzers"]),
+        figure("troops", &["troops", "soldiers", "people"]),
+    ];
+    let bytes: usize = bodies.iter().map(String::len).sum();
+    let rounds = 20;
+    let mut mentions = 0;
+    let started = Instant::now();
+    for _ in 0..rounds {
+        for body in &bodies {
+            let r = figures::read("", body, &figures);
+            mentions += r.mentions.len();
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let mb = (bytes * rounds) as f64 / 1e6;
+    println!(
+        "speed: {} articles, {:.2} MB x {rounds} rounds in {secs:.2}s = {:.1} MB/s ({} mentions per round)",
+        bodies.len(),
+        bytes as f64 / 1e6,
+        mb / secs,
+        mentions / rounds
+    );
+    Ok(())
+}
+
+/// One whole-input case: the text and the value it should parse to.
+struct Case {
+    file: String,
+    input: String,
+    value: f64,
+}
+
+fn load_cases(path: &Path, file: &str) -> anyhow::Result<Vec<Case>> {
+    let raw = std::fs::read_to_string(path)?;
+    let json: serde_json::Value = serde_json::from_str(&raw)?;
+    let mut out = Vec::new();
+    for case in json.as_array().into_iter().flatten() {
+        let Some(input) = case.get("Input").and_then(|v| v.as_str()) else {
+            continue;
+        };
+        let results = case.get("Results").and_then(|v| v.as_array());
+        let Some([result]) = results.map(Vec::as_slice) else {
+            continue;
+        };
+        // Only cases whose single result is the whole input: the scanner layer.
+        let text = result.get("Text").and_then(|v| v.as_str()).unwrap_or("");
+        if text.trim() != input.trim() {
+            continue;
+        }
+        let res = result.get("Resolution");
+        let value = res.and_then(|r| r.get("value")).and_then(|v| {
+            v.as_f64()
+                .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        });
+        if let Some(value) = value {
+            out.push(Case {
+                file: file.to_string(),
+                input: input.to_string(),
+                value,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn numbers(dir: &Path) -> anyhow::Result<()> {
+    let skip_text = std::fs::read_to_string("tests/data/figures/eval-skip.txt").unwrap_or_default();
+    let skips: Vec<&str> = skip_text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split('\t').next())
+        .collect();
+    let mut cases = load_cases(
+        &dir.join("duckling-numeral-en/NumeralCorpus.json"),
+        "duckling",
+    )?;
+    cases.extend(load_cases(
+        &dir.join("recognizers-number-en/NumberModel.json"),
+        "recognizers",
+    )?);
+    let (mut pass, mut fail, mut skipped) = (0, 0, 0);
+    for case in &cases {
+        if skips.contains(&case.input.as_str()) {
+            skipped += 1;
+            continue;
+        }
+        let got = figures::parse_number(&case.input);
+        let ok = got.is_some_and(|g| (g - case.value).abs() <= 1e-9 * case.value.abs().max(1.0));
+        if ok {
+            pass += 1;
+        } else {
+            fail += 1;
+            println!(
+                "FAIL [{}] {:?}: want {} got {got:?}",
+                case.file, case.input, case.value
+            );
+        }
+    }
+    let total = pass + fail;
+    println!(
+        "numbers: {pass}/{total} pass ({:.1}%), {skipped} skipped by design",
+        100.0 * pass as f64 / total.max(1) as f64
+    );
+    Ok(())
+}
