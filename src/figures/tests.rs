@@ -550,7 +550,7 @@ fn with_commas(n: u64, sep: &str) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (k, c) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k) % 3 == 0 {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
             out.push_str(sep);
         }
         out.push(c);
@@ -593,7 +593,7 @@ fn in_words(n: u64) -> String {
         if r == 0 {
         } else if r < 20 {
             out.push(UNITS[r as usize].to_string());
-        } else if r % 10 == 0 {
+        } else if r.is_multiple_of(10) {
             out.push(TENS[(r / 10) as usize].to_string());
         } else {
             out.push(format!(
@@ -613,7 +613,7 @@ fn in_words(n: u64) -> String {
         (1_000_000, "million"),
         (1_000, "thousand"),
     ] {
-        if n / scale % 1000 > 0 {
+        if !(n / scale).is_multiple_of(1000) {
             below_thousand(n / scale % 1000, &mut out);
             out.push(name.to_string());
         }
