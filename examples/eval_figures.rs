@@ -7,6 +7,9 @@
 //!   Recognizers-Text's English number specs, whole-input cases only,
 //!   reporting the pass rate outside `tests/data/figures/eval-skip.txt`.
 //!
+//! - `file PATH`: every mention of a plain-text file (first line the
+//!   headline) with its assignment to artillery/troops figures.
+//!
 //! Run: `cargo run --release --example eval_figures -- [speed|numbers] [CORPORA_DIR]`.
 
 use figwatch::config::{AlertOn, Figure};
@@ -25,6 +28,7 @@ fn main() -> anyhow::Result<()> {
     match mode {
         "speed" => speed(&dir),
         "numbers" => numbers(&dir),
+        "file" => file(&dir),
         other => anyhow::bail!("unknown mode {other:?}: use speed or numbers"),
     }
 }
@@ -72,6 +76,38 @@ fn speed(dir: &Path) -> anyhow::Result<()> {
         mb / secs,
         mentions / rounds
     );
+    Ok(())
+}
+
+fn file(path: &Path) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(path)?;
+    let (title, body) = text.split_once('\n').unwrap_or((&text, ""));
+    let figures = vec![
+        figure("artillery", &["artillery pieces", "artillery", "howitzers"]),
+        figure("troops", &["troops", "soldiers"]),
+    ];
+    let r = figures::read(title, body, &figures);
+    for (k, (m, a)) in r.mentions.iter().zip(&r.assignments).enumerate() {
+        let place = if k < r.n_title { "title" } else { "body" };
+        let fig = a.figure.map_or("-", |f| figures[f].name.as_str());
+        println!(
+            "{place} {} {} {:?} noun={:?} -> {fig} ({})",
+            m.value,
+            m.qualifier.as_str(),
+            m.text,
+            m.noun,
+            a.reason
+        );
+    }
+    for (f, m) in &r.observations {
+        let m = &r.mentions[*m];
+        println!(
+            "observation {}: {} {}",
+            figures[*f].name,
+            m.value,
+            m.qualifier.as_str()
+        );
+    }
     Ok(())
 }
 

@@ -136,9 +136,8 @@ impl<'a> Cx<'a> {
             Tk::Punct => return Scan::Nothing,
             Tk::Word => {
                 let w = self.low(i);
-                let first = w.as_bytes().first().copied().unwrap_or(b' ');
-                // Cheap filter: number words start with one of these letters.
-                if !b"aonethfszdmb".contains(&first) {
+                // Most words cannot start a number; one match rules them out.
+                if !number::may_start_number(w) {
                     return Scan::Nothing;
                 }
                 // A number word inside a hyphenated name ("Kim-one") is not a count.

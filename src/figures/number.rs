@@ -110,6 +110,15 @@ fn word_end(text: &str, start: usize) -> usize {
     end
 }
 
+/// Whether a lower-case word can begin a number: an article ("a dozen"),
+/// "half", a units, teens or tens word, or a vague plural.
+pub(crate) fn may_start_number(w: &str) -> bool {
+    matches!(w, "a" | "an" | "half")
+        || unit_word(w).is_some()
+        || tens_word(w).is_some()
+        || vague_plural(w).is_some()
+}
+
 /// Value of a units or teens word.
 pub(crate) fn unit_word(w: &str) -> Option<f64> {
     Some(match w {
