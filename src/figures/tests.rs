@@ -52,6 +52,11 @@ fn number_words() {
     check("twenty-five soldiers", &["25 exact soldiers"]);
     check("seven hundred and fifty guards", &["750 exact guards"]);
     check("one of the soldiers", &[]);
+    check("thirty three tanks", &["33 exact tanks"]);
+    check("3 dozens eggs", &["36 exact eggs"]);
+    check("half a dozen drones", &["6 exact drones"]);
+    check("half million people", &["500000 exact people"]);
+    check("three billions dollars", &["3000000000 exact"]);
 }
 
 #[test]
