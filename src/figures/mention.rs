@@ -411,6 +411,14 @@ impl<'a> Cx<'a> {
                 return Some(end + 1);
             }
         }
+        // "2018.04": a year and a month.
+        if n.decimal
+            && n.first_len == 4
+            && (1900.0..2101.0).contains(&n.value.trunc())
+            && self.toks.get(i + 2).is_some_and(|t| t.end - t.start == 2)
+        {
+            return Some(end);
+        }
         // A leading zero: phone numbers and codes ("0800 123 456"), times ("0600").
         let first_digits = self.low(i);
         if first_digits.len() >= 2 && first_digits.starts_with('0') && !n.decimal {

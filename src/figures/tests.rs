@@ -155,6 +155,7 @@ fn not_counts() {
         "page 12",
         "the 1990s",
         "on 2025-02-11",
+        "in 2018.04",
     ] {
         check(text, &[]);
     }
