@@ -7,6 +7,9 @@
 //!   Recognizers-Text's English number specs, whole-input cases only,
 //!   reporting the pass rate outside `tests/data/figures/eval-skip.txt`.
 //!
+//! - `ranges`: qualifiers as intervals against Recognizers-Text's English
+//!   number-range spec (one-result cases; open/closed ends not compared),
+//!   an informational pass rate with every failure listed.
 //! - `file PATH`: every mention of a plain-text file (first line the
 //!   headline) with its assignment to artillery/troops figures.
 //!
@@ -29,6 +32,7 @@ fn main() -> anyhow::Result<()> {
         "speed" => speed(&dir),
         "numbers" => numbers(&dir),
         "file" => file(&dir),
+        "ranges" => ranges(&dir),
         other => anyhow::bail!("unknown mode {other:?}: use speed or numbers"),
     }
 }
@@ -108,6 +112,49 @@ fn file(path: &Path) -> anyhow::Result<()> {
             m.qualifier.as_str()
         );
     }
+    Ok(())
+}
+
+fn bound(s: &str) -> Option<f64> {
+    let s = s.trim();
+    if s.is_empty() { None } else { s.parse().ok() }
+}
+
+fn ranges(dir: &Path) -> anyhow::Result<()> {
+    let raw = std::fs::read_to_string(dir.join("recognizers-number-en/NumberRangeModel.json"))?;
+    let json: serde_json::Value = serde_json::from_str(&raw)?;
+    let (mut pass, mut fail) = (0, 0);
+    for case in json.as_array().into_iter().flatten() {
+        let input = case.get("Input").and_then(|v| v.as_str()).unwrap_or("");
+        let results = case.get("Results").and_then(|v| v.as_array());
+        let Some([result]) = results.map(Vec::as_slice) else {
+            continue;
+        };
+        let Some(interval) = result
+            .get("Resolution")
+            .and_then(|r| r.get("value"))
+            .and_then(|v| v.as_str())
+        else {
+            continue;
+        };
+        let inner = interval.trim_matches(|c| matches!(c, '(' | ')' | '[' | ']'));
+        let Some((lo, hi)) = inner.split_once(',') else {
+            continue;
+        };
+        let want = (bound(lo), bound(hi));
+        let got = figures::mentions(input).first().map(|m| (m.low, m.high));
+        if got == Some(want) {
+            pass += 1;
+        } else {
+            fail += 1;
+            println!("FAIL {input:?}: want {interval} got {got:?}");
+        }
+    }
+    println!(
+        "ranges: {pass}/{} pass ({:.1}%)",
+        pass + fail,
+        100.0 * pass as f64 / (pass + fail).max(1) as f64
+    );
     Ok(())
 }
 

@@ -178,10 +178,12 @@ impl<'a> Cx<'a> {
                 .is_some_and(|b| in_list(CHANGE_VERBS, self.low(b)));
         if range.is_none() {
             let sep = self.low(j);
-            let dash = matches!(sep, "-" | "–" | "—");
-            let to = sep == "to" && !from_before;
-            // A spaced hyphen is a dash only when glued on the left ("10,000-12,000").
-            if (dash && (self.glued(j) || sep != "-")) || to {
+            let dash = matches!(sep, "-" | "–" | "—" | "~");
+            let to = (sep == "to" && !from_before) || sep == "through";
+            // A hyphen is a dash when glued on the left ("10,000-12,000") or
+            // spaced on both sides ("1,000 - 5,000"), not in "10 -5".
+            let spaced = !self.glued(j) && !self.glued(j + 1);
+            if (dash && (self.glued(j) || spaced || sep != "-")) || to {
                 range = self.second_number(j + 1);
             }
         }
@@ -258,8 +260,22 @@ impl<'a> Cx<'a> {
             }
             _ => {}
         }
-        if self.low(j) == "or" && self.low(j + 1) == "more" {
+        // "or more" after the number is firmer than "about" before it.
+        let mut after_bound = false;
+        if self.low(j) == "or"
+            && matches!(
+                self.low(j + 1),
+                "more" | "greater" | "higher" | "above" | "over"
+            )
+        {
             qualifier = Qualifier::AtLeast;
+            after_bound = true;
+            j += 2;
+        } else if self.low(j) == "or"
+            && matches!(self.low(j + 1), "less" | "fewer" | "lower" | "below")
+        {
+            qualifier = Qualifier::AtMost;
+            after_bound = true;
             j += 2;
         } else if self.low(j) == "or" && self.low(j + 1) == "so" {
             qualifier = Qualifier::Approximately;
@@ -270,6 +286,7 @@ impl<'a> Cx<'a> {
         }
         // A qualifier before the number wins over "-plus" or "or more" after it.
         if qualifier != Qualifier::Range
+            && !after_bound
             && let Some(q) = q_before
         {
             qualifier = q;
@@ -381,7 +398,12 @@ impl<'a> Cx<'a> {
                 return Some(end);
             }
             let ps = self.low(p);
-            if (ps == "-" || ps == "/") && self.glued(p) && self.is_word(p - 1) {
+            // ... but "5k-20k" is a range of scaled numbers.
+            let scaled_before = p >= 2
+                && self.kind(p - 2) == Some(Tk::Digits)
+                && self.glued(p - 1)
+                && number::scale_suffix(self.low(p - 1)).is_some();
+            if (ps == "-" || ps == "/") && self.glued(p) && self.is_word(p - 1) && !scaled_before {
                 return Some(end);
             }
             // "No.1", "#3", version numbers "1.2.3".
@@ -550,6 +572,37 @@ impl<'a> Cx<'a> {
     fn qualifier_before(&self, first: usize) -> (Option<Qualifier>, usize) {
         if self.newline(first) {
             return (None, first);
+        }
+        // Symbols: ">30", ">= 30", "≤ 30".
+        if let Some(p) = first.checked_sub(1)
+            && self.kind(p) == Some(Tk::Punct)
+        {
+            let two = p.checked_sub(1).map_or("", |q| self.low(q));
+            let (q, start) = match (two, self.low(p)) {
+                (">", "=") => (Some(Qualifier::AtLeast), p - 1),
+                ("<", "=") => (Some(Qualifier::AtMost), p - 1),
+                (_, ">") => (Some(Qualifier::MoreThan), p),
+                (_, "<") => (Some(Qualifier::LessThan), p),
+                (_, "≥") => (Some(Qualifier::AtLeast), p),
+                (_, "≤") => (Some(Qualifier::AtMost), p),
+                _ => (None, first),
+            };
+            if q.is_some() {
+                return (q, start);
+            }
+        }
+        // "less than or equal to", "more than or equal to".
+        let w5 = |back: usize| first.checked_sub(back).map_or("", |k| self.low(k));
+        if (w5(3), w5(2), w5(1)) == ("or", "equal", "to") {
+            match (w5(5), w5(4)) {
+                ("less" | "fewer" | "smaller" | "lower", "than") => {
+                    return (Some(Qualifier::AtMost), first - 5);
+                }
+                ("more" | "greater" | "larger" | "higher", "than") => {
+                    return (Some(Qualifier::AtLeast), first - 5);
+                }
+                _ => {}
+            }
         }
         let w = |back: usize| -> &str {
             match first.checked_sub(back) {

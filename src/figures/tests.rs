@@ -101,6 +101,11 @@ fn qualifiers() {
     }
     check("200 or more pieces", &["200 at_least pieces"]);
     check("200-plus pieces", &["200 more_than pieces"]);
+    check("about 500 or more tanks", &["500 at_least tanks"]);
+    check("200 or fewer tanks", &["200 at_most tanks"]);
+    check("less than or equal to 30 tanks", &["30 at_most tanks"]);
+    check(">= 30 tanks", &["30 at_least tanks"]);
+    check("<30 tanks", &["30 less_than tanks"]);
 }
 
 #[test]
@@ -125,6 +130,8 @@ fn ranges() {
     check("between 10,000 and 12,000 troops", &["11000 range troops"]);
     check("10,000-12,000 troops", &["11000 range troops"]);
     check("10,000–12,000 troops", &["11000 range troops"]);
+    check("1,000 - 5,000 troops", &["3000 range troops"]);
+    check("5k-20k troops", &["12500 range troops"]);
     check("1.5 to 2 million people", &["1750000 range people"]);
     check("ranging from 10 to 20 tanks", &["15 range tanks"]);
     check("rose from 10 to 20 tanks", &["10 exact", "20 exact tanks"]);
