@@ -54,66 +54,48 @@ struct Raw {
     noun: Option<(usize, usize)>,
 }
 
-struct Cx<'a> {
-    text: &'a str,
-    lower: &'a str,
-    toks: &'a [Token],
+pub(super) struct Cx<'a> {
+    pub(super) text: &'a str,
+    pub(super) lower: &'a str,
+    pub(super) toks: &'a [Token],
 }
 
 fn is_currency_symbol(s: &str) -> bool {
     matches!(s, "$" | "€" | "£" | "¥" | "₩" | "₽" | "₹" | "₴" | "₺")
 }
 
-fn in_list(list: &[&str], w: &str) -> bool {
+pub(super) fn in_list(list: &[&str], w: &str) -> bool {
     list.contains(&w)
 }
 
-fn is_plural(w: &str) -> bool {
-    if in_list(HEADS, w) {
-        return true;
-    }
-    if w.len() < 3 || in_list(NOT_PLURAL, w) {
-        return false;
-    }
-    if w.ends_with("men") && w.len() > 4 {
-        return true;
-    }
-    w.ends_with('s')
-        && !w.ends_with("ss")
-        && !w.ends_with("us")
-        && !w.ends_with("is")
-        && !w.ends_with("ous")
-        && !w.ends_with("'s")
-}
-
 impl<'a> Cx<'a> {
-    fn low(&self, i: usize) -> &'a str {
+    pub(super) fn low(&self, i: usize) -> &'a str {
         match self.toks.get(i) {
             Some(t) => self.lower.get(t.start..t.end).unwrap_or(""),
             None => "",
         }
     }
 
-    fn raw(&self, i: usize) -> &'a str {
+    pub(super) fn raw(&self, i: usize) -> &'a str {
         match self.toks.get(i) {
             Some(t) => self.text.get(t.start..t.end).unwrap_or(""),
             None => "",
         }
     }
 
-    fn kind(&self, i: usize) -> Option<Tk> {
+    pub(super) fn kind(&self, i: usize) -> Option<Tk> {
         self.toks.get(i).map(|t| t.kind)
     }
 
-    fn is_word(&self, i: usize) -> bool {
+    pub(super) fn is_word(&self, i: usize) -> bool {
         self.kind(i) == Some(Tk::Word)
     }
 
-    fn glued(&self, i: usize) -> bool {
+    pub(super) fn glued(&self, i: usize) -> bool {
         self.toks.get(i).is_some_and(|t| t.glued)
     }
 
-    fn newline(&self, i: usize) -> bool {
+    pub(super) fn newline(&self, i: usize) -> bool {
         self.toks.get(i).is_some_and(|t| t.newline)
     }
 
@@ -136,9 +118,8 @@ impl<'a> Cx<'a> {
             Tk::Punct => return Scan::Nothing,
             Tk::Word => {
                 let w = self.low(i);
-                let first = w.as_bytes().first().copied().unwrap_or(b' ');
-                // Cheap filter: number words start with one of these letters.
-                if !b"aonethfszdmb".contains(&first) {
+                // Most words cannot start a number; one match rules them out.
+                if !number::may_start_number(w) {
                     return Scan::Nothing;
                 }
                 // A number word inside a hyphenated name ("Kim-one") is not a count.
@@ -197,10 +178,12 @@ impl<'a> Cx<'a> {
                 .is_some_and(|b| in_list(CHANGE_VERBS, self.low(b)));
         if range.is_none() {
             let sep = self.low(j);
-            let dash = matches!(sep, "-" | "–" | "—");
-            let to = sep == "to" && !from_before;
-            // A spaced hyphen is a dash only when glued on the left ("10,000-12,000").
-            if (dash && (self.glued(j) || sep != "-")) || to {
+            let dash = matches!(sep, "-" | "–" | "—" | "~");
+            let to = (sep == "to" && !from_before) || sep == "through";
+            // A hyphen is a dash when glued on the left ("10,000-12,000") or
+            // spaced on both sides ("1,000 - 5,000"), not in "10 -5".
+            let spaced = !self.glued(j) && !self.glued(j + 1);
+            if (dash && (self.glued(j) || spaced || sep != "-")) || to {
                 range = self.second_number(j + 1);
             }
         }
@@ -277,8 +260,22 @@ impl<'a> Cx<'a> {
             }
             _ => {}
         }
-        if self.low(j) == "or" && self.low(j + 1) == "more" {
+        // "or more" after the number is firmer than "about" before it.
+        let mut after_bound = false;
+        if self.low(j) == "or"
+            && matches!(
+                self.low(j + 1),
+                "more" | "greater" | "higher" | "above" | "over"
+            )
+        {
             qualifier = Qualifier::AtLeast;
+            after_bound = true;
+            j += 2;
+        } else if self.low(j) == "or"
+            && matches!(self.low(j + 1), "less" | "fewer" | "lower" | "below")
+        {
+            qualifier = Qualifier::AtMost;
+            after_bound = true;
             j += 2;
         } else if self.low(j) == "or" && self.low(j + 1) == "so" {
             qualifier = Qualifier::Approximately;
@@ -289,6 +286,7 @@ impl<'a> Cx<'a> {
         }
         // A qualifier before the number wins over "-plus" or "or more" after it.
         if qualifier != Qualifier::Range
+            && !after_bound
             && let Some(q) = q_before
         {
             qualifier = q;
@@ -400,7 +398,12 @@ impl<'a> Cx<'a> {
                 return Some(end);
             }
             let ps = self.low(p);
-            if (ps == "-" || ps == "/") && self.glued(p) && self.is_word(p - 1) {
+            // ... but "5k-20k" is a range of scaled numbers.
+            let scaled_before = p >= 2
+                && self.kind(p - 2) == Some(Tk::Digits)
+                && self.glued(p - 1)
+                && number::scale_suffix(self.low(p - 1)).is_some();
+            if (ps == "-" || ps == "/") && self.glued(p) && self.is_word(p - 1) && !scaled_before {
                 return Some(end);
             }
             // "No.1", "#3", version numbers "1.2.3".
@@ -411,6 +414,14 @@ impl<'a> Cx<'a> {
                 // "'90s"
                 return Some(end + 1);
             }
+        }
+        // "2018.04": a year and a month.
+        if n.decimal
+            && n.first_len == 4
+            && (1900.0..2101.0).contains(&n.value.trunc())
+            && self.toks.get(i + 2).is_some_and(|t| t.end - t.start == 2)
+        {
+            return Some(end);
         }
         // A leading zero: phone numbers and codes ("0800 123 456"), times ("0600").
         let first_digits = self.low(i);
@@ -562,6 +573,37 @@ impl<'a> Cx<'a> {
         if self.newline(first) {
             return (None, first);
         }
+        // Symbols: ">30", ">= 30", "≤ 30".
+        if let Some(p) = first.checked_sub(1)
+            && self.kind(p) == Some(Tk::Punct)
+        {
+            let two = p.checked_sub(1).map_or("", |q| self.low(q));
+            let (q, start) = match (two, self.low(p)) {
+                (">", "=") => (Some(Qualifier::AtLeast), p - 1),
+                ("<", "=") => (Some(Qualifier::AtMost), p - 1),
+                (_, ">") => (Some(Qualifier::MoreThan), p),
+                (_, "<") => (Some(Qualifier::LessThan), p),
+                (_, "≥") => (Some(Qualifier::AtLeast), p),
+                (_, "≤") => (Some(Qualifier::AtMost), p),
+                _ => (None, first),
+            };
+            if q.is_some() {
+                return (q, start);
+            }
+        }
+        // "less than or equal to", "more than or equal to".
+        let w5 = |back: usize| first.checked_sub(back).map_or("", |k| self.low(k));
+        if (w5(3), w5(2), w5(1)) == ("or", "equal", "to") {
+            match (w5(5), w5(4)) {
+                ("less" | "fewer" | "smaller" | "lower", "than") => {
+                    return (Some(Qualifier::AtMost), first - 5);
+                }
+                ("more" | "greater" | "larger" | "higher", "than") => {
+                    return (Some(Qualifier::AtLeast), first - 5);
+                }
+                _ => {}
+            }
+        }
         let w = |back: usize| -> &str {
             match first.checked_sub(back) {
                 Some(k) if self.is_word(k) && (back == 1 || !self.newline(k + 1)) => self.low(k),
@@ -623,176 +665,6 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// The noun phrase starting at token `k`: (first, one past last token).
-    fn noun_after(&self, k: usize, singular: bool) -> Option<(usize, usize)> {
-        let words = self.collect_words(k, 7);
-        if words.is_empty() {
-            return None;
-        }
-        // The head: the first regular plural, or an uncountable ("artillery")
-        // unless a plural follows it as in "artillery pieces".
-        let mut head = words
-            .iter()
-            .position(|&(s, e)| is_plural(self.span_lower_last(s, e)));
-        if let Some(h) = head
-            && in_list(HEADS, self.span_lower_last(words[h].0, words[h].1))
-            && let Some(&(s, e)) = words.get(h + 1)
-            && is_plural(self.span_lower_last(s, e))
-        {
-            head = Some(h + 1);
-        }
-        // Noun-noun compounds: "Abrams tanks", "artillery pieces".
-        while let Some(h) = head
-            && let Some(&(s, e)) = words.get(h + 1)
-            && is_plural(self.span_lower_last(s, e))
-            && !in_list(HEADS, self.span_lower_last(s, e))
-        {
-            head = Some(h + 1);
-        }
-        let (s0, _) = words[0];
-        let mut end = match head {
-            Some(h) => words[h].1,
-            None if singular => {
-                // "one soldier", "an 11,000-strong contingent": up to a collective or 3 words.
-                let upto = words
-                    .iter()
-                    .position(|&(s, e)| in_list(COLLECTIVES, self.span_lower_last(s, e)))
-                    .unwrap_or(words.len().min(3) - 1);
-                words[upto].1
-            }
-            None => return None,
-        };
-        // "tons of ammunition", "pieces of artillery", "contingent of troops".
-        let head_word = self.span_lower_last(end_start(self, end), end);
-        if in_list(MEASURES, head_word) && self.low(end) == "of" && !self.newline(end) {
-            let more = self.collect_words(end + 1, 4);
-            if !more.is_empty() {
-                let h = more
-                    .iter()
-                    .position(|&(s, e)| is_plural(self.span_lower_last(s, e)))
-                    .unwrap_or(more.len() - 1);
-                end = more[h].1;
-            }
-        }
-        Some((s0, end))
-    }
-
-    /// Words (hyphenated compounds as one) from token `k` until a stop word,
-    /// punctuation, a number or a newline: (first token, one past last).
-    fn collect_words(&self, mut k: usize, max: usize) -> Vec<(usize, usize)> {
-        let mut out = Vec::new();
-        while out.len() < max && !self.newline(k) {
-            let start = k;
-            if self.is_word(k) {
-                let w = self.low(k);
-                if in_list(STOP, w) || self.starts_number_word(k) {
-                    break;
-                }
-                k += 1;
-            } else if self.kind(k) == Some(Tk::Digits)
-                && self.glued(k + 1)
-                && matches!(self.low(k + 1), "mm" | "cm")
-            {
-                // A calibre as an adjective: "ten 155mm howitzers".
-                k += 2;
-            } else {
-                break;
-            }
-            // "long-range", "self-propelled", "S-300", "155-mm".
-            while self.low(k) == "-"
-                && self.glued(k)
-                && self.glued(k + 1)
-                && matches!(self.kind(k + 1), Some(Tk::Word | Tk::Digits))
-            {
-                k += 2;
-            }
-            out.push((start, k));
-        }
-        out
-    }
-
-    fn starts_number_word(&self, k: usize) -> bool {
-        let w = self.low(k);
-        number::unit_word(w).is_some() || number::tens_word(w).is_some()
-    }
-
-    /// Lower-case text of the last word token in `s..e`.
-    fn span_lower_last(&self, s: usize, e: usize) -> &'a str {
-        let _ = s;
-        self.low(e.saturating_sub(1))
-    }
-
-    /// Inverted forms, looking back from the mention's first token:
-    /// "troops numbering 11,000", "a force of 11,000", "artillery pieces: 200",
-    /// "the number of troops rose to 12,000".
-    fn noun_before(&self, first: usize) -> Option<(usize, usize)> {
-        if self.newline(first) {
-            return None;
-        }
-        let p = first.checked_sub(1)?;
-        let w = self.low(p);
-        match w {
-            "numbering" | "totalling" | "totaling" | "numbered" | "totalled" | "totaled" => {
-                // "The refugees, numbering 3,400, ...".
-                if p >= 1 && self.low(p - 1) == "," {
-                    return self.words_back(p - 1);
-                }
-                return self.words_back(p);
-            }
-            ":" => return self.words_back(p),
-            "of" if p >= 1 => {
-                let c = self.low(p - 1);
-                if self.is_word(p - 1) && in_list(COLLECTIVES, c) && !self.newline(p) {
-                    return self.words_back(p).filter(|(s, e)| e > s);
-                }
-            }
-            _ => {}
-        }
-        // "the number of troops (rose|stood|...) (to|at) N".
-        let lo = first.saturating_sub(14);
-        let mut k = first;
-        while k > lo + 1 {
-            k -= 1;
-            if self.newline(k + 1) || matches!(self.low(k), "." | ";" | "!" | "?") {
-                return None;
-            }
-            if self.kind(k) == Some(Tk::Digits) {
-                return None;
-            }
-            if self.low(k) == "of" && matches!(self.low(k - 1), "number" | "count" | "tally") {
-                return self.noun_after(k + 1, false);
-            }
-        }
-        None
-    }
-
-    /// Content words just before token `p` (exclusive), up to a stop word or
-    /// punctuation: "North Korean troops" in "North Korean troops numbering".
-    fn words_back(&self, p: usize) -> Option<(usize, usize)> {
-        let end = p;
-        let mut s = p;
-        let mut count = 0;
-        while s > 0 && count < 4 && !self.newline(s) {
-            let k = s - 1;
-            if self.is_word(k) && !in_list(STOP, self.low(k)) {
-                s = k;
-                count += 1;
-                // Swallow "long-range" as one word.
-                while s >= 2
-                    && self.low(s - 1) == "-"
-                    && self.glued(s)
-                    && self.glued(s - 1)
-                    && self.is_word(s - 2)
-                {
-                    s -= 2;
-                }
-            } else {
-                break;
-            }
-        }
-        (s < end).then_some((s, end))
-    }
-
     fn finish(&self, r: Raw, sents: &[(usize, usize)]) -> Mention {
         let start = self.toks[r.first].start;
         let end = self.toks[r.last.saturating_sub(1).max(r.first)].end;
@@ -807,12 +679,12 @@ impl<'a> Cx<'a> {
         let idx = sents
             .partition_point(|&(s, _)| s <= start)
             .saturating_sub(1);
-        let sentence = sents
-            .get(idx)
-            .and_then(|&(s, e)| self.text.get(s..e))
-            .unwrap_or("")
-            .trim()
-            .to_string();
+        let (s, e) = sents.get(idx).copied().unwrap_or((start, end));
+        // A "sentence" with no punctuation can be a whole page (tables, lists):
+        // keep a window around the mention so that copies stay linear.
+        let s = floor_boundary(self.text, s.max(start.saturating_sub(SENTENCE_WINDOW)));
+        let e = ceil_boundary(self.text, e.min(end + SENTENCE_WINDOW));
+        let sentence = self.text.get(s..e).unwrap_or("").trim().to_string();
         Mention {
             value: r.value,
             low: r.low,
@@ -828,8 +700,23 @@ impl<'a> Cx<'a> {
     }
 }
 
-fn end_start(_cx: &Cx, end: usize) -> usize {
-    end.saturating_sub(1)
+/// Bytes of context kept either side of a mention in an overlong sentence.
+const SENTENCE_WINDOW: usize = 400;
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 fn looks_like_year(n: &Num) -> bool {

@@ -6,13 +6,17 @@
 //! it is given.
 //!
 //! Seams: `number` (tokens and the number scanner), `mention` (context:
-//! what is not a count, qualifiers, ranges, noun phrases, sentences),
-//! `assign` (mention → figure, with a reason) and `change` (the decision).
+//! what is not a count, qualifiers, ranges, percent and money), `noun` (the
+//! counted noun phrase, forward and inverted), `sentence` (splitting),
+//! `lexicon` (word lists), `assign` (mention → figure, with a reason) and
+//! `change` (the decision). Tests and the annotated corpus (`corpus.txt`,
+//! `heldout.txt`) live beside them.
 
 mod assign;
 mod change;
 mod lexicon;
 mod mention;
+mod noun;
 mod number;
 mod sentence;
 #[cfg(test)]

@@ -110,6 +110,15 @@ fn word_end(text: &str, start: usize) -> usize {
     end
 }
 
+/// Whether a lower-case word can begin a number: an article ("a dozen"),
+/// "half", a units, teens or tens word, or a vague plural.
+pub(crate) fn may_start_number(w: &str) -> bool {
+    matches!(w, "a" | "an" | "half")
+        || unit_word(w).is_some()
+        || tens_word(w).is_some()
+        || vague_plural(w).is_some()
+}
+
 /// Value of a units or teens word.
 pub(crate) fn unit_word(w: &str) -> Option<f64> {
     Some(match w {
@@ -156,10 +165,11 @@ pub(crate) fn tens_word(w: &str) -> Option<f64> {
 pub(crate) fn scale_word(w: &str) -> Option<f64> {
     Some(match w {
         "hundred" => 1e2,
-        "thousand" => 1e3,
-        "million" | "mn" | "mln" => 1e6,
-        "billion" | "bn" | "bln" => 1e9,
-        "trillion" | "tn" => 1e12,
+        "thousand" | "thousands" => 1e3,
+        "million" | "mn" | "mln" | "millions" => 1e6,
+        "billion" | "bn" | "bln" | "billions" => 1e9,
+        "trillion" | "tn" | "trillions" => 1e12,
+        "dozen" | "dozens" => 12.0,
         _ => return None,
     })
 }
@@ -332,10 +342,14 @@ fn parse_words(lower: &str, toks: &[Token], i: usize) -> Option<Num> {
             _ => "",
         }
     };
-    // "half a million"
-    if w == "half" && matches!(word_at(i + 1), "a" | "an") {
-        let s = scale_word(word_at(i + 2)).filter(|s| *s >= 1e3)?;
-        return Some(word_num(0.5 * s, i, i + 3, false));
+    // "half a million", "half a dozen", "half million".
+    if w == "half" {
+        if matches!(word_at(i + 1), "a" | "an") {
+            let s = scale_word(word_at(i + 2)).filter(|s| *s >= 1e3 || *s == 12.0)?;
+            return Some(word_num(0.5 * s, i, i + 3, false));
+        }
+        let s = scale_word(word_at(i + 1)).filter(|s| *s >= 1e3)?;
+        return Some(word_num(0.5 * s, i, i + 2, false));
     }
     // Vague plurals: "dozens of", "tens of thousands of".
     if let Some(base) = vague_plural(w) {
@@ -366,6 +380,7 @@ fn parse_words(lower: &str, toks: &[Token], i: usize) -> Option<Num> {
     let mut any = false;
     let mut j = i;
     let mut last_was_unit = false;
+    let mut after_tens = false;
     loop {
         let w = word_at(j);
         if w.is_empty() {
@@ -382,12 +397,15 @@ fn parse_words(lower: &str, toks: &[Token], i: usize) -> Option<Num> {
             return None;
         }
         if let Some(v) = unit_word(w) {
-            if last_was_unit {
+            // "thirty three": a units word may follow a bare tens word.
+            let follows_tens = after_tens && v > 0.0 && v < 10.0;
+            if last_was_unit && !follows_tens {
                 break;
             }
             current += v;
             any = true;
             last_was_unit = true;
+            after_tens = false;
             j += 1;
             continue;
         }
@@ -407,6 +425,9 @@ fn parse_words(lower: &str, toks: &[Token], i: usize) -> Option<Num> {
             {
                 current += u;
                 j += 2;
+                after_tens = false;
+            } else {
+                after_tens = true;
             }
             last_was_unit = true;
             continue;

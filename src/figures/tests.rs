@@ -52,6 +52,11 @@ fn number_words() {
     check("twenty-five soldiers", &["25 exact soldiers"]);
     check("seven hundred and fifty guards", &["750 exact guards"]);
     check("one of the soldiers", &[]);
+    check("thirty three tanks", &["33 exact tanks"]);
+    check("3 dozens eggs", &["36 exact eggs"]);
+    check("half a dozen drones", &["6 exact drones"]);
+    check("half million people", &["500000 exact people"]);
+    check("three billions dollars", &["3000000000 exact"]);
 }
 
 #[test]
@@ -96,6 +101,11 @@ fn qualifiers() {
     }
     check("200 or more pieces", &["200 at_least pieces"]);
     check("200-plus pieces", &["200 more_than pieces"]);
+    check("about 500 or more tanks", &["500 at_least tanks"]);
+    check("200 or fewer tanks", &["200 at_most tanks"]);
+    check("less than or equal to 30 tanks", &["30 at_most tanks"]);
+    check(">= 30 tanks", &["30 at_least tanks"]);
+    check("<30 tanks", &["30 less_than tanks"]);
 }
 
 #[test]
@@ -120,6 +130,8 @@ fn ranges() {
     check("between 10,000 and 12,000 troops", &["11000 range troops"]);
     check("10,000-12,000 troops", &["11000 range troops"]);
     check("10,000–12,000 troops", &["11000 range troops"]);
+    check("1,000 - 5,000 troops", &["3000 range troops"]);
+    check("5k-20k troops", &["12500 range troops"]);
     check("1.5 to 2 million people", &["1750000 range people"]);
     check("ranging from 10 to 20 tanks", &["15 range tanks"]);
     check("rose from 10 to 20 tanks", &["10 exact", "20 exact tanks"]);
@@ -150,6 +162,7 @@ fn not_counts() {
         "page 12",
         "the 1990s",
         "on 2025-02-11",
+        "in 2018.04",
     ] {
         check(text, &[]);
     }
@@ -530,4 +543,191 @@ fn corpus_precision_and_recall() {
     let (mp, mr, ap, ar) = all.rates();
     assert!(mp >= 0.97 && mr >= 0.93, "mentions P {mp:.3} R {mr:.3}");
     assert!(ap >= 0.97 && ar >= 0.93, "assignment P {ap:.3} R {ar:.3}");
+}
+
+#[test]
+fn overlong_sentences_are_windowed() {
+    let text = "12 tanks, ".repeat(5000);
+    let m = mentions(&text);
+    assert_eq!(m.len(), 5000);
+    assert!(
+        m.iter().all(|m| m.sentence.len() <= 2 * 400 + 20),
+        "window applied"
+    );
+    assert!(m[2500].sentence.contains(&m[2500].text));
+}
+
+// ---- randomised properties (fastrand, fixed seeds: reproducible) ----
+
+fn with_commas(n: u64, sep: &str) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
+            out.push_str(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn in_words(n: u64) -> String {
+    const UNITS: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 10] = [
+        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    fn below_thousand(n: u64, out: &mut Vec<String>) {
+        if n >= 100 {
+            out.push(UNITS[(n / 100) as usize].to_string());
+            out.push("hundred".to_string());
+        }
+        let r = n % 100;
+        if r == 0 {
+        } else if r < 20 {
+            out.push(UNITS[r as usize].to_string());
+        } else if r.is_multiple_of(10) {
+            out.push(TENS[(r / 10) as usize].to_string());
+        } else {
+            out.push(format!(
+                "{}-{}",
+                TENS[(r / 10) as usize],
+                UNITS[(r % 10) as usize]
+            ));
+        }
+    }
+    if n == 0 {
+        return "zero".to_string();
+    }
+    let mut out = Vec::new();
+    for (scale, name) in [
+        (1_000_000_000_000, "trillion"),
+        (1_000_000_000, "billion"),
+        (1_000_000, "million"),
+        (1_000, "thousand"),
+    ] {
+        if !(n / scale).is_multiple_of(1000) {
+            below_thousand(n / scale % 1000, &mut out);
+            out.push(name.to_string());
+        }
+    }
+    below_thousand(n % 1000, &mut out);
+    out.join(" ")
+}
+
+#[test]
+fn integers_written_any_way_parse_back() {
+    let mut rng = fastrand::Rng::with_seed(7);
+    for _ in 0..3000 {
+        let digits = rng.u32(1..=13);
+        let n = rng.u64(0..10u64.pow(digits)).min(1_000_000_000_000);
+        assert_eq!(
+            parse_number(&with_commas(n, ",")),
+            Some(n as f64),
+            "{n} with commas"
+        );
+        if n >= 1000 {
+            assert_eq!(
+                parse_number(&with_commas(n, " ")),
+                Some(n as f64),
+                "{n} with spaces"
+            );
+        }
+        assert_eq!(
+            parse_number(&in_words(n)),
+            Some(n as f64),
+            "{n} in words: {}",
+            in_words(n)
+        );
+        let (whole, scale, word) = match rng.u8(0..3) {
+            0 => (n % 1000, 1e3, "thousand"),
+            1 => (n % 1000, 1e6, "million"),
+            _ => (n % 1000, 1e9, "billion"),
+        };
+        let text = format!("{whole} {word}");
+        assert_eq!(parse_number(&text), Some(whole as f64 * scale), "{text}");
+    }
+}
+
+#[test]
+fn arbitrary_text_never_panics() {
+    let mut rng = fastrand::Rng::with_seed(11);
+    let pieces = [
+        "1",
+        "22",
+        "333",
+        ",",
+        ".",
+        "-",
+        "–",
+        " ",
+        "\n",
+        "million",
+        "more than",
+        "between",
+        "and",
+        "to",
+        "troops",
+        "of",
+        "a",
+        "half",
+        "dozens",
+        "$",
+        "%",
+        "é",
+        "😀",
+        "No.",
+        "Feb.",
+        "\"",
+        ":",
+        "(",
+        ")",
+        "+",
+        "strong",
+        "numbering",
+        "the number of",
+        "twenty",
+        "th",
+        "mm",
+    ];
+    let figures = war_figures();
+    for _ in 0..3000 {
+        let mut text = String::new();
+        for _ in 0..rng.usize(0..40) {
+            if rng.u8(0..4) == 0 {
+                text.push(rng.char(..));
+            } else {
+                text.push_str(pieces[rng.usize(0..pieces.len())]);
+                if rng.bool() {
+                    text.push(' ');
+                }
+            }
+        }
+        let m = mentions(&text);
+        for x in &m {
+            assert!(x.start <= x.end && x.end <= text.len(), "{text:?}");
+            assert_eq!(&text[x.start..x.end], x.text, "{text:?}");
+        }
+        let _ = read(&text, &text, &figures);
+    }
 }

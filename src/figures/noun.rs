@@ -1,0 +1,202 @@
+//! The counted noun phrase of a mention: forward ("200 long-range artillery
+//! pieces", "tons of ammunition") and inverted ("troops numbering 11,000",
+//! "a force of 11,000", "the number of troops rose to 12,000",
+//! "artillery pieces: 200").
+
+use super::lexicon::*;
+use super::mention::{Cx, in_list};
+use super::number::{self, Tk};
+
+fn is_plural(w: &str) -> bool {
+    if in_list(HEADS, w) {
+        return true;
+    }
+    if w.len() < 3 || in_list(NOT_PLURAL, w) {
+        return false;
+    }
+    if w.ends_with("men") && w.len() > 4 {
+        return true;
+    }
+    w.ends_with('s')
+        && !w.ends_with("ss")
+        && !w.ends_with("us")
+        && !w.ends_with("is")
+        && !w.ends_with("ous")
+        && !w.ends_with("'s")
+}
+
+impl<'a> Cx<'a> {
+    /// The noun phrase starting at token `k`: (first, one past last token).
+    pub(super) fn noun_after(&self, k: usize, singular: bool) -> Option<(usize, usize)> {
+        let words = self.collect_words(k, 7);
+        if words.is_empty() {
+            return None;
+        }
+        // The head: the first regular plural, or an uncountable ("artillery")
+        // unless a plural follows it as in "artillery pieces".
+        let mut head = words
+            .iter()
+            .position(|&(s, e)| is_plural(self.span_lower_last(s, e)));
+        if let Some(h) = head
+            && in_list(HEADS, self.span_lower_last(words[h].0, words[h].1))
+            && let Some(&(s, e)) = words.get(h + 1)
+            && is_plural(self.span_lower_last(s, e))
+        {
+            head = Some(h + 1);
+        }
+        // Noun-noun compounds: "Abrams tanks", "artillery pieces".
+        while let Some(h) = head
+            && let Some(&(s, e)) = words.get(h + 1)
+            && is_plural(self.span_lower_last(s, e))
+            && !in_list(HEADS, self.span_lower_last(s, e))
+        {
+            head = Some(h + 1);
+        }
+        let (s0, _) = words[0];
+        let mut end = match head {
+            Some(h) => words[h].1,
+            None if singular => {
+                // "one soldier", "an 11,000-strong contingent": up to a collective or 3 words.
+                let upto = words
+                    .iter()
+                    .position(|&(s, e)| in_list(COLLECTIVES, self.span_lower_last(s, e)))
+                    .unwrap_or(words.len().min(3) - 1);
+                words[upto].1
+            }
+            None => return None,
+        };
+        // "tons of ammunition", "pieces of artillery", "contingent of troops".
+        let head_word = self.span_lower_last(end_start(self, end), end);
+        if in_list(MEASURES, head_word) && self.low(end) == "of" && !self.newline(end) {
+            let more = self.collect_words(end + 1, 4);
+            if !more.is_empty() {
+                let h = more
+                    .iter()
+                    .position(|&(s, e)| is_plural(self.span_lower_last(s, e)))
+                    .unwrap_or(more.len() - 1);
+                end = more[h].1;
+            }
+        }
+        Some((s0, end))
+    }
+
+    /// Words (hyphenated compounds as one) from token `k` until a stop word,
+    /// punctuation, a number or a newline: (first token, one past last).
+    fn collect_words(&self, mut k: usize, max: usize) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        while out.len() < max && !self.newline(k) {
+            let start = k;
+            if self.is_word(k) {
+                let w = self.low(k);
+                if in_list(STOP, w) || self.starts_number_word(k) {
+                    break;
+                }
+                k += 1;
+            } else if self.kind(k) == Some(Tk::Digits)
+                && self.glued(k + 1)
+                && matches!(self.low(k + 1), "mm" | "cm")
+            {
+                // A calibre as an adjective: "ten 155mm howitzers".
+                k += 2;
+            } else {
+                break;
+            }
+            // "long-range", "self-propelled", "S-300", "155-mm".
+            while self.low(k) == "-"
+                && self.glued(k)
+                && self.glued(k + 1)
+                && matches!(self.kind(k + 1), Some(Tk::Word | Tk::Digits))
+            {
+                k += 2;
+            }
+            out.push((start, k));
+        }
+        out
+    }
+
+    fn starts_number_word(&self, k: usize) -> bool {
+        let w = self.low(k);
+        number::unit_word(w).is_some() || number::tens_word(w).is_some()
+    }
+
+    /// Lower-case text of the last word token in `s..e`.
+    fn span_lower_last(&self, s: usize, e: usize) -> &'a str {
+        let _ = s;
+        self.low(e.saturating_sub(1))
+    }
+
+    /// Inverted forms, looking back from the mention's first token:
+    /// "troops numbering 11,000", "a force of 11,000", "artillery pieces: 200",
+    /// "the number of troops rose to 12,000".
+    pub(super) fn noun_before(&self, first: usize) -> Option<(usize, usize)> {
+        if self.newline(first) {
+            return None;
+        }
+        let p = first.checked_sub(1)?;
+        let w = self.low(p);
+        match w {
+            "numbering" | "totalling" | "totaling" | "numbered" | "totalled" | "totaled" => {
+                // "The refugees, numbering 3,400, ...".
+                if p >= 1 && self.low(p - 1) == "," {
+                    return self.words_back(p - 1);
+                }
+                return self.words_back(p);
+            }
+            ":" => return self.words_back(p),
+            "of" if p >= 1 => {
+                let c = self.low(p - 1);
+                if self.is_word(p - 1) && in_list(COLLECTIVES, c) && !self.newline(p) {
+                    return self.words_back(p).filter(|(s, e)| e > s);
+                }
+            }
+            _ => {}
+        }
+        // "the number of troops (rose|stood|...) (to|at) N".
+        let lo = first.saturating_sub(14);
+        let mut k = first;
+        while k > lo + 1 {
+            k -= 1;
+            if self.newline(k + 1) || matches!(self.low(k), "." | ";" | "!" | "?") {
+                return None;
+            }
+            if self.kind(k) == Some(Tk::Digits) {
+                return None;
+            }
+            if self.low(k) == "of" && matches!(self.low(k - 1), "number" | "count" | "tally") {
+                return self.noun_after(k + 1, false);
+            }
+        }
+        None
+    }
+
+    /// Content words just before token `p` (exclusive), up to a stop word or
+    /// punctuation: "North Korean troops" in "North Korean troops numbering".
+    fn words_back(&self, p: usize) -> Option<(usize, usize)> {
+        let end = p;
+        let mut s = p;
+        let mut count = 0;
+        while s > 0 && count < 4 && !self.newline(s) {
+            let k = s - 1;
+            if self.is_word(k) && !in_list(STOP, self.low(k)) {
+                s = k;
+                count += 1;
+                // Swallow "long-range" as one word.
+                while s >= 2
+                    && self.low(s - 1) == "-"
+                    && self.glued(s)
+                    && self.glued(s - 1)
+                    && self.is_word(s - 2)
+                {
+                    s -= 2;
+                }
+            } else {
+                break;
+            }
+        }
+        (s < end).then_some((s, end))
+    }
+}
+
+fn end_start(_cx: &Cx, end: usize) -> usize {
+    end.saturating_sub(1)
+}
