@@ -3,6 +3,13 @@
 //! `cargo run --release --example eval_feed [CORPUS_DIR] [--raw] [--fail]`
 //! (`--raw` measures bare feed-rs for comparison, `--fail` lists failures).
 
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
+
 use std::path::{Path, PathBuf};
 
 const DEFAULT_CORPUS: &str = "/work/shared/corpora/feedparser-tests";

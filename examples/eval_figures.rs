@@ -15,6 +15,13 @@
 //!
 //! Run: `cargo run --release --example eval_figures -- [speed|numbers] [CORPORA_DIR]`.
 
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
+
 use figwatch::config::{AlertOn, Figure};
 use figwatch::figures;
 use std::path::{Path, PathBuf};

@@ -2,6 +2,13 @@
 //! title + summary text, prefilter and full match per entry. Usage:
 //! `cargo run --release --example eval_watch [N_WATCHES] [N_ENTRIES]`
 
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
+
 use figwatch::watch::{Matcher, Query};
 use std::time::Instant;
 
