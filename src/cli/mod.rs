@@ -208,9 +208,12 @@ fn init_logging(args: &Args) {
     };
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new(format!("figwatch={level},warn")));
+    use std::io::IsTerminal as _;
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(color)
         .with_target(false);
     // Under journald every line is already timestamped.
     let journald = std::env::var_os("JOURNAL_STREAM").is_some();
@@ -329,9 +332,6 @@ async fn once(config: Config) -> Result<()> {
     let n_new: usize = report.feeds.iter().map(|f| f.n_new_entries).sum();
     let n_articles: usize = report.feeds.iter().map(|f| f.n_articles).sum();
     let n_alerts: usize = report.feeds.iter().map(|f| f.n_alerts).sum();
-    for failed in report.failed() {
-        tracing::warn!(feed = %failed.url, error = failed.error.as_deref().unwrap_or(""), "Feed failed this pass");
-    }
     tracing::info!(
         feeds = n_feeds,
         failed = n_failed,

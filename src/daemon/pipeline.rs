@@ -89,7 +89,7 @@ async fn poll_feed_inner(
                 _ => None,
             };
             let error = err.to_string();
-            warn!(feed = %feed.url, error = %error, "Feed fetch failed");
+            warn!(error = %error, "Feed fetch failed");
             report.error = Some(error.clone());
             (
                 PollResult::Failed { error },
@@ -104,7 +104,7 @@ async fn poll_feed_inner(
             ) {
                 Err(err) => {
                     let error = format!("{}: {err}", feed.url);
-                    warn!(feed = %feed.url, error = %err, "Feed parse failed");
+                    warn!(error = %err, "Feed parse failed");
                     report.error = Some(error.clone());
                     (
                         PollResult::Failed { error },
@@ -309,7 +309,7 @@ async fn process_entry(
                         fetch::Outcome::Failed(err) => err.to_string(),
                         _ => format!("{link}: unexpected 304 Not Modified"),
                     };
-                    warn!(feed = %feed.url, article = %link, error = %error, "Article fetch failed");
+                    warn!(article = %link, error = %error, "Article fetch failed");
                     ctx.blocking(move |store| {
                         store.record_entry(
                             feed_id,
