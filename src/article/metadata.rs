@@ -237,15 +237,17 @@ pub(crate) fn clean_title(title: &str, site_name: Option<&str>) -> String {
     let site = site_name.map(|name| name.trim().to_lowercase());
     // The site name can sit on either side.
     for separator in SEPARATORS {
-        if let (Some(site), Some((head, tail))) = (&site, title.rsplit_once(separator)) {
-            if tail.trim().to_lowercase() == *site && !head.trim().is_empty() {
-                return head.trim().to_string();
-            }
+        if let (Some(site), Some((head, tail))) = (&site, title.rsplit_once(separator))
+            && tail.trim().to_lowercase() == *site
+            && !head.trim().is_empty()
+        {
+            return head.trim().to_string();
         }
-        if let (Some(site), Some((head, tail))) = (&site, title.split_once(separator)) {
-            if head.trim().to_lowercase() == *site && !tail.trim().is_empty() {
-                return tail.trim().to_string();
-            }
+        if let (Some(site), Some((head, tail))) = (&site, title.split_once(separator))
+            && head.trim().to_lowercase() == *site
+            && !tail.trim().is_empty()
+        {
+            return tail.trim().to_string();
         }
     }
     for separator in SEPARATORS {

@@ -89,12 +89,11 @@ fn main_text(
     let too_deep = text::max_depth(&root, MAX_READABILITY_DEPTH) > MAX_READABILITY_DEPTH;
     let too_big = text::count_elements(&root, MAX_READABILITY_ELEMENTS) > MAX_READABILITY_ELEMENTS;
 
-    if let Some(selector) = selector.map(str::trim).filter(|s| !s.is_empty()) {
-        if !too_deep {
-            if let Some(text) = selector_text(&doc, selector) {
-                return text;
-            }
-        }
+    if let Some(selector) = selector.map(str::trim).filter(|s| !s.is_empty())
+        && !too_deep
+        && let Some(text) = selector_text(&doc, selector)
+    {
+        return text;
     }
     if too_deep || too_big {
         return json_ld_body

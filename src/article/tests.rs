@@ -380,3 +380,20 @@ fn empty_input_gives_empty_article() {
     let article = extract("", &page_url(), None);
     assert_eq!(article, Article::default());
 }
+
+#[test]
+fn short_paragraphs_at_the_edges_are_dropped() {
+    let text = "Entertainment\n\nUpdated 6:55 AM\n\nThe band will tour again next summer with all five original members, playing 40 dates across the country.\n\nTickets go on sale on Friday morning at ten o'clock through the usual outlets.\n\nYou may also like...\n\nTop 25 albums of 1979\n\nBand named in hall of fame vote";
+    assert_eq!(
+        text::trim_edges(text),
+        "The band will tour again next summer with all five original members, playing 40 dates across the country.\n\nTickets go on sale on Friday morning at ten o'clock through the usual outlets."
+    );
+}
+
+#[test]
+fn tag_stripper_skips_scripts_and_breaks_blocks() {
+    let html = "<div><p>One &amp; two</p><SCRIPT>SECRET_SCRIPT()</script><p>three<!-- hidden -->four</p></div>";
+    assert_eq!(text::strip_tags(html), "One & two\n\nthreefour");
+    assert!(text::estimated_depth(&"<div>".repeat(5_000)) >= 5_000);
+    assert!(text::estimated_depth(&"<p>x".repeat(5_000)) < 5);
+}
