@@ -5,6 +5,13 @@
 //! and prints single-core throughput; score them with
 //! `python3 /work/shared/corpora/score_articles.py OUT.json IDS`.
 
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
+
 use std::io::Read;
 use std::time::{Duration, Instant};
 
