@@ -33,7 +33,7 @@ const ENTRIES_PER_FEED: usize = 50;
 const MATCH_EVERY: usize = 200;
 
 fn entry_is_match(feed: usize, entry: usize) -> bool {
-    (feed * ENTRIES_PER_FEED + entry) % MATCH_EVERY == 0
+    (feed * ENTRIES_PER_FEED + entry).is_multiple_of(MATCH_EVERY)
 }
 
 fn entry_title(feed: usize, entry: usize) -> String {
