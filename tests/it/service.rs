@@ -1,0 +1,285 @@
+//! figwatch as a system service: the systemd unit's sandbox rating, SIGHUP
+//! reload, logs under journald and as JSON, secrets kept out of the logs.
+
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use super::support::{Daemon, Servers, Workspace, free_port, http_get, motivating_config};
+
+/// The overall exposure `systemd-analyze security` gives a unit file.
+fn exposure_rating(unit: &Path) -> (f64, String) {
+    let output = std::process::Command::new("systemd-analyze")
+        .args(["security", "--offline=true"])
+        .arg(unit)
+        .output()
+        .expect("systemd-analyze (systemd) must be installed to test the unit");
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    let line = stdout
+        .lines()
+        .find(|line| line.contains("Overall exposure level"))
+        .unwrap_or_else(|| {
+            panic!(
+                "no rating in systemd-analyze output:\n{stdout}\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+    // "→ Overall exposure level for figwatch.service: 1.2 OK 🙂"
+    let rating = line
+        .rsplit_once(':')
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .and_then(|number| number.parse().ok())
+        .unwrap_or_else(|| panic!("cannot read the rating in {line:?}"));
+    (rating, line.to_string())
+}
+
+#[test]
+fn systemd_unit_is_rated_ok_by_systemd_analyze() {
+    let unit = Path::new(env!("CARGO_MANIFEST_DIR")).join("systemd/figwatch.service");
+    let (rating, line) = exposure_rating(&unit);
+    assert!(rating <= 2.0, "{line}");
+    assert!(line.contains("OK"), "{line}");
+}
+
+#[test]
+fn systemd_analyze_rating_is_read_from_a_weak_unit_too() {
+    // The parser must not pass a unit it cannot read: an unhardened unit
+    // rates far above 2.0.
+    let dir = tempfile::tempdir().unwrap();
+    let unit = dir.path().join("weak.service");
+    std::fs::write(
+        &unit,
+        "[Unit]\nDescription=weak\n\n[Service]\nExecStart=/usr/bin/true\n",
+    )
+    .unwrap();
+    let (rating, line) = exposure_rating(&unit);
+    assert!(rating > 5.0, "{line}");
+}
+
+/// The motivating config with the status server on `port`.
+fn config_with_listen(servers: &Servers, port: u16) -> String {
+    motivating_config(servers, &[], false).replace(
+        "baseline = false",
+        &format!("baseline = false\nlisten = \"127.0.0.1:{port}\""),
+    )
+}
+
+#[test]
+fn sighup_reload_applies_feeds_and_watches_and_rejects_an_invalid_config() {
+    let servers = Servers::start();
+    let port = free_port();
+    let work = Workspace::new(&config_with_listen(&servers, port));
+    let daemon = Daemon::spawn(&work);
+    daemon.wait_for_log("Article recorded");
+    assert_eq!(servers.site.feed_requests.load(Ordering::SeqCst), 1);
+
+    // The new config drops the news feed, adds the wire feed (which now
+    // carries the February story) and a second watch.
+    servers.site.feed_version.store(2, Ordering::SeqCst);
+    let news = servers.url("/news/feed.xml");
+    let wire = servers.url("/wire/atom.xml");
+    let reloaded = config_with_listen(&servers, port)
+        .replace(
+            &format!("url = \"{news}\"\nname = \"Korea Daily\""),
+            &format!("url = \"{wire}\"\nname = \"Wire\""),
+        )
+        .replace(
+            "[sink.hook]",
+            "[watch.arms]\nquery = 'Pyongyang AND artillery'\n\n\
+             [watch.arms.figure.guns]\nterms = [\"artillery pieces\"]\n\n[sink.hook]",
+        );
+    assert!(reloaded.contains(&wire) && !reloaded.contains(&news));
+    std::fs::write(work.config(), &reloaded).unwrap();
+    daemon.signal("HUP");
+    let line = daemon.wait_for_line("Config reloaded");
+    assert!(
+        line.contains("feeds=1") && line.contains("watches=2"),
+        "{line}"
+    );
+
+    // The wire feed is polled at once and the new watch matches its story.
+    let line = daemon.wait_for_line("long-range-artillery.html");
+    assert!(line.contains("Article recorded"), "{line}");
+    assert_eq!(
+        work.sql_count("SELECT COUNT(*) FROM matches WHERE watch = 'arms'"),
+        1
+    );
+    assert_eq!(
+        work.sql_count(
+            "SELECT COUNT(*) FROM observations WHERE watch = 'arms' AND figure = 'guns' AND value = 200"
+        ),
+        1
+    );
+    assert_eq!(
+        work.sql_count(&format!(
+            "SELECT COUNT(*) FROM feeds WHERE url = '{wire}' AND last_polled_at IS NOT NULL"
+        )),
+        1
+    );
+    // The removed feed is not polled again.
+    assert_eq!(servers.site.feed_requests.load(Ordering::SeqCst), 1);
+
+    // An invalid config is rejected, naming file:line:col; the daemon keeps
+    // running on the config it has.
+    let invalid = reloaded.replace("poll_interval = \"1h\"", "poll_interval = \"often\"");
+    let line_number = invalid
+        .lines()
+        .position(|line| line.contains("often"))
+        .unwrap()
+        + 1;
+    std::fs::write(work.config(), &invalid).unwrap();
+    daemon.signal("HUP");
+    let line = daemon.wait_for_line("Config reload failed");
+    let location = format!("{}:{line_number}:17", work.config().display());
+    assert!(line.contains(&location), "{location} not in {line}");
+    assert!(line.contains("ERROR"), "{line}");
+    let (status, body) = http_get(port, "/healthz");
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = http_get(port, "/");
+    assert_eq!(status, 200);
+    assert!(body.contains("arms"), "{body}");
+
+    let mut daemon = daemon;
+    assert!(daemon.is_running());
+    let status = daemon.stop();
+    assert!(status.success(), "exit status {status:?}");
+}
+
+const SECRET: &str = "hunter2-do-not-log-7f3a";
+
+/// The motivating config whose webhook signs with a secret from the
+/// environment.
+fn signed_config(servers: &Servers) -> String {
+    motivating_config(servers, &[], false).replace(
+        "[sink.hook]\ntype = \"webhook\"",
+        "[sink.hook]\ntype = \"webhook\"\nsecret_env = \"FIGWATCH_TEST_SECRET\"",
+    )
+}
+
+fn run_once(work: &Workspace, args: &[&str], env: &[(&str, &str)]) -> (String, String) {
+    let mut cmd = work.figwatch(args);
+    for (name, value) in env {
+        cmd.env(name, value);
+    }
+    let output = cmd.output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert!(output.status.success(), "{stderr}");
+    (stdout, stderr)
+}
+
+#[test]
+fn json_logs_are_one_object_per_line() {
+    let servers = Servers::start();
+    let work = Workspace::new(&motivating_config(&servers, &["/bad/error.xml"], false));
+    let (_, stderr) = run_once(&work, &["--log-format", "json", "-v", "once"], &[]);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines.len() >= 3, "{stderr}");
+    for line in &lines {
+        let object: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|err| panic!("not JSON ({err}): {line}"));
+        assert!(object.is_object(), "{line}");
+        assert!(object["level"].is_string(), "{line}");
+        assert!(object["fields"]["message"].is_string(), "{line}");
+    }
+    assert!(
+        lines.iter().any(|line| line.contains("Pass done")),
+        "{stderr}"
+    );
+    // A warning carries the feed at fault as a field.
+    let bad = servers.url("/bad/error.xml");
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.contains("\"WARN\"") && line.contains(&bad)),
+        "{stderr}"
+    );
+}
+
+/// Whether a text log line opens with an RFC 3339 timestamp.
+fn starts_with_timestamp(line: &str) -> bool {
+    let bytes = line.trim_start().as_bytes();
+    bytes.len() > 11
+        && bytes[..4].iter().all(u8::is_ascii_digit)
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes[10] == b'T'
+}
+
+#[test]
+fn under_journald_text_logs_carry_no_timestamp() {
+    let servers = Servers::start();
+    let work = Workspace::new(&motivating_config(&servers, &[], false));
+    let (_, plain) = run_once(&work, &["once"], &[]);
+    assert!(
+        plain.lines().all(starts_with_timestamp),
+        "outside journald every line is timestamped:\n{plain}"
+    );
+    let (_, journal) = run_once(&work, &["once"], &[("JOURNAL_STREAM", "8:4242")]);
+    assert!(!journal.trim().is_empty());
+    for line in journal.lines() {
+        assert!(!starts_with_timestamp(line), "{line}");
+        assert!(
+            line.trim_start().starts_with("INFO")
+                || line.trim_start().starts_with("WARN")
+                || line.trim_start().starts_with("DEBUG"),
+            "a journald line starts with its level: {line}"
+        );
+        assert!(!line.contains('\u{1b}'), "no colour codes: {line:?}");
+    }
+}
+
+#[test]
+fn webhook_secret_never_appears_in_any_log() {
+    let servers = Servers::start();
+    let port = free_port();
+    let work = Workspace::new(&signed_config(&servers).replace(
+        "baseline = false",
+        &format!("baseline = false\nlisten = \"127.0.0.1:{port}\""),
+    ));
+    let env = [("FIGWATCH_TEST_SECRET", SECRET)];
+    let mut seen = String::new();
+    for args in [
+        &["-vv", "once"][..],
+        &["--log-format", "json", "-vv", "once"][..],
+        &["-vv", "check"][..],
+        &["-vv", "test-sink", "hook"][..],
+    ] {
+        let (stdout, stderr) = run_once(&work, args, &env);
+        assert!(!stdout.contains(SECRET), "{args:?} printed the secret");
+        assert!(!stderr.contains(SECRET), "{args:?} logged the secret");
+        seen.push_str(&stderr);
+    }
+    // The logs were verbose (trace) and the webhook really was signed with
+    // the secret, so there was something to leak.
+    assert!(seen.contains("TRACE") || seen.contains("DEBUG"), "{seen}");
+    let hooks = servers.site.wait_for_hooks(3, Duration::from_secs(10));
+    assert!(hooks.len() >= 3, "{hooks:#?}");
+    assert!(
+        hooks[0]
+            .headers
+            .iter()
+            .any(|(name, value)| name.contains("signature") && !value.is_empty()),
+        "{:?}",
+        hooks[0].headers
+    );
+
+    // The daemon at -vv, through a reload, does not log it either.
+    let daemon = Daemon::spawn_with(&work, &["-vv"], &env);
+    daemon.wait_for_log("Figwatch started");
+    daemon.signal("HUP");
+    let line = daemon.wait_for_line("Config reloaded");
+    assert!(!line.contains(SECRET));
+    let (_, page) = http_get(port, "/");
+    let (_, metrics) = http_get(port, "/metrics");
+    assert!(!page.contains(SECRET) && !metrics.contains(SECRET));
+    let (status, rest) = daemon.stop_with_logs();
+    assert!(status.success());
+    assert!(
+        rest.iter().any(|line| line.contains("Figwatch stopped")),
+        "{rest:?}"
+    );
+    for line in &rest {
+        assert!(!line.contains(SECRET), "{line}");
+    }
+}
