@@ -283,3 +283,213 @@ fn webhook_secret_never_appears_in_any_log() {
         assert!(!line.contains(SECRET), "{line}");
     }
 }
+
+/// One sample line of the Prometheus text format.
+#[derive(Debug)]
+struct Sample {
+    name: String,
+    labels: Vec<(String, String)>,
+    value: f64,
+}
+
+fn valid_metric_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == ':')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+}
+
+/// Parses the whole exposition, failing on any line it does not understand.
+/// Returns the samples and the declared type of each family.
+fn parse_exposition(text: &str) -> (Vec<Sample>, std::collections::HashMap<String, String>) {
+    let mut types = std::collections::HashMap::new();
+    let mut samples = Vec::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("# HELP ") {
+            let (name, help) = rest.split_once(' ').unwrap_or((rest, ""));
+            assert!(valid_metric_name(name), "{line}");
+            assert!(!help.is_empty(), "HELP without text: {line}");
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let (name, kind) = rest.split_once(' ').unwrap();
+            assert!(valid_metric_name(name), "{line}");
+            assert!(["counter", "gauge", "histogram"].contains(&kind), "{line}");
+            assert!(
+                types.insert(name.to_string(), kind.to_string()).is_none(),
+                "TYPE declared twice: {line}"
+            );
+            continue;
+        }
+        assert!(!line.starts_with('#') && !line.is_empty(), "{line:?}");
+        let (series, value) = line.rsplit_once(' ').unwrap();
+        let value: f64 = match value {
+            "+Inf" => f64::INFINITY,
+            value => value
+                .parse()
+                .unwrap_or_else(|_| panic!("bad value: {line}")),
+        };
+        let (name, labels) = match series.split_once('{') {
+            None => (series, Vec::new()),
+            Some((name, rest)) => {
+                let body = rest.strip_suffix('}').unwrap_or_else(|| panic!("{line}"));
+                let mut labels = Vec::new();
+                // Label values in our metrics hold no commas or escapes.
+                for pair in body.split(',') {
+                    let (label, quoted) = pair.split_once('=').unwrap();
+                    assert!(valid_metric_name(label), "{line}");
+                    let value = quoted
+                        .strip_prefix('"')
+                        .and_then(|v| v.strip_suffix('"'))
+                        .unwrap_or_else(|| panic!("unquoted label: {line}"));
+                    labels.push((label.to_string(), value.to_string()));
+                }
+                (name, labels)
+            }
+        };
+        assert!(valid_metric_name(name), "{line}");
+        let family = ["_bucket", "_sum", "_count"]
+            .iter()
+            .find_map(|suffix| {
+                name.strip_suffix(suffix)
+                    .filter(|base| types.get(*base).is_some_and(|t| t == "histogram"))
+            })
+            .unwrap_or(name);
+        assert!(types.contains_key(family), "sample before its TYPE: {line}");
+        if types[family] == "counter" {
+            assert!(
+                name.ends_with("_total"),
+                "counter not named *_total: {line}"
+            );
+        }
+        samples.push(Sample {
+            name: name.to_string(),
+            labels,
+            value,
+        });
+    }
+    (samples, types)
+}
+
+fn sample(samples: &[Sample], name: &str, labels: &[(&str, &str)]) -> f64 {
+    samples
+        .iter()
+        .find(|s| {
+            s.name == name
+                && s.labels.len() == labels.len()
+                && labels
+                    .iter()
+                    .all(|(k, v)| s.labels.iter().any(|(lk, lv)| lk == k && lv == v))
+        })
+        .map(|s| s.value)
+        .unwrap_or_else(|| panic!("no {name}{labels:?}"))
+}
+
+/// Checks a histogram's invariants and returns its count.
+fn check_histogram(samples: &[Sample], name: &str) -> f64 {
+    let buckets: Vec<(f64, f64)> = samples
+        .iter()
+        .filter(|s| s.name == format!("{name}_bucket"))
+        .map(|s| {
+            let le = &s.labels.iter().find(|(k, _)| k == "le").unwrap().1;
+            let le = if le == "+Inf" {
+                f64::INFINITY
+            } else {
+                le.parse().unwrap()
+            };
+            (le, s.value)
+        })
+        .collect();
+    assert!(buckets.len() >= 2, "{name}: {buckets:?}");
+    assert!(
+        buckets
+            .windows(2)
+            .all(|w| w[0].0 < w[1].0 && w[0].1 <= w[1].1),
+        "{name}: {buckets:?}"
+    );
+    assert_eq!(buckets.last().unwrap().0, f64::INFINITY);
+    let count = sample(samples, &format!("{name}_count"), &[]);
+    assert_eq!(buckets.last().unwrap().1, count, "{name}");
+    assert!(sample(samples, &format!("{name}_sum"), &[]) >= 0.0);
+    count
+}
+
+#[test]
+fn metrics_parse_as_prometheus_text_and_count_by_kind() {
+    let servers = Servers::start();
+    let port = free_port();
+    let config = motivating_config(&servers, &["/bad/error.xml", "/bad/malformed.xml"], false)
+        .replace(
+            "baseline = false",
+            &format!("baseline = false\nlisten = \"127.0.0.1:{port}\""),
+        );
+    let work = Workspace::new(&config);
+    let daemon = Daemon::spawn(&work);
+    servers.site.wait_for_hooks(2, Duration::from_secs(20));
+    daemon.wait_for_log("Delivery round done");
+
+    // Wait (bounded) until all three feeds went through the pipeline.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let (samples, types) = loop {
+        let (status, body) = http_get(port, "/metrics");
+        assert_eq!(status, 200);
+        let (samples, types) = parse_exposition(&body);
+        if check_histogram(&samples, "figwatch_pipeline_duration_seconds") >= 3.0 {
+            break (samples, types);
+        }
+        assert!(std::time::Instant::now() < deadline, "{body}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(types["figwatch_poll_duration_seconds"], "histogram");
+    assert_eq!(
+        check_histogram(&samples, "figwatch_poll_duration_seconds"),
+        3.0
+    );
+    assert_eq!(sample(&samples, "figwatch_feed_polls_total", &[]), 3.0);
+    let errors = |kind| {
+        sample(
+            &samples,
+            "figwatch_fetch_errors_total",
+            &[("target", "feed"), ("kind", kind)],
+        )
+    };
+    assert_eq!(errors("status"), 1.0);
+    assert_eq!(errors("parse"), 1.0);
+    assert_eq!(errors("timeout"), 0.0);
+    assert_eq!(errors("refused"), 0.0);
+    assert_eq!(
+        sample(
+            &samples,
+            "figwatch_alerts_by_kind_total",
+            &[("kind", "figure_first_seen")]
+        ),
+        2.0,
+        "two alerts, each counted once though sent to two sinks"
+    );
+    assert_eq!(
+        sample(
+            &samples,
+            "figwatch_alerts_by_kind_total",
+            &[("kind", "figure_changed")]
+        ),
+        0.0
+    );
+    assert_eq!(
+        sample(
+            &samples,
+            "figwatch_deliveries_total",
+            &[("sink", "hook"), ("outcome", "delivered")]
+        ),
+        2.0
+    );
+    assert_eq!(
+        sample(
+            &samples,
+            "figwatch_deliveries_total",
+            &[("sink", "journal"), ("outcome", "delivered")]
+        ),
+        2.0
+    );
+    assert!(daemon.stop().success());
+}
