@@ -1,5 +1,7 @@
 //! The optional HTTP status server (`[daemon] listen`): `/healthz`,
-//! `/metrics` (Prometheus text) and a small status page at `/`.
+//! `/metrics` (Prometheus text) and a status page at `/` (`page`).
+
+mod page;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -15,9 +17,12 @@ use axum::routing::get;
 use chrono::{DateTime, Utc};
 use tokio_util::sync::CancellationToken;
 
+use super::Context;
 use crate::fetch;
 use crate::store::{AlertKind, Delivery, Store};
 
+/// Matched articles listed on the status page.
+const LATEST_ARTICLES: usize = 20;
 /// The main loop is considered stuck when it has not turned for this long.
 const STUCK_AFTER: Duration = Duration::from_secs(3 * 60 * 60);
 
@@ -406,6 +411,8 @@ impl Metrics {
 struct AppState {
     metrics: Arc<Metrics>,
     store: Store,
+    /// The running context, followed across reloads.
+    contexts: tokio::sync::watch::Receiver<Arc<Context>>,
 }
 
 /// Serves the status endpoints on `listener` until `cancel`.
@@ -413,13 +420,18 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     metrics: Arc<Metrics>,
     store: Store,
+    contexts: tokio::sync::watch::Receiver<Arc<Context>>,
     cancel: CancellationToken,
 ) {
     let app = Router::new()
         .route("/", get(page))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
-        .with_state(AppState { metrics, store });
+        .with_state(AppState {
+            metrics,
+            store,
+            contexts,
+        });
     if let Err(err) = axum::serve(listener, app)
         .with_graceful_shutdown(async move { cancel.cancelled().await })
         .await
@@ -467,69 +479,27 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 async fn page(State(state): State<AppState>) -> Response {
     let store = state.store.clone();
     let data = tokio::task::spawn_blocking(move || {
-        Ok::<_, crate::store::Error>((
-            store.figures(None)?,
-            store.feeds()?,
-            store.articles(None, None, 20)?,
-        ))
+        let figures = store
+            .figures(None)?
+            .into_iter()
+            .map(|figure| {
+                let history = store.history(&figure.watch, &figure.figure)?;
+                Ok((figure, history))
+            })
+            .collect::<Result<Vec<_>, crate::store::Error>>()?;
+        Ok::<_, crate::store::Error>(page::PageData {
+            figures,
+            feeds: store.feeds()?,
+            articles: store.articles(None, None, LATEST_ARTICLES)?,
+        })
     })
     .await;
-    let Ok(Ok((figures, feeds, articles))) = data else {
+    let Ok(Ok(data)) = data else {
         return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
     };
-    let mut html = String::from(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>figwatch</title>\
-         <style>body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}\
-         td,th{padding:.2em .8em;border-bottom:1px solid #ddd;text-align:left}</style></head><body><h1>figwatch</h1>",
-    );
-    html.push_str("<h2>Figures</h2><table><tr><th>Watch</th><th>Figure</th><th>Value</th><th>Source</th><th>Date</th></tr>");
-    for figure in &figures {
-        let _ = write!(
-            html,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td><a href=\"{}\">{}</a></td><td>{}</td></tr>",
-            escape(&figure.watch),
-            escape(&figure.figure),
-            escape(&crate::alert::format_observation(&figure.current)),
-            escape(&figure.current.article.url),
-            escape(&figure.current.article.source),
-            figure
-                .current
-                .article
-                .published_at
-                .map(|t| t.format("%Y-%m-%d").to_string())
-                .unwrap_or_default()
-        );
-    }
-    html.push_str("</table><h2>Latest articles</h2><ul>");
-    for article in &articles {
-        let _ = write!(
-            html,
-            "<li><a href=\"{}\">{}</a> — {}</li>",
-            escape(&article.url),
-            escape(&article.title),
-            escape(&article.source)
-        );
-    }
-    html.push_str("</ul><h2>Failing feeds</h2><ul>");
-    for feed in feeds.iter().filter(|feed| feed.failures > 0) {
-        let _ = write!(
-            html,
-            "<li>{} — {} failure(s): {}</li>",
-            escape(&feed.url),
-            feed.failures,
-            escape(feed.last_error.as_deref().unwrap_or(""))
-        );
-    }
-    html.push_str("</ul></body></html>");
-    Html(html).into_response()
+    let config = state.contexts.borrow().config.clone();
+    Html(page::render(Some(&config), &data)).into_response()
 }

@@ -493,3 +493,89 @@ fn metrics_parse_as_prometheus_text_and_count_by_kind() {
     );
     assert!(daemon.stop().success());
 }
+
+/// Debian's chromium, when installed (`.ci/run` installs it).
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// The DOM headless Chromium builds from `url`, serialised.
+fn chromium_dom(url: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new("timeout")
+        .args(["60", CHROMIUM])
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(["--dump-dom", url])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).to_string()
+}
+
+/// What the status page must show, whether read as sent or as a browser
+/// built it.
+#[track_caller]
+fn check_status_page(page: &str, failing_url: &str) {
+    assert_eq!(
+        page.matches("<svg").count(),
+        2,
+        "one chart per figure:\n{page}"
+    );
+    // Each chart has both observations, oldest first, with their text.
+    assert_eq!(page.matches("<circle").count(), 4, "{page}");
+    let older = page.find("more than 160").expect("older artillery value");
+    let newer = page[older..].find("more than 200");
+    assert!(newer.is_some(), "{page}");
+    assert!(page.contains("11,000"), "{page}");
+    assert!(page.contains("<polyline"), "{page}");
+    // Watches, latest articles, failing feeds.
+    assert!(page.contains("nk-russia"), "{page}");
+    assert!(page.contains("Pyongyang"), "{page}");
+    assert!(page.contains("long-range-artillery.html"), "{page}");
+    assert!(page.contains(failing_url), "{page}");
+    assert!(page.contains("HTTP 500"), "{page}");
+    assert!(!page.contains("<script"), "no JavaScript:\n{page}");
+}
+
+#[test]
+fn status_page_charts_figure_history_and_lists_failing_feeds() {
+    let servers = Servers::start();
+    let port = free_port();
+    let config = motivating_config(&servers, &["/bad/error.xml"], true).replace(
+        "baseline = true",
+        &format!("baseline = true\nlisten = \"127.0.0.1:{port}\""),
+    );
+    let work = Workspace::new(&config);
+    // November is the baseline; February arrives while the daemon runs.
+    work.figwatch(&["once"]).assert().success();
+    servers.site.feed_version.store(2, Ordering::SeqCst);
+    work.sql("UPDATE feeds SET next_poll_at = NULL");
+    let daemon = Daemon::spawn(&work);
+    servers.site.wait_for_hooks(2, Duration::from_secs(20));
+    daemon.wait_for_log("Delivery round done");
+
+    let (status, page) = http_get(port, "/");
+    assert_eq!(status, 200);
+    let failing_url = servers.url("/bad/error.xml");
+    check_status_page(&page, &failing_url);
+    assert!(page.contains("text-anchor"), "axis labels");
+
+    if Path::new(CHROMIUM).exists() {
+        let dom = chromium_dom(&format!("http://127.0.0.1:{port}/"));
+        check_status_page(&dom, &failing_url);
+        // The browser parsed the charts as SVG with their tooltips.
+        assert!(dom.contains("<title>more than 200"), "{dom}");
+    }
+    assert!(daemon.stop().success());
+}
