@@ -56,6 +56,19 @@ fn systemd_analyze_rating_is_read_from_a_weak_unit_too() {
     assert!(rating > 5.0, "{line}");
 }
 
+/// Checks `condition` every 20 ms until it holds; fails after 20 s.
+#[track_caller]
+fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !condition() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting until {what}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// The motivating config with the status server on `port`.
 fn config_with_listen(servers: &Servers, port: u16) -> String {
     motivating_config(servers, &[], false).replace(
@@ -110,12 +123,12 @@ fn sighup_reload_applies_feeds_and_watches_and_rejects_an_invalid_config() {
         ),
         1
     );
-    assert_eq!(
-        work.sql_count(&format!(
-            "SELECT COUNT(*) FROM feeds WHERE url = '{wire}' AND last_polled_at IS NOT NULL"
-        )),
-        1
-    );
+    // The poll is recorded after its articles: wait (bounded) for it.
+    let polled =
+        format!("SELECT COUNT(*) FROM feeds WHERE url = '{wire}' AND last_polled_at IS NOT NULL");
+    wait_until("the wire feed's poll is recorded", || {
+        work.sql_count(&polled) == 1
+    });
     // The removed feed is not polled again.
     assert_eq!(servers.site.feed_requests.load(Ordering::SeqCst), 1);
 
@@ -564,6 +577,9 @@ fn status_page_charts_figure_history_and_lists_failing_feeds() {
     let daemon = Daemon::spawn(&work);
     servers.site.wait_for_hooks(2, Duration::from_secs(20));
     daemon.wait_for_log("Delivery round done");
+    wait_until("the failing feed's poll is recorded", || {
+        work.sql_count("SELECT COUNT(*) FROM feeds WHERE failures > 0") == 1
+    });
 
     let (status, page) = http_get(port, "/");
     assert_eq!(status, 200);
@@ -578,4 +594,54 @@ fn status_page_charts_figure_history_and_lists_failing_feeds() {
         assert!(dom.contains("<title>more than 200"), "{dom}");
     }
     assert!(daemon.stop().success());
+}
+
+#[test]
+fn export_opml_round_trips_through_import_opml() {
+    let first = Workspace::new(
+        r#"[[feed]]
+url = "https://news.example/world.rss"
+name = "World & Asia <daily> \"news\""
+
+[[feed]]
+url = "https://wire.example/atom.xml?lang=en&section=asia"
+
+[sink.journal]
+type = "log"
+"#,
+    );
+    let output = first.figwatch(&["export-opml"]).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let opml = String::from_utf8(output.stdout).unwrap();
+    assert!(opml.starts_with("<?xml"), "{opml}");
+    assert!(opml.contains("<opml version=\"2.0\""), "{opml}");
+    assert_eq!(opml.matches("type=\"rss\"").count(), 2, "{opml}");
+    assert!(!opml.contains("<daily>"), "names are escaped:\n{opml}");
+
+    // Into a config with no feeds, then out again: the same document.
+    let second = Workspace::new("[sink.journal]\ntype = \"log\"\n");
+    let opml_path = second.dir.path().join("feeds.opml");
+    std::fs::write(&opml_path, &opml).unwrap();
+    second
+        .figwatch(&["import-opml", opml_path.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("Added 2 feed(s)"));
+    second.figwatch(&["check"]).assert().success();
+    let again = second.figwatch(&["export-opml"]).output().unwrap();
+    assert!(again.status.success());
+    let again = String::from_utf8(again.stdout).unwrap();
+    let outlines = |doc: &str| -> Vec<String> {
+        doc.split("<outline")
+            .skip(1)
+            .map(|outline| outline.split("/>").next().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(outlines(&again), outlines(&opml));
+    assert!(again.contains("World &amp; Asia"), "{again}");
+    assert!(again.contains("lang=en&amp;section=asia"), "{again}");
 }
