@@ -248,3 +248,79 @@ pub(super) fn render(config: Option<&Config>, data: &PageData) -> String {
     html.push_str("</ul></body></html>");
     html
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figures::Qualifier;
+    use crate::store::{ArticleRef, ObservationRow};
+
+    fn row(value: f64, source: &str, day: Option<u32>) -> HistoryRow {
+        let at = day.map(|day| {
+            DateTime::parse_from_rfc3339(&format!("2025-02-{day:02}T00:00:00Z"))
+                .unwrap()
+                .with_timezone(&Utc)
+        });
+        HistoryRow {
+            observation: ObservationRow {
+                value,
+                low: Some(value),
+                high: None,
+                qualifier: Qualifier::MoreThan,
+                text: format!("more than {value}"),
+                quote: String::new(),
+                article: ArticleRef {
+                    url: "https://news.example/a".to_string(),
+                    title: "A".to_string(),
+                    source: source.to_string(),
+                    published_at: at,
+                },
+            },
+            decision: "changed".to_string(),
+            observed_at: at,
+        }
+    }
+
+    #[test]
+    fn timeline_has_one_point_per_observation_oldest_left_highest_top() {
+        let svg = timeline_svg(
+            "w · f",
+            &[row(160.0, "Daily", Some(1)), row(200.0, "Daily", Some(11))],
+        );
+        assert_eq!(svg.matches("<circle").count(), 2, "{svg}");
+        let coords: Vec<(f64, f64)> = svg
+            .split("<circle cx=\"")
+            .skip(1)
+            .map(|rest| {
+                let (x, rest) = rest.split_once("\" cy=\"").unwrap();
+                let (y, _) = rest.split_once('"').unwrap();
+                (x.parse().unwrap(), y.parse().unwrap())
+            })
+            .collect();
+        assert!(coords[0].0 < coords[1].0, "{coords:?}");
+        assert!(
+            coords[0].1 > coords[1].1,
+            "SVG y grows downwards: {coords:?}"
+        );
+        assert!(
+            svg.contains("2025-02-01") && svg.contains("2025-02-11"),
+            "{svg}"
+        );
+    }
+
+    #[test]
+    fn timeline_escapes_what_feeds_wrote_and_survives_odd_input() {
+        let svg = timeline_svg(
+            "<b>",
+            &[
+                row(f64::NAN, "<script>alert(1)</script>", None),
+                row(5.0, "x\"y", None),
+            ],
+        );
+        assert!(!svg.contains("<script"), "{svg}");
+        assert!(!svg.contains("<b>"), "{svg}");
+        assert!(svg.contains("&lt;script&gt;"), "{svg}");
+        assert!(!svg.contains("NaN\""), "no NaN coordinates: {svg}");
+        assert_eq!(timeline_svg("empty", &[]).matches("<circle").count(), 0);
+    }
+}
