@@ -148,6 +148,8 @@ enum Command {
         /// OPML file exported from a feed reader
         file: PathBuf,
     },
+    /// Print the configured feeds as OPML 2.0, for a feed reader
+    ExportOpml,
 }
 
 /// A failure with its exit status.
@@ -297,6 +299,7 @@ async fn dispatch(args: Args) -> Result<()> {
         }
         Command::TestSink { name } => test_sink(&load_config(&path)?, &name).await,
         Command::ImportOpml { file } => opml::import(&path, &file),
+        Command::ExportOpml => opml::export(&path),
     }
 }
 

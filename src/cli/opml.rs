@@ -1,6 +1,7 @@
 //! `figwatch import-opml`: appends the feeds of an OPML file to the config
 //! as `[[feed]]` tables, leaving the rest of the file (comments included)
-//! as it is and skipping feeds already configured.
+//! as it is and skipping feeds already configured. `figwatch export-opml`:
+//! prints the configured feeds as OPML 2.0 for a feed reader.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -81,5 +82,36 @@ pub(super) fn import(config_path: &Path, opml_path: &Path) -> Result<()> {
         "Added {n_added} feed(s) to {}; skipped {n_skipped} already present or invalid.",
         config_path.display()
     );
+    Ok(())
+}
+
+/// The configured feeds as an OPML 2.0 document: one `rss` outline per feed,
+/// its name (or URL) as text and title.
+fn export_document(config: &Config) -> Result<String> {
+    let mut document = opml::OPML::default();
+    if let Some(head) = document.head.as_mut() {
+        head.title = Some(format!("figwatch feeds ({})", config.path.display()));
+    }
+    for feed in &config.feeds {
+        let name = feed.name.clone().unwrap_or_else(|| feed.url.to_string());
+        document.body.outlines.push(opml::Outline {
+            text: name.clone(),
+            title: Some(name),
+            r#type: Some("rss".to_string()),
+            xml_url: Some(feed.url.to_string()),
+            ..opml::Outline::default()
+        });
+    }
+    let xml = document
+        .to_string()
+        .map_err(|err| anyhow::anyhow!("cannot write OPML: {err}"))?;
+    Ok(format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{xml}\n"
+    ))
+}
+
+pub(super) fn export(config_path: &Path) -> Result<()> {
+    let config = Config::load(config_path).map_err(Failure::usage)?;
+    print!("{}", export_document(&config)?);
     Ok(())
 }

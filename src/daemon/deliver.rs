@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{error, info};
 
 use super::Context;
-use super::status::Metrics;
+use super::status::DeliveryOutcome;
 use crate::alert;
 use crate::store::Delivery;
 
@@ -92,13 +92,15 @@ async fn deliver_to_sink(
         {
             alert::Outcome::Delivered => {
                 report.delivered += 1;
-                Metrics::add(&ctx.metrics.deliveries_ok, 1);
+                ctx.metrics
+                    .record_delivery(&delivery, DeliveryOutcome::Delivered);
                 ctx.blocking(move |store| store.delivery_succeeded(id, Utc::now()))
                     .await
             }
             alert::Outcome::Retry { error, after } => {
                 report.retrying += 1;
-                Metrics::add(&ctx.metrics.deliveries_failed, 1);
+                ctx.metrics
+                    .record_delivery(&delivery, DeliveryOutcome::Retry);
                 let retry_at = Utc::now()
                     + chrono::Duration::from_std(after).unwrap_or(chrono::Duration::hours(1));
                 let message = error.to_string();
@@ -107,7 +109,8 @@ async fn deliver_to_sink(
             }
             alert::Outcome::GiveUp { error } => {
                 report.dead += 1;
-                Metrics::add(&ctx.metrics.deliveries_failed, 1);
+                ctx.metrics
+                    .record_delivery(&delivery, DeliveryOutcome::Dead);
                 let message = error.to_string();
                 ctx.blocking(move |store| store.delivery_failed(id, &message, None))
                     .await

@@ -296,6 +296,7 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
             listener,
             Arc::clone(&metrics),
             store.clone(),
+            ctx_tx.subscribe(),
             cancel.clone(),
         ));
     }

@@ -12,7 +12,7 @@ use url::Url;
 
 use super::Context;
 use super::schedule::Policy;
-use super::status::Metrics;
+use super::status::{FetchTarget, Metrics};
 use crate::store::{self, EntryRecord, NewArticle, PollResult, WatchReading};
 use crate::{article, config, feed, fetch, figures};
 
@@ -47,6 +47,7 @@ pub(super) async fn poll_feed(
     cancel: CancellationToken,
 ) -> FeedReport {
     let span = info_span!("feed", url = %feed.url);
+    let _timer = ctx.metrics.pipeline_timer();
     poll_feed_inner(&ctx, &feed, &cancel).instrument(span).await
 }
 
@@ -72,10 +73,12 @@ async fn poll_feed_inner(
 
     let outcome = {
         let _permit = ctx.limits.acquire(&feed.url).await;
+        let _timer = ctx.metrics.poll_timer();
         ctx.client
             .get(&feed.url, &state.validators, fetch::Target::Feed)
             .await
     };
+    ctx.metrics.record_fetch(FetchTarget::Feed, &outcome);
     let now = Utc::now();
     let (result, delay) = match outcome {
         fetch::Outcome::NotModified => {
@@ -103,6 +106,7 @@ async fn poll_feed_inner(
                 &response.url,
             ) {
                 Err(err) => {
+                    ctx.metrics.record_fetch_error(FetchTarget::Feed, "parse");
                     let error = format!("{}: {err}", feed.url);
                     warn!(error = %err, "Feed parse failed");
                     report.error = Some(error.clone());
@@ -297,6 +301,7 @@ async fn process_entry(
                     )
                     .await
             };
+            ctx.metrics.record_fetch(FetchTarget::Article, &outcome);
             match outcome {
                 fetch::Outcome::Fetched(response) => {
                     let html = response.text();

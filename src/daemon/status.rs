@@ -1,6 +1,9 @@
 //! The optional HTTP status server (`[daemon] listen`): `/healthz`,
-//! `/metrics` (Prometheus text) and a small status page at `/`.
+//! `/metrics` (Prometheus text) and a status page at `/` (`page`).
 
+mod page;
+
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,10 +17,148 @@ use axum::routing::get;
 use chrono::{DateTime, Utc};
 use tokio_util::sync::CancellationToken;
 
-use crate::store::Store;
+use super::Context;
+use crate::fetch;
+use crate::store::{AlertKind, Delivery, Store};
 
+/// Matched articles listed on the status page.
+const LATEST_ARTICLES: usize = 20;
 /// The main loop is considered stuck when it has not turned for this long.
 const STUCK_AFTER: Duration = Duration::from_secs(3 * 60 * 60);
+
+/// Kinds of fetch error in `figwatch_fetch_errors_total` (`fetch::Error`'s
+/// variants, plus a feed body that does not parse).
+const FETCH_ERROR_KINDS: [&str; 6] = [
+    "timeout",
+    "status",
+    "too_large",
+    "refused",
+    "network",
+    "parse",
+];
+/// Alert kinds in `figwatch_alerts_by_kind_total`.
+const ALERT_KINDS: [AlertKind; 6] = [
+    AlertKind::FigureChanged,
+    AlertKind::FigureFirstSeen,
+    AlertKind::ArticleMatched,
+    AlertKind::FeedFailing,
+    AlertKind::FeedRecovered,
+    AlertKind::Test,
+];
+/// Upper bounds (seconds) of the latency histograms' buckets.
+const LATENCY_BUCKETS: [f64; 13] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
+];
+/// Alert ids remembered so an alert sent to several sinks counts once.
+const SEEN_ALERTS_CAP: usize = 4096;
+
+/// What the fetch was for, the `target` label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FetchTarget {
+    /// A configured feed.
+    Feed,
+    /// An article linked from a feed.
+    Article,
+}
+
+impl FetchTarget {
+    fn as_str(self) -> &'static str {
+        match self {
+            FetchTarget::Feed => "feed",
+            FetchTarget::Article => "article",
+        }
+    }
+}
+
+/// How a delivery attempt ended, the `outcome` label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryOutcome {
+    /// The sink took the alert.
+    Delivered,
+    /// The attempt failed and will be retried.
+    Retry,
+    /// The attempt failed and the delivery was given up.
+    Dead,
+}
+
+impl DeliveryOutcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            DeliveryOutcome::Delivered => "delivered",
+            DeliveryOutcome::Retry => "retry",
+            DeliveryOutcome::Dead => "dead",
+        }
+    }
+}
+
+/// A Prometheus histogram of durations with [`LATENCY_BUCKETS`].
+#[derive(Debug, Default)]
+struct Histogram {
+    /// Observations per bucket (not cumulative; summed when rendered).
+    buckets: [AtomicU64; LATENCY_BUCKETS.len()],
+    /// Observations above the last bucket.
+    over: AtomicU64,
+    sum_micros: AtomicU64,
+    count: AtomicU64,
+}
+
+impl Histogram {
+    fn observe(&self, elapsed: Duration) {
+        let seconds = elapsed.as_secs_f64();
+        match LATENCY_BUCKETS.iter().position(|le| seconds <= *le) {
+            Some(idx) => self.buckets[idx].fetch_add(1, Ordering::Relaxed),
+            None => self.over.fetch_add(1, Ordering::Relaxed),
+        };
+        let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
+        self.sum_micros.fetch_add(micros, Ordering::Relaxed);
+        self.count.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn render(&self, out: &mut String, name: &str, help: &str) {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} histogram");
+        let mut cumulative = 0;
+        for (le, bucket) in LATENCY_BUCKETS.iter().zip(&self.buckets) {
+            cumulative += bucket.load(Ordering::Relaxed);
+            let _ = writeln!(out, "{name}_bucket{{le=\"{le}\"}} {cumulative}");
+        }
+        cumulative += self.over.load(Ordering::Relaxed);
+        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {cumulative}");
+        let sum = self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6;
+        let _ = writeln!(out, "{name}_sum {sum}\n{name}_count {cumulative}");
+    }
+}
+
+/// Counters keyed by their label values, in a stable order.
+type Family = std::sync::Mutex<BTreeMap<Vec<String>, u64>>;
+
+fn bump(family: &Family, labels: Vec<String>) {
+    *family
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .entry(labels)
+        .or_insert(0) += 1;
+}
+
+fn render_family(out: &mut String, name: &str, help: &str, label_names: &[&str], family: &Family) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
+    let family = family.lock().unwrap_or_else(|p| p.into_inner());
+    for (values, count) in family.iter() {
+        let labels: Vec<String> = label_names
+            .iter()
+            .zip(values)
+            .map(|(label, value)| format!("{label}=\"{}\"", escape_label(value)))
+            .collect();
+        let _ = writeln!(out, "{name}{{{}}} {count}", labels.join(","));
+    }
+}
+
+/// A label value as the text format wants it: `\\`, `\"` and `\n` escaped.
+fn escape_label(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
 
 /// Counters the pipeline bumps; read by `/metrics`.
 #[derive(Debug, Default)]
@@ -34,18 +175,110 @@ pub struct Metrics {
     pub articles_matched: AtomicU64,
     /// Alerts raised.
     pub alerts: AtomicU64,
-    /// Deliveries that reached their sink.
-    pub deliveries_ok: AtomicU64,
-    /// Failed delivery attempts.
-    pub deliveries_failed: AtomicU64,
+    /// Fetch errors by target and kind.
+    fetch_errors: Family,
+    /// Alerts handed to the sinks, by kind.
+    alerts_by_kind: Family,
+    /// Alert ids already counted in `alerts_by_kind`.
+    seen_alerts: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// Delivery attempts by sink and outcome.
+    deliveries: Family,
+    /// Time of one feed fetch.
+    poll_latency: Histogram,
+    /// Time of one feed through the whole pipeline.
+    pipeline_latency: Histogram,
     last_loop: std::sync::Mutex<Option<Instant>>,
     last_success: std::sync::Mutex<Option<DateTime<Utc>>>,
+}
+
+/// Observes the time until it is dropped into one of the latency histograms.
+#[derive(Debug)]
+pub struct Timer {
+    metrics: Arc<Metrics>,
+    pipeline: bool,
+    started: Instant,
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        let histogram = if self.pipeline {
+            &self.metrics.pipeline_latency
+        } else {
+            &self.metrics.poll_latency
+        };
+        histogram.observe(self.started.elapsed());
+    }
 }
 
 impl Metrics {
     /// Adds `n` to a counter.
     pub fn add(counter: &AtomicU64, n: usize) {
         counter.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    /// Times one feed fetch (`figwatch_poll_duration_seconds`) until dropped.
+    pub fn poll_timer(self: &Arc<Self>) -> Timer {
+        Timer {
+            metrics: Arc::clone(self),
+            pipeline: false,
+            started: Instant::now(),
+        }
+    }
+
+    /// Times one feed through the pipeline (`figwatch_pipeline_duration_seconds`)
+    /// until dropped.
+    pub fn pipeline_timer(self: &Arc<Self>) -> Timer {
+        Timer {
+            metrics: Arc::clone(self),
+            pipeline: true,
+            started: Instant::now(),
+        }
+    }
+
+    /// Counts a failed fetch by its kind; other outcomes count nothing.
+    pub fn record_fetch(&self, target: FetchTarget, outcome: &fetch::Outcome) {
+        if let fetch::Outcome::Failed(err) = outcome {
+            let kind = match err {
+                fetch::Error::Timeout { .. } => "timeout",
+                fetch::Error::Status { .. } => "status",
+                fetch::Error::TooLarge { .. } => "too_large",
+                fetch::Error::Refused { .. } => "refused",
+                fetch::Error::Network { .. } => "network",
+            };
+            self.record_fetch_error(target, kind);
+        }
+    }
+
+    /// Counts a fetch error of `kind` (one of [`FETCH_ERROR_KINDS`]).
+    pub fn record_fetch_error(&self, target: FetchTarget, kind: &str) {
+        bump(
+            &self.fetch_errors,
+            vec![target.as_str().to_string(), kind.to_string()],
+        );
+    }
+
+    /// Counts one delivery attempt, and the alert's kind the first time the
+    /// alert is seen.
+    pub fn record_delivery(&self, delivery: &Delivery, outcome: DeliveryOutcome) {
+        bump(
+            &self.deliveries,
+            vec![delivery.sink.clone(), outcome.as_str().to_string()],
+        );
+        let first_sighting = {
+            let mut seen = self.seen_alerts.lock().unwrap_or_else(|p| p.into_inner());
+            if seen.len() >= SEEN_ALERTS_CAP {
+                // Old alerts are long delivered; forgetting them only risks
+                // counting a retry of one of them twice.
+                seen.clear();
+            }
+            delivery.attempts == 0 && seen.insert(delivery.alert.id.clone())
+        };
+        if first_sighting {
+            bump(
+                &self.alerts_by_kind,
+                vec![delivery.alert.kind.as_str().to_string()],
+            );
+        }
     }
 
     /// The main loop turned.
@@ -72,7 +305,7 @@ impl Metrics {
     /// The metrics in Prometheus text format.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        let counters: [(&str, &str, &AtomicU64); 8] = [
+        let counters: [(&str, &str, &AtomicU64); 6] = [
             (
                 "figwatch_feed_polls_total",
                 "Feed polls finished.",
@@ -98,16 +331,10 @@ impl Metrics {
                 "Matched articles stored.",
                 &self.articles_matched,
             ),
-            ("figwatch_alerts_total", "Alerts raised.", &self.alerts),
             (
-                "figwatch_deliveries_ok_total",
-                "Alert deliveries that reached their sink.",
-                &self.deliveries_ok,
-            ),
-            (
-                "figwatch_deliveries_failed_total",
-                "Failed alert delivery attempts.",
-                &self.deliveries_failed,
+                "figwatch_alerts_total",
+                "Alerts raised by articles.",
+                &self.alerts,
             ),
         ];
         for (name, help, counter) in counters {
@@ -117,6 +344,58 @@ impl Metrics {
                 counter.load(Ordering::Relaxed)
             );
         }
+        // Every kind is listed from the start, so a rate over an absent
+        // series is never needed.
+        {
+            let mut errors = self.fetch_errors.lock().unwrap_or_else(|p| p.into_inner());
+            for target in [FetchTarget::Feed, FetchTarget::Article] {
+                for kind in FETCH_ERROR_KINDS {
+                    errors
+                        .entry(vec![target.as_str().to_string(), kind.to_string()])
+                        .or_insert(0);
+                }
+            }
+        }
+        {
+            let mut alerts = self
+                .alerts_by_kind
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            for kind in ALERT_KINDS {
+                alerts.entry(vec![kind.as_str().to_string()]).or_insert(0);
+            }
+        }
+        render_family(
+            &mut out,
+            "figwatch_fetch_errors_total",
+            "Failed fetches of feeds and articles, by kind.",
+            &["target", "kind"],
+            &self.fetch_errors,
+        );
+        render_family(
+            &mut out,
+            "figwatch_alerts_by_kind_total",
+            "Alerts handed to the sinks (each alert once), by kind.",
+            &["kind"],
+            &self.alerts_by_kind,
+        );
+        render_family(
+            &mut out,
+            "figwatch_deliveries_total",
+            "Alert delivery attempts, by sink and outcome.",
+            &["sink", "outcome"],
+            &self.deliveries,
+        );
+        self.poll_latency.render(
+            &mut out,
+            "figwatch_poll_duration_seconds",
+            "Time to fetch one feed.",
+        );
+        self.pipeline_latency.render(
+            &mut out,
+            "figwatch_pipeline_duration_seconds",
+            "Time to take one feed through the whole pipeline (fetch, articles, store).",
+        );
         if let Some(at) = self.last_success() {
             let _ = writeln!(
                 out,
@@ -132,6 +411,8 @@ impl Metrics {
 struct AppState {
     metrics: Arc<Metrics>,
     store: Store,
+    /// The running context, followed across reloads.
+    contexts: tokio::sync::watch::Receiver<Arc<Context>>,
 }
 
 /// Serves the status endpoints on `listener` until `cancel`.
@@ -139,13 +420,18 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     metrics: Arc<Metrics>,
     store: Store,
+    contexts: tokio::sync::watch::Receiver<Arc<Context>>,
     cancel: CancellationToken,
 ) {
     let app = Router::new()
         .route("/", get(page))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
-        .with_state(AppState { metrics, store });
+        .with_state(AppState {
+            metrics,
+            store,
+            contexts,
+        });
     if let Err(err) = axum::serve(listener, app)
         .with_graceful_shutdown(async move { cancel.cancelled().await })
         .await
@@ -193,69 +479,27 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 async fn page(State(state): State<AppState>) -> Response {
     let store = state.store.clone();
     let data = tokio::task::spawn_blocking(move || {
-        Ok::<_, crate::store::Error>((
-            store.figures(None)?,
-            store.feeds()?,
-            store.articles(None, None, 20)?,
-        ))
+        let figures = store
+            .figures(None)?
+            .into_iter()
+            .map(|figure| {
+                let history = store.history(&figure.watch, &figure.figure)?;
+                Ok((figure, history))
+            })
+            .collect::<Result<Vec<_>, crate::store::Error>>()?;
+        Ok::<_, crate::store::Error>(page::PageData {
+            figures,
+            feeds: store.feeds()?,
+            articles: store.articles(None, None, LATEST_ARTICLES)?,
+        })
     })
     .await;
-    let Ok(Ok((figures, feeds, articles))) = data else {
+    let Ok(Ok(data)) = data else {
         return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
     };
-    let mut html = String::from(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>figwatch</title>\
-         <style>body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse}\
-         td,th{padding:.2em .8em;border-bottom:1px solid #ddd;text-align:left}</style></head><body><h1>figwatch</h1>",
-    );
-    html.push_str("<h2>Figures</h2><table><tr><th>Watch</th><th>Figure</th><th>Value</th><th>Source</th><th>Date</th></tr>");
-    for figure in &figures {
-        let _ = write!(
-            html,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td><a href=\"{}\">{}</a></td><td>{}</td></tr>",
-            escape(&figure.watch),
-            escape(&figure.figure),
-            escape(&crate::alert::format_observation(&figure.current)),
-            escape(&figure.current.article.url),
-            escape(&figure.current.article.source),
-            figure
-                .current
-                .article
-                .published_at
-                .map(|t| t.format("%Y-%m-%d").to_string())
-                .unwrap_or_default()
-        );
-    }
-    html.push_str("</table><h2>Latest articles</h2><ul>");
-    for article in &articles {
-        let _ = write!(
-            html,
-            "<li><a href=\"{}\">{}</a> — {}</li>",
-            escape(&article.url),
-            escape(&article.title),
-            escape(&article.source)
-        );
-    }
-    html.push_str("</ul><h2>Failing feeds</h2><ul>");
-    for feed in feeds.iter().filter(|feed| feed.failures > 0) {
-        let _ = write!(
-            html,
-            "<li>{} — {} failure(s): {}</li>",
-            escape(&feed.url),
-            feed.failures,
-            escape(feed.last_error.as_deref().unwrap_or(""))
-        );
-    }
-    html.push_str("</ul></body></html>");
-    Html(html).into_response()
+    let config = state.contexts.borrow().config.clone();
+    Html(page::render(Some(&config), &data)).into_response()
 }

@@ -277,3 +277,113 @@ pub fn http_get(port: u16, path: &str) -> (u16, String) {
         .unwrap_or_default();
     (status, body)
 }
+
+/// The daemon as a child process, its log lines read on a thread.
+pub struct Daemon {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Daemon {
+    /// `figwatch --config <config> run`.
+    pub fn spawn(work: &Workspace) -> Daemon {
+        Daemon::spawn_with(work, &[], &[])
+    }
+
+    /// `figwatch --config <config> ARGS… run` with extra environment.
+    pub fn spawn_with(work: &Workspace, args: &[&str], env: &[(&str, &str)]) -> Daemon {
+        use std::io::BufRead as _;
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("figwatch"))
+            .arg("--config")
+            .arg(work.config())
+            .args(args)
+            .arg("run")
+            .env_remove("RUST_LOG")
+            .env_remove("JOURNAL_STREAM")
+            .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Daemon { child, lines }
+    }
+
+    /// Waits (bounded) for a log line containing `needle`.
+    pub fn wait_for_log(&self, needle: &str) {
+        self.wait_for_line(needle);
+    }
+
+    /// Waits (bounded) for a log line containing `needle` and returns it.
+    /// Lines before it are consumed.
+    pub fn wait_for_line(&self, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(_) => {}
+                Err(_) => panic!("no log line containing {needle:?} within 20 s"),
+            }
+        }
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
+    /// Sends a signal (`"HUP"`, `"TERM"`) to the daemon.
+    pub fn signal(&self, name: &str) {
+        let status = std::process::Command::new("kill")
+            .args([&format!("-{name}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// Sends SIGTERM and waits (bounded) for the exit status.
+    pub fn stop(mut self) -> std::process::ExitStatus {
+        self.signal("TERM");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(self.child.wait());
+        });
+        rx.recv_timeout(Duration::from_secs(15))
+            .expect("daemon did not stop within 15 s after SIGTERM")
+            .unwrap()
+    }
+
+    /// Sends SIGTERM, waits (bounded) for the exit status, and returns it
+    /// with every log line not yet read.
+    pub fn stop_with_logs(mut self) -> (std::process::ExitStatus, Vec<String>) {
+        self.signal("TERM");
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        let mut lines = Vec::new();
+        // The reader thread ends when the daemon closes stderr on exit.
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => lines.push(line),
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    panic!("daemon did not stop within 15 s after SIGTERM")
+                }
+            }
+        }
+        let status = self.child.wait().unwrap();
+        (status, lines)
+    }
+}

@@ -1,0 +1,326 @@
+//! The status page at `/`: the running config's watches, each figure's
+//! current value with a timeline of its history drawn as inline SVG, the
+//! latest matched articles and the failing feeds. Server-rendered HTML, no
+//! JavaScript; everything from the store or the config is escaped.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::Config;
+use crate::store::{ArticleSummary, FeedState, FigureSummary, HistoryRow};
+
+/// Chart size in SVG user units.
+const CHART_WIDTH: f64 = 320.0;
+const CHART_HEIGHT: f64 = 80.0;
+/// Space around the plotted area, for the axis labels.
+const CHART_PAD: f64 = 10.0;
+
+/// What the page shows, read from the store and the running config.
+#[derive(Debug, Default)]
+pub(super) struct PageData {
+    /// Every tracked figure with its history, oldest first.
+    pub(super) figures: Vec<(FigureSummary, Vec<HistoryRow>)>,
+    /// Feeds the store knows.
+    pub(super) feeds: Vec<FeedState>,
+    /// The latest matched articles.
+    pub(super) articles: Vec<ArticleSummary>,
+}
+
+/// `&`, `<`, `>`, `"` and `'` escaped, for text and attribute values.
+pub(super) fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+fn date(time: Option<DateTime<Utc>>) -> String {
+    time.map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// A figure's history as a step-free line of its observations over time
+/// (by position when no observation has a date), one circle per
+/// observation with its text as a tooltip.
+pub(super) fn timeline_svg(label: &str, history: &[HistoryRow]) -> String {
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" width=\"{CHART_WIDTH}\" height=\"{CHART_HEIGHT}\" \
+         viewBox=\"0 0 {CHART_WIDTH} {CHART_HEIGHT}\" role=\"img\" aria-label=\"{}\">",
+        escape(label)
+    );
+    if history.is_empty() {
+        svg.push_str("</svg>");
+        return svg;
+    }
+    let dated = history.iter().all(|row| row.observed_at.is_some());
+    let xs: Vec<f64> = history
+        .iter()
+        .enumerate()
+        .map(|(idx, row)| match row.observed_at {
+            Some(at) if dated => at.timestamp() as f64,
+            _ => idx as f64,
+        })
+        .collect();
+    let values: Vec<f64> = history.iter().map(|row| row.observation.value).collect();
+    let span = |points: &[f64]| {
+        let low = points.iter().copied().fold(f64::INFINITY, f64::min);
+        let high = points.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (low, high)
+    };
+    let (x_low, x_high) = span(&xs);
+    let (y_low, y_high) = span(&values);
+    let scale = |value: f64, low: f64, high: f64, length: f64| {
+        if high > low && value.is_finite() {
+            (value - low) / (high - low) * length
+        } else {
+            length / 2.0
+        }
+    };
+    let plot_width = CHART_WIDTH - 2.0 * CHART_PAD;
+    let plot_height = CHART_HEIGHT - 3.0 * CHART_PAD;
+    let points: Vec<(f64, f64)> = xs
+        .iter()
+        .zip(&values)
+        .map(|(x, y)| {
+            (
+                CHART_PAD + scale(*x, x_low, x_high, plot_width),
+                CHART_HEIGHT - 1.5 * CHART_PAD - scale(*y, y_low, y_high, plot_height),
+            )
+        })
+        .collect();
+    let _ = write!(
+        svg,
+        "<line x1=\"{CHART_PAD}\" y1=\"{y}\" x2=\"{x2}\" y2=\"{y}\" stroke=\"#bbb\"/>",
+        y = CHART_HEIGHT - CHART_PAD,
+        x2 = CHART_WIDTH - CHART_PAD
+    );
+    let path: Vec<String> = points
+        .iter()
+        .map(|(x, y)| format!("{x:.1},{y:.1}"))
+        .collect();
+    let _ = write!(
+        svg,
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"#36c\" stroke-width=\"1.5\"/>",
+        path.join(" ")
+    );
+    for ((x, y), row) in points.iter().zip(history) {
+        let tooltip = format!(
+            "{} — {} {}",
+            crate::alert::format_observation(&row.observation),
+            row.observation.article.source,
+            date(row.observed_at)
+        );
+        let _ = write!(
+            svg,
+            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3\" fill=\"#36c\"><title>{}</title></circle>",
+            escape(tooltip.trim())
+        );
+    }
+    let first = history.first().map(|row| date(row.observed_at));
+    let last = history.last().map(|row| date(row.observed_at));
+    let _ = write!(
+        svg,
+        "<text x=\"{CHART_PAD}\" y=\"{bottom}\" font-size=\"9\">{}</text>\
+         <text x=\"{right}\" y=\"{bottom}\" font-size=\"9\" text-anchor=\"end\">{}</text>\
+         <text x=\"{right}\" y=\"9\" font-size=\"9\" text-anchor=\"end\">max {}</text>",
+        escape(&first.unwrap_or_default()),
+        escape(&last.unwrap_or_default()),
+        y_high,
+        bottom = CHART_HEIGHT - 1.0,
+        right = CHART_WIDTH - CHART_PAD,
+    );
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The whole page.
+pub(super) fn render(config: Option<&Config>, data: &PageData) -> String {
+    let mut html = String::from(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>figwatch</title>\
+         <meta name=\"viewport\" content=\"width=device-width\">\
+         <style>body{font-family:sans-serif;margin:2em;max-width:75em}table{border-collapse:collapse}\
+         td,th{padding:.3em .8em;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}\
+         code{font-size:.95em}.failing{color:#a00}</style></head><body><h1>figwatch</h1>",
+    );
+
+    let configured: Option<Vec<String>> = config.map(|config| {
+        config
+            .feeds
+            .iter()
+            .map(|feed| feed.url.to_string())
+            .collect()
+    });
+    let failing: Vec<&FeedState> = data
+        .feeds
+        .iter()
+        .filter(|feed| feed.failures > 0)
+        .filter(|feed| {
+            configured
+                .as_ref()
+                .is_none_or(|urls| urls.contains(&feed.url))
+        })
+        .collect();
+    if let Some(config) = config {
+        let _ = write!(
+            html,
+            "<p id=\"summary\">Polling {} feed(s) for {} watch(es); {} failing.</p>",
+            config.feeds.len(),
+            config.watches.len(),
+            failing.len()
+        );
+        html.push_str("<h2>Watches</h2><table id=\"watches\"><tr><th>Watch</th><th>Query</th><th>Figures</th><th>Notifies</th></tr>");
+        for watch in &config.watches {
+            let figures: Vec<String> = watch
+                .figures
+                .iter()
+                .map(|figure| {
+                    format!(
+                        "<b>{}</b>: {}",
+                        escape(&figure.name),
+                        escape(&figure.terms.join(", "))
+                    )
+                })
+                .collect();
+            let _ = write!(
+                html,
+                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                escape(&watch.name),
+                escape(&watch.query_text),
+                figures.join("<br>"),
+                escape(&watch.sink_names(&config.sinks).join(", "))
+            );
+        }
+        html.push_str("</table>");
+    }
+
+    html.push_str("<h2>Figures</h2><table id=\"figures\"><tr><th>Watch</th><th>Figure</th><th>Value</th><th>History</th><th>Source</th><th>Date</th></tr>");
+    for (figure, history) in &data.figures {
+        let label = format!(
+            "{} · {}: {} observation(s)",
+            figure.watch,
+            figure.figure,
+            history.len()
+        );
+        let _ = write!(
+            html,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><a href=\"{}\">{}</a></td><td>{}</td></tr>",
+            escape(&figure.watch),
+            escape(&figure.figure),
+            escape(&crate::alert::format_observation(&figure.current)),
+            timeline_svg(&label, history),
+            escape(&figure.current.article.url),
+            escape(&figure.current.article.source),
+            date(figure.current.article.published_at)
+        );
+    }
+    html.push_str("</table>");
+
+    html.push_str("<h2>Latest articles</h2><ul id=\"articles\">");
+    for article in &data.articles {
+        let _ = write!(
+            html,
+            "<li><a href=\"{}\">{}</a> — {} {} <small>({})</small></li>",
+            escape(&article.url),
+            escape(&article.title),
+            escape(&article.source),
+            date(article.published_at),
+            escape(&article.watches.join(", "))
+        );
+    }
+    html.push_str("</ul>");
+
+    html.push_str("<h2>Failing feeds</h2><ul id=\"failing\">");
+    for feed in &failing {
+        let _ = write!(
+            html,
+            "<li class=\"failing\">{} — {} failure(s) since {}: {}</li>",
+            escape(&feed.url),
+            feed.failures,
+            date(feed.failing_since),
+            escape(feed.last_error.as_deref().unwrap_or(""))
+        );
+    }
+    if failing.is_empty() {
+        html.push_str("<li>none</li>");
+    }
+    html.push_str("</ul></body></html>");
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::figures::Qualifier;
+    use crate::store::{ArticleRef, ObservationRow};
+
+    fn row(value: f64, source: &str, day: Option<u32>) -> HistoryRow {
+        let at = day.map(|day| {
+            DateTime::parse_from_rfc3339(&format!("2025-02-{day:02}T00:00:00Z"))
+                .unwrap()
+                .with_timezone(&Utc)
+        });
+        HistoryRow {
+            observation: ObservationRow {
+                value,
+                low: Some(value),
+                high: None,
+                qualifier: Qualifier::MoreThan,
+                text: format!("more than {value}"),
+                quote: String::new(),
+                article: ArticleRef {
+                    url: "https://news.example/a".to_string(),
+                    title: "A".to_string(),
+                    source: source.to_string(),
+                    published_at: at,
+                },
+            },
+            decision: "changed".to_string(),
+            observed_at: at,
+        }
+    }
+
+    #[test]
+    fn timeline_has_one_point_per_observation_oldest_left_highest_top() {
+        let svg = timeline_svg(
+            "w · f",
+            &[row(160.0, "Daily", Some(1)), row(200.0, "Daily", Some(11))],
+        );
+        assert_eq!(svg.matches("<circle").count(), 2, "{svg}");
+        let coords: Vec<(f64, f64)> = svg
+            .split("<circle cx=\"")
+            .skip(1)
+            .map(|rest| {
+                let (x, rest) = rest.split_once("\" cy=\"").unwrap();
+                let (y, _) = rest.split_once('"').unwrap();
+                (x.parse().unwrap(), y.parse().unwrap())
+            })
+            .collect();
+        assert!(coords[0].0 < coords[1].0, "{coords:?}");
+        assert!(
+            coords[0].1 > coords[1].1,
+            "SVG y grows downwards: {coords:?}"
+        );
+        assert!(
+            svg.contains("2025-02-01") && svg.contains("2025-02-11"),
+            "{svg}"
+        );
+    }
+
+    #[test]
+    fn timeline_escapes_what_feeds_wrote_and_survives_odd_input() {
+        let svg = timeline_svg(
+            "<b>",
+            &[
+                row(f64::NAN, "<script>alert(1)</script>", None),
+                row(5.0, "x\"y", None),
+            ],
+        );
+        assert!(!svg.contains("<script"), "{svg}");
+        assert!(!svg.contains("<b>"), "{svg}");
+        assert!(svg.contains("&lt;script&gt;"), "{svg}");
+        assert!(!svg.contains("NaN\""), "no NaN coordinates: {svg}");
+        assert_eq!(timeline_svg("empty", &[]).matches("<circle").count(), 0);
+    }
+}
