@@ -25,7 +25,10 @@ pub use queries::{AlertSummary, ArticleSummary, DeliveryState, FigureSummary, Hi
 pub use record::{NewArticle, Recorded, WatchReading};
 
 /// Numbered migrations, applied in order under `PRAGMA user_version`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_known_figures.sql"),
+];
 
 /// How long a connection waits for another's write lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

@@ -1,0 +1,66 @@
+//! Alert policy and delivery end to end: the real binary against the local
+//! site and webhook receiver.
+
+use std::sync::atomic::Ordering;
+
+use super::support::{Servers, Workspace, motivating_config};
+
+const ARMS_WATCH: &str = r#"
+[watch.arms]
+query = 'artillery OR howitzers'
+
+[watch.arms.figure.artillery]
+terms = ["artillery pieces", "artillery"]
+"#;
+
+#[test]
+fn watch_added_to_an_existing_config_starts_with_a_silent_baseline() {
+    let servers = Servers::start();
+    let config = motivating_config(&servers, &[], true);
+    let work = Workspace::new(&config);
+    work.figwatch(&["once"]).assert().success();
+    assert!(servers.site.hooks().is_empty(), "new feed is a baseline");
+
+    // The user adds a watch; the feed brings a new article that both the
+    // old watch and the new one match.
+    std::fs::write(work.config(), format!("{config}{ARMS_WATCH}")).unwrap();
+    servers.site.feed_version.store(2, Ordering::SeqCst);
+    work.figwatch(&["once"]).assert().success();
+
+    // `once` delivers before it exits: everything sent is here.
+    let hooks = servers.site.hooks();
+    let watches: Vec<&str> = hooks
+        .iter()
+        .filter_map(|hook| hook.body["watch"].as_str())
+        .collect();
+    assert_eq!(watches, ["nk-russia", "nk-russia"], "{hooks:#?}");
+    assert_eq!(
+        work.sql_count(
+            "SELECT count(*) FROM observations WHERE watch = 'arms' AND decision = 'baseline'"
+        ),
+        1,
+        "the new watch's first value is recorded as its baseline"
+    );
+    assert_eq!(
+        work.sql_count("SELECT count(*) FROM alerts WHERE watch = 'arms'"),
+        0
+    );
+    let figures = work
+        .figwatch(&["figures", "arms", "--json"])
+        .output()
+        .unwrap();
+    assert!(figures.status.success());
+    let figures: serde_json::Value = serde_json::from_slice(&figures.stdout).unwrap();
+    assert!(
+        figures.to_string().contains("200"),
+        "the baseline value is tracked: {figures}"
+    );
+
+    // A restart neither re-registers the watch nor repeats anything.
+    work.figwatch(&["once"]).assert().success();
+    assert_eq!(servers.site.hooks().len(), 2);
+    assert_eq!(
+        work.sql_count("SELECT count(*) FROM known_figures WHERE watch = 'arms'"),
+        1
+    );
+}
