@@ -135,6 +135,7 @@ pub(crate) fn parts(row: &AlertRow) -> Parts {
         }
         AlertKind::FeedFailing => parts.title = join_title(&subject, "feed failing"),
         AlertKind::FeedRecovered => parts.title = join_title(&subject, "feed recovered"),
+        AlertKind::Digest => parts.title = join_title(&subject, "digest"),
         AlertKind::Test => {
             parts.title = join_title(&subject, "test alert");
             if parts.text.is_none() {

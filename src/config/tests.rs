@@ -257,3 +257,43 @@ fn line_col_counts_characters() {
     assert_eq!(line_col("ab\ncdé f", 8), (2, 5));
     assert_eq!(line_col("", 10), (1, 1));
 }
+
+#[test]
+fn sink_delivery_policy_keys_are_read_with_defaults() {
+    let config = parse(
+        "[sink.hook]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:1/x\"\nmax_attempts = 3\ngive_up_after = \"2h\"\nburst = 5\nwindow = \"10m\"\n[sink.journal]\ntype = \"log\"\n",
+    )
+    .unwrap();
+    let hook = config.sink("hook").unwrap();
+    assert_eq!(
+        hook.policy,
+        DeliveryPolicy {
+            max_attempts: 3,
+            give_up_after: Some(Duration::from_secs(2 * 3600)),
+            rate_limit: Some(RateLimit {
+                burst: 5,
+                window: Duration::from_secs(600),
+            }),
+        }
+    );
+    assert_eq!(
+        config.sink("journal").unwrap().policy,
+        DeliveryPolicy::default()
+    );
+    assert_eq!(
+        DeliveryPolicy::default().max_attempts,
+        crate::alert::DEFAULT_MAX_ATTEMPTS
+    );
+}
+
+#[test]
+fn bad_delivery_policy_is_reported_with_line_and_column() {
+    check_error(
+        "[sink.journal]\ntype = \"log\"\nmax_attempts = 0\ngive_up_after = \"soon\"\nburst = 5\n",
+        &[
+            "/etc/figwatch/figwatch.toml:3:16: sink journal: max_attempts must be a positive integer",
+            "/etc/figwatch/figwatch.toml:4:17: invalid duration \"soon\": expected number at 0; expected e.g. \"90s\", \"15m\", \"1h 30m\"",
+            "/etc/figwatch/figwatch.toml:5:9: sink journal: burst needs a window, e.g. window = \"10m\"",
+        ],
+    );
+}

@@ -451,6 +451,7 @@ impl Validator<'_> {
             }
         }
 
+        let policy = self.delivery_policy(&name, &raw);
         let kind = match kind_name.as_str() {
             "log" => SinkKind::Log,
             "webhook" => {
@@ -593,7 +594,50 @@ impl Validator<'_> {
             }
             _ => return None,
         };
-        Some(Sink { name, kind })
+        Some(Sink { name, kind, policy })
+    }
+
+    /// The keys every sink type takes: `max_attempts`, `give_up_after`,
+    /// `burst` and `window` (the last two together or not at all).
+    fn delivery_policy(&mut self, name: &str, raw: &RawSink) -> DeliveryPolicy {
+        let defaults = DeliveryPolicy::default();
+        let max_attempts = raw
+            .max_attempts
+            .clone()
+            .map_or(defaults.max_attempts, |value| {
+                let count = self.count(Some(value), 1, &format!("sink {name}: max_attempts"));
+                u32::try_from(count).unwrap_or(u32::MAX)
+            });
+        let give_up_after = raw
+            .give_up_after
+            .clone()
+            .map(|value| self.duration(Some(value), Duration::MAX));
+        let rate_limit = match (raw.burst.clone(), raw.window.clone()) {
+            (None, None) => None,
+            (Some(burst), Some(window)) => Some(RateLimit {
+                burst: self.count(Some(burst), 1, &format!("sink {name}: burst")),
+                window: self.duration(Some(window), Duration::from_secs(60)),
+            }),
+            (Some(burst), None) => {
+                self.problem(
+                    burst.span().start,
+                    format!("sink {name}: burst needs a window, e.g. window = \"10m\""),
+                );
+                None
+            }
+            (None, Some(window)) => {
+                self.problem(
+                    window.span().start,
+                    format!("sink {name}: window needs a burst, e.g. burst = 5"),
+                );
+                None
+            }
+        };
+        DeliveryPolicy {
+            max_attempts,
+            give_up_after,
+            rate_limit,
+        }
     }
 
     fn required_url(

@@ -220,6 +220,9 @@ pub enum AlertKind {
     FeedRecovered,
     /// `figwatch test-sink`.
     Test,
+    /// Several alerts sent as one message by a sink's rate limit; made at
+    /// send time, never stored.
+    Digest,
 }
 
 impl AlertKind {
@@ -232,6 +235,7 @@ impl AlertKind {
             AlertKind::FeedFailing => "feed_failing",
             AlertKind::FeedRecovered => "feed_recovered",
             AlertKind::Test => "test",
+            AlertKind::Digest => "digest",
         }
     }
 
@@ -244,6 +248,7 @@ impl AlertKind {
             "feed_failing" => AlertKind::FeedFailing,
             "feed_recovered" => AlertKind::FeedRecovered,
             "test" => AlertKind::Test,
+            "digest" => AlertKind::Digest,
             _ => return None,
         })
     }

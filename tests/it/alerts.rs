@@ -64,3 +64,52 @@ fn watch_added_to_an_existing_config_starts_with_a_silent_baseline() {
         1
     );
 }
+
+#[test]
+fn alerts_over_a_sinks_burst_go_as_one_digest_marked_on_each_delivery() {
+    let servers = Servers::start();
+    // No baseline: the first poll raises figure_first_seen for both figures,
+    // more than the hook's burst of one.
+    let config = motivating_config(&servers, &[], false).replace(
+        "type = \"webhook\"\n",
+        "type = \"webhook\"\nburst = 1\nwindow = \"10m\"\nmax_attempts = 4\n",
+    );
+    let work = Workspace::new(&config);
+    let check = work.figwatch(&["check"]).output().unwrap();
+    let check = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        check.contains("delivery: up to 4 attempts, digest above 1 alerts per 10m"),
+        "{check}"
+    );
+
+    work.figwatch(&["once"]).assert().success();
+    let hooks = servers.site.hooks();
+    assert_eq!(hooks.len(), 1, "{hooks:#?}");
+    let digest = &hooks[0].body;
+    assert_eq!(digest["kind"], "digest");
+    let mut figures: Vec<&str> = digest["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|alert| {
+            assert_eq!(alert["kind"], "figure_first_seen");
+            alert["figure"].as_str().unwrap()
+        })
+        .collect();
+    figures.sort_unstable();
+    assert_eq!(figures, ["artillery", "troops"]);
+    let digest_id = digest["id"].as_str().unwrap();
+    assert_eq!(
+        work.sql_count(&format!(
+            "SELECT count(*) FROM deliveries WHERE sink = 'hook' AND state = 'delivered' AND digest_id = '{digest_id}'"
+        )),
+        2
+    );
+    // The log sink has no rate limit: one message each, no digest.
+    assert_eq!(
+        work.sql_count(
+            "SELECT count(*) FROM deliveries WHERE sink = 'journal' AND state = 'delivered' AND digest_id IS NULL"
+        ),
+        2
+    );
+}

@@ -1,5 +1,8 @@
 -- figwatch schema, version 2: the (watch, figure) pairs the store knows, so a
--- watch or figure added to an existing config starts with a silent baseline.
+-- watch or figure added to an existing config starts with a silent baseline;
+-- and which digest delivered a delivery, when a sink's rate limit batched it.
+
+ALTER TABLE deliveries ADD COLUMN digest_id TEXT;
 
 CREATE TABLE known_figures (
     watch          TEXT NOT NULL,
