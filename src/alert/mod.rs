@@ -279,6 +279,23 @@ impl Sinks {
                 sink: sink_name.to_owned(),
             });
         };
+        // A digest's fields are not an alert's: it keeps the default text.
+        let template = sink
+            .template
+            .clone()
+            .filter(|_| row.kind != crate::store::AlertKind::Digest)
+            .map(|template| (sink.name.clone(), template));
+        message::TEMPLATE
+            .scope(template, self.dispatch(sink, row, json))
+            .await
+    }
+
+    async fn dispatch(
+        &self,
+        sink: &config::Sink,
+        row: &AlertRow,
+        json: String,
+    ) -> Result<(), Error> {
         let name = sink.name.as_str();
         match &sink.kind {
             SinkKind::Log => {

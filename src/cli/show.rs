@@ -112,6 +112,9 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
         };
         let _ = writeln!(out, "  {} ({}): {detail}", sink.name, sink.kind.type_name());
         let _ = writeln!(out, "    delivery: {}", delivery_policy(&sink.policy));
+        if sink.template.is_some() {
+            let _ = writeln!(out, "    message: from its template");
+        }
     }
 }
 

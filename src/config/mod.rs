@@ -180,6 +180,17 @@ pub struct Sink {
     pub kind: SinkKind,
     /// How hard and how often alerts are sent through it.
     pub policy: DeliveryPolicy,
+    /// `template` / `template_file` of a text sink: a minijinja template
+    /// for its message, checked at load.
+    pub template: Option<Template>,
+}
+
+/// A message template (minijinja syntax) that compiled at load. Its output's
+/// first line is the message title, the rest the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    /// The template text.
+    pub source: String,
 }
 
 /// A sink's delivery policy: `max_attempts`, `give_up_after`, `burst` and

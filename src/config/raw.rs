@@ -110,4 +110,6 @@ pub(super) struct RawSink {
     pub(super) give_up_after: Option<Spanned<String>>,
     pub(super) burst: Option<Spanned<i64>>,
     pub(super) window: Option<Spanned<String>>,
+    pub(super) template: Option<Spanned<String>>,
+    pub(super) template_file: Option<Spanned<String>>,
 }

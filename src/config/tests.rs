@@ -297,3 +297,24 @@ fn bad_delivery_policy_is_reported_with_line_and_column() {
         ],
     );
 }
+
+#[test]
+fn sink_template_is_compiled_at_load() {
+    let config = parse(
+        "[sink.phone]\ntype = \"ntfy\"\nurl = \"http://127.0.0.1:1/t\"\ntemplate = \"{{ watch }}: {{ current.value }}\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        config.sink("phone").unwrap().template,
+        Some(Template {
+            source: String::from("{{ watch }}: {{ current.value }}")
+        })
+    );
+    check_error(
+        "[sink.journal]\ntype = \"log\"\ntemplate = \"{{ watch \"\n[sink.hook]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:1/x\"\ntemplate = \"x\"\n",
+        &[
+            "/etc/figwatch/figwatch.toml:3:12: sink journal: template does not compile (line 1 of template): unexpected end of input, expected end of variable block",
+            "/etc/figwatch/figwatch.toml:7:12: sink hook: key \"template\" does not apply to a webhook sink",
+        ],
+    );
+}

@@ -120,6 +120,7 @@ fn sink(name: &str, kind: SinkKind) -> config::Sink {
         name: name.to_owned(),
         kind,
         policy: config::DeliveryPolicy::default(),
+        template: None,
     }
 }
 
