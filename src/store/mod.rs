@@ -28,6 +28,7 @@ pub use record::{NewArticle, Recorded, WatchReading};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_known_figures.sql"),
+    include_str!("migrations/0003_articles_fts.sql"),
 ];
 
 /// How long a connection waits for another's write lock before failing.

@@ -502,4 +502,49 @@ fn migration_two_treats_already_observed_pairs_as_known() {
     }
     let store = Store::open(&path).unwrap();
     assert_eq!(store.register_figures(&[watch()], true, at(2)).unwrap(), 0);
+    // Migration three indexes the articles already stored.
+    let found = store.articles(None, Some("x"), 10).unwrap();
+    assert_eq!(found.len(), 1);
+}
+
+#[test]
+fn article_search_uses_full_text_syntax_and_falls_back_to_substring() {
+    let (_dir, store) = open();
+    let feed = store.feed("https://news.example/rss").unwrap();
+    let watch = watch();
+    record(
+        &store,
+        feed.id,
+        &watch,
+        article("a", "https://news.example/a", 10_000.0, 1),
+    );
+    record(
+        &store,
+        feed.id,
+        &watch,
+        article("b", "https://news.example/b", 11_000.0, 2),
+    );
+    let urls = |search: &str| -> Vec<String> {
+        store
+            .articles(None, Some(search), 10)
+            .unwrap()
+            .into_iter()
+            .map(|article| article.url)
+            .collect()
+    };
+    // Words in any case and order, newest first.
+    assert_eq!(
+        urls("TROOPS officials"),
+        ["https://news.example/b", "https://news.example/a"]
+    );
+    assert_eq!(urls("\"report on b\""), ["https://news.example/b"]);
+    assert_eq!(urls("troops NOT 11000"), ["https://news.example/a"]);
+    assert_eq!(
+        urls("offic*"),
+        ["https://news.example/b", "https://news.example/a"]
+    );
+    // Not FTS5 syntax (the full stop): matched as a substring, so a word
+    // fragment (FTS5 would want the whole word "counted") is found.
+    assert_eq!(urls("unted 11000 troops."), ["https://news.example/b"]);
+    assert!(urls("helicopters").is_empty());
 }

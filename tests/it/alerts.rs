@@ -113,3 +113,35 @@ fn alerts_over_a_sinks_burst_go_as_one_digest_marked_on_each_delivery() {
         2
     );
 }
+
+#[test]
+fn articles_search_takes_full_text_queries_and_plain_text() {
+    let servers = Servers::start();
+    let work = Workspace::new(&motivating_config(&servers, &[], true));
+    servers.site.feed_version.store(2, Ordering::SeqCst);
+    work.figwatch(&["once"]).assert().success();
+    let search = |text: &str| -> Vec<String> {
+        let output = work
+            .figwatch(&["articles", "--search", text, "--json"])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        let articles: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        articles
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|article| article["url"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let november = servers.url("/news/2024/11/artillery.html");
+    let february = servers.url("/news/2025/02/long-range-artillery.html");
+    assert_eq!(
+        search("SEOUL artillery"),
+        [february.as_str(), november.as_str()]
+    );
+    assert_eq!(search("adviser NOT parliamentary"), [november.as_str()]);
+    assert_eq!(search("\"long-range artillery\""), [february.as_str()]);
+    // Not FTS5 syntax: a substring, inside words too.
+    assert_eq!(search("ng-range artill"), [february.as_str()]);
+}
