@@ -145,3 +145,44 @@ fn articles_search_takes_full_text_queries_and_plain_text() {
     // Not FTS5 syntax: a substring, inside words too.
     assert_eq!(search("ng-range artill"), [february.as_str()]);
 }
+
+#[test]
+fn failing_sink_gives_up_after_its_max_attempts_or_give_up_after() {
+    let servers = Servers::start();
+    servers.site.hook_status.store(503, Ordering::SeqCst);
+    let config = motivating_config(&servers, &[], false)
+        .replace(
+            "type = \"webhook\"\n",
+            "type = \"webhook\"\nmax_attempts = 1\n",
+        )
+        .replace(
+            "[sink.journal]\ntype = \"log\"\n",
+            &format!(
+                "[sink.patient]\ntype = \"webhook\"\nurl = \"{}\"\ngive_up_after = \"1h\"\n",
+                servers.url("/hook")
+            ),
+        );
+    let work = Workspace::new(&config);
+    work.figwatch(&["once"]).assert().success();
+    let count = |sink: &str, state: &str| {
+        work.sql_count(&format!(
+            "SELECT count(*) FROM deliveries WHERE sink = '{sink}' AND state = '{state}'"
+        ))
+    };
+    // One attempt allowed: dead at once. The patient sink retries.
+    assert_eq!(count("hook", "dead"), 2);
+    assert_eq!(count("patient", "pending"), 2);
+
+    // Two hours pass; the retry is due and fails again: past give_up_after.
+    work.sql(
+        "UPDATE alerts SET created_at = '2000-01-01T00:00:00.000Z';
+         UPDATE deliveries SET next_attempt_at = '2000-01-01T02:00:00.000Z' WHERE state = 'pending';",
+    );
+    work.figwatch(&["once"]).assert().success();
+    assert_eq!(count("patient", "dead"), 2);
+    assert_eq!(
+        work.sql_count("SELECT max(attempts) FROM deliveries WHERE sink = 'patient'"),
+        2
+    );
+    assert!(servers.site.hooks().is_empty());
+}
