@@ -101,7 +101,7 @@ impl Context {
         let limits = Limits::new(daemon.concurrency, daemon.per_host);
         // A watch or figure new to the store gets a baseline poll of each feed.
         let n_new = store.register_figures(&config.watches, daemon.baseline, Utc::now())?;
-        if n_new > 0 {
+        if n_new > 0 && daemon.baseline {
             info!(
                 figures = n_new,
                 "New figures: next poll of each feed is their baseline"
