@@ -19,7 +19,7 @@
 //! | `FIGWATCH_MESSAGE` | the whole message text |
 
 use super::json::{as_integer, format_time};
-use super::{Error, message, tail, to_json};
+use super::{Error, message, tail};
 use crate::store::AlertRow;
 use std::process::Stdio;
 use std::time::Duration;
@@ -42,6 +42,7 @@ pub(crate) async fn send(
     command: &[String],
     timeout: Duration,
     row: &AlertRow,
+    json: String,
 ) -> Result<(), Error> {
     let Some((program, args)) = command.split_first() else {
         return Err(Error::Setup {
@@ -67,7 +68,6 @@ pub(crate) async fn send(
     let stdin = child.stdin.take();
     let mut stderr = child.stderr.take();
     let mut stderr_tail = Vec::new();
-    let json = to_json(row);
     let run = async {
         let write = async {
             if let Some(mut stdin) = stdin {

@@ -12,6 +12,7 @@
 //! mail part) render the same [`Parts`] their own way.
 
 use super::json::as_integer;
+use crate::config::Template;
 use crate::figures::Qualifier;
 use crate::store::{AlertKind, AlertRow, ArticleRef, ObservationRow};
 
@@ -63,8 +64,11 @@ pub(crate) struct Parts {
     pub url: Option<String>,
     /// The article's headline.
     pub headline: Option<String>,
-    /// Free text of feed and test alerts.
+    /// Free text of feed and test alerts, or a template's body.
     pub text: Option<String>,
+    /// The text came from a sink's template: the body is that text alone
+    /// (the template decides whether to show the link).
+    pub templated: bool,
 }
 
 impl Parts {
@@ -76,6 +80,9 @@ impl Parts {
         }
         if let Some(quote) = &self.quote {
             lines.push(format!("\"{quote}\""));
+        }
+        if self.templated {
+            return lines.join("\n");
         }
         match (&self.source, &self.url) {
             (Some(source), Some(url)) => lines.push(format!("{source} — {url}")),
@@ -97,14 +104,74 @@ pub fn message(row: &AlertRow) -> Message {
     }
 }
 
-/// The pieces of `row`'s message.
+tokio::task_local! {
+    /// The template of the sink being sent through (with its name), set by
+    /// `Sinks::send` around one send, so every text sink's message follows
+    /// it without each wire format knowing about templates.
+    pub(super) static TEMPLATE: Option<(String, Template)>;
+}
+
+/// The pieces of `row`'s message: the default ones, or, inside a send
+/// through a sink with a template, the template's rendering (first line the
+/// title, the rest the text; the article link kept). A template that fails
+/// to render falls back to the default message with a warning.
 pub(crate) fn parts(row: &AlertRow) -> Parts {
+    let parts = default_parts(row);
+    let rendered = TEMPLATE.try_with(|template| {
+        template
+            .as_ref()
+            .map(|(sink, template)| (sink.clone(), render(template, row, &parts)))
+    });
+    match rendered {
+        Ok(Some((_, Ok(text)))) => {
+            let (title, rest) = text.split_once('\n').unwrap_or((text.as_str(), ""));
+            Parts {
+                title: title.trim().to_owned(),
+                quote: None,
+                source: None,
+                url: parts.url,
+                headline: parts.headline,
+                text: Some(rest.trim().to_owned()).filter(|rest| !rest.is_empty()),
+                templated: true,
+            }
+        }
+        Ok(Some((sink, Err(err)))) => {
+            tracing::warn!(sink, alert = %row.id, error = %err, "Template failed to render; sending the default message");
+            parts
+        }
+        Ok(None) | Err(_) => parts,
+    }
+}
+
+/// Renders `template` with the alert JSON's fields plus the default
+/// message's `title`, `body` and `url`. An empty rendering is an error.
+pub(crate) fn render(template: &Template, row: &AlertRow, parts: &Parts) -> Result<String, String> {
+    let mut context =
+        serde_json::to_value(super::Alert::from(row)).map_err(|err| err.to_string())?;
+    if let Some(fields) = context.as_object_mut() {
+        fields.insert(String::from("title"), parts.title.clone().into());
+        fields.insert(String::from("body"), parts.body().into());
+        fields.insert(String::from("url"), parts.url.clone().into());
+    }
+    let env = minijinja::Environment::new();
+    let text = env
+        .render_str(&template.source, minijinja::value::Serde(&context))
+        .map_err(|err| format!("{err:#}"))?;
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(String::from("the template rendered nothing"));
+    }
+    Ok(text.to_owned())
+}
+
+fn default_parts(row: &AlertRow) -> Parts {
     let mut parts = Parts {
         title: String::new(),
         quote: None,
         source: None,
         url: None,
         headline: None,
+        templated: false,
         text: row
             .message
             .as_deref()
@@ -135,6 +202,7 @@ pub(crate) fn parts(row: &AlertRow) -> Parts {
         }
         AlertKind::FeedFailing => parts.title = join_title(&subject, "feed failing"),
         AlertKind::FeedRecovered => parts.title = join_title(&subject, "feed recovered"),
+        AlertKind::Digest => parts.title = join_title(&subject, "digest"),
         AlertKind::Test => {
             parts.title = join_title(&subject, "test alert");
             if parts.text.is_none() {

@@ -13,6 +13,7 @@
 mod chat;
 mod command;
 mod delivery;
+mod digest;
 mod email;
 mod http;
 mod json;
@@ -23,7 +24,7 @@ mod webhook;
 #[cfg(test)]
 mod tests;
 
-pub use delivery::{Outcome, outcome};
+pub use delivery::{Outcome, outcome, retry_in};
 pub use json::{Alert, Article, Change, Observation, to_json};
 pub use message::{MAX_QUOTE_CHARS, Message, format_number, format_observation, message};
 pub use webhook::{ALERT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature};
@@ -256,11 +257,45 @@ impl Sinks {
     /// the sink reported (see [`Error`]; [`Error::is_retryable`] tells
     /// whether another attempt can help).
     pub async fn send(&self, sink_name: &str, row: &AlertRow) -> Result<(), Error> {
+        self.send_as(sink_name, row, to_json(row)).await
+    }
+
+    /// Sends `rows` through the sink named `sink_name` as one digest
+    /// message: webhook and command sinks get `{"kind": "digest", "id",
+    /// "created_at", "alerts": [alert JSON, …]}`, text sinks one message
+    /// listing each alert's title and link. Returns the digest's id.
+    /// Errors as for [`Sinks::send`].
+    pub async fn send_digest(&self, sink_name: &str, rows: &[AlertRow]) -> Result<String, Error> {
+        let (row, json) = digest::digest(rows);
+        self.send_as(sink_name, &row, json).await?;
+        Ok(row.id)
+    }
+
+    /// Sends `row` with `json` as its JSON form (the webhook body, the
+    /// command's stdin).
+    async fn send_as(&self, sink_name: &str, row: &AlertRow, json: String) -> Result<(), Error> {
         let Some(sink) = self.get(sink_name) else {
             return Err(Error::UnknownSink {
                 sink: sink_name.to_owned(),
             });
         };
+        // A digest's fields are not an alert's: it keeps the default text.
+        let template = sink
+            .template
+            .clone()
+            .filter(|_| row.kind != crate::store::AlertKind::Digest)
+            .map(|template| (sink.name.clone(), template));
+        message::TEMPLATE
+            .scope(template, self.dispatch(sink, row, json))
+            .await
+    }
+
+    async fn dispatch(
+        &self,
+        sink: &config::Sink,
+        row: &AlertRow,
+        json: String,
+    ) -> Result<(), Error> {
         let name = sink.name.as_str();
         match &sink.kind {
             SinkKind::Log => {
@@ -273,7 +308,7 @@ impl Sinks {
                 headers,
             } => {
                 let http = self.http(name, secret.iter().map(config::Secret::expose))?;
-                webhook::send(&http, url, secret.as_ref(), headers, row).await
+                webhook::send(&http, url, secret.as_ref(), headers, row, json).await
             }
             SinkKind::Ntfy {
                 url,
@@ -307,7 +342,7 @@ impl Sinks {
                 chat::send_discord(&http, url, row).await
             }
             SinkKind::Command { command, timeout } => {
-                command::send(name, command, *timeout, row).await
+                command::send(name, command, *timeout, row, json).await
             }
             SinkKind::Email(settings) => email::send(name, settings, self.timeout, row).await,
         }

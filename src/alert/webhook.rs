@@ -17,8 +17,8 @@
 //! - the sink's `headers` from the config, except `Content-Type` and
 //!   `X-Figwatch-*`, which are figwatch's own and are skipped.
 
+use super::Error;
 use super::http::Http;
-use super::{Error, to_json};
 use crate::config::Secret;
 use crate::store::AlertRow;
 use hmac::{KeyInit, Mac};
@@ -51,8 +51,8 @@ pub(crate) async fn send(
     secret: Option<&Secret>,
     headers: &BTreeMap<String, String>,
     row: &AlertRow,
+    body: String,
 ) -> Result<(), Error> {
-    let body = to_json(row);
     let mut request = http
         .client
         .post(url.clone())

@@ -116,7 +116,8 @@ enum Command {
         /// Only articles this watch matched
         #[arg(long, value_name = "W")]
         watch: Option<String>,
-        /// Only articles whose title or text contains TEXT
+        /// Only articles matching TEXT: SQLite full-text syntax (words,
+        /// "phrases", AND/OR/NOT, prefix*), else a plain substring
         #[arg(long, value_name = "TEXT")]
         search: Option<String>,
         /// How many

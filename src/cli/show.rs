@@ -111,6 +111,10 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
             ),
         };
         let _ = writeln!(out, "  {} ({}): {detail}", sink.name, sink.kind.type_name());
+        let _ = writeln!(out, "    delivery: {}", delivery_policy(&sink.policy));
+        if sink.template.is_some() {
+            let _ = writeln!(out, "    message: from its template");
+        }
     }
 }
 
@@ -449,6 +453,26 @@ pub(super) fn alerts(store: &Store, limit: usize, failed_only: bool, json: bool)
     }
     print_table(&rows);
     Ok(())
+}
+
+/// "up to 20 attempts, give up after 1d, digest above 5 alerts per 10m".
+fn delivery_policy(policy: &crate::config::DeliveryPolicy) -> String {
+    let mut parts = vec![format!("up to {} attempts", policy.max_attempts)];
+    if let Some(limit) = policy.give_up_after {
+        parts.push(format!(
+            "give up after {}",
+            humantime::format_duration(limit)
+        ));
+    }
+    match policy.rate_limit {
+        Some(limit) => parts.push(format!(
+            "digest above {} alerts per {}",
+            limit.burst,
+            humantime::format_duration(limit.window)
+        )),
+        None => parts.push(String::from("no rate limit")),
+    }
+    parts.join(", ")
 }
 
 #[cfg(test)]

@@ -178,6 +178,52 @@ pub struct Sink {
     pub name: String,
     /// What the sink is and its settings.
     pub kind: SinkKind,
+    /// How hard and how often alerts are sent through it.
+    pub policy: DeliveryPolicy,
+    /// `template` / `template_file` of a text sink: a minijinja template
+    /// for its message, checked at load.
+    pub template: Option<Template>,
+}
+
+/// A message template (minijinja syntax) that compiled at load. Its output's
+/// first line is the message title, the rest the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    /// The template text.
+    pub source: String,
+}
+
+/// A sink's delivery policy: `max_attempts`, `give_up_after`, `burst` and
+/// `window` in `[sink.NAME]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeliveryPolicy {
+    /// Attempts per delivery before it is marked dead.
+    pub max_attempts: u32,
+    /// A delivery still failing this long after its alert was raised is
+    /// marked dead, whatever attempts remain.
+    pub give_up_after: Option<Duration>,
+    /// At most this many messages per window; more go as one digest.
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl Default for DeliveryPolicy {
+    fn default() -> DeliveryPolicy {
+        DeliveryPolicy {
+            max_attempts: crate::alert::DEFAULT_MAX_ATTEMPTS,
+            give_up_after: None,
+            rate_limit: None,
+        }
+    }
+}
+
+/// `burst` alerts per `window`: when more than `burst` alerts for one sink
+/// are due within `window`, they go as one digest message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Alerts sent one by one per window.
+    pub burst: usize,
+    /// The window.
+    pub window: Duration,
 }
 
 /// The sink types and their settings.

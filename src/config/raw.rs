@@ -106,4 +106,10 @@ pub(super) struct RawSink {
     pub(super) from: Option<Spanned<String>>,
     pub(super) to: Option<Spanned<Vec<String>>>,
     pub(super) cc: Option<Vec<String>>,
+    pub(super) max_attempts: Option<Spanned<i64>>,
+    pub(super) give_up_after: Option<Spanned<String>>,
+    pub(super) burst: Option<Spanned<i64>>,
+    pub(super) window: Option<Spanned<String>>,
+    pub(super) template: Option<Spanned<String>>,
+    pub(super) template_file: Option<Spanned<String>>,
 }

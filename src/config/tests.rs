@@ -257,3 +257,64 @@ fn line_col_counts_characters() {
     assert_eq!(line_col("ab\ncdé f", 8), (2, 5));
     assert_eq!(line_col("", 10), (1, 1));
 }
+
+#[test]
+fn sink_delivery_policy_keys_are_read_with_defaults() {
+    let config = parse(
+        "[sink.hook]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:1/x\"\nmax_attempts = 3\ngive_up_after = \"2h\"\nburst = 5\nwindow = \"10m\"\n[sink.journal]\ntype = \"log\"\n",
+    )
+    .unwrap();
+    let hook = config.sink("hook").unwrap();
+    assert_eq!(
+        hook.policy,
+        DeliveryPolicy {
+            max_attempts: 3,
+            give_up_after: Some(Duration::from_secs(2 * 3600)),
+            rate_limit: Some(RateLimit {
+                burst: 5,
+                window: Duration::from_secs(600),
+            }),
+        }
+    );
+    assert_eq!(
+        config.sink("journal").unwrap().policy,
+        DeliveryPolicy::default()
+    );
+    assert_eq!(
+        DeliveryPolicy::default().max_attempts,
+        crate::alert::DEFAULT_MAX_ATTEMPTS
+    );
+}
+
+#[test]
+fn bad_delivery_policy_is_reported_with_line_and_column() {
+    check_error(
+        "[sink.journal]\ntype = \"log\"\nmax_attempts = 0\ngive_up_after = \"soon\"\nburst = 5\n",
+        &[
+            "/etc/figwatch/figwatch.toml:3:16: sink journal: max_attempts must be a positive integer",
+            "/etc/figwatch/figwatch.toml:4:17: invalid duration \"soon\": expected number at 0; expected e.g. \"90s\", \"15m\", \"1h 30m\"",
+            "/etc/figwatch/figwatch.toml:5:9: sink journal: burst needs a window, e.g. window = \"10m\"",
+        ],
+    );
+}
+
+#[test]
+fn sink_template_is_compiled_at_load() {
+    let config = parse(
+        "[sink.phone]\ntype = \"ntfy\"\nurl = \"http://127.0.0.1:1/t\"\ntemplate = \"{{ watch }}: {{ current.value }}\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        config.sink("phone").unwrap().template,
+        Some(Template {
+            source: String::from("{{ watch }}: {{ current.value }}")
+        })
+    );
+    check_error(
+        "[sink.journal]\ntype = \"log\"\ntemplate = \"{{ watch \"\n[sink.hook]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:1/x\"\ntemplate = \"x\"\n",
+        &[
+            "/etc/figwatch/figwatch.toml:3:12: sink journal: template does not compile (line 1 of template): unexpected end of input, expected end of variable block",
+            "/etc/figwatch/figwatch.toml:7:12: sink hook: key \"template\" does not apply to a webhook sink",
+        ],
+    );
+}

@@ -407,7 +407,7 @@ impl Validator<'_> {
 
         // Which keys each type accepts; anything else set is a problem.
         let allowed: &[&str] = match kind_name.as_str() {
-            "log" => &[],
+            "log" => &["template", "template_file"],
             "webhook" => &["url", "secret_env", "secret_file", "headers"],
             "ntfy" => &[
                 "url",
@@ -418,6 +418,8 @@ impl Validator<'_> {
                 "password_file",
                 "priority",
                 "tags",
+                "template",
+                "template_file",
             ],
             "email" => &[
                 "host",
@@ -429,8 +431,10 @@ impl Validator<'_> {
                 "from",
                 "to",
                 "cc",
+                "template",
+                "template_file",
             ],
-            "slack" | "discord" => &["url", "url_env", "url_file"],
+            "slack" | "discord" => &["url", "url_env", "url_file", "template", "template_file"],
             "command" => &["command", "timeout"],
             other => {
                 self.problem(
@@ -451,6 +455,8 @@ impl Validator<'_> {
             }
         }
 
+        let policy = self.delivery_policy(&name, &raw);
+        let template = self.template(&name, raw.template.clone(), raw.template_file.clone());
         let kind = match kind_name.as_str() {
             "log" => SinkKind::Log,
             "webhook" => {
@@ -593,7 +599,113 @@ impl Validator<'_> {
             }
             _ => return None,
         };
-        Some(Sink { name, kind })
+        Some(Sink {
+            name,
+            kind,
+            policy,
+            template,
+        })
+    }
+
+    /// `template` or `template_file` (not both), compiled now so that a
+    /// syntax error is a config error.
+    fn template(
+        &mut self,
+        name: &str,
+        inline: Option<Spanned<String>>,
+        file: Option<Spanned<String>>,
+    ) -> Option<Template> {
+        let (source, offset, origin) = match (inline, file) {
+            (None, None) => return None,
+            (Some(_), Some(file)) => {
+                self.problem(
+                    file.span().start,
+                    format!("sink {name}: set template or template_file, not both"),
+                );
+                return None;
+            }
+            (Some(inline), None) => {
+                let offset = inline.span().start;
+                (inline.into_inner(), offset, String::from("template"))
+            }
+            (None, Some(file)) => {
+                let path = self.base_dir.join(file.get_ref());
+                match std::fs::read_to_string(&path) {
+                    Ok(text) => (text, file.span().start, path.display().to_string()),
+                    Err(err) => {
+                        self.problem(
+                            file.span().start,
+                            format!(
+                                "sink {name}: cannot read template_file {}: {err}",
+                                path.display()
+                            ),
+                        );
+                        return None;
+                    }
+                }
+            }
+        };
+        let env = minijinja::Environment::new();
+        match env.template_from_str(&source) {
+            Ok(_) => Some(Template { source }),
+            Err(err) => {
+                let line = err
+                    .line()
+                    .map(|line| format!(" (line {line} of {origin})"))
+                    .unwrap_or_default();
+                self.problem(
+                    offset,
+                    format!(
+                        "sink {name}: template does not compile{line}: {}",
+                        err.detail().unwrap_or(&err.kind().to_string())
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// The keys every sink type takes: `max_attempts`, `give_up_after`,
+    /// `burst` and `window` (the last two together or not at all).
+    fn delivery_policy(&mut self, name: &str, raw: &RawSink) -> DeliveryPolicy {
+        let defaults = DeliveryPolicy::default();
+        let max_attempts = raw
+            .max_attempts
+            .clone()
+            .map_or(defaults.max_attempts, |value| {
+                let count = self.count(Some(value), 1, &format!("sink {name}: max_attempts"));
+                u32::try_from(count).unwrap_or(u32::MAX)
+            });
+        let give_up_after = raw
+            .give_up_after
+            .clone()
+            .map(|value| self.duration(Some(value), Duration::MAX));
+        let rate_limit = match (raw.burst.clone(), raw.window.clone()) {
+            (None, None) => None,
+            (Some(burst), Some(window)) => Some(RateLimit {
+                burst: self.count(Some(burst), 1, &format!("sink {name}: burst")),
+                window: self.duration(Some(window), Duration::from_secs(60)),
+            }),
+            (Some(burst), None) => {
+                self.problem(
+                    burst.span().start,
+                    format!("sink {name}: burst needs a window, e.g. window = \"10m\""),
+                );
+                None
+            }
+            (None, Some(window)) => {
+                self.problem(
+                    window.span().start,
+                    format!("sink {name}: window needs a burst, e.g. burst = 5"),
+                );
+                None
+            }
+        };
+        DeliveryPolicy {
+            max_attempts,
+            give_up_after,
+            rate_limit,
+        }
     }
 
     fn required_url(
@@ -665,6 +777,12 @@ impl RawSink {
         push("from", self.from.is_some(), at(&self.from));
         push("to", self.to.is_some(), at(&self.to));
         push("cc", self.cc.is_some(), None);
+        push("template", self.template.is_some(), at(&self.template));
+        push(
+            "template_file",
+            self.template_file.is_some(),
+            at(&self.template_file),
+        );
         keys
     }
 }

@@ -1,6 +1,8 @@
 //! Moves alerts from the store's outbox to the sinks: every due delivery is
 //! sent, marked delivered on success, rescheduled with backoff on failure,
-//! and marked dead after `alert::DEFAULT_MAX_ATTEMPTS`.
+//! and marked dead after the sink's `max_attempts` or `give_up_after`. When
+//! more than a sink's `burst` alerts are due within its `window`, they go as
+//! one digest.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -8,12 +10,12 @@ use std::time::Duration;
 
 use chrono::Utc;
 use tokio_util::sync::CancellationToken;
-use tracing::{error, info};
+use tracing::{error, info, warn};
 
 use super::Context;
 use super::status::DeliveryOutcome;
-use crate::alert;
 use crate::store::Delivery;
+use crate::{alert, config};
 
 /// Deliveries loaded per round.
 const BATCH: usize = 200;
@@ -80,16 +82,37 @@ async fn deliver_to_sink(
     cancel: &CancellationToken,
 ) -> DeliveryReport {
     let mut report = DeliveryReport::default();
+    let Some(sink) = deliveries.first().map(|delivery| delivery.sink.clone()) else {
+        return report;
+    };
+    let policy = ctx
+        .sinks
+        .get(&sink)
+        .map(|sink| sink.policy)
+        .unwrap_or_default();
+    if let Some(limit) = policy.rate_limit
+        && deliveries.len() > 1
+        && !cancel.is_cancelled()
+    {
+        let since = Utc::now() - chrono::Duration::from_std(limit.window).unwrap_or_default();
+        let sink_name = sink.clone();
+        let n_recent = ctx
+            .blocking(move |store| store.delivered_since(&sink_name, since))
+            .await
+            .unwrap_or_else(|err| {
+                error!(error = %err, "Cannot read the alert outbox");
+                0
+            });
+        if n_recent + deliveries.len() > limit.burst {
+            return deliver_digest(ctx, &sink, deliveries, &policy).await;
+        }
+    }
     for delivery in deliveries {
         if cancel.is_cancelled() {
             break;
         }
         let id = delivery.id;
-        let recorded = match ctx
-            .sinks
-            .deliver(&delivery, alert::DEFAULT_MAX_ATTEMPTS)
-            .await
-        {
+        let recorded = match ctx.sinks.deliver_with(&delivery, &policy, Utc::now()).await {
             alert::Outcome::Delivered => {
                 report.delivered += 1;
                 ctx.metrics
@@ -118,6 +141,79 @@ async fn deliver_to_sink(
         };
         if let Err(err) = recorded {
             error!(error = %err, "Cannot record delivery state");
+        }
+    }
+    report
+}
+
+/// Sends `deliveries` through `sink` as one digest (its rate limit is
+/// exceeded) and records the outcome on each of them.
+async fn deliver_digest(
+    ctx: &Context,
+    sink: &str,
+    deliveries: Vec<Delivery>,
+    policy: &config::DeliveryPolicy,
+) -> DeliveryReport {
+    let mut report = DeliveryReport::default();
+    let rows: Vec<_> = deliveries.iter().map(|d| d.alert.clone()).collect();
+    let ids: Vec<i64> = deliveries.iter().map(|d| d.id).collect();
+    let n_alerts = deliveries.len();
+    match ctx.sinks.send_digest(sink, &rows).await {
+        Ok(digest_id) => {
+            info!(sink, digest = %digest_id, alerts = n_alerts, "Rate limit reached; alerts sent as one digest");
+            report.delivered += n_alerts;
+            for delivery in &deliveries {
+                ctx.metrics
+                    .record_delivery(delivery, DeliveryOutcome::Delivered);
+            }
+            let recorded = ctx
+                .blocking(move |store| store.digest_delivered(&ids, &digest_id, Utc::now()))
+                .await;
+            if let Err(err) = recorded {
+                error!(error = %err, "Cannot record delivery state");
+            }
+        }
+        Err(err) => {
+            let message = err.to_string();
+            let now = Utc::now();
+            let mut steps = Vec::with_capacity(n_alerts);
+            for delivery in &deliveries {
+                let attempts = delivery.attempts.saturating_add(1);
+                let retry_at = alert::retry_in(
+                    err.is_retryable(),
+                    attempts,
+                    policy,
+                    delivery.alert.created_at,
+                    now,
+                )
+                .map(|after| {
+                    now + chrono::Duration::from_std(after).unwrap_or(chrono::Duration::hours(1))
+                });
+                match retry_at {
+                    Some(_) => {
+                        report.retrying += 1;
+                        ctx.metrics
+                            .record_delivery(delivery, DeliveryOutcome::Retry);
+                    }
+                    None => {
+                        report.dead += 1;
+                        ctx.metrics.record_delivery(delivery, DeliveryOutcome::Dead);
+                        error!(sink, alert = %delivery.alert.id, attempts, error = %message, "Alert delivery failed for good; giving up");
+                    }
+                }
+                steps.push((delivery.id, retry_at));
+            }
+            warn!(sink, alerts = n_alerts, error = %message, "Digest delivery failed");
+            let recorded = ctx
+                .blocking(move |store| {
+                    steps.iter().try_for_each(|(id, retry_at)| {
+                        store.delivery_failed(*id, &message, *retry_at)
+                    })
+                })
+                .await;
+            if let Err(err) = recorded {
+                error!(error = %err, "Cannot record delivery state");
+            }
         }
     }
     report

@@ -99,6 +99,14 @@ impl Context {
         let matcher = watch::Matcher::new(&queries);
         let sinks = alert::Sinks::new(&config.sinks, DELIVERY_TIMEOUT);
         let limits = Limits::new(daemon.concurrency, daemon.per_host);
+        // A watch or figure new to the store gets a baseline poll of each feed.
+        let n_new = store.register_figures(&config.watches, daemon.baseline, Utc::now())?;
+        if n_new > 0 && daemon.baseline {
+            info!(
+                figures = n_new,
+                "New figures: next poll of each feed is their baseline"
+            );
+        }
         Ok(Context {
             config: Arc::new(config),
             store,

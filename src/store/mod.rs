@@ -25,7 +25,11 @@ pub use queries::{AlertSummary, ArticleSummary, DeliveryState, FigureSummary, Hi
 pub use record::{NewArticle, Recorded, WatchReading};
 
 /// Numbered migrations, applied in order under `PRAGMA user_version`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_known_figures.sql"),
+    include_str!("migrations/0003_articles_fts.sql"),
+];
 
 /// How long a connection waits for another's write lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -217,6 +221,9 @@ pub enum AlertKind {
     FeedRecovered,
     /// `figwatch test-sink`.
     Test,
+    /// Several alerts sent as one message by a sink's rate limit; made at
+    /// send time, never stored.
+    Digest,
 }
 
 impl AlertKind {
@@ -229,6 +236,7 @@ impl AlertKind {
             AlertKind::FeedFailing => "feed_failing",
             AlertKind::FeedRecovered => "feed_recovered",
             AlertKind::Test => "test",
+            AlertKind::Digest => "digest",
         }
     }
 
@@ -241,6 +249,7 @@ impl AlertKind {
             "feed_failing" => AlertKind::FeedFailing,
             "feed_recovered" => AlertKind::FeedRecovered,
             "test" => AlertKind::Test,
+            "digest" => AlertKind::Digest,
             _ => return None,
         })
     }

@@ -259,4 +259,45 @@ impl Store {
         .map_err(self.err())?;
         Ok(())
     }
+
+    /// How many deliveries through `sink` were delivered at or after `since`
+    /// (a rate limit's recent sends; a digest counts each alert it carried).
+    pub fn delivered_since(&self, sink: &str, since: DateTime<Utc>) -> Result<usize, Error> {
+        let conn = self.lock();
+        let count: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM deliveries WHERE sink = ?1 AND state = 'delivered' \
+                 AND delivered_at >= ?2",
+                params![sink, time_text(since)],
+                |row| row.get(0),
+            )
+            .map_err(self.err())?;
+        Ok(usize::try_from(count).unwrap_or(0))
+    }
+
+    /// Marks deliveries sent together in the digest `digest_id`, in one
+    /// transaction; none is sent again.
+    pub fn digest_delivered(
+        &self,
+        delivery_ids: &[i64],
+        digest_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let mut conn = self.lock();
+        let tx = conn.transaction().map_err(self.err())?;
+        {
+            let mut update = tx
+                .prepare_cached(
+                    "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, \
+                     delivered_at = ?2, last_error = NULL, digest_id = ?3 WHERE id = ?1",
+                )
+                .map_err(self.err())?;
+            for id in delivery_ids {
+                update
+                    .execute(params![id, time_text(now), digest_id])
+                    .map_err(self.err())?;
+            }
+        }
+        tx.commit().map_err(self.err())
+    }
 }

@@ -139,8 +139,10 @@ impl Store {
         .map_err(self.err())
     }
 
-    /// Matched articles, newest first; `search` matches title or text
-    /// (case-insensitive substring).
+    /// Matched articles, newest first. `search` is an SQLite FTS5 query
+    /// over title and text (words, `"phrases"`, `AND`/`OR`/`NOT`, `prefix*`);
+    /// text that is not valid FTS5 syntax is matched as a case-insensitive
+    /// substring instead.
     pub fn articles(
         &self,
         watch: Option<&str>,
@@ -148,37 +150,19 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<ArticleSummary>, Error> {
         let conn = self.lock();
-        let pattern = search.map(|text| {
-            let escaped = text
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            format!("%{escaped}%")
-        });
-        let mut stmt = conn
-            .prepare(
-                "SELECT a.url, a.title, a.source, a.published_at, \
-                 (SELECT group_concat(m.watch, ',') FROM matches m WHERE m.article_id = a.id) \
-                 FROM articles a \
-                 WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM matches m WHERE m.article_id = a.id AND m.watch = ?1)) \
-                 AND (?2 IS NULL OR a.title LIKE ?2 ESCAPE '\\' OR a.text LIKE ?2 ESCAPE '\\') \
-                 ORDER BY a.sort_at DESC, a.id DESC LIMIT ?3",
-            )
-            .map_err(self.err())?;
-        stmt.query_map(params![watch, pattern, limit as i64], |row| {
-            let watches: Option<String> = row.get(4)?;
-            Ok(ArticleSummary {
-                url: row.get(0)?,
-                title: row.get(1)?,
-                source: row.get(2)?,
-                published_at: opt_time(row.get(3)?),
-                watches: watches
-                    .map(|text| text.split(',').map(str::to_string).collect())
-                    .unwrap_or_default(),
-            })
-        })
-        .and_then(Iterator::collect)
-        .map_err(self.err())
+        let Some(search) = search else {
+            return list_articles(&conn, watch, Search::All, limit).map_err(self.err());
+        };
+        match list_articles(&conn, watch, Search::FullText(search), limit) {
+            Ok(articles) => Ok(articles),
+            // A query FTS5 cannot parse ("C++", "50%", "long-range", an
+            // unbalanced quote) is still a fine substring. A failure that is
+            // not about the query fails the substring search too, and that
+            // error is reported.
+            Err(_) => {
+                list_articles(&conn, watch, Search::Substring(search), limit).map_err(self.err())
+            }
+        }
     }
 
     /// Recent alerts, newest first, with their deliveries; `failed_only`
@@ -221,4 +205,58 @@ impl Store {
         }
         Ok(summaries)
     }
+}
+
+/// How `articles` filters by text.
+#[derive(Debug, Clone, Copy)]
+enum Search<'a> {
+    All,
+    FullText(&'a str),
+    Substring(&'a str),
+}
+
+fn list_articles(
+    conn: &rusqlite::Connection,
+    watch: Option<&str>,
+    search: Search<'_>,
+    limit: usize,
+) -> rusqlite::Result<Vec<ArticleSummary>> {
+    let (condition, parameter) = match search {
+        Search::All => ("?2 IS NULL", None),
+        Search::FullText(query) => (
+            "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?2)",
+            Some(query.to_owned()),
+        ),
+        Search::Substring(text) => {
+            let escaped = text
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            (
+                "(a.title LIKE ?2 ESCAPE '\\' OR a.text LIKE ?2 ESCAPE '\\')",
+                Some(format!("%{escaped}%")),
+            )
+        }
+    };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT a.url, a.title, a.source, a.published_at, \
+         (SELECT group_concat(m.watch, ',') FROM matches m WHERE m.article_id = a.id) \
+         FROM articles a \
+         WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM matches m WHERE m.article_id = a.id AND m.watch = ?1)) \
+         AND {condition} \
+         ORDER BY a.sort_at DESC, a.id DESC LIMIT ?3"
+    ))?;
+    stmt.query_map(params![watch, parameter, limit as i64], |row| {
+        let watches: Option<String> = row.get(4)?;
+        Ok(ArticleSummary {
+            url: row.get(0)?,
+            title: row.get(1)?,
+            source: row.get(2)?,
+            published_at: opt_time(row.get(3)?),
+            watches: watches
+                .map(|text| text.split(',').map(str::to_string).collect())
+                .unwrap_or_default(),
+        })
+    })?
+    .collect()
 }

@@ -75,6 +75,76 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Registers each configured (watch, figure) pair the store does not know
+    /// yet as first seen at `now`; returns how many were new. With `baseline`
+    /// (`daemon.baseline`), each feed's next successful poll after `now` is
+    /// the pair's baseline: its values are recorded, not alerted, just as a
+    /// new feed's first poll is. Pairs removed from the config are kept, so a
+    /// watch that comes back compares with what it last saw.
+    pub fn register_figures(
+        &self,
+        watches: &[config::Watch],
+        baseline: bool,
+        now: DateTime<Utc>,
+    ) -> Result<usize, Error> {
+        let mut conn = self.lock();
+        let tx = conn.transaction().map_err(self.err())?;
+        let mut n_new = 0;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO known_figures (watch, figure, first_seen_at, baseline) \
+                     VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(self.err())?;
+            for watch in watches {
+                for figure in &watch.figures {
+                    n_new += insert
+                        .execute(params![watch.name, figure.name, time_text(now), baseline])
+                        .map_err(self.err())?;
+                }
+            }
+        }
+        tx.commit().map_err(self.err())?;
+        Ok(n_new)
+    }
+}
+
+/// Whether this poll of the feed is the baseline of a (watch, figure) pair
+/// added to an existing config: the pair asked for one and the feed has not
+/// been polled successfully since the pair was first seen.
+fn pair_in_baseline(
+    tx: &Transaction<'_>,
+    feed_id: i64,
+    watch: &config::Watch,
+    figure: &config::Figure,
+) -> rusqlite::Result<bool> {
+    let feed_last_success: Option<String> = tx
+        .query_row(
+            "SELECT last_success_at FROM feeds WHERE id = ?1",
+            params![feed_id],
+            |row| row.get(0),
+        )
+        .optional()?
+        .flatten();
+    let known: Option<(bool, String)> = tx
+        .query_row(
+            "SELECT baseline, first_seen_at FROM known_figures WHERE watch = ?1 AND figure = ?2",
+            params![watch.name, figure.name],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    Ok(match known {
+        Some((true, first_seen_at)) => feed_last_success
+            .as_deref()
+            .is_none_or(|last| last < first_seen_at.as_str()),
+        // Unknown pairs (a store used without a config) and pairs registered
+        // without baseline alert as before.
+        Some((false, _)) | None => false,
+    })
+}
+
 fn content_hash(title: &str, text: &str) -> String {
     let mut hasher = Sha256::new();
     hasher.update(title.trim().as_bytes());
@@ -221,8 +291,8 @@ pub(super) struct AlertDraft<'a> {
     pub(super) message: Option<&'a str>,
 }
 
-/// Records one observation, moves the figure's state and raises its alert.
-/// Returns the number of alerts raised (0 or 1).
+/// Records one observation, moves the figure's state and raises its alert
+/// unless `baseline`. Returns the number of alerts raised (0 or 1).
 fn observe(
     tx: &Transaction<'_>,
     article: &NewArticle<'_>,
@@ -254,7 +324,8 @@ fn observe(
         published: observed_at,
     };
     let decision = figures::decide(figure, current_value.as_ref(), &candidate);
-    let decision_name = match (decision, article.baseline) {
+    let baseline = article.baseline || pair_in_baseline(tx, article.feed_id, watch, figure)?;
+    let decision_name = match (decision, baseline) {
         (Decision::Older, _) => "older",
         (_, true) => "baseline",
         (Decision::FirstSeen, false) => "first_seen",
@@ -294,7 +365,7 @@ fn observe(
             time_text(article.fetched_at)
         ],
     )?;
-    if article.baseline {
+    if baseline {
         return Ok(0);
     }
     let draft = match decision {

@@ -384,3 +384,167 @@ fn long_failing_feed_alerts_once_and_recovery_alerts_once() {
     assert_eq!(state.validators.etag.as_deref(), Some("\"v1\""));
     assert_eq!(state.next_poll_at, Some(at(7)));
 }
+
+fn poll_ok(store: &Store, feed_id: i64, now: DateTime<Utc>) {
+    store
+        .record_poll(
+            feed_id,
+            &PollResult::NotModified,
+            now,
+            now + chrono::Duration::hours(1),
+            Duration::from_secs(3600),
+            &[],
+        )
+        .unwrap();
+}
+
+fn article(key: &'static str, url: &'static str, value: f64, day: u32) -> Article {
+    Article {
+        key,
+        url,
+        value,
+        published: at(day),
+        baseline: false,
+    }
+}
+
+#[test]
+fn pair_added_to_an_old_feed_is_a_baseline_until_the_next_successful_poll() {
+    let (_dir, store) = open();
+    let feed = store.feed("https://news.example/rss").unwrap();
+    poll_ok(&store, feed.id, at(1));
+    let watch = watch();
+    assert_eq!(
+        store
+            .register_figures(std::slice::from_ref(&watch), true, at(2))
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .register_figures(std::slice::from_ref(&watch), true, at(3))
+            .unwrap(),
+        0,
+        "a known pair keeps its first-seen time"
+    );
+
+    // The poll that follows the registration (its predecessor started
+    // before it) records silently, even a change within the same poll.
+    let first = record(
+        &store,
+        feed.id,
+        &watch,
+        article("a", "https://news.example/a", 100.0, 2),
+    );
+    let second = record(
+        &store,
+        feed.id,
+        &watch,
+        article("b", "https://news.example/b", 200.0, 3),
+    );
+    assert_eq!((first.n_alerts, second.n_alerts), (0, 0));
+    assert!(store.due_deliveries(at(30), 10).unwrap().is_empty());
+
+    // Once the feed has been polled since, the pair alerts as usual.
+    poll_ok(&store, feed.id, at(4));
+    let third = record(
+        &store,
+        feed.id,
+        &watch,
+        article("c", "https://news.example/c", 300.0, 5),
+    );
+    assert_eq!(third.n_alerts, 1);
+    let due = store.due_deliveries(at(30), 10).unwrap();
+    assert_eq!(due[0].alert.kind, AlertKind::FigureChanged);
+    assert_eq!(due[0].alert.previous.as_ref().unwrap().value, 200.0);
+}
+
+#[test]
+fn pair_registered_without_baseline_or_never_registered_alerts_first_seen() {
+    for register in [Some(false), None] {
+        let (_dir, store) = open();
+        let feed = store.feed("https://news.example/rss").unwrap();
+        poll_ok(&store, feed.id, at(1));
+        let watch = watch();
+        if let Some(baseline) = register {
+            store
+                .register_figures(std::slice::from_ref(&watch), baseline, at(2))
+                .unwrap();
+        }
+        let recorded = record(
+            &store,
+            feed.id,
+            &watch,
+            article("a", "https://news.example/a", 100.0, 2),
+        );
+        assert_eq!(recorded.n_alerts, 1, "register = {register:?}");
+        let due = store.due_deliveries(at(30), 10).unwrap();
+        assert_eq!(due[0].alert.kind, AlertKind::FigureFirstSeen);
+    }
+}
+
+#[test]
+fn migration_two_treats_already_observed_pairs_as_known() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO feeds (id, url) VALUES (1, 'https://news.example/rss');
+             INSERT INTO articles (id, url, title, text, content_hash, source, fetched_at, sort_at)
+               VALUES (1, 'https://news.example/a', 't', 'x', 'h', 's', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z');
+             INSERT INTO observations (article_id, watch, figure, value, qualifier, text, quote, decision, observed_at)
+               VALUES (1, 'nk', 'troops', 1.0, 'exact', '1 troops', '1 troops', 'first_seen', '2025-01-01T00:00:00.000Z');
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.register_figures(&[watch()], true, at(2)).unwrap(), 0);
+    // Migration three indexes the articles already stored.
+    let found = store.articles(None, Some("x"), 10).unwrap();
+    assert_eq!(found.len(), 1);
+}
+
+#[test]
+fn article_search_uses_full_text_syntax_and_falls_back_to_substring() {
+    let (_dir, store) = open();
+    let feed = store.feed("https://news.example/rss").unwrap();
+    let watch = watch();
+    record(
+        &store,
+        feed.id,
+        &watch,
+        article("a", "https://news.example/a", 10_000.0, 1),
+    );
+    record(
+        &store,
+        feed.id,
+        &watch,
+        article("b", "https://news.example/b", 11_000.0, 2),
+    );
+    let urls = |search: &str| -> Vec<String> {
+        store
+            .articles(None, Some(search), 10)
+            .unwrap()
+            .into_iter()
+            .map(|article| article.url)
+            .collect()
+    };
+    // Words in any case and order, newest first.
+    assert_eq!(
+        urls("TROOPS officials"),
+        ["https://news.example/b", "https://news.example/a"]
+    );
+    assert_eq!(urls("\"report on b\""), ["https://news.example/b"]);
+    assert_eq!(urls("troops NOT 11000"), ["https://news.example/a"]);
+    assert_eq!(
+        urls("offic*"),
+        ["https://news.example/b", "https://news.example/a"]
+    );
+    // Not FTS5 syntax (the full stop): matched as a substring, so a word
+    // fragment (FTS5 would want the whole word "counted") is found.
+    assert_eq!(urls("unted 11000 troops."), ["https://news.example/b"]);
+    assert!(urls("helicopters").is_empty());
+}

@@ -9,6 +9,7 @@
 //! figwatch's integration tests: the real binary against a local news site
 //! and webhook receiver on 127.0.0.1, with real SQLite files in temp dirs.
 
+mod alerts;
 mod cli;
 mod fixtures;
 mod pipeline;

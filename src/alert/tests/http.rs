@@ -452,3 +452,40 @@ fn ntfy_body_is_cut_at_a_char_boundary() {
     assert!(cut.ends_with('…'));
     assert_eq!(crate::alert::ntfy::truncate_bytes("short", 4000), "short");
 }
+
+#[tokio::test]
+async fn ntfy_template_overrides_title_and_body_and_a_render_error_falls_back() {
+    let mut receiver = Receiver::start(StatusCode::OK, "{}").await;
+    let mut templated = ntfy(&receiver.url, None, None, None);
+    templated.template = Some(config::Template {
+        source: String::from(
+            "{{ figure | upper }} now {{ current.value }} (was {{ previous.value }})\nSee {{ url }}",
+        ),
+    });
+    let mut broken = ntfy(&receiver.url, None, None, None);
+    broken.name = String::from("broken");
+    // Compiles, but calling an unknown filter fails at render time.
+    broken.template = Some(config::Template {
+        source: String::from("{{ figure | no_such_filter }}"),
+    });
+    let sinks = Sinks::new(&[templated, broken], WAIT);
+    let row = changed_row();
+
+    sinks.send("phone", &row).await.expect("delivered");
+    let request = receiver.next().await;
+    assert_eq!(
+        decode_encoded_word(request.header("title")),
+        "ARTILLERY now 200 (was 160)"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&request.body),
+        format!("See {NEW_URL}")
+    );
+    assert_eq!(request.header("click"), NEW_URL);
+
+    sinks.send("broken", &row).await.expect("delivered");
+    let request = receiver.next().await;
+    let expected = message(&row);
+    assert_eq!(decode_encoded_word(request.header("title")), expected.title);
+    assert_eq!(String::from_utf8_lossy(&request.body), expected.body);
+}

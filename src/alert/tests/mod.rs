@@ -119,6 +119,8 @@ fn sink(name: &str, kind: SinkKind) -> config::Sink {
     config::Sink {
         name: name.to_owned(),
         kind,
+        policy: config::DeliveryPolicy::default(),
+        template: None,
     }
 }
 
@@ -452,4 +454,55 @@ async fn test_alert_names_the_sink_and_has_a_fresh_id() {
         .send("phone", &first)
         .await
         .expect("log sink never fails");
+}
+
+#[test]
+fn retry_in_honours_max_attempts_and_give_up_after() {
+    let raised = Utc.with_ymd_and_hms(2025, 2, 11, 9, 0, 0).unwrap();
+    let policy = config::DeliveryPolicy {
+        max_attempts: 5,
+        give_up_after: Some(Duration::from_secs(600)),
+        rate_limit: None,
+    };
+    let minutes = |n: i64| raised + chrono::Duration::minutes(n);
+    // Early on: the usual backoff (30 s ± 20 %).
+    let first = super::retry_in(true, 1, &policy, raised, minutes(0)).unwrap();
+    assert!(first >= Duration::from_secs(24) && first <= Duration::from_secs(36));
+    // Close to the deadline: the retry is pulled in to it, not past it.
+    assert_eq!(
+        super::retry_in(true, 4, &policy, raised, minutes(9)),
+        Some(Duration::from_secs(60))
+    );
+    // At or past the deadline, out of attempts, or permanent: give up.
+    assert_eq!(super::retry_in(true, 2, &policy, raised, minutes(10)), None);
+    assert_eq!(super::retry_in(true, 5, &policy, raised, minutes(0)), None);
+    assert_eq!(super::retry_in(false, 1, &policy, raised, minutes(0)), None);
+    // Without give_up_after only attempts count.
+    let patient = config::DeliveryPolicy::default();
+    assert!(super::retry_in(true, 3, &patient, raised, minutes(60 * 24 * 365)).is_some());
+}
+
+#[test]
+fn digest_lists_every_alert_as_json_and_as_text() {
+    let rows = vec![changed_row(), text_row(AlertKind::FeedFailing, "feed down")];
+    let (row, json) = super::digest::digest(&rows);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["kind"], "digest");
+    assert_eq!(value["id"], row.id.as_str());
+    let alerts = value["alerts"].as_array().unwrap();
+    assert_eq!(alerts.len(), 2);
+    assert_eq!(alerts[0]["kind"], "figure_changed");
+    assert_eq!(alerts[0]["current"]["value"], 200);
+    assert_eq!(alerts[1]["kind"], "feed_failing");
+
+    let message = super::message(&row);
+    assert_eq!(message.title, "figwatch · digest");
+    let body: Vec<&str> = message.body.lines().collect();
+    assert_eq!(body[0], "2 alerts");
+    assert!(
+        body[1].starts_with("• nk-russia · artillery: more than 160 → more than 200"),
+        "{body:?}"
+    );
+    assert!(body[1].ends_with(NEW_URL), "{body:?}");
+    assert_eq!(body[2], "• figwatch · feed failing");
 }
