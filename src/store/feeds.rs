@@ -242,8 +242,9 @@ impl Store {
     }
 
     /// Records an entry that produced no article: `status` is `skipped`
-    /// (no watch term), `unmatched` (the article did not match) or `failed`
-    /// (its article could not be fetched; retried on later polls).
+    /// (no watch term), `unmatched` (the article did not match), `failed`
+    /// (its article could not be fetched; retried on later polls) or
+    /// `refused` (its link points where we do not fetch; final).
     pub fn record_entry(
         &self,
         feed_id: i64,
