@@ -12,4 +12,5 @@
 mod cli;
 mod fixtures;
 mod pipeline;
+mod servers;
 mod support;
