@@ -233,17 +233,38 @@ async fn process_entries(
     let mut processed = Processed::All;
     // Oldest first (feeds list newest first), so entries without dates are
     // ordered as the feed orders them.
-    for (entry, _) in parsed
+    let new_entries: Vec<&feed::Entry> = parsed
         .entries
         .iter()
         .zip(unseen)
         .rev()
-        .filter(|(_, unseen)| *unseen)
-    {
+        .filter_map(|(entry, unseen)| unseen.then_some(entry))
+        .collect();
+    report.n_new_entries += new_entries.len();
+    // Most entries mention no watched term: they are recorded together, in
+    // one transaction, rather than one blocking call each.
+    let (candidates, skipped): (Vec<&feed::Entry>, Vec<&feed::Entry>) = new_entries
+        .into_iter()
+        .partition(|entry| !ctx.matcher.prefilter(&entry_text(entry)).is_empty());
+    if !skipped.is_empty() {
+        let skipped: Vec<OwnedEntry> = skipped.into_iter().map(OwnedEntry::from).collect();
+        let now = Utc::now();
+        let recorded = ctx
+            .blocking(move |store| {
+                let records: Vec<EntryRecord<'_>> =
+                    skipped.iter().map(OwnedEntry::record).collect();
+                store.record_entries(feed_id, &records, "skipped", now)
+            })
+            .await;
+        if let Err(err) = recorded {
+            tracing::error!(error = %err, "Cannot record skipped entries");
+            processed = Processed::SomeFailed;
+        }
+    }
+    for entry in candidates {
         if cancel.is_cancelled() {
             return Processed::Cancelled;
         }
-        report.n_new_entries += 1;
         match process_entry(ctx, feed, feed_id, entry, source, baseline, allow_private).await {
             Ok(EntryOutcome::Recorded(recorded)) => {
                 if !recorded.duplicate {
@@ -271,6 +292,13 @@ enum EntryOutcome {
     Failed,
 }
 
+/// What the prefilter looks at: the entry's title and summary.
+fn entry_text(entry: &feed::Entry) -> String {
+    format!("{}\n{}", entry.title, entry.summary)
+}
+
+/// One entry that passed the prefilter: its article fetched, extracted,
+/// matched, read and stored.
 async fn process_entry(
     ctx: &Context,
     feed: &config::Feed,
@@ -282,16 +310,6 @@ async fn process_entry(
 ) -> Result<EntryOutcome, store::Error> {
     let now = Utc::now();
     let owned_entry = OwnedEntry::from(entry);
-    let prefiltered = ctx
-        .matcher
-        .prefilter(&format!("{}\n{}", entry.title, entry.summary));
-    if prefiltered.is_empty() {
-        ctx.blocking(move |store| {
-            store.record_entry(feed_id, &owned_entry.record(), "skipped", None, now)
-        })
-        .await?;
-        return Ok(EntryOutcome::Skipped);
-    }
 
     let (page_url, page) = match &entry.link {
         Some(link) => {

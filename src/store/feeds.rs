@@ -256,6 +256,24 @@ impl Store {
         let conn = self.lock();
         upsert_entry(&conn, feed_id, entry, status, error, None, now).map_err(self.err())
     }
+
+    /// Records `entries` with the same final `status` (as
+    /// [`Store::record_entry`]) in one transaction: cheap for the many
+    /// entries of a feed that mention no watched term.
+    pub fn record_entries(
+        &self,
+        feed_id: i64,
+        entries: &[EntryRecord<'_>],
+        status: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let mut conn = self.lock();
+        let tx = conn.transaction().map_err(self.err())?;
+        for entry in entries {
+            upsert_entry(&tx, feed_id, entry, status, None, None, now).map_err(self.err())?;
+        }
+        tx.commit().map_err(self.err())
+    }
 }
 
 /// The parts of a feed entry the store keeps.
