@@ -47,9 +47,20 @@ pub(super) async fn poll_feed(
     cancel: CancellationToken,
 ) -> FeedReport {
     let span = info_span!("feed", url = %feed.url);
+    // The semaphore is never closed, so acquiring cannot fail; if it ever
+    // did, running unbounded is the safe fallback.
+    let _slot = FEED_SLOTS.acquire().await.ok();
     let _timer = ctx.metrics.pipeline_timer();
     poll_feed_inner(&ctx, &feed, &cancel).instrument(span).await
 }
+
+/// Feeds processed at once, fetch to record. Fetches are bounded by the
+/// configured `concurrency`, but without this bound a pass over thousands
+/// of feeds holds thousands of parsed feeds waiting for the store and grows
+/// tokio's blocking pool to hundreds of threads, memory and context
+/// switches for nothing: the store is one SQLite connection.
+const FEEDS_AT_ONCE: usize = 64;
+static FEED_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(FEEDS_AT_ONCE);
 
 async fn poll_feed_inner(
     ctx: &Context,
@@ -116,6 +127,14 @@ async fn poll_feed_inner(
                     )
                 }
                 Ok(parsed) => {
+                    if let Some(moved_to) = &response.moved_to
+                        && state.moved_to.as_deref() != Some(moved_to.as_str())
+                    {
+                        warn!(
+                            moved_to = %moved_to,
+                            "Feed moved permanently; update its url in the config"
+                        );
+                    }
                     let source = source_name(feed, &parsed, &state);
                     let processed =
                         process_entries(ctx, feed, &state, &parsed, &source, cancel, &mut report)
@@ -229,17 +248,38 @@ async fn process_entries(
     let mut processed = Processed::All;
     // Oldest first (feeds list newest first), so entries without dates are
     // ordered as the feed orders them.
-    for (entry, _) in parsed
+    let new_entries: Vec<&feed::Entry> = parsed
         .entries
         .iter()
         .zip(unseen)
         .rev()
-        .filter(|(_, unseen)| *unseen)
-    {
+        .filter_map(|(entry, unseen)| unseen.then_some(entry))
+        .collect();
+    report.n_new_entries += new_entries.len();
+    // Most entries mention no watched term: they are recorded together, in
+    // one transaction, rather than one blocking call each.
+    let (candidates, skipped): (Vec<&feed::Entry>, Vec<&feed::Entry>) = new_entries
+        .into_iter()
+        .partition(|entry| !ctx.matcher.prefilter(&entry_text(entry)).is_empty());
+    if !skipped.is_empty() {
+        let skipped: Vec<OwnedEntry> = skipped.into_iter().map(OwnedEntry::from).collect();
+        let now = Utc::now();
+        let recorded = ctx
+            .blocking(move |store| {
+                let records: Vec<EntryRecord<'_>> =
+                    skipped.iter().map(OwnedEntry::record).collect();
+                store.record_entries(feed_id, &records, "skipped", now)
+            })
+            .await;
+        if let Err(err) = recorded {
+            tracing::error!(error = %err, "Cannot record skipped entries");
+            processed = Processed::SomeFailed;
+        }
+    }
+    for entry in candidates {
         if cancel.is_cancelled() {
             return Processed::Cancelled;
         }
-        report.n_new_entries += 1;
         match process_entry(ctx, feed, feed_id, entry, source, baseline, allow_private).await {
             Ok(EntryOutcome::Recorded(recorded)) => {
                 if !recorded.duplicate {
@@ -267,6 +307,13 @@ enum EntryOutcome {
     Failed,
 }
 
+/// What the prefilter looks at: the entry's title and summary.
+fn entry_text(entry: &feed::Entry) -> String {
+    format!("{}\n{}", entry.title, entry.summary)
+}
+
+/// One entry that passed the prefilter: its article fetched, extracted,
+/// matched, read and stored.
 async fn process_entry(
     ctx: &Context,
     feed: &config::Feed,
@@ -278,16 +325,6 @@ async fn process_entry(
 ) -> Result<EntryOutcome, store::Error> {
     let now = Utc::now();
     let owned_entry = OwnedEntry::from(entry);
-    let prefiltered = ctx
-        .matcher
-        .prefilter(&format!("{}\n{}", entry.title, entry.summary));
-    if prefiltered.is_empty() {
-        ctx.blocking(move |store| {
-            store.record_entry(feed_id, &owned_entry.record(), "skipped", None, now)
-        })
-        .await?;
-        return Ok(EntryOutcome::Skipped);
-    }
 
     let (page_url, page) = match &entry.link {
         Some(link) => {
@@ -310,22 +347,35 @@ async fn process_entry(
                     (response.url, page)
                 }
                 fetch::Outcome::NotModified | fetch::Outcome::Failed(_) => {
-                    let error = match outcome {
-                        fetch::Outcome::Failed(err) => err.to_string(),
-                        _ => format!("{link}: unexpected 304 Not Modified"),
+                    // A refusal (private address, not http) is final: the
+                    // link will not change, so it is never retried.
+                    let (status, error) = match outcome {
+                        fetch::Outcome::Failed(err @ fetch::Error::Refused { .. }) => {
+                            ("refused", err.to_string())
+                        }
+                        fetch::Outcome::Failed(err) => ("failed", err.to_string()),
+                        _ => ("failed", format!("{link}: unexpected 304 Not Modified")),
                     };
-                    warn!(article = %link, error = %error, "Article fetch failed");
+                    if status == "refused" {
+                        warn!(article = %link, error = %error, "Article link refused");
+                    } else {
+                        warn!(article = %link, error = %error, "Article fetch failed");
+                    }
                     ctx.blocking(move |store| {
                         store.record_entry(
                             feed_id,
                             &owned_entry.record(),
-                            "failed",
+                            status,
                             Some(&error),
                             now,
                         )
                     })
                     .await?;
-                    return Ok(EntryOutcome::Failed);
+                    return Ok(if status == "refused" {
+                        EntryOutcome::Skipped
+                    } else {
+                        EntryOutcome::Failed
+                    });
                 }
             }
         }
@@ -495,5 +545,72 @@ mod tests {
             Some("https://other.example/story/9"),
             "https://news.example/story/1",
         );
+    }
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::*;
+    use crate::store::Store;
+
+    /// A feed on a public address (a literal, so nothing is resolved)
+    /// whose matching entry links into a private network.
+    const FEED_URL: &str = "http://93.184.215.14/feed.xml";
+    const FEED: &str = r#"<rss version="2.0"><channel><title>Public</title>
+        <item><title>North Korea sent Russia more than 200 artillery pieces</title>
+        <link>http://10.1.2.3/admin/story.html</link><guid>private-link</guid></item>
+        </channel></rss>"#;
+
+    fn context(dir: &std::path::Path) -> Context {
+        let toml = format!(
+            "[daemon]\ndatabase = \"t.db\"\n\n[[feed]]\nurl = \"{FEED_URL}\"\n\n\
+             [watch.nk]\nquery = '\"North Korea\" AND Russia'\n\
+             [watch.nk.figure.artillery]\nterms = [\"artillery\"]\n\n[sink.journal]\ntype = \"log\"\n"
+        );
+        let config = config::Config::parse(&toml, &dir.join("figwatch.toml"), &|_| None).unwrap();
+        let store = Store::open(&config.daemon.database).unwrap();
+        Context::new(
+            config,
+            store,
+            tokio_util::task::TaskTracker::new(),
+            Arc::default(),
+            Arc::default(),
+        )
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn refused_article_is_recorded_as_refused_and_not_retried() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = context(dir.path());
+        let feed = ctx.config.feeds[0].clone();
+        let parsed = feed::parse(FEED.as_bytes(), Some("application/rss+xml"), &feed.url).unwrap();
+        let cancel = CancellationToken::new();
+        let url = feed.url.to_string();
+        let state = ctx.store.feed(&url).unwrap();
+
+        let mut report = FeedReport::default();
+        let processed =
+            process_entries(&ctx, &feed, &state, &parsed, "Public", &cancel, &mut report).await;
+        // Final, so the feed's validators may be stored.
+        assert_eq!(processed, Processed::All);
+        assert_eq!(report.n_new_entries, 1);
+        assert_eq!(report.n_articles, 0);
+        let conn = rusqlite::Connection::open(dir.path().join("t.db")).unwrap();
+        let (status, error): (String, String) = conn
+            .query_row("SELECT status, error FROM entries", [], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(status, "refused");
+        assert!(error.contains("10.1.2.3 is a private address"), "{error}");
+
+        let mut again = FeedReport::default();
+        process_entries(&ctx, &feed, &state, &parsed, "Public", &cancel, &mut again).await;
+        assert_eq!(again.n_new_entries, 0, "a refused link is never retried");
+        let attempts: u32 = conn
+            .query_row("SELECT attempts FROM entries", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(attempts, 1);
     }
 }

@@ -55,11 +55,19 @@ impl Policy {
         let base = backoff
             .max(self.interval)
             .min(self.max_interval.max(self.interval));
-        let base = match retry_after {
-            Some(retry_after) => base.max(retry_after.min(self.max_interval)),
-            None => base,
-        };
-        jitter(base, fastrand::f64())
+        match retry_after {
+            // Jitter only upwards from what the server asked for: polling
+            // before its Retry-After would just earn another 429.
+            Some(retry_after) => {
+                let floor = retry_after.min(self.max_interval);
+                if base > floor {
+                    jitter(base, fastrand::f64()).max(floor)
+                } else {
+                    floor + floor.mul_f64(JITTER * fastrand::f64())
+                }
+            }
+            None => jitter(base, fastrand::f64()),
+        }
     }
 }
 
@@ -146,10 +154,14 @@ mod tests {
             interval: Duration::from_secs(60),
             ..policy()
         };
-        check_within(
-            policy.after_failure(1, Some(Duration::from_secs(7200))),
-            Duration::from_secs(7200),
-        );
+        for _ in 0..100 {
+            let delay = policy.after_failure(1, Some(Duration::from_secs(7200)));
+            check_within(delay, Duration::from_secs(7200));
+            assert!(
+                delay >= Duration::from_secs(7200),
+                "{delay:?} before Retry-After"
+            );
+        }
     }
 
     #[test]

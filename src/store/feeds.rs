@@ -242,8 +242,9 @@ impl Store {
     }
 
     /// Records an entry that produced no article: `status` is `skipped`
-    /// (no watch term), `unmatched` (the article did not match) or `failed`
-    /// (its article could not be fetched; retried on later polls).
+    /// (no watch term), `unmatched` (the article did not match), `failed`
+    /// (its article could not be fetched; retried on later polls) or
+    /// `refused` (its link points where we do not fetch; final).
     pub fn record_entry(
         &self,
         feed_id: i64,
@@ -254,6 +255,24 @@ impl Store {
     ) -> Result<(), Error> {
         let conn = self.lock();
         upsert_entry(&conn, feed_id, entry, status, error, None, now).map_err(self.err())
+    }
+
+    /// Records `entries` with the same final `status` (as
+    /// [`Store::record_entry`]) in one transaction: cheap for the many
+    /// entries of a feed that mention no watched term.
+    pub fn record_entries(
+        &self,
+        feed_id: i64,
+        entries: &[EntryRecord<'_>],
+        status: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let mut conn = self.lock();
+        let tx = conn.transaction().map_err(self.err())?;
+        for entry in entries {
+            upsert_entry(&tx, feed_id, entry, status, None, None, now).map_err(self.err())?;
+        }
+        tx.commit().map_err(self.err())
     }
 }
 

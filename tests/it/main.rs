@@ -14,4 +14,5 @@ mod cli;
 mod fixtures;
 mod pipeline;
 mod service;
+mod servers;
 mod support;

@@ -203,6 +203,11 @@ impl Workspace {
         conn.execute_batch(statement).unwrap();
     }
 
+    pub fn sql_text(&self, query: &str) -> String {
+        let conn = rusqlite::Connection::open(self.database()).unwrap();
+        conn.query_row(query, [], |row| row.get(0)).unwrap()
+    }
+
     pub fn sql_count(&self, query: &str) -> i64 {
         let conn = rusqlite::Connection::open(self.database()).unwrap();
         conn.query_row(query, [], |row| row.get(0)).unwrap()
