@@ -70,6 +70,8 @@ pub struct Context {
     outbox_ready: Arc<Notify>,
     /// Counters for `/metrics`, shared across reloads.
     metrics: Arc<status::Metrics>,
+    /// Feeds being processed at once (fetch to last write).
+    feed_slots: Semaphore,
 }
 
 impl std::fmt::Debug for Context {
@@ -99,6 +101,7 @@ impl Context {
         let matcher = watch::Matcher::new(&queries);
         let sinks = alert::Sinks::new(&config.sinks, DELIVERY_TIMEOUT);
         let limits = Limits::new(daemon.concurrency, daemon.per_host);
+        let feed_slots = Semaphore::new(pipeline::FEEDS_AT_ONCE.max(daemon.concurrency));
         // A watch or figure new to the store gets a baseline poll of each feed.
         let n_new = store.register_figures(&config.watches, daemon.baseline, Utc::now())?;
         if n_new > 0 && daemon.baseline {
@@ -117,6 +120,7 @@ impl Context {
             tracker,
             outbox_ready,
             metrics,
+            feed_slots,
         })
     }
 

@@ -49,7 +49,7 @@ pub(super) async fn poll_feed(
     let span = info_span!("feed", url = %feed.url);
     // The semaphore is never closed, so acquiring cannot fail; if it ever
     // did, running unbounded is the safe fallback.
-    let _slot = FEED_SLOTS.acquire().await.ok();
+    let _slot = ctx.feed_slots.acquire().await.ok();
     let _timer = ctx.metrics.pipeline_timer();
     poll_feed_inner(&ctx, &feed, &cancel).instrument(span).await
 }
@@ -59,8 +59,9 @@ pub(super) async fn poll_feed(
 /// of feeds holds thousands of parsed feeds waiting for the store and grows
 /// tokio's blocking pool to hundreds of threads, memory and context
 /// switches for nothing: the store is one SQLite connection.
-const FEEDS_AT_ONCE: usize = 64;
-static FEED_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(FEEDS_AT_ONCE);
+/// (The limit is `Context::feed_slots`: this, or `concurrency` if larger, so
+/// it never caps the fetches the config allows.)
+pub(super) const FEEDS_AT_ONCE: usize = 64;
 
 async fn poll_feed_inner(
     ctx: &Context,

@@ -42,7 +42,7 @@ CREATE TABLE entries (
     title         TEXT NOT NULL,
     published_at  TEXT,
     seen_at       TEXT NOT NULL,
-    -- skipped | unmatched | matched | duplicate | failed
+    -- skipped | unmatched | matched | duplicate | failed | refused
     status        TEXT NOT NULL,
     attempts      INTEGER NOT NULL DEFAULT 1,
     error         TEXT,
