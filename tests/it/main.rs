@@ -10,6 +10,7 @@
 //! and webhook receiver on 127.0.0.1, with real SQLite files in temp dirs.
 
 mod cli;
+mod crash;
 mod fixtures;
 mod pipeline;
 mod support;

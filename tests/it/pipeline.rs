@@ -6,7 +6,7 @@ use std::time::Duration;
 use predicates::prelude::*;
 use serde_json::Value;
 
-use super::support::{Servers, Workspace, motivating_config};
+use super::support::{Daemon, Servers, Workspace, motivating_config};
 
 fn figure_alerts(hooks: &[super::support::Hook]) -> Vec<&Value> {
     hooks
@@ -204,70 +204,6 @@ fn bad_feeds_are_reported_by_url_and_the_rest_still_processed() {
         work.sql_count("SELECT COUNT(*) FROM feeds WHERE failures = 1"),
         4
     );
-}
-
-/// The daemon as a child process, its log lines read on a thread.
-struct Daemon {
-    child: std::process::Child,
-    lines: std::sync::mpsc::Receiver<String>,
-}
-
-impl Daemon {
-    fn spawn(work: &Workspace) -> Daemon {
-        use std::io::BufRead as _;
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("figwatch"))
-            .arg("--config")
-            .arg(work.config())
-            .arg("run")
-            .env_remove("RUST_LOG")
-            .env_remove("JOURNAL_STREAM")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (tx, lines) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stderr)
-                .lines()
-                .map_while(Result::ok)
-            {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Daemon { child, lines }
-    }
-
-    /// Waits (bounded) for a log line containing `needle`.
-    fn wait_for_log(&self, needle: &str) {
-        let deadline = std::time::Instant::now() + Duration::from_secs(20);
-        loop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) if line.contains(needle) => return,
-                Ok(_) => {}
-                Err(_) => panic!("no log line containing {needle:?} within 20 s"),
-            }
-        }
-    }
-
-    /// Sends SIGTERM and waits (bounded) for the exit status.
-    fn stop(mut self) -> std::process::ExitStatus {
-        let status = std::process::Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let _ = tx.send(self.child.wait());
-        });
-        rx.recv_timeout(Duration::from_secs(15))
-            .expect("daemon did not stop within 15 s after SIGTERM")
-            .unwrap()
-    }
 }
 
 #[test]
