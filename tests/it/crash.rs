@@ -90,7 +90,7 @@ fn thousands(value: usize) -> String {
     let digits = value.to_string();
     let mut out = String::new();
     for (idx, digit) in digits.chars().enumerate() {
-        if idx > 0 && (digits.len() - idx) % 3 == 0 {
+        if idx > 0 && (digits.len() - idx).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);
@@ -284,7 +284,7 @@ struct Snapshot {
 
 #[test]
 fn sigkill_at_random_moments_loses_and_repeats_nothing() {
-    const KILLS: usize = 60;
+    const KILLS: usize = 55;
     let started = Instant::now();
     let site = Arc::new(Site::default());
     let addr = start_site(Arc::clone(&site));
@@ -294,17 +294,22 @@ fn sigkill_at_random_moments_loses_and_repeats_nothing() {
 
     for kill in 0..KILLS {
         let daemon = Daemon::spawn(&work);
-        match rng.u8(0..4) {
+        let moment = rng.u8(0..4);
+        if moment == 0 {
             // While it starts: opening, migrating, recovering the WAL.
-            0 => std::thread::sleep(Duration::from_millis(rng.u64(0..40))),
-            // Right after the webhook answered: the at-least-once window.
-            1 => {
+            std::thread::sleep(Duration::from_millis(rng.u64(0..40)));
+        } else {
+            // Measured from start-up, so a slow machine still gets work done.
+            daemon.wait_for_log("Figwatch started");
+            if moment == 1 {
+                // Right after the webhook answered: the at-least-once window.
                 let seen = site.received().len();
                 site.wait_for_receipt_after(seen, Duration::from_secs(3));
                 std::thread::sleep(Duration::from_micros(rng.u64(0..2_000)));
+            } else {
+                // Anywhere in polling, extracting, recording and delivering.
+                std::thread::sleep(Duration::from_millis(rng.u64(0..400)));
             }
-            // Anywhere in polling, extracting, recording and delivering.
-            _ => std::thread::sleep(Duration::from_millis(rng.u64(30..700))),
         }
         daemon.kill();
 
@@ -366,7 +371,9 @@ fn sigkill_at_random_moments_loses_and_repeats_nothing() {
     let conn = connect(&work.database());
     integrity_ok(&conn);
     let received = site.received();
-    let alerts: HashSet<String> = strings(&conn, "SELECT id FROM alerts").into_iter().collect();
+    let alerts: HashSet<String> = strings(&conn, "SELECT id FROM alerts")
+        .into_iter()
+        .collect();
     let distinct: HashSet<&String> = received.iter().collect();
     eprintln!(
         "{KILLS} kills in {killing:.1?}, {} alerts, {} receipts ({} repeats), {} articles, total {:.1?}",
@@ -378,7 +385,7 @@ fn sigkill_at_random_moments_loses_and_repeats_nothing() {
     );
 
     // Enough happened for the kills to land in the middle of work.
-    assert!(alerts.len() >= 40, "only {} alerts", alerts.len());
+    assert!(alerts.len() >= 30, "only {} alerts", alerts.len());
 
     // Every alert has its webhook delivery, delivered, and reached the receiver;
     // the receiver got nothing the store does not know.
@@ -392,8 +399,14 @@ fn sigkill_at_random_moments_loses_and_repeats_nothing() {
     );
     let missing: Vec<&String> = alerts.iter().filter(|id| !distinct.contains(id)).collect();
     assert!(missing.is_empty(), "alerts never delivered: {missing:?}");
-    let unknown: Vec<&&String> = distinct.iter().filter(|id| !alerts.contains(**id)).collect();
-    assert!(unknown.is_empty(), "receipts of unknown alerts: {unknown:?}");
+    let unknown: Vec<&&String> = distinct
+        .iter()
+        .filter(|id| !alerts.contains(**id))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "receipts of unknown alerts: {unknown:?}"
+    );
 
     // Repeats only where a kill interrupted a delivery: once the store says
     // delivered, the id never arrives again...
@@ -475,4 +488,88 @@ fn sigkill_at_random_moments_loses_and_repeats_nothing() {
             assert!(urls.contains(&url), "{url} never recorded");
         }
     }
+}
+
+#[test]
+fn read_commands_never_find_the_database_locked_while_the_daemon_writes() {
+    let site = Arc::new(Site::default());
+    let addr = start_site(Arc::clone(&site));
+    let work = Workspace::new(&config(addr));
+    let daemon = Daemon::spawn(&work);
+    assert!(
+        site.wait_for_receipt_after(0, Duration::from_secs(20)),
+        "the daemon delivered nothing within 20 s"
+    );
+    let articles_before = count(&connect(&work.database()), "SELECT COUNT(*) FROM articles");
+
+    let commands: [&[&str]; 6] = [
+        &["figures"],
+        &["figures", "--json"],
+        &["history", "nk-russia", "troops"],
+        &["articles"],
+        &["articles", "--search", "troops"],
+        &["alerts"],
+    ];
+    let until = Instant::now() + Duration::from_secs(5);
+    let runs = std::thread::scope(|scope| {
+        let readers: Vec<_> = (0..2)
+            .map(|reader| {
+                let work = &work;
+                scope.spawn(move || {
+                    let mut runs = 0;
+                    while Instant::now() < until {
+                        let args = commands[(runs + reader) % commands.len()];
+                        let output = work.figwatch(args).output().unwrap();
+                        let stderr = String::from_utf8_lossy(&output.stderr);
+                        assert!(
+                            output.status.success(),
+                            "figwatch {args:?} failed while the daemon writes: {stderr}"
+                        );
+                        assert!(
+                            !stderr.contains("locked") && !stderr.contains("busy"),
+                            "{args:?}: {stderr}"
+                        );
+                        runs += 1;
+                    }
+                    runs
+                })
+            })
+            .collect();
+        readers
+            .into_iter()
+            .map(|reader| reader.join().unwrap())
+            .sum::<usize>()
+    });
+    let articles_after = count(&connect(&work.database()), "SELECT COUNT(*) FROM articles");
+    assert!(daemon.stop().success());
+    assert!(runs >= 10, "only {runs} read commands ran");
+    assert!(
+        articles_after > articles_before,
+        "the daemon wrote nothing while the readers ran ({articles_before} articles)"
+    );
+}
+
+#[test]
+fn processes_opening_a_new_database_at_once_migrate_it_once() {
+    let site = Arc::new(Site::default());
+    site.frozen.store(true, Ordering::SeqCst);
+    let addr = start_site(Arc::clone(&site));
+    let work = Workspace::new(&config(addr));
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..3)
+            .map(|_| scope.spawn(|| work.figwatch(&["once"]).output().unwrap()))
+            .collect();
+        for run in runs {
+            let output = run.join().unwrap();
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+    });
+    let conn = connect(&work.database());
+    integrity_ok(&conn);
+    assert_eq!(count(&conn, "PRAGMA user_version"), 1);
+    assert_eq!(count(&conn, "SELECT COUNT(*) FROM feeds"), FEEDS as i64);
 }
