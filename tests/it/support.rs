@@ -280,7 +280,8 @@ pub fn http_get(port: u16, path: &str) -> (u16, String) {
 
 /// The daemon as a child process, its log lines read on a thread.
 pub struct Daemon {
-    child: std::process::Child,
+    /// `None` once stopped or killed.
+    child: Option<std::process::Child>,
     lines: std::sync::mpsc::Receiver<String>,
 }
 
@@ -309,7 +310,10 @@ impl Daemon {
                 }
             }
         });
-        Daemon { child, lines }
+        Daemon {
+            child: Some(child),
+            lines,
+        }
     }
 
     /// Waits (bounded) for a log line containing `needle`.
@@ -325,26 +329,38 @@ impl Daemon {
         }
     }
 
-    /// Kills the daemon with SIGKILL, as a power cut or the OOM killer
-    /// would, and reaps it.
+    /// Kills the daemon with SIGKILL, as the OOM killer would (no chance to
+    /// clean up), and reaps it.
     pub fn kill(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
+        let mut child = self.child.take().unwrap();
+        child.kill().unwrap();
+        child.wait().unwrap();
     }
 
     /// Sends SIGTERM and waits (bounded) for the exit status.
     pub fn stop(mut self) -> std::process::ExitStatus {
+        let mut child = self.child.take().unwrap();
         let status = std::process::Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
+            .args(["-TERM", &child.id().to_string()])
             .status()
             .unwrap();
         assert!(status.success());
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let _ = tx.send(self.child.wait());
+            let _ = tx.send(child.wait());
         });
         rx.recv_timeout(Duration::from_secs(15))
             .expect("daemon did not stop within 15 s after SIGTERM")
             .unwrap()
+    }
+}
+
+/// A test that fails half-way does not leave its daemon running.
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
