@@ -159,13 +159,14 @@ impl Store {
 }
 
 fn migrate(conn: &mut Connection, path: &Path) -> Result<(), Error> {
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |row| row.get(0))
-        .map_err(|source| Error::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    let version = usize::try_from(version).unwrap_or(usize::MAX);
+    let user_version = |conn: &Connection| -> rusqlite::Result<usize> {
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        Ok(usize::try_from(version).unwrap_or(usize::MAX))
+    };
+    let version = user_version(conn).map_err(|source| Error::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
     if version > MIGRATIONS.len() {
         return Err(Error::TooNew {
             path: path.to_path_buf(),
@@ -173,6 +174,8 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), Error> {
             known: MIGRATIONS.len(),
         });
     }
+    // Up to date (every open but the first): no write lock is taken, so a
+    // reader such as `figwatch figures` never waits for the daemon's writes.
     for (idx, sql) in MIGRATIONS.iter().enumerate().skip(version) {
         let number = idx + 1;
         let migrate_err = |source| Error::Migrate {
@@ -180,7 +183,14 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), Error> {
             version: number,
             source,
         };
-        let tx = conn.transaction().map_err(migrate_err)?;
+        // Take the write lock before looking again: another process opening
+        // the same new database may have applied this migration meanwhile.
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(migrate_err)?;
+        if user_version(&tx).map_err(migrate_err)? >= number {
+            continue;
+        }
         tx.execute_batch(sql).map_err(migrate_err)?;
         tx.pragma_update(None, "user_version", number as i64)
             .map_err(migrate_err)?;

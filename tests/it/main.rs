@@ -11,6 +11,7 @@
 
 mod alerts;
 mod cli;
+mod crash;
 mod fixtures;
 mod pipeline;
 mod service;

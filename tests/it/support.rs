@@ -285,7 +285,8 @@ pub fn http_get(port: u16, path: &str) -> (u16, String) {
 
 /// The daemon as a child process, its log lines read on a thread.
 pub struct Daemon {
-    child: std::process::Child,
+    /// `None` once stopped or killed.
+    child: Option<std::process::Child>,
     lines: std::sync::mpsc::Receiver<String>,
 }
 
@@ -323,7 +324,14 @@ impl Daemon {
                 }
             }
         });
-        Daemon { child, lines }
+        Daemon {
+            child: Some(child),
+            lines,
+        }
+    }
+
+    fn child(&mut self) -> &mut std::process::Child {
+        self.child.as_mut().expect("daemon already stopped")
     }
 
     /// Waits (bounded) for a log line containing `needle`.
@@ -347,24 +355,39 @@ impl Daemon {
 
     /// Whether the process is still running.
     pub fn is_running(&mut self) -> bool {
-        self.child.try_wait().unwrap().is_none()
+        self.child().try_wait().unwrap().is_none()
     }
 
     /// Sends a signal (`"HUP"`, `"TERM"`) to the daemon.
     pub fn signal(&self, name: &str) {
+        let pid = self
+            .child
+            .as_ref()
+            .expect("daemon already stopped")
+            .id()
+            .to_string();
         let status = std::process::Command::new("kill")
-            .args([&format!("-{name}"), &self.child.id().to_string()])
+            .args([&format!("-{name}"), &pid])
             .status()
             .unwrap();
         assert!(status.success());
     }
 
+    /// Kills the daemon with SIGKILL, as the OOM killer would (no chance to
+    /// clean up), and reaps it.
+    pub fn kill(mut self) {
+        let mut child = self.child.take().unwrap();
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+
     /// Sends SIGTERM and waits (bounded) for the exit status.
     pub fn stop(mut self) -> std::process::ExitStatus {
         self.signal("TERM");
+        let mut child = self.child.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let _ = tx.send(self.child.wait());
+            let _ = tx.send(child.wait());
         });
         rx.recv_timeout(Duration::from_secs(15))
             .expect("daemon did not stop within 15 s after SIGTERM")
@@ -388,7 +411,17 @@ impl Daemon {
                 }
             }
         }
-        let status = self.child.wait().unwrap();
+        let status = self.child.take().unwrap().wait().unwrap();
         (status, lines)
+    }
+}
+
+/// A test that fails half-way does not leave its daemon running.
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }

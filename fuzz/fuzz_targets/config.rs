@@ -1,0 +1,10 @@
+//! The config loader: TOML syntax, schema and validation.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|source: &str| {
+    let path = std::path::Path::new("/etc/figwatch/figwatch.toml");
+    let env = |name: &str| (name == "NTFY_TOKEN").then(|| "secret".to_string());
+    let _ = figwatch::config::Config::parse(source, path, &env);
+});
