@@ -284,7 +284,12 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), Error> {
         let mut conn = self.lock();
-        let tx = conn.transaction().map_err(self.err())?;
+        // IMMEDIATE: take the write lock up front, so a second writer (`once`
+        // beside `run`) waits on the busy timeout instead of failing on a
+        // read-to-write lock upgrade.
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(self.err())?;
         {
             let mut update = tx
                 .prepare_cached(

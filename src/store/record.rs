@@ -68,7 +68,12 @@ impl Store {
     /// or with the same text is recorded as a duplicate entry only.
     pub fn record_article(&self, article: &NewArticle<'_>) -> Result<Recorded, Error> {
         let mut conn = self.lock();
-        let tx = conn.transaction().map_err(self.err())?;
+        // IMMEDIATE: take the write lock up front, so a second writer (`once`
+        // beside `run`) waits on the busy timeout instead of failing on a
+        // read-to-write lock upgrade.
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(self.err())?;
         let recorded = record(&tx, article).map_err(self.err())?;
         tx.commit().map_err(self.err())?;
         Ok(recorded)
@@ -89,7 +94,12 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<usize, Error> {
         let mut conn = self.lock();
-        let tx = conn.transaction().map_err(self.err())?;
+        // IMMEDIATE: take the write lock up front, so a second writer (`once`
+        // beside `run`) waits on the busy timeout instead of failing on a
+        // read-to-write lock upgrade.
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(self.err())?;
         let mut n_new = 0;
         {
             let mut insert = tx
