@@ -77,15 +77,24 @@ type = "log"
 }
 
 #[test]
-fn example_config_is_valid() {
-    let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/figwatch.toml");
-    assert_cmd::Command::cargo_bin("figwatch")
-        .unwrap()
-        .arg("--config")
-        .arg(config)
-        .arg("check")
-        .assert()
-        .success();
+fn example_and_system_configs_are_valid() {
+    for (path, database) in [
+        ("config/figwatch.toml", "config/figwatch.db"),
+        (
+            "systemd/figwatch.toml",
+            "database: /var/lib/figwatch/figwatch.db",
+        ),
+    ] {
+        let config = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+        assert_cmd::Command::cargo_bin("figwatch")
+            .unwrap()
+            .arg("--config")
+            .arg(config)
+            .arg("check")
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(database));
+    }
 }
 
 #[test]
