@@ -156,7 +156,7 @@ pub(super) async fn run(request: Request<'_>) -> Result<()> {
             "  {:>3}. {:?}  value {} ({}, {:?}) noun {:?}",
             idx + 1,
             mention.text,
-            super::show::format_number(mention.value),
+            crate::alert::format_number(mention.value),
             mention.qualifier.as_str(),
             mention.kind,
             mention.noun

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::Result;
+use crate::alert::{format_number, format_observation};
 use crate::config::{AlertOn, Config, MinChange, SinkKind};
-use crate::figures::Qualifier;
 use crate::store::{ObservationRow, Store};
 
 /// Writes what a config will do, for `figwatch check`.
@@ -118,44 +118,6 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
     }
 }
 
-/// "11,000", "1.5", "-40".
-pub(super) fn format_number(value: f64) -> String {
-    if value.fract() != 0.0 || value.abs() >= 1e15 {
-        let text = format!("{value:.2}");
-        return text.trim_end_matches('0').trim_end_matches('.').to_string();
-    }
-    let digits = format!("{}", value.abs() as u64);
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (idx, digit) in digits.chars().enumerate() {
-        if idx > 0 && (digits.len() - idx) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    if value < 0.0 {
-        format!("-{grouped}")
-    } else {
-        grouped
-    }
-}
-
-/// "more than 200", "10,000–12,000", "about 50".
-pub(super) fn format_value(observation: &ObservationRow) -> String {
-    let value = format_number(observation.value);
-    match observation.qualifier {
-        Qualifier::Exact => value,
-        Qualifier::MoreThan => format!("more than {value}"),
-        Qualifier::AtLeast => format!("at least {value}"),
-        Qualifier::LessThan => format!("fewer than {value}"),
-        Qualifier::AtMost => format!("up to {value}"),
-        Qualifier::Approximately => format!("about {value}"),
-        Qualifier::Range => match (observation.low, observation.high) {
-            (Some(low), Some(high)) => format!("{}–{}", format_number(low), format_number(high)),
-            _ => value,
-        },
-    }
-}
-
 fn date(time: Option<DateTime<Utc>>) -> String {
     time.map_or_else(|| "-".to_string(), |t| t.format("%Y-%m-%d").to_string())
 }
@@ -248,7 +210,7 @@ pub(super) fn figures(store: &Store, watch: Option<&str>, json: bool) -> Result<
         rows.push(vec![
             figure.watch.clone(),
             figure.figure.clone(),
-            format_value(&figure.current),
+            format_observation(&figure.current),
             change,
             figure.current.article.source.clone(),
             date(figure.current.article.published_at),
@@ -294,7 +256,7 @@ pub(super) fn history(store: &Store, watch: &str, figure: &str, json: bool) -> R
     for row in &history {
         rows.push(vec![
             date(row.observed_at),
-            format_value(&row.observation),
+            format_observation(&row.observation),
             row.decision.clone(),
             row.observation.article.source.clone(),
             row.observation.text.clone(),
@@ -412,11 +374,15 @@ pub(super) fn alerts(store: &Store, limit: usize, failed_only: bool, json: bool)
             (Some(figure), Some(previous), Some(current)) => format!(
                 "{} · {figure}: {} → {}",
                 alert.watch,
-                format_value(previous),
-                format_value(current)
+                format_observation(previous),
+                format_observation(current)
             ),
             (Some(figure), None, Some(current)) => {
-                format!("{} · {figure}: {}", alert.watch, format_value(current))
+                format!(
+                    "{} · {figure}: {}",
+                    alert.watch,
+                    format_observation(current)
+                )
             }
             _ => alert
                 .message

@@ -188,19 +188,7 @@ fn start_site(site: Arc<Site>) -> std::net::SocketAddr {
         .route("/article/{feed}/{name}", get(article))
         .route("/hook", post(hook))
         .with_state(site);
-    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            addr_tx.send(listener.local_addr().unwrap()).unwrap();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    addr_rx.recv_timeout(Duration::from_secs(10)).unwrap()
+    super::support::serve(app)
 }
 
 fn config(addr: std::net::SocketAddr) -> String {

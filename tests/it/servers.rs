@@ -45,19 +45,7 @@ impl BadServer {
             .route("/anonymous.xml", get(|| async { rss(ANONYMOUS_FEED) }))
             .route("/limited.xml", get(|| async { limited() }))
             .route("/ttl.xml", get(|| async { rss(TTL_FEED) }));
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                addr_tx.send(listener.local_addr().unwrap()).unwrap();
-                axum::serve(listener, app).await.unwrap();
-            });
-        });
-        let addr = addr_rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        let addr = super::support::serve(app);
         BadServer { addr }
     }
 
@@ -488,19 +476,7 @@ impl MovedServer {
                 async move { (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, target)]) }
             }),
         );
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                addr_tx.send(listener.local_addr().unwrap()).unwrap();
-                axum::serve(listener, app).await.unwrap();
-            });
-        });
-        let addr = addr_rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        let addr = super::support::serve(app);
         MovedServer { addr }
     }
 

@@ -78,25 +78,31 @@ impl Servers {
             .route("/bad/page.html", get(|| async { html("<!DOCTYPE html><html><head><title>Welcome</title></head><body><h1>Our homepage</h1><p>No feed here.</p></body></html>") }))
             .route("/hook", post(hook))
             .with_state(Arc::clone(&site));
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                addr_tx.send(listener.local_addr().unwrap()).unwrap();
-                axum::serve(listener, app).await.unwrap();
-            });
-        });
-        let addr = addr_rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        let addr = serve(app);
         Servers { addr, site }
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }
+}
+
+/// Serves `app` on 127.0.0.1 (an ephemeral port) from its own thread until
+/// the test process ends; returns the address once it is listening.
+pub fn serve(app: Router) -> SocketAddr {
+    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            addr_tx.send(listener.local_addr().unwrap()).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    addr_rx.recv_timeout(Duration::from_secs(10)).unwrap()
 }
 
 fn html(body: &'static str) -> Response {
