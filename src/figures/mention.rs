@@ -70,6 +70,7 @@ pub(super) fn in_list(list: &[&str], w: &str) -> bool {
 
 impl<'a> Cx<'a> {
     pub(super) fn low(&self, i: usize) -> &'a str {
+        number::step();
         match self.toks.get(i) {
             Some(t) => self.lower.get(t.start..t.end).unwrap_or(""),
             None => "",
@@ -77,6 +78,7 @@ impl<'a> Cx<'a> {
     }
 
     pub(super) fn raw(&self, i: usize) -> &'a str {
+        number::step();
         match self.toks.get(i) {
             Some(t) => self.text.get(t.start..t.end).unwrap_or(""),
             None => "",
