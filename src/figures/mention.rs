@@ -380,7 +380,7 @@ impl<'a> Cx<'a> {
     }
 
     /// The high end of a range, at token `i` (a currency symbol may lead).
-    pub(super) fn second_number(&self, mut i: usize) -> Option<Num> {
+    fn second_number(&self, mut i: usize) -> Option<Num> {
         if is_currency_symbol(self.raw(i)) {
             i += 1;
         }
