@@ -213,9 +213,14 @@ impl<'a> Cx<'a> {
                 first = first.saturating_sub(1);
             }
         }
-        // Years, unless qualified ("more than 2000 troops" is a count).
+        // Years, unless qualified ("more than 2000 troops" is a count); but a
+        // qualified year that measures a level is a year ("below 2021 levels").
         let (q_before, q_first) = self.qualifier_before(first);
-        if range.is_none() && looks_like_year(&n1) && q_before.is_none() && kind != Kind::Money {
+        if range.is_none()
+            && looks_like_year(&n1)
+            && (q_before.is_none() || in_list(YEAR_NOUNS, self.low(n1.end)))
+            && kind != Kind::Money
+        {
             return Scan::Skip(n1.end);
         }
         // After the number: hyphen compounds, percent, money words, "or more".

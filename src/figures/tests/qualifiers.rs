@@ -153,3 +153,10 @@ fn ages_in_words_are_not_counts() {
     check("he is thirty years old", &[]);
     check("over thirty years of age", &[]);
 }
+
+#[test]
+fn a_compared_year_stays_a_year() {
+    check("output remains below 2021 levels", &[]);
+    check("higher than 2022 figures", &[]);
+    check("more than 2000 troops", &["2000 more_than troops"]);
+}
