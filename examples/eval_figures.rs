@@ -9,11 +9,14 @@
 //!
 //! - `ranges`: qualifiers as intervals against Recognizers-Text's English
 //!   number-range spec (one-result cases; open/closed ends not compared),
-//!   an informational pass rate with every failure listed.
+//!   the pass rate outside the `[ranges]` section of `eval-skip.txt`, with
+//!   every skip (and its reason) and every failure listed.
 //! - `file PATH`: every mention of a plain-text file (first line the
 //!   headline) with its assignment to artillery/troops figures.
 //!
-//! Run: `cargo run --release --example eval_figures -- [speed|numbers] [CORPORA_DIR]`.
+//! Run from the crate root (the skip list is read relative to it):
+//! `cargo run --release --example eval_figures -- [speed|numbers|ranges] [CORPORA_DIR]`
+//! or `-- file PATH`.
 
 #![allow(
     clippy::print_stdout,
@@ -40,7 +43,7 @@ fn main() -> anyhow::Result<()> {
         "numbers" => numbers(&dir),
         "file" => file(&dir),
         "ranges" => ranges(&dir),
-        other => anyhow::bail!("unknown mode {other:?}: use speed or numbers"),
+        other => anyhow::bail!("unknown mode {other:?}: use speed, numbers, ranges or file"),
     }
 }
 
@@ -128,9 +131,10 @@ fn bound(s: &str) -> Option<f64> {
 }
 
 fn ranges(dir: &Path) -> anyhow::Result<()> {
+    let skips = Skips::load("ranges")?;
     let raw = std::fs::read_to_string(dir.join("recognizers-number-en/NumberRangeModel.json"))?;
     let json: serde_json::Value = serde_json::from_str(&raw)?;
-    let (mut pass, mut fail) = (0, 0);
+    let (mut pass, mut fail, mut skipped) = (0, 0, 0);
     for case in json.as_array().into_iter().flatten() {
         let input = case.get("Input").and_then(|v| v.as_str()).unwrap_or("");
         let results = case.get("Results").and_then(|v| v.as_array());
@@ -148,6 +152,11 @@ fn ranges(dir: &Path) -> anyhow::Result<()> {
         let Some((lo, hi)) = inner.split_once(',') else {
             continue;
         };
+        if let Some(reason) = skips.reason(input) {
+            skipped += 1;
+            println!("SKIP {input:?}: {reason}");
+            continue;
+        }
         let want = (bound(lo), bound(hi));
         let got = figures::mentions(input).first().map(|m| (m.low, m.high));
         if got == Some(want) {
@@ -157,12 +166,63 @@ fn ranges(dir: &Path) -> anyhow::Result<()> {
             println!("FAIL {input:?}: want {interval} got {got:?}");
         }
     }
-    println!(
-        "ranges: {pass}/{} pass ({:.1}%)",
-        pass + fail,
-        100.0 * pass as f64 / (pass + fail).max(1) as f64
-    );
+    report("ranges", pass, fail, skipped);
     Ok(())
+}
+
+/// Prints a layer's pass rate over the cases not skipped by design.
+fn report(layer: &str, pass: usize, fail: usize, skipped: usize) {
+    let total = pass + fail;
+    println!(
+        "{layer}: passed {pass} of {total} not skipped ({:.1}%), {skipped} skipped by design",
+        100.0 * pass as f64 / total.max(1) as f64
+    );
+}
+
+/// One section of `tests/data/figures/eval-skip.txt`: (kind, pattern, reason).
+struct Skips(Vec<(String, String, String)>);
+
+impl Skips {
+    /// Lines before the first `[section]` header belong to `numbers`.
+    fn load(section: &str) -> anyhow::Result<Skips> {
+        let text = std::fs::read_to_string("tests/data/figures/eval-skip.txt")?;
+        let mut current = "numbers".to_string();
+        let mut out = Vec::new();
+        for line in text.lines() {
+            let line = line.trim_end();
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                current = name.to_string();
+                continue;
+            }
+            if current != section {
+                continue;
+            }
+            let mut cols = line.split('\t');
+            let (Some(kind), Some(pat)) = (cols.next(), cols.next()) else {
+                anyhow::bail!("eval-skip.txt: bad line {line:?}");
+            };
+            let reason = cols.next().unwrap_or("").to_string();
+            out.push((kind.to_string(), pat.to_lowercase(), reason));
+        }
+        Ok(Skips(out))
+    }
+
+    /// Why `input` is skipped by design, if it is.
+    fn reason(&self, input: &str) -> Option<&str> {
+        let input = input.trim().to_lowercase();
+        self.0
+            .iter()
+            .find(|(kind, pat, _)| match kind.as_str() {
+                "exact" => input == *pat,
+                "prefix" => input.starts_with(pat.as_str()),
+                "contains" => input.contains(pat.as_str()),
+                _ => false,
+            })
+            .map(|(_, _, reason)| reason.as_str())
+    }
 }
 
 /// One whole-input case: the text and the value it should parse to.
@@ -206,25 +266,7 @@ fn load_cases(path: &Path, file: &str) -> anyhow::Result<Vec<Case>> {
 }
 
 fn numbers(dir: &Path) -> anyhow::Result<()> {
-    let skip_text = std::fs::read_to_string("tests/data/figures/eval-skip.txt").unwrap_or_default();
-    // (kind, pattern) pairs; the reason column documents, it is not used.
-    let skips: Vec<(&str, String)> = skip_text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| {
-            let mut cols = l.split('\t');
-            Some((cols.next()?, cols.next()?.to_lowercase()))
-        })
-        .collect();
-    let skipped_by_design = |input: &str| {
-        let input = input.trim().to_lowercase();
-        skips.iter().any(|(kind, pat)| match *kind {
-            "exact" => input == *pat,
-            "prefix" => input.starts_with(pat.as_str()),
-            "contains" => input.contains(pat.as_str()),
-            _ => false,
-        })
-    };
+    let skips = Skips::load("numbers")?;
     let mut cases = load_cases(
         &dir.join("duckling-numeral-en/NumeralCorpus.json"),
         "duckling",
@@ -235,7 +277,7 @@ fn numbers(dir: &Path) -> anyhow::Result<()> {
     )?);
     let (mut pass, mut fail, mut skipped) = (0, 0, 0);
     for case in &cases {
-        if skipped_by_design(&case.input) {
+        if skips.reason(&case.input).is_some() {
             skipped += 1;
             continue;
         }
@@ -251,10 +293,6 @@ fn numbers(dir: &Path) -> anyhow::Result<()> {
             );
         }
     }
-    let total = pass + fail;
-    println!(
-        "numbers: {pass}/{total} pass ({:.1}%), {skipped} skipped by design",
-        100.0 * pass as f64 / total.max(1) as f64
-    );
+    report("numbers", pass, fail, skipped);
     Ok(())
 }

@@ -454,6 +454,31 @@ pub(crate) const MEASURES: &[&str] = &[
     "platoons",
 ];
 
+/// Nouns after a year that show it is a year even when a comparative leads:
+/// "below 2021 levels", "higher than 2022 figures", "topped 2019 highs".
+pub(crate) const YEAR_NOUNS: &[&str] = &[
+    "levels",
+    "level",
+    "figures",
+    "figure",
+    "highs",
+    "high",
+    "lows",
+    "low",
+    "peak",
+    "peaks",
+    "average",
+    "averages",
+    "record",
+    "records",
+    "pace",
+    "total",
+    "totals",
+    "estimates",
+    "estimate",
+    "baseline",
+];
+
 /// Verbs before "from X to Y" that make it a change, not a range.
 pub(crate) const CHANGE_VERBS: &[&str] = &[
     "rose",

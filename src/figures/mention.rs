@@ -1,8 +1,8 @@
-//! Mentions: a number from `number` in its context. Decides what is not a
-//! count (years, dates, times, ordinals, model names, ages, phone numbers,
-//! compound adjectives such as "five-year"), reads the qualifier, ranges,
-//! percent and money, the counted noun phrase (forward and inverted forms),
-//! and the sentence the mention stands in.
+//! Mentions: a number from `number` in its context. Drives the scan: asks
+//! `not_count` whether digits are a count at all, decides years, ages and
+//! compound adjectives ("five-year"), reads ranges, percent and money, asks
+//! `qualifier` for the bounds and `noun` for the counted noun phrase, and
+//! finds the sentence the mention stands in.
 
 use super::lexicon::*;
 use super::number::{self, Num, Tk, Token};
@@ -70,6 +70,7 @@ pub(super) fn in_list(list: &[&str], w: &str) -> bool {
 
 impl<'a> Cx<'a> {
     pub(super) fn low(&self, i: usize) -> &'a str {
+        number::step();
         match self.toks.get(i) {
             Some(t) => self.lower.get(t.start..t.end).unwrap_or(""),
             None => "",
@@ -77,6 +78,7 @@ impl<'a> Cx<'a> {
     }
 
     pub(super) fn raw(&self, i: usize) -> &'a str {
+        number::step();
         match self.toks.get(i) {
             Some(t) => self.text.get(t.start..t.end).unwrap_or(""),
             None => "",
@@ -108,7 +110,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn prev(&self, i: usize) -> Option<usize> {
+    pub(super) fn prev(&self, i: usize) -> Option<usize> {
         i.checked_sub(1)
     }
 
@@ -135,6 +137,9 @@ impl<'a> Cx<'a> {
         if n1.digits
             && let Some(skip) = self.digits_not_count(&n1)
         {
+            return Scan::Skip(skip);
+        }
+        if let Some(skip) = self.age_after(n1.end) {
             return Scan::Skip(skip);
         }
         let mut j = n1.end;
@@ -208,9 +213,14 @@ impl<'a> Cx<'a> {
                 first = first.saturating_sub(1);
             }
         }
-        // Years, unless qualified ("more than 2000 troops" is a count).
+        // Years, unless qualified ("more than 2000 troops" is a count); but a
+        // qualified year that measures a level is a year ("below 2021 levels").
         let (q_before, q_first) = self.qualifier_before(first);
-        if range.is_none() && looks_like_year(&n1) && q_before.is_none() && kind != Kind::Money {
+        if range.is_none()
+            && looks_like_year(&n1)
+            && (q_before.is_none() || in_list(YEAR_NOUNS, self.low(n1.end)))
+            && kind != Kind::Money
+        {
             return Scan::Skip(n1.end);
         }
         // After the number: hyphen compounds, percent, money words, "or more".
@@ -262,27 +272,10 @@ impl<'a> Cx<'a> {
         }
         // "or more" after the number is firmer than "about" before it.
         let mut after_bound = false;
-        if self.low(j) == "or"
-            && matches!(
-                self.low(j + 1),
-                "more" | "greater" | "higher" | "above" | "over"
-            )
-        {
-            qualifier = Qualifier::AtLeast;
-            after_bound = true;
-            j += 2;
-        } else if self.low(j) == "or"
-            && matches!(self.low(j + 1), "less" | "fewer" | "lower" | "below")
-        {
-            qualifier = Qualifier::AtMost;
-            after_bound = true;
-            j += 2;
-        } else if self.low(j) == "or" && self.low(j + 1) == "so" {
-            qualifier = Qualifier::Approximately;
-            j += 2;
-        } else if self.low(j) == "plus" && !self.is_number_start(j + 1) {
-            qualifier = Qualifier::MoreThan;
-            j += 1;
+        if let Some((q, next)) = self.qualifier_after(j) {
+            qualifier = q;
+            after_bound = matches!(q, Qualifier::AtLeast | Qualifier::AtMost);
+            j = next;
         }
         // A qualifier before the number wins over "-plus" or "or more" after it.
         if qualifier != Qualifier::Range
@@ -294,6 +287,15 @@ impl<'a> Cx<'a> {
         }
         if n1.vague && qualifier == Qualifier::Exact {
             qualifier = Qualifier::Approximately;
+        }
+        // "above 1,000 and below 1,500": two bounds make a range.
+        if kind == Kind::Count
+            && range.is_none()
+            && let Some(n2) = self.second_bound(j, qualifier, n1.value)
+        {
+            range = Some(n2);
+            qualifier = Qualifier::Range;
+            j = n2.end;
         }
         let num_end = j;
         // The counted noun phrase.
@@ -332,7 +334,19 @@ impl<'a> Cx<'a> {
             qualifier = Qualifier::Exact;
             first = n1.start;
         }
-        let last = noun.map_or(num_end, |(_, e)| e.max(num_end));
+        // "300 refugees or more": an after-bound may follow the noun phrase.
+        let mut tail = num_end;
+        if qualifier == Qualifier::Exact
+            && let Some((_, e)) = noun
+            && self.low(e) == "or"
+            && let Some((q, next)) = self.qualifier_after(e)
+            && self.low(next) != "than"
+            && !self.is_number_start(next)
+        {
+            qualifier = q;
+            tail = next;
+        }
+        let last = noun.map_or(num_end, |(_, e)| e.max(num_end)).max(tail);
         let first = noun.map_or(first, |(s, _)| s.min(first));
         let (value, low, high) = match (qualifier, range) {
             (Qualifier::Range, Some(n2)) => {
@@ -365,7 +379,7 @@ impl<'a> Cx<'a> {
         )
     }
 
-    fn is_number_start(&self, i: usize) -> bool {
+    pub(super) fn is_number_start(&self, i: usize) -> bool {
         self.kind(i) == Some(Tk::Digits)
             || (self.is_word(i) && number::parse(self.lower, self.toks, i).is_some())
     }
@@ -383,286 +397,6 @@ impl<'a> Cx<'a> {
             return None;
         }
         Some(n)
-    }
-
-    /// Why digits at `n` are not a count: returns the token to resume at.
-    fn digits_not_count(&self, n: &Num) -> Option<usize> {
-        let i = n.start;
-        let end = n.end;
-        let prev = self.prev(i);
-        // Glued to a word before: "F16", "A320"; or "KN-23", "Su-27", "COVID-19".
-        if self.glued(i)
-            && let Some(p) = prev
-        {
-            if self.is_word(p) {
-                return Some(end);
-            }
-            let ps = self.low(p);
-            // ... but "5k-20k" is a range of scaled numbers.
-            let scaled_before = p >= 2
-                && self.kind(p - 2) == Some(Tk::Digits)
-                && self.glued(p - 1)
-                && number::scale_suffix(self.low(p - 1)).is_some();
-            if (ps == "-" || ps == "/") && self.glued(p) && self.is_word(p - 1) && !scaled_before {
-                return Some(end);
-            }
-            // "No.1", "#3", version numbers "1.2.3".
-            if ps == "#" || (ps == "." && p >= 1 && self.kind(p - 1) == Some(Tk::Digits)) {
-                return Some(end);
-            }
-            if ps == "'" || ps == "’" {
-                // "'90s"
-                return Some(end + 1);
-            }
-        }
-        // "2018.04": a year and a month.
-        if n.decimal
-            && n.first_len == 4
-            && (1900.0..2101.0).contains(&n.value.trunc())
-            && self.toks.get(i + 2).is_some_and(|t| t.end - t.start == 2)
-        {
-            return Some(end);
-        }
-        // A leading zero: phone numbers and codes ("0800 123 456"), times ("0600").
-        let first_digits = self.low(i);
-        if first_digits.len() >= 2 && first_digits.starts_with('0') && !n.decimal {
-            let mut k = i + 1;
-            while self.kind(k) == Some(Tk::Digits) && !self.newline(k) {
-                k += 1;
-            }
-            return Some(k.max(end));
-        }
-        // Phone numbers, ISO dates, versions: three or more digit groups
-        // joined by - . / ) or a leading + or (.
-        let mut groups = 1;
-        let mut k = end;
-        while k + 1 < self.toks.len()
-            && matches!(self.low(k), "-" | "." | "/" | ")")
-            && self.kind(k + 1) == Some(Tk::Digits)
-            && (self.glued(k) || self.low(k) == ")")
-            && !self.newline(k + 1)
-        {
-            groups += 1;
-            k += 2;
-        }
-        if groups >= 3 {
-            return Some(k);
-        }
-        if let Some(p) = prev
-            && self.glued(i)
-            && matches!(self.low(p), "+" | "(")
-            && !n.separated
-            && n.first_len >= 2
-        {
-            let mut k = end;
-            while self.kind(k) == Some(Tk::Digits) || matches!(self.low(k), "-" | ")" | ".") {
-                k += 1;
-            }
-            if self.low(p) == "+" || k > end + 1 {
-                return Some(k.max(end));
-            }
-        }
-        // Times: "10:30", "5 p.m.", "5pm", "0600 GMT".
-        let after = self.low(end);
-        if after == ":"
-            && self.glued(end)
-            && self.kind(end + 1) == Some(Tk::Digits)
-            && self.glued(end + 1)
-        {
-            return Some(end + 2);
-        }
-        if matches!(after, "a" | "p") && self.low(end + 1) == "." && self.low(end + 2) == "m" {
-            return Some(if self.low(end + 1) == "old" {
-                end + 2
-            } else {
-                end + 3
-            });
-        }
-        if matches!(
-            after,
-            "am" | "pm" | "gmt" | "utc" | "hrs" | "bst" | "est" | "edt" | "cet" | "kst"
-        ) && self.is_word(end)
-        {
-            return Some(end + 1);
-        }
-        if after == "o" && self.low(end + 1) == "'" {
-            return Some(end + 1);
-        }
-        // Glued suffixes: ordinals "75th", decades "1990s", units "240mm".
-        if self.is_word(end) && self.glued(end) {
-            return Some(end + 1);
-        }
-        // Temperatures and calibres: "60.1 F", "21 °C", "240 mm", "155-mm".
-        if self.is_word(end) && matches!(self.raw(end), "F" | "C" | "K") {
-            return Some(end + 1);
-        }
-        if matches!(after, "°" | "º")
-            || (matches!(after, "mm" | "degrees" | "cm") && self.is_word(end))
-        {
-            return Some(end + 1);
-        }
-        if after == "-" && self.glued(end) && matches!(self.low(end + 1), "mm" | "cm" | "inch") {
-            return Some(end + 2);
-        }
-        // Dates: "Feb. 11", "February 11, 2025", "11 February".
-        let mut p = prev;
-        if let Some(q) = p
-            && self.low(q) == "."
-        {
-            p = q.checked_sub(1);
-        }
-        if let Some(q) = p
-            && self.is_word(q)
-            && in_list(MONTHS, self.low(q))
-            && n.value <= 31.0
-            && !n.separated
-            && !n.decimal
-        {
-            // "May" is also a verb; as a month it is capitalised.
-            return Some(end);
-        }
-        if self.is_word(end)
-            && in_list(MONTHS, after)
-            && n.value <= 31.0
-            && self.raw(end).starts_with(|c: char| c.is_uppercase())
-        {
-            return Some(end + 1);
-        }
-        if self.is_word(end) && after == "may" && self.raw(end) == "May" && n.value <= 31.0 {
-            return Some(end + 1);
-        }
-        if let Some(q) = p
-            && self.raw(q) == "May"
-            && n.value <= 31.0
-        {
-            return Some(end);
-        }
-        // Labels: "No. 1", "page 12", "Resolution 2231"; ages "aged 45".
-        let mut p = prev;
-        if let Some(q) = p
-            && self.low(q) == "."
-        {
-            p = q.checked_sub(1);
-        }
-        if let Some(q) = p
-            && self.is_word(q)
-            && !self.newline(i)
-            && in_list(LABELS, self.low(q))
-            && !n.separated
-        {
-            // "in the year 2024" and "age 45" alike; but "unit" after a count
-            // is handled by the noun. Capitalised labels mostly: "Route 66".
-            return Some(end);
-        }
-        // Ages: "45 years old", "45 years of age".
-        if matches!(after, "years" | "year")
-            && (self.low(end + 1) == "old"
-                || (self.low(end + 1) == "of" && self.low(end + 2) == "age"))
-        {
-            return Some(if self.low(end + 1) == "old" {
-                end + 2
-            } else {
-                end + 3
-            });
-        }
-        None
-    }
-
-    /// The qualifier words just before token `first`, and where they start.
-    fn qualifier_before(&self, first: usize) -> (Option<Qualifier>, usize) {
-        if self.newline(first) {
-            return (None, first);
-        }
-        // Symbols: ">30", ">= 30", "≤ 30".
-        if let Some(p) = first.checked_sub(1)
-            && self.kind(p) == Some(Tk::Punct)
-        {
-            let two = p.checked_sub(1).map_or("", |q| self.low(q));
-            let (q, start) = match (two, self.low(p)) {
-                (">", "=") => (Some(Qualifier::AtLeast), p - 1),
-                ("<", "=") => (Some(Qualifier::AtMost), p - 1),
-                (_, ">") => (Some(Qualifier::MoreThan), p),
-                (_, "<") => (Some(Qualifier::LessThan), p),
-                (_, "≥") => (Some(Qualifier::AtLeast), p),
-                (_, "≤") => (Some(Qualifier::AtMost), p),
-                _ => (None, first),
-            };
-            if q.is_some() {
-                return (q, start);
-            }
-        }
-        // "less than or equal to", "more than or equal to".
-        let w5 = |back: usize| first.checked_sub(back).map_or("", |k| self.low(k));
-        if (w5(3), w5(2), w5(1)) == ("or", "equal", "to") {
-            match (w5(5), w5(4)) {
-                ("less" | "fewer" | "smaller" | "lower", "than") => {
-                    return (Some(Qualifier::AtMost), first - 5);
-                }
-                ("more" | "greater" | "larger" | "higher", "than") => {
-                    return (Some(Qualifier::AtLeast), first - 5);
-                }
-                _ => {}
-            }
-        }
-        let w = |back: usize| -> &str {
-            match first.checked_sub(back) {
-                Some(k) if self.is_word(k) && (back == 1 || !self.newline(k + 1)) => self.low(k),
-                _ => "",
-            }
-        };
-        let (w1, w2, w3) = (w(1), w(2), w(3));
-        use Qualifier::*;
-        let three = match (w3, w2, w1) {
-            ("in", "excess", "of") => Some(MoreThan),
-            ("no", "fewer", "than") | ("no", "less", "than") => Some(AtLeast),
-            ("no", "more", "than") => Some(AtMost),
-            ("as", "many", "as") | ("as", "much", "as") => Some(AtMost),
-            ("a", "little", "over") | ("a", "bit", "over") => Some(MoreThan),
-            ("a", "minimum", "of") | ("not", "less", "than") => Some(AtLeast),
-            ("a", "maximum", "of") => Some(AtMost),
-            _ => None,
-        };
-        if let Some(q) = three {
-            return (Some(q), first - 3);
-        }
-        let two = match (w2, w1) {
-            ("more", "than")
-            | ("greater", "than")
-            | ("upwards", "of")
-            | ("well", "over")
-            | ("just", "over")
-            | ("well", "above")
-            | ("just", "above")
-            | ("over", "than") => Some(MoreThan),
-            ("at", "least") => Some(AtLeast),
-            ("fewer", "than")
-            | ("less", "than")
-            | ("just", "under")
-            | ("just", "below")
-            | ("well", "below")
-            | ("well", "under") => Some(LessThan),
-            ("up", "to") | ("at", "most") => Some(AtMost),
-            ("close", "to") | ("an", "estimated") | ("some", "estimated") | ("nearly", "all") => {
-                Some(Approximately)
-            }
-            _ => None,
-        };
-        if let Some(q) = two {
-            // "rose up to" is fine; "up to" after "went" too: all at_most.
-            return (Some(q), first - 2);
-        }
-        let one = match w1 {
-            "over" | "above" | "exceeding" | "topping" => Some(MoreThan),
-            "under" | "below" => Some(LessThan),
-            "about" | "around" | "approximately" | "roughly" | "nearly" | "almost" | "some"
-            | "approx" | "circa" | "ca" | "approaching" => Some(Approximately),
-            "between" => None,
-            _ => None,
-        };
-        match one {
-            Some(q) => (Some(q), first - 1),
-            None => (None, first),
-        }
     }
 
     fn finish(&self, r: Raw, sents: &[(usize, usize)]) -> Mention {

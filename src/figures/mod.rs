@@ -6,7 +6,8 @@
 //! it is given.
 //!
 //! Seams: `number` (tokens and the number scanner), `mention` (context:
-//! what is not a count, qualifiers, ranges, percent and money), `noun` (the
+//! years, ranges, percent and money), `not_count` (digits that are not a
+//! count), `qualifier` (bounds and two-sided bounds), `noun` (the
 //! counted noun phrase, forward and inverted), `sentence` (splitting),
 //! `lexicon` (word lists), `assign` (mention → figure, with a reason) and
 //! `change` (the decision). Tests and the annotated corpus (`corpus.txt`,
@@ -16,8 +17,10 @@ mod assign;
 mod change;
 mod lexicon;
 mod mention;
+mod not_count;
 mod noun;
 mod number;
+mod qualifier;
 mod sentence;
 #[cfg(test)]
 mod tests;

@@ -240,7 +240,22 @@ pub(crate) fn parse(lower: &str, toks: &[Token], i: usize) -> Option<Num> {
 }
 
 fn tx<'a>(lower: &'a str, t: &Token) -> &'a str {
+    step();
     lower.get(t.start..t.end).unwrap_or("")
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Token reads by the scanner on this thread. Tests use it to check
+    /// that the work is linear in the input without timing anything.
+    pub(super) static STEPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts one token read (tests only; nothing in other builds).
+#[inline(always)]
+pub(super) fn step() {
+    #[cfg(test)]
+    STEPS.with(|s| s.set(s.get() + 1));
 }
 
 fn digits_value(s: &str) -> f64 {
@@ -283,6 +298,7 @@ fn parse_digits(lower: &str, toks: &[Token], i: usize) -> Num {
     }
     // Decimal part: "1.5", glued on both sides.
     let mut decimal = false;
+    let mut frac_digits = 0;
     if j + 1 < toks.len()
         && tx(lower, &toks[j]) == "."
         && toks[j].glued
@@ -293,11 +309,14 @@ fn parse_digits(lower: &str, toks: &[Token], i: usize) -> Num {
         let digits = frac.len().min(15);
         let frac_value = digits_value(&frac[..digits]) / 10f64.powi(digits as i32);
         value += frac_value;
+        frac_digits = digits;
         decimal = true;
         j += 2;
     }
     let unscaled = value;
     let mut scaled = false;
+    // The product of the scales, exact (whole numbers), for rounding below.
+    let mut factor = 1.0;
     // Glued scale suffix: "10k", "2bn".
     if j < toks.len()
         && toks[j].kind == Tk::Word
@@ -305,6 +324,7 @@ fn parse_digits(lower: &str, toks: &[Token], i: usize) -> Num {
         && let Some(s) = scale_suffix(tx(lower, &toks[j]))
     {
         value *= s;
+        factor *= s;
         scaled = true;
         j += 1;
     }
@@ -313,10 +333,20 @@ fn parse_digits(lower: &str, toks: &[Token], i: usize) -> Num {
         match scale_word(tx(lower, &toks[j])) {
             Some(s) if !toks[j].glued => {
                 value *= s;
+                factor *= s;
                 scaled = true;
                 j += 1;
             }
             _ => break,
+        }
+    }
+    // "512.2 thousand" is 512,200 exactly: the decimal fraction times the
+    // scale is a whole number of scale / 10^digits units, which binary
+    // floating point misses by a hair.
+    if scaled && decimal {
+        let unit = factor / 10f64.powi(frac_digits as i32);
+        if unit >= 1.0 && unit.is_finite() {
+            value = (value / unit).round() * unit;
         }
     }
     // "3 million-strong" keeps the hyphen for the caller.

@@ -1,0 +1,38 @@
+//! Tests of the figures stage, by topic; shared helpers here.
+
+mod numbers;
+mod qualifiers;
+mod context;
+mod article;
+mod corpus;
+mod props;
+
+use super::*;
+use crate::config::{AlertOn, Figure};
+
+fn figure(name: &str, terms: &[&str]) -> Figure {
+    Figure {
+        name: name.to_string(),
+        terms: terms.iter().map(|t| t.to_string()).collect(),
+        alert_on: AlertOn::Change,
+        min_change: None,
+    }
+}
+
+fn war_figures() -> Vec<Figure> {
+    vec![
+        figure("artillery", &["artillery pieces", "artillery", "howitzers"]),
+        figure("troops", &["troops", "soldiers"]),
+    ]
+}
+
+/// Mentions of `text` as "value qualifier noun" strings.
+#[track_caller]
+fn check(text: &str, expected: &[&str]) {
+    let got: Vec<String> = mentions(text)
+        .iter()
+        .map(|m| format!("{} {} {}", m.value, m.qualifier.as_str(), m.noun))
+        .map(|s| s.trim_end().to_string())
+        .collect();
+    assert_eq!(got, expected, "text: {text}");
+}
