@@ -9,6 +9,7 @@
 //! charset decoding (`fetch` hands us a `&str`), or what the text means
 //! (`figures`).
 
+mod clean;
 mod metadata;
 mod text;
 
@@ -102,11 +103,11 @@ fn main_text(
     }
 
     text::remove_boilerplate(&doc);
-    let readable = readability_text(doc, page_url)
-        .map(|text| text::trim_edges(&text))
+    let readable = readability_text(doc, html, page_url)
+        .map(|text| text::trim_edges(&clean::clean_paragraphs(&text)))
         .unwrap_or_default();
     choose(readable, json_ld_body, || {
-        fallback_text(&Document::from(html))
+        clean::clean_paragraphs(&fallback_text(&Document::from(html)))
     })
 }
 
@@ -168,17 +169,50 @@ fn fallback_text(doc: &Document) -> String {
     text::block_text(&doc.root(), text::Filter::Boilerplate)
 }
 
+/// Readability results shorter than this (in characters) send us back
+/// to dom_smoothie's full sieve; it is dom_smoothie's own threshold for
+/// accepting its first, strictest attempt.
+const READABILITY_MIN_CHARS: usize = 500;
+
 /// dom_smoothie's readability pass over the already parsed document.
-fn readability_text(doc: Document, page_url: &Url) -> Option<String> {
+///
+/// The strict attempt alone is what dom_smoothie's full `parse` returns
+/// whenever that attempt finds enough text, and it skips the document copy
+/// `parse` makes for its later attempts. Only when it comes back short is
+/// the page parsed again for the full sieve.
+fn readability_text(doc: Document, html: &str, page_url: &Url) -> Option<String> {
+    let strict = readability_article(doc, page_url, Some(dom_smoothie::ParsePolicy::Strict));
+    if let Some(text) = &strict
+        && text.chars().count() >= READABILITY_MIN_CHARS
+    {
+        return strict;
+    }
+    let doc = Document::from(html);
+    text::remove_boilerplate(&doc);
+    readability_article(doc, page_url, None).or(strict)
+}
+
+fn readability_article(
+    doc: Document,
+    page_url: &Url,
+    policy: Option<dom_smoothie::ParsePolicy>,
+) -> Option<String> {
     let config = dom_smoothie::Config {
         text_mode: dom_smoothie::TextMode::Formatted,
         max_elements_to_parse: MAX_READABILITY_ELEMENTS,
+        // `metadata` reads JSON-LD once for us; dom_smoothie's own copy
+        // would only feed metadata we do not use.
+        disable_json_ld: true,
         ..Default::default()
     };
     let mut readability =
         dom_smoothie::Readability::with_document(doc, Some(page_url.as_str()), Some(config))
             .ok()?;
-    let article = readability.parse().ok()?;
+    let article = match policy {
+        Some(policy) => readability.parse_with_policy(policy),
+        None => readability.parse(),
+    }
+    .ok()?;
     Some(text::normalize_paragraphs(&article.text_content))
 }
 

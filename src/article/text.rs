@@ -292,12 +292,67 @@ pub(crate) fn remove_boilerplate(doc: &dom_query::Document) {
                 doomed.push(node);
                 continue;
             }
+            if !CONTAINER_TAGS.contains(&name) && is_widget(&node) {
+                doomed.push(node);
+                continue;
+            }
         }
         stack.extend(node.children_it(false));
     }
     for node in doomed {
         node.remove_from_parent();
     }
+}
+
+/// Elements never removed for their class or id: a page's main wrappers
+/// often carry names like "has-gallery" or "with-related".
+const CONTAINER_TAGS: &[&str] = &["html", "body", "main", "article"];
+
+/// Substrings of `class`/`id` naming widgets removed before the readability
+/// pass: slideshows, whose repeated captions and counters ("Image 3 of 12")
+/// readability keeps. Wider lists (related, share, promo…) were measured
+/// to move readability's choice of container on some pages for little gain.
+const WIDGET_HINTS: &[&str] = &["gallery", "slideshow", "carousel"];
+
+/// A widget holding this many long paragraphs is kept anyway: it wraps the
+/// story rather than sitting beside it.
+const WIDGET_MAX_LONG_PARAGRAPHS: usize = 3;
+
+/// Words that make a `<p>` long for [`WIDGET_MAX_LONG_PARAGRAPHS`].
+const LONG_PARAGRAPH_WORDS: usize = 30;
+
+/// Is `node` a widget (by class/id) that holds no story-sized text?
+fn is_widget(node: &NodeRef<'_>) -> bool {
+    let mut hint = String::new();
+    if let Some(class) = node.class() {
+        hint.push_str(&class);
+    }
+    if let Some(id) = node.id_attr() {
+        hint.push(' ');
+        hint.push_str(&id);
+    }
+    if hint.is_empty() {
+        return false;
+    }
+    let hint = hint.to_ascii_lowercase();
+    if !WIDGET_HINTS.iter().any(|word| hint.contains(word)) {
+        return false;
+    }
+    let mut long_paragraphs = 0;
+    let mut stack = vec![*node];
+    while let Some(current) = stack.pop() {
+        if current.has_name("p") {
+            if current.text().split_whitespace().count() >= LONG_PARAGRAPH_WORDS {
+                long_paragraphs += 1;
+                if long_paragraphs >= WIDGET_MAX_LONG_PARAGRAPHS {
+                    return false;
+                }
+            }
+            continue;
+        }
+        stack.extend(current.children_it(false));
+    }
+    true
 }
 
 /// Paragraphs this short at the edges of the text are bylines, dates,
@@ -342,11 +397,13 @@ pub(crate) fn estimated_depth(html: &str) -> usize {
         if name_end == name_start {
             continue;
         }
-        let name = html
-            .get(name_start..name_end)
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        if SHALLOW_TAGS.contains(&name.as_str()) {
+        // Compared in place: this runs once per tag of every page, so no
+        // lower-cased copy of the name.
+        let name = &bytes[name_start..name_end];
+        if SHALLOW_TAGS
+            .iter()
+            .any(|tag| tag.as_bytes().eq_ignore_ascii_case(name))
+        {
             continue;
         }
         if closing {
@@ -360,7 +417,7 @@ pub(crate) fn estimated_depth(html: &str) -> usize {
 }
 
 fn memchr_lt(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'<')
+    memchr::memchr(b'<', bytes)
 }
 
 /// Text of `html` without building a DOM, for pages too deep to parse in

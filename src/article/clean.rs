@@ -1,0 +1,248 @@
+//! Paragraph-level cleanup of an extracted text: the boilerplate that sits
+//! inside a story's container and so survives the DOM-level passes —
+//! photo captions and credits, "Related:"/"Read more" promos and the link
+//! lists under them, all-caps teasers, copyright lines.
+//!
+//! Works on the module's text shape (paragraphs joined by `"\n\n"`), so it
+//! applies to readability output and the fallback walk alike. Rules look at
+//! the wording of one paragraph, never at a site: they must hold for any
+//! news page.
+
+/// A paragraph this long or longer is story text whatever it starts with.
+const MAX_PROMO_WORDS: usize = 30;
+
+/// Link-list items under a "Related"-style heading are headlines: shorter
+/// than this.
+const MAX_LIST_ITEM_WORDS: usize = 20;
+
+/// All-caps paragraphs with at least this many words are teaser links
+/// ("CLICK HERE TO GET THE APP"); shorter ones are often real subheadings.
+const MIN_SHOUTING_WORDS: usize = 8;
+
+/// Openings of promotional paragraphs, lower-cased. Each is followed by
+/// the rest of the paragraph, so `"related:"` only drops "Related: …".
+const PROMO_OPENINGS: &[&str] = &[
+    "related:",
+    "related coverage",
+    "read more:",
+    "read more about",
+    "see more:",
+    "see also:",
+    "also read:",
+    "also:",
+    "more:",
+    "don't miss",
+    "don’t miss",
+    "you may also like",
+    "you might also like",
+    "recommended:",
+    "continue reading",
+    "this slideshow requires javascript",
+    "sharing is caring",
+    "sign up to our newsletter",
+    "subscribe to our newsletter",
+    "click here to subscribe",
+    "enlarge image",
+];
+
+/// Whole paragraphs (lower-cased, trailing dots and colons ignored) that
+/// are widget chrome, never text.
+const CHROME_PARAGRAPHS: &[&str] = &[
+    "advert",
+    "advertisement",
+    "caption",
+    "close",
+    "read more",
+    "more",
+    "related",
+    "related news",
+    "related articles",
+    "related stories",
+    "related content",
+    "more stories",
+    "more news",
+    "top stories",
+    "most read",
+    "most read stories",
+    "most popular",
+    "trending",
+    "trending now",
+    "recommended",
+    "recommended for you",
+    "you may also like",
+    "you might also like",
+    "don't miss",
+    "don’t miss",
+    "see also",
+    "also read",
+    "share this article",
+    "share this",
+    "share",
+];
+
+/// Headings that introduce a list of links to other stories: the short
+/// paragraphs right after them go too.
+const LIST_HEADINGS: &[&str] = &[
+    "more",
+    "related",
+    "related news",
+    "related articles",
+    "related stories",
+    "related content",
+    "related coverage",
+    "more stories",
+    "more news",
+    "top stories",
+    "most read",
+    "most read stories",
+    "most popular",
+    "trending",
+    "trending now",
+    "recommended",
+    "recommended for you",
+    "you may also like",
+    "you might also like",
+    "don't miss",
+    "don’t miss",
+    "see also",
+    "also read",
+    "read more",
+];
+
+/// Removes boilerplate paragraphs from `text` (paragraphs separated by
+/// `"\n\n"`), keeping the order of the rest.
+pub(crate) fn clean_paragraphs(text: &str) -> String {
+    let mut kept: Vec<&str> = Vec::new();
+    // Inside a "Related"-style link list: short paragraphs are its items.
+    let mut in_link_list = false;
+    for paragraph in text.split("\n\n") {
+        let words = paragraph.split_whitespace().count();
+        if in_link_list {
+            if words < MAX_LIST_ITEM_WORDS && !ends_sentence(paragraph) {
+                continue;
+            }
+            in_link_list = false;
+        }
+        let key = chrome_key(paragraph);
+        if LIST_HEADINGS.contains(&key.as_str()) {
+            in_link_list = true;
+            continue;
+        }
+        if is_boilerplate_paragraph(paragraph, &key, words) {
+            continue;
+        }
+        kept.push(paragraph);
+    }
+    kept.join("\n\n")
+}
+
+/// Lower-cased paragraph without trailing dots, colons, ellipses and spaces:
+/// "More:" and "Read more…" compare equal to their list entries.
+fn chrome_key(paragraph: &str) -> String {
+    paragraph
+        .trim()
+        .trim_end_matches(['.', ':', '…', ' ', '!'])
+        .to_lowercase()
+}
+
+/// Does the paragraph end like a sentence (so it is story, not a headline
+/// in a link list)?
+fn ends_sentence(paragraph: &str) -> bool {
+    let trimmed = paragraph.trim_end();
+    if trimmed.ends_with("...") || trimmed.ends_with('…') {
+        return false;
+    }
+    trimmed.ends_with(['.', '!', '?', '"', '”', '’'])
+}
+
+fn is_boilerplate_paragraph(paragraph: &str, key: &str, words: usize) -> bool {
+    if CHROME_PARAGRAPHS.contains(&key) {
+        return true;
+    }
+    if words < MAX_PROMO_WORDS {
+        let lower = paragraph.trim_start().to_lowercase();
+        if PROMO_OPENINGS
+            .iter()
+            .any(|opening| lower.starts_with(opening))
+        {
+            return true;
+        }
+        if is_photo_credit(&lower, words) || is_gallery_counter(&lower) {
+            return true;
+        }
+        if is_copyright_line(&lower) {
+            return true;
+        }
+        if ends_with_image_credit(&lower) {
+            return true;
+        }
+    }
+    is_shouting(paragraph, words)
+}
+
+/// "Photo: Jane Doe, AP", "Photograph: …", "Picture: …".
+fn is_photo_credit(lower: &str, words: usize) -> bool {
+    words <= 8
+        && ["photo:", "photos:", "photograph:", "picture:", "image:"]
+            .iter()
+            .any(|opening| lower.starts_with(opening))
+}
+
+/// "Image 3 of 12", "1 of 6", "Image 1 of / 8": slideshow position labels.
+fn is_gallery_counter(lower: &str) -> bool {
+    let rest = lower
+        .strip_prefix("image")
+        .or_else(|| lower.strip_prefix("photo"))
+        .or_else(|| lower.strip_prefix("slide"))
+        .unwrap_or(lower);
+    let mut tokens = rest.split_whitespace().filter(|token| *token != "/");
+    matches!(
+        (tokens.next(), tokens.next(), tokens.next(), tokens.next()),
+        (Some(first), Some("of"), Some(last), None)
+            if is_number(first) && is_number(last)
+    )
+}
+
+fn is_number(token: &str) -> bool {
+    !token.is_empty() && token.bytes().all(|byte| byte.is_ascii_digit())
+}
+
+/// "© 2024 Some Publisher", "Copyright 2024 …", "All rights reserved".
+fn is_copyright_line(lower: &str) -> bool {
+    lower.contains('©') || lower.starts_with("copyright") || lower.contains("all rights reserved")
+}
+
+/// A caption whose credit closes it in brackets: "… (Image: Agency)",
+/// "… (Photo: Jane Doe)", "… (AP Photo/Jane Doe, File)".
+fn ends_with_image_credit(lower: &str) -> bool {
+    let trimmed = lower.trim_end();
+    if !trimmed.ends_with(')') {
+        return false;
+    }
+    let Some(open) = trimmed.rfind('(') else {
+        return false;
+    };
+    let credit = &trimmed[open + 1..];
+    ["image:", "photo:", "picture:", "credit:", "photograph:"]
+        .iter()
+        .any(|label| credit.starts_with(label))
+        || credit.contains("photo/")
+}
+
+/// An all-caps paragraph of many words: a teaser link, not story text.
+fn is_shouting(paragraph: &str, words: usize) -> bool {
+    if words < MIN_SHOUTING_WORDS {
+        return false;
+    }
+    let alphabetic_words = paragraph
+        .split_whitespace()
+        .filter(|word| word.chars().any(char::is_alphabetic))
+        .count();
+    if alphabetic_words < MIN_SHOUTING_WORDS - 1 {
+        return false;
+    }
+    // Scripts without case (CJK, Arabic…) are never shouting: every
+    // letter must be an upper-case one.
+    let mut letters = paragraph.chars().filter(|c| c.is_alphabetic()).peekable();
+    letters.peek().is_some() && letters.all(char::is_uppercase)
+}
