@@ -4,6 +4,9 @@
 //! writes predictions in the benchmark's shape (`{id: {"articleBody": …}}`)
 //! and prints single-core throughput; score them with
 //! `python3 /work/shared/corpora/score_articles.py OUT.json IDS`.
+//!
+//! Throughput counts, for each page, the fastest of `EVAL_PASSES` (default
+//! 3) extractions, so other processes on a shared machine inflate it less.
 
 #![allow(
     clippy::print_stdout,
@@ -30,6 +33,11 @@ fn main() -> anyhow::Result<()> {
         .as_object()
         .ok_or_else(|| anyhow::anyhow!("ground truth is not an object"))?;
 
+    let passes: usize = std::env::var("EVAL_PASSES")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .filter(|&passes| passes > 0)
+        .unwrap_or(3);
     let mut predictions = serde_json::Map::new();
     let mut total_bytes = 0usize;
     let mut total_time = Duration::ZERO;
@@ -44,9 +52,14 @@ fn main() -> anyhow::Result<()> {
             .and_then(|u| u.as_str())
             .and_then(|u| url::Url::parse(u).ok())
             .unwrap_or_else(|| url::Url::parse("https://example.invalid/").expect("static URL"));
-        let started = Instant::now();
-        let article = figwatch::article::extract(&html, &page_url, None);
-        total_time += started.elapsed();
+        let mut fastest = Duration::MAX;
+        let mut article = figwatch::article::Article::default();
+        for _ in 0..passes {
+            let started = Instant::now();
+            article = figwatch::article::extract(&html, &page_url, None);
+            fastest = fastest.min(started.elapsed());
+        }
+        total_time += fastest;
         total_bytes += html.len();
         predictions.insert(
             id.clone(),

@@ -11,6 +11,7 @@
 
 mod clean;
 mod metadata;
+mod prune;
 mod text;
 
 #[cfg(test)]
@@ -58,6 +59,8 @@ pub struct Article {
 /// the main text.
 pub fn extract(html: &str, page_url: &Url, selector: Option<&str>) -> Article {
     let html = truncate_at_char_boundary(html, MAX_HTML_BYTES);
+    let pruned = prune::strip_raw_text(html);
+    let html: &str = &pruned;
     if text::estimated_depth(html) > MAX_PARSE_DEPTH {
         return Article {
             text: text::strip_tags(html),
@@ -87,8 +90,8 @@ fn main_text(
     json_ld_body: Option<&str>,
 ) -> String {
     let root = doc.root();
-    let too_deep = text::max_depth(&root, MAX_READABILITY_DEPTH) > MAX_READABILITY_DEPTH;
-    let too_big = text::count_elements(&root, MAX_READABILITY_ELEMENTS) > MAX_READABILITY_ELEMENTS;
+    let text::TreeSize { too_deep, too_big } =
+        text::tree_size(&root, MAX_READABILITY_DEPTH, MAX_READABILITY_ELEMENTS);
 
     if let Some(selector) = selector.map(str::trim).filter(|s| !s.is_empty())
         && !too_deep

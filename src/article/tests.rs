@@ -397,3 +397,131 @@ fn tag_stripper_skips_scripts_and_breaks_blocks() {
     assert!(text::estimated_depth(&"<div>".repeat(5_000)) >= 5_000);
     assert!(text::estimated_depth(&"<p>x".repeat(5_000)) < 5);
 }
+
+/// One story paragraph long enough that readability keeps its container.
+const STORY: [&str; 4] = [
+    "The county council voted on Monday to spend 18 million on new flood barriers along the river, after three winters in which the lower town was cut off for days at a time.",
+    "Engineers expect the first 2.5 kilometres of barrier to be finished by next October, and the remaining sections within four years, depending on how quickly land can be bought.",
+    "Residents who spoke at the meeting said the plan came too late for the 120 households whose insurance premiums have already doubled, and asked for a hardship fund.",
+    "The council leader said a fund of about 400,000 would be proposed in the spring budget, and that the barrier contract would include local apprenticeships.",
+];
+
+#[track_caller]
+fn check_clean(input: &[&str], expected: &[&str]) {
+    assert_eq!(
+        clean::clean_paragraphs(&input.join("\n\n")),
+        expected.join("\n\n")
+    );
+}
+
+#[test]
+fn captions_credits_and_promos_never_reach_text() {
+    check_clean(
+        &[
+            STORY[0],
+            "Flood water covers the lower town square in March (Image: Agency photographer)",
+            "Photo: Jane Rivers, Wire Service",
+            "Image 3 of 14",
+            "Caption",
+            "Close",
+            STORY[1],
+            "Related: Five towns that rebuilt after the 2019 storms",
+            "READ MORE: Council tax to rise by 4 percent",
+            "CLICK HERE TO GET THE 24 HOUR NEWS APP ON YOUR PHONE",
+            STORY[2],
+            "Advertisement",
+            STORY[3],
+            "© 2026 Riverside Gazette Ltd. All rights reserved.",
+        ],
+        &STORY,
+    );
+}
+
+#[test]
+fn link_list_under_a_related_heading_goes_until_the_story_resumes() {
+    check_clean(
+        &[
+            STORY[0],
+            "Most read",
+            "Bridge closed for 6 weeks after crash",
+            "Lottery winner gives 2 million to school …",
+            "Mayor's dog wins 3rd prize at show",
+            STORY[1],
+            "You may also like",
+            "Ten walks along the river this autumn",
+        ],
+        &STORY[..2],
+    );
+}
+
+#[test]
+fn story_paragraphs_with_numbers_and_short_headings_stay() {
+    // Short all-caps subheadings, figures in brackets and sentences that
+    // merely start like a promo are story text.
+    let kept = [
+        STORY[0],
+        "WHAT HAPPENS NEXT?",
+        "Following the vote, 14 councillors (out of 21) signed a letter to the minister.",
+        "Subscribers to the council's alert service, about 9,000 people, will get warnings by text.",
+        "Image quality of the 1990s survey maps was too poor to use, the engineers said.",
+        STORY[1],
+    ];
+    check_clean(&kept, &kept);
+    // Scripts without letter case are never "shouting".
+    let cjk = [
+        "市議会は月曜日、川沿いの堤防に千八百万を投じることを決めた。三年続けて下町が孤立した冬の後のことだ。工事は来年始まる予定で、住民は期待している。",
+    ];
+    check_clean(&cjk, &cjk);
+}
+
+#[test]
+fn slideshow_boxes_are_removed_but_story_wrappers_named_after_them_stay() {
+    let html = format!(
+        r#"<html><body><div class="page with-gallery"><article>
+        <p>{}</p>
+        <div class="story-gallery"><div class="slide"><p>Sandbags stacked along the quay wall during the 2024 floods.</p><span>Image 9 of 12</span></div></div>
+        <p>{}</p><p>{}</p><p>{}</p></article></div></body></html>"#,
+        STORY[0], STORY[1], STORY[2], STORY[3]
+    );
+    let doc = Document::from(html.as_str());
+    text::remove_boilerplate(&doc);
+    let left = text::block_text(&doc.root(), text::Filter::Minimal);
+    assert!(!left.contains("Sandbags"), "slideshow kept:\n{left}");
+    for paragraph in STORY {
+        assert!(left.contains(paragraph), "story lost:\n{left}");
+    }
+}
+
+#[track_caller]
+fn check_prune(input: &str, expected: &str) {
+    assert_eq!(prune::strip_raw_text(input), expected);
+}
+
+#[test]
+fn script_and_style_bodies_are_cut_before_parsing() {
+    check_prune(
+        "<p>a</p><script>var x = '<p>not text</p>';</script><STYLE media=\"a>b\">p{}</STYLE><p>b</p>",
+        "<p>a</p><script></script><STYLE media=\"a>b\"></STYLE><p>b</p>",
+    );
+    // JSON-LD stays for the metadata reader.
+    let json_ld = r#"<script type="application/ld+json">{"headline":"x"}</script>"#;
+    check_prune(json_ld, json_ld);
+    // A script tag inside a comment must not make us cut the story after it.
+    let commented = "<!-- <script src=a.js> --><p>story 1</p><script>x()</script>";
+    check_prune(
+        commented,
+        "<!-- <script src=a.js> --><p>story 1</p><script></script>",
+    );
+    // Unclosed or malformed tags are left to the parser.
+    for input in [
+        "<script>never closed <p>x",
+        "<script",
+        "<scriptx>y</scriptx>",
+        "<!-- open",
+        "é<style>é",
+    ] {
+        check_prune(input, input);
+    }
+    // `</scripts>` does not close a script; `</script >` does.
+    check_prune("<script>a</scripts>b</script >c", "<script></script >c");
+}

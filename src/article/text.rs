@@ -233,37 +233,42 @@ pub(crate) fn normalize_paragraphs(text: &str) -> String {
     paragraphs.join("\n\n")
 }
 
-/// Depth of the deepest node under `root`, stopping early once `limit` is
-/// passed (the caller only needs to know "too deep").
-pub(crate) fn max_depth(root: &NodeRef<'_>, limit: usize) -> usize {
-    let mut deepest = 0;
+/// What one walk of a tree found about its size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TreeSize {
+    /// Some node sits deeper than the depth limit.
+    pub(crate) too_deep: bool,
+    /// There are more element nodes than the element limit.
+    pub(crate) too_big: bool,
+}
+
+/// Checks `root`'s depth and element count against the limits in one walk,
+/// stopping as soon as both are passed.
+pub(crate) fn tree_size(root: &NodeRef<'_>, max_depth: usize, max_elements: usize) -> TreeSize {
+    let mut size = TreeSize {
+        too_deep: false,
+        too_big: false,
+    };
+    let mut n_elements = 0;
     let mut stack: Vec<(NodeRef<'_>, usize)> = vec![(*root, 0)];
     while let Some((node, depth)) = stack.pop() {
-        deepest = deepest.max(depth);
-        if deepest > limit {
-            return deepest;
+        if depth > max_depth {
+            size.too_deep = true;
+        }
+        if node.is_element() {
+            n_elements += 1;
+            if n_elements > max_elements {
+                size.too_big = true;
+            }
+        }
+        if size.too_deep && size.too_big {
+            break;
         }
         for child in node.children_it(false) {
             stack.push((child, depth + 1));
         }
     }
-    deepest
-}
-
-/// Number of element nodes under `root`, stopping early past `limit`.
-pub(crate) fn count_elements(root: &NodeRef<'_>, limit: usize) -> usize {
-    let mut n_elements = 0;
-    let mut stack: Vec<NodeRef<'_>> = vec![*root];
-    while let Some(node) = stack.pop() {
-        if node.is_element() {
-            n_elements += 1;
-            if n_elements > limit {
-                return n_elements;
-            }
-        }
-        stack.extend(node.children_it(false));
-    }
-    n_elements
+    size
 }
 
 /// Tags removed before the readability pass: never part of a story body.
@@ -281,6 +286,7 @@ const REMOVED_TAGS: &[&str] = &[
 /// so the readability pass never scores or keeps them.
 pub(crate) fn remove_boilerplate(doc: &dom_query::Document) {
     let mut doomed = Vec::new();
+    let mut widgets = Vec::new();
     let Some(body) = doc.select("body").nodes().first().copied() else {
         return;
     };
@@ -292,12 +298,23 @@ pub(crate) fn remove_boilerplate(doc: &dom_query::Document) {
                 doomed.push(node);
                 continue;
             }
-            if !CONTAINER_TAGS.contains(&name) && is_widget(&node) {
-                doomed.push(node);
-                continue;
+            // Widgets are judged after the walk; their insides are still
+            // walked, since a wrapper that is kept may hold a real widget.
+            if !CONTAINER_TAGS.contains(&name) && has_widget_hint(&node) {
+                widgets.push(node);
             }
         }
         stack.extend(node.children_it(false));
+    }
+    if !widgets.is_empty() {
+        // A "widget" holding a good share of the page's paragraph text is
+        // a wrapper of the story ("page has-gallery"), not a box beside it.
+        let page_words = paragraph_words(&body);
+        doomed.extend(
+            widgets
+                .into_iter()
+                .filter(|widget| paragraph_words(widget) * WIDGET_MAX_SHARE < page_words),
+        );
     }
     for node in doomed {
         node.remove_from_parent();
@@ -314,15 +331,12 @@ const CONTAINER_TAGS: &[&str] = &["html", "body", "main", "article"];
 /// to move readability's choice of container on some pages for little gain.
 const WIDGET_HINTS: &[&str] = &["gallery", "slideshow", "carousel"];
 
-/// A widget holding this many long paragraphs is kept anyway: it wraps the
-/// story rather than sitting beside it.
-const WIDGET_MAX_LONG_PARAGRAPHS: usize = 3;
+/// A widget is removed only when the page holds more than this many
+/// times its paragraph words.
+const WIDGET_MAX_SHARE: usize = 3;
 
-/// Words that make a `<p>` long for [`WIDGET_MAX_LONG_PARAGRAPHS`].
-const LONG_PARAGRAPH_WORDS: usize = 30;
-
-/// Is `node` a widget (by class/id) that holds no story-sized text?
-fn is_widget(node: &NodeRef<'_>) -> bool {
+/// Does `node`'s class or id name a widget?
+fn has_widget_hint(node: &NodeRef<'_>) -> bool {
     let mut hint = String::new();
     if let Some(class) = node.class() {
         hint.push_str(&class);
@@ -335,24 +349,21 @@ fn is_widget(node: &NodeRef<'_>) -> bool {
         return false;
     }
     let hint = hint.to_ascii_lowercase();
-    if !WIDGET_HINTS.iter().any(|word| hint.contains(word)) {
-        return false;
-    }
-    let mut long_paragraphs = 0;
-    let mut stack = vec![*node];
-    while let Some(current) = stack.pop() {
-        if current.has_name("p") {
-            if current.text().split_whitespace().count() >= LONG_PARAGRAPH_WORDS {
-                long_paragraphs += 1;
-                if long_paragraphs >= WIDGET_MAX_LONG_PARAGRAPHS {
-                    return false;
-                }
-            }
+    WIDGET_HINTS.iter().any(|word| hint.contains(word))
+}
+
+/// Words inside the `<p>` elements under `root`.
+fn paragraph_words(root: &NodeRef<'_>) -> usize {
+    let mut words = 0;
+    let mut stack = vec![*root];
+    while let Some(node) = stack.pop() {
+        if node.has_name("p") {
+            words += node.text().split_whitespace().count();
             continue;
         }
-        stack.extend(current.children_it(false));
+        stack.extend(node.children_it(false));
     }
-    true
+    words
 }
 
 /// Paragraphs this short at the edges of the text are bylines, dates,
