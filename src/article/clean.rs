@@ -43,6 +43,8 @@ const PROMO_OPENINGS: &[&str] = &[
     "subscribe to our newsletter",
     "click here to subscribe",
     "enlarge image",
+    "if you enjoyed this article",
+    "citation:",
 ];
 
 /// Whole paragraphs (lower-cased, trailing dots and colons ignored) that
@@ -109,6 +111,10 @@ const LIST_HEADINGS: &[&str] = &[
     "read more",
 ];
 
+/// Headings after which nothing is story: the author's biography and
+/// whatever follows it.
+const TAIL_HEADINGS: &[&str] = &["about the author", "about the authors"];
+
 /// Removes boilerplate paragraphs from `text` (paragraphs separated by
 /// `"\n\n"`), keeping the order of the rest.
 pub(crate) fn clean_paragraphs(text: &str) -> String {
@@ -124,6 +130,9 @@ pub(crate) fn clean_paragraphs(text: &str) -> String {
             in_link_list = false;
         }
         let key = chrome_key(paragraph);
+        if TAIL_HEADINGS.contains(&key.as_str()) {
+            break;
+        }
         if LIST_HEADINGS.contains(&key.as_str()) {
             in_link_list = true;
             continue;
@@ -176,6 +185,12 @@ fn is_boilerplate_paragraph(paragraph: &str, key: &str, words: usize) -> bool {
         if ends_with_image_credit(&lower) {
             return true;
         }
+        if is_sign_up_box(&lower) || is_follow_line(&lower) || has_email_address(&lower) {
+            return true;
+        }
+        if ends_with_tag(&lower) || is_disclosure(&lower) {
+            return true;
+        }
     }
     is_shouting(paragraph, words)
 }
@@ -205,6 +220,56 @@ fn is_gallery_counter(lower: &str) -> bool {
 
 fn is_number(token: &str) -> bool {
     !token.is_empty() && token.bytes().all(|byte| byte.is_ascii_digit())
+}
+
+/// "Get the latest stories in your inbox: sign up to our newsletter."
+fn is_sign_up_box(lower: &str) -> bool {
+    ["subscribe", "sign up", "get the", "get our", "join"]
+        .iter()
+        .any(|opening| lower.starts_with(opening))
+        && (lower.contains("newsletter") || lower.contains("inbox"))
+}
+
+/// "Follow us on Twitter", "Follow Jane on Instagram and Facebook".
+fn is_follow_line(lower: &str) -> bool {
+    const NETWORKS: &[&str] = &["twitter", "facebook", "instagram", "youtube", "tiktok"];
+    [
+        "follow us",
+        "follow him",
+        "follow her",
+        "follow me",
+        "follow them",
+    ]
+    .iter()
+    .any(|phrase| lower.contains(phrase))
+        || (lower.starts_with("follow ") && NETWORKS.iter().any(|name| lower.contains(name)))
+}
+
+/// A short paragraph giving an email address is a contact or tip line.
+fn has_email_address(lower: &str) -> bool {
+    lower.split_whitespace().any(|word| {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+        word.split_once('@').is_some_and(|(user, host)| {
+            !user.is_empty() && host.contains('.') && !host.starts_with('.')
+        })
+    })
+}
+
+/// A teaser headline tagged with its medium: "… review [Video]".
+fn ends_with_tag(lower: &str) -> bool {
+    let trimmed = lower.trim_end();
+    let Some(inner) = trimmed.strip_suffix(']') else {
+        return false;
+    };
+    let Some((before, tag)) = inner.rsplit_once('[') else {
+        return false;
+    };
+    !before.trim().is_empty() && !tag.is_empty() && tag.chars().all(char::is_alphabetic)
+}
+
+/// "This post may contain affiliate links."
+fn is_disclosure(lower: &str) -> bool {
+    lower.contains("affiliate") && lower.contains("link")
 }
 
 /// "© 2024 Some Publisher", "Copyright 2024 …", "All rights reserved".
