@@ -110,8 +110,22 @@ pub(crate) fn read(doc: &Document, page_url: &Url) -> PageMeta {
         language,
         json_ld_body: json_ld
             .article_body
-            .map(|body| super::text::normalize_paragraphs(&body))
+            .map(|body| body_text(&body))
             .filter(|body| !body.is_empty()),
+    }
+}
+
+/// Plain text of a JSON-LD `articleBody`. Some sites put the story's HTML
+/// there, tags and all; those tags must not reach the text.
+fn body_text(body: &str) -> String {
+    let has_markup = body
+        .as_bytes()
+        .windows(2)
+        .any(|pair| pair[0] == b'<' && (pair[1].is_ascii_alphabetic() || pair[1] == b'/'));
+    if has_markup {
+        super::text::strip_tags(body)
+    } else {
+        super::text::normalize_paragraphs(body)
     }
 }
 

@@ -531,3 +531,14 @@ fn script_and_style_bodies_are_cut_before_parsing() {
     // `</scripts>` does not close a script; `</script >` does.
     check_prune("<script>a</scripts>b</script >c", "<script></script >c");
 }
+
+#[test]
+fn json_ld_body_written_as_html_loses_its_tags() {
+    let html = format!(
+        r#"<html><head><script type="application/ld+json">{{"@type":"NewsArticle",
+"articleBody":"<body><p>{}</p><p>{} &amp; more</p><p>{}</p><p>{}</p></body>"}}</script></head>
+<body><div class="teaser">{}</div></body></html>"#,
+        STORY[0], STORY[1], STORY[2], STORY[3], STORY[0]
+    );
+    check(&html, None, &STORY, &["<p>", "<body>", "&amp;"]);
+}
