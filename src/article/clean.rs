@@ -133,7 +133,7 @@ pub(crate) fn clean_paragraphs(text: &str) -> String {
         if TAIL_HEADINGS.contains(&key.as_str()) {
             break;
         }
-        if LIST_HEADINGS.contains(&key.as_str()) {
+        if is_list_heading(&key, words) {
             in_link_list = true;
             continue;
         }
@@ -143,6 +143,34 @@ pub(crate) fn clean_paragraphs(text: &str) -> String {
         kept.push(paragraph);
     }
     kept.join("\n\n")
+}
+
+/// Beginnings of longer list headings: "More news from Science",
+/// "Top stories in Business", "Related coverage from our money desk".
+const LIST_HEADING_OPENINGS: &[&str] = &[
+    "more from ",
+    "more news from ",
+    "more stories from ",
+    "more in ",
+    "top stories in ",
+    "latest from ",
+    "latest news from ",
+    "related coverage",
+    "related stories from ",
+    "most read in ",
+    "most popular in ",
+    "also on ",
+];
+
+/// Headings this long or longer are not link-list headings.
+const MAX_LIST_HEADING_WORDS: usize = 9;
+
+fn is_list_heading(key: &str, words: usize) -> bool {
+    LIST_HEADINGS.contains(&key)
+        || (words < MAX_LIST_HEADING_WORDS
+            && LIST_HEADING_OPENINGS
+                .iter()
+                .any(|opening| key.starts_with(opening)))
 }
 
 /// Lower-cased paragraph without trailing dots, colons, ellipses and spaces:
@@ -155,13 +183,13 @@ fn chrome_key(paragraph: &str) -> String {
 }
 
 /// Does the paragraph end like a sentence (so it is story, not a headline
-/// in a link list)?
+/// in a link list)? Question marks do not count: headlines ask questions.
 fn ends_sentence(paragraph: &str) -> bool {
     let trimmed = paragraph.trim_end();
     if trimmed.ends_with("...") || trimmed.ends_with('…') {
         return false;
     }
-    trimmed.ends_with(['.', '!', '?', '"', '”', '’'])
+    trimmed.ends_with(['.', '!', '"', '”', '’'])
 }
 
 fn is_boilerplate_paragraph(paragraph: &str, key: &str, words: usize) -> bool {

@@ -453,10 +453,14 @@ fn link_list_under_a_related_heading_goes_until_the_story_resumes() {
             "Lottery winner gives 2 million to school …",
             "Mayor's dog wins 3rd prize at show",
             STORY[1],
+            "More news from Science",
+            "Will the comet come back in 2061?",
+            "Why 40 percent of bees vanished",
+            STORY[2],
             "You may also like",
             "Ten walks along the river this autumn",
         ],
-        &STORY[..2],
+        &STORY[..3],
     );
 }
 
