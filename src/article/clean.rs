@@ -196,6 +196,9 @@ fn is_boilerplate_paragraph(paragraph: &str, key: &str, words: usize) -> bool {
     if CHROME_PARAGRAPHS.contains(&key) {
         return true;
     }
+    if words <= MAX_DATELINE_WORDS && is_dateline(key) {
+        return true;
+    }
     if words < MAX_PROMO_WORDS {
         let lower = paragraph.trim_start().to_lowercase();
         if PROMO_OPENINGS
@@ -248,6 +251,40 @@ fn is_gallery_counter(lower: &str) -> bool {
 
 fn is_number(token: &str) -> bool {
     !token.is_empty() && token.bytes().all(|byte| byte.is_ascii_digit())
+}
+
+/// Publication-time lines are at most this long.
+const MAX_DATELINE_WORDS: usize = 14;
+
+/// "Published: 10:48, Tue, Nov 19", "| Updated at 1:23 p.m.": when the page
+/// was written, not what it says.
+fn is_dateline(key: &str) -> bool {
+    let key = key.trim_start_matches(['|', ' ']);
+    [
+        "published",
+        "updated",
+        "last updated",
+        "posted",
+        "first published",
+    ]
+    .iter()
+    .filter_map(|opening| key.strip_prefix(opening))
+    .any(|rest| {
+        // "Updated: 10:40", "Updated at 9 a.m.", "Updated 6:55 AM" —
+        // but not "Updated flood maps will be published in 2027".
+        let rest = rest.trim_start_matches(':').trim_start();
+        let rest = rest
+            .strip_prefix("at ")
+            .or_else(|| rest.strip_prefix("on "))
+            .unwrap_or(rest);
+        rest.starts_with(|c: char| c.is_ascii_digit())
+            || [
+                "mon", "tue", "wed", "thu", "fri", "sat", "sun", "jan", "feb", "mar", "apr", "may",
+                "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+            ]
+            .iter()
+            .any(|name| rest.starts_with(name))
+    })
 }
 
 /// "Get the latest stories in your inbox: sign up to our newsletter."

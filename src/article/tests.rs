@@ -422,6 +422,7 @@ fn captions_credits_and_promos_never_reach_text() {
             "Flood water covers the lower town square in March (Image: Agency photographer)",
             "Photo: Jane Rivers, Wire Service",
             "Image 3 of 14",
+            "PUBLISHED: 09:12, Tue, Mar 3, 2026 | UPDATED: 10:40",
             "Caption",
             "Close",
             STORY[1],
@@ -471,6 +472,7 @@ fn story_paragraphs_with_numbers_and_short_headings_stay() {
     let kept = [
         STORY[0],
         "WHAT HAPPENS NEXT?",
+        "Updated flood maps will be published in 2027.",
         "Following the vote, 14 councillors (out of 21) signed a letter to the minister.",
         "Subscribers to the council's alert service, about 9,000 people, will get warnings by text.",
         "Image quality of the 1990s survey maps was too poor to use, the engineers said.",
