@@ -1,5 +1,5 @@
-//! Dropping the bodies of `<script>` and `<style>` elements from the raw
-//! HTML before it is parsed.
+//! Dropping the bodies of `<script>`, `<style>` and `<svg>` elements, and
+//! comments, from the raw HTML before it is parsed.
 //!
 //! On news pages about half the bytes are inline scripts and styles, none
 //! of them article text; html5ever would tokenize them, copy them into
@@ -10,11 +10,13 @@
 
 use std::borrow::Cow;
 
-/// Elements whose content is raw text that never reaches the article.
-const RAW_TEXT_TAGS: &[&[u8]] = &[b"script", b"style"];
+/// Elements whose content never reaches the article: raw text (scripts,
+/// styles) and inline vector images, whose markup is often kilobytes of
+/// path data.
+const RAW_TEXT_TAGS: &[&[u8]] = &[b"script", b"style", b"svg"];
 
 /// `html` with the content of every non-JSON-LD `<script>` and every
-/// `<style>` removed (their tags stay). Borrowed when there is nothing to cut.
+/// `<style>` and `<svg>` removed (their tags stay), and comments removed. Borrowed when there is nothing to cut.
 pub(crate) fn strip_raw_text(html: &str) -> Cow<'_, str> {
     let bytes = html.as_bytes();
     let mut out: Option<String> = None;
@@ -27,7 +29,14 @@ pub(crate) fn strip_raw_text(html: &str) -> Cow<'_, str> {
             // Skip the comment whole; an unclosed one runs to the end.
             match memchr::memmem::find(&bytes[lt + 4..], b"-->") {
                 Some(end) => {
-                    at = lt + 4 + end + 3;
+                    // Comments are never text either: cut them too. `lt`
+                    // is a `<` and the end is just past a `>`: both
+                    // char boundaries.
+                    let end = lt + 4 + end + 3;
+                    let out = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
+                    out.push_str(&html[copied..lt]);
+                    copied = end;
+                    at = end;
                     continue;
                 }
                 None => break,

@@ -510,7 +510,7 @@ fn check_prune(input: &str, expected: &str) {
 }
 
 #[test]
-fn script_and_style_bodies_are_cut_before_parsing() {
+fn script_style_svg_bodies_and_comments_are_cut_before_parsing() {
     check_prune(
         "<p>a</p><script>var x = '<p>not text</p>';</script><STYLE media=\"a>b\">p{}</STYLE><p>b</p>",
         "<p>a</p><script></script><STYLE media=\"a>b\"></STYLE><p>b</p>",
@@ -520,9 +520,11 @@ fn script_and_style_bodies_are_cut_before_parsing() {
     check_prune(json_ld, json_ld);
     // A script tag inside a comment must not make us cut the story after it.
     let commented = "<!-- <script src=a.js> --><p>story 1</p><script>x()</script>";
+    check_prune(commented, "<p>story 1</p><script></script>");
+    // Inline vector images go the same way.
     check_prune(
-        commented,
-        "<!-- <script src=a.js> --><p>story 1</p><script></script>",
+        "<p>x</p><svg viewBox=\"0 0 9 9\"><title>icon</title><path d=\"M0 0\"/></svg><p>y</p>",
+        "<p>x</p><svg viewBox=\"0 0 9 9\"></svg><p>y</p>",
     );
     // Unclosed or malformed tags are left to the parser.
     for input in [
