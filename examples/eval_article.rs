@@ -7,6 +7,9 @@
 //!
 //! Throughput counts, for each page, the fastest of `EVAL_PASSES` (default
 //! 3) extractions, so other processes on a shared machine inflate it less.
+//! With `EVAL_BASELINE=1` it also times plain dom_smoothie (default config)
+//! on the same pages in the same way, interleaved, as a yardstick that the
+//! machine's load affects equally.
 
 #![allow(
     clippy::print_stdout,
@@ -38,6 +41,8 @@ fn main() -> anyhow::Result<()> {
         .and_then(|value| value.parse().ok())
         .filter(|&passes| passes > 0)
         .unwrap_or(3);
+    let baseline = std::env::var_os("EVAL_BASELINE").is_some();
+    let mut baseline_time = Duration::ZERO;
     let mut predictions = serde_json::Map::new();
     let mut total_bytes = 0usize;
     let mut total_time = Duration::ZERO;
@@ -60,6 +65,19 @@ fn main() -> anyhow::Result<()> {
             fastest = fastest.min(started.elapsed());
         }
         total_time += fastest;
+        if baseline {
+            let mut fastest = Duration::MAX;
+            for _ in 0..passes {
+                let started = Instant::now();
+                if let Ok(mut readability) =
+                    dom_smoothie::Readability::new(&*html, Some(page_url.as_str()), None)
+                {
+                    let _ = readability.parse();
+                }
+                fastest = fastest.min(started.elapsed());
+            }
+            baseline_time += fastest;
+        }
         total_bytes += html.len();
         predictions.insert(
             id.clone(),
@@ -75,5 +93,12 @@ fn main() -> anyhow::Result<()> {
         total_time.as_secs_f64(),
         mb / total_time.as_secs_f64()
     );
+    if baseline {
+        println!(
+            "dom_smoothie alone: time={:.2}s throughput={:.1}MB/s",
+            baseline_time.as_secs_f64(),
+            mb / baseline_time.as_secs_f64()
+        );
+    }
     Ok(())
 }

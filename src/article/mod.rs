@@ -106,7 +106,7 @@ fn main_text(
     }
 
     text::remove_boilerplate(&doc);
-    let readable = readability_text(doc, html, page_url)
+    let readable = readability_text(doc, html, page_url, json_ld_body)
         .map(|text| text::trim_edges(&clean::clean_paragraphs(&text)))
         .unwrap_or_default();
     choose(readable, json_ld_body, || {
@@ -183,10 +183,21 @@ const READABILITY_MIN_CHARS: usize = 500;
 /// whenever that attempt finds enough text, and it skips the document copy
 /// `parse` makes for its later attempts. Only when it comes back short is
 /// the page parsed again for the full sieve.
-fn readability_text(doc: Document, html: &str, page_url: &Url) -> Option<String> {
+fn readability_text(
+    doc: Document,
+    html: &str,
+    page_url: &Url,
+    json_ld_body: Option<&str>,
+) -> Option<String> {
     let strict = readability_article(doc, page_url, Some(dom_smoothie::ParsePolicy::Strict));
-    if let Some(text) = &strict
-        && text.chars().count() >= READABILITY_MIN_CHARS
+    let strict_chars = strict.as_deref().map_or(0, |text| text.chars().count());
+    if strict_chars >= READABILITY_MIN_CHARS {
+        return strict;
+    }
+    // A JSON-LD body longer than the sieve's threshold wins in `choose`
+    // over any short readability text: no need to parse again.
+    if json_ld_body
+        .is_some_and(|body| body.chars().count() >= READABILITY_MIN_CHARS.max(strict_chars))
     {
         return strict;
     }
