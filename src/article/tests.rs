@@ -322,6 +322,15 @@ fn hostile_documents() -> Vec<String> {
         "<article>",
         "<h1>",
         "<noscript>",
+        // Pieces aimed at the pre-parse pruner: quoted `>`, case, JSON-LD,
+        // multi-byte text right next to tags.
+        "</svg>",
+        "</style>",
+        "<scRIPT data-x=\"a>b\" ",
+        "<script type=\"application/ld+json\">",
+        "\"",
+        "é",
+        "🦀",
     ];
     for _ in 0..300 {
         let n_pieces = rng.usize(0..200);
@@ -538,6 +547,10 @@ fn script_style_svg_bodies_and_comments_are_cut_before_parsing() {
     }
     // `</scripts>` does not close a script; `</script >` does.
     check_prune("<script>a</scripts>b</script >c", "<script></script >c");
+    // Never grows a document, never panics on junk.
+    for doc in hostile_documents() {
+        assert!(prune::strip_raw_text(&doc).len() <= doc.len());
+    }
 }
 
 #[test]
