@@ -2,10 +2,13 @@
 //! (navigation, asides, related links, footers, banners) is removed so its
 //! numbers never reach `figures`. Pure: no IO, no panic on any input.
 //!
-//! Owns: parsing the page once (`dom_query`, html5ever underneath), reading
-//! its metadata (`metadata`), choosing the main text among a configured CSS
-//! selector, the JSON-LD `articleBody` and a readability pass (`dom_smoothie`),
-//! and the page-level fallback walk (`text`). Does not own: fetching or
+//! Owns: cutting script, style and SVG bodies from the raw HTML so the
+//! parse is half as long (`prune`), parsing the page once (`dom_query`,
+//! html5ever underneath), reading its metadata (`metadata`), choosing the
+//! main text among a configured CSS selector, the JSON-LD `articleBody` and
+//! a readability pass (`dom_smoothie`), the page-level fallback walk
+//! (`text`), and the paragraph-level cleanup of captions, promos and link
+//! lists that survive inside a story's container (`clean`). Does not own: fetching or
 //! charset decoding (`fetch` hands us a `&str`), or what the text means
 //! (`figures`).
 
