@@ -110,7 +110,7 @@ fn main_text(
 
     text::remove_boilerplate(&doc);
     let readable = readability_text(doc, html, page_url, json_ld_body)
-        .map(|text| text::trim_edges(&clean::clean_paragraphs(&text)))
+        .map(|text| text::trim_tail(&clean::clean_paragraphs(&text)))
         .unwrap_or_default();
     choose(readable, json_ld_body, || {
         clean::clean_paragraphs(&fallback_text(&Document::from(html)))
