@@ -213,7 +213,8 @@ fn is_boilerplate_paragraph(paragraph: &str, key: &str, words: usize) -> bool {
         if is_copyright_line(&lower) {
             return true;
         }
-        if ends_with_image_credit(&lower) {
+        if ends_with_image_credit(&lower) || (words <= MAX_CREDIT_WORDS && ends_with_agency(&lower))
+        {
             return true;
         }
         if is_sign_up_box(&lower) || is_follow_line(&lower) || has_email_address(&lower) {
@@ -357,6 +358,34 @@ fn ends_with_image_credit(lower: &str) -> bool {
         .iter()
         .any(|label| credit.starts_with(label))
         || credit.contains("photo/")
+}
+
+/// Photo captions closed by a bare agency credit are at most this long.
+const MAX_CREDIT_WORDS: usize = 15;
+
+/// Picture agencies and wires as they close a caption's credit.
+const PICTURE_AGENCIES: &[&str] = &[
+    "getty images",
+    "shutterstock",
+    "istock",
+    "afp",
+    "reuters",
+    "ap",
+    "associated press",
+    "epa",
+    "alamy",
+];
+
+/// "… at the factory gate. Jane Doe | Agency | Getty Images", "… in the
+/// capital.Reuters": a caption ending in a bare credit, without the full
+/// stop a story sentence would end with.
+fn ends_with_agency(lower: &str) -> bool {
+    let trimmed = lower.trim_end_matches([' ', ')']);
+    PICTURE_AGENCIES.iter().any(|agency| {
+        trimmed.strip_suffix(agency).is_some_and(|before| {
+            before.is_empty() || before.ends_with([' ', '|', '/', '.', '(', ',', '-'])
+        })
+    })
 }
 
 /// An all-caps paragraph of many words: a teaser link, not story text.
