@@ -15,6 +15,9 @@ use std::borrow::Cow;
 /// path data.
 const RAW_TEXT_TAGS: &[&[u8]] = &[b"script", b"style", b"svg"];
 
+/// Elements whose content the parser reads as text only, never as tags.
+const RCDATA_TAGS: &[&[u8]] = &[b"title", b"textarea"];
+
 /// `html` with the content of every non-JSON-LD `<script>` and every
 /// `<style>` and `<svg>` removed (their tags stay), and comments removed. Borrowed when there is nothing to cut.
 pub(crate) fn strip_raw_text(html: &str) -> Cow<'_, str> {
@@ -37,6 +40,22 @@ pub(crate) fn strip_raw_text(html: &str) -> Cow<'_, str> {
                     out.push_str(&html[copied..lt]);
                     copied = end;
                     at = end;
+                    continue;
+                }
+                None => break,
+            }
+        }
+        // Text-only elements (RCDATA): a "<script>" inside them is text, so
+        // jump past their close tag without looking inside.
+        if let Some(tag) = RCDATA_TAGS
+            .iter()
+            .find(|tag| starts_with_tag(&bytes[lt + 1..], tag))
+        {
+            match end_of_open_tag(bytes, lt + 1 + tag.len())
+                .and_then(|start| find_close_tag(bytes, start, tag))
+            {
+                Some(close) => {
+                    at = close;
                     continue;
                 }
                 None => break,

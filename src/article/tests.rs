@@ -533,6 +533,15 @@ fn script_style_svg_bodies_and_comments_are_cut_before_parsing() {
     // A script tag inside a comment must not make us cut the story after it.
     let commented = "<!-- <script src=a.js> --><p>story 1</p><script>x()</script>";
     check_prune(commented, "<p>story 1</p><script></script>");
+    // In a title or textarea "<script>" is text: nothing after it is cut.
+    check_prune(
+        "<title>Using <script> tags</title><p>story</p><script>x()</script>",
+        "<title>Using <script> tags</title><p>story</p><script></script>",
+    );
+    check_prune(
+        "<textarea><style></textarea><p>story</p>",
+        "<textarea><style></textarea><p>story</p>",
+    );
     // Inline vector images go the same way.
     check_prune(
         "<p>x</p><svg viewBox=\"0 0 9 9\"><title>icon</title><path d=\"M0 0\"/></svg><p>y</p>",
