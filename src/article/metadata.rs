@@ -26,31 +26,98 @@ struct JsonLdArticle {
     article_body: Option<String>,
 }
 
+/// The elements metadata comes from, gathered in one walk of the tree
+/// instead of one selector pass each.
+#[derive(Default)]
+struct Scan {
+    /// `(lower-cased property or name, content)` of every `<meta>` in order.
+    metas: Vec<(String, String)>,
+    /// Text of every `application/ld+json` script, in order.
+    json_ld: Vec<String>,
+    first_h1: Option<String>,
+    first_title: Option<String>,
+    /// `datetime` of every `<time>`, in order.
+    times: Vec<String>,
+    /// `href` of the first `<link rel="canonical">`.
+    canonical: Option<String>,
+    /// `lang` of the first element that has one among `<html>` elements.
+    lang: Option<String>,
+}
+
+fn scan(doc: &Document) -> Scan {
+    let mut found = Scan::default();
+    let mut stack = vec![doc.root()];
+    while let Some(node) = stack.pop() {
+        if let Some(name) = node.node_name() {
+            match &*name {
+                "meta" => {
+                    let key = node
+                        .attr("property")
+                        .or_else(|| node.attr("name"))
+                        .or_else(|| node.attr("itemprop"));
+                    if let (Some(key), Some(content)) = (key, node.attr("content")) {
+                        found
+                            .metas
+                            .push((key.trim().to_ascii_lowercase(), content.trim().to_string()));
+                    }
+                }
+                "script" => {
+                    let is_json_ld = node.attr("type").is_some_and(|kind| {
+                        kind.trim().eq_ignore_ascii_case("application/ld+json")
+                    });
+                    if is_json_ld {
+                        found.json_ld.push(node.text().to_string());
+                    }
+                    continue;
+                }
+                "h1" if found.first_h1.is_none() => {
+                    found.first_h1 = Some(collapse(&node.text()));
+                }
+                "title" if found.first_title.is_none() => {
+                    found.first_title = Some(collapse(&node.text()));
+                }
+                "time" => {
+                    if let Some(value) = node.attr("datetime") {
+                        found.times.push(value.to_string());
+                    }
+                }
+                "link" if found.canonical.is_none() => {
+                    let is_canonical = node.attr("rel").is_some_and(|rel| {
+                        rel.split_whitespace()
+                            .any(|word| word.eq_ignore_ascii_case("canonical"))
+                    });
+                    if is_canonical && let Some(href) = node.attr("href") {
+                        found.canonical = Some(href.trim().to_string());
+                    }
+                }
+                "html" if found.lang.is_none() => {
+                    found.lang = node.attr("lang").map(|lang| lang.trim().to_string());
+                }
+                // Never hold page metadata; an SVG's <title> is not the page's.
+                "style" | "svg" => continue,
+                _ => {}
+            }
+        }
+        stack.extend(node.children_it(true));
+    }
+    found
+}
+
 /// Reads all metadata from `doc`, resolving URLs against `page_url`.
 pub(crate) fn read(doc: &Document, page_url: &Url) -> PageMeta {
-    let metas = meta_tags(doc);
+    let scan = scan(doc);
     let meta = |key: &str| {
-        metas
+        scan.metas
             .iter()
             .find(|(name, _)| name == key)
             .map(|(_, content)| content.clone())
             .filter(|content| !content.is_empty())
     };
-    let json_ld = json_ld_article(doc);
+    let json_ld = json_ld_article(&scan.json_ld);
 
     let site_name = meta("og:site_name").or_else(|| meta("application-name"));
-    let h1 = doc
-        .select("h1")
-        .nodes()
-        .first()
-        .map(|node| collapse(&node.text()))
-        .filter(|text| !text.is_empty());
-    let title_tag = doc
-        .select("title")
-        .nodes()
-        .first()
-        .map(|node| collapse(&node.text()))
-        .filter(|text| !text.is_empty());
+    let h1 = scan.first_h1.clone().filter(|text| !text.is_empty());
+    let title_tag = scan.first_title.clone().filter(|text| !text.is_empty());
     let raw_title = meta("og:title")
         .or_else(|| json_ld.headline.clone())
         .or_else(|| meta("twitter:title"))
@@ -68,26 +135,11 @@ pub(crate) fn read(doc: &Document, page_url: &Url) -> PageMeta {
                 .and_then(parse_date)
         })
         .or_else(|| meta("datepublished").as_deref().and_then(parse_date))
-        .or_else(|| {
-            doc.select("time[datetime]")
-                .nodes()
-                .iter()
-                .filter_map(|node| node.attr("datetime"))
-                .find_map(|value| parse_date(&value))
-        });
+        .or_else(|| scan.times.iter().find_map(|value| parse_date(value)));
 
-    let canonical_href = doc
-        .select("link[rel][href]")
-        .nodes()
-        .iter()
-        .find(|node| {
-            node.attr("rel").is_some_and(|rel| {
-                rel.split_whitespace()
-                    .any(|word| word.eq_ignore_ascii_case("canonical"))
-            })
-        })
-        .and_then(|node| node.attr("href"))
-        .map(|href| href.trim().to_string())
+    let canonical_href = scan
+        .canonical
+        .clone()
         .filter(|href| !href.is_empty())
         .or_else(|| meta("og:url"));
     let canonical_url = canonical_href
@@ -95,10 +147,9 @@ pub(crate) fn read(doc: &Document, page_url: &Url) -> PageMeta {
         .filter(|url| matches!(url.scheme(), "http" | "https"))
         .map(|url| super::canonical_url(&url));
 
-    let language = doc
-        .select("html[lang]")
-        .attr("lang")
-        .map(|lang| lang.trim().to_string())
+    let language = scan
+        .lang
+        .clone()
         .filter(|lang| !lang.is_empty())
         .or_else(|| meta("og:locale"));
 
@@ -110,38 +161,29 @@ pub(crate) fn read(doc: &Document, page_url: &Url) -> PageMeta {
         language,
         json_ld_body: json_ld
             .article_body
-            .map(|body| super::text::normalize_paragraphs(&body))
+            .map(|body| body_text(&body))
             .filter(|body| !body.is_empty()),
     }
 }
 
-/// `(lower-cased property or name, content)` of every `<meta>` in order.
-fn meta_tags(doc: &Document) -> Vec<(String, String)> {
-    doc.select("meta[content]")
-        .nodes()
-        .iter()
-        .filter_map(|node| {
-            let key = node
-                .attr("property")
-                .or_else(|| node.attr("name"))
-                .or_else(|| node.attr("itemprop"))?;
-            let content = node.attr("content")?;
-            Some((key.trim().to_ascii_lowercase(), content.trim().to_string()))
-        })
-        .collect()
+/// Plain text of a JSON-LD `articleBody`. Some sites put the story's HTML
+/// there, tags and all; those tags must not reach the text.
+fn body_text(body: &str) -> String {
+    let has_markup = body
+        .as_bytes()
+        .windows(2)
+        .any(|pair| pair[0] == b'<' && (pair[1].is_ascii_alphabetic() || pair[1] == b'/'));
+    if has_markup {
+        super::text::strip_tags(body)
+    } else {
+        super::text::normalize_paragraphs(body)
+    }
 }
 
 /// The first JSON-LD object whose `@type` names an article.
-fn json_ld_article(doc: &Document) -> JsonLdArticle {
+fn json_ld_article(scripts: &[String]) -> JsonLdArticle {
     let mut found = JsonLdArticle::default();
-    for script in doc.select("script[type]").nodes() {
-        let is_json_ld = script
-            .attr("type")
-            .is_some_and(|kind| kind.trim().eq_ignore_ascii_case("application/ld+json"));
-        if !is_json_ld {
-            continue;
-        }
-        let text = script.text();
+    for text in scripts {
         let Ok(value) = serde_json::from_str::<Value>(text.trim()) else {
             continue;
         };

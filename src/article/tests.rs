@@ -322,6 +322,15 @@ fn hostile_documents() -> Vec<String> {
         "<article>",
         "<h1>",
         "<noscript>",
+        // Pieces aimed at the pre-parse pruner: quoted `>`, case, JSON-LD,
+        // multi-byte text right next to tags.
+        "</svg>",
+        "</style>",
+        "<scRIPT data-x=\"a>b\" ",
+        "<script type=\"application/ld+json\">",
+        "\"",
+        "é",
+        "🦀",
     ];
     for _ in 0..300 {
         let n_pieces = rng.usize(0..200);
@@ -382,11 +391,11 @@ fn empty_input_gives_empty_article() {
 }
 
 #[test]
-fn short_paragraphs_at_the_edges_are_dropped() {
-    let text = "Entertainment\n\nUpdated 6:55 AM\n\nThe band will tour again next summer with all five original members, playing 40 dates across the country.\n\nTickets go on sale on Friday morning at ten o'clock through the usual outlets.\n\nYou may also like...\n\nTop 25 albums of 1979\n\nBand named in hall of fame vote";
+fn short_paragraphs_after_the_story_are_dropped_but_an_opening_heading_stays() {
+    let text = "What changes in 2026\n\nThe band will tour again next summer with all five original members, playing 40 dates across the country.\n\nTickets go on sale on Friday morning at ten o'clock through the usual outlets.\n\nTags\n\nTop 25 albums of 1979\n\nBand named in hall of fame vote";
     assert_eq!(
-        text::trim_edges(text),
-        "The band will tour again next summer with all five original members, playing 40 dates across the country.\n\nTickets go on sale on Friday morning at ten o'clock through the usual outlets."
+        text::trim_tail(text),
+        "What changes in 2026\n\nThe band will tour again next summer with all five original members, playing 40 dates across the country.\n\nTickets go on sale on Friday morning at ten o'clock through the usual outlets."
     );
 }
 
@@ -396,4 +405,173 @@ fn tag_stripper_skips_scripts_and_breaks_blocks() {
     assert_eq!(text::strip_tags(html), "One & two\n\nthreefour");
     assert!(text::estimated_depth(&"<div>".repeat(5_000)) >= 5_000);
     assert!(text::estimated_depth(&"<p>x".repeat(5_000)) < 5);
+}
+
+/// One story paragraph long enough that readability keeps its container.
+const STORY: [&str; 4] = [
+    "The county council voted on Monday to spend 18 million on new flood barriers along the river, after three winters in which the lower town was cut off for days at a time.",
+    "Engineers expect the first 2.5 kilometres of barrier to be finished by next October, and the remaining sections within four years, depending on how quickly land can be bought.",
+    "Residents who spoke at the meeting said the plan came too late for the 120 households whose insurance premiums have already doubled, and asked for a hardship fund.",
+    "The council leader said a fund of about 400,000 would be proposed in the spring budget, and that the barrier contract would include local apprenticeships.",
+];
+
+#[track_caller]
+fn check_clean(input: &[&str], expected: &[&str]) {
+    assert_eq!(
+        clean::clean_paragraphs(&input.join("\n\n")),
+        expected.join("\n\n")
+    );
+}
+
+#[test]
+fn captions_credits_and_promos_never_reach_text() {
+    check_clean(
+        &[
+            STORY[0],
+            "Flood water covers the lower town square in March (Image: Agency photographer)",
+            "Photo: Jane Rivers, Wire Service",
+            "Image 3 of 14",
+            "Volunteers fill sandbags by the bridge. Jane Rivers | Wire Service | Getty Images",
+            "Sandbags by the bridge on Sunday.Reuters",
+            "PUBLISHED: 09:12, Tue, Mar 3, 2026 | UPDATED: 10:40",
+            "Caption",
+            "Close",
+            STORY[1],
+            "Related: Five towns that rebuilt after the 2019 storms",
+            "READ MORE: Council tax to rise by 4 percent",
+            "CLICK HERE TO GET THE 24 HOUR NEWS APP ON YOUR PHONE",
+            STORY[2],
+            "Advertisement",
+            "Get the morning briefing in your inbox: sign up for our newsletter.",
+            "Follow us on Twitter and Instagram for live updates.",
+            "Have a tip? Our reporter can be reached at desk@gazette.example.",
+            "Best rain jackets of 2026, tested [Video]",
+            STORY[3],
+            "© 2026 Riverside Gazette Ltd. All rights reserved.",
+            "About the author",
+            "Sam Reed has covered the county council for 12 years and lives in the lower town with two dogs and a canoe.",
+        ],
+        &STORY,
+    );
+}
+
+#[test]
+fn link_list_under_a_related_heading_goes_until_the_story_resumes() {
+    check_clean(
+        &[
+            STORY[0],
+            "Most read",
+            "Bridge closed for 6 weeks after crash",
+            "Lottery winner gives 2 million to school …",
+            "Mayor's dog wins 3rd prize at show",
+            STORY[1],
+            "More news from Science",
+            "Will the comet come back in 2061?",
+            "Why 40 percent of bees vanished",
+            STORY[2],
+            "You may also like",
+            "Ten walks along the river this autumn",
+        ],
+        &STORY[..3],
+    );
+}
+
+#[test]
+fn story_paragraphs_with_numbers_and_short_headings_stay() {
+    // Short all-caps subheadings, figures in brackets and sentences that
+    // merely start like a promo are story text.
+    let kept = [
+        STORY[0],
+        "WHAT HAPPENS NEXT?",
+        "Updated flood maps will be published in 2027.",
+        "The mayor did not reply to questions from Reuters.",
+        "Following the vote, 14 councillors (out of 21) signed a letter to the minister.",
+        "Subscribers to the council's alert service, about 9,000 people, will get warnings by text.",
+        "Image quality of the 1990s survey maps was too poor to use, the engineers said.",
+        STORY[1],
+    ];
+    check_clean(&kept, &kept);
+    // Scripts without letter case are never "shouting".
+    let cjk = [
+        "市議会は月曜日、川沿いの堤防に千八百万を投じることを決めた。三年続けて下町が孤立した冬の後のことだ。工事は来年始まる予定で、住民は期待している。",
+    ];
+    check_clean(&cjk, &cjk);
+}
+
+#[test]
+fn slideshow_boxes_are_removed_but_story_wrappers_named_after_them_stay() {
+    let html = format!(
+        r#"<html><body><div class="page with-gallery"><article>
+        <p>{}</p>
+        <div class="story-gallery"><div class="slide"><p>Sandbags stacked along the quay wall during the 2024 floods.</p><span>Image 9 of 12</span></div></div>
+        <p>{}</p><p>{}</p><p>{}</p></article></div></body></html>"#,
+        STORY[0], STORY[1], STORY[2], STORY[3]
+    );
+    let doc = Document::from(html.as_str());
+    text::remove_boilerplate(&doc);
+    let left = text::block_text(&doc.root(), text::Filter::Minimal);
+    assert!(!left.contains("Sandbags"), "slideshow kept:\n{left}");
+    for paragraph in STORY {
+        assert!(left.contains(paragraph), "story lost:\n{left}");
+    }
+}
+
+#[track_caller]
+fn check_prune(input: &str, expected: &str) {
+    assert_eq!(prune::strip_raw_text(input), expected);
+}
+
+#[test]
+fn script_style_svg_bodies_and_comments_are_cut_before_parsing() {
+    check_prune(
+        "<p>a</p><script>var x = '<p>not text</p>';</script><STYLE media=\"a>b\">p{}</STYLE><p>b</p>",
+        "<p>a</p><script></script><STYLE media=\"a>b\"></STYLE><p>b</p>",
+    );
+    // JSON-LD stays for the metadata reader.
+    let json_ld = r#"<script type="application/ld+json">{"headline":"x"}</script>"#;
+    check_prune(json_ld, json_ld);
+    // A script tag inside a comment must not make us cut the story after it.
+    let commented = "<!-- <script src=a.js> --><p>story 1</p><script>x()</script>";
+    check_prune(commented, "<p>story 1</p><script></script>");
+    // In a title or textarea "<script>" is text: nothing after it is cut.
+    check_prune(
+        "<title>Using <script> tags</title><p>story</p><script>x()</script>",
+        "<title>Using <script> tags</title><p>story</p><script></script>",
+    );
+    check_prune(
+        "<textarea><style></textarea><p>story</p>",
+        "<textarea><style></textarea><p>story</p>",
+    );
+    // Inline vector images go the same way.
+    check_prune(
+        "<p>x</p><svg viewBox=\"0 0 9 9\"><title>icon</title><path d=\"M0 0\"/></svg><p>y</p>",
+        "<p>x</p><svg viewBox=\"0 0 9 9\"></svg><p>y</p>",
+    );
+    // Unclosed or malformed tags are left to the parser.
+    for input in [
+        "<script>never closed <p>x",
+        "<script",
+        "<scriptx>y</scriptx>",
+        "<!-- open",
+        "é<style>é",
+    ] {
+        check_prune(input, input);
+    }
+    // `</scripts>` does not close a script; `</script >` does.
+    check_prune("<script>a</scripts>b</script >c", "<script></script >c");
+    // Never grows a document, never panics on junk.
+    for doc in hostile_documents() {
+        assert!(prune::strip_raw_text(&doc).len() <= doc.len());
+    }
+}
+
+#[test]
+fn json_ld_body_written_as_html_loses_its_tags() {
+    let html = format!(
+        r#"<html><head><script type="application/ld+json">{{"@type":"NewsArticle",
+"articleBody":"<body><p>{}</p><p>{} &amp; more</p><p>{}</p><p>{}</p></body>"}}</script></head>
+<body><div class="teaser">{}</div></body></html>"#,
+        STORY[0], STORY[1], STORY[2], STORY[3], STORY[0]
+    );
+    check(&html, None, &STORY, &["<p>", "<body>", "&amp;"]);
 }

@@ -233,37 +233,42 @@ pub(crate) fn normalize_paragraphs(text: &str) -> String {
     paragraphs.join("\n\n")
 }
 
-/// Depth of the deepest node under `root`, stopping early once `limit` is
-/// passed (the caller only needs to know "too deep").
-pub(crate) fn max_depth(root: &NodeRef<'_>, limit: usize) -> usize {
-    let mut deepest = 0;
+/// What one walk of a tree found about its size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TreeSize {
+    /// Some node sits deeper than the depth limit.
+    pub(crate) too_deep: bool,
+    /// There are more element nodes than the element limit.
+    pub(crate) too_big: bool,
+}
+
+/// Checks `root`'s depth and element count against the limits in one walk,
+/// stopping as soon as both are passed.
+pub(crate) fn tree_size(root: &NodeRef<'_>, max_depth: usize, max_elements: usize) -> TreeSize {
+    let mut size = TreeSize {
+        too_deep: false,
+        too_big: false,
+    };
+    let mut n_elements = 0;
     let mut stack: Vec<(NodeRef<'_>, usize)> = vec![(*root, 0)];
     while let Some((node, depth)) = stack.pop() {
-        deepest = deepest.max(depth);
-        if deepest > limit {
-            return deepest;
+        if depth > max_depth {
+            size.too_deep = true;
+        }
+        if node.is_element() {
+            n_elements += 1;
+            if n_elements > max_elements {
+                size.too_big = true;
+            }
+        }
+        if size.too_deep && size.too_big {
+            break;
         }
         for child in node.children_it(false) {
             stack.push((child, depth + 1));
         }
     }
-    deepest
-}
-
-/// Number of element nodes under `root`, stopping early past `limit`.
-pub(crate) fn count_elements(root: &NodeRef<'_>, limit: usize) -> usize {
-    let mut n_elements = 0;
-    let mut stack: Vec<NodeRef<'_>> = vec![*root];
-    while let Some(node) = stack.pop() {
-        if node.is_element() {
-            n_elements += 1;
-            if n_elements > limit {
-                return n_elements;
-            }
-        }
-        stack.extend(node.children_it(false));
-    }
-    n_elements
+    size
 }
 
 /// Tags removed before the readability pass: never part of a story body.
@@ -281,6 +286,7 @@ const REMOVED_TAGS: &[&str] = &[
 /// so the readability pass never scores or keeps them.
 pub(crate) fn remove_boilerplate(doc: &dom_query::Document) {
     let mut doomed = Vec::new();
+    let mut widgets = Vec::new();
     let Some(body) = doc.select("body").nodes().first().copied() else {
         return;
     };
@@ -292,27 +298,89 @@ pub(crate) fn remove_boilerplate(doc: &dom_query::Document) {
                 doomed.push(node);
                 continue;
             }
+            // Widgets are judged after the walk; their insides are still
+            // walked, since a wrapper that is kept may hold a real widget.
+            if !CONTAINER_TAGS.contains(&name) && has_widget_hint(&node) {
+                widgets.push(node);
+            }
         }
         stack.extend(node.children_it(false));
+    }
+    if !widgets.is_empty() {
+        // A "widget" holding a good share of the page's paragraph text is
+        // a wrapper of the story ("page has-gallery"), not a box beside it.
+        let page_words = paragraph_words(&body);
+        doomed.extend(
+            widgets
+                .into_iter()
+                .filter(|widget| paragraph_words(widget) * WIDGET_MAX_SHARE < page_words),
+        );
     }
     for node in doomed {
         node.remove_from_parent();
     }
 }
 
-/// Paragraphs this short at the edges of the text are bylines, dates,
-/// section labels or "read more" link lists, not story.
-const EDGE_PARAGRAPH_WORDS: usize = 10;
+/// Elements never removed for their class or id: a page's main wrappers
+/// often carry names like "has-gallery" or "with-related".
+const CONTAINER_TAGS: &[&str] = &["html", "body", "main", "article"];
 
-/// Drops short paragraphs before the first and after the last long one.
-pub(crate) fn trim_edges(text: &str) -> String {
+/// Substrings of `class`/`id` naming widgets removed before the readability
+/// pass: slideshows, whose repeated captions and counters ("Image 3 of 12")
+/// readability keeps. Wider lists (related, share, promo…) were measured
+/// to move readability's choice of container on some pages for little gain.
+const WIDGET_HINTS: &[&str] = &["gallery", "slideshow", "carousel"];
+
+/// A widget is removed only when the page holds more than this many
+/// times its paragraph words.
+const WIDGET_MAX_SHARE: usize = 3;
+
+/// Does `node`'s class or id name a widget?
+fn has_widget_hint(node: &NodeRef<'_>) -> bool {
+    let mut hint = String::new();
+    if let Some(class) = node.class() {
+        hint.push_str(&class);
+    }
+    if let Some(id) = node.id_attr() {
+        hint.push(' ');
+        hint.push_str(&id);
+    }
+    if hint.is_empty() {
+        return false;
+    }
+    let hint = hint.to_ascii_lowercase();
+    WIDGET_HINTS.iter().any(|word| hint.contains(word))
+}
+
+/// Words inside the `<p>` elements under `root`.
+fn paragraph_words(root: &NodeRef<'_>) -> usize {
+    let mut words = 0;
+    let mut stack = vec![*root];
+    while let Some(node) = stack.pop() {
+        if node.has_name("p") {
+            words += node.text().split_whitespace().count();
+            continue;
+        }
+        stack.extend(node.children_it(false));
+    }
+    words
+}
+
+/// Paragraphs this short after the story's last long one are tags, share
+/// labels, credits or "read more" link lists, not story.
+const TAIL_PARAGRAPH_WORDS: usize = 10;
+
+/// Drops short paragraphs after the last long one. Short paragraphs at the
+/// start stay: there they are mostly subheadings the story opens with
+/// (bylines and datelines are `clean`'s job), and dropping them cost more
+/// than it saved on the corpus's dev pages.
+pub(crate) fn trim_tail(text: &str) -> String {
     let paragraphs: Vec<&str> = text.split("\n\n").collect();
-    let is_long = |p: &&str| p.split_whitespace().count() >= EDGE_PARAGRAPH_WORDS;
-    let Some(first) = paragraphs.iter().position(is_long) else {
+    let is_long = |p: &&str| p.split_whitespace().count() >= TAIL_PARAGRAPH_WORDS;
+    let Some(last) = paragraphs.iter().rposition(is_long) else {
         return text.to_string();
     };
-    let last = paragraphs.iter().rposition(is_long).unwrap_or(first);
-    paragraphs[first..=last].join("\n\n")
+    paragraphs[..=last].join("\n\n")
 }
 
 /// Tags that close themselves or are closed implicitly by their next
@@ -342,11 +410,13 @@ pub(crate) fn estimated_depth(html: &str) -> usize {
         if name_end == name_start {
             continue;
         }
-        let name = html
-            .get(name_start..name_end)
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        if SHALLOW_TAGS.contains(&name.as_str()) {
+        // Compared in place: this runs once per tag of every page, so no
+        // lower-cased copy of the name.
+        let name = &bytes[name_start..name_end];
+        if SHALLOW_TAGS
+            .iter()
+            .any(|tag| tag.as_bytes().eq_ignore_ascii_case(name))
+        {
             continue;
         }
         if closing {
@@ -360,7 +430,7 @@ pub(crate) fn estimated_depth(html: &str) -> usize {
 }
 
 fn memchr_lt(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'<')
+    memchr::memchr(b'<', bytes)
 }
 
 /// Text of `html` without building a DOM, for pages too deep to parse in
