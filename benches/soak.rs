@@ -202,6 +202,9 @@ fn main() {
     let feeds: usize = env_or("SOAK_FEEDS", 2000);
     let interval: String = env_or("SOAK_INTERVAL", "60s".to_string());
     let sample: u64 = env_or("SOAK_SAMPLE_SECS", 10);
+    // Warm-up: the first third of the run (the first polls fill caches,
+    // the database and SQLite's page cache); flatness is judged after it.
+    let warmup = Duration::from_secs_f64(env_or("SOAK_WARMUP_SECS", minutes * 20.0));
 
     let site = Arc::new(Site {
         newest: (0..feeds).map(|_| AtomicUsize::new(0)).collect(),
@@ -252,16 +255,22 @@ fn main() {
     let started = Instant::now();
     let total = Duration::from_secs_f64(minutes * 60.0);
     let mut next = Duration::ZERO;
+    // (RSS KiB, open fds) sampled after warm-up.
+    let mut after_warmup: Vec<(u64, usize)> = Vec::new();
     loop {
         let elapsed = started.elapsed();
         if elapsed >= next {
             let mut latencies = site.latencies.lock().unwrap().clone();
             latencies.sort_unstable();
+            let (rss, fds) = (rss_kib(pid), open_fds(pid));
+            if elapsed >= warmup {
+                after_warmup.push((rss, fds));
+            }
             println!(
                 "{:>7.0} {:>9.1} {:>5} {:>10.1} {:>9} {:>8} {:>8}",
                 elapsed.as_secs_f64(),
-                rss_kib(pid) as f64 / 1024.0,
-                open_fds(pid),
+                rss as f64 / 1024.0,
+                fds,
                 database_bytes(dir.path()) as f64 / 1048576.0,
                 site.feed_requests.load(Ordering::Relaxed),
                 latencies.len(),
@@ -289,4 +298,25 @@ fn main() {
         latencies.last().copied().unwrap_or(0),
         database_bytes(dir.path()) as f64 / 1048576.0
     );
+    // Flat: after warm-up, RSS never rises more than 10 % (plus 2 MiB of
+    // allocator slack) above its first post-warm-up sample, and open file
+    // descriptors never more than 8 above theirs (in-flight connections).
+    let Some(&(rss0, fds0)) = after_warmup.first() else {
+        println!("flatness: no sample after warm-up; run longer");
+        std::process::exit(1);
+    };
+    let rss_max = after_warmup.iter().map(|s| s.0).max().unwrap_or(rss0);
+    let fds_max = after_warmup.iter().map(|s| s.1).max().unwrap_or(fds0);
+    let flat = rss_max <= rss0 + rss0 / 10 + 2048 && fds_max <= fds0 + 8;
+    println!(
+        "flatness after {:.0} s warm-up ({} samples): RSS {:.1} → max {:.1} MiB, fds {fds0} → max {fds_max}: {}",
+        warmup.as_secs_f64(),
+        after_warmup.len(),
+        rss0 as f64 / 1024.0,
+        rss_max as f64 / 1024.0,
+        if flat { "flat" } else { "GROWING" }
+    );
+    if !flat {
+        std::process::exit(1);
+    }
 }

@@ -16,13 +16,18 @@
 //! `daemon` do IO; `feed`, `watch`, `article` and `figures` are pure functions
 //! of their input. See `ARCHITECTURE.md` for the codemap and invariants.
 
+#[cfg(feature = "daemon")]
 pub mod alert;
 pub mod article;
+#[cfg(feature = "daemon")]
 pub mod cli;
 pub mod config;
+#[cfg(feature = "daemon")]
 pub mod daemon;
 pub mod feed;
+#[cfg(feature = "daemon")]
 pub mod fetch;
 pub mod figures;
+#[cfg(feature = "daemon")]
 pub mod store;
 pub mod watch;

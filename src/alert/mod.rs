@@ -33,10 +33,7 @@ use crate::config::{self, SinkKind};
 use crate::store::AlertRow;
 use std::time::Duration;
 
-/// How many attempts a delivery gets before it is given up as dead: with
-/// [`retry_delay`] that is about thirteen hours of retrying, enough to ride
-/// out a receiver's overnight outage.
-pub const DEFAULT_MAX_ATTEMPTS: u32 = 20;
+pub use crate::config::DEFAULT_MAX_ATTEMPTS;
 
 /// The wait before the first retry.
 pub const RETRY_BASE: Duration = Duration::from_secs(30);

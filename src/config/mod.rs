@@ -23,6 +23,13 @@ use validate::Validator;
 #[cfg(test)]
 use validate::{parse_min_change, parse_size};
 
+/// How many attempts a delivery gets before it is given up as dead: with
+/// `alert::retry_delay` that is about thirteen hours of retrying, enough to
+/// ride out a receiver's overnight outage. Lives here, not in `alert`, so
+/// the config loader builds without the delivery stack (see the `daemon`
+/// feature).
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 20;
+
 /// Where the config lives when neither `--config` nor `FIGWATCH_CONFIG` says.
 pub const DEFAULT_PATH: &str = "/etc/figwatch/figwatch.toml";
 /// Database file, relative to the config file.
@@ -209,7 +216,7 @@ pub struct DeliveryPolicy {
 impl Default for DeliveryPolicy {
     fn default() -> DeliveryPolicy {
         DeliveryPolicy {
-            max_attempts: crate::alert::DEFAULT_MAX_ATTEMPTS,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
             give_up_after: None,
             rate_limit: None,
         }

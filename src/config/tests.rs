@@ -282,7 +282,7 @@ fn sink_delivery_policy_keys_are_read_with_defaults() {
     );
     assert_eq!(
         DeliveryPolicy::default().max_attempts,
-        crate::alert::DEFAULT_MAX_ATTEMPTS
+        super::DEFAULT_MAX_ATTEMPTS
     );
 }
 
