@@ -103,8 +103,9 @@ pub(crate) fn is_never_text(name: &str) -> bool {
     NEVER_TEXT.contains(&name)
 }
 
-/// Does an element's class or id suggest boilerplate?
-pub(crate) fn looks_like_boilerplate(node: &NodeRef<'_>) -> bool {
+/// An element's class and id, lowercased and joined, or `None` when it has
+/// neither: the names sites give their boxes, which hint at what they hold.
+fn class_and_id(node: &NodeRef<'_>) -> Option<String> {
     let mut hint = String::new();
     if let Some(class) = node.class() {
         hint.push_str(&class);
@@ -113,10 +114,14 @@ pub(crate) fn looks_like_boilerplate(node: &NodeRef<'_>) -> bool {
         hint.push(' ');
         hint.push_str(&id);
     }
-    if hint.is_empty() {
+    (!hint.is_empty()).then(|| hint.to_ascii_lowercase())
+}
+
+/// Does an element's class or id suggest boilerplate?
+pub(crate) fn looks_like_boilerplate(node: &NodeRef<'_>) -> bool {
+    let Some(hint) = class_and_id(node) else {
         return false;
-    }
-    let hint = hint.to_ascii_lowercase();
+    };
     // "article-header" or "page-content" style names that mention content are
     // kept: the hint words are too common inside them.
     if hint.contains("article-body") || hint.contains("story-body") {
@@ -337,18 +342,9 @@ const WIDGET_MAX_SHARE: usize = 3;
 
 /// Does `node`'s class or id name a widget?
 fn has_widget_hint(node: &NodeRef<'_>) -> bool {
-    let mut hint = String::new();
-    if let Some(class) = node.class() {
-        hint.push_str(&class);
-    }
-    if let Some(id) = node.id_attr() {
-        hint.push(' ');
-        hint.push_str(&id);
-    }
-    if hint.is_empty() {
+    let Some(hint) = class_and_id(node) else {
         return false;
-    }
-    let hint = hint.to_ascii_lowercase();
+    };
     WIDGET_HINTS.iter().any(|word| hint.contains(word))
 }
 
