@@ -37,18 +37,11 @@ pub(super) fn digest(rows: &[AlertRow]) -> (AlertRow, String) {
     if rows.len() > MAX_LISTED {
         lines.push(format!("… and {} more", rows.len() - MAX_LISTED));
     }
-    let row = AlertRow {
-        id: ulid::Ulid::generate().to_string(),
-        kind: AlertKind::Digest,
+    let row = super::text_alert(
+        AlertKind::Digest,
         created_at,
-        watch: String::new(),
-        figure: None,
-        previous: None,
-        current: None,
-        change: None,
-        article: None,
-        message: Some(format!("{} alerts\n{}", rows.len(), lines.join("\n"))),
-    };
+        format!("{} alerts\n{}", rows.len(), lines.join("\n")),
+    );
     let json = Digest {
         kind: AlertKind::Digest.as_str(),
         id: &row.id,

@@ -56,19 +56,33 @@ pub fn retry_delay(attempts: u32) -> Duration {
 /// A `test` alert, as `figwatch test-sink` sends it: a fresh id, the time
 /// now, and a line saying which sink it tests.
 pub fn test_alert(sink_name: &str) -> AlertRow {
+    text_alert(
+        crate::store::AlertKind::Test,
+        chrono::Utc::now(),
+        format!(
+            "This is a test alert from figwatch through sink {sink_name}. If you can read it, the sink works."
+        ),
+    )
+}
+
+/// An alert that is only a message (a test, a digest): a fresh id, no
+/// watch, figure or article.
+fn text_alert(
+    kind: crate::store::AlertKind,
+    created_at: chrono::DateTime<chrono::Utc>,
+    message: String,
+) -> AlertRow {
     AlertRow {
         id: ulid::Ulid::generate().to_string(),
-        kind: crate::store::AlertKind::Test,
-        created_at: chrono::Utc::now(),
+        kind,
+        created_at,
         watch: String::new(),
         figure: None,
         previous: None,
         current: None,
         change: None,
         article: None,
-        message: Some(format!(
-            "This is a test alert from figwatch through sink {sink_name}. If you can read it, the sink works."
-        )),
+        message: Some(message),
     }
 }
 

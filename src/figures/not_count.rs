@@ -127,13 +127,15 @@ impl Cx<'_> {
         if after == "-" && self.glued(end) && matches!(self.low(end + 1), "mm" | "cm" | "inch") {
             return Some(end + 2);
         }
-        // Dates: "Feb. 11", "February 11, 2025", "11 February".
+        // The word before, looking past an abbreviation's dot ("Feb. 11",
+        // "No. 1").
         let mut p = prev;
         if let Some(q) = p
             && self.low(q) == "."
         {
             p = q.checked_sub(1);
         }
+        // Dates: "Feb. 11", "February 11, 2025", "11 February".
         if let Some(q) = p
             && self.is_word(q)
             && in_list(MONTHS, self.low(q))
@@ -161,12 +163,6 @@ impl Cx<'_> {
             return Some(end);
         }
         // Labels: "No. 1", "page 12", "Resolution 2231"; ages "aged 45".
-        let mut p = prev;
-        if let Some(q) = p
-            && self.low(q) == "."
-        {
-            p = q.checked_sub(1);
-        }
         if let Some(q) = p
             && self.is_word(q)
             && !self.newline(i)

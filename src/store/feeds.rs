@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
-use super::{AlertKind, Error, Store, opt_time, time_text};
+use super::{AlertKind, Error, Store, opt_time, time_text, write_transaction};
 use crate::fetch::Validators;
 
 /// A feed's poll state as stored.
@@ -115,12 +115,7 @@ impl Store {
         sinks: &[&str],
     ) -> Result<u32, Error> {
         let mut conn = self.lock();
-        // IMMEDIATE: take the write lock up front, so a second writer (`once`
-        // beside `run`) waits on the busy timeout instead of failing on a
-        // read-to-write lock upgrade.
-        let tx = conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(self.err())?;
+        let tx = write_transaction(&mut conn).map_err(self.err())?;
         let (url, failing_since, failing_alerted): (String, Option<String>, bool) = tx
             .query_row(
                 "SELECT url, failing_since, failing_alerted FROM feeds WHERE id = ?1",
@@ -273,12 +268,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), Error> {
         let mut conn = self.lock();
-        // IMMEDIATE: take the write lock up front, so a second writer (`once`
-        // beside `run`) waits on the busy timeout instead of failing on a
-        // read-to-write lock upgrade.
-        let tx = conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(self.err())?;
+        let tx = write_transaction(&mut conn).map_err(self.err())?;
         for entry in entries {
             upsert_entry(&tx, feed_id, entry, status, None, None, now).map_err(self.err())?;
         }

@@ -185,9 +185,7 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), Error> {
         };
         // Take the write lock before looking again: another process opening
         // the same new database may have applied this migration meanwhile.
-        let tx = conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(migrate_err)?;
+        let tx = write_transaction(conn).map_err(migrate_err)?;
         if user_version(&tx).map_err(migrate_err)? >= number {
             continue;
         }
@@ -333,6 +331,13 @@ pub struct Delivery {
     pub attempts: u32,
     /// The alert.
     pub alert: AlertRow,
+}
+
+/// Opens a write transaction that takes SQLite's write lock up front
+/// (IMMEDIATE), so a second writer (`once` beside `run`) waits on the busy
+/// timeout instead of failing on a read-to-write lock upgrade.
+fn write_transaction(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
 }
 
 #[cfg(test)]

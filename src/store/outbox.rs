@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::record::AlertDraft;
 use super::{
     AlertKind, AlertRow, ArticleRef, Delivery, Error, ObservationRow, Store, opt_time, parse_time,
-    time_text,
+    time_text, write_transaction,
 };
 use crate::figures::Qualifier;
 
@@ -284,12 +284,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), Error> {
         let mut conn = self.lock();
-        // IMMEDIATE: take the write lock up front, so a second writer (`once`
-        // beside `run`) waits on the busy timeout instead of failing on a
-        // read-to-write lock upgrade.
-        let tx = conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(self.err())?;
+        let tx = write_transaction(&mut conn).map_err(self.err())?;
         {
             let mut update = tx
                 .prepare_cached(

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use super::feeds::{EntryRecord, upsert_entry};
 use super::outbox::insert_alert;
-use super::{AlertKind, Error, Store, parse_time, time_text};
+use super::{AlertKind, Error, Store, parse_time, time_text, write_transaction};
 use crate::config;
 use crate::figures::{self, Decision, Qualifier};
 
@@ -68,12 +68,7 @@ impl Store {
     /// or with the same text is recorded as a duplicate entry only.
     pub fn record_article(&self, article: &NewArticle<'_>) -> Result<Recorded, Error> {
         let mut conn = self.lock();
-        // IMMEDIATE: take the write lock up front, so a second writer (`once`
-        // beside `run`) waits on the busy timeout instead of failing on a
-        // read-to-write lock upgrade.
-        let tx = conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(self.err())?;
+        let tx = write_transaction(&mut conn).map_err(self.err())?;
         let recorded = record(&tx, article).map_err(self.err())?;
         tx.commit().map_err(self.err())?;
         Ok(recorded)
@@ -94,12 +89,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<usize, Error> {
         let mut conn = self.lock();
-        // IMMEDIATE: take the write lock up front, so a second writer (`once`
-        // beside `run`) waits on the busy timeout instead of failing on a
-        // read-to-write lock upgrade.
-        let tx = conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(self.err())?;
+        let tx = write_transaction(&mut conn).map_err(self.err())?;
         let mut n_new = 0;
         {
             let mut insert = tx
