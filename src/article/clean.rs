@@ -220,6 +220,9 @@ fn is_boilerplate_paragraph(paragraph: &str, key: &str, words: usize) -> bool {
         if is_sign_up_box(&lower) || is_follow_line(&lower) || has_email_address(&lower) {
             return true;
         }
+        if is_byline(paragraph, words) || is_contact_line(&lower) {
+            return true;
+        }
         if ends_with_tag(&lower) || is_disclosure(&lower) {
             return true;
         }
@@ -319,6 +322,58 @@ fn has_email_address(lower: &str) -> bool {
             !user.is_empty() && host.contains('.') && !host.starts_with('.')
         })
     })
+}
+
+/// Bylines are at most this long: "By Jane Doe and John Roe, Wire Service
+/// - 11/18/19 11:04 PM EST".
+const MAX_BYLINE_WORDS: usize = 14;
+
+/// "By Jane Doe", "By JANE DOE - 11/18/19 11:04 PM": who wrote the story,
+/// not what it says. A sentence that opens with "By" ("By Friday, 200
+/// volunteers had arrived.") ends like one and stays.
+fn is_byline(paragraph: &str, words: usize) -> bool {
+    let mut tokens = paragraph.split_whitespace();
+    words <= MAX_BYLINE_WORDS
+        && tokens
+            .next()
+            .is_some_and(|by| by.eq_ignore_ascii_case("by"))
+        && tokens
+            .next()
+            .is_some_and(|name| name.starts_with(char::is_uppercase))
+        && !ends_sentence(paragraph)
+}
+
+/// Telephone numbers have at least this many digits.
+const MIN_PHONE_DIGITS: usize = 9;
+
+/// "1625 Main Street, Suite 900 | 202-555-0100 tel | 202-555-0101 fax",
+/// "Media contact: Jane Doe, +41 41 555 01 00": an address or contact
+/// line, whose numbers are never figures. A paragraph counts when it names
+/// a telephone and holds a run of at least nine digits in groups.
+fn is_contact_line(lower: &str) -> bool {
+    const PHONE_WORDS: &[&str] = &["tel", "fax", "phone", "telephone"];
+    let names_phone = lower
+        .split_whitespace()
+        .any(|word| PHONE_WORDS.contains(&word.trim_matches(|c: char| !c.is_alphanumeric())));
+    names_phone && longest_digit_run(lower) >= MIN_PHONE_DIGITS
+}
+
+/// Digits in the longest run of digit groups joined only by spaces,
+/// hyphens, dots, slashes, brackets or a leading plus, as telephone
+/// numbers are written; a comma or a letter ends a run, so "1,300" and
+/// "20 people" never join up.
+fn longest_digit_run(text: &str) -> usize {
+    let mut longest = 0;
+    let mut digits = 0;
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            digits += 1;
+            longest = longest.max(digits);
+        } else if !matches!(c, ' ' | '-' | '.' | '/' | '(' | ')' | '+' | '\u{a0}') {
+            digits = 0;
+        }
+    }
+    longest
 }
 
 /// A teaser headline tagged with its medium: "… review [Video]".

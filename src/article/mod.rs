@@ -16,6 +16,7 @@ mod clean;
 mod metadata;
 mod prune;
 mod text;
+mod widgets;
 
 #[cfg(test)]
 mod tests;
@@ -108,7 +109,7 @@ fn main_text(
             .unwrap_or_else(|| fallback_text(&doc));
     }
 
-    text::remove_boilerplate(&doc);
+    widgets::remove_boilerplate(&doc);
     let readable = readability_text(doc, html, page_url, json_ld_body)
         .map(|text| text::trim_tail(&clean::clean_paragraphs(&text)))
         .unwrap_or_default();
@@ -208,7 +209,7 @@ fn readability_text(
         return strict;
     }
     let doc = Document::from(html);
-    text::remove_boilerplate(&doc);
+    widgets::remove_boilerplate(&doc);
     readability_article(doc, page_url, None).or(strict)
 }
 

@@ -105,7 +105,7 @@ pub(crate) fn is_never_text(name: &str) -> bool {
 
 /// An element's class and id, lowercased and joined, or `None` when it has
 /// neither: the names sites give their boxes, which hint at what they hold.
-fn class_and_id(node: &NodeRef<'_>) -> Option<String> {
+pub(crate) fn class_and_id(node: &NodeRef<'_>) -> Option<String> {
     let mut hint = String::new();
     if let Some(class) = node.class() {
         hint.push_str(&class);
@@ -274,92 +274,6 @@ pub(crate) fn tree_size(root: &NodeRef<'_>, max_depth: usize, max_elements: usiz
         }
     }
     size
-}
-
-/// Tags removed before the readability pass: never part of a story body.
-const REMOVED_TAGS: &[&str] = &[
-    "nav",
-    "aside",
-    "footer",
-    "figcaption",
-    "figure",
-    "form",
-    "button",
-];
-
-/// Detaches boilerplate elements (by tag, or by class/id hint) from `doc`
-/// so the readability pass never scores or keeps them.
-pub(crate) fn remove_boilerplate(doc: &dom_query::Document) {
-    let mut doomed = Vec::new();
-    let mut widgets = Vec::new();
-    let Some(body) = doc.select("body").nodes().first().copied() else {
-        return;
-    };
-    let mut stack = vec![body];
-    while let Some(node) = stack.pop() {
-        if let Some(name) = node.node_name() {
-            let name: &str = &name;
-            if REMOVED_TAGS.contains(&name) {
-                doomed.push(node);
-                continue;
-            }
-            // Widgets are judged after the walk; their insides are still
-            // walked, since a wrapper that is kept may hold a real widget.
-            if !CONTAINER_TAGS.contains(&name) && has_widget_hint(&node) {
-                widgets.push(node);
-            }
-        }
-        stack.extend(node.children_it(false));
-    }
-    if !widgets.is_empty() {
-        // A "widget" holding a good share of the page's paragraph text is
-        // a wrapper of the story ("page has-gallery"), not a box beside it.
-        let page_words = paragraph_words(&body);
-        doomed.extend(
-            widgets
-                .into_iter()
-                .filter(|widget| paragraph_words(widget) * WIDGET_MAX_SHARE < page_words),
-        );
-    }
-    for node in doomed {
-        node.remove_from_parent();
-    }
-}
-
-/// Elements never removed for their class or id: a page's main wrappers
-/// often carry names like "has-gallery" or "with-related".
-const CONTAINER_TAGS: &[&str] = &["html", "body", "main", "article"];
-
-/// Substrings of `class`/`id` naming widgets removed before the readability
-/// pass: slideshows, whose repeated captions and counters ("Image 3 of 12")
-/// readability keeps. Wider lists (related, share, promo…) were measured
-/// to move readability's choice of container on some pages for little gain.
-const WIDGET_HINTS: &[&str] = &["gallery", "slideshow", "carousel"];
-
-/// A widget is removed only when the page holds more than this many
-/// times its paragraph words.
-const WIDGET_MAX_SHARE: usize = 3;
-
-/// Does `node`'s class or id name a widget?
-fn has_widget_hint(node: &NodeRef<'_>) -> bool {
-    let Some(hint) = class_and_id(node) else {
-        return false;
-    };
-    WIDGET_HINTS.iter().any(|word| hint.contains(word))
-}
-
-/// Words inside the `<p>` elements under `root`.
-fn paragraph_words(root: &NodeRef<'_>) -> usize {
-    let mut words = 0;
-    let mut stack = vec![*root];
-    while let Some(node) = stack.pop() {
-        if node.has_name("p") {
-            words += node.text().split_whitespace().count();
-            continue;
-        }
-        stack.extend(node.children_it(false));
-    }
-    words
 }
 
 /// Paragraphs this short after the story's last long one are tags, share
