@@ -187,8 +187,35 @@ fn script_style_svg_bodies_and_comments_are_cut_before_parsing() {
     }
     // `</scripts>` does not close a script; `</script >` does.
     check_prune("<script>a</scripts>b</script >c", "<script></script >c");
+    // Custom-element names are not the raw-text tags they start with.
+    check_prune(
+        "<svg-icon>kept</svg-icon><p>after</p><scriptx>y</scriptx>",
+        "<svg-icon>kept</svg-icon><p>after</p><scriptx>y</scriptx>",
+    );
     // Never grows a document, never panics on junk.
     for doc in hostile_documents() {
         assert!(prune::strip_raw_text(&doc).len() <= doc.len());
     }
+}
+
+#[test]
+fn attributes_nothing_reads_are_cut_before_parsing() {
+    check_prune(
+        r#"<div class="a" data-id="1" onclick="go()"><img src="p.jpg" srcset="p2.jpg 2x" sizes="100vw" alt="A"></div>"#,
+        r#"<div class="a"><img src="p.jpg" alt="A"></div>"#,
+    );
+    // Quoted `>`, unquoted and valueless attributes, any case, odd spacing.
+    check_prune(
+        r#"<p data-x="a>b" id=k>t</p><input data-flag disabled><DIV DATA-X=1 ONLOAD=f()>u</DIV><a href="/x" data-y = 'q' >v</a>"#,
+        r#"<p id=k>t</p><input disabled><DIV>u</DIV><a href="/x" >v</a>"#,
+    );
+    // Attributes that are read stay, including ones that merely start
+    // like a cut name; so does a tag that never closes.
+    let kept = r#"<p class="data-rich" id="one" style="display:none" aria-hidden="true" role="note" data>x</p><p data-x="never"#;
+    check_prune(kept, kept);
+    // The JSON-LD check still sees the whole open tag.
+    check_prune(
+        r#"<script data-n="1" type="application/ld+json">{"a":1}</script>"#,
+        r#"<script type="application/ld+json">{"a":1}</script>"#,
+    );
 }
