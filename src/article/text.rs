@@ -286,7 +286,11 @@ const TAIL_PARAGRAPH_WORDS: usize = 10;
 /// than it saved on the corpus's dev pages.
 pub(crate) fn trim_tail(text: &str) -> String {
     let paragraphs: Vec<&str> = text.split("\n\n").collect();
-    let is_long = |p: &&str| p.split_whitespace().count() >= TAIL_PARAGRAPH_WORDS;
+    // An attribution ("— Jane Doe (@jane) March 3, 2026") belongs to the
+    // quotation above it, however short.
+    let is_long = |p: &&str| {
+        p.split_whitespace().count() >= TAIL_PARAGRAPH_WORDS || p.starts_with(['—', '―'])
+    };
     let Some(last) = paragraphs.iter().rposition(is_long) else {
         return text.to_string();
     };

@@ -116,3 +116,57 @@ fn bylines_and_contact_lines_go_but_sentences_like_them_stay() {
     ];
     check_clean(&kept, &kept);
 }
+
+#[test]
+fn bare_dates_source_lines_and_author_chrome_go() {
+    check_clean(
+        &[
+            "Nov. 3, 2026 6:02 AM EST",
+            "03.11.2026, 08:57",
+            "November 3, 2026 | 4:20am | Updated November 3, 2026 | 9:32pm",
+            STORY[0],
+            "Email the author",
+            "View author archive",
+            STORY[1],
+            "Subscribe to the Gazette video channel for all of our latest reports!",
+            "Follow our full coverage of the floods at https://gazette.example/floods",
+            STORY[2],
+            "SOURCE: News agencies",
+        ],
+        &STORY[..3],
+    );
+    // Timeline headings and sentences with dates are story.
+    let kept = [
+        "March 2020",
+        STORY[0],
+        "On November 3, 2026, the river rose 40 centimetres in six hours.",
+        "2019",
+        STORY[1],
+    ];
+    check_clean(&kept, &kept);
+}
+
+#[test]
+fn the_author_sign_off_goes_from_the_last_paragraphs_only() {
+    let sign_off = "Sam Reed's book about the river, \"High Water\", is out now from Quay Press. Follow him on Twitter @samreed, or write to the desk at desk@gazette.example with tips.";
+    let mid_story = "The engineers' report, sent by email to council@town.example on Monday and seen by the Gazette, says the barrier must be 40 centimetres higher than planned to cope with the floods expected by 2050.";
+    check_clean(
+        &[STORY[0], mid_story, STORY[1], STORY[2], STORY[3], sign_off],
+        &[STORY[0], mid_story, STORY[1], STORY[2], STORY[3]],
+    );
+}
+
+#[test]
+fn a_quotation_attribution_survives_the_tail_trim() {
+    let text = format!(
+        "{}\n\nThe water is at the second step of the town hall now, 3 metres over the usual level.\n\n— River Watch (@riverwatch) March 3, 2026\n\nTags\n\nFloods",
+        STORY[0]
+    );
+    assert_eq!(
+        text::trim_tail(&text),
+        format!(
+            "{}\n\nThe water is at the second step of the town hall now, 3 metres over the usual level.\n\n— River Watch (@riverwatch) March 3, 2026",
+            STORY[0]
+        )
+    );
+}
