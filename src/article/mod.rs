@@ -109,8 +109,9 @@ fn main_text(
             .unwrap_or_else(|| fallback_text(&doc));
     }
 
-    widgets::remove_boilerplate(&doc);
+    let noted = widgets::remove_boilerplate(&doc);
     let readable = readability_text(doc, html, page_url, json_ld_body)
+        .map(|text| widgets::drop_noted(text, &noted))
         .map(|text| text::trim_tail(&clean::clean_paragraphs(&text)))
         .unwrap_or_default();
     choose(readable, json_ld_body, || {
@@ -209,7 +210,8 @@ fn readability_text(
         return strict;
     }
     let doc = Document::from(html);
-    widgets::remove_boilerplate(&doc);
+    // Same page: the first pass has noted its captions and slides.
+    let _ = widgets::remove_boilerplate(&doc);
     readability_article(doc, page_url, None).or(strict)
 }
 

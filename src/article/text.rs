@@ -3,6 +3,9 @@
 //! Everything here walks the tree with an explicit stack, never recursion, so
 //! a page with 100,000 nested `<div>`s costs time, not stack.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use dom_query::NodeRef;
 
 /// Elements whose content is never article text, whatever the page says.
@@ -119,15 +122,25 @@ pub(crate) fn class_and_id(node: &NodeRef<'_>) -> Option<String> {
 
 /// Does an element's class or id suggest boilerplate?
 pub(crate) fn looks_like_boilerplate(node: &NodeRef<'_>) -> bool {
-    let Some(hint) = class_and_id(node) else {
-        return false;
-    };
+    class_and_id(node).is_some_and(|hint| is_boilerplate_hint(&hint))
+}
+
+/// Does a lower-cased class-and-id string (`class_and_id`) suggest
+/// boilerplate?
+pub(crate) fn is_boilerplate_hint(hint: &str) -> bool {
     // "article-header" or "page-content" style names that mention content are
     // kept: the hint words are too common inside them.
     if hint.contains("article-body") || hint.contains("story-body") {
         return false;
     }
-    BOILERPLATE_HINTS.iter().any(|word| hint.contains(word))
+    // One pass over the string for all the words: this runs for every
+    // element with a class or id.
+    static HINTS: LazyLock<Option<AhoCorasick>> =
+        LazyLock::new(|| AhoCorasick::new(BOILERPLATE_HINTS).ok());
+    match &*HINTS {
+        Some(hints) => hints.is_match(hint),
+        None => BOILERPLATE_HINTS.iter().any(|word| hint.contains(word)),
+    }
 }
 
 /// Plain text of `root`: block elements become paragraph breaks, runs of

@@ -1,13 +1,20 @@
 //! The boxes beside a story, removed from the DOM before the readability
 //! pass so it never scores or keeps them: navigation, asides, footers,
-//! figures and forms by tag, slideshows and captions by class or id. Posts
+//! figures and forms by tag, slideshows and carousels by class or id. Posts
 //! embedded from social networks are quotations in the story: they are
 //! lifted out of their wrappers first, whose "social" and "embed" names
 //! readability would otherwise throw away with them.
+//!
+//! Photo captions outside a `<figcaption>` and carousel slides stay in the
+//! DOM, so they weigh in readability's choice of container as they always
+//! did; their texts are noted here and dropped from its output by
+//! `drop_noted`.
+
+use std::collections::HashSet;
 
 use dom_query::{Document, NodeRef};
 
-use super::text::class_and_id;
+use super::text::{self, class_and_id};
 
 /// Tags removed before the readability pass: never part of a story body.
 const REMOVED_TAGS: &[&str] = &[
@@ -26,10 +33,23 @@ const CONTAINER_TAGS: &[&str] = &["html", "body", "main", "article"];
 
 /// Substrings of `class`/`id` naming widgets removed before the readability
 /// pass: slideshows and carousels, whose repeated captions and counters
-/// ("Image 3 of 12") readability keeps, and photo captions outside a
-/// `<figcaption>`. Wider lists (related, share, promo…) were measured to
-/// move readability's choice of container on some pages for little gain.
-const WIDGET_HINTS: &[&str] = &["gallery", "slideshow", "carousel", "swiper", "caption"];
+/// ("Image 3 of 12") readability keeps. Wider lists (related, share,
+/// promo…) were measured to move readability's choice of container on some
+/// pages for little gain.
+const WIDGET_HINTS: &[&str] = &["gallery", "slideshow", "carousel"];
+
+/// Substrings of `class`/`id` naming boxes whose text is dropped from the
+/// readability output rather than from the DOM: photo captions, and the
+/// slides of "swiper" carousels (teasers of other stories).
+const NOTED_HINTS: &[&str] = &["caption", "swiper"];
+
+/// A box with more words than this is a wrapper of the story
+/// ("share-enabled"), not a box beside it: its text is not noted.
+const MAX_BOX_WORDS: usize = 250;
+
+/// Noted texts are dropped from the output only while they are at most
+/// this share of it: on a photo story the captions are the story.
+const NOTED_MAX_SHARE: usize = 3;
 
 /// A widget is removed only when the page holds more than this many
 /// times its paragraph words.
@@ -50,16 +70,21 @@ const EMBED_CLASSES: &[&str] = &[
 const EMBED_STOPS: &[&str] = &["nav", "aside", "footer", "header", "form"];
 
 /// Detaches boilerplate elements (by tag, or by class/id hint) from `doc`
-/// so the readability pass never scores or keeps them.
-pub(crate) fn remove_boilerplate(doc: &Document) {
+/// so the readability pass never scores or keeps them, and returns the
+/// paragraphs of the captions and slides left in place, for `drop_noted`.
+pub(crate) fn remove_boilerplate(doc: &Document) -> HashSet<String> {
     let mut doomed = Vec::new();
     let mut widgets = Vec::new();
     let mut embeds = Vec::new();
+    let mut noted = HashSet::new();
+    let mut boxes = Vec::new();
     let Some(body) = doc.select("body").nodes().first().copied() else {
-        return;
+        return noted;
     };
-    let mut stack = vec![body];
-    while let Some(node) = stack.pop() {
+    // (node, inside a box already noted): a box inside another is noted
+    // with it, never walked twice.
+    let mut stack = vec![(body, false)];
+    while let Some((node, mut in_box)) = stack.pop() {
         if let Some(name) = node.node_name() {
             let name: &str = &name;
             if REMOVED_TAGS.contains(&name) {
@@ -73,16 +98,38 @@ pub(crate) fn remove_boilerplate(doc: &Document) {
                 embeds.push(node);
                 continue;
             }
-            // Widgets are judged after the walk; their insides are still
-            // walked, since a wrapper that is kept may hold a real widget.
-            if !CONTAINER_TAGS.contains(&name) && has_widget_hint(&node) {
-                widgets.push(node);
+            if !CONTAINER_TAGS.contains(&name) {
+                let hint = class_and_id(&node).unwrap_or_default();
+                // Widgets are judged after the walk; their insides are
+                // still walked, since a wrapper that is kept may hold a
+                // real widget.
+                if WIDGET_HINTS.iter().any(|word| hint.contains(word)) {
+                    widgets.push(node);
+                } else if NOTED_HINTS.iter().any(|word| hint.contains(word)) {
+                    note_text(&node, &mut noted);
+                    continue;
+                } else if !in_box && is_box_hint(&hint) {
+                    // Judged after the walk, and walked: it may wrap an
+                    // embedded post.
+                    boxes.push(node);
+                    in_box = true;
+                }
             }
         }
-        stack.extend(node.children_it(false));
+        stack.extend(node.children_it(false).map(|child| (child, in_box)));
     }
     for embed in embeds {
         lift_embedded_post(&embed);
+    }
+    for node in boxes {
+        // A wrapper an embedded post replaced is out of the tree.
+        if node.parent().is_none() {
+            continue;
+        }
+        let text = text::block_text(&node, text::Filter::Minimal);
+        if text.split_whitespace().count() <= MAX_BOX_WORDS {
+            noted.extend(text.split("\n\n").map(str::to_string));
+        }
     }
     if !widgets.is_empty() {
         // A "widget" holding a good share of the page's paragraph text is
@@ -97,6 +144,43 @@ pub(crate) fn remove_boilerplate(doc: &Document) {
     for node in doomed {
         node.remove_from_parent();
     }
+    noted
+}
+
+/// Does a class-and-id string name a box beside the story (related links,
+/// share and follow bars, promos…)? Headers are not boxes here: an
+/// article's header holds its standfirst, which readability keeps as story.
+fn is_box_hint(hint: &str) -> bool {
+    text::is_boilerplate_hint(hint) && !hint.contains("header")
+}
+
+/// Notes the paragraphs of `node`'s text for `drop_noted`.
+fn note_text(node: &NodeRef<'_>, noted: &mut HashSet<String>) {
+    let text = text::block_text(node, text::Filter::Minimal);
+    noted.extend(text.split("\n\n").map(str::to_string));
+}
+
+/// `text` without the paragraphs `remove_boilerplate` noted (captions,
+/// slides), unless they are more than a third of it.
+pub(crate) fn drop_noted(text: String, noted: &HashSet<String>) -> String {
+    if noted.is_empty() {
+        return text;
+    }
+    let words = |paragraph: &str| paragraph.split_whitespace().count();
+    let (noted_words, all_words) =
+        text.split("\n\n")
+            .fold((0, 0), |(noted_words, all_words), paragraph| {
+                let n = words(paragraph);
+                let noted_here = if noted.contains(paragraph) { n } else { 0 };
+                (noted_words + noted_here, all_words + n)
+            });
+    if noted_words == 0 || noted_words * NOTED_MAX_SHARE > all_words {
+        return text;
+    }
+    text.split("\n\n")
+        .filter(|paragraph| !noted.contains(*paragraph))
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 /// Is this `<blockquote>` a post embedded from a social network?
@@ -111,12 +195,21 @@ fn is_embedded_post(node: &NodeRef<'_>) -> bool {
 }
 
 /// Puts an embedded post where its outermost wrapper was, without the
-/// network's class: the wrappers only hold it (and the embed script's
+/// network's class or its links: the wrappers only hold it (and the embed script's
 /// empty tag), and their names ("social-embed", "figure") would have
 /// readability or `remove_boilerplate` drop the quotation. A post inside
 /// navigation, an aside or a footer stays where it is, to go with them.
 fn lift_embedded_post(embed: &NodeRef<'_>) {
     embed.remove_attr("class");
+    // Its links (shortened URLs, the post's date) become plain text: as
+    // links they would raise the link density of the story's container,
+    // and readability drops link-dense containers whole.
+    // (Collected first: the tree cannot change while an iterator reads it.)
+    for link in embed.descendants() {
+        if link.has_name("a") {
+            link.rename("span");
+        }
+    }
     let mut outermost = None;
     let mut current = *embed;
     while let Some(parent) = current.parent() {
@@ -147,14 +240,6 @@ fn holds_only(parent: &NodeRef<'_>, child: &NodeRef<'_>) -> bool {
             || node.is_comment()
             || node.has_name("script")
     })
-}
-
-/// Does `node`'s class or id name a widget?
-fn has_widget_hint(node: &NodeRef<'_>) -> bool {
-    let Some(hint) = class_and_id(node) else {
-        return false;
-    };
-    WIDGET_HINTS.iter().any(|word| hint.contains(word))
 }
 
 /// Words inside the `<p>` elements under `root`.

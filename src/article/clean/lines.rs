@@ -72,23 +72,37 @@ pub(super) fn is_sign_up_box(lower: &str) -> bool {
         && (lower.contains("newsletter") || lower.contains("inbox"))
 }
 
-/// "Follow us on Twitter", "Follow Jane on Instagram and Facebook",
-/// "Follow our full coverage at https://…".
+/// Words after "follow" within which a follow line names where to follow.
+const FOLLOW_WINDOW: usize = 10;
+
+/// "Follow us on Twitter", "Follow Jane on Instagram and Facebook", "Follow
+/// him @janedoe", "Follow our full coverage at https://…": the word
+/// "follow" with a network, a handle or a link close after it. "Residents
+/// were told to follow medical advice" has none.
 pub(super) fn is_follow_line(lower: &str) -> bool {
-    const NETWORKS: &[&str] = &["twitter", "facebook", "instagram", "youtube", "tiktok"];
-    [
-        "follow us",
-        "follow him",
-        "follow her",
-        "follow me",
-        "follow them",
-    ]
-    .iter()
-    .any(|phrase| lower.contains(phrase))
-        || (lower.starts_with("follow ")
-            && (NETWORKS.iter().any(|name| lower.contains(name))
-                || lower.contains("http")
-                || lower.contains("www.")))
+    const NETWORKS: &[&str] = &[
+        "twitter",
+        "facebook",
+        "instagram",
+        "youtube",
+        "tiktok",
+        "linkedin",
+        "x",
+        "threads",
+        "bluesky",
+        "mastodon",
+    ];
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    words.iter().enumerate().any(|(at, word)| {
+        word.trim_matches(|c: char| !c.is_alphanumeric()) == "follow"
+            && words[at + 1..].iter().take(FOLLOW_WINDOW).any(|next| {
+                let bare = next.trim_matches(|c: char| !c.is_alphanumeric() && c != '@');
+                (bare.len() > 1 && bare.starts_with('@'))
+                    || NETWORKS.contains(&bare)
+                    || next.contains("http")
+                    || next.contains("www.")
+            })
+    })
 }
 
 /// A short paragraph giving an email address is a contact or tip line.

@@ -13,7 +13,7 @@ fn slideshow_boxes_are_removed_but_story_wrappers_named_after_them_stay() {
         STORY[0], STORY[1], STORY[2], STORY[3]
     );
     let doc = Document::from(html.as_str());
-    widgets::remove_boilerplate(&doc);
+    let _ = widgets::remove_boilerplate(&doc);
     let left = text::block_text(&doc.root(), text::Filter::Minimal);
     assert!(!left.contains("Sandbags"), "slideshow kept:\n{left}");
     for paragraph in STORY {
@@ -78,7 +78,7 @@ fn posts_embedded_in_the_story_are_kept_in_order() {
 #[test]
 fn an_embedded_post_replaces_only_wrappers_that_hold_nothing_else() {
     let doc = Document::from(page_with_embedded_posts().as_str());
-    widgets::remove_boilerplate(&doc);
+    let _ = widgets::remove_boilerplate(&doc);
     // Both wrappers of the first post are gone, the post has lost its
     // network's class; the aside went whole, its post with it.
     assert!(
@@ -94,6 +94,71 @@ fn an_embedded_post_replaces_only_wrappers_that_hold_nothing_else() {
     let doc = Document::from(
         r#"<html><body><article><div class="social-embed"><p>Posted by the mayor:</p><blockquote class="twitter-tweet"><p>Roads closed.</p></blockquote></div></article></body></html>"#,
     );
-    widgets::remove_boilerplate(&doc);
+    let _ = widgets::remove_boilerplate(&doc);
     assert_eq!(doc.select("div.social-embed > blockquote").length(), 1);
+}
+
+#[test]
+fn an_embedded_post_keeps_its_link_text_but_not_its_links() {
+    let doc = Document::from(page_with_embedded_posts().as_str());
+    let _ = widgets::remove_boilerplate(&doc);
+    let post = doc.select("article > blockquote").first();
+    assert!(post.select("a").is_empty());
+    assert!(post.text().contains("March 3, 2026"));
+}
+
+#[test]
+fn boxes_inside_the_story_are_noted_and_dropped_from_the_output() {
+    let html = format!(
+        r#"<html><body><div class="story"><article>
+        <p>{}</p><p>{}</p>
+        <div class="relatedContent"><h3>County guides</h3><ul><li><a href="/a">Bridge closed for 6 weeks</a></li></ul></div>
+        <p>{}</p><p>{}</p>
+        <p class="image-caption">Crews at the 40 tonne barrier.</p>
+        </article></div></body></html>"#,
+        STORY[0], STORY[1], STORY[2], STORY[3]
+    );
+    let doc = Document::from(html.as_str());
+    let noted = widgets::remove_boilerplate(&doc);
+    for box_text in [
+        "County guides",
+        "Bridge closed for 6 weeks",
+        "Crews at the 40 tonne barrier.",
+    ] {
+        assert!(
+            noted.contains(box_text),
+            "{box_text:?} not noted: {noted:?}"
+        );
+    }
+    assert!(STORY.iter().all(|paragraph| !noted.contains(*paragraph)));
+
+    let output = [
+        STORY[0],
+        "County guides",
+        "Bridge closed for 6 weeks",
+        STORY[1],
+    ]
+    .join("\n\n");
+    assert_eq!(
+        widgets::drop_noted(output, &noted),
+        [STORY[0], STORY[1]].join("\n\n")
+    );
+    // Noted text that is most of the output is the story (a photo story's
+    // captions): it stays.
+    let mostly_captions = ["Crews at the 40 tonne barrier.", "County guides"].join("\n\n");
+    assert_eq!(
+        widgets::drop_noted(mostly_captions.clone(), &noted),
+        mostly_captions
+    );
+}
+
+#[test]
+fn a_story_wrapper_named_like_a_box_keeps_its_text() {
+    let html = format!(
+        r#"<html><body><div class="story share-enabled"><article>
+        <p>{}</p><p>{}</p><p>{}</p><p>{}</p>
+        </article></div></body></html>"#,
+        STORY[0], STORY[1], STORY[2], STORY[3]
+    );
+    check(&html, None, &STORY, &[]);
 }

@@ -170,3 +170,23 @@ fn a_quotation_attribution_survives_the_tail_trim() {
         )
     );
 }
+
+#[test]
+fn follow_lines_need_somewhere_to_follow() {
+    check_clean(
+        &[
+            STORY[0],
+            "Follow us on Twitter and Instagram for live updates.",
+            "Follow Sam @samreed for more.",
+            STORY[1],
+        ],
+        &STORY[..2],
+    );
+    let kept = [
+        STORY[0],
+        "Residents were told to follow medical advice and to follow usual procedures.",
+        "Others will follow him in the spring, when 300 more homes are cleared.",
+        STORY[1],
+    ];
+    check_clean(&kept, &kept);
+}
