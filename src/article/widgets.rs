@@ -11,6 +11,9 @@
 //! `drop_noted`.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 
 use dom_query::{Document, NodeRef};
 
@@ -147,11 +150,47 @@ pub(crate) fn remove_boilerplate(doc: &Document) -> HashSet<String> {
     noted
 }
 
-/// Does a class-and-id string name a box beside the story (related links,
-/// share and follow bars, promos…)? Headers are not boxes here: an
-/// article's header holds its standfirst, which readability keeps as story.
+/// Substrings of `class`/`id` naming boxes beside the story whose text
+/// is dropped from the readability output: only names that never wrap
+/// story text. The page-level fallback's wider list also has "header"
+/// (an article header holds the standfirst), "footer", "banner",
+/// "widget", "modal" and "paywall", which some sites give to the blocks
+/// their story text is split into.
+const BOX_HINTS: &[&str] = &[
+    "related",
+    "share",
+    "social",
+    "newsletter",
+    "subscribe",
+    "signup",
+    "promo",
+    "advert",
+    "most-read",
+    "mostread",
+    "popular",
+    "trending",
+    "recommend",
+    "breadcrumb",
+    "cookie",
+    "consent",
+    "comment",
+    "sidebar",
+    "popup",
+];
+
+/// Does a class-and-id string name a box beside the story?
 fn is_box_hint(hint: &str) -> bool {
-    text::is_boilerplate_hint(hint) && !hint.contains("header")
+    // One pass over the string for all the words: this runs for every
+    // element with a class or id.
+    static HINTS: LazyLock<Option<AhoCorasick>> =
+        LazyLock::new(|| AhoCorasick::new(BOX_HINTS).ok());
+    if hint.contains("article-body") || hint.contains("story-body") {
+        return false;
+    }
+    match &*HINTS {
+        Some(hints) => hints.is_match(hint),
+        None => BOX_HINTS.iter().any(|word| hint.contains(word)),
+    }
 }
 
 /// Notes the paragraphs of `node`'s text for `drop_noted`.
