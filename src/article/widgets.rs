@@ -187,9 +187,16 @@ fn is_box_hint(hint: &str) -> bool {
     if hint.contains("article-body") || hint.contains("story-body") {
         return false;
     }
+    // "Commentary" names opinion pieces, not comment threads.
+    let names_a_box = |start: usize| !hint[start..].starts_with("commentary");
     match &*HINTS {
-        Some(hints) => hints.is_match(hint),
-        None => BOX_HINTS.iter().any(|word| hint.contains(word)),
+        Some(hints) => hints
+            .find_iter(hint)
+            .any(|found| names_a_box(found.start())),
+        None => BOX_HINTS
+            .iter()
+            .flat_map(|word| hint.match_indices(word))
+            .any(|(start, _)| names_a_box(start)),
     }
 }
 

@@ -115,6 +115,7 @@ fn boxes_inside_the_story_are_noted_and_dropped_from_the_output() {
         <div class="relatedContent"><h3>County guides</h3><ul><li><a href="/a">Bridge closed for 6 weeks</a></li></ul></div>
         <p>{}</p><p>{}</p>
         <p class="image-caption">Crews at the 40 tonne barrier.</p>
+        <div class="commentary-text"><p>In my view the barrier is 10 years late.</p></div>
         </article></div></body></html>"#,
         STORY[0], STORY[1], STORY[2], STORY[3]
     );
@@ -131,6 +132,8 @@ fn boxes_inside_the_story_are_noted_and_dropped_from_the_output() {
         );
     }
     assert!(STORY.iter().all(|paragraph| !noted.contains(*paragraph)));
+    // "Commentary" is an opinion piece's text, not a comment thread.
+    assert!(!noted.contains("In my view the barrier is 10 years late."));
 
     let output = [
         STORY[0],
