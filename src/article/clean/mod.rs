@@ -163,22 +163,38 @@ const SIGN_OFF_PARAGRAPHS: usize = 3;
 /// A sign-off is at most this long: longer paragraphs are story.
 const MAX_SIGN_OFF_WORDS: usize = 80;
 
+/// A text needs more paragraphs than this before its last ones can be a
+/// sign-off: a short brief or press release may be nothing but paragraphs
+/// with a contact address in them.
+const MIN_PARAGRAPHS_BEFORE_SIGN_OFF: usize = 2 * SIGN_OFF_PARAGRAPHS;
+
 /// Drops the author's sign-off from the story's last paragraphs: a note
 /// longer than a promo line that gives an email address or asks readers to
 /// follow someone ("Jane's book is out now. Follow her on Twitter.", "Have
-/// a tip? Write to us at tips@…").
+/// a tip? Write to us at tips@…"). Never from a text of only a few
+/// paragraphs, and never more than a quarter of the text's words.
 fn drop_sign_off(kept: &mut Vec<&str>) {
-    let from = kept.len().saturating_sub(SIGN_OFF_PARAGRAPHS);
-    let mut at = 0;
-    kept.retain(|paragraph| {
-        let in_tail = at >= from;
-        at += 1;
-        if !in_tail || paragraph.split_whitespace().count() > MAX_SIGN_OFF_WORDS {
-            return true;
-        }
-        let lower = paragraph.to_lowercase();
-        !(has_email_address(&lower) || is_follow_line(&lower))
-    });
+    if kept.len() <= MIN_PARAGRAPHS_BEFORE_SIGN_OFF {
+        return;
+    }
+    let words = |paragraph: &str| paragraph.split_whitespace().count();
+    let from = kept.len() - SIGN_OFF_PARAGRAPHS;
+    let sign_off: Vec<usize> = (from..kept.len())
+        .filter(|&at| {
+            let paragraph = kept[at];
+            let lower = paragraph.to_lowercase();
+            words(paragraph) <= MAX_SIGN_OFF_WORDS
+                && (has_email_address(&lower) || is_follow_line(&lower))
+        })
+        .collect();
+    let sign_off_words: usize = sign_off.iter().map(|&at| words(kept[at])).sum();
+    let all_words: usize = kept.iter().map(|paragraph| words(paragraph)).sum();
+    if sign_off_words * 4 > all_words {
+        return;
+    }
+    for at in sign_off.into_iter().rev() {
+        kept.remove(at);
+    }
 }
 
 /// Beginnings of longer list headings: "More news from Science",

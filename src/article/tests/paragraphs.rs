@@ -190,3 +190,13 @@ fn follow_lines_need_somewhere_to_follow() {
     ];
     check_clean(&kept, &kept);
 }
+
+#[test]
+fn a_short_brief_with_a_contact_address_is_not_a_sign_off() {
+    let brief = [
+        "The county council will open two new sandbag depots on Monday, one at the fire station and one at the lower town school, for the 120 households nearest the river, after the Environment Agency raised its warning level overnight.",
+        "Residents can collect up to 20 bags each from eight in the morning; for deliveries to people who cannot travel, the council asks neighbours to write to floods@council.example with the address and the number of bags needed.",
+        "Volunteers who want to help fill bags at either depot can sign up at the library, and the council will post the opening hours of both depots as they change on its website and on Twitter, where residents should follow the council for updates.",
+    ];
+    check_clean(&brief, &brief);
+}
