@@ -77,6 +77,24 @@ fn hostile_documents() -> Vec<String> {
         "\"",
         "é",
         "🦀",
+        // Pieces aimed at the DOM passes: embedded posts and their
+        // wrappers, boxes and captions, unread attributes.
+        "<blockquote class=\"twitter-tweet\">",
+        "</blockquote>",
+        "<figure>",
+        "<div class=\"social-embed\">",
+        "<div class=\"related commentary\">",
+        "<p class=\"caption\">",
+        "<div class=\"swiper-slide\">",
+        "<a href=\"https://t.co/x\">",
+        "</a>",
+        " data-x=\"",
+        " onclick=",
+        "By Jane Doe",
+        "Nov. 3, 2026 6:02 AM",
+        "write to desk@example.org",
+        "follow us on Twitter",
+        "\n\n",
     ];
     for _ in 0..300 {
         let n_pieces = rng.usize(0..200);
