@@ -25,7 +25,6 @@ pub mod config;
 #[cfg(feature = "daemon")]
 pub mod daemon;
 pub mod feed;
-#[cfg(feature = "daemon")]
 pub mod fetch;
 pub mod figures;
 #[cfg(feature = "daemon")]

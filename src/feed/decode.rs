@@ -1,7 +1,6 @@
-//! Bytes → UTF-8 text, and cheap repairs of the XML prolog and root element
-//! before the document reaches feed-rs.
+//! Cheap repairs of the XML prolog and root element before the document
+//! reaches feed-rs (bytes become text in `fetch::decode`).
 
-use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use std::borrow::Cow;
 
 /// What the prolog says the document is.
@@ -15,94 +14,6 @@ pub(super) enum Root {
     Html,
     /// No element at all.
     Nothing,
-}
-
-/// Decodes `body` to UTF-8 text: BOM, then the HTTP charset, then the XML
-/// declaration, then detection when none is given or the claimed UTF-8 is not.
-pub(super) fn decode(body: &[u8], content_type: Option<&str>) -> String {
-    if let Some((encoding, bom_len)) = Encoding::for_bom(body) {
-        let rest = body.get(bom_len..).unwrap_or_default();
-        return encoding.decode_without_bom_handling(rest).0.into_owned();
-    }
-    // UTF-16 without a BOM still shows itself by the NUL next to the first '<'.
-    match body {
-        [0, b'<', ..] => return UTF_16BE.decode_without_bom_handling(body).0.into_owned(),
-        [b'<', 0, ..] => return UTF_16LE.decode_without_bom_handling(body).0.into_owned(),
-        _ => {}
-    }
-    let http = content_type
-        .and_then(charset_param)
-        .and_then(ascii_compatible_label);
-    let declared = xml_declared_encoding(body).and_then(ascii_compatible_label);
-    let encoding = match (http, declared) {
-        // Servers that default to Latin-1 in the header while the document
-        // declares (and is) UTF-8 are common enough to special-case.
-        (Some(http), Some(declared))
-            if http == WINDOWS_1252 && declared == UTF_8 && std::str::from_utf8(body).is_ok() =>
-        {
-            UTF_8
-        }
-        (Some(http), _) => http,
-        (None, Some(declared)) => declared,
-        (None, None) => UTF_8,
-    };
-    if encoding == UTF_8 {
-        if let Ok(text) = std::str::from_utf8(body) {
-            return text.to_owned();
-        }
-        // Claimed or assumed UTF-8 that is not: guess (Latin-1 feeds that
-        // declare nothing are the usual case).
-        let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-        detector.feed(body, true);
-        let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
-        return guess.decode_without_bom_handling(body).0.into_owned();
-    }
-    encoding.decode_without_bom_handling(body).0.into_owned()
-}
-
-/// A label to an encoding usable on bytes that already read as ASCII; a
-/// UTF-16 label on such bytes is a lie, and UTF-8 is the useful reading.
-fn ascii_compatible_label(label: &str) -> Option<&'static Encoding> {
-    let encoding = Encoding::for_label(label.trim().as_bytes())?;
-    Some(if encoding == UTF_16BE || encoding == UTF_16LE {
-        UTF_8
-    } else {
-        encoding
-    })
-}
-
-fn charset_param(content_type: &str) -> Option<&str> {
-    content_type.split(';').skip(1).find_map(|param| {
-        let (name, value) = param.split_once('=')?;
-        name.trim()
-            .eq_ignore_ascii_case("charset")
-            .then(|| value.trim().trim_matches(['"', '\'']))
-    })
-}
-
-/// The `encoding` pseudo-attribute of an XML declaration at the start.
-fn xml_declared_encoding(body: &[u8]) -> Option<&str> {
-    let start = body.iter().position(|b| !b.is_ascii_whitespace())?;
-    let head = body.get(start..body.len().min(start + 512))?;
-    if !head.starts_with(b"<?xml") {
-        return None;
-    }
-    let end = find(head, b"?>")?;
-    let decl = std::str::from_utf8(head.get(..end)?).ok()?;
-    let value = decl.split("encoding").nth(1)?;
-    let value = value.trim_start().strip_prefix('=')?.trim_start();
-    let quote = value.chars().next()?;
-    if quote != '"' && quote != '\'' {
-        return None;
-    }
-    let value = &value[1..];
-    value.split(quote).next()
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
 }
 
 /// Rewrites the decoded document so feed-rs reads it as UTF-8 and accepts

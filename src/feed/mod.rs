@@ -69,7 +69,7 @@ const HASH_KEY_PREFIX: &str = "sha256:";
 /// Parses a feed document. `content_type` is the HTTP header, used for the
 /// character set; `feed_url` resolves relative links.
 pub fn parse(body: &[u8], content_type: Option<&str>, feed_url: &Url) -> Result<Feed, Error> {
-    let text = decode::decode(body, content_type);
+    let text = crate::fetch::decode(body, content_type);
     let (repaired, root) = decode::repair(&text);
     let says_html = content_type.is_some_and(|ct| {
         let mime = ct.split(';').next().unwrap_or("").trim();

@@ -1,13 +1,16 @@
 //! Bytes to text: which character encoding a fetched document uses.
 //!
 //! The order is a byte-order mark (browsers let it win over everything, and
-//! it cannot be there by accident), the `charset` of the `Content-Type`
-//! header, a declaration in the first bytes of the document
-//! (`<?xml encoding="…"?>`, `<meta charset>`, `<meta http-equiv>`), valid
-//! UTF-8, and finally statistical detection by chardetng. Decoding itself
-//! is encoding_rs, which never fails: malformed sequences become U+FFFD.
+//! it cannot be there by accident) or the NUL beside a first `<` that gives
+//! UTF-16 away without one, the `charset` of the `Content-Type` header, a
+//! declaration in the first bytes of the document (`<?xml encoding="…"?>`,
+//! `<meta charset>`, `<meta http-equiv>`), valid UTF-8, and finally
+//! statistical detection by chardetng. Decoding itself is encoding_rs, which
+//! never fails: malformed sequences become U+FFFD. Feeds and pages are
+//! decoded alike.
 
-use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
+#[cfg(feature = "daemon")]
 use url::Url;
 
 /// How much of the document is searched for an encoding declaration.
@@ -20,7 +23,7 @@ const DETECT_BYTES: usize = 256 * 1024;
 /// `Content-Type` header value) when it names one, else the document's own
 /// declaration, else detection.
 pub fn decode(bytes: &[u8], content_type: Option<&str>) -> String {
-    decode_with_tld(bytes, content_type, None)
+    decode_as(pick(bytes, content_type, None), bytes)
 }
 
 /// The encoding [`decode`] would use for `bytes`.
@@ -30,18 +33,23 @@ pub fn encoding_for(bytes: &[u8], content_type: Option<&str>) -> &'static Encodi
 
 /// [`decode`] with the top-level domain of the document's host (`"kr"`,
 /// `"jp"`) as a hint for detection.
+#[cfg(feature = "daemon")]
 pub(super) fn decode_with_tld(
     bytes: &[u8],
     content_type: Option<&str>,
     tld: Option<&str>,
 ) -> String {
-    let encoding = pick(bytes, content_type, tld);
+    decode_as(pick(bytes, content_type, tld), bytes)
+}
+
+fn decode_as(encoding: &'static Encoding, bytes: &[u8]) -> String {
     // `decode` also strips a BOM, which `pick` has already honoured.
     let (text, _encoding, _had_errors) = encoding.decode(bytes);
     text.into_owned()
 }
 
 /// The top-level domain of `url`'s host, lowercase, when it is a name.
+#[cfg(feature = "daemon")]
 pub(super) fn tld(url: &Url) -> Option<&str> {
     match url.host()? {
         url::Host::Domain(domain) => domain
@@ -57,18 +65,38 @@ fn pick(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) -> &'static
     if let Some((encoding, _bom_length)) = Encoding::for_bom(bytes) {
         return encoding;
     }
-    if let Some(encoding) = content_type
+    match bytes {
+        [0, b'<', ..] => return UTF_16BE,
+        [b'<', 0, ..] => return UTF_16LE,
+        _ => {}
+    }
+    let head = &bytes[..bytes.len().min(PRESCAN_BYTES)];
+    let declared = declared(head);
+    let claimed = match content_type
         .and_then(charset_param)
         .and_then(|label| Encoding::for_label(label.as_bytes()))
     {
-        return encoding;
-    }
-    let head = &bytes[..bytes.len().min(PRESCAN_BYTES)];
-    if let Some(encoding) = declared(head) {
-        return encoding;
-    }
-    if std::str::from_utf8(bytes).is_ok() {
-        return UTF_8;
+        // Servers that default to Latin-1 in the header while the document
+        // declares (and is) UTF-8 are common enough to special-case.
+        Some(http)
+            if http == WINDOWS_1252
+                && declared == Some(UTF_8)
+                && std::str::from_utf8(bytes).is_ok() =>
+        {
+            Some(UTF_8)
+        }
+        Some(http) => Some(ascii_compatible(http)),
+        None => declared,
+    };
+    match claimed {
+        // UTF-8 claimed by a document that has no valid UTF-8 beyond ASCII
+        // is a legacy encoding mislabelled (a Latin-1 feed saying "utf-8"):
+        // detection reads it. One with some is UTF-8 with damage, a cut
+        // tail or a stray byte, and stays UTF-8.
+        Some(encoding) if encoding == UTF_8 && !reads_as_utf8_beyond_ascii(bytes) => {}
+        Some(encoding) => return encoding,
+        None if std::str::from_utf8(bytes).is_ok() => return UTF_8,
+        None => {}
     }
     let sample = &bytes[..bytes.len().min(DETECT_BYTES)];
     // ISO-2022-JP is denied as browsers do: it hides markup from filters.
@@ -81,6 +109,12 @@ fn pick(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) -> &'static
             .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
     });
     detector.guess(tld.map(str::as_bytes), chardetng::Utf8Detection::Deny)
+}
+
+/// Is `bytes` valid UTF-8, or does it at least hold a valid multi-byte
+/// UTF-8 sequence?
+fn reads_as_utf8_beyond_ascii(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok() || bytes.utf8_chunks().any(|chunk| !chunk.valid().is_ascii())
 }
 
 /// The `charset` parameter of a `Content-Type` value.
@@ -100,15 +134,22 @@ fn declared(head: &[u8]) -> Option<&'static Encoding> {
         Some(label) => Encoding::for_label(label)?,
         None => meta_charset(head)?,
     };
-    // A document that we could read this far in ASCII is not UTF-16, and
-    // x-user-defined is a browser quirk (both per the WHATWG prescan).
-    if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
-        return Some(UTF_8);
-    }
+    // x-user-defined is a browser quirk (per the WHATWG prescan).
     if encoding == encoding_rs::X_USER_DEFINED {
         return Some(WINDOWS_1252);
     }
-    Some(encoding)
+    Some(ascii_compatible(encoding))
+}
+
+/// A label's encoding for bytes that have read as ASCII so far: a UTF-16
+/// label on them is a lie (UTF-16 shows itself by its BOM or NULs), and
+/// UTF-8 is the useful reading (per the WHATWG prescan).
+fn ascii_compatible(encoding: &'static Encoding) -> &'static Encoding {
+    if encoding == UTF_16LE || encoding == UTF_16BE {
+        UTF_8
+    } else {
+        encoding
+    }
 }
 
 /// `encoding="…"` from `<?xml … ?>` at the start of the document.

@@ -16,6 +16,7 @@ use axum::routing::get;
 use bytes::Bytes;
 use encoding_rs::{EUC_KR, Encoding, SHIFT_JIS, WINDOWS_1252};
 use futures_util::stream;
+use url::Url;
 
 use super::*;
 

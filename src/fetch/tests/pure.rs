@@ -4,6 +4,8 @@
 use std::net::IpAddr;
 use std::time::SystemTime;
 
+use url::Url;
+
 use super::*;
 
 // ---------------------------------------------------------------- charset
@@ -61,6 +63,46 @@ fn utf16_in_a_meta_tag_means_utf8() {
         b"<meta charset=utf-16>caf\xC3\xA9",
         None,
         "<meta charset=utf-16>café",
+    );
+}
+
+#[test]
+fn feeds_and_pages_share_the_quirks_of_the_wild() {
+    // UTF-16 without a BOM shows itself by the NUL beside the first `<`.
+    let utf16: Vec<u8> = "<rss>é</rss>"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    check_decode(&utf16, None, "<rss>é</rss>");
+    // A UTF-16 label in the header on bytes that read as ASCII means UTF-8.
+    check_decode(
+        "<p>café</p>".as_bytes(),
+        Some("text/html; charset=utf-16"),
+        "<p>café</p>",
+    );
+    // A Latin-1 default in the header loses to a document that declares
+    // and is UTF-8.
+    check_decode(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><t>café</t>".as_bytes(),
+        Some("application/xml; charset=ISO-8859-1"),
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><t>café</t>",
+    );
+    // Claimed UTF-8 with no UTF-8 beyond ASCII in it is a mislabelled
+    // legacy encoding: detection reads it.
+    let (latin1, _, _) = WINDOWS_1252.encode("<p>Grüße aus Köln, schöne Straße, süße Äpfel</p>");
+    check_decode(
+        &latin1,
+        Some("text/html; charset=utf-8"),
+        "<p>Grüße aus Köln, schöne Straße, süße Äpfel</p>",
+    );
+    // Claimed UTF-8 with a cut tail stays UTF-8: one replacement character,
+    // not a page of mojibake.
+    let mut cut = "<p>café</p><p>naïve".as_bytes().to_vec();
+    cut.extend_from_slice(b"\xE2\x82");
+    check_decode(
+        &cut,
+        Some("text/html; charset=utf-8"),
+        "<p>café</p><p>naïve\u{FFFD}",
     );
 }
 
