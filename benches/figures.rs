@@ -19,7 +19,7 @@
 )]
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use figwatch::config::{AlertOn, Figure};
+use figwatch::config::Figure;
 use figwatch::figures;
 use std::hint::black_box;
 
@@ -120,22 +120,13 @@ fn articles(target: usize) -> Vec<(String, String)> {
     out
 }
 
-fn figure(name: &str, terms: &[&str]) -> Figure {
-    Figure {
-        name: name.to_string(),
-        terms: terms.iter().map(|t| t.to_string()).collect(),
-        alert_on: AlertOn::Change,
-        min_change: None,
-    }
-}
-
 fn bench(c: &mut Criterion) {
     let articles = articles(400_000);
     let bytes: usize = articles.iter().map(|(t, b)| t.len() + b.len()).sum();
     let figures = vec![
-        figure("artillery", &["artillery pieces", "artillery", "howitzers"]),
-        figure("troops", &["troops", "soldiers"]),
-        figure("drones", &["drones"]),
+        Figure::new("artillery", &["artillery pieces", "artillery", "howitzers"]),
+        Figure::new("troops", &["troops", "soldiers"]),
+        Figure::new("drones", &["drones"]),
     ];
     // A sanity check that the bench measures real work, not an empty pass.
     let mentions: usize = articles

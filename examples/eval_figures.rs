@@ -25,7 +25,7 @@
     clippy::expect_used
 )]
 
-use figwatch::config::{AlertOn, Figure};
+use figwatch::config::Figure;
 use figwatch::figures;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -47,15 +47,6 @@ fn main() -> anyhow::Result<()> {
     }
 }
 
-fn figure(name: &str, terms: &[&str]) -> Figure {
-    Figure {
-        name: name.to_string(),
-        terms: terms.iter().map(|t| t.to_string()).collect(),
-        alert_on: AlertOn::Change,
-        min_change: None,
-    }
-}
-
 fn speed(dir: &Path) -> anyhow::Result<()> {
     let raw = std::fs::read_to_string(dir.join("article-extraction-benchmark/ground-truth.json"))?;
     let json: serde_json::Value = serde_json::from_str(&raw)?;
@@ -68,8 +59,8 @@ fn speed(dir: &Path) -> anyhow::Result<()> {
         })
         .unwrap_or_default();
     let figures = vec![
-        figure("artillery", &["artillery pieces", "artillery", "howitzers"]),
-        figure("troops", &["troops", "soldiers", "people"]),
+        Figure::new("artillery", &["artillery pieces", "artillery", "howitzers"]),
+        Figure::new("troops", &["troops", "soldiers", "people"]),
     ];
     let bytes: usize = bodies.iter().map(String::len).sum();
     let rounds = 20;
@@ -97,8 +88,8 @@ fn file(path: &Path) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(path)?;
     let (title, body) = text.split_once('\n').unwrap_or((&text, ""));
     let figures = vec![
-        figure("artillery", &["artillery pieces", "artillery", "howitzers"]),
-        figure("troops", &["troops", "soldiers"]),
+        Figure::new("artillery", &["artillery pieces", "artillery", "howitzers"]),
+        Figure::new("troops", &["troops", "soldiers"]),
     ];
     let r = figures::read(title, body, &figures);
     for (k, (m, a)) in r.mentions.iter().zip(&r.assignments).enumerate() {

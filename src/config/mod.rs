@@ -158,6 +158,19 @@ pub struct Figure {
     pub min_change: Option<MinChange>,
 }
 
+impl Figure {
+    /// A figure as the config's defaults make it: any change alerts, no
+    /// smallest change.
+    pub fn new(name: &str, terms: &[&str]) -> Figure {
+        Figure {
+            name: name.to_string(),
+            terms: terms.iter().map(|term| term.to_string()).collect(),
+            alert_on: AlertOn::Change,
+            min_change: None,
+        }
+    }
+}
+
 /// `alert_on`: which direction of change alerts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AlertOn {

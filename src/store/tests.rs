@@ -3,7 +3,7 @@ use std::time::Duration;
 use chrono::TimeZone;
 
 use super::*;
-use crate::config::{AlertOn, Figure, Watch};
+use crate::config::{Figure, Watch};
 use crate::figures::{Assignment, Kind, Mention, Qualifier, Reading};
 
 fn open() -> (tempfile::TempDir, Store) {
@@ -23,12 +23,7 @@ fn watch() -> Watch {
         query: crate::watch::Query::parse("Russia").unwrap(),
         notify: None,
         new_articles: false,
-        figures: vec![Figure {
-            name: "troops".to_string(),
-            terms: vec!["troops".to_string()],
-            alert_on: AlertOn::Change,
-            min_change: None,
-        }],
+        figures: vec![Figure::new("troops", &["troops"])],
     }
 }
 

@@ -76,7 +76,7 @@ fn value(v: f64, day: u32) -> Value {
 
 #[test]
 fn decide_follows_the_policy() {
-    let mut f = figure("artillery", &["artillery"]);
+    let mut f = Figure::new("artillery", &["artillery"]);
     assert_eq!(decide(&f, None, &value(160.0, 1)), Decision::FirstSeen);
     assert_eq!(
         decide(&f, Some(&value(160.0, 2)), &value(200.0, 1)),

@@ -48,7 +48,7 @@ fn percent_and_money_have_their_kind() {
     );
     let a = assign(&m, &war_figures());
     assert!(a.iter().all(|a| a.figure.is_none()), "{a:?}");
-    let a = assign(&m, &[figure("aid", &["aid", "dollars"])]);
+    let a = assign(&m, &[Figure::new("aid", &["aid", "dollars"])]);
     assert_eq!(a[1].figure, Some(0), "{}", a[1].reason);
     assert_eq!(a[0].figure, None);
 }
@@ -84,8 +84,8 @@ fn noun_phrase_skips_adjectives_and_nationalities() {
 #[test]
 fn head_of_the_noun_phrase_wins() {
     let figures = vec![
-        figure("artillery", &["artillery"]),
-        figure("shells", &["shells"]),
+        Figure::new("artillery", &["artillery"]),
+        Figure::new("shells", &["shells"]),
     ];
     let m = mentions("North Korea sent 8 million artillery shells.");
     let a = assign(&m, &figures);

@@ -9,16 +9,16 @@ const HELDOUT: &str = include_str!("../heldout.txt");
 
 fn corpus_figures() -> Vec<Figure> {
     vec![
-        figure("artillery", &["artillery pieces", "artillery", "howitzers"]),
-        figure("troops", &["troops", "soldiers"]),
-        figure("shells", &["shells", "ammunition"]),
-        figure("drones", &["drones"]),
-        figure("tanks", &["tanks"]),
-        figure("missiles", &["missiles"]),
-        figure("refugees", &["refugees", "displaced people"]),
-        figure("casualties", &["casualties", "deaths"]),
-        figure("aid", &["aid", "dollars"]),
-        figure("turnout", &["turnout", "percent"]),
+        Figure::new("artillery", &["artillery pieces", "artillery", "howitzers"]),
+        Figure::new("troops", &["troops", "soldiers"]),
+        Figure::new("shells", &["shells", "ammunition"]),
+        Figure::new("drones", &["drones"]),
+        Figure::new("tanks", &["tanks"]),
+        Figure::new("missiles", &["missiles"]),
+        Figure::new("refugees", &["refugees", "displaced people"]),
+        Figure::new("casualties", &["casualties", "deaths"]),
+        Figure::new("aid", &["aid", "dollars"]),
+        Figure::new("turnout", &["turnout", "percent"]),
     ]
 }
 

@@ -10,19 +10,10 @@ mod props;
 use super::*;
 use crate::config::{AlertOn, Figure};
 
-fn figure(name: &str, terms: &[&str]) -> Figure {
-    Figure {
-        name: name.to_string(),
-        terms: terms.iter().map(|t| t.to_string()).collect(),
-        alert_on: AlertOn::Change,
-        min_change: None,
-    }
-}
-
 fn war_figures() -> Vec<Figure> {
     vec![
-        figure("artillery", &["artillery pieces", "artillery", "howitzers"]),
-        figure("troops", &["troops", "soldiers"]),
+        Figure::new("artillery", &["artillery pieces", "artillery", "howitzers"]),
+        Figure::new("troops", &["troops", "soldiers"]),
     ]
 }
 
