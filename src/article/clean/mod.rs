@@ -54,35 +54,13 @@ const PROMO_OPENINGS: &[&str] = &[
 ];
 
 /// Whole paragraphs (lower-cased, trailing dots and colons ignored) that
-/// are widget chrome, never text.
+/// are widget chrome, never text. ("Related", "Most read" and the other
+/// `LIST_HEADINGS` go too, with the links under them.)
 const CHROME_PARAGRAPHS: &[&str] = &[
     "advert",
     "advertisement",
     "caption",
     "close",
-    "read more",
-    "more",
-    "related",
-    "related news",
-    "related articles",
-    "related stories",
-    "related content",
-    "more stories",
-    "more news",
-    "top stories",
-    "most read",
-    "most read stories",
-    "most popular",
-    "trending",
-    "trending now",
-    "recommended",
-    "recommended for you",
-    "you may also like",
-    "you might also like",
-    "don't miss",
-    "don’t miss",
-    "see also",
-    "also read",
     "email the author",
     "view author archive",
     "listen to this article",
