@@ -3,9 +3,6 @@
 //! Everything here walks the tree with an explicit stack, never recursion, so
 //! a page with 100,000 nested `<div>`s costs time, not stack.
 
-use std::sync::LazyLock;
-
-use aho_corasick::AhoCorasick;
 use dom_query::NodeRef;
 
 /// Elements whose content is never article text, whatever the page says.
@@ -122,25 +119,16 @@ pub(crate) fn class_and_id(node: &NodeRef<'_>) -> Option<String> {
 
 /// Does an element's class or id suggest boilerplate?
 pub(crate) fn looks_like_boilerplate(node: &NodeRef<'_>) -> bool {
-    class_and_id(node).is_some_and(|hint| is_boilerplate_hint(&hint))
+    class_and_id(node).is_some_and(|hint| {
+        !names_story_body(&hint) && BOILERPLATE_HINTS.iter().any(|word| hint.contains(word))
+    })
 }
 
-/// Does a lower-cased class-and-id string (`class_and_id`) suggest
-/// boilerplate?
-pub(crate) fn is_boilerplate_hint(hint: &str) -> bool {
-    // "article-header" or "page-content" style names that mention content are
-    // kept: the hint words are too common inside them.
-    if hint.contains("article-body") || hint.contains("story-body") {
-        return false;
-    }
-    // One pass over the string for all the words: this runs for every
-    // element with a class or id.
-    static HINTS: LazyLock<Option<AhoCorasick>> =
-        LazyLock::new(|| AhoCorasick::new(BOILERPLATE_HINTS).ok());
-    match &*HINTS {
-        Some(hints) => hints.is_match(hint),
-        None => BOILERPLATE_HINTS.iter().any(|word| hint.contains(word)),
-    }
+/// Does a class-and-id string name the story's own body? "article-body
+/// share-enabled" style names are kept whatever else they say: the hint
+/// words are too common inside them.
+pub(crate) fn names_story_body(hint: &str) -> bool {
+    hint.contains("article-body") || hint.contains("story-body")
 }
 
 /// Plain text of `root`: block elements become paragraph breaks, runs of

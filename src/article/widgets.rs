@@ -109,7 +109,7 @@ pub(crate) fn remove_boilerplate(doc: &Document) -> HashSet<String> {
                 if WIDGET_HINTS.iter().any(|word| hint.contains(word)) {
                     widgets.push(node);
                 } else if NOTED_HINTS.iter().any(|word| hint.contains(word)) {
-                    note_text(&node, &mut noted);
+                    note_text(&node, usize::MAX, &mut noted);
                     continue;
                 } else if !in_box && is_box_hint(&hint) {
                     // Judged after the walk, and walked: it may wrap an
@@ -129,10 +129,7 @@ pub(crate) fn remove_boilerplate(doc: &Document) -> HashSet<String> {
         if node.parent().is_none() {
             continue;
         }
-        let text = text::block_text(&node, text::Filter::Minimal);
-        if text.split_whitespace().count() <= MAX_BOX_WORDS {
-            noted.extend(text.split("\n\n").map(str::to_string));
-        }
+        note_text(&node, MAX_BOX_WORDS, &mut noted);
     }
     if !widgets.is_empty() {
         // A "widget" holding a good share of the page's paragraph text is
@@ -184,7 +181,7 @@ fn is_box_hint(hint: &str) -> bool {
     // element with a class or id.
     static HINTS: LazyLock<Option<AhoCorasick>> =
         LazyLock::new(|| AhoCorasick::new(BOX_HINTS).ok());
-    if hint.contains("article-body") || hint.contains("story-body") {
+    if text::names_story_body(hint) {
         return false;
     }
     // "Commentary" names opinion pieces, not comment threads.
@@ -200,10 +197,13 @@ fn is_box_hint(hint: &str) -> bool {
     }
 }
 
-/// Notes the paragraphs of `node`'s text for `drop_noted`.
-fn note_text(node: &NodeRef<'_>, noted: &mut HashSet<String>) {
+/// Notes the paragraphs of `node`'s text for `drop_noted`, unless it has
+/// more than `max_words` words.
+fn note_text(node: &NodeRef<'_>, max_words: usize, noted: &mut HashSet<String>) {
     let text = text::block_text(node, text::Filter::Minimal);
-    noted.extend(text.split("\n\n").map(str::to_string));
+    if text.split_whitespace().count() <= max_words {
+        noted.extend(text.split("\n\n").map(str::to_string));
+    }
 }
 
 /// `text` without the paragraphs `remove_boilerplate` noted (captions,
