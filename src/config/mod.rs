@@ -156,6 +156,60 @@ pub struct Figure {
     pub alert_on: AlertOn,
     /// Smallest change that alerts.
     pub min_change: Option<MinChange>,
+    /// `of`: names of the owner ("North Korea", "Pyongyang"). A mention
+    /// whose known owner matches none of them is never this figure's; one
+    /// with no owner counts only when its sentence names no other owner.
+    /// Empty: any owner.
+    pub of: Vec<String>,
+    /// `exclude`: a mention whose noun phrase or event holds one of these
+    /// words is never this figure's.
+    pub exclude: Vec<String>,
+    /// `kind`: what the figure measures (default count).
+    pub kind: FigureKind,
+    /// `unit`: for money, the ISO currency ("USD"); for a measure, its unit.
+    /// Only mentions in this unit are the figure's. `None`: any unit, but a
+    /// state is only ever compared with a value in the same unit.
+    pub unit: Option<String>,
+    /// `by_source = true`: one state per claimant, so "NIS says 12,000" and
+    /// "Kyiv says 11,000" are two values side by side, not a change.
+    pub by_source: bool,
+}
+
+/// `kind`: what a figure measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FigureKind {
+    /// A count of things: "11,000 troops" (the default).
+    #[default]
+    Count,
+    /// Money: "$3.2 billion".
+    Money,
+    /// A percentage: "25%".
+    Percent,
+    /// A measurement with a unit: "37 km".
+    Measure,
+}
+
+impl FigureKind {
+    /// The name used in the config (`count`, `money`, `percent`, `measure`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FigureKind::Count => "count",
+            FigureKind::Money => "money",
+            FigureKind::Percent => "percent",
+            FigureKind::Measure => "measure",
+        }
+    }
+
+    /// Inverse of [`FigureKind::as_str`].
+    pub fn from_name(name: &str) -> Option<FigureKind> {
+        Some(match name {
+            "count" => FigureKind::Count,
+            "money" => FigureKind::Money,
+            "percent" => FigureKind::Percent,
+            "measure" => FigureKind::Measure,
+            _ => return None,
+        })
+    }
 }
 
 impl Figure {
@@ -167,6 +221,11 @@ impl Figure {
             terms: terms.iter().map(|term| term.to_string()).collect(),
             alert_on: AlertOn::Change,
             min_change: None,
+            of: Vec::new(),
+            exclude: Vec::new(),
+            kind: FigureKind::Count,
+            unit: None,
+            by_source: false,
         }
     }
 }

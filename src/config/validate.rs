@@ -333,6 +333,7 @@ impl Validator<'_> {
             terms,
             alert_on,
             min_change,
+            ..Figure::new("", &[])
         }
     }
 

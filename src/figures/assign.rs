@@ -95,6 +95,7 @@ fn assign_one(m: &Mention, figures: &[config::Figure], prepared: &[Prepared]) ->
     let sentence = m.sentence.to_lowercase();
     match m.kind {
         Kind::Count => {}
+        Kind::Measure => return none("not a count (measure)".to_string()),
         Kind::Percent | Kind::Money => {
             let (label, wants): (&str, fn(&Prepared) -> bool) = if m.kind == Kind::Percent {
                 ("percent", |p| p.percent)

@@ -430,6 +430,12 @@ impl<'a> Cx<'a> {
             sentence,
             start,
             end,
+            unit: None,
+            event: None,
+            owner: None,
+            claimed_by: None,
+            previous: None,
+            increment: false,
         }
     }
 }

@@ -90,6 +90,31 @@ pub enum Kind {
     Percent,
     /// "$3.2 billion", "€40m".
     Money,
+    /// A measurement with a unit: "37 km", "296 hp", "12 tonnes".
+    Measure,
+}
+
+impl Kind {
+    /// The name used in JSON, the config and the database (`count`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Count => "count",
+            Kind::Percent => "percent",
+            Kind::Money => "money",
+            Kind::Measure => "measure",
+        }
+    }
+
+    /// Inverse of [`Kind::as_str`].
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Some(match name {
+            "count" => Kind::Count,
+            "percent" => Kind::Percent,
+            "money" => Kind::Money,
+            "measure" => Kind::Measure,
+            _ => return None,
+        })
+    }
 }
 
 /// A number in the text with its qualifier and counted noun phrase.
@@ -116,6 +141,27 @@ pub struct Mention {
     pub start: usize,
     /// Byte offset of the end of `text` in the input.
     pub end: usize,
+    /// The unit: an ISO 4217 code for money ("USD"), "%" for a percentage,
+    /// a measurement unit ("km", "hp", "t") for a measure; `None` for counts
+    /// and for money whose currency the text does not give.
+    pub unit: Option<String>,
+    /// What happened to the counted things, as a normalised word: killed,
+    /// wounded, dead, injured, captured, missing, deployed, sent, supplied,
+    /// pledged, delivered, displaced, …; `None` when the clause says nothing.
+    pub event: Option<String>,
+    /// Whose the counted things are, or who did the counted act: "North
+    /// Korea" in "North Korean troops" or "North Korea has sent N troops".
+    pub owner: Option<String>,
+    /// Who the text attributes the number to: "South Korea's Ministry of
+    /// National Defense" in "…, according to South Korea's Ministry of
+    /// National Defense".
+    pub claimed_by: Option<String>,
+    /// The earlier value of a transition: 300 in "rose to 600 from 300".
+    pub previous: Option<f64>,
+    /// An increment, not a level: "an additional 3,000 troops", "1,000 more
+    /// troops". Never sets a figure's level.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub increment: bool,
 }
 
 /// Every mention in `text`, in text order.

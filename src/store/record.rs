@@ -400,9 +400,5 @@ fn observed_at_fallback() -> DateTime<Utc> {
 }
 
 fn kind_name(kind: figures::Kind) -> &'static str {
-    match kind {
-        figures::Kind::Count => "count",
-        figures::Kind::Percent => "percent",
-        figures::Kind::Money => "money",
-    }
+    kind.as_str()
 }

@@ -41,6 +41,12 @@ fn reading(value: f64) -> Reading {
             start: 0,
             end: text.len(),
             text,
+            unit: None,
+            event: None,
+            owner: None,
+            claimed_by: None,
+            previous: None,
+            increment: false,
         }],
         n_title: 0,
         assignments: vec![Assignment {
