@@ -15,11 +15,13 @@
 
 mod assign;
 mod change;
+mod claim;
 mod lexicon;
 mod mention;
 mod not_count;
 mod noun;
 mod number;
+mod places;
 mod qualifier;
 mod sentence;
 #[cfg(test)]
@@ -166,7 +168,9 @@ pub struct Mention {
 
 /// Every mention in `text`, in text order.
 pub fn mentions(text: &str) -> Vec<Mention> {
-    mention::mentions(text)
+    let mut found = mention::mentions(text);
+    claim::annotate(text, &mut found);
+    found
 }
 
 /// Which figure a mention belongs to, and why (for `figwatch extract`).
