@@ -142,7 +142,9 @@ impl<'a> Cx<'a> {
                 }
                 return self.words_back(p);
             }
-            ":" => return self.words_back(p),
+            // "artillery pieces: 200", but not a headline's "Kestria: 2,300 killed".
+            ":" if p >= 1 && is_plural(self.low(p - 1)) => return self.words_back(p),
+            ":" => return None,
             "of" if p >= 1 => {
                 let c = self.low(p - 1);
                 if self.is_word(p - 1) && in_list(COLLECTIVES, c) && !self.newline(p) {

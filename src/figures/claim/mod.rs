@@ -5,13 +5,69 @@
 //! level. Runs after the scan over the finished mentions; never changes a
 //! value, only adds to it (and folds the old value of a transition into the
 //! new one).
+//!
+//! Phases, each in its own file, each reading one [`Clause`]:
+//! `transition` (fold "rose to 600 from 300" into one mention), `event`
+//! (the event and increments, and the subject of a copular form "the death
+//! toll rose to 2,300"), `owner` and `claimant`.
+
+mod claimant;
+mod event;
+mod owner;
+mod transition;
+mod words;
 
 use super::Mention;
 use super::places;
+use super::sentence::sentences;
+use words::Clause;
 
 /// Fills the claim fields of `mentions`, read from `text`.
 pub(super) fn annotate(text: &str, mentions: &mut Vec<Mention>) {
-    let _ = (text, mentions);
+    if mentions.is_empty() {
+        return;
+    }
+    let spans = sentences(text);
+    let sentence_of = |m: &Mention| {
+        let idx = spans
+            .partition_point(|&(s, _)| s <= m.start)
+            .saturating_sub(1);
+        spans.get(idx).copied().unwrap_or((m.start, m.end))
+    };
+    // Transitions first: they remove the old value's mention.
+    let mut idx = 0;
+    while idx + 1 < mentions.len() {
+        let span = sentence_of(&mentions[idx]);
+        if sentence_of(&mentions[idx + 1]) == span {
+            let clause = Clause::new(text, span);
+            if transition::fold_pair(&clause, mentions, idx) {
+                continue;
+            }
+        }
+        idx += 1;
+    }
+    let mut cached: Option<((usize, usize), Clause)> = None;
+    for idx in 0..mentions.len() {
+        let span = sentence_of(&mentions[idx]);
+        if cached.as_ref().is_none_or(|(s, _)| *s != span) {
+            cached = Some((span, Clause::new(text, span)));
+        }
+        let Some((_, clause)) = cached.as_ref() else {
+            continue;
+        };
+        let Some(at) = clause.locate(&mentions[idx]) else {
+            continue;
+        };
+        let (before, rest) = mentions.split_at_mut(idx);
+        let mention = &mut rest[0];
+        transition::range_as_transition(clause, at, mention);
+        event::read(clause, at, mention, before);
+        owner::read(clause, at, mention, before);
+        claimant::read(clause, at, mention);
+        if mention.claimed_by.is_none() {
+            mention.claimed_by = claimant::from_paragraph(text, span, &spans);
+        }
+    }
 }
 
 /// Whether a mention's known `owner` is one of a figure's `of` names.
@@ -60,13 +116,12 @@ pub(crate) fn other_owner_named(m: &Mention, of: &[String]) -> bool {
         if word_start && let Some((place, len)) = places::place_at(&lower, at) {
             let in_claimant = claimant_at.is_some_and(|(s, e)| at >= s && at < e);
             let before = lower[..at].trim_end();
-            let prev_word = before
+            let mut back = before
                 .rsplit(|c: char| !c.is_alphanumeric())
-                .next()
-                .unwrap_or("");
+                .filter(|w| !w.is_empty());
+            let prev_word = back.next().unwrap_or("");
             let locative = LOCATIVE.contains(&prev_word)
-                || LOCATIVE.contains(&before.rsplit(' ').nth(1).unwrap_or(""))
-                    && prev_word == "the";
+                || (prev_word == "the" && LOCATIVE.contains(&back.next().unwrap_or("")));
             if !in_claimant && !locative && !owner_matches(place, of) {
                 return true;
             }

@@ -1,0 +1,361 @@
+//! The claimant of a mention: who the text attributes the number to.
+//!
+//! - "according to X" anywhere in the sentence;
+//! - a trailing attribution after the number: ", X said", ", said X";
+//! - a leading one before it: "X said (on Monday) (that) …", "X estimates
+//!   casualties at …", "X told reporters …";
+//! - failing those, the nearest attribution in an earlier sentence of the
+//!   same paragraph ("The ministry said … . It added that …").
+//!
+//! A parenthetical ", Putin said," belongs to the clause before it, never
+//! to the next one; a pronoun ("he said") is no claimant, so the paragraph
+//! decides.
+
+use super::super::Mention;
+use super::words::{At, Clause};
+
+/// Verbs of attribution.
+const SAYING: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "tell",
+    "estimated",
+    "estimates",
+    "estimate",
+    "reported",
+    "reports",
+    "report",
+    "claimed",
+    "claims",
+    "claim",
+    "announced",
+    "announces",
+    "confirmed",
+    "confirms",
+    "stated",
+    "noted",
+    "notes",
+    "believes",
+    "believe",
+    "assessed",
+    "assesses",
+    "assess",
+    "wrote",
+    "writes",
+    "tweeted",
+    "posted",
+    "indicated",
+    "indicates",
+    "counted",
+    "counts",
+    "recorded",
+    "records",
+    "tallied",
+    "calculated",
+    "calculates",
+    "acknowledged",
+    "admitted",
+    "alleged",
+    "alleges",
+    "insisted",
+    "warned",
+    "disclosed",
+    "revealed",
+    "testified",
+    "documented",
+    "verified",
+    "added",
+    "adds",
+    "put",
+    "puts",
+    "placed",
+    "places",
+    "cited",
+    "cites",
+    "quoted",
+    "briefed",
+    "explained",
+    "predicted",
+    "projected",
+    "projects",
+    "expects",
+    "expected",
+];
+
+/// Words a claimant's noun phrase never holds: they end it when read
+/// backwards from the verb.
+const NOT_IN_NAME: &[&str] = &[
+    "that",
+    "which",
+    "who",
+    "whom",
+    "and",
+    "but",
+    "while",
+    "as",
+    "when",
+    "where",
+    "because",
+    "if",
+    "after",
+    "before",
+    "since",
+    "than",
+    "were",
+    "was",
+    "is",
+    "are",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "also",
+    "not",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "there",
+    "this",
+    "these",
+    "those",
+    "would",
+    "will",
+    "could",
+    "may",
+    "might",
+    "said",
+    "says",
+    "so",
+    "then",
+    "had",
+    "now",
+    "previously",
+    "earlier",
+    "later",
+    "already",
+    "reportedly",
+    "to",
+    "with",
+];
+
+const PRONOUNS: &[&str] = &["it", "he", "she", "they", "we", "i", "you", "its", "their"];
+
+/// One attribution in a sentence.
+#[derive(Debug, Clone)]
+struct Attribution {
+    /// Index of the verb (or of "according").
+    verb: usize,
+    /// The claimant as written; `None` for a pronoun.
+    claimant: Option<String>,
+    /// Applies to what comes after it ("X said that …", "according to X, …").
+    leads: bool,
+    /// Applies to what comes before it (", X said", "according to X").
+    trails: bool,
+}
+
+fn clean(name: &str) -> Option<String> {
+    let name = name.trim_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | '.' | '"' | '“' | '”' | '\'' | '’' | ':' | ';')
+    });
+    let only_articles = name
+        .split_whitespace()
+        .all(|w| matches!(w.to_ascii_lowercase().as_str(), "the" | "a" | "an"));
+    (!only_articles).then(|| name.to_string())
+}
+
+/// The claimant's words read back from the verb at `v`: (first word).
+fn name_before(clause: &Clause, v: usize) -> Option<usize> {
+    let mut s = v;
+    while s > 0 && v - s < 9 {
+        let k = s - 1;
+        if clause.is_punct(k) {
+            // "U.S." and "Korea's" are words; an apostrophe inside a name too.
+            break;
+        }
+        let w = clause.low(k);
+        if clause.is_digits(k) || (NOT_IN_NAME.contains(&w) && !clause.is_cap(k)) {
+            break;
+        }
+        // "the report said" keeps its noun; any other verb ends the name.
+        if (SAYING.contains(&w) && k + 1 != v) || super::event::is_event_word(w) {
+            break;
+        }
+        s = k;
+    }
+    // "in a statement": leading prepositions and articles are no name.
+    while s < v && matches!(clause.low(s), "on" | "in" | "at" | "for" | "of" | "by") {
+        s += 1;
+    }
+    (s < v).then_some(s)
+}
+
+/// The claimant's words after "according to" or an inverted "said": up to
+/// punctuation or a clause word.
+fn name_after(clause: &Clause, a: usize) -> Option<usize> {
+    let mut e = a;
+    while e < clause.len() && e - a < 10 && !clause.is_punct(e) {
+        let w = clause.low(e);
+        if matches!(
+            w,
+            "that"
+                | "which"
+                | "who"
+                | "when"
+                | "while"
+                | "as"
+                | "but"
+                | "on"
+                | "last"
+                | "this"
+                | "earlier"
+                | "late"
+                | "early"
+                | "after"
+                | "before"
+                | "because"
+                | "and"
+        ) && e > a
+        {
+            break;
+        }
+        if w == "in"
+            && matches!(
+                clause.low(e + 1),
+                "a" | "an" | "its" | "their" | "his" | "her"
+            )
+        {
+            break;
+        }
+        if clause.is_digits(e) {
+            break;
+        }
+        e += 1;
+    }
+    (e > a).then_some(e)
+}
+
+fn attributions(clause: &Clause) -> Vec<Attribution> {
+    let mut out = Vec::new();
+    for v in 0..clause.len() {
+        let w = clause.low(v);
+        if w == "according" && clause.low(v + 1) == "to" {
+            if let Some(e) = name_after(clause, v + 2) {
+                out.push(Attribution {
+                    verb: v,
+                    claimant: clean(clause.span(v + 2, e)),
+                    leads: true,
+                    trails: true,
+                });
+            }
+            continue;
+        }
+        if !SAYING.contains(&w) || (clause.is_cap(v) && v > 0) {
+            continue;
+        }
+        // "the report said": the first is a noun.
+        if SAYING.contains(&clause.low(v + 1)) {
+            continue;
+        }
+        let after_comma = v > 0 && matches!(clause.low(v - 1), "," | "\"" | "”" | "'" | "’");
+        // ", said Lee Sung-kweon, a lawmaker."
+        if after_comma && matches!(w, "said" | "says" | "told" | "added" | "wrote") {
+            if let Some(e) = name_after(clause, v + 1) {
+                let name = clause.span(v + 1, e);
+                if !PRONOUNS.contains(&clause.low(v + 1)) {
+                    out.push(Attribution {
+                        verb: v,
+                        claimant: clean(name),
+                        leads: false,
+                        trails: true,
+                    });
+                }
+            }
+            continue;
+        }
+        let Some(s) = name_before(clause, v) else {
+            continue;
+        };
+        let pronoun = v - s == 1 && PRONOUNS.contains(&clause.low(s));
+        // "put/puts/placed" attribute only with "… at N".
+        if matches!(w, "put" | "puts" | "placed" | "places")
+            && !(v + 1..(v + 9).min(clause.len())).any(|k| clause.low(k) == "at")
+        {
+            continue;
+        }
+        // "added" and "adds" also mean adding things: only as ", X added" or
+        // "X added that".
+        let trailing = s > 0 && matches!(clause.low(s - 1), "," | "\"" | "”" | "—" | "-");
+        if matches!(w, "added" | "adds") && !trailing && clause.low(v + 1) != "that" {
+            continue;
+        }
+        let followed_by_mark = clause.is_punct(v + 1) && clause.low(v + 1) != "\"";
+        out.push(Attribution {
+            verb: v,
+            claimant: if pronoun {
+                None
+            } else {
+                clean(clause.span(s, v))
+            },
+            leads: !followed_by_mark,
+            trails: trailing || followed_by_mark,
+        });
+    }
+    out
+}
+
+/// Reads the claimant of `m` from its own sentence.
+pub(super) fn read(clause: &Clause, at: At, m: &mut Mention) {
+    let found = attributions(clause);
+    // The nearest trailing attribution after the number, else the nearest
+    // leading one before it.
+    let after = found
+        .iter()
+        .filter(|a| a.trails && a.verb >= at.last)
+        .min_by_key(|a| a.verb);
+    let before = found
+        .iter()
+        .filter(|a| a.leads && a.verb < at.first)
+        .max_by_key(|a| a.verb);
+    if let Some(a) = after.or(before) {
+        m.claimed_by = a.claimant.clone();
+    }
+}
+
+/// The claimant of an earlier sentence of the same paragraph, for a
+/// sentence that names none: the nearest attribution, closest sentence
+/// first.
+pub(super) fn from_paragraph(
+    text: &str,
+    span: (usize, usize),
+    spans: &[(usize, usize)],
+) -> Option<String> {
+    let idx = spans.partition_point(|&(s, _)| s < span.0);
+    let mut later_start = span.0;
+    for &(s, e) in spans[..idx].iter().rev().take(4) {
+        // A newline between two sentences ends the paragraph.
+        if text
+            .get(e..later_start)
+            .is_none_or(|gap| gap.contains('\n'))
+        {
+            return None;
+        }
+        let clause = Clause::new(text, (s, e));
+        if let Some(a) = attributions(&clause)
+            .into_iter()
+            .rev()
+            .find(|a| a.claimant.is_some())
+        {
+            return a.claimant;
+        }
+        later_start = s;
+    }
+    None
+}

@@ -1,0 +1,406 @@
+//! The owner of a mention: whose the counted things are, or who did the
+//! counted act. In order: a place or demonym in the noun phrase ("North
+//! Korean troops"), a possessive before it ("Russia's 600,000 troops"),
+//! "troops from X" after it, the subject of its verb ("North Korea has sent
+//! N troops", "Russia has N troops"), the agent of a passive ("sent by
+//! Pyongyang"); else the owner of the mention before it in the sentence,
+//! when no other place stands between them. A casualty's killer is not its
+//! owner: "Russian strikes killed 45 civilians" gives the civilians none.
+
+use super::super::Mention;
+use super::super::places;
+use super::event::{is_casualty, participle_after, verb_before};
+use super::words::{At, Clause};
+
+/// Verbs whose subject owns the counted things: "Russia has 600,000 troops".
+const HOLDING: &[&str] = &[
+    "has",
+    "have",
+    "had",
+    "holds",
+    "hold",
+    "held",
+    "fields",
+    "field",
+    "fielded",
+    "keeps",
+    "kept",
+    "maintains",
+    "maintained",
+    "lost",
+    "loses",
+    "lose",
+    "amassed",
+    "massed",
+    "gathered",
+    "possesses",
+    "owns",
+    "operates",
+    "operated",
+    "added",
+    "adds",
+    "recruited",
+    "trained",
+    "needs",
+    "needed",
+    "wants",
+    "received",
+    "receives",
+    "got",
+    "gets",
+    "bought",
+    "ordered",
+    "acquired",
+    "requested",
+];
+
+/// Words between a subject and its verb: "has also", "is believed to have".
+const AUX: &[&str] = &[
+    "has",
+    "have",
+    "had",
+    "also",
+    "reportedly",
+    "now",
+    "already",
+    "will",
+    "would",
+    "could",
+    "may",
+    "might",
+    "is",
+    "was",
+    "are",
+    "were",
+    "been",
+    "believed",
+    "thought",
+    "said",
+    "to",
+    "since",
+    "so",
+    "far",
+    "apparently",
+    "allegedly",
+    "recently",
+    "just",
+];
+
+/// Capitalised words that name no owner: sentence openers, pronouns, days
+/// and months.
+const NOT_NAMES: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "in",
+    "on",
+    "at",
+    "it",
+    "we",
+    "they",
+    "he",
+    "she",
+    "i",
+    "this",
+    "that",
+    "these",
+    "those",
+    "our",
+    "their",
+    "its",
+    "his",
+    "her",
+    "after",
+    "before",
+    "when",
+    "while",
+    "but",
+    "and",
+    "as",
+    "for",
+    "by",
+    "from",
+    "with",
+    "some",
+    "about",
+    "more",
+    "over",
+    "according",
+    "officials",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "last",
+    "earlier",
+    "since",
+    "until",
+    "until",
+    "during",
+    "about",
+    "nearly",
+    "almost",
+    "around",
+    "roughly",
+    "up",
+    "at",
+    "least",
+    "of",
+    "all",
+    "both",
+];
+
+/// The owner named by words `a..b`: a place in the table, else the run of
+/// capitalised words (a possessive's "'s" dropped), else none.
+fn name_in(clause: &Clause, a: usize, b: usize) -> Option<String> {
+    for k in a..b {
+        if clause.is_punct(k) {
+            continue;
+        }
+        let rest = clause.low_from(k);
+        if let Some((place, _)) = places::place_at(rest, 0) {
+            // "us" is a pronoun unless written "US".
+            if clause.low(k) == "us" && clause.raw(k) != "US" {
+                continue;
+            }
+            return Some(place.to_string());
+        }
+    }
+    // An unknown name: the capitalised words, or a demonym ("Kestrian").
+    let caps: Vec<usize> = (a..b)
+        .filter(|&k| clause.is_cap(k) && !NOT_NAMES.contains(&clause.low(k)))
+        .collect();
+    let first = *caps.first()?;
+    let mut last = first;
+    while last + 1 < b
+        && ((clause.is_cap(last + 1) && !NOT_NAMES.contains(&clause.low(last + 1)))
+            || clause.low(last + 1) == "of")
+    {
+        last += 1;
+    }
+    while last > first && clause.low(last) == "of" {
+        last -= 1;
+    }
+    let name = clause.span(first, last + 1);
+    let name = name
+        .strip_suffix("'s")
+        .or_else(|| name.strip_suffix("’s"))
+        .unwrap_or(name);
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+/// A demonym or place among the noun phrase's words, never its head: "North
+/// Korean troops", "Kestrian soldiers", "Russia's losses".
+fn in_noun(clause: &Clause, a: usize, b: usize) -> Option<String> {
+    let head = b.checked_sub(1)?;
+    for k in a..head {
+        if clause.is_punct(k) || clause.is_digits(k) {
+            continue;
+        }
+        if let Some((place, _)) = places::place_at(clause.low_from(k), 0) {
+            return Some(place.to_string());
+        }
+        let raw = clause.raw(k);
+        let possessive = raw.ends_with("'s") || raw.ends_with("’s");
+        if clause.is_cap(k) && possessive {
+            return name_in(clause, k, k + 1);
+        }
+        if clause.is_cap(k) && !NOT_NAMES.contains(&clause.low(k)) {
+            // An unknown demonym names its place: "Kestrian" is Kestria's,
+            // "Vardi" Vard's.
+            if let Some(stem) = raw.strip_suffix("ian").or_else(|| raw.strip_suffix("an"))
+                && stem.len() >= 3
+            {
+                let a_end = if raw.ends_with("ian") { "ia" } else { "a" };
+                return Some(format!("{stem}{a_end}"));
+            }
+            if let Some(stem) = raw.strip_suffix('i')
+                && stem.len() >= 4
+                && !stem.ends_with(['a', 'e', 'i', 'o', 'u'])
+            {
+                return Some(stem.to_string());
+            }
+        }
+    }
+    None
+}
+
+/// "Russia's 600,000 troops", "North Korea's 11,000 soldiers".
+fn possessive_before(clause: &Clause, at: At) -> Option<String> {
+    let k = at.first.checked_sub(1)?;
+    let raw = clause.raw(k);
+    if !(raw.ends_with("'s") || raw.ends_with("’s")) || !clause.is_cap(k) {
+        return None;
+    }
+    let mut s = k;
+    while s > 0 && clause.is_cap(s - 1) {
+        s -= 1;
+    }
+    name_in(clause, s, k + 1)
+}
+
+/// "troops from North Korea", "soldiers of the Kestrian army".
+fn from_after(clause: &Clause, at: At) -> Option<String> {
+    let k = at.last;
+    if !matches!(clause.low(k), "from" | "of") {
+        return None;
+    }
+    let mut s = k + 1;
+    if clause.low(s) == "the" {
+        s += 1;
+    }
+    if !clause.is_cap(s) {
+        return None;
+    }
+    let mut e = s;
+    while e < clause.len() && (clause.is_cap(e) || (clause.low(e) == "of" && clause.is_cap(e + 1)))
+    {
+        e += 1;
+    }
+    name_in(clause, s, e)
+}
+
+/// The subject before verb `v`: "North Korea has sent", "Pyongyang sent".
+fn subject_of(clause: &Clause, v: usize) -> Option<String> {
+    let mut e = v;
+    while e > 0 && AUX.contains(&clause.low(e - 1)) && !clause.is_cap(e - 1) {
+        e -= 1;
+    }
+    if matches!(
+        clause.low(e.wrapping_sub(1)),
+        "it" | "they" | "he" | "she" | "who" | "which"
+    ) {
+        return None;
+    }
+    let mut s = e;
+    while s > 0 && e - s < 5 && !clause.is_punct(s - 1) {
+        let w = clause.low(s - 1);
+        if matches!(w, "and" | "that" | "but" | "while" | "as" | "said" | "says") {
+            break;
+        }
+        s -= 1;
+    }
+    (s < e).then(|| name_in(clause, s, e)).flatten()
+}
+
+/// The verb of a transition: "Kestria raised its contingent from 1,600 to
+/// 2,000 troops" (the mention is the new value, after "to").
+fn changing_verb(clause: &Clause, at: At) -> Option<usize> {
+    let lo = at.first.saturating_sub(10);
+    let from = (lo..at.first).rev().find(|&k| clause.low(k) == "from")?;
+    (from.saturating_sub(5)..from).rev().find(|&k| {
+        matches!(
+            clause.low(k),
+            "raised"
+                | "increased"
+                | "boosted"
+                | "expanded"
+                | "cut"
+                | "reduced"
+                | "doubled"
+                | "lifted"
+                | "lowered"
+                | "grew"
+                | "upped"
+                | "trimmed"
+                | "tripled"
+                | "halved"
+        )
+    })
+}
+
+/// "11,000 troops were sent by Pyongyang".
+fn agent_after(clause: &Clause, participle: usize) -> Option<String> {
+    if clause.low(participle + 1) != "by" {
+        return None;
+    }
+    let mut s = participle + 2;
+    if clause.low(s) == "the" {
+        s += 1;
+    }
+    let mut e = s;
+    while e < clause.len() && clause.is_cap(e) {
+        e += 1;
+    }
+    (s < e).then(|| name_in(clause, s, e)).flatten()
+}
+
+/// Words `a..b` of the noun phrase of `m`, if it stands in the clause.
+fn noun_words(clause: &Clause, at: At, m: &Mention) -> (usize, usize) {
+    if m.noun.is_empty() {
+        return (at.first, at.first);
+    }
+    let sentence = clause.text.get(clause.start..clause.end).unwrap_or("");
+    let limit = clause
+        .words
+        .get(at.last.saturating_sub(1))
+        .map_or(sentence.len(), |w| w.end - clause.start);
+    match sentence.get(..limit).and_then(|s| s.rfind(m.noun.as_str())) {
+        Some(off) => {
+            let a = clause.word_at(clause.start + off);
+            let b = clause.word_at(clause.start + off + m.noun.len());
+            (a, b)
+        }
+        None => (at.first, at.last),
+    }
+}
+
+/// Reads the owner of `m`.
+pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &[Mention]) {
+    // Whoever lost them owned them; whoever killed them did not.
+    let casualty = m
+        .event
+        .as_deref()
+        .is_some_and(|e| is_casualty(e) && e != "lost");
+    let (na, nb) = noun_words(clause, at, m);
+    let mut owner = in_noun(clause, na, nb)
+        .or_else(|| possessive_before(clause, at))
+        .or_else(|| from_after(clause, at));
+    if owner.is_none() && !casualty {
+        let verb = verb_before(clause, at)
+            .or_else(|| {
+                let k = at.first.checked_sub(1)?;
+                HOLDING.contains(&clause.low(k)).then_some(k)
+            })
+            .or_else(|| m.previous.and_then(|_| changing_verb(clause, at)));
+        owner = verb
+            .and_then(|v| subject_of(clause, v))
+            .or_else(|| participle_after(clause, at).and_then(|p| agent_after(clause, p)));
+    }
+    if owner.is_none() {
+        owner = inherited(clause, at, before_m);
+    }
+    m.owner = owner;
+}
+
+/// The owner of the previous mention in the sentence, when nothing that
+/// names another owner stands between them.
+fn inherited(clause: &Clause, at: At, before_m: &[Mention]) -> Option<String> {
+    let prev = before_m.last()?;
+    if prev.start < clause.start {
+        return None;
+    }
+    let owner = prev.owner.clone()?;
+    let from = clause.word_at(prev.end);
+    let other_place = (from..at.first).any(|k| {
+        !clause.is_punct(k)
+            && (places::place_at(clause.low_from(k), 0).is_some()
+                || (clause.is_cap(k) && !matches!(clause.low(k), "i")))
+    });
+    (!other_place).then_some(owner)
+}

@@ -1,0 +1,180 @@
+//! Transitions: "rose to 600 from 300", "3,500, up from 3,000", "increased
+//! from 160 to 200". The new value is the claim; the old one becomes its
+//! `previous`, never a mention of its own (an alert must not read the old
+//! number as news).
+
+use super::super::{Mention, Qualifier, parse_number};
+use super::words::{At, Clause};
+
+/// Words that make "from A to B" a change of one quantity rather than a
+/// range, when one stands up to four words before "from".
+const CHANGE: &[&str] = &[
+    "rose",
+    "rise",
+    "rises",
+    "risen",
+    "rising",
+    "increased",
+    "increase",
+    "increases",
+    "increasing",
+    "fell",
+    "fall",
+    "falls",
+    "fallen",
+    "falling",
+    "grew",
+    "grow",
+    "grows",
+    "grown",
+    "growing",
+    "climbed",
+    "climbs",
+    "climbing",
+    "jumped",
+    "jumps",
+    "surged",
+    "soared",
+    "swelled",
+    "dropped",
+    "drops",
+    "declined",
+    "declines",
+    "slid",
+    "went",
+    "gone",
+    "goes",
+    "moved",
+    "raised",
+    "raises",
+    "raising",
+    "cut",
+    "cuts",
+    "cutting",
+    "revised",
+    "revises",
+    "revising",
+    "lifted",
+    "lowered",
+    "reduced",
+    "reduces",
+    "boosted",
+    "expanded",
+    "upped",
+    "doubled",
+    "tripled",
+    "halved",
+    "changed",
+    "shifted",
+    "up",
+    "down",
+    "number",
+    "total",
+    "toll",
+    "tally",
+    "count",
+    "estimate",
+    "figure",
+    "decreased",
+    "decrease",
+    "plunged",
+    "tumbled",
+    "shrank",
+    "shrunk",
+];
+
+fn change_before(clause: &Clause, from_idx: usize) -> bool {
+    (from_idx.saturating_sub(4)..from_idx)
+        .any(|k| CHANGE.contains(&clause.low(k)) && !clause.is_punct(k))
+}
+
+/// Words between two mentions, punctuation dropped: (lower-case words).
+fn between<'c>(clause: &'c Clause, a: At, b: At) -> Vec<&'c str> {
+    (a.last..b.first)
+        .filter(|&k| !clause.is_punct(k))
+        .map(|k| clause.low(k))
+        .collect()
+}
+
+/// Folds `mentions[idx]` and `mentions[idx + 1]` into one when they are the
+/// two ends of a transition; returns whether it did.
+pub(super) fn fold_pair(clause: &Clause, mentions: &mut Vec<Mention>, idx: usize) -> bool {
+    let (Some(a), Some(b)) = (
+        clause.locate(&mentions[idx]),
+        clause.locate(&mentions[idx + 1]),
+    ) else {
+        return false;
+    };
+    if mentions[idx].kind != mentions[idx + 1].kind {
+        return false;
+    }
+    let gap = between(clause, a, b);
+    let gap: Vec<&str> = gap
+        .into_iter()
+        .filter(|w| *w != "a" && *w != "previous")
+        .collect();
+    // "rose to 600 from 300", "3,500, up from 3,000 in January".
+    // A short aside may stand between: ", up from 2.9% in February", "in
+    // March, up from …", ", the ministry said, up from …".
+    let new_then_old = match gap.as_slice() {
+        [.., "up" | "down", "from"] => gap.len() <= 8,
+        [.., "from"] => gap.len() <= 3 && a.first >= 1 && change_before(clause, a.first),
+        _ => false,
+    };
+    if new_then_old {
+        let old = mentions.remove(idx + 1);
+        mentions[idx].previous = Some(old.value);
+        return true;
+    }
+    // "increased from 160 to 200": the scan leaves two mentions when a verb
+    // of change leads.
+    let old_then_new = gap.as_slice() == ["to"]
+        && a.first >= 1
+        && clause.low(a.first - 1) == "from"
+        && change_before(clause, a.first - 1);
+    if old_then_new {
+        let old = mentions.remove(idx);
+        let new = &mut mentions[idx];
+        new.previous = Some(old.value);
+        if new.noun.is_empty() {
+            new.noun = old.noun;
+        }
+        return true;
+    }
+    false
+}
+
+/// A range "from 160 to 200" after a verb of change is a transition: the
+/// value written second is the claim, the first its `previous`.
+pub(super) fn range_as_transition(clause: &Clause, at: At, m: &mut Mention) {
+    if m.qualifier != Qualifier::Range || m.previous.is_some() || at.first == 0 {
+        return;
+    }
+    if clause.low(at.first - 1) != "from" || !change_before(clause, at.first - 1) {
+        return;
+    }
+    let (Some(low), Some(high)) = (m.low, m.high) else {
+        return;
+    };
+    let Some(first_written) = m
+        .text
+        .split([' ', '-', '–', '—'])
+        .find(|part| !part.is_empty())
+        .and_then(parse_number)
+    else {
+        return;
+    };
+    // The scale of the high end may apply to the low one ("1.5 to 2 million").
+    let (old, new) = if (first_written - low).abs() <= f64::EPSILON * low.abs().max(1.0)
+        || first_written < high
+    {
+        (low, high)
+    } else {
+        (high, low)
+    };
+    m.previous = Some(old);
+    m.value = new;
+    m.low = Some(new);
+    m.high = Some(new);
+    m.qualifier = Qualifier::Exact;
+}

@@ -1,0 +1,198 @@
+//! The claim phases, one behaviour each: event, increment, copular subject,
+//! transition, owner and claimant, on sentences of our own.
+
+use super::*;
+
+/// What one mention claims, as "value event owner | claimant | previous
+/// +increment" with "-" for what is unset.
+fn claim(m: &Mention) -> String {
+    let mut out = format!(
+        "{} {} {} | {}",
+        m.value,
+        m.event.as_deref().unwrap_or("-"),
+        m.owner.as_deref().unwrap_or("-"),
+        m.claimed_by.as_deref().unwrap_or("-"),
+    );
+    if let Some(previous) = m.previous {
+        out.push_str(&format!(" | from {previous}"));
+    }
+    if m.increment {
+        out.push_str(" +increment");
+    }
+    out
+}
+
+#[track_caller]
+fn check_claims(text: &str, expected: &[&str]) {
+    let got: Vec<String> = mentions(text).iter().map(claim).collect();
+    assert_eq!(got, expected, "text: {text}");
+}
+
+#[test]
+fn events_are_read_in_both_orders_and_voices() {
+    check_claims("Some 640 soldiers were killed.", &["640 killed - | -"]);
+    check_claims("The shelling killed 14 people.", &["14 killed - | -"]);
+    check_claims("A drone hit the bus, killing 9.", &["9 killed - | -"]);
+    check_claims("At least 31 dead after the storm.", &["31 dead - | -"]);
+    check_claims("Floods leave 212 people dead.", &["212 dead - | -"]);
+    check_claims("Nearly 70 are missing.", &["70 missing - | -"]);
+    check_claims("About 80 were taken prisoner.", &["80 captured - | -"]);
+    check_claims("The blast wounded 26 workers.", &["26 wounded - | -"]);
+    check_claims(
+        "The flooding displaced 41,000 people.",
+        &["41000 displaced - | -"],
+    );
+    check_claims("Berlin pledged 18 howitzers.", &["18 pledged Germany | -"]);
+    check_claims(
+        "4,000 troops have been deployed to the border.",
+        &["4000 deployed - | -"],
+    );
+}
+
+#[test]
+fn a_casualty_verb_of_the_clause_wins_over_a_modifying_participle() {
+    check_claims(
+        "Of the 900 soldiers sent to the front, 300 were killed.",
+        &["900 sent - | -", "300 killed - | -"],
+    );
+    check_claims(
+        "1,000 troops sent to the front were killed.",
+        &["1000 killed - | -"],
+    );
+}
+
+#[test]
+fn increments_are_marked_and_totals_are_not() {
+    check_claims(
+        "Vardia sent an additional 2,000 troops, bringing the total it has deployed to 9,000.",
+        &[
+            "2000 sent Vardia | - +increment",
+            "9000 deployed Vardia | -",
+        ],
+    );
+    check_claims(
+        "They will send 500 more soldiers.",
+        &["500 sent - | - +increment"],
+    );
+    check_claims("Another 300 refugees arrived.", &["300 - - | - +increment"]);
+    check_claims("A further 40 tanks are due.", &["40 - - | - +increment"]);
+    check_claims("More than 40 tanks are due.", &["40 - - | -"]);
+}
+
+#[test]
+fn copular_subjects_are_what_is_counted() {
+    let m = &mentions("The death toll from the landslide rose to 1,140.")[0];
+    assert_eq!((m.value, m.noun.as_str()), (1140.0, "death toll"));
+    let m = &mentions("Casualties have reached 4,000.")[0];
+    assert_eq!(m.noun, "Casualties");
+    let m = &mentions("The ministry estimates losses at around 7,500.")[0];
+    assert_eq!(m.noun, "losses");
+    assert_eq!(m.claimed_by.as_deref(), Some("The ministry"));
+    let m = &mentions("Officials put the number of dead at 87.")[0];
+    assert_eq!(m.noun, "dead");
+    // No verb before the number: no subject.
+    let m = &mentions("The strike killed 12 soldiers and 40 more.")[1];
+    assert_eq!(m.noun, "");
+}
+
+#[test]
+fn transitions_keep_the_new_value_and_the_old_as_previous() {
+    check_claims(
+        "The toll rose to 610 from 290.",
+        &["610 - - | - | from 290"],
+    );
+    check_claims(
+        "Arrivals reached 3,500 in May, up from 2,100 in April.",
+        &["3500 - - | - | from 2100"],
+    );
+    check_claims(
+        "Kestria raised its contingent from 1,600 to 2,000 troops.",
+        &["2000 - Kestria | - | from 1600"],
+    );
+    check_claims("The toll fell from 90 to 70.", &["70 - - | - | from 90"]);
+    // Without a verb of change, "from A to B" stays a range.
+    let m = &mentions("From 1,000 to 1,500 troops will take part.")[0];
+    assert_eq!((m.qualifier, m.previous), (Qualifier::Range, None));
+}
+
+#[test]
+fn owners_come_from_modifiers_possessives_subjects_and_agents() {
+    check_claims("Some 400 Kestrian troops crossed.", &["400 - Kestria | -"]);
+    check_claims("Russia's 600,000 troops remain.", &["600000 - Russia | -"]);
+    check_claims(
+        "It counted 200 soldiers from Vardia.",
+        &["200 - Vardia | -"],
+    );
+    check_claims(
+        "North Korea has sent 11,000 soldiers.",
+        &["11000 sent North Korea | -"],
+    );
+    check_claims(
+        "Russia has 600,000 troops in Ukraine.",
+        &["600000 - Russia | -"],
+    );
+    check_claims(
+        "11,000 troops were sent by Pyongyang.",
+        &["11000 sent North Korea | -"],
+    );
+    // The killer is not the owner of the killed.
+    check_claims("Russian strikes killed 12 civilians.", &["12 killed - | -"]);
+    // Whoever lost them had them.
+    check_claims("Kestria lost 300 tanks.", &["300 lost Kestria | -"]);
+    // Places where things went are not owners.
+    check_claims("They sent 3,000 troops to Russia.", &["3000 sent - | -"]);
+}
+
+#[test]
+fn a_second_number_inherits_the_owner_unless_another_place_intervenes() {
+    check_claims(
+        "About 900 North Korean soldiers were killed and 1,300 wounded.",
+        &["900 killed North Korea | -", "1300 wounded North Korea | -"],
+    );
+    check_claims(
+        "Russia has 600,000 troops, and Belarus has 60,000.",
+        &["600000 - Russia | -", "60000 - Belarus | -"],
+    );
+}
+
+#[test]
+fn claimants_lead_trail_or_come_from_the_paragraph() {
+    check_claims(
+        "Some 3,000 troops arrived, according to South Korea's spy agency.",
+        &["3000 - - | South Korea's spy agency"],
+    );
+    check_claims(
+        "According to the NIS, 3,000 troops arrived.",
+        &["3000 - - | the NIS"],
+    );
+    check_claims(
+        "Ukraine's military intelligence said on Monday that 3,000 troops arrived.",
+        &["3000 - - | Ukraine's military intelligence"],
+    );
+    check_claims(
+        "Some 3,000 troops arrived, U.S. officials told reporters.",
+        &["3000 - - | U.S. officials"],
+    );
+    check_claims(
+        "Nine people died, said Ana Ruiz, a spokeswoman.",
+        &["9 dead - | Ana Ruiz"],
+    );
+    check_claims(
+        "The ministry said 12 people died. It said 40 were hurt.",
+        &["12 dead - | The ministry", "40 injured - | The ministry"],
+    );
+    check_claims("Some 3,000 troops arrived.", &["3000 - - | -"]);
+    // A new paragraph does not inherit.
+    check_claims(
+        "The ministry said 12 people died.\nLater, 40 were hurt.",
+        &["12 dead - | The ministry", "40 injured - | -"],
+    );
+}
+
+#[test]
+fn a_parenthetical_attribution_belongs_to_the_clause_before_it() {
+    check_claims(
+        "Russia has about 600,000 troops in Ukraine, Putin said, and North Korea has sent some 11,000 soldiers.",
+        &["600000 - Russia | Putin", "11000 sent North Korea | -"],
+    );
+}
