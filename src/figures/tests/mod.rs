@@ -6,6 +6,8 @@ mod context;
 mod article;
 mod corpus;
 mod props;
+mod claims;
+mod claim_props;
 
 use super::*;
 use crate::config::{AlertOn, Figure};
