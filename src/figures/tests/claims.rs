@@ -110,8 +110,8 @@ fn parse_figure(spec: &str) -> Result<Figure, String> {
             "of" => figure.of = list(value),
             "exclude" => figure.exclude = list(value),
             "kind" => {
-                figure.kind = FigureKind::from_name(value)
-                    .ok_or_else(|| format!("unknown kind {value:?}"))?
+                figure.kind =
+                    FigureKind::from_name(value).ok_or_else(|| format!("unknown kind {value:?}"))?
             }
             "unit" => figure.unit = Some(value.to_string()),
             "by_source" => {
@@ -128,11 +128,16 @@ fn parse_figure(spec: &str) -> Result<Figure, String> {
 fn parse_gold(item: &str, figures: &[Figure]) -> Result<Gold, String> {
     let fields: Vec<&str> = item.split('|').map(str::trim).collect();
     if fields.len() != 5 {
-        return Err(format!("gold item needs 5 fields, has {}: {item:?}", fields.len()));
+        return Err(format!(
+            "gold item needs 5 fields, has {}: {item:?}",
+            fields.len()
+        ));
     }
     let figure = fields[0].to_string();
     if !figures.iter().any(|f| f.name == figure) {
-        return Err(format!("gold figure {figure:?} is not defined in this block"));
+        return Err(format!(
+            "gold figure {figure:?} is not defined in this block"
+        ));
     }
     let value: f64 = fields[1]
         .parse()
@@ -349,8 +354,18 @@ fn score_case(gold: &[Gold], predicted: &[Predicted], read_values: &[f64]) -> (S
                 ));
             }
         };
-        check("event", g.event.as_deref(), p.event.as_deref(), &mut s.event_ok);
-        check("owner", g.owner.as_deref(), p.owner.as_deref(), &mut s.owner_ok);
+        check(
+            "event",
+            g.event.as_deref(),
+            p.event.as_deref(),
+            &mut s.event_ok,
+        );
+        check(
+            "owner",
+            g.owner.as_deref(),
+            p.owner.as_deref(),
+            &mut s.owner_ok,
+        );
         check(
             "claimant",
             g.claimant.as_deref(),
@@ -442,9 +457,20 @@ fn parsed(name: &str, text: &str) -> Corpus {
 fn claims_corpus_scores() {
     let tuning = parsed("claims.txt", TUNING);
     let heldout = parsed("claims_heldout.txt", HELDOUT);
-    for (name, c, at_least) in [("claims.txt", &tuning, 200), ("claims_heldout.txt", &heldout, 100)] {
-        assert!(c.cases.len() >= at_least, "{name}: {} sentences", c.cases.len());
-        assert!(c.blocks.len() >= 4, "{name}: {} figure blocks", c.blocks.len());
+    for (name, c, at_least) in [
+        ("claims.txt", &tuning, 200),
+        ("claims_heldout.txt", &heldout, 100),
+    ] {
+        assert!(
+            c.cases.len() >= at_least,
+            "{name}: {} sentences",
+            c.cases.len()
+        );
+        assert!(
+            c.blocks.len() >= 4,
+            "{name}: {} figure blocks",
+            c.blocks.len()
+        );
         let silent = c.cases.iter().filter(|c| c.gold.is_empty()).count();
         assert!(
             silent * 10 >= c.cases.len() && silent * 5 <= c.cases.len(),
@@ -454,7 +480,11 @@ fn claims_corpus_scores() {
         let mut texts: Vec<&str> = c.cases.iter().map(|c| c.text.as_str()).collect();
         texts.sort_unstable();
         texts.dedup();
-        assert_eq!(texts.len(), c.cases.len(), "{name}: a sentence appears twice");
+        assert_eq!(
+            texts.len(),
+            c.cases.len(),
+            "{name}: a sentence appears twice"
+        );
         for (k, block) in c.blocks.iter().enumerate() {
             assert!(
                 c.cases.iter().any(|c| c.block == k),
@@ -510,7 +540,10 @@ fn corpus_format_errors_are_reported_with_their_line() {
                 300 troops.\ttroops | 300 | marched | - | -\n\
                 400 troops.\ttroops | 400 | -\n";
     let errors = parse(text).unwrap_err();
-    let lines: Vec<&str> = errors.iter().map(|e| e.split(':').next().unwrap()).collect();
+    let lines: Vec<&str> = errors
+        .iter()
+        .map(|e| e.split(':').next().unwrap())
+        .collect();
     assert_eq!(
         lines,
         ["line 4", "line 5", "line 6", "line 7", "line 8"],
@@ -566,7 +599,15 @@ fn scorer_matches_on_figure_and_value_and_compares_claims_loosely() {
         &[1500.0, 2200.0],
     );
     assert_eq!(
-        (s.gold, s.predicted, s.matched, s.event_ok, s.owner_ok, s.claimant_ok, s.value_read),
+        (
+            s.gold,
+            s.predicted,
+            s.matched,
+            s.event_ok,
+            s.owner_ok,
+            s.claimant_ok,
+            s.value_read
+        ),
         (3, 3, 2, 2, 2, 1, 2),
         "{misses:#?}"
     );
