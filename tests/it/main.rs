@@ -10,6 +10,8 @@
 //! and webhook receiver on 127.0.0.1, with real SQLite files in temp dirs.
 
 mod alerts;
+mod claims;
+mod claims_e2e;
 mod cli;
 mod crash;
 mod fixtures;

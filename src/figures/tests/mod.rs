@@ -7,6 +7,8 @@ mod article;
 mod corpus;
 mod props;
 mod claim_phases;
+mod claims;
+mod claim_props;
 
 use super::*;
 use crate::config::{AlertOn, Figure};
