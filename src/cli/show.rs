@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::Result;
 use crate::alert::{format_number, format_observation};
-use crate::config::{AlertOn, Config, MinChange, SinkKind};
+use crate::config::{AlertOn, Config, Figure, FigureKind, MinChange, SinkKind};
 use crate::store::{ObservationRow, Store};
 
 /// Writes what a config will do, for `figwatch check`.
@@ -64,12 +64,19 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
                 Some(MinChange::Absolute(amount)) => format!(" of at least {amount}"),
                 None => String::new(),
             };
+            let what = match figure.kind {
+                FigureKind::Count => "counts of",
+                FigureKind::Money => "money amounts for",
+                FigureKind::Percent => "percentages for",
+                FigureKind::Measure => "measures of",
+            };
             let _ = writeln!(
                 out,
-                "    figure {}: counts of [{}]; alerts on {direction}{threshold}",
+                "    figure {}: {what} [{}]; alerts on {direction}{threshold}",
                 figure.name,
                 figure.terms.join(", ")
             );
+            describe_figure_claim(figure, out);
         }
         let sinks = watch.sink_names(&config.sinks);
         let _ = writeln!(
@@ -115,6 +122,51 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
         if sink.template.is_some() {
             let _ = writeln!(out, "    message: from its template");
         }
+    }
+}
+
+/// The figure keys beyond terms and alerting, one line each when set:
+/// kind and unit, `of`, `exclude`, `by_source`.
+fn describe_figure_claim(figure: &Figure, out: &mut String) {
+    if figure.kind != FigureKind::Count || figure.unit.is_some() {
+        let _ = write!(out, "      kind: {}", figure.kind.as_str());
+        match &figure.unit {
+            Some(unit) => {
+                let _ = write!(out, ", only values in {unit}");
+            }
+            None if figure.kind == FigureKind::Money => {
+                out.push_str(", any currency (values are compared only within one)");
+            }
+            None => {}
+        }
+        if let Some(marker) = figure.kind_marker_term() {
+            let _ = write!(
+                out,
+                "; the term {marker:?} only marks the kind (deprecated: write kind = \"{}\" and drop it)",
+                figure.kind.as_str()
+            );
+        }
+        out.push('\n');
+    }
+    if !figure.of.is_empty() {
+        let _ = writeln!(
+            out,
+            "      of: {} (a number whose owner is someone else is never this figure's)",
+            figure.of.join(", ")
+        );
+    }
+    if !figure.exclude.is_empty() {
+        let _ = writeln!(
+            out,
+            "      exclude: {} (never a number whose noun phrase or event holds one)",
+            figure.exclude.join(", ")
+        );
+    }
+    if figure.by_source {
+        let _ = writeln!(
+            out,
+            "      by_source: one value per claimant (\"Seoul says\", \"Kyiv says\"), each alerting on its own"
+        );
     }
 }
 

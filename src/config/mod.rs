@@ -6,6 +6,7 @@
 //! Secrets are read from the environment or a file here and wrapped in
 //! [`Secret`], whose `Debug` and `Display` redact them.
 
+mod figure;
 mod raw;
 mod validate;
 
@@ -18,6 +19,7 @@ use std::time::Duration;
 use url::Url;
 
 use crate::watch;
+pub use figure::{is_currency_code, kind_marker};
 use raw::RawConfig;
 use validate::Validator;
 #[cfg(test)]
@@ -164,7 +166,9 @@ pub struct Figure {
     /// `exclude`: a mention whose noun phrase or event holds one of these
     /// words is never this figure's.
     pub exclude: Vec<String>,
-    /// `kind`: what the figure measures (default count).
+    /// `kind`: what the figure measures. Without `kind` in the file, money
+    /// or percent when a term is an old-style marker ("$", "percent"; see
+    /// [`kind_marker`], deprecated), else count.
     pub kind: FigureKind,
     /// `unit`: for money, the ISO currency ("USD"); for a measure, its unit.
     /// Only mentions in this unit are the figure's. `None`: any unit, but a
@@ -214,7 +218,8 @@ impl FigureKind {
 
 impl Figure {
     /// A figure as the config's defaults make it: any change alerts, no
-    /// smallest change.
+    /// smallest change, any owner, the kind its terms imply (count unless a
+    /// term is an old-style money or percent marker).
     pub fn new(name: &str, terms: &[&str]) -> Figure {
         Figure {
             name: name.to_string(),
@@ -223,7 +228,7 @@ impl Figure {
             min_change: None,
             of: Vec::new(),
             exclude: Vec::new(),
-            kind: FigureKind::Count,
+            kind: FigureKind::inferred_from(terms),
             unit: None,
             by_source: false,
         }

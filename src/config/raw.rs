@@ -67,9 +67,14 @@ pub(super) struct RawWatch {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawFigure {
-    pub(super) terms: Spanned<Vec<String>>,
+    pub(super) terms: Spanned<Vec<Spanned<String>>>,
     pub(super) alert_on: Option<Spanned<String>>,
     pub(super) min_change: Option<Spanned<RawNumberOrText>>,
+    pub(super) of: Option<Vec<Spanned<String>>>,
+    pub(super) exclude: Option<Vec<Spanned<String>>>,
+    pub(super) kind: Option<Spanned<String>>,
+    pub(super) unit: Option<Spanned<String>>,
+    pub(super) by_source: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

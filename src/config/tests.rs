@@ -318,3 +318,155 @@ fn sink_template_is_compiled_at_load() {
         ],
     );
 }
+
+#[test]
+fn figure_claim_keys_are_read() {
+    let config = parse(
+        r#"[watch.w]
+query = 'x'
+[watch.w.figure.troops]
+terms = ["troops", "soldiers"]
+of = ["North Korea", " Pyongyang "]
+exclude = ["civilians"]
+by_source = true
+[watch.w.figure.aid]
+terms = ["aid"]
+kind = "money"
+unit = "usd"
+[watch.w.figure.range]
+terms = ["range"]
+kind = "measure"
+unit = "km"
+[watch.w.figure.turnout]
+terms = ["turnout"]
+kind = "percent"
+unit = "%"
+"#,
+    )
+    .unwrap();
+    let figures = &config.watches[0].figures;
+    let figure = |name: &str| figures.iter().find(|f| f.name == name).unwrap();
+    let troops = figure("troops");
+    assert_eq!(troops.of, ["North Korea", "Pyongyang"]);
+    assert_eq!(troops.exclude, ["civilians"]);
+    assert_eq!(troops.kind, FigureKind::Count);
+    assert_eq!(troops.unit, None);
+    assert!(troops.by_source);
+    let aid = figure("aid");
+    assert_eq!(aid.kind, FigureKind::Money);
+    assert_eq!(
+        aid.unit.as_deref(),
+        Some("USD"),
+        "currency stored upper case"
+    );
+    assert!(!aid.by_source);
+    assert_eq!(figure("range").kind, FigureKind::Measure);
+    assert_eq!(figure("range").unit.as_deref(), Some("km"));
+    assert_eq!(figure("turnout").kind, FigureKind::Percent);
+    assert_eq!(figure("turnout").unit.as_deref(), Some("%"));
+}
+
+#[test]
+fn figure_claim_key_problems_are_all_reported_with_examples() {
+    check_error(
+        r#"[watch.w]
+query = 'x'
+[watch.w.figure.a]
+terms = ["troops", ""]
+of = ["North Korea", " "]
+exclude = [""]
+kind = "people"
+[watch.w.figure.b]
+terms = ["aid"]
+kind = "money"
+unit = "dollars"
+[watch.w.figure.c]
+terms = ["turnout"]
+kind = "percent"
+unit = "percent"
+[watch.w.figure.d]
+terms = ["troops"]
+unit = "USD"
+[watch.w.figure.e]
+terms = ["aid"]
+kind = "measure"
+unit = " "
+"#,
+        &[
+            "/etc/figwatch/figwatch.toml:4:20: watch w, figure a: terms holds an empty string; expected a word or phrase like \"troops\"",
+            "/etc/figwatch/figwatch.toml:5:22: watch w, figure a: of holds an empty string; expected a word or phrase like \"North Korea\"",
+            "/etc/figwatch/figwatch.toml:6:12: watch w, figure a: exclude holds an empty string; expected a word or phrase like \"civilians\"",
+            "/etc/figwatch/figwatch.toml:7:8: watch w, figure a: unknown kind \"people\"; expected \"count\", \"money\", \"percent\" or \"measure\", e.g. kind = \"money\"",
+            "/etc/figwatch/figwatch.toml:11:8: watch w, figure b: unit \"dollars\" is not an ISO 4217 currency code; expected three letters like unit = \"USD\", \"EUR\" or \"KRW\"",
+            "/etc/figwatch/figwatch.toml:15:8: watch w, figure c: unit \"percent\" does not fit a percent figure; expected unit = \"%\" or no unit",
+            "/etc/figwatch/figwatch.toml:18:8: watch w, figure d: unit \"USD\" needs a kind that has units; expected e.g. kind = \"money\" with unit = \"USD\", or kind = \"measure\" with unit = \"km\"",
+            "/etc/figwatch/figwatch.toml:22:8: watch w, figure e: unit is empty; expected a unit of measure like unit = \"km\"",
+        ],
+    );
+}
+
+#[test]
+fn unknown_figure_key_is_an_error() {
+    let err = parse(
+        "[watch.w]\nquery = 'x'\n[watch.w.figure.f]\nterms = [\"troops\"]\nowner = [\"Russia\"]\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with("/etc/figwatch/figwatch.toml:5:1: unknown field `owner`"),
+        "{err}"
+    );
+    assert!(err.contains("`of`") && err.contains("`by_source`"), "{err}");
+}
+
+#[test]
+fn old_marker_terms_still_make_money_and_percent_figures() {
+    let config = parse(
+        "[watch.w]\nquery = 'x'\n[watch.w.figure.aid]\nterms = [\"aid\", \"$\"]\nunit = \"EUR\"\n[watch.w.figure.turnout]\nterms = [\"turnout\", \"percent\"]\n[watch.w.figure.europe]\nterms = [\"European troops\"]\n",
+    )
+    .unwrap();
+    let figures = &config.watches[0].figures;
+    assert_eq!(figures[0].name, "aid");
+    assert_eq!(figures[0].kind, FigureKind::Money);
+    assert_eq!(figures[0].unit.as_deref(), Some("EUR"));
+    assert_eq!(figures[0].kind_marker_term(), Some("$"));
+    assert_eq!(figures[1].kind, FigureKind::Count, "'European' is no euro");
+    assert_eq!(figures[1].kind_marker_term(), None);
+    assert_eq!(figures[2].kind, FigureKind::Percent);
+    assert_eq!(figures[2].kind_marker_term(), Some("percent"));
+    // Figure::new infers the same way.
+    assert_eq!(
+        Figure::new("aid", &["aid", "dollars"]).kind,
+        FigureKind::Money
+    );
+    assert_eq!(Figure::new("troops", &["troops"]).kind, FigureKind::Count);
+}
+
+#[test]
+fn explicit_kind_wins_over_marker_terms_and_both_markers_are_an_error() {
+    let config = parse(
+        "[watch.w]\nquery = 'x'\n[watch.w.figure.weight]\nterms = [\"pounds\"]\nkind = \"measure\"\nunit = \"lb\"\n",
+    )
+    .unwrap();
+    assert_eq!(config.watches[0].figures[0].kind, FigureKind::Measure);
+    assert_eq!(config.watches[0].figures[0].kind_marker_term(), None);
+    check_error(
+        "[watch.w]\nquery = 'x'\n[watch.w.figure.f]\nterms = [\"$\", \"%\"]\n",
+        &[
+            "/etc/figwatch/figwatch.toml:4:9: watch w, figure f: terms mark both money (\"$\") and a percentage (\"%\"); set kind = \"money\" or kind = \"percent\" and drop the other term",
+        ],
+    );
+}
+
+#[test]
+fn kind_markers_match_whole_words_and_symbols() {
+    assert_eq!(kind_marker("US dollars"), Some(FigureKind::Money));
+    assert_eq!(kind_marker("€"), Some(FigureKind::Money));
+    assert_eq!(kind_marker("per cent"), Some(FigureKind::Percent));
+    assert_eq!(kind_marker("%"), Some(FigureKind::Percent));
+    assert_eq!(kind_marker("Eurofighters"), None);
+    assert_eq!(kind_marker("troops"), None);
+    assert!(is_currency_code("KRW"));
+    assert!(!is_currency_code("UDS"));
+    assert!(!is_currency_code("usd"));
+}

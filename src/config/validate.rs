@@ -277,13 +277,7 @@ impl Validator<'_> {
             );
         }
         let terms_span = raw.terms.span();
-        let terms: Vec<String> = raw
-            .terms
-            .into_inner()
-            .into_iter()
-            .map(|term| term.trim().to_string())
-            .filter(|term| !term.is_empty())
-            .collect();
+        let terms = self.word_list(watch, &name, "terms", raw.terms.into_inner(), "\"troops\"");
         if terms.is_empty() {
             self.problem(
                 terms_span.start,
@@ -328,13 +322,135 @@ impl Validator<'_> {
                 }
             }
         });
+        let of = raw.of.map_or_else(Vec::new, |of| {
+            self.word_list(watch, &name, "of", of, "\"North Korea\"")
+        });
+        let exclude = raw.exclude.map_or_else(Vec::new, |exclude| {
+            self.word_list(watch, &name, "exclude", exclude, "\"civilians\"")
+        });
+        let kind = self.figure_kind(watch, &name, raw.kind, &terms, terms_span.start);
+        let unit = raw
+            .unit
+            .and_then(|unit| self.figure_unit(watch, &name, kind, unit));
         Figure {
             name,
             terms,
             alert_on,
             min_change,
-            ..Figure::new("", &[])
+            of,
+            exclude,
+            kind,
+            unit,
+            by_source: raw.by_source.unwrap_or(false),
         }
+    }
+
+    /// A figure's list of words (`terms`, `of`, `exclude`), trimmed; an
+    /// empty item is a problem at its place.
+    fn word_list(
+        &mut self,
+        watch: &str,
+        figure: &str,
+        key: &str,
+        items: Vec<Spanned<String>>,
+        example: &str,
+    ) -> Vec<String> {
+        let mut words = Vec::with_capacity(items.len());
+        for item in items {
+            let word = item.get_ref().trim();
+            if word.is_empty() {
+                self.problem(
+                    item.span().start,
+                    format!(
+                        "watch {watch}, figure {figure}: {key} holds an empty string; expected a word or phrase like {example}"
+                    ),
+                );
+            } else {
+                words.push(word.to_string());
+            }
+        }
+        words
+    }
+
+    /// `kind`, or without it the kind the old marker terms imply ("$" →
+    /// money, "percent" → percent; both at once is a problem).
+    fn figure_kind(
+        &mut self,
+        watch: &str,
+        figure: &str,
+        kind: Option<Spanned<String>>,
+        terms: &[String],
+        terms_offset: usize,
+    ) -> FigureKind {
+        if let Some(kind) = kind {
+            return match FigureKind::from_name(kind.get_ref().trim()) {
+                Some(kind) => kind,
+                None => {
+                    self.problem(
+                        kind.span().start,
+                        format!(
+                            "watch {watch}, figure {figure}: unknown kind {:?}; expected \"count\", \"money\", \"percent\" or \"measure\", e.g. kind = \"money\"",
+                            kind.get_ref()
+                        ),
+                    );
+                    FigureKind::Count
+                }
+            };
+        }
+        let money = terms
+            .iter()
+            .find(|term| kind_marker(term) == Some(FigureKind::Money));
+        let percent = terms
+            .iter()
+            .find(|term| kind_marker(term) == Some(FigureKind::Percent));
+        if let (Some(money), Some(percent)) = (money, percent) {
+            self.problem(
+                terms_offset,
+                format!(
+                    "watch {watch}, figure {figure}: terms mark both money ({money:?}) and a percentage ({percent:?}); set kind = \"money\" or kind = \"percent\" and drop the other term"
+                ),
+            );
+        }
+        FigureKind::inferred_from(terms)
+    }
+
+    /// `unit`: a currency code for money (any case, stored upper case),
+    /// "%" for a percentage, any unit for a measure, nothing for a count.
+    fn figure_unit(
+        &mut self,
+        watch: &str,
+        figure: &str,
+        kind: FigureKind,
+        unit: Spanned<String>,
+    ) -> Option<String> {
+        let offset = unit.span().start;
+        let text = unit.get_ref().trim();
+        let problem = match kind {
+            FigureKind::Money => {
+                let code = text.to_ascii_uppercase();
+                if is_currency_code(&code) {
+                    return Some(code);
+                }
+                format!(
+                    "unit {text:?} is not an ISO 4217 currency code; expected three letters like unit = \"USD\", \"EUR\" or \"KRW\""
+                )
+            }
+            FigureKind::Percent if text == "%" => return Some(text.to_string()),
+            FigureKind::Percent => {
+                format!(
+                    "unit {text:?} does not fit a percent figure; expected unit = \"%\" or no unit"
+                )
+            }
+            FigureKind::Measure if !text.is_empty() => return Some(text.to_string()),
+            FigureKind::Measure => {
+                "unit is empty; expected a unit of measure like unit = \"km\"".to_string()
+            }
+            FigureKind::Count => format!(
+                "unit {text:?} needs a kind that has units; expected e.g. kind = \"money\" with unit = \"USD\", or kind = \"measure\" with unit = \"km\""
+            ),
+        };
+        self.problem(offset, format!("watch {watch}, figure {figure}: {problem}"));
+        None
     }
 
     /// A secret from `<key>_env` or `<key>_file`; both or an unset variable

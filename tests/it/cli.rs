@@ -77,6 +77,41 @@ type = "log"
 }
 
 #[test]
+fn check_shows_the_claim_keys_of_each_figure() {
+    let work = Workspace::new(
+        r#"[watch.nk-russia]
+query = '"North Korea" AND Russia'
+
+[watch.nk-russia.figure.troops]
+terms = ["troops", "soldiers"]
+of = ["North Korea"]
+exclude = ["civilians"]
+by_source = true
+
+[watch.nk-russia.figure.aid]
+terms = ["aid"]
+kind = "money"
+unit = "usd"
+
+[watch.nk-russia.figure.loans]
+terms = ["loans", "$"]
+"#,
+    );
+    work.figwatch(&["check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "figure troops: counts of [troops, soldiers]; alerts on any change\n      of: North Korea (a number whose owner is someone else is never this figure's)\n      exclude: civilians (never a number whose noun phrase or event holds one)\n      by_source: one value per claimant",
+        ))
+        .stdout(predicate::str::contains(
+            "figure aid: money amounts for [aid]; alerts on any change\n      kind: money, only values in USD\n",
+        ))
+        .stdout(predicate::str::contains(
+            "kind: money, any currency (values are compared only within one); the term \"$\" only marks the kind (deprecated: write kind = \"money\" and drop it)",
+        ));
+}
+
+#[test]
 fn example_and_system_configs_are_valid() {
     for (path, database) in [
         ("config/figwatch.toml", "config/figwatch.db"),

@@ -9,6 +9,7 @@ mod props;
 mod claim_phases;
 mod claims;
 mod claim_props;
+mod assign;
 
 use super::*;
 use crate::config::{AlertOn, Figure};

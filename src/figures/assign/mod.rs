@@ -1,0 +1,375 @@
+//! Assignment: which configured figure a mention counts, by its claim and
+//! not by its noun alone (DESIGN.md "Figure semantics"), with a reason a
+//! person can read in `figwatch extract`.
+//!
+//! In order:
+//! 1. an increment ("an additional 1,000 troops") is never a figure's level;
+//! 2. a figure takes only mentions of its kind (count, money, percent,
+//!    measure);
+//! 3. its terms must match: in the counted noun phrase (the term ending
+//!    latest wins), or through the event (a term like "killed" or
+//!    "casualties" covers the event killed), or, for a bare counter
+//!    ("160 pieces"), anywhere in the sentence; a money, percent or measure
+//!    mention needs a term in the sentence, or a figure with no term but
+//!    its kind;
+//! 4. the match must pass the rules of [`rules`]: `unit`, `exclude`, `of`,
+//!    an event figure takes only its events, a casualty never goes to a
+//!    figure that only names what was counted;
+//! 5. of the figures left, a casualty goes to the one matched through its
+//!    event (the narrowest such term), anything else to the noun phrase's
+//!    head, then the event, then the nearest counter term.
+//!
+//! Per figure, everything that does not depend on the mention is computed
+//! once per call in [`prepare`]; per mention, the noun phrase (and, when a
+//! rule needs it, the sentence) is lower-cased once.
+
+mod prepare;
+mod rules;
+mod words;
+
+use std::cell::OnceCell;
+
+use super::{Assignment, Kind, Mention};
+use crate::config;
+use prepare::{EventSet, Prepared, is_casualty};
+use words::{find_term, term_positions};
+
+/// Noun heads that count things without naming them: "160 pieces".
+const COUNTERS: &[&str] = &[
+    "pieces",
+    "piece",
+    "units",
+    "unit",
+    "items",
+    "item",
+    "systems",
+    "system",
+    "platforms",
+    "sets",
+    "batches",
+    "examples",
+    "pcs",
+    "contingent",
+    "contingents",
+    "force",
+    "forces",
+    "deployment",
+    "of them",
+    "vehicles",
+    "pieces of equipment",
+];
+
+/// Assigns each mention to at most one figure; parallel to `mentions`.
+pub(crate) fn assign(mentions: &[Mention], figures: &[config::Figure]) -> Vec<Assignment> {
+    let prepared: Vec<Prepared<'_>> = figures.iter().map(Prepared::new).collect();
+    mentions
+        .iter()
+        .map(|mention| assign_one(&Seen::new(mention), &prepared))
+        .collect()
+}
+
+/// A mention as the rules read it: lower-cased once.
+struct Seen<'m> {
+    mention: &'m Mention,
+    /// The noun phrase, lower case.
+    noun: String,
+    /// The event as a set (empty when none or unknown).
+    event: EventSet,
+    sentence: OnceCell<String>,
+}
+
+impl<'m> Seen<'m> {
+    fn new(mention: &'m Mention) -> Seen<'m> {
+        Seen {
+            mention,
+            noun: mention.noun.to_lowercase(),
+            event: mention
+                .event
+                .as_deref()
+                .map_or(EventSet::default(), EventSet::single),
+            sentence: OnceCell::new(),
+        }
+    }
+
+    /// The sentence, lower case (computed when first asked).
+    fn sentence(&self) -> &str {
+        self.sentence
+            .get_or_init(|| self.mention.sentence.to_lowercase())
+    }
+
+    fn is_casualty(&self) -> bool {
+        self.mention.event.as_deref().is_some_and(is_casualty)
+    }
+
+    /// The last word of the noun phrase.
+    fn head(&self) -> &str {
+        self.noun.rsplit(' ').next().unwrap_or("")
+    }
+}
+
+/// How a figure's terms matched a mention.
+#[derive(Debug, Clone, Copy)]
+enum How {
+    /// The term covers the mention's event; `width` is how many events the
+    /// term covers (narrower is more precise).
+    Event { width: u32 },
+    /// The term stands in the noun phrase, ending at byte `end`.
+    Noun { end: usize, len: usize },
+    /// The noun phrase is a bare counter; the term stands `distance` bytes
+    /// from the mention in the sentence.
+    Counter { distance: usize },
+    /// A money, percent or measure mention with the term in the sentence.
+    Sentence,
+    /// A money, percent or measure figure with no terms but its kind.
+    KindOnly,
+}
+
+/// A figure's terms matched a mention.
+struct Match<'p> {
+    how: How,
+    /// The term that matched ("" for [`How::KindOnly`]).
+    term: &'p str,
+    /// Whether one of the figure's event or casualty terms stands in the
+    /// noun phrase ("1,100 casualties").
+    noun_event_term: bool,
+}
+
+impl Match<'_> {
+    /// Larger is better: a casualty through its event first, else the
+    /// noun phrase's head; then the event; then the nearest counter term.
+    fn rank(&self, casualty: bool) -> (u8, usize, usize) {
+        let event_tier = if casualty { 4 } else { 2 };
+        match self.how {
+            How::Event { width } => (event_tier, usize::MAX - width as usize, 0),
+            How::Noun { end, len } => (3, end, len),
+            How::Counter { distance } => (1, usize::MAX - distance, 0),
+            How::Sentence => (2, 0, 0),
+            How::KindOnly => (1, 0, 0),
+        }
+    }
+}
+
+fn assign_one(seen: &Seen<'_>, prepared: &[Prepared<'_>]) -> Assignment {
+    let m = seen.mention;
+    if m.increment {
+        return none(
+            "an increment ('an additional …', 'N more'), not a level: never a figure's value"
+                .to_string(),
+        );
+    }
+    let casualty = seen.is_casualty();
+    let mut best: Option<(usize, Match<'_>)> = None;
+    let mut refused: Vec<String> = Vec::new();
+    let mut n_of_kind = 0;
+    for (idx, figure) in prepared.iter().enumerate() {
+        if figure.kind != m.kind {
+            continue;
+        }
+        n_of_kind += 1;
+        let Some(matched) = match_terms(seen, figure) else {
+            continue;
+        };
+        if let Some(reason) = rules::RULES
+            .iter()
+            .find_map(|rule| rule(seen, figure, &matched).err())
+        {
+            refused.push(format!("figure '{}': {reason}", figure.figure.name));
+            continue;
+        }
+        let better = best
+            .as_ref()
+            .is_none_or(|(_, held)| matched.rank(casualty) > held.rank(casualty));
+        if better {
+            best = Some((idx, matched));
+        }
+    }
+    match best {
+        Some((idx, matched)) => Assignment {
+            figure: Some(idx),
+            reason: why(seen, &prepared[idx], &matched),
+        },
+        None if !refused.is_empty() => none(refused.join("; ")),
+        None => none(why_not(seen, n_of_kind)),
+    }
+}
+
+fn none(reason: String) -> Assignment {
+    Assignment {
+        figure: None,
+        reason,
+    }
+}
+
+/// How a figure's terms match a mention of its kind, if they do.
+fn match_terms<'p>(seen: &Seen<'_>, figure: &'p Prepared<'_>) -> Option<Match<'p>> {
+    if seen.mention.kind != Kind::Count {
+        return match_in_sentence(seen, figure);
+    }
+    let mut by_event: Option<(u32, &str)> = None;
+    let mut by_noun: Option<(usize, usize, &str)> = None;
+    let mut noun_event_term = false;
+    for term in &figure.terms {
+        if term.covers.covers(seen.event)
+            && by_event.is_none_or(|(width, _)| term.covers.width() < width)
+        {
+            by_event = Some((term.covers.width(), &term.text));
+        }
+        let Some(end) = find_term(&seen.noun, &term.form) else {
+            continue;
+        };
+        // The singular of a plural term only names the head: "one
+        // soldier", but not "missile launchers" for "missiles".
+        if term.form != term.text && end != seen.noun.len() {
+            continue;
+        }
+        noun_event_term |= !term.covers.is_empty();
+        if by_noun
+            .is_none_or(|(held_end, held_len, _)| (end, term.form.len()) > (held_end, held_len))
+        {
+            by_noun = Some((end, term.form.len(), &term.text));
+        }
+    }
+    let event = by_event.map(|(width, term)| Match {
+        how: How::Event { width },
+        term,
+        noun_event_term,
+    });
+    let noun = by_noun.map(|(end, len, term)| Match {
+        how: How::Noun { end, len },
+        term,
+        noun_event_term,
+    });
+    let casualty = seen.is_casualty();
+    match (event, noun) {
+        (Some(event), Some(noun)) => Some(if event.rank(casualty) > noun.rank(casualty) {
+            event
+        } else {
+            noun
+        }),
+        (Some(found), None) | (None, Some(found)) => Some(found),
+        (None, None) => match_counter(seen, figure),
+    }
+}
+
+/// A bare counter ("160 pieces"): the figure's term nearest the mention in
+/// the sentence.
+fn match_counter<'p>(seen: &Seen<'_>, figure: &'p Prepared<'_>) -> Option<Match<'p>> {
+    if !COUNTERS.contains(&seen.head()) {
+        return None;
+    }
+    let sentence = seen.sentence();
+    let at = sentence
+        .find(&seen.mention.text.to_lowercase())
+        .unwrap_or(0);
+    let mut near: Option<(usize, &str)> = None;
+    for term in &figure.terms {
+        for (start, end) in term_positions(sentence, &term.form) {
+            let distance = if start >= at {
+                start - at
+            } else {
+                at - end.min(at)
+            };
+            if near.is_none_or(|(held, _)| distance < held) {
+                near = Some((distance, &term.text));
+            }
+        }
+    }
+    near.map(|(distance, term)| Match {
+        how: How::Counter { distance },
+        term,
+        noun_event_term: false,
+    })
+}
+
+/// A money, percent or measure mention: a term of the figure in the
+/// sentence, or a figure that names nothing but its kind.
+fn match_in_sentence<'p>(seen: &Seen<'_>, figure: &'p Prepared<'_>) -> Option<Match<'p>> {
+    if figure.terms.is_empty() {
+        return Some(Match {
+            how: How::KindOnly,
+            term: "",
+            noun_event_term: false,
+        });
+    }
+    let sentence = seen.sentence();
+    figure
+        .terms
+        .iter()
+        .find(|term| find_term(sentence, &term.form).is_some())
+        .map(|term| Match {
+            how: How::Sentence,
+            term: &term.text,
+            noun_event_term: false,
+        })
+}
+
+/// The reason of an assignment.
+fn why(seen: &Seen<'_>, figure: &Prepared<'_>, matched: &Match<'_>) -> String {
+    let m = seen.mention;
+    let term = matched.term;
+    let mut reason = match matched.how {
+        How::Event { .. } => format!(
+            "event '{}' is one term '{term}' names",
+            m.event.as_deref().unwrap_or("")
+        ),
+        How::Noun { end, .. } => {
+            let how = if seen.noun[end..].trim().is_empty() {
+                "ends"
+            } else {
+                "stands in"
+            };
+            format!("term '{term}' {how} the noun phrase '{}'", m.noun)
+        }
+        How::Counter { .. } => format!(
+            "noun phrase head '{}' is a counter; term '{term}' in the sentence",
+            seen.head()
+        ),
+        How::Sentence => format!(
+            "{}: figure '{}' asks for it; term '{term}' in the sentence",
+            m.kind.as_str(),
+            figure.figure.name
+        ),
+        How::KindOnly => format!(
+            "{}: figure '{}' asks for it",
+            m.kind.as_str(),
+            figure.figure.name
+        ),
+    };
+    if let Some(unit) = &figure.figure.unit {
+        reason.push_str(&format!(", in {unit}"));
+    }
+    if !figure.figure.of.is_empty() {
+        match &m.owner {
+            Some(owner) => reason.push_str(&format!("; owner {owner}")),
+            None => reason.push_str("; no owner given, none other named"),
+        }
+    }
+    reason
+}
+
+/// The reason no figure's terms matched.
+fn why_not(seen: &Seen<'_>, n_of_kind: usize) -> String {
+    let m = seen.mention;
+    if m.kind != Kind::Count {
+        let kind = m.kind.as_str();
+        return if n_of_kind == 0 {
+            format!("not a count ({kind}), and no figure has kind {kind}")
+        } else {
+            format!("{kind}: no {kind} figure's term in the sentence")
+        };
+    }
+    let event = match &m.event {
+        Some(event) => format!(" and no figure's term names the event '{event}'"),
+        None => String::new(),
+    };
+    if seen.noun.is_empty() {
+        format!("no counted noun phrase{event}")
+    } else if COUNTERS.contains(&seen.head()) {
+        format!(
+            "noun phrase head '{}' is a counter; no figure's term in the sentence{event}",
+            seen.head()
+        )
+    } else {
+        format!("noun phrase '{}' holds no figure's term{event}", m.noun)
+    }
+}

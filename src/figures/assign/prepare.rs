@@ -1,0 +1,212 @@
+//! What assignment needs of a figure, computed once per call: its terms in
+//! the form they are searched by, the events its terms cover, its
+//! `exclude` words and its kind. Nothing here allocates per mention.
+
+use super::words::{find_term, search_form};
+use crate::config::{self, FigureKind, kind_marker};
+use crate::figures::Kind;
+
+/// The normalised events a mention can carry (`Mention::event`), in the
+/// order of the bits of an [`EventSet`].
+const EVENTS: &[&str] = &[
+    "killed",
+    "dead",
+    "wounded",
+    "injured",
+    "captured",
+    "missing",
+    "displaced",
+    "evacuated",
+    "deployed",
+    "sent",
+    "withdrawn",
+    "supplied",
+    "delivered",
+    "pledged",
+    "destroyed",
+    "damaged",
+    "arrested",
+    "rescued",
+];
+
+/// Events whose counted things are casualties: never a count of what the
+/// things are ("1,500 soldiers were killed" is no troop level).
+const CASUALTY_EVENTS: &[&str] = &[
+    "killed", "dead", "wounded", "injured", "captured", "missing",
+];
+
+const DEATH: &[&str] = &["killed", "dead"];
+const HURT: &[&str] = &["wounded", "injured"];
+const CASUALTY: &[&str] = CASUALTY_EVENTS;
+
+/// Words that, in a figure's term, name an event or its casualties, and
+/// the events they cover: "killed" and "death toll" cover killed and dead,
+/// "casualties" every casualty event. Found whole-word in the term, a
+/// plural "s" allowed.
+const EVENT_WORDS: &[(&str, &[&str])] = &[
+    ("killed", DEATH),
+    ("dead", DEATH),
+    ("died", DEATH),
+    ("death", DEATH),
+    ("fatality", DEATH),
+    ("fatalities", DEATH),
+    ("casualty", CASUALTY),
+    ("casualties", CASUALTY),
+    ("loss", CASUALTY),
+    ("wounded", HURT),
+    ("injured", HURT),
+    ("injury", HURT),
+    ("injuries", HURT),
+    ("captured", &["captured"]),
+    ("prisoner", &["captured"]),
+    ("pow", &["captured"]),
+    ("captive", &["captured"]),
+    ("missing", &["missing"]),
+    ("displaced", &["displaced"]),
+    ("refugee", &["displaced"]),
+    ("evacuated", &["evacuated"]),
+    ("evacuee", &["evacuated"]),
+    ("deployed", &["deployed", "sent"]),
+    ("sent", &["sent", "deployed"]),
+    ("withdrawn", &["withdrawn"]),
+    ("supplied", &["supplied", "delivered"]),
+    ("delivered", &["delivered", "supplied"]),
+    ("pledged", &["pledged"]),
+    ("destroyed", &["destroyed"]),
+    ("damaged", &["damaged"]),
+    ("arrested", &["arrested"]),
+    ("detained", &["arrested"]),
+    ("rescued", &["rescued"]),
+];
+
+/// A set of events, one bit per entry of `EVENTS`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct EventSet(u32);
+
+impl EventSet {
+    fn of(names: &[&str]) -> EventSet {
+        EventSet(
+            names
+                .iter()
+                .filter_map(|name| event_bit(name))
+                .fold(0, |set, bit| set | bit),
+        )
+    }
+
+    /// The set holding only `event`, empty when it is no known event.
+    pub(super) fn single(event: &str) -> EventSet {
+        EventSet(event_bit(event).unwrap_or(0))
+    }
+
+    pub(super) fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub(super) fn covers(self, other: EventSet) -> bool {
+        !other.is_empty() && self.0 & other.0 == other.0
+    }
+
+    /// How many events the set holds: a narrower figure is the more precise.
+    pub(super) fn width(self) -> u32 {
+        self.0.count_ones()
+    }
+
+    fn union(self, other: EventSet) -> EventSet {
+        EventSet(self.0 | other.0)
+    }
+}
+
+fn event_bit(name: &str) -> Option<u32> {
+    EVENTS
+        .iter()
+        .position(|event| *event == name)
+        .map(|idx| 1 << idx)
+}
+
+/// Whether `event` is a casualty: killed, dead, wounded, injured, captured,
+/// missing.
+pub(super) fn is_casualty(event: &str) -> bool {
+    CASUALTY_EVENTS.contains(&event)
+}
+
+/// One of a figure's terms, ready to search.
+pub(super) struct Term {
+    /// Lower case, a plural's singular: what is searched.
+    pub(super) form: String,
+    /// Lower case as configured, for reasons.
+    pub(super) text: String,
+    /// The events this term names or whose casualties it names (empty for
+    /// a term that names a thing: "troops").
+    pub(super) covers: EventSet,
+}
+
+/// A figure as assignment reads it.
+pub(super) struct Prepared<'f> {
+    pub(super) figure: &'f config::Figure,
+    /// The mention kind the figure takes.
+    pub(super) kind: Kind,
+    /// Terms that name things or events; old-style kind markers ("$" in a
+    /// money figure) are left out, they only said the kind.
+    pub(super) terms: Vec<Term>,
+    /// Every event the terms cover; non-empty makes an *event figure*.
+    pub(super) covers: EventSet,
+    /// `exclude`, in searched form.
+    pub(super) exclude: Vec<String>,
+}
+
+impl<'f> Prepared<'f> {
+    pub(super) fn new(figure: &'f config::Figure) -> Prepared<'f> {
+        let kind = match figure.kind {
+            FigureKind::Count => Kind::Count,
+            FigureKind::Money => Kind::Money,
+            FigureKind::Percent => Kind::Percent,
+            FigureKind::Measure => Kind::Measure,
+        };
+        let terms: Vec<Term> = figure
+            .terms
+            .iter()
+            .map(|term| term.trim().to_lowercase())
+            .filter(|term| !term.is_empty())
+            .filter(|term| {
+                figure.kind == FigureKind::Count || kind_marker(term) != Some(figure.kind)
+            })
+            .map(|text| Term {
+                form: search_form(&text),
+                covers: term_covers(&text),
+                text,
+            })
+            .collect();
+        let covers = terms
+            .iter()
+            .fold(EventSet::default(), |set, term| set.union(term.covers));
+        let exclude = figure
+            .exclude
+            .iter()
+            .map(|word| search_form(&word.trim().to_lowercase()))
+            .filter(|word| !word.is_empty())
+            .collect();
+        Prepared {
+            figure,
+            kind,
+            terms,
+            covers,
+            exclude,
+        }
+    }
+
+    /// An event figure: one whose terms name an event or its casualties.
+    pub(super) fn is_event_figure(&self) -> bool {
+        !self.covers.is_empty()
+    }
+}
+
+/// The events a (lower-case) term names: the union over the event words it
+/// holds.
+fn term_covers(term: &str) -> EventSet {
+    EVENT_WORDS
+        .iter()
+        .filter(|(word, _)| find_term(term, word).is_some())
+        .fold(EventSet::default(), |set, (_, events)| {
+            set.union(EventSet::of(events))
+        })
+}

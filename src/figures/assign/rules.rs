@@ -1,0 +1,89 @@
+//! The rules a figure's match must pass, in order, each a small function
+//! that says why it refuses. Kind is checked before matching (a figure of
+//! another kind is never a candidate) and an increment never reaches them.
+
+use super::prepare::{Prepared, is_casualty};
+use super::words::find_term;
+use super::{Match, Seen};
+use crate::figures::Kind;
+use crate::figures::claim::{other_owner_named, owner_matches};
+
+/// Why a rule refuses a figure a mention, for `figwatch extract`.
+pub(super) type Verdict = Result<(), String>;
+
+type Rule = fn(&Seen<'_>, &Prepared<'_>, &Match<'_>) -> Verdict;
+
+/// The rules in the order they are asked.
+pub(super) const RULES: &[Rule] = &[unit, exclude, owner, event_figure, casualty];
+
+/// `unit`: a figure with a unit takes only mentions in it. A money mention
+/// whose currency the text does not give is refused: better silence than a
+/// won compared with a dollar.
+fn unit(seen: &Seen<'_>, prepared: &Prepared<'_>, _: &Match<'_>) -> Verdict {
+    let Some(unit) = &prepared.figure.unit else {
+        return Ok(());
+    };
+    match &seen.mention.unit {
+        Some(got) if got == unit => Ok(()),
+        Some(got) => Err(format!("in {got}, and it takes only {unit}")),
+        None => Err(format!("no unit given, and it takes only {unit}")),
+    }
+}
+
+/// `exclude`: a word in the noun phrase or the event refuses the mention.
+fn exclude(seen: &Seen<'_>, prepared: &Prepared<'_>, _: &Match<'_>) -> Verdict {
+    let event = seen.mention.event.as_deref().unwrap_or("");
+    for (form, word) in prepared.exclude.iter().zip(&prepared.figure.exclude) {
+        if find_term(&seen.noun, form).is_some() || find_term(event, form).is_some() {
+            return Err(format!("'{word}' is excluded"));
+        }
+    }
+    Ok(())
+}
+
+/// `of`: a known owner must be one of the names; without one, the sentence
+/// must name no other owner.
+fn owner(seen: &Seen<'_>, prepared: &Prepared<'_>, _: &Match<'_>) -> Verdict {
+    let of = &prepared.figure.of;
+    if of.is_empty() {
+        return Ok(());
+    }
+    match &seen.mention.owner {
+        Some(owner) if owner_matches(owner, of) => Ok(()),
+        Some(owner) => Err(format!("owner {owner} is not of [{}]", of.join(", "))),
+        None if other_owner_named(seen.mention, of) => Err(format!(
+            "no owner given, and the sentence names one not of [{}]",
+            of.join(", ")
+        )),
+        None => Ok(()),
+    }
+}
+
+/// An event figure (terms like "killed", "casualties", "displaced") counts
+/// only mentions of an event it covers, or with no event but one of its
+/// event or casualty words in the noun phrase ("1,100 casualties").
+fn event_figure(seen: &Seen<'_>, prepared: &Prepared<'_>, matched: &Match<'_>) -> Verdict {
+    if prepared.kind != Kind::Count || !prepared.is_event_figure() {
+        return Ok(());
+    }
+    match &seen.mention.event {
+        Some(_) if prepared.covers.covers(seen.event) => Ok(()),
+        Some(event) => Err(format!("event '{event}' is none its terms name")),
+        None if matched.noun_event_term => Ok(()),
+        None => Err(
+            "its terms name events, and this mention has no event nor a casualty noun".to_string(),
+        ),
+    }
+}
+
+/// A casualty (killed, dead, wounded, injured, captured, missing) is never
+/// a count of what the things are: "1,500 soldiers were killed" is not the
+/// `troops` figure's.
+fn casualty(seen: &Seen<'_>, prepared: &Prepared<'_>, _: &Match<'_>) -> Verdict {
+    match &seen.mention.event {
+        Some(event) if is_casualty(event) && !prepared.is_event_figure() => Err(format!(
+            "'{event}' is a casualty event, and its terms only name what was counted"
+        )),
+        _ => Ok(()),
+    }
+}
