@@ -10,6 +10,8 @@ const PLACES: &[(&str, &[&str])] = &[
     (
         "North Korea",
         &[
+            "kim jong un",
+            "kim jong-un",
             "north korean",
             "north koreans",
             "dprk",
@@ -25,6 +27,8 @@ const PLACES: &[(&str, &[&str])] = &[
     (
         "Russia",
         &[
+            "putin",
+            "vladimir putin",
             "russian",
             "russians",
             "moscow",
@@ -32,12 +36,24 @@ const PLACES: &[(&str, &[&str])] = &[
             "russian federation",
         ],
     ),
-    ("Ukraine", &["ukrainian", "ukrainians", "kyiv", "kiev"]),
+    (
+        "Ukraine",
+        &[
+            "zelensky",
+            "zelenskyy",
+            "ukrainian",
+            "ukrainians",
+            "kyiv",
+            "kiev",
+            "zelensky",
+            "zelenskyy",
+            "volodymyr zelensky",
+        ],
+    ),
     (
         "United States",
         &[
             "u.s.",
-            "us",
             "usa",
             "u.s.a.",
             "america",
@@ -49,10 +65,23 @@ const PLACES: &[(&str, &[&str])] = &[
             "united states of america",
         ],
     ),
-    ("China", &["chinese", "beijing", "prc"]),
+    (
+        "China",
+        &["xi jinping", "chinese", "beijing", "prc", "xi jinping"],
+    ),
     ("Japan", &["japanese", "tokyo"]),
     ("Iran", &["iranian", "iranians", "tehran"]),
-    ("Israel", &["israeli", "israelis", "jerusalem", "idf"]),
+    (
+        "Israel",
+        &[
+            "netanyahu",
+            "israeli",
+            "israelis",
+            "jerusalem",
+            "idf",
+            "netanyahu",
+        ],
+    ),
     ("Gaza", &["gazan", "gazans"]),
     ("Palestine", &["palestinian", "palestinians"]),
     ("Lebanon", &["lebanese", "beirut"]),
@@ -61,7 +90,16 @@ const PLACES: &[(&str, &[&str])] = &[
     ("Yemen", &["yemeni", "yemenis", "sanaa"]),
     ("Saudi Arabia", &["saudi", "saudis", "riyadh"]),
     ("Turkey", &["turkish", "turks", "ankara", "türkiye"]),
-    ("Belarus", &["belarusian", "belarusians", "minsk"]),
+    (
+        "Belarus",
+        &[
+            "lukashenko",
+            "belarusian",
+            "belarusians",
+            "minsk",
+            "lukashenko",
+        ],
+    ),
     ("Poland", &["polish", "poles", "warsaw"]),
     ("Germany", &["german", "germans", "berlin"]),
     ("France", &["french", "paris", "elysee"]),
@@ -190,6 +228,13 @@ pub(crate) fn same(a: &str, b: &str) -> bool {
     } else {
         (&b, &a)
     };
+    // "the North" in a story about North Korea.
+    if !short.contains(' ')
+        && long.starts_with(short.as_str())
+        && long[short.len()..].starts_with(' ')
+    {
+        return true;
+    }
     demonym_of(long, short) || demonym_of(short, long) || {
         // "Kestrian" / "Kestria" share a stem of all but the last letters.
         let stem = short.trim_end_matches(['a', 'e', 'i', 'y']);

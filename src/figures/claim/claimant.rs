@@ -16,6 +16,11 @@ use super::words::{At, Clause};
 
 /// Verbs of attribution.
 const SAYING: &[&str] = &[
+    "show",
+    "shows",
+    "showed",
+    "suggest",
+    "suggests",
     "said",
     "says",
     "say",
@@ -181,7 +186,15 @@ fn name_before(clause: &Clause, v: usize) -> Option<usize> {
             break;
         }
         let w = clause.low(k);
-        if clause.is_digits(k) || (NOT_IN_NAME.contains(&w) && !clause.is_cap(k)) {
+        // "Japan's fire and disaster management agency".
+        let and_in_name = w == "and"
+            && k >= 2
+            && !clause.is_punct(k - 1)
+            && (k.saturating_sub(3)..k).any(|q| {
+                let raw = clause.raw(q);
+                raw.ends_with("'s") || raw.ends_with("’s")
+            });
+        if clause.is_digits(k) || (NOT_IN_NAME.contains(&w) && !clause.is_cap(k) && !and_in_name) {
             break;
         }
         // "the report said" keeps its noun; any other verb ends the name.
@@ -195,6 +208,21 @@ fn name_before(clause: &Clause, v: usize) -> Option<usize> {
         s += 1;
     }
     (s < v).then_some(s)
+}
+
+/// Where a claimant read back from its verb ends: before a participle
+/// phrase ("A UN report released on Thursday said").
+fn name_end(clause: &Clause, s: usize, v: usize) -> usize {
+    (s + 1..v)
+        .find(|&k| {
+            let w = clause.low(k);
+            w.len() > 4
+                && w.ends_with("ed")
+                && !clause.is_cap(k)
+                && !matches!(clause.low(k - 1), "the" | "a" | "an")
+                && (!clause.is_cap(k - 1) || clause.raw(k - 1).chars().all(|c| c.is_uppercase()))
+        })
+        .unwrap_or(v)
 }
 
 /// The claimant's words after "according to" or an inverted "said": up to
@@ -280,6 +308,14 @@ fn attributions(clause: &Clause) -> Vec<Attribution> {
             }
             continue;
         }
+        // "an estimated 4,100", "a claim that", "losses estimated at": no
+        // attribution.
+        if v > 0 && matches!(clause.low(v - 1), "a" | "an" | "the") {
+            continue;
+        }
+        if clause.low(v + 1) == "at" {
+            continue;
+        }
         let Some(s) = name_before(clause, v) else {
             continue;
         };
@@ -302,7 +338,7 @@ fn attributions(clause: &Clause) -> Vec<Attribution> {
             claimant: if pronoun {
                 None
             } else {
-                clean(clause.span(s, v))
+                clean(clause.span(s, name_end(clause, s, v)))
             },
             leads: !followed_by_mark,
             trails: trailing || followed_by_mark,
@@ -324,7 +360,13 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention) {
         .iter()
         .filter(|a| a.leads && a.verb < at.first)
         .max_by_key(|a| a.verb);
-    if let Some(a) = after.or(before) {
+    // A parenthetical ", the Kremlin said," before the number covers the
+    // rest of the sentence too, when nothing else does.
+    let aside = found
+        .iter()
+        .filter(|a| a.verb < at.first && a.claimant.is_some())
+        .max_by_key(|a| a.verb);
+    if let Some(a) = after.or(before).or(aside) {
         m.claimed_by = a.claimant.clone();
     }
 }

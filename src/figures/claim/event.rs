@@ -66,6 +66,11 @@ pub(crate) fn is_casualty(event: &str) -> bool {
 /// Words between a number and its participle: "were", "have been",
 /// "reportedly", "are believed to have been", "of whom".
 const AUX: &[&str] = &[
+    "remain",
+    "remained",
+    "remains",
+    "now",
+    "feared",
     "were",
     "was",
     "are",
@@ -151,18 +156,30 @@ const DETERMINERS: &[&str] = &[
 
 /// The event after the mention: (event, index of the event word).
 fn after(clause: &Clause, at: At) -> Option<(&'static str, usize)> {
+    // A participle that modifies ("1,000 troops sent to Russia") or a
+    // prepositional phrase ("17 soldiers in his unit") may stand before the
+    // verb of the clause, which then must be passive ("were killed").
     let mut modifier: Option<(&'static str, usize)> = None;
-    let limit = (at.last + 9).min(clause.len());
+    let mut phrase = false;
+    let limit = (at.last + 12).min(clause.len());
     let mut k = at.last;
     while k < limit {
         if clause.is_punct(k) {
-            // ", who were killed" and ", of whom 300 …" continue the noun.
-            if clause.low(k) == ","
-                && matches!(clause.low(k + 1), "who" | "of")
-                && modifier.is_none()
-            {
+            // ", who were killed" and ", of whom 300 …" continue the noun; so
+            // does an aside ", including a 14-year-old boy,".
+            let next = clause.low(k + 1);
+            if clause.low(k) == "," && matches!(next, "who" | "of") && modifier.is_none() {
                 k += 1;
                 continue;
+            }
+            if clause.low(k) == "," && matches!(next, "including" | "among" | "most" | "many") {
+                match (k + 1..limit).find(|&q| clause.low(q) == ",") {
+                    Some(q) => {
+                        k = q + 1;
+                        continue;
+                    }
+                    None => break,
+                }
             }
             break;
         }
@@ -174,21 +191,34 @@ fn after(clause: &Clause, at: At) -> Option<(&'static str, usize)> {
             "lost" | "losing" if matches!(clause.low(k + 1), "their" | "his" | "her") => {
                 Some("dead")
             }
+            // "forced 85,000 people from their homes".
+            "from" if clause.low(k + 1) == "their" && clause.low(k + 2) == "homes" => {
+                Some("displaced")
+            }
             _ => event_word(w),
         };
         if let Some(event) = event {
-            // "1,000 troops sent to Russia were killed": a participle that
-            // modifies yields to a casualty verb of the clause, in the
-            // passive ("were killed", not "killed 300 others").
             let passive = k > at.last && AUX.contains(&clause.low(k - 1));
-            if is_casualty(event) && (modifier.is_none() || passive) {
+            let direct = modifier.is_none() && !phrase;
+            if is_casualty(event) && (direct || passive) {
                 return Some((event, k));
             }
             if modifier.is_none() {
+                if phrase && !passive {
+                    break;
+                }
                 modifier = Some((event, k));
             }
         } else if modifier.is_none() && !AUX.contains(&w) {
-            break;
+            if matches!(
+                w,
+                "in" | "from" | "at" | "on" | "near" | "inside" | "across" | "under"
+            ) || phrase
+            {
+                phrase = true;
+            } else {
+                break;
+            }
         }
         k += 1;
     }
@@ -205,6 +235,12 @@ fn before(clause: &Clause, at: At) -> Option<(&'static str, usize)> {
             return None;
         }
         let w = clause.low(k);
+        // "had taken 25 soldiers prisoner".
+        if matches!(w, "taken" | "took" | "taking" | "take")
+            && matches!(clause.low(at.last), "prisoner" | "prisoners" | "captive")
+        {
+            return Some(("captured", k));
+        }
         if let Some(event) = event_word(w) {
             return Some((event, k));
         }
@@ -273,6 +309,8 @@ const SUBJECT_HEADS: &[&str] = &[
     "troops",
     "soldiers",
     "personnel",
+    "homeless",
+    "victims",
 ];
 
 /// Verbs of a copular form "SUBJECT rose to N", "SUBJECT reached N".
@@ -283,6 +321,7 @@ const COPULAR: &[&str] = &[
     "rise",
     "climbed",
     "climbs",
+    "climb",
     "jumped",
     "jumps",
     "increased",
@@ -321,14 +360,35 @@ const COPULAR: &[&str] = &[
     "totaled",
     "totals",
     "numbered",
+    "number",
+    "numbers",
     "reach",
     "stand",
-    "stands",
     "now",
     "has",
     "have",
     "had",
     "been",
+    "rising",
+    "climbing",
+    "standing",
+    "reaching",
+    "exceeding",
+    "passing",
+    "crossed",
+    "neared",
+    "nears",
+];
+
+/// Verbs that set a total: "bringing the total to N".
+const SETTING: &[&str] = &[
+    "bringing", "taking", "raising", "pushing", "lifting", "brought", "took", "raised", "pushed",
+];
+
+/// Prepositions that may open a phrase inside a subject: "the death toll
+/// from the quake".
+const SUBJECT_PREPOSITIONS: &[&str] = &[
+    "from", "in", "of", "after", "among", "on", "to", "across", "since", "for", "at",
 ];
 
 /// The subject of a copular or estimating form, when the mention has no
@@ -336,13 +396,12 @@ const COPULAR: &[&str] = &[
 fn copular_subject(clause: &Clause, at: At) -> Option<(usize, usize)> {
     let mut k = at.first;
     // "to", "at" or nothing between the verb and the number.
-    if k > 0 && matches!(clause.low(k - 1), "to" | "at") {
+    if k > 0 && matches!(clause.low(k - 1), "to" | "at" | "above" | "over" | "past") {
         k -= 1;
     }
-    let mut saw_verb = false;
     // "estimates casualties at 4,700", "put the number of dead at 300".
     if clause.low(k) == "at" {
-        let lo = k.saturating_sub(7);
+        let lo = k.saturating_sub(14);
         for v in (lo..k).rev() {
             if clause.is_punct(v) {
                 break;
@@ -366,49 +425,53 @@ fn copular_subject(clause: &Clause, at: At) -> Option<(usize, usize)> {
             }
         }
     }
-    // "SUBJECT [has] rose to N", "bringing the total it has deployed to N":
-    // a verb first, then auxiliaries, then the subject's head.
-    let lo = k.saturating_sub(9);
+    // "bringing the total (of NP) (it has deployed) (there) to N".
+    if clause.low(k) == "to" {
+        let lo = k.saturating_sub(12);
+        if let Some(v) = (lo..k).rev().find(|&v| SETTING.contains(&clause.low(v)))
+            && !(v..k).any(|q| clause.is_punct(q) || clause.is_digits(q))
+        {
+            let mut a = v + 1;
+            // "the EU's financial assistance", "its total", "the number of".
+            while a < k && !SUBJECT_HEADS.contains(&clause.low(a)) {
+                a += 1;
+            }
+            if a < k {
+                return noun_span(clause, a, k);
+            }
+        }
+    }
+    // "SUBJECT [has] rose to N": a verb first, then auxiliaries, then the
+    // subject, whose head may be followed by a phrase ("the death toll from
+    // the quake").
     let mut v = k;
-    while v > lo {
+    let mut saw_verb = false;
+    while v > 0 && k - v < 4 {
+        let w = clause.low(v - 1);
+        if clause.is_punct(v - 1) || !(COPULAR.contains(&w) || matches!(w, "so" | "far" | "also")) {
+            break;
+        }
+        saw_verb |= COPULAR.contains(&w);
         v -= 1;
-        if clause.is_punct(v) || clause.is_digits(v) {
+    }
+    if !saw_verb {
+        return None;
+    }
+    let lo = v.saturating_sub(14);
+    let mut h = v;
+    while h > lo {
+        h -= 1;
+        if clause.is_punct(h) && clause.low(h) != "'" {
             return None;
         }
-        let w = clause.low(v);
-        let verb = COPULAR.contains(&w)
-            || event_word(w).is_some()
-            || matches!(w, "bringing" | "taking" | "raising" | "pushing");
-        if verb {
-            saw_verb = true;
-            continue;
-        }
-        if !saw_verb {
-            return None;
-        }
-        if SUBJECT_HEADS.contains(&w) {
-            let mut s = v;
+        if SUBJECT_HEADS.contains(&clause.low(h))
+            && (h + 1 == v || SUBJECT_PREPOSITIONS.contains(&clause.low(h + 1)))
+        {
+            let mut s = h;
             while s > 0 && !clause.is_punct(s - 1) && is_modifier(clause, s - 1) {
                 s -= 1;
             }
-            return Some((s, v + 1));
-        }
-        if matches!(
-            w,
-            "it" | "they" | "the" | "its" | "their" | "has" | "have" | "had"
-        ) {
-            continue;
-        }
-        // "the death toll from Sunday's earthquake climbed to": step over a
-        // short prepositional phrase to its head.
-        match (v.saturating_sub(4)..v).rev().find(|&p| {
-            matches!(
-                clause.low(p),
-                "from" | "in" | "of" | "after" | "among" | "on"
-            )
-        }) {
-            Some(p) if !(p..v).any(|q| clause.is_punct(q) || clause.is_digits(q)) => v = p,
-            _ => return None,
+            return Some((s, h + 1));
         }
     }
     None
@@ -460,12 +523,53 @@ fn noun_span(clause: &Clause, mut a: usize, b: usize) -> Option<(usize, usize)> 
     {
         a += 2;
     }
-    (a < b).then_some((a, b))
+    // "its soldiers killed since February": the phrase ends at a participle
+    // or a preposition after its first word.
+    let mut e = a + 1;
+    while e < b
+        && event_word(clause.low(e)).is_none()
+        && !SUBJECT_PREPOSITIONS.contains(&clause.low(e))
+    {
+        e += 1;
+    }
+    (a < b).then_some((a, e.min(b)))
+}
+
+/// The event a counted noun names by itself: "the death toll", "deaths".
+fn event_of_noun(noun: &str) -> Option<&'static str> {
+    let lower = noun.to_lowercase();
+    let last = lower.rsplit([' ', '-']).next().unwrap_or("");
+    Some(match last {
+        "toll" if lower.contains("death") => "dead",
+        "deaths" | "dead" | "fatalities" => "dead",
+        "killed" => "killed",
+        "wounded" => "wounded",
+        "injured" | "injuries" => "injured",
+        "missing" => "missing",
+        "displaced" | "homeless" => "displaced",
+        _ => return None,
+    })
+}
+
+/// Words that join two mentions of one clause: "9,800 homes were destroyed
+/// and 21,000 damaged", "30 howitzers and 12,000 soldiers".
+fn coordinated(clause: &Clause, prev: &Mention, at: At) -> bool {
+    let from = clause.word_at(prev.end);
+    let gap: Vec<&str> = (from..at.first).map(|k| clause.low(k)).collect();
+    gap.contains(&"and")
+        && gap.len() <= 6
+        && gap.iter().all(|w| {
+            matches!(
+                *w,
+                "and" | "," | "as" | "well" | "plus" | "some" | "about" | "another"
+            ) || AUX.contains(w)
+                || event_word(w).is_some()
+        })
 }
 
 /// Reads the event, increment and copular subject of `m`.
 pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &[Mention]) {
-    m.increment |= increment(clause, at);
+    let prev = before_m.last().filter(|p| p.start >= clause.start);
     if m.noun.is_empty()
         && let Some((s, e)) = copular_subject(clause, at)
     {
@@ -490,6 +594,57 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &[Mention
         let found = after(clause, at).or_else(|| before(clause, at));
         m.event = found.map(|(event, _)| event.to_string());
     }
+    // "the number of Varnessans killed": a participle after an inverted noun.
+    if m.event.is_none()
+        && let Some(e) = noun_end_before_number(clause, at, m)
+        && let Some(event) = event_word(clause.low(e))
+    {
+        m.event = Some(event.to_string());
+    }
+    if m.event.is_none() {
+        m.event = event_of_noun(&m.noun).map(str::to_string);
+    }
+    // A second number of one clause shares what the first left unsaid:
+    // "9,800 homes were destroyed and 21,000 damaged" (its noun), "sent 30
+    // howitzers and 12,000 soldiers" (its event).
+    if let Some(prev) = prev
+        && coordinated(clause, prev, at)
+    {
+        if m.noun.is_empty() && m.event.is_some() {
+            m.noun = prev.noun.clone();
+        }
+        if m.event.is_none() && !m.noun.is_empty() {
+            m.event = prev.event.clone();
+        }
+    }
+    m.increment |= increment(clause, at);
+    // "killed 19 people and injured 64 more", "312 were killed, while
+    // another 90 remain missing": others of another kind, not an increment.
+    if m.increment
+        && let Some(event) = m.event.as_deref()
+        && is_casualty(event)
+        && before_m.iter().any(|p| {
+            p.start >= clause.start
+                && p.event
+                    .as_deref()
+                    .is_some_and(|e| e != event && is_casualty(e))
+        })
+    {
+        m.increment = false;
+    }
+}
+
+/// The word after the noun phrase, when the noun phrase stands before the
+/// number ("the number of Varnessans killed … rose to 14,600").
+fn noun_end_before_number(clause: &Clause, at: At, m: &Mention) -> Option<usize> {
+    if m.noun.is_empty() {
+        return None;
+    }
+    let sentence = clause.text.get(clause.start..clause.end)?;
+    let number_at = clause.words.get(at.first)?.start - clause.start;
+    let off = sentence.get(..number_at)?.rfind(m.noun.as_str())?;
+    let e = clause.word_at(clause.start + off + m.noun.len());
+    (e < at.first + 1).then_some(e)
 }
 
 /// Index of the verb before the mention that carries its event, if any; the

@@ -106,9 +106,20 @@ const LOCATIVE: &[&str] = &[
 pub(crate) fn other_owner_named(m: &Mention, of: &[String]) -> bool {
     let lower = m.sentence.to_lowercase();
     let claimant = m.claimed_by.as_deref().map(str::to_lowercase);
-    let claimant_at = claimant
-        .as_deref()
-        .and_then(|c| lower.find(c).map(|s| (s, s + c.len())));
+    // The claimant, and an apposition after a trailing one (", said Oleh
+    // Marchenko, a Ukrainian official"), name who speaks, not whose.
+    let mention_at = lower.find(&m.text.to_lowercase()).unwrap_or(0);
+    let claimant_at = claimant.as_deref().and_then(|c| {
+        let s = lower.find(c)?;
+        Some((
+            s,
+            if s > mention_at {
+                lower.len()
+            } else {
+                s + c.len()
+            },
+        ))
+    });
     let bytes = lower.as_bytes();
     let mut at = 0;
     while at < lower.len() {

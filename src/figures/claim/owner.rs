@@ -9,7 +9,7 @@
 
 use super::super::Mention;
 use super::super::places;
-use super::event::{is_casualty, participle_after, verb_before};
+use super::event::{participle_after, verb_before};
 use super::words::{At, Clause};
 
 /// Verbs whose subject owns the counted things: "Russia has 600,000 troops".
@@ -52,6 +52,25 @@ const HOLDING: &[&str] = &[
     "ordered",
     "acquired",
     "requested",
+    "suffered",
+    "sustained",
+    "incurred",
+    "fired",
+    "launched",
+    "shot",
+    "used",
+    "produced",
+    "manufactured",
+    "built",
+    "makes",
+    "made",
+    "fires",
+    "launches",
+    "produces",
+    "builds",
+    "handed",
+    "intercepted",
+    "downed",
 ];
 
 /// Words between a subject and its verb: "has also", "is believed to have".
@@ -182,15 +201,9 @@ fn name_in(clause: &Clause, a: usize, b: usize) -> Option<String> {
         }
     }
     // An unknown name: the capitalised words, or a demonym ("Kestrian").
-    let caps: Vec<usize> = (a..b)
-        .filter(|&k| clause.is_cap(k) && !NOT_NAMES.contains(&clause.low(k)))
-        .collect();
-    let first = *caps.first()?;
+    let first = (a..b).find(|&k| may_name(clause, k))?;
     let mut last = first;
-    while last + 1 < b
-        && ((clause.is_cap(last + 1) && !NOT_NAMES.contains(&clause.low(last + 1)))
-            || clause.low(last + 1) == "of")
-    {
+    while last + 1 < b && (may_name(clause, last + 1) || clause.low(last + 1) == "of") {
         last += 1;
     }
     while last > first && clause.low(last) == "of" {
@@ -201,43 +214,73 @@ fn name_in(clause: &Clause, a: usize, b: usize) -> Option<String> {
         .strip_suffix("'s")
         .or_else(|| name.strip_suffix("’s"))
         .unwrap_or(name);
+    if !name.contains(' ')
+        && let Some(place) = demonym_place(name)
+    {
+        return Some(place);
+    }
     (!name.is_empty()).then(|| name.to_string())
 }
 
-/// A demonym or place among the noun phrase's words, never its head: "North
-/// Korean troops", "Kestrian soldiers", "Russia's losses".
-fn in_noun(clause: &Clause, a: usize, b: usize) -> Option<String> {
-    let head = b.checked_sub(1)?;
-    for k in a..head {
-        if clause.is_punct(k) || clause.is_digits(k) {
+/// A place from the table among the noun phrase's words: "North Korean
+/// troops", "Russia's losses", "300,000 Ukrainians".
+fn place_in_noun(clause: &Clause, a: usize, b: usize) -> Option<String> {
+    (a..b)
+        .filter(|&k| !clause.is_punct(k) && !clause.is_digits(k))
+        .find_map(|k| places::place_at(clause.low_from(k), 0))
+        .map(|(place, _)| place.to_string())
+}
+
+/// A name the table does not know among the noun phrase's words: a
+/// capitalised possessive ("Kestria's troops") or demonym ("Kestrian
+/// troops", "1.2 million Varnessans"), which names its place by rule:
+/// "Kestrian" and "Kestrians" are Kestria's, "Vardi" Vard's.
+fn name_in_noun(clause: &Clause, a: usize, b: usize) -> Option<String> {
+    for k in a..b {
+        if clause.is_punct(k) || clause.is_digits(k) || !clause.is_cap(k) {
             continue;
         }
-        if let Some((place, _)) = places::place_at(clause.low_from(k), 0) {
-            return Some(place.to_string());
+        if NOT_NAMES.contains(&clause.low(k)) {
+            continue;
         }
         let raw = clause.raw(k);
-        let possessive = raw.ends_with("'s") || raw.ends_with("’s");
-        if clause.is_cap(k) && possessive {
+        if raw.ends_with("'s") || raw.ends_with("’s") {
             return name_in(clause, k, k + 1);
         }
-        if clause.is_cap(k) && !NOT_NAMES.contains(&clause.low(k)) {
-            // An unknown demonym names its place: "Kestrian" is Kestria's,
-            // "Vardi" Vard's.
-            if let Some(stem) = raw.strip_suffix("ian").or_else(|| raw.strip_suffix("an"))
-                && stem.len() >= 3
-            {
-                let a_end = if raw.ends_with("ian") { "ia" } else { "a" };
-                return Some(format!("{stem}{a_end}"));
-            }
-            if let Some(stem) = raw.strip_suffix('i')
-                && stem.len() >= 4
-                && !stem.ends_with(['a', 'e', 'i', 'o', 'u'])
-            {
-                return Some(stem.to_string());
-            }
+        if let Some(place) = demonym_place(raw) {
+            return Some(place);
         }
     }
     None
+}
+
+/// The place an unknown demonym names: "Kestrian(s)" Kestria, "Varnessan"
+/// Varnessa, "Vardi" Vard.
+fn demonym_place(raw: &str) -> Option<String> {
+    let raw = raw.strip_suffix('s').unwrap_or(raw);
+    if let Some(stem) = raw.strip_suffix("ian").or_else(|| raw.strip_suffix("an"))
+        && stem.len() >= 3
+    {
+        let ending = if raw.ends_with("ian") { "ia" } else { "a" };
+        return Some(format!("{stem}{ending}"));
+    }
+    if let Some(stem) = raw.strip_suffix('i')
+        && stem.len() >= 4
+        && !stem.ends_with(['a', 'e', 'i', 'o', 'u'])
+    {
+        return Some(stem.to_string());
+    }
+    None
+}
+
+/// Whether a capitalised word can be (part of) an owner's name.
+fn may_name(clause: &Clause, k: usize) -> bool {
+    let low = clause.low(k);
+    let low = low
+        .strip_suffix("'s")
+        .or_else(|| low.strip_suffix("’s"))
+        .unwrap_or(low);
+    clause.is_cap(k) && !NOT_NAMES.contains(&low)
 }
 
 /// "Russia's 600,000 troops", "North Korea's 11,000 soldiers".
@@ -295,6 +338,12 @@ fn subject_of(clause: &Clause, v: usize) -> Option<String> {
         }
         s -= 1;
     }
+    // "The strike on the block in Petrevo killed": a place after a
+    // preposition is where, not who.
+    let e = (s..e)
+        .find(|&k| matches!(clause.low(k), "on" | "in" | "at" | "near" | "from" | "of"))
+        .filter(|&k| k > s)
+        .unwrap_or(e);
     (s < e).then(|| name_in(clause, s, e)).flatten()
 }
 
@@ -360,18 +409,33 @@ fn noun_words(clause: &Clause, at: At, m: &Mention) -> (usize, usize) {
     }
 }
 
+/// "casualties among the North Korean contingent".
+fn among_after(clause: &Clause, at: At) -> Option<String> {
+    let limit = (at.last + 8).min(clause.len());
+    let k = (at.last..limit)
+        .take_while(|&k| !clause.is_punct(k))
+        .find(|&k| clause.low(k) == "among")?;
+    let e = (k + 1..limit)
+        .find(|&q| clause.is_punct(q))
+        .unwrap_or(limit);
+    place_in_noun(clause, k + 1, e).or_else(|| name_in_noun(clause, k + 1, e))
+}
+
 /// Reads the owner of `m`.
 pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &[Mention]) {
-    // Whoever lost them owned them; whoever killed them did not.
-    let casualty = m
-        .event
-        .as_deref()
-        .is_some_and(|e| is_casualty(e) && e != "lost");
-    let (na, nb) = noun_words(clause, at, m);
-    let mut owner = in_noun(clause, na, nb)
+    let (mut na, mut nb) = noun_words(clause, at, m);
+    if m.noun.is_empty() {
+        // "About 2,000 wounded North Korean soldiers": a noun the scan left.
+        (na, nb) = (at.last, (at.last + 4).min(clause.len()));
+        if let Some(stop) = (na..nb).find(|&k| clause.is_punct(k)) {
+            nb = stop;
+        }
+    }
+    let mut owner = place_in_noun(clause, na, nb)
         .or_else(|| possessive_before(clause, at))
-        .or_else(|| from_after(clause, at));
-    if owner.is_none() && !casualty {
+        .or_else(|| from_after(clause, at))
+        .or_else(|| among_after(clause, at));
+    if owner.is_none() {
         let verb = verb_before(clause, at)
             .or_else(|| {
                 let k = at.first.checked_sub(1)?;
@@ -383,24 +447,57 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &[Mention
             .or_else(|| participle_after(clause, at).and_then(|p| agent_after(clause, p)));
     }
     if owner.is_none() {
-        owner = inherited(clause, at, before_m);
+        owner = name_in_noun(clause, na, nb);
+    }
+    if owner.is_none() {
+        owner = inherited(clause, at, m, before_m);
     }
     m.owner = owner;
 }
 
-/// The owner of the previous mention in the sentence, when nothing that
-/// names another owner stands between them.
-fn inherited(clause: &Clause, at: At, before_m: &[Mention]) -> Option<String> {
+/// The owner of the previous mention in the sentence, when this one is
+/// joined to it ("sent 30 howitzers and 12,000 soldiers") or has no noun of
+/// its own ("bringing the total it has deployed to 16,000"), and nothing
+/// that names another owner stands between them.
+fn inherited(clause: &Clause, at: At, m: &Mention, before_m: &[Mention]) -> Option<String> {
     let prev = before_m.last()?;
     if prev.start < clause.start {
         return None;
     }
     let owner = prev.owner.clone()?;
     let from = clause.word_at(prev.end);
-    let other_place = (from..at.first).any(|k| {
+    let gap = from..at.first;
+    let other_place = gap.clone().any(|k| {
         !clause.is_punct(k)
             && (places::place_at(clause.low_from(k), 0).is_some()
-                || (clause.is_cap(k) && !matches!(clause.low(k), "i")))
+                || (clause.is_cap(k) && !NOT_NAMES.contains(&clause.low(k))))
     });
-    (!other_place).then_some(owner)
+    let joined = gap.clone().all(|k| {
+        clause.is_punct(k)
+            || matches!(
+                clause.low(k),
+                "and"
+                    | "as"
+                    | "well"
+                    | "plus"
+                    | "including"
+                    | "of"
+                    | "them"
+                    | "whom"
+                    | "were"
+                    | "was"
+                    | "had"
+                    | "been"
+                    | "have"
+                    | "another"
+                    | "some"
+                    | "about"
+                    | "while"
+            )
+            || super::event::is_event_word(clause.low(k))
+    });
+    let pronoun = gap
+        .clone()
+        .any(|k| matches!(clause.low(k), "it" | "its" | "they" | "their"));
+    (!other_place && (joined || m.noun.is_empty() || pronoun)).then_some(owner)
 }

@@ -135,8 +135,15 @@ fn owners_come_from_modifiers_possessives_subjects_and_agents() {
         "11,000 troops were sent by Pyongyang.",
         &["11000 sent North Korea | -"],
     );
-    // The killer is not the owner of the killed.
-    check_claims("Russian strikes killed 12 civilians.", &["12 killed - | -"]);
+    // Who did the counted act owns it, when the noun names no one.
+    check_claims(
+        "Russian strikes killed 12 civilians.",
+        &["12 killed Russia | -"],
+    );
+    check_claims(
+        "Russian strikes killed 12 Ukrainian soldiers.",
+        &["12 killed Ukraine | -"],
+    );
     // Whoever lost them had them.
     check_claims("Kestria lost 300 tanks.", &["300 lost Kestria | -"]);
     // Places where things went are not owners.
@@ -190,9 +197,13 @@ fn claimants_lead_trail_or_come_from_the_paragraph() {
 }
 
 #[test]
-fn a_parenthetical_attribution_belongs_to_the_clause_before_it() {
+fn a_parenthetical_attribution_covers_the_sentence_unless_another_does() {
     check_claims(
         "Russia has about 600,000 troops in Ukraine, Putin said, and North Korea has sent some 11,000 soldiers.",
-        &["600000 - Russia | Putin", "11000 sent North Korea | -"],
+        &["600000 - Russia | Putin", "11000 sent North Korea | Putin"],
+    );
+    check_claims(
+        "Russia has 600,000 troops, Putin said, and Belarus has 60,000, according to Minsk.",
+        &["600000 - Russia | Putin", "60000 - Belarus | Minsk"],
     );
 }
