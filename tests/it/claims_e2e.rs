@@ -184,12 +184,18 @@ url = "{base}/hook"
     )
 }
 
-/// Alerts received since the last call: (kind, figure, previous value,
-/// current value, the whole alert). Digests are opened.
-fn new_alerts(
-    world: &World,
-    seen: &mut usize,
-) -> Vec<(String, String, Option<f64>, Option<f64>, Value)> {
+/// One alert as the webhook received it.
+#[derive(Debug)]
+struct Alert {
+    kind: String,
+    figure: String,
+    previous: Option<f64>,
+    current: Option<f64>,
+    body: Value,
+}
+
+/// Alerts received since the last call; digests are opened.
+fn new_alerts(world: &World, seen: &mut usize) -> Vec<Alert> {
     let alerts = world.alerts.lock().unwrap();
     let fresh = alerts[*seen..].to_vec();
     *seen = alerts.len();
@@ -199,26 +205,22 @@ fn new_alerts(
             Some(inner) if alert["kind"] == "digest" => inner.clone(),
             _ => vec![alert],
         })
-        .map(|alert| {
-            (
-                alert["kind"].as_str().unwrap_or("").to_string(),
-                alert["figure"].as_str().unwrap_or("").to_string(),
-                alert["previous"]["value"].as_f64(),
-                alert["current"]["value"].as_f64(),
-                alert,
-            )
+        .map(|body| Alert {
+            kind: body["kind"].as_str().unwrap_or("").to_string(),
+            figure: body["figure"].as_str().unwrap_or("").to_string(),
+            previous: body["previous"]["value"].as_f64(),
+            current: body["current"]["value"].as_f64(),
+            body,
         })
         .collect()
 }
 
-/// The figure_changed alerts among `alerts` as (figure, previous, current).
-fn changes(
-    alerts: &[(String, String, Option<f64>, Option<f64>, Value)],
-) -> Vec<(String, Option<f64>, Option<f64>)> {
+/// The figure_changed alerts as (figure, previous, current), by figure.
+fn changes(alerts: &[Alert]) -> Vec<(String, Option<f64>, Option<f64>)> {
     let mut out: Vec<_> = alerts
         .iter()
-        .filter(|a| a.0 == "figure_changed")
-        .map(|a| (a.1.clone(), a.2, a.3))
+        .filter(|a| a.kind == "figure_changed")
+        .map(|a| (a.figure.clone(), a.previous, a.current))
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
@@ -264,10 +266,14 @@ fn deployments_and_casualties_of_the_same_soldiers_alert_their_own_figures() {
         "{alerts:#?}"
     );
     assert!(
-        alerts.iter().all(|a| !a.1.starts_with("troops")),
+        alerts.iter().all(|a| !a.figure.starts_with("troops")),
         "troops figures must not move on a casualty report: {alerts:#?}"
     );
-    let casualties = &alerts[0].4;
+    let casualties = alerts
+        .iter()
+        .find(|a| a.figure == "casualties")
+        .map(|a| &a.body)
+        .unwrap();
     assert_eq!(
         claimant(&casualties["current"]["claimed_by"]),
         "nis",
@@ -291,15 +297,14 @@ fn deployments_and_casualties_of_the_same_soldiers_alert_their_own_figures() {
         "{alerts:#?}"
     );
     assert!(
-        alerts
-            .iter()
-            .all(|a| a.1 != "casualties" && !(a.1 == "troops_by_source" && a.0 == "figure_changed")),
+        alerts.iter().all(|a| a.figure != "casualties"
+            && !(a.figure == "troops_by_source" && a.kind == "figure_changed")),
         "{alerts:#?}"
     );
     let troops = alerts
         .iter()
-        .find(|a| a.1 == "troops" && a.0 == "figure_changed")
-        .map(|a| &a.4)
+        .find(|a| a.figure == "troops" && a.kind == "figure_changed")
+        .map(|a| &a.body)
         .unwrap();
     assert_eq!(
         claimant(&troops["current"]["claimed_by"]),
@@ -322,8 +327,8 @@ fn deployments_and_casualties_of_the_same_soldiers_alert_their_own_figures() {
     );
     let revision = alerts
         .iter()
-        .find(|a| a.1 == "troops_by_source")
-        .map(|a| &a.4)
+        .find(|a| a.figure == "troops_by_source")
+        .map(|a| &a.body)
         .unwrap();
     assert_eq!(
         claimant(&revision["previous"]["claimed_by"]),

@@ -399,6 +399,7 @@ fn add(a: Score, b: Score) -> Score {
 /// Reads every case with `figures::read` and scores it, printing the misses.
 fn score(name: &str, corpus: &Corpus) -> Score {
     let mut total = Score::default();
+    let mut by_block = vec![Score::default(); corpus.blocks.len()];
     for case in &corpus.cases {
         let figures = &corpus.blocks[case.block];
         let reading = read("", &case.text, figures);
@@ -438,7 +439,12 @@ fn score(name: &str, corpus: &Corpus) -> Score {
                 );
             }
         }
+        by_block[case.block] = add(by_block[case.block], s);
         total = add(total, s);
+    }
+    for (k, block) in by_block.iter().enumerate() {
+        let names: Vec<&str> = corpus.blocks[k].iter().map(|f| f.name.as_str()).collect();
+        block.print(&format!("  {name} block {} ({})", k + 1, names.join(", ")));
     }
     total
 }
