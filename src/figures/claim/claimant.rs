@@ -16,6 +16,11 @@ use super::words::{At, Clause};
 
 /// Verbs of attribution.
 const SAYING: &[&str] = &[
+    "expect",
+    "forecast",
+    "forecasts",
+    "predict",
+    "predicts",
     "show",
     "shows",
     "showed",
@@ -148,7 +153,6 @@ const NOT_IN_NAME: &[&str] = &[
     "already",
     "reportedly",
     "to",
-    "with",
 ];
 
 const PRONOUNS: &[&str] = &["it", "he", "she", "they", "we", "i", "you", "its", "their"];
@@ -263,6 +267,11 @@ fn name_after(clause: &Clause, a: usize) -> Option<usize> {
             break;
         }
         if clause.is_digits(e) {
+            break;
+        }
+        // "the latest government figures released at 6 p.m.".
+        let w = clause.low(e);
+        if e > a + 1 && w.len() > 4 && w.ends_with("ed") && !clause.is_cap(e) {
             break;
         }
         e += 1;

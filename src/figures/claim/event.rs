@@ -13,7 +13,7 @@
 //!   death toll rose to 2,300", "casualties have reached 4,000", "estimates
 //!   casualties at around 4,700", "bringing the total to 16,000".
 
-use super::super::Mention;
+use super::super::{Kind, Mention};
 use super::words::{At, Clause};
 
 /// Event words, in every form the clause may use, to their normal form.
@@ -40,7 +40,8 @@ fn event_word(w: &str) -> Option<&'static str> {
         "displaced" | "displacing" | "displace" | "displaces" | "uprooted" | "fled" | "fleeing"
         | "homeless" => "displaced",
         "evacuated" | "evacuating" | "evacuate" | "evacuates" => "evacuated",
-        "destroyed" | "destroying" | "destroy" | "destroys" => "destroyed",
+        "destroyed" | "destroying" | "destroy" | "destroys" | "collapsed" | "flattened"
+        | "razed" => "destroyed",
         "damaged" | "damaging" => "damaged",
         "arrested" | "arresting" | "arrest" | "detained" | "detaining" | "detain" => "arrested",
         "rescued" | "rescuing" | "rescue" | "rescues" => "rescued",
@@ -212,7 +213,7 @@ fn after(clause: &Clause, at: At) -> Option<(&'static str, usize)> {
         } else if modifier.is_none() && !AUX.contains(&w) {
             if matches!(
                 w,
-                "in" | "from" | "at" | "on" | "near" | "inside" | "across" | "under"
+                "in" | "from" | "at" | "on" | "near" | "inside" | "across" | "under" | "of"
             ) || phrase
             {
                 phrase = true;
@@ -242,6 +243,13 @@ fn before(clause: &Clause, at: At) -> Option<(&'static str, usize)> {
             return Some(("captured", k));
         }
         if let Some(event) = event_word(w) {
+            // "damaged or destroyed 36,000 homes": the first verb names it.
+            if k >= 2
+                && matches!(clause.low(k - 1), "or" | "and")
+                && let Some(first) = event_word(clause.low(k - 2))
+            {
+                return Some((first, k - 2));
+            }
             return Some((event, k));
         }
         // "claimed the lives of 45 people", "cost 300 lives".
@@ -315,6 +323,28 @@ const SUBJECT_HEADS: &[&str] = &[
 
 /// Verbs of a copular form "SUBJECT rose to N", "SUBJECT reached N".
 const COPULAR: &[&str] = &[
+    "slowed",
+    "eased",
+    "accelerated",
+    "quickened",
+    "dipped",
+    "edged",
+    "rebounded",
+    "cooled",
+    "held",
+    "came",
+    "slipped",
+    "slumped",
+    "plunged",
+    "ticked",
+    "narrowed",
+    "widened",
+    "expanded",
+    "contracted",
+    "shrank",
+    "doubled",
+    "tripled",
+    "stayed",
     "rose",
     "risen",
     "rises",
@@ -391,14 +421,76 @@ const SUBJECT_PREPOSITIONS: &[&str] = &[
     "from", "in", "of", "after", "among", "on", "to", "across", "since", "for", "at",
 ];
 
+/// The subject of a copular, estimating or setting form.
+struct Subject {
+    /// Words (first, one past last) of the counted noun phrase.
+    span: (usize, usize),
+    /// "bringing the total to N": the number is a total that a number
+    /// before it in the sentence adds to.
+    setting: bool,
+}
+
+/// Words that may head a subject of a money, percent or measure figure
+/// ("inflation eased to 2.2%"), or of a count when plural ("Layoffs
+/// reached 153,000"): any noun, not these.
+fn may_head(clause: &Clause, h: usize, kind: Kind) -> bool {
+    let w = clause.low(h);
+    if SUBJECT_HEADS.contains(&w) {
+        return true;
+    }
+    if clause.is_punct(h)
+        || clause.is_digits(h)
+        || COPULAR.contains(&w)
+        || event_word(w).is_some()
+        || DETERMINERS.contains(&w)
+        || matches!(
+            w,
+            "it" | "they"
+                | "he"
+                | "she"
+                | "we"
+                | "which"
+                | "that"
+                | "who"
+                | "this"
+                | "there"
+                | "and"
+                | "or"
+                | "but"
+                | "year"
+                | "month"
+                | "week"
+                | "quarter"
+                | "day"
+        )
+    {
+        return false;
+    }
+    match kind {
+        Kind::Count => w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("'s"),
+        _ => w.len() > 2,
+    }
+}
+
 /// The subject of a copular or estimating form, when the mention has no
 /// noun: word span (first, one past last) of the counted noun phrase.
-fn copular_subject(clause: &Clause, at: At) -> Option<(usize, usize)> {
+fn copular_subject(clause: &Clause, at: At, kind: Kind) -> Option<Subject> {
     let mut k = at.first;
     // "to", "at" or nothing between the verb and the number.
-    if k > 0 && matches!(clause.low(k - 1), "to" | "at" | "above" | "over" | "past") {
+    if k > 0
+        && matches!(
+            clause.low(k - 1),
+            "to" | "at" | "above" | "over" | "past" | "by"
+        )
+    {
         k -= 1;
     }
+    let plain = |span| {
+        Some(Subject {
+            span,
+            setting: false,
+        })
+    };
     // "estimates casualties at 4,700", "put the number of dead at 300".
     if clause.low(k) == "at" {
         let lo = k.saturating_sub(14);
@@ -421,24 +513,31 @@ fn copular_subject(clause: &Clause, at: At) -> Option<(usize, usize)> {
                     | "sets"
                     | "estimating"
             ) {
-                return noun_span(clause, v + 1, k);
+                return noun_span(clause, v + 1, k).and_then(plain);
             }
         }
     }
-    // "bringing the total (of NP) (it has deployed) (there) to N".
+    // "bringing the total (of NP) (it has deployed) (there) to N", "raised
+    // the death toll to 6,812".
     if clause.low(k) == "to" {
         let lo = k.saturating_sub(12);
         if let Some(v) = (lo..k).rev().find(|&v| SETTING.contains(&clause.low(v)))
             && !(v..k).any(|q| clause.is_punct(q) || clause.is_digits(q))
+            && let Some(head) = (v + 1..k).find(|&h| SUBJECT_HEADS.contains(&clause.low(h)))
         {
             let mut a = v + 1;
-            // "the EU's financial assistance", "its total", "the number of".
-            while a < k && !SUBJECT_HEADS.contains(&clause.low(a)) {
+            while a < head && DETERMINERS.contains(&clause.low(a)) {
                 a += 1;
             }
-            if a < k {
-                return noun_span(clause, a, k);
-            }
+            let span = if clause.low(head + 1) == "of" {
+                noun_span(clause, a, k)?
+            } else {
+                (a, head + 1)
+            };
+            return Some(Subject {
+                span,
+                setting: true,
+            });
         }
     }
     // "SUBJECT [has] rose to N": a verb first, then auxiliaries, then the
@@ -464,17 +563,39 @@ fn copular_subject(clause: &Clause, at: At) -> Option<(usize, usize)> {
         if clause.is_punct(h) && clause.low(h) != "'" {
             return None;
         }
-        if SUBJECT_HEADS.contains(&clause.low(h))
-            && (h + 1 == v || SUBJECT_PREPOSITIONS.contains(&clause.low(h + 1)))
+        let next = clause.low(h + 1);
+        let at_verb = h + 1 == v;
+        if (at_verb && may_head(clause, h, kind))
+            || (SUBJECT_HEADS.contains(&clause.low(h)) && SUBJECT_PREPOSITIONS.contains(&next))
+            || (kind != Kind::Count
+                && SUBJECT_PREPOSITIONS.contains(&next)
+                && may_head(clause, h, kind)
+                && place_phrase(clause, h + 1, v))
         {
             let mut s = h;
             while s > 0 && !clause.is_punct(s - 1) && is_modifier(clause, s - 1) {
                 s -= 1;
             }
-            return Some((s, h + 1));
+            // "Annual inflation in Turkey": a short phrase naming a place
+            // belongs to the subject.
+            let e = if place_phrase(clause, h + 1, v) {
+                v
+            } else {
+                h + 1
+            };
+            return plain((s, e));
         }
     }
     None
+}
+
+/// Whether words `a..b` are a short phrase naming a place: "in Turkey",
+/// "from Varnessa".
+fn place_phrase(clause: &Clause, a: usize, b: usize) -> bool {
+    b > a + 1
+        && b - a <= 4
+        && matches!(clause.low(a), "in" | "from" | "of")
+        && (a + 1..b).any(|k| super::super::places::place_at(clause.low_from(k), 0).is_some())
 }
 
 /// A word that may stand before a subject's head: "death" in "death toll",
@@ -568,11 +689,22 @@ fn coordinated(clause: &Clause, prev: &Mention, at: At) -> bool {
 }
 
 /// Reads the event, increment and copular subject of `m`.
-pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &[Mention]) {
-    let prev = before_m.last().filter(|p| p.start >= clause.start);
+pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &mut [Mention]) {
     if m.noun.is_empty()
-        && let Some((s, e)) = copular_subject(clause, at)
+        && let Some(Subject {
+            span: (s, e),
+            setting,
+        }) = copular_subject(clause, at, m.kind)
     {
+        // "killed 61 people …, bringing the season's death toll to 208":
+        // the number before the total adds to it.
+        if setting
+            && let Some(prev) = before_m.last_mut()
+            && prev.start >= clause.start
+            && prev.kind == m.kind
+        {
+            prev.increment = true;
+        }
         let head = clause.low(e - 1);
         if matches!(head, "total" | "number" | "tally" | "count" | "figure")
             && let Some(prev) = before_m
@@ -604,6 +736,7 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &[Mention
     if m.event.is_none() {
         m.event = event_of_noun(&m.noun).map(str::to_string);
     }
+    let prev = before_m.last().filter(|p| p.start >= clause.start);
     // A second number of one clause shares what the first left unsaid:
     // "9,800 homes were destroyed and 21,000 damaged" (its noun), "sent 30
     // howitzers and 12,000 soldiers" (its event).
@@ -644,7 +777,9 @@ fn noun_end_before_number(clause: &Clause, at: At, m: &Mention) -> Option<usize>
     let number_at = clause.words.get(at.first)?.start - clause.start;
     let off = sentence.get(..number_at)?.rfind(m.noun.as_str())?;
     let e = clause.word_at(clause.start + off + m.noun.len());
-    (e < at.first + 1).then_some(e)
+    // "people killed", "people left homeless".
+    let e = if clause.low(e) == "left" { e + 1 } else { e };
+    (e < at.first).then_some(e)
 }
 
 /// Index of the verb before the mention that carries its event, if any; the

@@ -273,14 +273,21 @@ fn demonym_place(raw: &str) -> Option<String> {
     None
 }
 
-/// Whether a capitalised word can be (part of) an owner's name.
+/// Whether a capitalised word can be (part of) an owner's name. A plural
+/// opening the sentence alone ("Floods have killed", "Rescuers found") is a
+/// common noun.
 fn may_name(clause: &Clause, k: usize) -> bool {
     let low = clause.low(k);
-    let low = low
+    let bare = low
         .strip_suffix("'s")
         .or_else(|| low.strip_suffix("’s"))
         .unwrap_or(low);
-    clause.is_cap(k) && !NOT_NAMES.contains(&low)
+    let opening_plural = (k == 0 || clause.is_punct(k - 1))
+        && bare == low
+        && low.ends_with('s')
+        && !clause.is_cap(k + 1)
+        && places::place_at(low, 0).is_none();
+    clause.is_cap(k) && !NOT_NAMES.contains(&bare) && !opening_plural
 }
 
 /// "Russia's 600,000 troops", "North Korea's 11,000 soldiers".
@@ -447,7 +454,10 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &[Mention
             .or_else(|| participle_after(clause, at).and_then(|p| agent_after(clause, p)));
     }
     if owner.is_none() {
-        owner = name_in_noun(clause, na, nb);
+        owner = name_in_noun(clause, na, nb).or_else(|| {
+            let k = (na..nb).find(|&k| matches!(clause.low(k), "from" | "of" | "in"))?;
+            name_in(clause, k + 1, nb)
+        });
     }
     if owner.is_none() {
         owner = inherited(clause, at, m, before_m);

@@ -66,6 +66,11 @@ impl<'a> Clause<'a> {
                 if is_word_char(d) || (joins && next_is_word) {
                     e = j + d.len_utf8();
                     chars.next();
+                } else if matches!(d, '\'' | '’') && sentence[..j].ends_with('s') && e - i > 2 {
+                    // "the Philippines' disaster agency": a plural possessive.
+                    e = j + d.len_utf8();
+                    chars.next();
+                    break;
                 } else if d == '.' && is_dotted(&sentence[i..e]) {
                     // "U.S." keeps its last dot.
                     e = j + 1;
