@@ -76,7 +76,6 @@ const SAYING: &[&str] = &[
     "revealed",
     "testified",
     "documented",
-    "verified",
     "added",
     "adds",
     "put",
@@ -174,10 +173,12 @@ fn clean(name: &str) -> Option<String> {
     let name = name.trim_matches(|c: char| {
         c.is_whitespace() || matches!(c, ',' | '.' | '"' | '“' | '”' | '\'' | '’' | ':' | ';')
     });
-    let only_articles = name
-        .split_whitespace()
-        .all(|w| matches!(w.to_ascii_lowercase().as_str(), "the" | "a" | "an"));
-    (!only_articles).then(|| name.to_string())
+    // A name holds a noun: not only articles, adverbs ("independently").
+    let no_noun = name.split_whitespace().all(|w| {
+        let w = w.to_ascii_lowercase();
+        matches!(w.as_str(), "the" | "a" | "an") || (w.ends_with("ly") && w.len() > 4)
+    });
+    (!no_noun).then(|| name.to_string())
 }
 
 /// The claimant's words read back from the verb at `v`: (first word).

@@ -32,7 +32,8 @@ fn event_word(w: &str) -> Option<&'static str> {
         "withdrawn" | "withdrew" | "withdrawing" | "withdraw" | "withdraws" => "withdrawn",
         "supplied" | "supplying" | "supply" | "supplies" | "provided" | "providing" | "provide"
         | "provides" | "shipped" | "shipping" | "ships" | "transferred" | "transferring"
-        | "gave" | "given" | "giving" | "donated" | "donating" | "exported" | "sold" => "supplied",
+        | "gave" | "given" | "giving" | "donated" | "donating" | "exported" | "sold" | "handed"
+        | "handing" => "supplied",
         "delivered" | "delivering" | "deliver" | "delivers" => "delivered",
         "pledged" | "pledging" | "pledge" | "pledges" | "promised" | "promising" | "promise"
         | "promises" | "committed" | "committing" | "commit" | "commits" | "earmarked"
@@ -185,6 +186,12 @@ fn after(clause: &Clause, at: At) -> Option<(&'static str, usize)> {
             break;
         }
         let w = clause.low(k);
+        // Another number or clause: the verb after it is not this one's.
+        if (modifier.is_some() || phrase)
+            && (clause.is_digits(k) || matches!(w, "and" | "or" | "but" | "while" | "whereas"))
+        {
+            break;
+        }
         let event = match w {
             "taken" | "held" if matches!(clause.low(k + 1), "prisoner" | "captive") => {
                 Some("captured")
@@ -643,6 +650,9 @@ fn noun_span(clause: &Clause, mut a: usize, b: usize) -> Option<(usize, usize)> 
         && a + 2 < b
     {
         a += 2;
+        while a + 1 < b && matches!(clause.low(a), "the" | "its" | "their" | "his" | "her") {
+            a += 1;
+        }
     }
     // "its soldiers killed since February": the phrase ends at a participle
     // or a preposition after its first word.
@@ -650,6 +660,7 @@ fn noun_span(clause: &Clause, mut a: usize, b: usize) -> Option<(usize, usize)> 
     while e < b
         && event_word(clause.low(e)).is_none()
         && !SUBJECT_PREPOSITIONS.contains(&clause.low(e))
+        && !matches!(clause.low(e), "there" | "here" | "now" | "so" | "far")
     {
         e += 1;
     }
@@ -774,12 +785,15 @@ fn noun_end_before_number(clause: &Clause, at: At, m: &Mention) -> Option<usize>
         return None;
     }
     let sentence = clause.text.get(clause.start..clause.end)?;
-    let number_at = clause.words.get(at.first)?.start - clause.start;
+    let number = (at.first..at.last)
+        .find(|&k| clause.is_digits(k))
+        .unwrap_or(at.first);
+    let number_at = clause.words.get(number)?.start - clause.start;
     let off = sentence.get(..number_at)?.rfind(m.noun.as_str())?;
     let e = clause.word_at(clause.start + off + m.noun.len());
     // "people killed", "people left homeless".
     let e = if clause.low(e) == "left" { e + 1 } else { e };
-    (e < at.first).then_some(e)
+    (e < number).then_some(e)
 }
 
 /// Index of the verb before the mention that carries its event, if any; the

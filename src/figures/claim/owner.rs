@@ -347,9 +347,11 @@ fn subject_of(clause: &Clause, v: usize) -> Option<String> {
     }
     // "The strike on the block in Petrevo killed": a place after a
     // preposition is where, not who.
-    let e = (s..e)
+    while s < e && matches!(clause.low(s), "on" | "in" | "at" | "near" | "from" | "of") {
+        s += 1;
+    }
+    let e = (s + 1..e)
         .find(|&k| matches!(clause.low(k), "on" | "in" | "at" | "near" | "from" | "of"))
-        .filter(|&k| k > s)
         .unwrap_or(e);
     (s < e).then(|| name_in(clause, s, e)).flatten()
 }
@@ -431,7 +433,8 @@ fn among_after(clause: &Clause, at: At) -> Option<String> {
 /// Reads the owner of `m`.
 pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &[Mention]) {
     let (mut na, mut nb) = noun_words(clause, at, m);
-    if m.noun.is_empty() {
+    let has_noun = !m.noun.is_empty();
+    if !has_noun {
         // "About 2,000 wounded North Korean soldiers": a noun the scan left.
         (na, nb) = (at.last, (at.last + 4).min(clause.len()));
         if let Some(stop) = (na..nb).find(|&k| clause.is_punct(k)) {
@@ -442,6 +445,16 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &[Mention
         .or_else(|| possessive_before(clause, at))
         .or_else(|| from_after(clause, at))
         .or_else(|| among_after(clause, at));
+    let transfer = m.event.as_deref().is_some_and(|e| {
+        matches!(
+            e,
+            "sent" | "supplied" | "delivered" | "pledged" | "deployed" | "withdrawn"
+        )
+    });
+    if owner.is_none() && !transfer {
+        // "Varnessa holds 1,100 Brenovian prisoners": whose they are.
+        owner = name_in_noun(clause, na, nb).filter(|_| has_noun);
+    }
     if owner.is_none() {
         let verb = verb_before(clause, at)
             .or_else(|| {
@@ -455,8 +468,9 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &[Mention
     }
     if owner.is_none() {
         owner = name_in_noun(clause, na, nb).or_else(|| {
-            let k = (na..nb).find(|&k| matches!(clause.low(k), "from" | "of" | "in"))?;
-            name_in(clause, k + 1, nb)
+            // "Refugees from Varnessa".
+            let k = (na..nb).find(|&k| matches!(clause.low(k), "from" | "of"))?;
+            has_noun.then(|| name_in(clause, k + 1, nb)).flatten()
         });
     }
     if owner.is_none() {
