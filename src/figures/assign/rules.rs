@@ -78,8 +78,12 @@ fn event_figure(seen: &Seen<'_>, prepared: &Prepared<'_>, matched: &Match<'_>) -
 
 /// A casualty (killed, dead, wounded, injured, captured, missing) is never
 /// a count of what the things are: "1,500 soldiers were killed" is not the
-/// `troops` figure's.
+/// `troops` figure's. (Money, percentages and measures are not head counts:
+/// "$5m for the families of the killed" may still be an aid figure's.)
 fn casualty(seen: &Seen<'_>, prepared: &Prepared<'_>, _: &Match<'_>) -> Verdict {
+    if prepared.kind != Kind::Count {
+        return Ok(());
+    }
     match &seen.mention.event {
         Some(event) if is_casualty(event) && !prepared.is_event_figure() => Err(format!(
             "'{event}' is a casualty event, and its terms only name what was counted"

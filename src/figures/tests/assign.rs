@@ -404,3 +404,43 @@ fn the_head_of_the_noun_phrase_wins_and_counters_need_a_term_nearby() {
     let why = reason(&figures, mention(40.0, "pieces", "Later 40 pieces came."));
     assert!(why.contains("counter"), "{why}");
 }
+
+#[test]
+fn event_rules_judge_counts_only() {
+    // A money figure whose term is an event word takes money by its terms
+    // in the sentence, event or not.
+    let pledged = [Figure {
+        kind: FigureKind::Money,
+        ..Figure::new("pledged", &["pledged"])
+    }];
+    check_assigned(
+        &pledged,
+        vec![
+            mention(3e9, "", "Donors pledged $3bn.")
+                .kind(Kind::Money, Some("USD"))
+                .event("pledged"),
+            mention(5e6, "", "They pledged $5m to the families of those killed.")
+                .kind(Kind::Money, Some("USD"))
+                .event("killed"),
+        ],
+        &["pledged", "pledged"],
+    );
+    // A casualty event on money is no head count of the aid figure's.
+    let aid = [Figure {
+        kind: FigureKind::Money,
+        ..Figure::new("aid", &["aid"])
+    }];
+    check_assigned(
+        &aid,
+        vec![
+            mention(
+                5e6,
+                "",
+                "The aid includes $5m for the families of those killed.",
+            )
+            .kind(Kind::Money, Some("USD"))
+            .event("killed"),
+        ],
+        &["aid"],
+    );
+}
