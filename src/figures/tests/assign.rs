@@ -444,3 +444,22 @@ fn event_rules_judge_counts_only() {
         &["aid"],
     );
 }
+
+#[test]
+fn a_casualty_noun_is_no_head_count_either() {
+    let infantry = Figure::new("infantry", &["infantry"]);
+    let sentence = "The brigade reported 2,000 infantry casualties.";
+    check_assigned(
+        std::slice::from_ref(&infantry),
+        vec![
+            mention(2000.0, "infantry casualties", sentence),
+            mention(3000.0, "infantry", "It fielded 3,000 infantry."),
+        ],
+        &["-", "infantry"],
+    );
+    check_assigned(
+        &[infantry, casualties()],
+        vec![mention(2000.0, "infantry casualties", sentence)],
+        &["casualties"],
+    );
+}
