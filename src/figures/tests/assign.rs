@@ -463,3 +463,81 @@ fn a_casualty_noun_is_no_head_count_either() {
         &["casualties"],
     );
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Words of war reports, and anything else.
+    fn words() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            4 => prop::sample::select(&[
+                "troops ", "soldiers ", "killed ", "North Korean ", "Russia ", "Seoul said ",
+                "sent to ", "casualties ", "the death toll ", "civilians ", "Pyongyang's ",
+                "İ", "ẞ", "Kestria ", "pieces ", "aid ", "$", "%", "-",
+            ][..])
+            .prop_map(str::to_string),
+            1 => any::<char>().prop_map(String::from),
+        ];
+        prop::collection::vec(piece, 0..12).prop_map(|pieces| pieces.concat())
+    }
+
+    fn figures() -> Vec<Figure> {
+        vec![
+            troops_of_north_korea(),
+            casualties(),
+            Figure {
+                exclude: vec!["civilians".to_string(), "İ".to_string()],
+                ..Figure::new("killed", &["killed", "dead"])
+            },
+            Figure {
+                kind: FigureKind::Money,
+                unit: Some("USD".to_string()),
+                ..Figure::new("aid", &["aid"])
+            },
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Whatever the claim holds, assignment answers for every mention,
+        /// never gives an increment a figure, and never gives the USD
+        /// figure another currency.
+        #[test]
+        fn any_claim_is_assigned_without_panic(
+            noun in words(),
+            sentence in words(),
+            event in prop::option::of(prop_oneof![
+                prop::sample::select(&["killed", "dead", "sent", "displaced", "captured"][..])
+                    .prop_map(str::to_string),
+                words(),
+            ]),
+            owner in prop::option::of(words()),
+            claimant in prop::option::of(words()),
+            increment in any::<bool>(),
+            money in prop::option::of(prop::option::of(
+                prop::sample::select(&["USD", "EUR", "usd"][..]).prop_map(str::to_string),
+            )),
+        ) {
+            let figures = figures();
+            let mut built = mention(10.0, &noun, &sentence);
+            built.0.event = event;
+            built.0.owner = owner;
+            built.0.claimed_by = claimant;
+            built.0.increment = increment;
+            if let Some(unit) = money.clone() {
+                built.0.kind = Kind::Money;
+                built.0.unit = unit;
+            }
+            let assignment = assign(&[built.0], &figures).remove(0);
+            prop_assert!(!assignment.reason.is_empty());
+            if increment {
+                prop_assert_eq!(assignment.figure, None);
+            }
+            if assignment.figure == Some(3) {
+                prop_assert_eq!(money, Some(Some("USD".to_string())));
+            }
+        }
+    }
+}
