@@ -76,6 +76,8 @@ struct Seen<'m> {
     /// The event as a set (empty when none or unknown).
     event: EventSet,
     sentence: OnceCell<String>,
+    /// Byte offset of the mention in the lower-case sentence.
+    at: OnceCell<usize>,
 }
 
 impl<'m> Seen<'m> {
@@ -88,6 +90,7 @@ impl<'m> Seen<'m> {
                 .as_deref()
                 .map_or(EventSet::default(), EventSet::single),
             sentence: OnceCell::new(),
+            at: OnceCell::new(),
         }
     }
 
@@ -95,6 +98,15 @@ impl<'m> Seen<'m> {
     fn sentence(&self) -> &str {
         self.sentence
             .get_or_init(|| self.mention.sentence.to_lowercase())
+    }
+
+    /// Where the mention stands in [`Seen::sentence`] (0 when not found).
+    fn at(&self) -> usize {
+        *self.at.get_or_init(|| {
+            self.sentence()
+                .find(&self.mention.text.to_lowercase())
+                .unwrap_or(0)
+        })
     }
 
     fn is_casualty(&self) -> bool {
@@ -258,9 +270,7 @@ fn match_counter<'p>(seen: &Seen<'_>, figure: &'p Prepared<'_>) -> Option<Match<
         return None;
     }
     let sentence = seen.sentence();
-    let at = sentence
-        .find(&seen.mention.text.to_lowercase())
-        .unwrap_or(0);
+    let at = seen.at();
     let mut near: Option<(usize, &str)> = None;
     for term in &figure.terms {
         for (start, end) in term_positions(sentence, &term.form) {

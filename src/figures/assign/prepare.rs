@@ -129,6 +129,32 @@ pub(super) fn is_casualty(event: &str) -> bool {
     CASUALTY_EVENTS.contains(&event)
 }
 
+/// Heads of noun phrases that count casualties rather than the things
+/// themselves: "2,000 infantry casualties", "the death toll".
+const CASUALTY_NOUNS: &[&str] = &[
+    "casualties",
+    "casualty",
+    "deaths",
+    "death",
+    "dead",
+    "fatalities",
+    "fatality",
+    "losses",
+    "injuries",
+    "injured",
+    "wounded",
+    "killed",
+    "prisoners",
+    "pows",
+    "captives",
+    "toll",
+];
+
+/// Whether a (lower-case) noun phrase head names casualties.
+pub(super) fn is_casualty_noun(head: &str) -> bool {
+    CASUALTY_NOUNS.contains(&head)
+}
+
 /// One of a figure's terms, ready to search.
 pub(super) struct Term {
     /// Lower case, a plural's singular: what is searched.

@@ -2,7 +2,7 @@
 //! that says why it refuses. Kind is checked before matching (a figure of
 //! another kind is never a candidate) and an increment never reaches them.
 
-use super::prepare::{Prepared, is_casualty};
+use super::prepare::{Prepared, is_casualty, is_casualty_noun};
 use super::words::find_term;
 use super::{Match, Seen};
 use crate::figures::Kind;
@@ -76,13 +76,23 @@ fn event_figure(seen: &Seen<'_>, prepared: &Prepared<'_>, matched: &Match<'_>) -
     }
 }
 
-/// A casualty (killed, dead, wounded, injured, captured, missing) is never
-/// a count of what the things are: "1,500 soldiers were killed" is not the
-/// `troops` figure's.
+/// A casualty (killed, dead, wounded, injured, captured, missing, or a
+/// noun phrase that counts casualties: "2,000 infantry casualties") is
+/// never a count of what the things are: "1,500 soldiers were killed" is
+/// not the `troops` figure's. (Money, percentages and measures are not head
+/// counts: "$5m for the families of the killed" may still be an aid
+/// figure's.)
 fn casualty(seen: &Seen<'_>, prepared: &Prepared<'_>, _: &Match<'_>) -> Verdict {
+    if prepared.kind != Kind::Count || prepared.is_event_figure() {
+        return Ok(());
+    }
     match &seen.mention.event {
-        Some(event) if is_casualty(event) && !prepared.is_event_figure() => Err(format!(
+        Some(event) if is_casualty(event) => Err(format!(
             "'{event}' is a casualty event, and its terms only name what was counted"
+        )),
+        _ if is_casualty_noun(seen.head()) => Err(format!(
+            "the noun phrase '{}' counts casualties, and its terms only name what was counted",
+            seen.mention.noun
         )),
         _ => Ok(()),
     }

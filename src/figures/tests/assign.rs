@@ -404,3 +404,140 @@ fn the_head_of_the_noun_phrase_wins_and_counters_need_a_term_nearby() {
     let why = reason(&figures, mention(40.0, "pieces", "Later 40 pieces came."));
     assert!(why.contains("counter"), "{why}");
 }
+
+#[test]
+fn event_rules_judge_counts_only() {
+    // A money figure whose term is an event word takes money by its terms
+    // in the sentence, event or not.
+    let pledged = [Figure {
+        kind: FigureKind::Money,
+        ..Figure::new("pledged", &["pledged"])
+    }];
+    check_assigned(
+        &pledged,
+        vec![
+            mention(3e9, "", "Donors pledged $3bn.")
+                .kind(Kind::Money, Some("USD"))
+                .event("pledged"),
+            mention(5e6, "", "They pledged $5m to the families of those killed.")
+                .kind(Kind::Money, Some("USD"))
+                .event("killed"),
+        ],
+        &["pledged", "pledged"],
+    );
+    // A casualty event on money is no head count of the aid figure's.
+    let aid = [Figure {
+        kind: FigureKind::Money,
+        ..Figure::new("aid", &["aid"])
+    }];
+    check_assigned(
+        &aid,
+        vec![
+            mention(
+                5e6,
+                "",
+                "The aid includes $5m for the families of those killed.",
+            )
+            .kind(Kind::Money, Some("USD"))
+            .event("killed"),
+        ],
+        &["aid"],
+    );
+}
+
+#[test]
+fn a_casualty_noun_is_no_head_count_either() {
+    let infantry = Figure::new("infantry", &["infantry"]);
+    let sentence = "The brigade reported 2,000 infantry casualties.";
+    check_assigned(
+        std::slice::from_ref(&infantry),
+        vec![
+            mention(2000.0, "infantry casualties", sentence),
+            mention(3000.0, "infantry", "It fielded 3,000 infantry."),
+        ],
+        &["-", "infantry"],
+    );
+    check_assigned(
+        &[infantry, casualties()],
+        vec![mention(2000.0, "infantry casualties", sentence)],
+        &["casualties"],
+    );
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Words of war reports, and anything else.
+    fn words() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            4 => prop::sample::select(&[
+                "troops ", "soldiers ", "killed ", "North Korean ", "Russia ", "Seoul said ",
+                "sent to ", "casualties ", "the death toll ", "civilians ", "Pyongyang's ",
+                "İ", "ẞ", "Kestria ", "pieces ", "aid ", "$", "%", "-",
+            ][..])
+            .prop_map(str::to_string),
+            1 => any::<char>().prop_map(String::from),
+        ];
+        prop::collection::vec(piece, 0..12).prop_map(|pieces| pieces.concat())
+    }
+
+    fn figures() -> Vec<Figure> {
+        vec![
+            troops_of_north_korea(),
+            casualties(),
+            Figure {
+                exclude: vec!["civilians".to_string(), "İ".to_string()],
+                ..Figure::new("killed", &["killed", "dead"])
+            },
+            Figure {
+                kind: FigureKind::Money,
+                unit: Some("USD".to_string()),
+                ..Figure::new("aid", &["aid"])
+            },
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Whatever the claim holds, assignment answers for every mention,
+        /// never gives an increment a figure, and never gives the USD
+        /// figure another currency.
+        #[test]
+        fn any_claim_is_assigned_without_panic(
+            noun in words(),
+            sentence in words(),
+            event in prop::option::of(prop_oneof![
+                prop::sample::select(&["killed", "dead", "sent", "displaced", "captured"][..])
+                    .prop_map(str::to_string),
+                words(),
+            ]),
+            owner in prop::option::of(words()),
+            claimant in prop::option::of(words()),
+            increment in any::<bool>(),
+            money in prop::option::of(prop::option::of(
+                prop::sample::select(&["USD", "EUR", "usd"][..]).prop_map(str::to_string),
+            )),
+        ) {
+            let figures = figures();
+            let mut built = mention(10.0, &noun, &sentence);
+            built.0.event = event;
+            built.0.owner = owner;
+            built.0.claimed_by = claimant;
+            built.0.increment = increment;
+            if let Some(unit) = money.clone() {
+                built.0.kind = Kind::Money;
+                built.0.unit = unit;
+            }
+            let assignment = assign(&[built.0], &figures).remove(0);
+            prop_assert!(!assignment.reason.is_empty());
+            if increment {
+                prop_assert_eq!(assignment.figure, None);
+            }
+            if assignment.figure == Some(3) {
+                prop_assert_eq!(money, Some(Some("USD".to_string())));
+            }
+        }
+    }
+}
