@@ -269,6 +269,9 @@ mod tests {
                 qualifier: Qualifier::MoreThan,
                 text: format!("more than {value}"),
                 quote: String::new(),
+                kind: crate::figures::Kind::Count,
+                unit: None,
+                claimed_by: None,
                 article: ArticleRef {
                     url: "https://news.example/a".to_string(),
                     title: "A".to_string(),
@@ -277,6 +280,7 @@ mod tests {
                 },
             },
             decision: "changed".to_string(),
+            claimant: String::new(),
             observed_at: at,
         }
     }
