@@ -8,8 +8,8 @@ use serde_json::json;
 
 use super::Result;
 use crate::alert::{format_number, format_observation};
-use crate::config::{AlertOn, Config, MinChange, SinkKind};
-use crate::store::{ObservationRow, Store};
+use crate::config::{AlertOn, Config, Figure, MinChange, SinkKind};
+use crate::store::{FigureSummary, ObservationRow, Store};
 
 /// Writes what a config will do, for `figwatch check`.
 pub(super) fn describe_config(config: &Config, out: &mut String) {
@@ -128,6 +128,9 @@ fn observation_json(observation: &ObservationRow) -> serde_json::Value {
         "low": observation.low,
         "high": observation.high,
         "qualifier": observation.qualifier.as_str(),
+        "kind": observation.kind.as_str(),
+        "unit": observation.unit,
+        "claimed_by": observation.claimed_by,
         "text": observation.text,
         "quote": observation.quote,
         "article": {
@@ -137,6 +140,27 @@ fn observation_json(observation: &ObservationRow) -> serde_json::Value {
             "published_at": observation.article.published_at.map(|t| t.to_rfc3339()),
         }
     })
+}
+
+/// Who claims a value, for a table cell: the claimant of a `by_source`
+/// state ("(unattributed)" for the empty one), else the observation's
+/// `claimed_by`, else "-".
+fn claimed_by_cell(by_source: bool, claimant: &str, observation: &ObservationRow) -> String {
+    match (by_source, claimant, observation.claimed_by.as_deref()) {
+        (true, "", _) => "(unattributed)".to_string(),
+        (true, claimant, _) => claimant.to_string(),
+        (false, _, Some(claimed_by)) => claimed_by.to_string(),
+        (false, _, None) => "-".to_string(),
+    }
+}
+
+/// The configured figure `watch`.`figure`, if the config has it.
+fn configured<'a>(config: &'a Config, watch: &str, figure: &str) -> Option<&'a Figure> {
+    config
+        .watches
+        .iter()
+        .find(|w| w.name == watch)
+        .and_then(|w| w.figures.iter().find(|f| f.name == figure))
 }
 
 /// Prints a table: the first row is the header.
@@ -166,8 +190,27 @@ fn print_table(rows: &[Vec<String>]) {
     }
 }
 
-pub(super) fn figures(store: &Store, watch: Option<&str>, json: bool) -> Result<()> {
-    let figures = store.figures(watch)?;
+/// `figwatch figures [WATCH]`: every figure's current value, with who
+/// claims it; a `by_source` figure has one row per claimant, side by side.
+/// A configured figure that is not `by_source` shows only its one state
+/// (per-claimant states left from when it was are hidden).
+pub(super) fn figures(
+    store: &Store,
+    config: &Config,
+    watch: Option<&str>,
+    json: bool,
+) -> Result<()> {
+    let figures: Vec<FigureSummary> = store
+        .figures(watch)?
+        .into_iter()
+        .filter(|f| {
+            f.claimant.is_empty()
+                || configured(config, &f.watch, &f.figure).is_none_or(|figure| figure.by_source)
+        })
+        .collect();
+    let by_source = |f: &FigureSummary| {
+        configured(config, &f.watch, &f.figure).is_some_and(|figure| figure.by_source)
+    };
     if json {
         let items: Vec<_> = figures
             .iter()
@@ -175,6 +218,8 @@ pub(super) fn figures(store: &Store, watch: Option<&str>, json: bool) -> Result<
                 json!({
                     "watch": f.watch,
                     "figure": f.figure,
+                    "by_source": by_source(f),
+                    "claimant": f.claimant,
                     "current": observation_json(&f.current),
                     "previous_value": f.previous_value,
                     "change": f.previous_value.map(|p| f.current.value - p),
@@ -188,16 +233,28 @@ pub(super) fn figures(store: &Store, watch: Option<&str>, json: bool) -> Result<
         println!("No figures tracked yet.");
         return Ok(());
     }
+    print_table(&figure_rows(&figures, by_source));
+    Ok(())
+}
+
+/// The `figures` table, header first: one row per state, so a `by_source`
+/// figure's claimants stand on consecutive rows (the store orders them by
+/// claimant), each with its latest value.
+fn figure_rows(
+    figures: &[FigureSummary],
+    by_source: impl Fn(&FigureSummary) -> bool,
+) -> Vec<Vec<String>> {
     let mut rows = vec![vec![
         "WATCH".to_string(),
         "FIGURE".to_string(),
+        "CLAIMED BY".to_string(),
         "VALUE".to_string(),
         "CHANGE".to_string(),
         "SOURCE".to_string(),
         "DATE".to_string(),
         "URL".to_string(),
     ]];
-    for figure in &figures {
+    for figure in figures {
         let change = figure.previous_value.map_or_else(String::new, |previous| {
             let delta = figure.current.value - previous;
             let sign = if delta >= 0.0 { "+" } else { "" };
@@ -210,6 +267,7 @@ pub(super) fn figures(store: &Store, watch: Option<&str>, json: bool) -> Result<
         rows.push(vec![
             figure.watch.clone(),
             figure.figure.clone(),
+            claimed_by_cell(by_source(figure), &figure.claimant, &figure.current),
             format_observation(&figure.current),
             change,
             figure.current.article.source.clone(),
@@ -217,17 +275,26 @@ pub(super) fn figures(store: &Store, watch: Option<&str>, json: bool) -> Result<
             figure.current.article.url.clone(),
         ]);
     }
-    print_table(&rows);
-    Ok(())
+    rows
 }
 
-pub(super) fn history(store: &Store, watch: &str, figure: &str, json: bool) -> Result<()> {
+/// `figwatch history WATCH FIGURE`: every observation, oldest first, with
+/// who claimed it and what it did.
+pub(super) fn history(
+    store: &Store,
+    config: &Config,
+    watch: &str,
+    figure: &str,
+    json: bool,
+) -> Result<()> {
+    let by_source = configured(config, watch, figure).is_some_and(|f| f.by_source);
     let history = store.history(watch, figure)?;
     if json {
         let items: Vec<_> = history
             .iter()
             .map(|row| {
                 let mut value = observation_json(&row.observation);
+                value["claimant"] = json!(row.claimant);
                 value["decision"] = json!(row.decision);
                 value["observed_at"] = json!(row.observed_at.map(|t| t.to_rfc3339()));
                 value
@@ -242,7 +309,7 @@ pub(super) fn history(store: &Store, watch: &str, figure: &str, json: bool) -> R
     }
     let values: Vec<f64> = history
         .iter()
-        .filter(|row| row.decision != "older")
+        .filter(|row| !matches!(row.decision.as_str(), "older" | "other_unit"))
         .map(|row| row.observation.value)
         .collect();
     println!("{watch} · {figure}  {}", sparkline(&values));
@@ -250,6 +317,7 @@ pub(super) fn history(store: &Store, watch: &str, figure: &str, json: bool) -> R
         "DATE".to_string(),
         "VALUE".to_string(),
         "DECISION".to_string(),
+        "CLAIMED BY".to_string(),
         "SOURCE".to_string(),
         "TEXT".to_string(),
     ]];
@@ -258,6 +326,7 @@ pub(super) fn history(store: &Store, watch: &str, figure: &str, json: bool) -> R
             date(row.observed_at),
             format_observation(&row.observation),
             row.decision.clone(),
+            claimed_by_cell(by_source, &row.claimant, &row.observation),
             row.observation.article.source.clone(),
             row.observation.text.clone(),
         ]);
@@ -458,5 +527,63 @@ mod tests {
         assert_eq!(sparkline(&[160.0, 200.0]), "▁█");
         assert_eq!(sparkline(&[5.0, 5.0]), "▄▄");
         assert_eq!(sparkline(&[]), "");
+    }
+
+    use crate::figures::{Kind, Qualifier};
+    use crate::store::ArticleRef;
+
+    fn state(figure: &str, claimant: &str, claimed_by: Option<&str>, value: f64) -> FigureSummary {
+        FigureSummary {
+            watch: "nk".to_string(),
+            figure: figure.to_string(),
+            claimant: claimant.to_string(),
+            current: ObservationRow {
+                value,
+                low: Some(value),
+                high: None,
+                qualifier: Qualifier::Exact,
+                text: format!("{value} troops"),
+                quote: String::new(),
+                kind: Kind::Count,
+                unit: None,
+                claimed_by: claimed_by.map(str::to_string),
+                article: ArticleRef {
+                    url: "https://news.example/a".to_string(),
+                    title: "A".to_string(),
+                    source: "Wire".to_string(),
+                    published_at: None,
+                },
+            },
+            previous_value: None,
+            updated_at: None,
+        }
+    }
+
+    #[test]
+    fn figures_table_lists_each_claimant_of_a_by_source_figure_side_by_side() {
+        let figures = [
+            state("casualties", "", Some("the ministry"), 4_000.0),
+            state("troops", "", None, 10_000.0),
+            state("troops", "Kyiv", Some("Kyiv"), 12_000.0),
+            state("troops", "Seoul", Some("Seoul"), 11_000.0),
+        ];
+        let rows = figure_rows(&figures, |f| f.figure == "troops");
+        let cells: Vec<(&str, &str, &str)> = rows
+            .iter()
+            .map(|row| (row[1].as_str(), row[2].as_str(), row[3].as_str()))
+            .collect();
+        assert_eq!(
+            cells,
+            [
+                ("FIGURE", "CLAIMED BY", "VALUE"),
+                ("casualties", "the ministry", "4,000"),
+                ("troops", "(unattributed)", "10,000"),
+                ("troops", "Kyiv", "12,000"),
+                ("troops", "Seoul", "11,000"),
+            ]
+        );
+        // Nobody credited, not by source: a dash.
+        let rows = figure_rows(&[state("troops", "", None, 1.0)], |_| false);
+        assert_eq!(rows[1][2], "-");
     }
 }

@@ -486,7 +486,13 @@ async fn page(State(state): State<AppState>) -> Response {
             .figures(None)?
             .into_iter()
             .map(|figure| {
-                let history = store.history(&figure.watch, &figure.figure)?;
+                // One timeline per state: a by_source figure's claimant
+                // has its own (every other figure's rows have claimant "").
+                let history = store
+                    .history(&figure.watch, &figure.figure)?
+                    .into_iter()
+                    .filter(|row| row.claimant == figure.claimant)
+                    .collect();
                 Ok((figure, history))
             })
             .collect::<Result<Vec<_>, crate::store::Error>>()?;

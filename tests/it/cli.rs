@@ -183,3 +183,39 @@ fn import_opml_adds_new_feeds_once() {
     );
     work.figwatch(&["check"]).assert().success();
 }
+
+#[test]
+fn figures_and_history_name_an_unknown_watch_or_figure_and_exit_2() {
+    let work = Workspace::new(
+        r#"[[feed]]
+url = "https://news.example/world.rss"
+
+[watch.nk-russia]
+query = 'Russia'
+
+[watch.nk-russia.figure.troops]
+terms = ["troops"]
+"#,
+    );
+    work.figwatch(&["figures", "nosuch"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no watch named \"nosuch\" in"))
+        .stderr(predicate::str::contains("(watches: nk-russia)"));
+    work.figwatch(&["history", "nk-russia", "tanks"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "watch \"nk-russia\" has no figure named \"tanks\"",
+        ))
+        .stderr(predicate::str::contains("(figures: troops)"));
+    work.figwatch(&["history", "nosuch", "troops"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no watch named \"nosuch\""));
+    // A known figure without a database yet is a runtime matter, not usage.
+    work.figwatch(&["history", "nk-russia", "troops"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no database"));
+}

@@ -135,6 +135,56 @@ fn figures_and_history_show_the_tracked_values() {
 }
 
 #[test]
+fn figures_and_history_show_who_claims_each_value() {
+    let servers = Servers::start();
+    let work = Workspace::new(&motivating_config(&servers, &[], true));
+    work.figwatch(&["once"]).assert().success();
+    servers.site.feed_version.store(2, Ordering::SeqCst);
+    work.figwatch(&["once"]).assert().success();
+    // What the claim scanner records: who the article credits the number to.
+    work.sql(
+        "UPDATE observations SET claimed_by = 'Seoul''s military' \
+         WHERE figure = 'artillery' AND value = 200",
+    );
+
+    work.figwatch(&["figures"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("CLAIMED BY"))
+        .stdout(predicate::str::contains("Seoul's military  more than 200"));
+    let output = work.figwatch(&["figures", "--json"]).output().unwrap();
+    let figures: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let artillery = figures
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["figure"] == "artillery")
+        .unwrap();
+    assert_eq!(artillery["current"]["claimed_by"], "Seoul's military");
+    assert_eq!(artillery["current"]["kind"], "count");
+    assert_eq!(artillery["current"]["unit"], Value::Null);
+    assert_eq!(artillery["by_source"], false);
+
+    work.figwatch(&["history", "nk-russia", "artillery"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("CLAIMED BY"))
+        .stdout(predicate::str::contains("Seoul's military"));
+    let output = work
+        .figwatch(&["history", "nk-russia", "artillery", "--json"])
+        .output()
+        .unwrap();
+    let history: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let claimed: Vec<&Value> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| &h["claimed_by"])
+        .collect();
+    assert_eq!(claimed, [&Value::Null, &Value::from("Seoul's military")]);
+}
+
+#[test]
 fn webhook_that_is_down_gets_the_alert_later_exactly_once() {
     let servers = Servers::start();
     let work = Workspace::new(&motivating_config(&servers, &[], true));

@@ -1,5 +1,6 @@
 //! The status page at `/`: the running config's watches, each figure's
-//! current value with a timeline of its history drawn as inline SVG, the
+//! current value (one row per claimant of a `by_source` figure) with who
+//! claims it and a timeline of its history drawn as inline SVG, the
 //! latest matched articles and the failing feeds. Server-rendered HTML, no
 //! JavaScript; everything from the store or the config is escaped.
 
@@ -195,8 +196,13 @@ pub(super) fn render(config: Option<&Config>, data: &PageData) -> String {
         html.push_str("</table>");
     }
 
-    html.push_str("<h2>Figures</h2><table id=\"figures\"><tr><th>Watch</th><th>Figure</th><th>Value</th><th>History</th><th>Source</th><th>Date</th></tr>");
+    html.push_str("<h2>Figures</h2><table id=\"figures\"><tr><th>Watch</th><th>Figure</th><th>Value</th><th>Claimed by</th><th>History</th><th>Source</th><th>Date</th></tr>");
     for (figure, history) in &data.figures {
+        // A by_source figure's claimant, else whoever the article credits.
+        let claimed_by = Some(figure.claimant.as_str())
+            .filter(|claimant| !claimant.is_empty())
+            .or(figure.current.claimed_by.as_deref())
+            .unwrap_or("—");
         let label = format!(
             "{} · {}: {} observation(s)",
             figure.watch,
@@ -205,10 +211,11 @@ pub(super) fn render(config: Option<&Config>, data: &PageData) -> String {
         );
         let _ = write!(
             html,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><a href=\"{}\">{}</a></td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"claimed-by\">{}</td><td>{}</td><td><a href=\"{}\">{}</a></td><td>{}</td></tr>",
             escape(&figure.watch),
             escape(&figure.figure),
             escape(&crate::alert::format_observation(&figure.current)),
+            escape(claimed_by),
             timeline_svg(&label, history),
             escape(&figure.current.article.url),
             escape(&figure.current.article.source),
@@ -326,5 +333,36 @@ mod tests {
         assert!(svg.contains("&lt;script&gt;"), "{svg}");
         assert!(!svg.contains("NaN\""), "no NaN coordinates: {svg}");
         assert_eq!(timeline_svg("empty", &[]).matches("<circle").count(), 0);
+    }
+
+    #[test]
+    fn figures_table_shows_who_claims_each_value() {
+        let summary = |claimant: &str, claimed_by: Option<&str>, value: f64| FigureSummary {
+            watch: "nk".to_string(),
+            figure: "troops".to_string(),
+            claimant: claimant.to_string(),
+            current: ObservationRow {
+                claimed_by: claimed_by.map(str::to_string),
+                ..row(value, "Wire", Some(1)).observation
+            },
+            previous_value: None,
+            updated_at: None,
+        };
+        let data = PageData {
+            figures: vec![
+                (summary("Kyiv", Some("Kyiv"), 12_000.0), Vec::new()),
+                (summary("", Some("<b>NIS</b>"), 11_000.0), Vec::new()),
+                (summary("", None, 10_000.0), Vec::new()),
+            ],
+            ..PageData::default()
+        };
+        let html = render(None, &data);
+        assert!(html.contains("<th>Claimed by</th>"), "{html}");
+        assert!(html.contains("class=\"claimed-by\">Kyiv</td>"), "{html}");
+        assert!(
+            html.contains("class=\"claimed-by\">&lt;b&gt;NIS&lt;/b&gt;</td>"),
+            "{html}"
+        );
+        assert!(html.contains("class=\"claimed-by\">—</td>"), "{html}");
     }
 }
