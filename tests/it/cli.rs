@@ -219,3 +219,60 @@ terms = ["troops"]
         .code(1)
         .stderr(predicate::str::contains("no database"));
 }
+
+#[test]
+fn extract_reads_the_headline_first_and_shows_each_mentions_claim() {
+    let work = Workspace::new(
+        "[watch.w]\nquery = 'Russia'\n[watch.w.figure.troops]\nterms = [\"troops\"]\n",
+    );
+    let page = work.dir.path().join("page.html");
+    std::fs::write(
+        &page,
+        "<html><head><title>Russia now hosts 12,000 troops from the north</title></head><body>\
+         <article><h1>Russia now hosts 12,000 troops from the north</h1>\
+         <p>A year ago, officials in the capital counted some 3,000 troops at the border. \
+         The figure has been disputed by several observers who follow the region closely.</p>\
+         <p>Observers say the movements continued through the winter, with trains seen \
+         leaving the eastern depots every week.</p></article></body></html>",
+    )
+    .unwrap();
+    let page = page.to_str().unwrap();
+    let output = work
+        .figwatch(&["extract", "--json", page])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mentions = value["mentions"].as_array().unwrap();
+    let first = &mentions[0];
+    assert_eq!(first["value"], 12000.0, "{value:#}");
+    assert_eq!(first["in"], "headline");
+    assert_eq!(first["assignments"][0]["figure"], "troops");
+    assert_eq!(first["assignments"][0]["observation"], true);
+    // The claim fields are there, null when the scanner found nothing, and
+    // `increment` only when it is one.
+    for key in ["event", "owner", "claimed_by", "previous", "unit"] {
+        assert!(
+            first.get(key).is_some_and(|v| v.is_null()),
+            "{key}: {first}"
+        );
+    }
+    assert!(first.get("increment").is_none(), "{first}");
+    let body = mentions
+        .iter()
+        .find(|m| m["value"] == 3000.0)
+        .expect("3,000 mention");
+    assert_eq!(body["in"], "body");
+    assert_eq!(body["assignments"][0]["observation"], false);
+
+    work.figwatch(&["extract", page])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 in the headline"))
+        .stdout(predicate::str::contains("[headline] \"12,000 troops"))
+        .stdout(predicate::str::contains("(the article's observation)"));
+}
