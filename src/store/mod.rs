@@ -1,7 +1,10 @@
 //! SQLite store (WAL, numbered migrations): feeds and their poll state,
 //! seen entries, articles, matches, mentions, observations, figure state,
 //! alerts and their deliveries (the outbox). One article is written in one
-//! transaction, so a crash loses nothing and duplicates nothing.
+//! transaction, so a crash loses nothing and duplicates nothing. Figure
+//! state is kept per (watch, figure, claimant): one claimant, `""`, unless
+//! the figure is `by_source`; observations and alerts carry who claimed the
+//! value and its kind and unit.
 //!
 //! The store is one SQLite connection behind a mutex, used from blocking
 //! threads (`spawn_blocking`); readers such as the CLI open their own

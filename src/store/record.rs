@@ -1,6 +1,12 @@
 //! One matched article in one transaction: the entry, the article, its
-//! mentions, each watch's match and observations, the figure states they
-//! move, and the alerts and deliveries they raise.
+//! mentions (with their claims), each watch's match and observations, the
+//! figure states they move, and the alerts and deliveries they raise.
+//!
+//! A figure's state is kept per claimant ([`figures::claimant`]: `""`
+//! unless the figure is `by_source`), and an observation is compared only
+//! with its own claimant's state, and only when it has the state's kind and
+//! unit; one in another is stored with decision `other_unit` and moves
+//! nothing.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -269,7 +275,7 @@ fn record(tx: &Transaction<'_>, article: &NewArticle<'_>) -> rusqlite::Result<Re
             ) else {
                 continue;
             };
-            let n_alerts = observe(
+            let observed = observe(
                 tx,
                 article,
                 article_id,
@@ -278,8 +284,10 @@ fn record(tx: &Transaction<'_>, article: &NewArticle<'_>) -> rusqlite::Result<Re
                 mention,
                 sort_at,
             )?;
-            recorded.n_observations += 1;
-            recorded.n_alerts += n_alerts;
+            if let Some(n_alerts) = observed {
+                recorded.n_observations += 1;
+                recorded.n_alerts += n_alerts;
+            }
         }
     }
     Ok(recorded)
@@ -323,7 +331,8 @@ fn same_unit(state: &State, kind: figures::Kind, unit: Option<&str>) -> bool {
 
 /// Records one observation, moves the state of its figure and claimant
 /// (see [`figures::claimant`]) and raises its alert unless `baseline`.
-/// Returns the number of alerts raised (0 or 1).
+/// Returns the number of alerts raised (0 or 1), or `None` when the article
+/// already has an observation of this figure and claimant (nothing written).
 fn observe(
     tx: &Transaction<'_>,
     article: &NewArticle<'_>,
@@ -332,7 +341,7 @@ fn observe(
     figure: &config::Figure,
     mention: &figures::Mention,
     observed_at: DateTime<Utc>,
-) -> rusqlite::Result<usize> {
+) -> rusqlite::Result<Option<usize>> {
     let watch = watch_reading.watch;
     let claimant = figures::claimant(figure, mention);
     let current: Option<State> = tx
@@ -408,11 +417,11 @@ fn observe(
     // This article already observed this figure and claimant (a reading
     // with two observations of one state): the first one stands.
     if n_inserted == 0 {
-        return Ok(0);
+        return Ok(None);
     }
     let observation_id = tx.last_insert_rowid();
     if other_unit || decision == Decision::Older {
-        return Ok(0);
+        return Ok(Some(0));
     }
     tx.execute(
         "INSERT INTO figure_state (watch, figure, claimant, observation_id, updated_at) \
@@ -428,7 +437,7 @@ fn observe(
         ],
     )?;
     if baseline {
-        return Ok(0);
+        return Ok(Some(0));
     }
     let draft_claimant = figure.by_source.then_some(claimant);
     let draft = match decision {
@@ -452,10 +461,10 @@ fn observe(
             article_id: Some(article_id),
             ..AlertDraft::default()
         },
-        Decision::Filtered { .. } | Decision::Unchanged | Decision::Older => return Ok(0),
+        Decision::Filtered { .. } | Decision::Unchanged | Decision::Older => return Ok(Some(0)),
     };
     insert_alert(tx, &draft, article.fetched_at, &watch_reading.sinks)?;
-    Ok(1)
+    Ok(Some(1))
 }
 
 /// A stored time that does not parse cannot happen (the store writes them);

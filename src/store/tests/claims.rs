@@ -277,7 +277,7 @@ fn one_state_observed_twice_in_one_reading_records_the_first_only() {
     // A reading that breaks `read`'s contract: two observations of one state.
     reading.observations = vec![(0, 0), (0, 1)];
     let recorded = record_reading(&store, &watch, "a", 1, reading);
-    assert_eq!(recorded.n_alerts, 1);
+    assert_eq!((recorded.n_observations, recorded.n_alerts), (1, 1));
     let history = store.history("nk", "troops").unwrap();
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].observation.value, 11_000.0);
