@@ -307,12 +307,35 @@ pub(super) fn history(
         println!("No observations of {watch}/{figure} yet.");
         return Ok(());
     }
-    let values: Vec<f64> = history
-        .iter()
-        .filter(|row| !matches!(row.decision.as_str(), "older" | "other_unit"))
-        .map(|row| row.observation.value)
-        .collect();
-    println!("{watch} · {figure}  {}", sparkline(&values));
+    // The values that were (or were compared with) a state, per state: a
+    // by_source figure gets one sparkline per claimant.
+    let mut claimants: Vec<&str> = Vec::new();
+    for row in &history {
+        if !claimants.contains(&row.claimant.as_str()) {
+            claimants.push(&row.claimant);
+        }
+    }
+    let values_of = |claimant: &str| -> Vec<f64> {
+        history
+            .iter()
+            .filter(|row| row.claimant == claimant)
+            .filter(|row| !matches!(row.decision.as_str(), "older" | "other_unit"))
+            .map(|row| row.observation.value)
+            .collect()
+    };
+    if by_source {
+        println!("{watch} · {figure}");
+        for claimant in claimants {
+            let label = if claimant.is_empty() {
+                "(unattributed)"
+            } else {
+                claimant
+            };
+            println!("  {label}  {}", sparkline(&values_of(claimant)));
+        }
+    } else {
+        println!("{watch} · {figure}  {}", sparkline(&values_of("")));
+    }
     let mut rows = vec![vec![
         "DATE".to_string(),
         "VALUE".to_string(),
@@ -415,6 +438,7 @@ pub(super) fn alerts(store: &Store, limit: usize, failed_only: bool, json: bool)
                     "created_at": alert.created_at.to_rfc3339(),
                     "watch": alert.watch,
                     "figure": alert.figure,
+                    "claimant": alert.claimant,
                     "previous": alert.previous.as_ref().map(observation_json),
                     "current": alert.current.as_ref().map(observation_json),
                     "message": alert.message,
@@ -439,7 +463,16 @@ pub(super) fn alerts(store: &Store, limit: usize, failed_only: bool, json: bool)
     ]];
     for summary in &alerts {
         let alert = &summary.alert;
-        let what = match (&alert.figure, &alert.previous, &alert.current) {
+        // A by_source figure's alert is about one claimant's state.
+        let figure_label = alert
+            .figure
+            .as_ref()
+            .map(|figure| match alert.claimant.as_deref() {
+                Some("") => format!("{figure} (unattributed)"),
+                Some(claimant) => format!("{figure} per {claimant}"),
+                None => figure.clone(),
+            });
+        let what = match (&figure_label, &alert.previous, &alert.current) {
             (Some(figure), Some(previous), Some(current)) => format!(
                 "{} · {figure}: {} → {}",
                 alert.watch,

@@ -276,3 +276,76 @@ fn extract_reads_the_headline_first_and_shows_each_mentions_claim() {
         .stdout(predicate::str::contains("[headline] \"12,000 troops"))
         .stdout(predicate::str::contains("(the article's observation)"));
 }
+
+#[test]
+fn figures_reads_a_version_3_database_after_migrating_it() {
+    let work = Workspace::new(
+        r#"[daemon]
+database = "figwatch.db"
+
+[[feed]]
+url = "https://news.example/world.rss"
+
+[watch.aid]
+query = 'donors'
+
+[watch.aid.figure.pledged]
+terms = ["pledged"]
+"#,
+    );
+    {
+        let conn = rusqlite::Connection::open(work.database()).unwrap();
+        for sql in [
+            include_str!("../../src/store/migrations/0001_initial.sql"),
+            include_str!("../../src/store/migrations/0002_known_figures.sql"),
+            include_str!("../../src/store/migrations/0003_articles_fts.sql"),
+        ] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO articles (id, url, title, text, content_hash, source, published_at, fetched_at, sort_at)
+               VALUES (3, 'https://news.example/pledge', 'Donors meet', 'Donors pledged $2.5 billion.', 'h',
+                       'Aid Wire', '2025-03-01T08:00:00.000Z', '2025-03-01T08:00:00.000Z', '2025-03-01T08:00:00.000Z');
+             INSERT INTO mentions (article_id, in_title, value, qualifier, kind, text, noun, sentence, start, end)
+               VALUES (3, 0, 2500000000.0, 'exact', 'money', '$2.5 billion', '', 'Donors pledged $2.5 billion.', 15, 27);
+             INSERT INTO observations (id, article_id, watch, figure, value, qualifier, text, quote, decision, observed_at)
+               VALUES (9, 3, 'aid', 'pledged', 2500000000.0, 'exact', '$2.5 billion', 'Donors pledged $2.5 billion.',
+                       'first_seen', '2025-03-01T08:00:00.000Z');
+             INSERT INTO figure_state (watch, figure, observation_id, updated_at)
+               VALUES ('aid', 'pledged', 9, '2025-03-01T08:00:00.000Z');
+             PRAGMA user_version = 3;",
+        )
+        .unwrap();
+    }
+    let output = work.figwatch(&["figures", "--json"]).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let figures: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(figures[0]["current"]["value"], 2.5e9);
+    assert_eq!(
+        figures[0]["current"]["kind"], "money",
+        "kind from its mention"
+    );
+    assert_eq!(figures[0]["claimant"], "");
+    assert_eq!(work.sql_count("PRAGMA user_version"), 4);
+
+    // The scanner's currency shows; a per-claimant state of a figure that is
+    // not by_source (left from an earlier config) does not.
+    work.sql(
+        "UPDATE observations SET unit = 'USD' WHERE id = 9;
+         INSERT INTO observations (id, article_id, watch, figure, claimant, value, qualifier, kind,
+                                   text, quote, decision, observed_at)
+           VALUES (10, 3, 'aid', 'pledged', 'Treasury', 1.0, 'exact', 'money', 'x', 'x', 'first_seen',
+                   '2025-03-01T08:00:00.000Z');
+         INSERT INTO figure_state (watch, figure, claimant, observation_id, updated_at)
+           VALUES ('aid', 'pledged', 'Treasury', 10, '2025-03-01T08:00:00.000Z');",
+    );
+    work.figwatch(&["figures"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2.5 billion USD"))
+        .stdout(predicate::str::contains("Treasury").not());
+}
