@@ -5,6 +5,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod describe;
 mod extract;
 mod opml;
 mod show;
@@ -388,7 +389,7 @@ async fn once(config: Config) -> Result<()> {
 fn check(path: &Path) -> Result<()> {
     let config = load_config(path)?;
     let mut out = String::new();
-    show::describe_config(&config, &mut out);
+    describe::describe_config(&config, &mut out);
     print!("{out}");
     Ok(())
 }
