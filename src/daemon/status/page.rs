@@ -28,6 +28,51 @@ pub(super) struct PageData {
     pub(super) articles: Vec<ArticleSummary>,
 }
 
+/// Whether the config keeps `watch`.`figure` by source; `None` when the
+/// config no longer has the figure.
+pub(super) fn by_source(config: &Config, watch: &str, figure: &str) -> Option<bool> {
+    config
+        .watches
+        .iter()
+        .find(|w| w.name == watch)
+        .and_then(|w| w.figures.iter().find(|f| f.name == figure))
+        .map(|f| f.by_source)
+}
+
+/// The states the page shows, each with its own history (oldest first): a
+/// `by_source` figure's claimants each get a row and a timeline; a
+/// configured figure that is not `by_source` shows only its one state (a
+/// per-claimant state left from an earlier config is hidden, as `figwatch
+/// figures` hides it). `history` is asked once per figure.
+pub(super) fn figure_states<E>(
+    figures: Vec<FigureSummary>,
+    by_source: impl Fn(&str, &str) -> Option<bool>,
+    mut history: impl FnMut(&str, &str) -> Result<Vec<HistoryRow>, E>,
+) -> Result<Vec<(FigureSummary, Vec<HistoryRow>)>, E> {
+    let mut states = Vec::with_capacity(figures.len());
+    let mut loaded: Option<((String, String), Vec<HistoryRow>)> = None;
+    for figure in figures {
+        if !figure.claimant.is_empty() && by_source(&figure.watch, &figure.figure) == Some(false) {
+            continue;
+        }
+        let key = (figure.watch.clone(), figure.figure.clone());
+        let rows = match &loaded {
+            Some((loaded_key, rows)) if *loaded_key == key => rows,
+            _ => {
+                let rows = history(&figure.watch, &figure.figure)?;
+                &loaded.insert((key, rows)).1
+            }
+        };
+        let own: Vec<HistoryRow> = rows
+            .iter()
+            .filter(|row| row.claimant == figure.claimant)
+            .cloned()
+            .collect();
+        states.push((figure, own));
+    }
+    Ok(states)
+}
+
 /// `&`, `<`, `>`, `"` and `'` escaped, for text and attribute values.
 pub(super) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -364,5 +409,57 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("class=\"claimed-by\">—</td>"), "{html}");
+    }
+
+    #[test]
+    fn each_state_gets_its_own_timeline_and_stale_claimant_states_are_hidden() {
+        let summary = |figure: &str, claimant: &str| FigureSummary {
+            watch: "nk".to_string(),
+            figure: figure.to_string(),
+            claimant: claimant.to_string(),
+            current: row(1.0, "Wire", Some(1)).observation,
+            previous_value: None,
+            updated_at: None,
+        };
+        let history_row = |claimant: &str, value: f64| HistoryRow {
+            claimant: claimant.to_string(),
+            ..row(value, "Wire", Some(1))
+        };
+        let mut asked = Vec::new();
+        let states = figure_states(
+            vec![
+                summary("losses", "NIS"),
+                summary("troops", "Kyiv"),
+                summary("troops", "Seoul"),
+            ],
+            |_, figure| Some(figure == "troops"),
+            |_, figure| {
+                asked.push(figure.to_string());
+                Ok::<_, ()>(vec![
+                    history_row("Kyiv", 12.0),
+                    history_row("Seoul", 11.0),
+                    history_row("Seoul", 10.0),
+                ])
+            },
+        )
+        .unwrap();
+        let shown: Vec<(&str, &str, Vec<f64>)> = states
+            .iter()
+            .map(|(figure, history)| {
+                (
+                    figure.figure.as_str(),
+                    figure.claimant.as_str(),
+                    history.iter().map(|row| row.observation.value).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("troops", "Kyiv", vec![12.0]),
+                ("troops", "Seoul", vec![11.0, 10.0]),
+            ]
+        );
+        assert_eq!(asked, ["troops"], "one history query per figure");
     }
 }
