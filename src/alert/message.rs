@@ -13,8 +13,9 @@
 //! more than 12,000 (+1,000, +9%), says South Korea's Ministry of National
 //! Defense — Korea Daily"; a `by_source` figure's title leads with the
 //! claimant whose state moved: "NIS revised troops: 11,000 → 12,000 (…)".
-//! Money carries its scale and currency ("3.2 billion USD"), percentages "%". Sinks with markup (slack, discord, the HTML
-//! mail part) render the same [`Parts`] their own way.
+//! Money carries its scale and currency ("3.2 billion USD"), percentages
+//! "%". Sinks with markup (slack, discord, the HTML mail part) render the
+//! same [`Parts`] their own way.
 
 use super::json::as_integer;
 use crate::config::Template;
