@@ -248,7 +248,9 @@ fn join_title(subject: &str, what: &str) -> String {
 /// Defense — Korea Daily"; for a `by_source` figure the claimant leads:
 /// "nk-russia · NIS revised troops: 11,000 → 12,000 (+1,000, +9%) — Korea
 /// Daily" ("NIS on troops: 12,000 (first seen) — …" when first seen,
-/// "troops (unattributed): …" for numbers attributed to nobody).
+/// "troops (unattributed): …" for numbers attributed to nobody). When the
+/// earlier value of a figure that is not `by_source` was someone else's
+/// claim, it is named in parentheses: "11,000 (NIS) → 12,000 …, says Kyiv".
 fn figure_title(row: &AlertRow, subject: &str) -> String {
     let Some(current) = &row.current else {
         return format!("{subject}: (no value)");
@@ -287,8 +289,16 @@ fn figure_title(row: &AlertRow, subject: &str) -> String {
                 let relative = (previous.value != 0.0).then(|| absolute / previous.value);
                 (absolute, relative)
             });
+            // Another claimant's earlier value says so, so the change does
+            // not read as the new claimant revising its own number.
+            let previous_claimant = match (&row.claimant, previous.claimed_by.as_deref()) {
+                (None, Some(earlier)) if Some(earlier) != current.claimed_by.as_deref() => {
+                    format!(" ({})", one_line(earlier))
+                }
+                _ => String::new(),
+            };
             format!(
-                "{subject}: {} → {current_text} ({})",
+                "{subject}: {}{previous_claimant} → {current_text} ({})",
                 format_observation(previous),
                 format_change(change, current)
             )

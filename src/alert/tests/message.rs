@@ -344,6 +344,24 @@ fn title_names_who_claims_the_number_and_the_source() {
         "nk-russia · troops: more than 11,000 → more than 12,000 (+1,000, +9.1%), \
          says South Korea's Ministry of National Defense — Korea Daily"
     );
+    // An earlier value claimed by someone else is credited to them.
+    let mut row = claimed_row(Some("Kyiv"), None);
+    if let Some(previous) = row.previous.as_mut() {
+        previous.claimed_by = Some(String::from("NIS"));
+    }
+    assert_eq!(
+        message(&row).title,
+        "nk-russia · troops: more than 11,000 (NIS) → more than 12,000 (+1,000, +9.1%), \
+         says Kyiv — Korea Daily"
+    );
+    if let Some(previous) = row.previous.as_mut() {
+        previous.claimed_by = Some(String::from("Kyiv"));
+    }
+    assert!(
+        message(&row)
+            .title
+            .contains("more than 11,000 → more than 12,000")
+    );
     // Nobody named: the title is as before.
     let row = claimed_row(None, None);
     assert_eq!(
