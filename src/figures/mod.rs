@@ -198,7 +198,7 @@ pub struct Reading {
     /// The article's observations: (figure index, mention index), ordered by
     /// figure, then by mention. One per figure (its first qualifying mention
     /// in headline-then-body order); for a `by_source` figure one per
-    /// claimant (see [`claimant`]), each that claimant's first mention.
+    /// claimant (see [`state_claimant`]), each that claimant's first mention.
     pub observations: Vec<(usize, usize)>,
 }
 
@@ -233,7 +233,7 @@ pub(crate) fn observations(
             if assignment.figure != Some(figure_idx) || mention.increment {
                 continue;
             }
-            let claimant = claimant(figure, mention);
+            let claimant = state_claimant(figure, mention);
             if claimants_seen.contains(&claimant) {
                 continue;
             }
@@ -252,7 +252,7 @@ pub(crate) fn observations(
 /// attributes the number to nobody: the "unattributed" claimant), and `""`
 /// for every other figure, which has one state. The store keys figure state
 /// and observations by this.
-pub fn claimant<'a>(figure: &config::Figure, mention: &'a Mention) -> &'a str {
+pub fn state_claimant<'a>(figure: &config::Figure, mention: &'a Mention) -> &'a str {
     if figure.by_source {
         mention.claimed_by.as_deref().map_or("", str::trim)
     } else {

@@ -2,7 +2,7 @@
 //! mentions (with their claims), each watch's match and observations, the
 //! figure states they move, and the alerts and deliveries they raise.
 //!
-//! A figure's state is kept per claimant ([`figures::claimant`]: `""`
+//! A figure's state is kept per claimant ([`figures::state_claimant`]: `""`
 //! unless the figure is `by_source`), and an observation is compared only
 //! with its own claimant's state, and only when it has the state's kind and
 //! unit; one in another is stored with decision `other_unit` and moves
@@ -330,7 +330,7 @@ fn same_unit(state: &State, kind: figures::Kind, unit: Option<&str>) -> bool {
 }
 
 /// Records one observation, moves the state of its figure and claimant
-/// (see [`figures::claimant`]) and raises its alert unless `baseline`.
+/// (see [`figures::state_claimant`]) and raises its alert unless `baseline`.
 /// Returns the number of alerts raised (0 or 1), or `None` when the article
 /// already has an observation of this figure and claimant (nothing written).
 fn observe(
@@ -343,7 +343,7 @@ fn observe(
     observed_at: DateTime<Utc>,
 ) -> rusqlite::Result<Option<usize>> {
     let watch = watch_reading.watch;
-    let claimant = figures::claimant(figure, mention);
+    let claimant = figures::state_claimant(figure, mention);
     let current: Option<State> = tx
         .query_row(
             "SELECT o.id, o.value, o.qualifier, o.observed_at, o.kind, o.unit FROM figure_state s \

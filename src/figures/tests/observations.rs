@@ -94,9 +94,12 @@ fn unassigned_mentions_and_other_figures_are_not_observed() {
 }
 
 #[test]
-fn claimant_is_the_trimmed_claim_only_for_by_source_figures() {
+fn state_claimant_is_the_trimmed_claim_only_for_by_source_figures() {
     let claimed = mention(1.0, Some(" the NIS "), false);
-    assert_eq!(claimant(&troops(true), &claimed), "the NIS");
-    assert_eq!(claimant(&troops(false), &claimed), "");
-    assert_eq!(claimant(&troops(true), &mention(1.0, None, false)), "");
+    assert_eq!(state_claimant(&troops(true), &claimed), "the NIS");
+    assert_eq!(state_claimant(&troops(false), &claimed), "");
+    assert_eq!(
+        state_claimant(&troops(true), &mention(1.0, None, false)),
+        ""
+    );
 }
