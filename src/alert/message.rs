@@ -358,6 +358,16 @@ pub fn format_observation(observation: &ObservationRow) -> String {
     format!("{text}{unit}")
 }
 
+/// A bare number of `kind` in `unit`, as [`format_observation`] writes
+/// values: "3.2 billion USD", "25%", "37 km", "11,000".
+pub fn format_value(number: f64, kind: Kind, unit: Option<&str>) -> String {
+    format!(
+        "{}{}",
+        format_magnitude(number, kind),
+        unit_suffix(kind, unit)
+    )
+}
+
 /// A number as [`format_observation`] writes it, without the unit: money of
 /// a million or more with its scale word ("3.2 billion"), everything else
 /// with thousands separators.

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::Result;
-use crate::alert::{format_number, format_observation};
+use crate::alert::{format_observation, format_value};
 use crate::config::{Config, Figure};
 use crate::store::{FigureSummary, ObservationRow, Store};
 
@@ -147,14 +147,12 @@ fn figure_rows(
         "URL".to_string(),
     ]];
     for figure in figures {
+        let current = &figure.current;
+        let amount = |number| format_value(number, current.kind, current.unit.as_deref());
         let change = figure.previous_value.map_or_else(String::new, |previous| {
-            let delta = figure.current.value - previous;
+            let delta = current.value - previous;
             let sign = if delta >= 0.0 { "+" } else { "" };
-            format!(
-                "{sign}{} (was {})",
-                format_number(delta),
-                format_number(previous)
-            )
+            format!("{sign}{} (was {})", amount(delta), amount(previous))
         });
         rows.push(vec![
             figure.watch.clone(),
@@ -418,6 +416,7 @@ pub(super) fn alerts(store: &Store, limit: usize, failed_only: bool, json: bool)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::alert::format_number;
 
     #[test]
     fn numbers_get_thousands_separators() {
@@ -487,6 +486,14 @@ mod tests {
                 ("troops", "Seoul", "11,000"),
             ]
         );
+        // Money changes carry the currency.
+        let mut aid = state("aid", "", None, 3.2e9);
+        aid.current.kind = Kind::Money;
+        aid.current.unit = Some("USD".to_string());
+        aid.previous_value = Some(2.8e9);
+        let rows = figure_rows(&[aid], |_| false);
+        assert_eq!(rows[1][3], "3.2 billion USD");
+        assert_eq!(rows[1][4], "+400 million USD (was 2.8 billion USD)");
         // Nobody credited, not by source: a dash.
         let rows = figure_rows(&[state("troops", "", None, 1.0)], |_| false);
         assert_eq!(rows[1][2], "-");

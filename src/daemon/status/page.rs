@@ -152,8 +152,14 @@ pub(super) fn timeline_svg(label: &str, history: &[HistoryRow]) -> String {
         path.join(" ")
     );
     for ((x, y), row) in points.iter().zip(history) {
+        let says = row
+            .observation
+            .claimed_by
+            .as_deref()
+            .map(|claimed_by| format!(", says {claimed_by}"))
+            .unwrap_or_default();
         let tooltip = format!(
-            "{} — {} {}",
+            "{}{says} — {} {}",
             crate::alert::format_observation(&row.observation),
             row.observation.article.source,
             date(row.observed_at)
@@ -461,5 +467,20 @@ mod tests {
             ]
         );
         assert_eq!(asked, ["troops"], "one history query per figure");
+    }
+
+    #[test]
+    fn timeline_points_say_who_claimed_each_value() {
+        let mut claimed = row(11_000.0, "Daily", Some(2));
+        claimed.observation.claimed_by = Some("Seoul".to_string());
+        let svg = timeline_svg("w · f", &[row(10_000.0, "Daily", Some(1)), claimed]);
+        assert!(
+            svg.contains("<title>more than 11,000, says Seoul — Daily 2025-02-02</title>"),
+            "{svg}"
+        );
+        assert!(
+            svg.contains("<title>more than 10,000 — Daily 2025-02-01</title>"),
+            "{svg}"
+        );
     }
 }
