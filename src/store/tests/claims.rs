@@ -419,3 +419,48 @@ fn database_at_version_three_migrates_keeping_its_rows() {
     assert_eq!(changed.kind, AlertKind::FigureChanged);
     assert_eq!(changed.previous.as_ref().unwrap().value, 2e9);
 }
+
+#[test]
+fn a_failed_migration_leaves_the_database_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for sql in &MIGRATIONS[..3] {
+            conn.execute_batch(sql).unwrap();
+        }
+        // Two alerts on one observation: migration 4's unique index refuses
+        // them (figwatch never writes this; a hand-edited file might).
+        conn.execute_batch(
+            "INSERT INTO articles (id, url, title, text, content_hash, source, fetched_at, sort_at)
+               VALUES (1, 'https://news.example/a', 't', 'x', 'h', 's', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z');
+             INSERT INTO observations (id, article_id, watch, figure, value, qualifier, text, quote, decision, observed_at)
+               VALUES (5, 1, 'nk', 'troops', 1.0, 'exact', '1 troops', '1 troops', 'first_seen', '2025-01-01T00:00:00.000Z');
+             INSERT INTO alerts (id, kind, created_at, watch, figure, current_observation_id)
+               VALUES ('A1', 'figure_first_seen', '2025-01-01T00:00:00.000Z', 'nk', 'troops', 5),
+                      ('A2', 'figure_first_seen', '2025-01-01T00:00:00.000Z', 'nk', 'troops', 5);
+             PRAGMA user_version = 3;",
+        )
+        .unwrap();
+    }
+    let err = Store::open(&path).unwrap_err();
+    assert!(err.to_string().contains("migration 4 failed"), "{err}");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, 3);
+    // The old tables, without the new columns, and every row.
+    let n_rows: i64 = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM observations) + (SELECT count(*) FROM alerts)",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(n_rows, 3);
+    assert!(
+        conn.prepare("SELECT claimant FROM observations").is_err(),
+        "migration 4 rolled back"
+    );
+}
