@@ -10,7 +10,7 @@
 //! The first line is the title (an ntfy title, a mail subject); the quote and
 //! the source line are the body. When the article attributes the number to
 //! someone, the title names them and the source: "troops: more than 11,000 →
-//! more than 12,000 (+1,000, +9%), says South Korea's Ministry of National
+//! more than 12,000 (+1,000, +9.1%), says South Korea's Ministry of National
 //! Defense — Korea Daily"; a `by_source` figure's title leads with the
 //! claimant whose state moved: "NIS revised troops: 11,000 → 12,000 (…)".
 //! Money carries its scale and currency ("3.2 billion USD"), percentages
@@ -244,9 +244,9 @@ fn join_title(subject: &str, what: &str) -> String {
 }
 
 /// The title of a figure alert: "nk-russia · troops: more than 11,000 →
-/// more than 12,000 (+1,000, +9%), says South Korea's Ministry of National
+/// more than 12,000 (+1,000, +9.1%), says South Korea's Ministry of National
 /// Defense — Korea Daily"; for a `by_source` figure the claimant leads:
-/// "nk-russia · NIS revised troops: 11,000 → 12,000 (+1,000, +9%) — Korea
+/// "nk-russia · NIS revised troops: 11,000 → 12,000 (+1,000, +9.1%) — Korea
 /// Daily" ("NIS on troops: 12,000 (first seen) — …" when first seen,
 /// "troops (unattributed): …" for numbers attributed to nobody). When the
 /// earlier value of a figure that is not `by_source` was someone else's
