@@ -5,16 +5,22 @@
 //! seconds, `Z`), `watch` (`""` for feed and test alerts), `figure`,
 //! `previous`, `current` and `change`, each `null` where it does not apply,
 //! so a receiver can read the same keys from every alert. `article` (the
-//! matched article of an `article_matched` alert) and `message` (the text of
-//! a feed or test alert) appear only when set, which keeps a figure alert
-//! exactly the DESIGN.md example.
+//! matched article of an `article_matched` alert), `message` (the text of
+//! a feed or test alert) and `claimant` (whose state a `by_source` figure's
+//! alert moved; `""` for numbers attributed to nobody) appear only when set,
+//! which keeps every other figure alert exactly the DESIGN.md example.
+//!
+//! Each observation (`previous`, `current`) carries, beside DESIGN.md's
+//! value fields, `claimed_by` (who the article attributes the number to, or
+//! `null`), `kind` (`count`, `money`, `percent` or `measure`) and `unit` (an
+//! ISO currency, `%`, a measurement unit, or `null`).
 //!
 //! Counts (`value`, `low`, `high`, `change.absolute`) are JSON integers when
 //! they are whole numbers (`160`, not `160.0`) and floats otherwise;
 //! `change.relative` is always a float (`0.25`). Non-finite numbers, which
 //! no extractor should produce, are written as `null`.
 
-use crate::figures::Qualifier;
+use crate::figures::{Kind, Qualifier};
 use crate::store;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Serialize, Serializer};
@@ -38,6 +44,10 @@ pub struct Alert {
     pub watch: String,
     /// Figure name, for figure alerts.
     pub figure: Option<String>,
+    /// The claimant whose state a `by_source` figure's alert is about;
+    /// absent for every other alert.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claimant: Option<String>,
     /// The figure's state before the change (`figure_changed`).
     pub previous: Option<Observation>,
     /// The new observation (figure alerts).
@@ -71,6 +81,13 @@ pub struct Observation {
     pub text: String,
     /// The sentence the mention stands in.
     pub quote: String,
+    /// Who the article attributes the number to; `null` when it says nobody.
+    pub claimed_by: Option<String>,
+    /// What the value measures: `count`, `money`, `percent` or `measure`.
+    pub kind: Kind,
+    /// The unit: an ISO currency (`USD`), `%`, a measurement unit; `null`
+    /// for counts and where the text gave none.
+    pub unit: Option<String>,
     /// The article it came from.
     pub article: Article,
 }
@@ -119,6 +136,9 @@ impl From<&store::ObservationRow> for Observation {
             qualifier: observation.qualifier,
             text: observation.text.clone(),
             quote: observation.quote.clone(),
+            claimed_by: observation.claimed_by.clone(),
+            kind: observation.kind,
+            unit: observation.unit.clone(),
             article: Article::from(&observation.article),
         }
     }
@@ -132,6 +152,7 @@ impl From<&store::AlertRow> for Alert {
             created_at: row.created_at,
             watch: row.watch.clone(),
             figure: row.figure.clone(),
+            claimant: row.claimant.clone(),
             previous: row.previous.as_ref().map(Observation::from),
             current: row.current.as_ref().map(Observation::from),
             change: row.change.map(|(absolute, relative)| Change {

@@ -8,12 +8,18 @@
 //! ```
 //!
 //! The first line is the title (an ntfy title, a mail subject); the quote and
-//! the source line are the body. Sinks with markup (slack, discord, the HTML
-//! mail part) render the same [`Parts`] their own way.
+//! the source line are the body. When the article attributes the number to
+//! someone, the title names them and the source: "troops: more than 11,000 →
+//! more than 12,000 (+1,000, +9.1%), says South Korea's Ministry of National
+//! Defense — Korea Daily"; a `by_source` figure's title leads with the
+//! claimant whose state moved: "NIS revised troops: 11,000 → 12,000 (…)".
+//! Money carries its scale and currency ("3.2 billion USD"), percentages
+//! "%". Sinks with markup (slack, discord, the HTML mail part) render the
+//! same [`Parts`] their own way.
 
 use super::json::as_integer;
 use crate::config::Template;
-use crate::figures::Qualifier;
+use crate::figures::{Kind, Qualifier};
 use crate::store::{AlertKind, AlertRow, ArticleRef, ObservationRow};
 
 /// Longest quote shown, in characters; longer sentences are cut at a word
@@ -73,7 +79,7 @@ pub(crate) struct Parts {
 
 impl Parts {
     /// The plain-text body: quote, source line, free text.
-    fn body(&self) -> String {
+    pub(super) fn body(&self) -> String {
         let mut lines = Vec::new();
         if let Some(text) = &self.text {
             lines.push(text.clone());
@@ -237,26 +243,78 @@ fn join_title(subject: &str, what: &str) -> String {
     }
 }
 
+/// The title of a figure alert: "nk-russia · troops: more than 11,000 →
+/// more than 12,000 (+1,000, +9.1%), says South Korea's Ministry of National
+/// Defense — Korea Daily"; for a `by_source` figure the claimant leads:
+/// "nk-russia · NIS revised troops: 11,000 → 12,000 (+1,000, +9.1%) — Korea
+/// Daily" ("NIS on troops: 12,000 (first seen) — …" when first seen,
+/// "troops (unattributed): …" for numbers attributed to nobody). When the
+/// earlier value of a figure that is not `by_source` was someone else's
+/// claim, it is named in parentheses: "11,000 (NIS) → 12,000 …, says Kyiv".
 fn figure_title(row: &AlertRow, subject: &str) -> String {
     let Some(current) = &row.current else {
         return format!("{subject}: (no value)");
     };
     let current_text = format_observation(current);
-    match (&row.previous, row.kind) {
-        (Some(previous), AlertKind::FigureChanged) => {
+    let changed = match (&row.previous, row.kind) {
+        (Some(previous), AlertKind::FigureChanged) => Some(previous),
+        _ => None,
+    };
+    let figure = row.figure.as_deref().map(str::trim).unwrap_or_default();
+    let watch = row.watch.trim();
+    let claimant = row.claimant.as_deref().map(one_line);
+    // Who is named in the title, and so gets the source after it.
+    let named = match &claimant {
+        Some(claimant) => (!claimant.is_empty()).then(|| claimant.clone()),
+        None => current.claimed_by.as_deref().map(one_line),
+    }
+    .filter(|name| !name.is_empty());
+    let subject = match claimant.as_deref() {
+        Some("") => format!("{subject} (unattributed)"),
+        Some(claimant) if !figure.is_empty() => {
+            let what = if changed.is_some() { "revised" } else { "on" };
+            let names = format!("{claimant} {what} {figure}");
+            if watch.is_empty() {
+                names
+            } else {
+                format!("{watch} · {names}")
+            }
+        }
+        _ => subject.to_owned(),
+    };
+    let mut title = match changed {
+        Some(previous) => {
             let change = row.change.unwrap_or_else(|| {
                 let absolute = current.value - previous.value;
                 let relative = (previous.value != 0.0).then(|| absolute / previous.value);
                 (absolute, relative)
             });
+            // Another claimant's earlier value says so, so the change does
+            // not read as the new claimant revising its own number.
+            let previous_claimant = match (&row.claimant, previous.claimed_by.as_deref()) {
+                (None, Some(earlier)) if Some(earlier) != current.claimed_by.as_deref() => {
+                    format!(" ({})", one_line(earlier))
+                }
+                _ => String::new(),
+            };
             format!(
-                "{subject}: {} → {current_text} ({})",
+                "{subject}: {}{previous_claimant} → {current_text} ({})",
                 format_observation(previous),
-                format_change(change)
+                format_change(change, current)
             )
         }
-        _ => format!("{subject}: {current_text} (first seen)"),
+        None => format!("{subject}: {current_text} (first seen)"),
+    };
+    if let Some(named) = named {
+        if row.claimant.is_none() {
+            title.push_str(&format!(", says {named}"));
+        }
+        let source = one_line(&current.article.source);
+        if !source.is_empty() {
+            title.push_str(&format!(" — {source}"));
+        }
     }
+    title
 }
 
 fn set_article(parts: &mut Parts, article: &ArticleRef) {
@@ -277,10 +335,14 @@ fn set_article(parts: &mut Parts, article: &ArticleRef) {
     parts.headline = (!headline.is_empty()).then(|| one_line(headline));
 }
 
-/// An observation in words: "more than 160", "about 11,000", "10,000–12,000".
+/// An observation in words: "more than 160", "about 11,000",
+/// "10,000–12,000"; money with its scale and currency ("3.2 billion USD"),
+/// percentages with "%" ("25%"), measures with their unit ("37 km").
 pub fn format_observation(observation: &ObservationRow) -> String {
-    let value = format_number(observation.value);
-    match observation.qualifier {
+    let amount = |number| format_magnitude(number, observation.kind);
+    let value = amount(observation.value);
+    let unit = unit_suffix(observation.kind, observation.unit.as_deref());
+    let text = match observation.qualifier {
         Qualifier::Exact => value,
         Qualifier::MoreThan => format!("more than {value}"),
         Qualifier::AtLeast => format!("at least {value}"),
@@ -288,27 +350,63 @@ pub fn format_observation(observation: &ObservationRow) -> String {
         Qualifier::AtMost => format!("up to {value}"),
         Qualifier::Approximately => format!("about {value}"),
         Qualifier::Range => {
-            let low = format_number(observation.low.unwrap_or(observation.value));
-            let high = format_number(observation.high.unwrap_or(observation.value));
+            let low = amount(observation.low.unwrap_or(observation.value));
+            let high = amount(observation.high.unwrap_or(observation.value));
             format!("{low}–{high}")
         }
+    };
+    format!("{text}{unit}")
+}
+
+/// A bare number of `kind` in `unit`, as [`format_observation`] writes
+/// values: "3.2 billion USD", "25%", "37 km", "11,000".
+pub fn format_value(number: f64, kind: Kind, unit: Option<&str>) -> String {
+    format!(
+        "{}{}",
+        format_magnitude(number, kind),
+        unit_suffix(kind, unit)
+    )
+}
+
+/// A number as [`format_observation`] writes it, without the unit: money of
+/// a million or more with its scale word ("3.2 billion"), everything else
+/// with thousands separators.
+fn format_magnitude(number: f64, kind: Kind) -> String {
+    const SCALES: [(f64, &str); 3] = [(1e12, "trillion"), (1e9, "billion"), (1e6, "million")];
+    if kind == Kind::Money {
+        for (scale, word) in SCALES {
+            if number.abs() >= scale {
+                return format!("{} {word}", format_number(number / scale));
+            }
+        }
+    }
+    format_number(number)
+}
+
+/// What follows a number of `kind` in `unit`: "%" for a percentage, " USD",
+/// " km"; nothing for counts and unknown units.
+fn unit_suffix(kind: Kind, unit: Option<&str>) -> String {
+    let unit = unit.map(str::trim).filter(|unit| !unit.is_empty());
+    match (kind, unit) {
+        (Kind::Percent, _) => String::from("%"),
+        (Kind::Count, _) | (_, None) => String::new(),
+        (Kind::Money | Kind::Measure, Some(unit)) => format!(" {}", one_line(unit)),
     }
 }
 
 /// "+40, +25%"; without the percentage when the previous value was zero.
-fn format_change((absolute, relative): (f64, Option<f64>)) -> String {
-    let absolute = format_signed(absolute);
+/// The absolute change is in the unit of `current`: "+400 million USD", and
+/// for a percentage in points ("+5 points, +25%").
+fn format_change((absolute, relative): (f64, Option<f64>), current: &ObservationRow) -> String {
+    let unit = match current.kind {
+        Kind::Percent => String::from(" points"),
+        kind => unit_suffix(kind, current.unit.as_deref()),
+    };
+    let sign = if absolute > 0.0 { "+" } else { "" };
+    let absolute = format!("{sign}{}{unit}", format_magnitude(absolute, current.kind));
     match relative.filter(|relative| relative.is_finite()) {
         Some(relative) => format!("{absolute}, {}%", format_percent(relative * 100.0)),
         None => absolute,
-    }
-}
-
-fn format_signed(number: f64) -> String {
-    if number > 0.0 {
-        format!("+{}", format_number(number))
-    } else {
-        format_number(number)
     }
 }
 

@@ -26,7 +26,9 @@ mod tests;
 
 pub use delivery::{Outcome, outcome, retry_in};
 pub use json::{Alert, Article, Change, Observation, to_json};
-pub use message::{MAX_QUOTE_CHARS, Message, format_number, format_observation, message};
+pub use message::{
+    MAX_QUOTE_CHARS, Message, format_number, format_observation, format_value, message,
+};
 pub use webhook::{ALERT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature};
 
 use crate::config::{self, SinkKind};
@@ -78,6 +80,7 @@ fn text_alert(
         created_at,
         watch: String::new(),
         figure: None,
+        claimant: None,
         previous: None,
         current: None,
         change: None,
@@ -381,7 +384,8 @@ impl Sinks {
 
 /// The `log` sink: one INFO event, on one line, with the alert's key
 /// fields; the message's body goes into fields (`quote`, `source`, `text`)
-/// rather than onto more lines.
+/// rather than onto more lines. `text` is the whole message (title and
+/// body) on one line, for every kind of alert.
 fn log(sink: &str, row: &AlertRow) {
     let parts = message::parts(row);
     tracing::info!(
@@ -393,7 +397,12 @@ fn log(sink: &str, row: &AlertRow) {
         url = parts.url.as_deref().unwrap_or(""),
         quote = parts.quote.as_deref().unwrap_or(""),
         source = parts.source.as_deref().unwrap_or(""),
-        text = %parts.text.as_deref().map(head_line).unwrap_or_default(),
+        text = %head_line(&message::Message {
+            title: parts.title.clone(),
+            body: parts.body(),
+            url: parts.url.clone(),
+        }
+        .text()),
         "Alert: {}",
         parts.title
     );

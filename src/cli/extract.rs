@@ -1,4 +1,10 @@
 //! `figwatch extract`: what the article and figures stages see in one page.
+//! Mentions are listed as the pipeline reads them, headline first, each
+//! labelled `headline` or `body` (a headline mention's `start`/`end` are
+//! offsets into the headline), with its claim (event, owner, claimed by,
+//! previous value, unit, increment) and, per watch, the figure it was
+//! assigned to and why, or why not, and whether it is the article's
+//! observation of that figure.
 
 use std::io::Read as _;
 use std::path::Path;
@@ -97,17 +103,28 @@ pub(super) async fn run(request: Request<'_>) -> Result<()> {
     } else {
         article::extract(&input, &base, request.selector)
     };
-    let mentions = figures::mentions(&page.text);
-    let assignments: Vec<(&str, &[crate::config::Figure], Vec<figures::Assignment>)> = watches
+    // As the pipeline reads an article: the headline's mentions first, then
+    // the body's, each watch's figures assigned over both.
+    let title = page.title.clone().unwrap_or_default();
+    let base = figures::read(&title, &page.text, &[]);
+    let mentions = &base.mentions;
+    let readings: Vec<(&str, &[crate::config::Figure], figures::Reading)> = watches
         .iter()
         .map(|watch| {
             (
                 watch.name.as_str(),
                 watch.figures.as_slice(),
-                figures::assign(&mentions, &watch.figures),
+                figures::read(&title, &page.text, &watch.figures),
             )
         })
         .collect();
+    let part = |idx: usize| {
+        if idx < base.n_title {
+            "headline"
+        } else {
+            "body"
+        }
+    };
 
     if request.json {
         let items: Vec<serde_json::Value> = mentions
@@ -115,14 +132,16 @@ pub(super) async fn run(request: Request<'_>) -> Result<()> {
             .enumerate()
             .map(|(idx, mention)| {
                 let mut value = serde_json::to_value(mention).unwrap_or_default();
-                value["assignments"] = assignments
+                value["in"] = json!(part(idx));
+                value["assignments"] = readings
                     .iter()
-                    .map(|(watch, figures, assigned)| {
-                        let assignment = &assigned[idx];
+                    .map(|(watch, figures, reading)| {
+                        let assignment = &reading.assignments[idx];
                         json!({
                             "watch": watch,
                             "figure": assignment.figure.and_then(|f| figures.get(f)).map(|f| f.name.as_str()),
                             "reason": assignment.reason,
+                            "observation": reading.observations.iter().any(|&(_, m)| m == idx),
                         })
                     })
                     .collect();
@@ -150,24 +169,96 @@ pub(super) async fn run(request: Request<'_>) -> Result<()> {
         println!("canonical: {canonical}");
     }
     println!("\n{}\n", page.text.trim());
-    println!("{} mention(s):", mentions.len());
+    println!(
+        "{} mention(s), {} in the headline:",
+        mentions.len(),
+        base.n_title
+    );
     for (idx, mention) in mentions.iter().enumerate() {
         println!(
-            "  {:>3}. {:?}  value {} ({}, {:?}) noun {:?}",
+            "  {:>3}. [{}] {:?}  value {} ({}, {}) noun {:?}",
             idx + 1,
+            part(idx),
             mention.text,
             crate::alert::format_number(mention.value),
             mention.qualifier.as_str(),
-            mention.kind,
+            mention.kind.as_str(),
             mention.noun
         );
-        for (watch, figures, assigned) in &assignments {
-            let assignment = &assigned[idx];
+        let claim = claim_line(mention);
+        if !claim.is_empty() {
+            println!("       {claim}");
+        }
+        for (watch, figures, reading) in &readings {
+            let assignment = &reading.assignments[idx];
+            let observed = reading.observations.iter().any(|&(_, m)| m == idx);
             match assignment.figure.and_then(|f| figures.get(f)) {
-                Some(figure) => println!("       → {watch}.{}: {}", figure.name, assignment.reason),
+                Some(figure) => println!(
+                    "       → {watch}.{}: {}{}",
+                    figure.name,
+                    assignment.reason,
+                    if observed {
+                        " (the article's observation)"
+                    } else {
+                        ""
+                    }
+                ),
                 None => println!("       ✗ {watch}: {}", assignment.reason),
             }
         }
     }
     Ok(())
+}
+
+/// What the text says about a mention beyond its number, on one line:
+/// "event killed · owner North Korea · claimed by Seoul · previous 300 ·
+/// unit USD · increment"; empty when it says nothing.
+fn claim_line(mention: &figures::Mention) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut push = |label: &str, value: Option<&str>| {
+        if let Some(value) = value.map(str::trim).filter(|value| !value.is_empty()) {
+            parts.push(format!("{label} {value}"));
+        }
+    };
+    push("event", mention.event.as_deref());
+    push("owner", mention.owner.as_deref());
+    push("claimed by", mention.claimed_by.as_deref());
+    let previous = mention.previous.map(crate::alert::format_number);
+    push("previous", previous.as_deref());
+    push("unit", mention.unit.as_deref());
+    if mention.increment {
+        parts.push("increment (never a level)".to_string());
+    }
+    parts.join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claim_line_names_what_the_text_says_and_nothing_else() {
+        let mut mention = figures::mentions("Officials counted 600 troops.")
+            .into_iter()
+            .next()
+            .unwrap();
+        mention.event = None;
+        mention.owner = None;
+        mention.claimed_by = None;
+        mention.previous = None;
+        mention.unit = None;
+        mention.increment = false;
+        assert_eq!(claim_line(&mention), "");
+        mention.event = Some("killed".to_string());
+        mention.owner = Some("North Korea".to_string());
+        mention.claimed_by = Some("Seoul".to_string());
+        mention.previous = Some(3_000.0);
+        mention.unit = Some(" ".to_string());
+        mention.increment = true;
+        assert_eq!(
+            claim_line(&mention),
+            "event killed · owner North Korea · claimed by Seoul · previous 3,000 · \
+             increment (never a level)"
+        );
+    }
 }

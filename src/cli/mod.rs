@@ -5,6 +5,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod describe;
 mod extract;
 mod opml;
 mod show;
@@ -270,16 +271,22 @@ async fn dispatch(args: Args) -> Result<()> {
             .await
         }
         Command::Figures { watch, json } => {
-            let store = open_store(&load_config(&path)?)?;
-            show::figures(&store, watch.as_deref(), json)
+            let config = load_config(&path)?;
+            if let Some(watch) = &watch {
+                known_figure(&config, watch, None)?;
+            }
+            let store = open_store(&config)?;
+            show::figures(&store, &config, watch.as_deref(), json)
         }
         Command::History {
             watch,
             figure,
             json,
         } => {
-            let store = open_store(&load_config(&path)?)?;
-            show::history(&store, &watch, &figure, json)
+            let config = load_config(&path)?;
+            known_figure(&config, &watch, Some(&figure))?;
+            let store = open_store(&config)?;
+            show::history(&store, &config, &watch, &figure, json)
         }
         Command::Articles {
             watch,
@@ -301,6 +308,35 @@ async fn dispatch(args: Args) -> Result<()> {
         Command::TestSink { name } => test_sink(&load_config(&path)?, &name).await,
         Command::ImportOpml { file } => opml::import(&path, &file),
         Command::ExportOpml => opml::export(&path),
+    }
+}
+
+/// A usage error unless the config has the watch (and its figure): a typo
+/// gets a message naming what is missing, not "No observations yet".
+fn known_figure(config: &Config, watch: &str, figure: Option<&str>) -> Result<()> {
+    let names = |names: Vec<&str>| {
+        if names.is_empty() {
+            "none".to_string()
+        } else {
+            names.join(", ")
+        }
+    };
+    let Some(found) = config.watches.iter().find(|w| w.name == watch) else {
+        return Err(Failure::usage(anyhow::anyhow!(
+            "no watch named {watch:?} in {} (watches: {})",
+            config.path.display(),
+            names(config.watches.iter().map(|w| w.name.as_str()).collect())
+        )));
+    };
+    match figure {
+        Some(figure) if !found.figures.iter().any(|f| f.name == figure) => {
+            Err(Failure::usage(anyhow::anyhow!(
+                "watch {watch:?} has no figure named {figure:?} in {} (figures: {})",
+                config.path.display(),
+                names(found.figures.iter().map(|f| f.name.as_str()).collect())
+            )))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -353,7 +389,7 @@ async fn once(config: Config) -> Result<()> {
 fn check(path: &Path) -> Result<()> {
     let config = load_config(path)?;
     let mut out = String::new();
-    show::describe_config(&config, &mut out);
+    describe::describe_config(&config, &mut out);
     print!("{out}");
     Ok(())
 }

@@ -1,174 +1,14 @@
-//! Printing: `check`'s description of a config, and the tables and JSON of
-//! `figures`, `history`, `articles` and `alerts`.
-
-use std::fmt::Write as _;
+//! Printing the store: the tables and JSON of `figures`, `history`,
+//! `articles` and `alerts` (`check`'s description of a config is in
+//! `describe`).
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::Result;
-use crate::alert::{format_number, format_observation};
-use crate::config::{AlertOn, Config, Figure, FigureKind, MinChange, SinkKind};
-use crate::store::{ObservationRow, Store};
-
-/// Writes what a config will do, for `figwatch check`.
-pub(super) fn describe_config(config: &Config, out: &mut String) {
-    let daemon = &config.daemon;
-    let _ = writeln!(out, "{}: OK", config.path.display());
-    let _ = writeln!(out, "database: {}", daemon.database.display());
-    let _ = writeln!(
-        out,
-        "polling: every {} by default, {} fetches at once, {} per host, timeout {}, body cap {} bytes{}",
-        humantime::format_duration(daemon.poll_interval),
-        daemon.concurrency,
-        daemon.per_host,
-        humantime::format_duration(daemon.timeout),
-        daemon.max_body,
-        if daemon.baseline {
-            "; first poll of a new feed is a silent baseline"
-        } else {
-            ""
-        }
-    );
-    if let Some(listen) = daemon.listen {
-        let _ = writeln!(out, "status server: http://{listen}/");
-    }
-    let _ = writeln!(out, "\n{} feed(s):", config.feeds.len());
-    for feed in &config.feeds {
-        let _ = write!(out, "  {}", feed.url);
-        if let Some(name) = &feed.name {
-            let _ = write!(out, " ({name})");
-        }
-        if let Some(interval) = feed.interval {
-            let _ = write!(out, " every {}", humantime::format_duration(interval));
-        }
-        if let Some(selector) = &feed.article_selector {
-            let _ = write!(out, ", article text from `{selector}`");
-        }
-        out.push('\n');
-    }
-    let _ = writeln!(out, "\n{} watch(es):", config.watches.len());
-    for watch in &config.watches {
-        let _ = writeln!(out, "  {}: {}", watch.name, watch.query_text);
-        let _ = writeln!(out, "    terms: {}", watch.query.terms().join(", "));
-        for figure in &watch.figures {
-            let direction = match figure.alert_on {
-                AlertOn::Change => "any change",
-                AlertOn::Increase => "increases",
-                AlertOn::Decrease => "decreases",
-            };
-            let threshold = match figure.min_change {
-                Some(MinChange::Relative(fraction)) => {
-                    format!(" of at least {}%", fraction * 100.0)
-                }
-                Some(MinChange::Absolute(amount)) => format!(" of at least {amount}"),
-                None => String::new(),
-            };
-            let what = match figure.kind {
-                FigureKind::Count => "counts of",
-                FigureKind::Money => "money amounts for",
-                FigureKind::Percent => "percentages for",
-                FigureKind::Measure => "measures of",
-            };
-            let _ = writeln!(
-                out,
-                "    figure {}: {what} [{}]; alerts on {direction}{threshold}",
-                figure.name,
-                figure.terms.join(", ")
-            );
-            describe_figure_claim(figure, out);
-        }
-        let sinks = watch.sink_names(&config.sinks);
-        let _ = writeln!(
-            out,
-            "    notifies: {}{}",
-            if sinks.is_empty() {
-                "nobody (no sinks)".to_string()
-            } else {
-                sinks.join(", ")
-            },
-            if watch.new_articles {
-                "; also on every new matching article"
-            } else {
-                ""
-            }
-        );
-    }
-    let _ = writeln!(out, "\n{} sink(s):", config.sinks.len());
-    for sink in &config.sinks {
-        let detail = match &sink.kind {
-            SinkKind::Log => "the log".to_string(),
-            SinkKind::Webhook { url, secret, .. } => format!(
-                "POST {url}{}",
-                if secret.is_some() { ", signed" } else { "" }
-            ),
-            SinkKind::Ntfy { url, .. } => format!("ntfy topic {url}"),
-            SinkKind::Email(email) => format!(
-                "mail via {}:{} to {}",
-                email.host,
-                email.port,
-                email.to.join(", ")
-            ),
-            SinkKind::Slack { .. } => "Slack incoming webhook".to_string(),
-            SinkKind::Discord { .. } => "Discord webhook".to_string(),
-            SinkKind::Command { command, timeout } => format!(
-                "runs {} (timeout {})",
-                command.join(" "),
-                humantime::format_duration(*timeout)
-            ),
-        };
-        let _ = writeln!(out, "  {} ({}): {detail}", sink.name, sink.kind.type_name());
-        let _ = writeln!(out, "    delivery: {}", delivery_policy(&sink.policy));
-        if sink.template.is_some() {
-            let _ = writeln!(out, "    message: from its template");
-        }
-    }
-}
-
-/// The figure keys beyond terms and alerting, one line each when set:
-/// kind and unit, `of`, `exclude`, `by_source`.
-fn describe_figure_claim(figure: &Figure, out: &mut String) {
-    if figure.kind != FigureKind::Count || figure.unit.is_some() {
-        let _ = write!(out, "      kind: {}", figure.kind.as_str());
-        match &figure.unit {
-            Some(unit) => {
-                let _ = write!(out, ", only values in {unit}");
-            }
-            None if figure.kind == FigureKind::Money => {
-                out.push_str(", any currency (values are compared only within one)");
-            }
-            None => {}
-        }
-        if let Some(marker) = figure.kind_marker_term() {
-            let _ = write!(
-                out,
-                "; the term {marker:?} only marks the kind (deprecated: write kind = \"{}\" and drop it)",
-                figure.kind.as_str()
-            );
-        }
-        out.push('\n');
-    }
-    if !figure.of.is_empty() {
-        let _ = writeln!(
-            out,
-            "      of: {} (a number whose owner is someone else is never this figure's)",
-            figure.of.join(", ")
-        );
-    }
-    if !figure.exclude.is_empty() {
-        let _ = writeln!(
-            out,
-            "      exclude: {} (never a number whose noun phrase or event holds one)",
-            figure.exclude.join(", ")
-        );
-    }
-    if figure.by_source {
-        let _ = writeln!(
-            out,
-            "      by_source: one value per claimant (\"Seoul says\", \"Kyiv says\"), each alerting on its own"
-        );
-    }
-}
+use crate::alert::{format_observation, format_value};
+use crate::config::{Config, Figure};
+use crate::store::{FigureSummary, ObservationRow, Store};
 
 fn date(time: Option<DateTime<Utc>>) -> String {
     time.map_or_else(|| "-".to_string(), |t| t.format("%Y-%m-%d").to_string())
@@ -180,6 +20,9 @@ fn observation_json(observation: &ObservationRow) -> serde_json::Value {
         "low": observation.low,
         "high": observation.high,
         "qualifier": observation.qualifier.as_str(),
+        "kind": observation.kind.as_str(),
+        "unit": observation.unit,
+        "claimed_by": observation.claimed_by,
         "text": observation.text,
         "quote": observation.quote,
         "article": {
@@ -189,6 +32,27 @@ fn observation_json(observation: &ObservationRow) -> serde_json::Value {
             "published_at": observation.article.published_at.map(|t| t.to_rfc3339()),
         }
     })
+}
+
+/// Who claims a value, for a table cell: the claimant of a `by_source`
+/// state ("(unattributed)" for the empty one), else the observation's
+/// `claimed_by`, else "-".
+fn claimed_by_cell(by_source: bool, claimant: &str, observation: &ObservationRow) -> String {
+    match (by_source, claimant, observation.claimed_by.as_deref()) {
+        (true, "", _) => "(unattributed)".to_string(),
+        (true, claimant, _) => claimant.to_string(),
+        (false, _, Some(claimed_by)) => claimed_by.to_string(),
+        (false, _, None) => "-".to_string(),
+    }
+}
+
+/// The configured figure `watch`.`figure`, if the config has it.
+fn configured<'a>(config: &'a Config, watch: &str, figure: &str) -> Option<&'a Figure> {
+    config
+        .watches
+        .iter()
+        .find(|w| w.name == watch)
+        .and_then(|w| w.figures.iter().find(|f| f.name == figure))
 }
 
 /// Prints a table: the first row is the header.
@@ -218,8 +82,27 @@ fn print_table(rows: &[Vec<String>]) {
     }
 }
 
-pub(super) fn figures(store: &Store, watch: Option<&str>, json: bool) -> Result<()> {
-    let figures = store.figures(watch)?;
+/// `figwatch figures [WATCH]`: every figure's current value, with who
+/// claims it; a `by_source` figure has one row per claimant, side by side.
+/// A configured figure that is not `by_source` shows only its one state
+/// (per-claimant states left from when it was are hidden).
+pub(super) fn figures(
+    store: &Store,
+    config: &Config,
+    watch: Option<&str>,
+    json: bool,
+) -> Result<()> {
+    let figures: Vec<FigureSummary> = store
+        .figures(watch)?
+        .into_iter()
+        .filter(|f| {
+            f.claimant.is_empty()
+                || configured(config, &f.watch, &f.figure).is_none_or(|figure| figure.by_source)
+        })
+        .collect();
+    let by_source = |f: &FigureSummary| {
+        configured(config, &f.watch, &f.figure).is_some_and(|figure| figure.by_source)
+    };
     if json {
         let items: Vec<_> = figures
             .iter()
@@ -227,6 +110,8 @@ pub(super) fn figures(store: &Store, watch: Option<&str>, json: bool) -> Result<
                 json!({
                     "watch": f.watch,
                     "figure": f.figure,
+                    "by_source": by_source(f),
+                    "claimant": f.claimant,
                     "current": observation_json(&f.current),
                     "previous_value": f.previous_value,
                     "change": f.previous_value.map(|p| f.current.value - p),
@@ -240,28 +125,39 @@ pub(super) fn figures(store: &Store, watch: Option<&str>, json: bool) -> Result<
         println!("No figures tracked yet.");
         return Ok(());
     }
+    print_table(&figure_rows(&figures, by_source));
+    Ok(())
+}
+
+/// The `figures` table, header first: one row per state, so a `by_source`
+/// figure's claimants stand on consecutive rows (the store orders them by
+/// claimant), each with its latest value.
+fn figure_rows(
+    figures: &[FigureSummary],
+    by_source: impl Fn(&FigureSummary) -> bool,
+) -> Vec<Vec<String>> {
     let mut rows = vec![vec![
         "WATCH".to_string(),
         "FIGURE".to_string(),
+        "CLAIMED BY".to_string(),
         "VALUE".to_string(),
         "CHANGE".to_string(),
         "SOURCE".to_string(),
         "DATE".to_string(),
         "URL".to_string(),
     ]];
-    for figure in &figures {
+    for figure in figures {
+        let current = &figure.current;
+        let amount = |number| format_value(number, current.kind, current.unit.as_deref());
         let change = figure.previous_value.map_or_else(String::new, |previous| {
-            let delta = figure.current.value - previous;
+            let delta = current.value - previous;
             let sign = if delta >= 0.0 { "+" } else { "" };
-            format!(
-                "{sign}{} (was {})",
-                format_number(delta),
-                format_number(previous)
-            )
+            format!("{sign}{} (was {})", amount(delta), amount(previous))
         });
         rows.push(vec![
             figure.watch.clone(),
             figure.figure.clone(),
+            claimed_by_cell(by_source(figure), &figure.claimant, &figure.current),
             format_observation(&figure.current),
             change,
             figure.current.article.source.clone(),
@@ -269,17 +165,26 @@ pub(super) fn figures(store: &Store, watch: Option<&str>, json: bool) -> Result<
             figure.current.article.url.clone(),
         ]);
     }
-    print_table(&rows);
-    Ok(())
+    rows
 }
 
-pub(super) fn history(store: &Store, watch: &str, figure: &str, json: bool) -> Result<()> {
+/// `figwatch history WATCH FIGURE`: every observation, oldest first, with
+/// who claimed it and what it did.
+pub(super) fn history(
+    store: &Store,
+    config: &Config,
+    watch: &str,
+    figure: &str,
+    json: bool,
+) -> Result<()> {
+    let by_source = configured(config, watch, figure).is_some_and(|f| f.by_source);
     let history = store.history(watch, figure)?;
     if json {
         let items: Vec<_> = history
             .iter()
             .map(|row| {
                 let mut value = observation_json(&row.observation);
+                value["claimant"] = json!(row.claimant);
                 value["decision"] = json!(row.decision);
                 value["observed_at"] = json!(row.observed_at.map(|t| t.to_rfc3339()));
                 value
@@ -292,16 +197,40 @@ pub(super) fn history(store: &Store, watch: &str, figure: &str, json: bool) -> R
         println!("No observations of {watch}/{figure} yet.");
         return Ok(());
     }
-    let values: Vec<f64> = history
-        .iter()
-        .filter(|row| row.decision != "older")
-        .map(|row| row.observation.value)
-        .collect();
-    println!("{watch} · {figure}  {}", sparkline(&values));
+    // The values that were (or were compared with) a state, per state: a
+    // by_source figure gets one sparkline per claimant.
+    let mut claimants: Vec<&str> = Vec::new();
+    for row in &history {
+        if !claimants.contains(&row.claimant.as_str()) {
+            claimants.push(&row.claimant);
+        }
+    }
+    let values_of = |claimant: &str| -> Vec<f64> {
+        history
+            .iter()
+            .filter(|row| row.claimant == claimant)
+            .filter(|row| !matches!(row.decision.as_str(), "older" | "other_unit"))
+            .map(|row| row.observation.value)
+            .collect()
+    };
+    if by_source {
+        println!("{watch} · {figure}");
+        for claimant in claimants {
+            let label = if claimant.is_empty() {
+                "(unattributed)"
+            } else {
+                claimant
+            };
+            println!("  {label}  {}", sparkline(&values_of(claimant)));
+        }
+    } else {
+        println!("{watch} · {figure}  {}", sparkline(&values_of("")));
+    }
     let mut rows = vec![vec![
         "DATE".to_string(),
         "VALUE".to_string(),
         "DECISION".to_string(),
+        "CLAIMED BY".to_string(),
         "SOURCE".to_string(),
         "TEXT".to_string(),
     ]];
@@ -310,6 +239,7 @@ pub(super) fn history(store: &Store, watch: &str, figure: &str, json: bool) -> R
             date(row.observed_at),
             format_observation(&row.observation),
             row.decision.clone(),
+            claimed_by_cell(by_source, &row.claimant, &row.observation),
             row.observation.article.source.clone(),
             row.observation.text.clone(),
         ]);
@@ -398,6 +328,7 @@ pub(super) fn alerts(store: &Store, limit: usize, failed_only: bool, json: bool)
                     "created_at": alert.created_at.to_rfc3339(),
                     "watch": alert.watch,
                     "figure": alert.figure,
+                    "claimant": alert.claimant,
                     "previous": alert.previous.as_ref().map(observation_json),
                     "current": alert.current.as_ref().map(observation_json),
                     "message": alert.message,
@@ -422,7 +353,16 @@ pub(super) fn alerts(store: &Store, limit: usize, failed_only: bool, json: bool)
     ]];
     for summary in &alerts {
         let alert = &summary.alert;
-        let what = match (&alert.figure, &alert.previous, &alert.current) {
+        // A by_source figure's alert is about one claimant's state.
+        let figure_label = alert
+            .figure
+            .as_ref()
+            .map(|figure| match alert.claimant.as_deref() {
+                Some("") => format!("{figure} (unattributed)"),
+                Some(claimant) => format!("{figure} per {claimant}"),
+                None => figure.clone(),
+            });
+        let what = match (&figure_label, &alert.previous, &alert.current) {
             (Some(figure), Some(previous), Some(current)) => format!(
                 "{} · {figure}: {} → {}",
                 alert.watch,
@@ -473,29 +413,10 @@ pub(super) fn alerts(store: &Store, limit: usize, failed_only: bool, json: bool)
     Ok(())
 }
 
-/// "up to 20 attempts, give up after 1d, digest above 5 alerts per 10m".
-fn delivery_policy(policy: &crate::config::DeliveryPolicy) -> String {
-    let mut parts = vec![format!("up to {} attempts", policy.max_attempts)];
-    if let Some(limit) = policy.give_up_after {
-        parts.push(format!(
-            "give up after {}",
-            humantime::format_duration(limit)
-        ));
-    }
-    match policy.rate_limit {
-        Some(limit) => parts.push(format!(
-            "digest above {} alerts per {}",
-            limit.burst,
-            humantime::format_duration(limit.window)
-        )),
-        None => parts.push(String::from("no rate limit")),
-    }
-    parts.join(", ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::alert::format_number;
 
     #[test]
     fn numbers_get_thousands_separators() {
@@ -510,5 +431,71 @@ mod tests {
         assert_eq!(sparkline(&[160.0, 200.0]), "▁█");
         assert_eq!(sparkline(&[5.0, 5.0]), "▄▄");
         assert_eq!(sparkline(&[]), "");
+    }
+
+    use crate::figures::{Kind, Qualifier};
+    use crate::store::ArticleRef;
+
+    fn state(figure: &str, claimant: &str, claimed_by: Option<&str>, value: f64) -> FigureSummary {
+        FigureSummary {
+            watch: "nk".to_string(),
+            figure: figure.to_string(),
+            claimant: claimant.to_string(),
+            current: ObservationRow {
+                value,
+                low: Some(value),
+                high: None,
+                qualifier: Qualifier::Exact,
+                text: format!("{value} troops"),
+                quote: String::new(),
+                kind: Kind::Count,
+                unit: None,
+                claimed_by: claimed_by.map(str::to_string),
+                article: ArticleRef {
+                    url: "https://news.example/a".to_string(),
+                    title: "A".to_string(),
+                    source: "Wire".to_string(),
+                    published_at: None,
+                },
+            },
+            previous_value: None,
+            updated_at: None,
+        }
+    }
+
+    #[test]
+    fn figures_table_lists_each_claimant_of_a_by_source_figure_side_by_side() {
+        let figures = [
+            state("casualties", "", Some("the ministry"), 4_000.0),
+            state("troops", "", None, 10_000.0),
+            state("troops", "Kyiv", Some("Kyiv"), 12_000.0),
+            state("troops", "Seoul", Some("Seoul"), 11_000.0),
+        ];
+        let rows = figure_rows(&figures, |f| f.figure == "troops");
+        let cells: Vec<(&str, &str, &str)> = rows
+            .iter()
+            .map(|row| (row[1].as_str(), row[2].as_str(), row[3].as_str()))
+            .collect();
+        assert_eq!(
+            cells,
+            [
+                ("FIGURE", "CLAIMED BY", "VALUE"),
+                ("casualties", "the ministry", "4,000"),
+                ("troops", "(unattributed)", "10,000"),
+                ("troops", "Kyiv", "12,000"),
+                ("troops", "Seoul", "11,000"),
+            ]
+        );
+        // Money changes carry the currency.
+        let mut aid = state("aid", "", None, 3.2e9);
+        aid.current.kind = Kind::Money;
+        aid.current.unit = Some("USD".to_string());
+        aid.previous_value = Some(2.8e9);
+        let rows = figure_rows(&[aid], |_| false);
+        assert_eq!(rows[1][3], "3.2 billion USD");
+        assert_eq!(rows[1][4], "+400 million USD (was 2.8 billion USD)");
+        // Nobody credited, not by source: a dash.
+        let rows = figure_rows(&[state("troops", "", None, 1.0)], |_| false);
+        assert_eq!(rows[1][2], "-");
     }
 }

@@ -481,15 +481,14 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
 
 async fn page(State(state): State<AppState>) -> Response {
     let store = state.store.clone();
+    let config = state.contexts.borrow().config.clone();
+    let page_config = Arc::clone(&config);
     let data = tokio::task::spawn_blocking(move || {
-        let figures = store
-            .figures(None)?
-            .into_iter()
-            .map(|figure| {
-                let history = store.history(&figure.watch, &figure.figure)?;
-                Ok((figure, history))
-            })
-            .collect::<Result<Vec<_>, crate::store::Error>>()?;
+        let figures = page::figure_states(
+            store.figures(None)?,
+            |watch, figure| page::by_source(&page_config, watch, figure),
+            |watch, figure| store.history(watch, figure),
+        )?;
         Ok::<_, crate::store::Error>(page::PageData {
             figures,
             feeds: store.feeds()?,
@@ -500,6 +499,5 @@ async fn page(State(state): State<AppState>) -> Response {
     let Ok(Ok(data)) = data else {
         return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
     };
-    let config = state.contexts.borrow().config.clone();
     Html(page::render(Some(&config), &data)).into_response()
 }

@@ -199,8 +199,10 @@ pub struct Reading {
     pub n_title: usize,
     /// Parallel to `mentions`.
     pub assignments: Vec<Assignment>,
-    /// The article's observation of each figure: (figure index, mention
-    /// index), the first qualifying mention in headline-then-body order.
+    /// The article's observations: (figure index, mention index), ordered by
+    /// figure, then by mention. One per figure (its first qualifying mention
+    /// in headline-then-body order); for a `by_source` figure one per
+    /// claimant (see [`state_claimant`]), each that claimant's first mention.
     pub observations: Vec<(usize, usize)>,
 }
 
@@ -210,19 +212,55 @@ pub fn read(title: &str, body: &str, figures: &[config::Figure]) -> Reading {
     let n_title = all.len();
     all.extend(mentions(body));
     let assignments = assign(&all, figures);
-    let observations = (0..figures.len())
-        .filter_map(|f| {
-            assignments
-                .iter()
-                .position(|a| a.figure == Some(f))
-                .map(|m| (f, m))
-        })
-        .collect();
+    let observations = observations(&all, &assignments, figures);
     Reading {
         mentions: all,
         n_title,
         assignments,
         observations,
+    }
+}
+
+/// The observations of [`Reading::observations`], from mentions in
+/// headline-then-body order and their assignments (parallel slices). A
+/// mention that is an increment is never an observation, whatever its
+/// assignment says: it is not a level.
+pub(crate) fn observations(
+    mentions: &[Mention],
+    assignments: &[Assignment],
+    figures: &[config::Figure],
+) -> Vec<(usize, usize)> {
+    let mut observations = Vec::new();
+    for (figure_idx, figure) in figures.iter().enumerate() {
+        let mut claimants_seen: Vec<&str> = Vec::new();
+        for (mention_idx, (mention, assignment)) in mentions.iter().zip(assignments).enumerate() {
+            if assignment.figure != Some(figure_idx) || mention.increment {
+                continue;
+            }
+            let claimant = state_claimant(figure, mention);
+            if claimants_seen.contains(&claimant) {
+                continue;
+            }
+            claimants_seen.push(claimant);
+            observations.push((figure_idx, mention_idx));
+            if !figure.by_source {
+                break;
+            }
+        }
+    }
+    observations
+}
+
+/// The claimant a figure's state is kept under for `mention`: its
+/// `claimed_by`, trimmed, for a `by_source` figure (`""` when the text
+/// attributes the number to nobody: the "unattributed" claimant), and `""`
+/// for every other figure, which has one state. The store keys figure state
+/// and observations by this.
+pub fn state_claimant<'a>(figure: &config::Figure, mention: &'a Mention) -> &'a str {
+    if figure.by_source {
+        mention.claimed_by.as_deref().map_or("", str::trim)
+    } else {
+        ""
     }
 }
 

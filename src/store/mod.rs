@@ -1,7 +1,10 @@
 //! SQLite store (WAL, numbered migrations): feeds and their poll state,
 //! seen entries, articles, matches, mentions, observations, figure state,
 //! alerts and their deliveries (the outbox). One article is written in one
-//! transaction, so a crash loses nothing and duplicates nothing.
+//! transaction, so a crash loses nothing and duplicates nothing. Figure
+//! state is kept per (watch, figure, claimant): one claimant, `""`, unless
+//! the figure is `by_source`; observations and alerts carry who claimed the
+//! value and its kind and unit.
 //!
 //! The store is one SQLite connection behind a mutex, used from blocking
 //! threads (`spawn_blocking`); readers such as the CLI open their own
@@ -29,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_known_figures.sql"),
     include_str!("migrations/0003_articles_fts.sql"),
+    include_str!("migrations/0004_claims.sql"),
 ];
 
 /// How long a connection waits for another's write lock before failing.
@@ -183,18 +187,44 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), Error> {
             version: number,
             source,
         };
-        // Take the write lock before looking again: another process opening
-        // the same new database may have applied this migration meanwhile.
-        let tx = write_transaction(conn).map_err(migrate_err)?;
-        if user_version(&tx).map_err(migrate_err)? >= number {
-            continue;
-        }
-        tx.execute_batch(sql).map_err(migrate_err)?;
-        tx.pragma_update(None, "user_version", number as i64)
+        // SQLite's procedure for rebuilding a table others refer to (a key
+        // cannot be altered): foreign keys off while the migration runs (the
+        // pragma is a no-op inside a transaction, so it is set outside), and
+        // checked before it commits.
+        conn.pragma_update(None, "foreign_keys", "OFF")
             .map_err(migrate_err)?;
-        tx.commit().map_err(migrate_err)?;
+        let applied = apply_migration(conn, number, sql).map_err(migrate_err);
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(migrate_err)?;
+        applied?;
     }
     Ok(())
+}
+
+/// Applies migration `number` in one write transaction unless another
+/// process has applied it meanwhile; fails, leaving the database as it was,
+/// when the migrated rows break a foreign key.
+fn apply_migration(conn: &mut Connection, number: usize, sql: &str) -> rusqlite::Result<()> {
+    // Take the write lock before looking again: another process opening the
+    // same new database may have applied this migration meanwhile.
+    let tx = write_transaction(conn)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if usize::try_from(version).unwrap_or(usize::MAX) >= number {
+        return Ok(());
+    }
+    tx.execute_batch(sql)?;
+    let n_broken: i64 =
+        tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |row| {
+            row.get(0)
+        })?;
+    if n_broken > 0 {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+            Some(format!("{n_broken} row(s) break a foreign key")),
+        ));
+    }
+    tx.pragma_update(None, "user_version", number as i64)?;
+    tx.commit()
 }
 
 /// A time as stored: RFC 3339, UTC, milliseconds, `Z`.
@@ -285,12 +315,19 @@ pub struct ObservationRow {
     pub low: Option<f64>,
     /// Upper bound.
     pub high: Option<f64>,
-    /// Qualifier name (`more_than`, …).
+    /// How the value is qualified.
     pub qualifier: crate::figures::Qualifier,
     /// The mention as written.
     pub text: String,
     /// The sentence it stands in.
     pub quote: String,
+    /// What the value measures (count, money, percent, measure).
+    pub kind: crate::figures::Kind,
+    /// Its unit: an ISO currency, "%", a measurement unit; `None` for counts
+    /// and where the text gave none.
+    pub unit: Option<String>,
+    /// Who the article attributes the value to, when it says.
+    pub claimed_by: Option<String>,
     /// The article it came from.
     pub article: ArticleRef,
 }
@@ -308,6 +345,9 @@ pub struct AlertRow {
     pub watch: String,
     /// Figure name, for figure alerts.
     pub figure: Option<String>,
+    /// For a `by_source` figure's alert, the claimant whose state it is
+    /// (`""`: numbers attributed to nobody); `None` for every other alert.
+    pub claimant: Option<String>,
     /// The state before (figure_changed).
     pub previous: Option<ObservationRow>,
     /// The new observation (figure alerts).

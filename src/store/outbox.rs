@@ -4,12 +4,12 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::queries::{OBSERVATION_COLUMNS, observation_from};
 use super::record::AlertDraft;
 use super::{
     AlertKind, AlertRow, ArticleRef, Delivery, Error, ObservationRow, Store, opt_time, parse_time,
     time_text, write_transaction,
 };
-use crate::figures::Qualifier;
 
 /// Inserts an alert and a pending delivery for each sink; returns its id.
 pub(super) fn insert_alert(
@@ -21,8 +21,8 @@ pub(super) fn insert_alert(
     let id = ulid::Ulid::from_datetime(now.into()).to_string();
     conn.prepare_cached(
         "INSERT INTO alerts (id, kind, created_at, watch, figure, previous_observation_id, \
-         current_observation_id, article_id, change_absolute, change_relative, message) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+         current_observation_id, article_id, change_absolute, change_relative, message, claimant) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         id,
@@ -35,7 +35,8 @@ pub(super) fn insert_alert(
         draft.article_id,
         draft.change.map(|(absolute, _)| absolute),
         draft.change.and_then(|(_, relative)| relative),
-        draft.message
+        draft.message,
+        draft.claimant
     ])?;
     let mut insert = conn.prepare_cached(
         "INSERT OR IGNORE INTO deliveries (alert_id, sink, next_attempt_at) VALUES (?1, ?2, ?3)",
@@ -69,28 +70,11 @@ fn observation(conn: &Connection, id: Option<i64>) -> rusqlite::Result<Option<Ob
     let Some(id) = id else {
         return Ok(None);
     };
-    conn.prepare_cached(
-        "SELECT o.value, o.low, o.high, o.qualifier, o.text, o.quote, \
-         a.url, a.title, a.source, a.published_at \
-         FROM observations o JOIN articles a ON a.id = o.article_id WHERE o.id = ?1",
-    )?
-    .query_row([id], |row| {
-        let qualifier: String = row.get(3)?;
-        Ok(ObservationRow {
-            value: row.get(0)?,
-            low: row.get(1)?,
-            high: row.get(2)?,
-            qualifier: Qualifier::from_name(&qualifier).unwrap_or(Qualifier::Exact),
-            text: row.get(4)?,
-            quote: row.get(5)?,
-            article: ArticleRef {
-                url: row.get(6)?,
-                title: row.get(7)?,
-                source: row.get(8)?,
-                published_at: opt_time(row.get(9)?),
-            },
-        })
-    })
+    conn.prepare_cached(&format!(
+        "SELECT {OBSERVATION_COLUMNS} \
+         FROM observations o JOIN articles a ON a.id = o.article_id WHERE o.id = ?1"
+    ))?
+    .query_row([id], |row| observation_from(row, 0))
     .optional()
 }
 
@@ -126,11 +110,12 @@ pub(super) fn load_alert(conn: &Connection, id: &str) -> rusqlite::Result<Option
         Option<f64>,
         Option<f64>,
         Option<String>,
+        Option<String>,
     );
     let raw: Option<Raw> = conn
         .prepare_cached(
             "SELECT kind, created_at, watch, figure, previous_observation_id, current_observation_id, \
-             article_id, change_absolute, change_relative, message FROM alerts WHERE id = ?1",
+             article_id, change_absolute, change_relative, message, claimant FROM alerts WHERE id = ?1",
         )?
         .query_row([id], |row| {
             Ok((
@@ -144,6 +129,7 @@ pub(super) fn load_alert(conn: &Connection, id: &str) -> rusqlite::Result<Option
                 row.get(7)?,
                 row.get(8)?,
                 row.get(9)?,
+                row.get(10)?,
             ))
         })
         .optional()?;
@@ -158,6 +144,7 @@ pub(super) fn load_alert(conn: &Connection, id: &str) -> rusqlite::Result<Option
         absolute,
         relative,
         message,
+        claimant,
     )) = raw
     else {
         return Ok(None);
@@ -173,6 +160,7 @@ pub(super) fn load_alert(conn: &Connection, id: &str) -> rusqlite::Result<Option
         created_at: parse_time(&created_at).unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
         watch,
         figure,
+        claimant,
         previous: observation(conn, previous)?,
         current: observation(conn, current)?,
         change: absolute.map(|absolute| (absolute, relative)),

@@ -6,7 +6,7 @@ use rusqlite::params;
 
 use super::outbox::load_alert;
 use super::{AlertRow, Error, ObservationRow, Store, opt_time};
-use crate::figures::Qualifier;
+use crate::figures::{Kind, Qualifier};
 
 /// A tracked figure's current value.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +15,9 @@ pub struct FigureSummary {
     pub watch: String,
     /// Figure name.
     pub figure: String,
+    /// The claimant whose state this is, for a `by_source` figure; `""`
+    /// for other figures and for numbers attributed to nobody.
+    pub claimant: String,
     /// The current state.
     pub current: ObservationRow,
     /// The value before it, if any (the newest older observation with a
@@ -29,8 +32,13 @@ pub struct FigureSummary {
 pub struct HistoryRow {
     /// The observation.
     pub observation: ObservationRow,
-    /// What it did: first_seen, changed, filtered, unchanged, older, baseline.
+    /// What it did: first_seen, changed, filtered, unchanged, older,
+    /// baseline, or other_unit (a value in another unit or kind than the
+    /// state's: history only).
     pub decision: String,
+    /// The state it was compared with: the claimant of a `by_source`
+    /// figure, `""` otherwise.
+    pub claimant: String,
     /// The time it is ordered by (published, else fetched).
     pub observed_at: Option<DateTime<Utc>>,
 }
@@ -72,8 +80,14 @@ pub struct AlertSummary {
     pub deliveries: Vec<DeliveryState>,
 }
 
-fn observation_from(row: &rusqlite::Row<'_>, base: usize) -> rusqlite::Result<ObservationRow> {
+/// Reads an [`ObservationRow`] from `row`, whose columns from `base` on are
+/// [`OBSERVATION_COLUMNS`].
+pub(super) fn observation_from(
+    row: &rusqlite::Row<'_>,
+    base: usize,
+) -> rusqlite::Result<ObservationRow> {
     let qualifier: String = row.get(base + 3)?;
+    let kind: String = row.get(base + 10)?;
     Ok(ObservationRow {
         value: row.get(base)?,
         low: row.get(base + 1)?,
@@ -87,43 +101,56 @@ fn observation_from(row: &rusqlite::Row<'_>, base: usize) -> rusqlite::Result<Ob
             source: row.get(base + 8)?,
             published_at: opt_time(row.get(base + 9)?),
         },
+        kind: Kind::from_name(&kind).unwrap_or(Kind::Count),
+        unit: row.get(base + 11)?,
+        claimed_by: row.get(base + 12)?,
     })
 }
 
-const OBSERVATION_COLUMNS: &str = "o.value, o.low, o.high, o.qualifier, o.text, o.quote, \
-     a.url, a.title, a.source, a.published_at";
+/// The columns [`observation_from`] reads, from `observations o` joined
+/// with `articles a`.
+pub(super) const OBSERVATION_COLUMNS: &str = "o.value, o.low, o.high, o.qualifier, o.text, o.quote, \
+     a.url, a.title, a.source, a.published_at, o.kind, o.unit, o.claimed_by";
+
+/// How many columns [`OBSERVATION_COLUMNS`] names.
+const N_OBSERVATION_COLUMNS: usize = 13;
 
 impl Store {
-    /// Current value of every tracked figure, optionally of one watch.
+    /// Current value of every tracked figure (one row per claimant of a
+    /// `by_source` figure), optionally of one watch, ordered by watch,
+    /// figure and claimant.
     pub fn figures(&self, watch: Option<&str>) -> Result<Vec<FigureSummary>, Error> {
         let conn = self.lock();
         let sql = format!(
-            "SELECT s.watch, s.figure, s.updated_at, o.observed_at, {OBSERVATION_COLUMNS}, \
+            "SELECT s.watch, s.figure, s.claimant, s.updated_at, {OBSERVATION_COLUMNS}, \
              (SELECT p.value FROM observations p WHERE p.watch = s.watch AND p.figure = s.figure \
-              AND p.value != o.value AND p.decision != 'older' AND p.id < o.id ORDER BY p.id DESC LIMIT 1) \
+              AND p.claimant = s.claimant AND p.value != o.value \
+              AND p.decision NOT IN ('older', 'other_unit') AND p.id < o.id ORDER BY p.id DESC LIMIT 1) \
              FROM figure_state s JOIN observations o ON o.id = s.observation_id \
              JOIN articles a ON a.id = o.article_id \
-             WHERE ?1 IS NULL OR s.watch = ?1 ORDER BY s.watch, s.figure"
+             WHERE ?1 IS NULL OR s.watch = ?1 ORDER BY s.watch, s.figure, s.claimant"
         );
         let mut stmt = conn.prepare(&sql).map_err(self.err())?;
         stmt.query_map([watch], |row| {
             Ok(FigureSummary {
                 watch: row.get(0)?,
                 figure: row.get(1)?,
-                updated_at: opt_time(row.get(2)?),
+                claimant: row.get(2)?,
+                updated_at: opt_time(row.get(3)?),
                 current: observation_from(row, 4)?,
-                previous_value: row.get(14)?,
+                previous_value: row.get(4 + N_OBSERVATION_COLUMNS)?,
             })
         })
         .and_then(Iterator::collect)
         .map_err(self.err())
     }
 
-    /// Every observation of one figure, oldest (by publication) first.
+    /// Every observation of one figure (of every claimant), oldest (by
+    /// publication) first.
     pub fn history(&self, watch: &str, figure: &str) -> Result<Vec<HistoryRow>, Error> {
         let conn = self.lock();
         let sql = format!(
-            "SELECT o.decision, o.observed_at, {OBSERVATION_COLUMNS} FROM observations o \
+            "SELECT o.decision, o.observed_at, o.claimant, {OBSERVATION_COLUMNS} FROM observations o \
              JOIN articles a ON a.id = o.article_id WHERE o.watch = ?1 AND o.figure = ?2 \
              ORDER BY o.observed_at, o.id"
         );
@@ -132,7 +159,8 @@ impl Store {
             Ok(HistoryRow {
                 decision: row.get(0)?,
                 observed_at: opt_time(row.get(1)?),
-                observation: observation_from(row, 2)?,
+                claimant: row.get(2)?,
+                observation: observation_from(row, 3)?,
             })
         })
         .and_then(Iterator::collect)

@@ -1,6 +1,12 @@
 //! One matched article in one transaction: the entry, the article, its
-//! mentions, each watch's match and observations, the figure states they
-//! move, and the alerts and deliveries they raise.
+//! mentions (with their claims), each watch's match and observations, the
+//! figure states they move, and the alerts and deliveries they raise.
+//!
+//! A figure's state is kept per claimant ([`figures::state_claimant`]: `""`
+//! unless the figure is `by_source`), and an observation is compared only
+//! with its own claimant's state, and only when it has the state's kind and
+//! unit; one in another is stored with decision `other_unit` and moves
+//! nothing.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -210,8 +216,9 @@ fn record(tx: &Transaction<'_>, article: &NewArticle<'_>) -> rusqlite::Result<Re
     // Mentions do not depend on the watch; store them once.
     if let Some(first) = article.watches.first() {
         let mut insert = tx.prepare_cached(
-            "INSERT INTO mentions (article_id, in_title, value, low, high, qualifier, kind, text, noun, sentence, start, end) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            "INSERT INTO mentions (article_id, in_title, value, low, high, qualifier, kind, text, noun, sentence, start, end, \
+             unit, event, owner, claimed_by, previous, increment) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         )?;
         for (idx, mention) in first.reading.mentions.iter().enumerate() {
             insert.execute(params![
@@ -221,12 +228,18 @@ fn record(tx: &Transaction<'_>, article: &NewArticle<'_>) -> rusqlite::Result<Re
                 mention.low,
                 mention.high,
                 mention.qualifier.as_str(),
-                kind_name(mention.kind),
+                mention.kind.as_str(),
                 mention.text,
                 mention.noun,
                 mention.sentence,
                 mention.start as i64,
-                mention.end as i64
+                mention.end as i64,
+                mention.unit,
+                mention.event,
+                mention.owner,
+                mention.claimed_by,
+                mention.previous,
+                mention.increment
             ])?;
         }
     }
@@ -262,7 +275,7 @@ fn record(tx: &Transaction<'_>, article: &NewArticle<'_>) -> rusqlite::Result<Re
             ) else {
                 continue;
             };
-            let n_alerts = observe(
+            let observed = observe(
                 tx,
                 article,
                 article_id,
@@ -271,8 +284,10 @@ fn record(tx: &Transaction<'_>, article: &NewArticle<'_>) -> rusqlite::Result<Re
                 mention,
                 sort_at,
             )?;
-            recorded.n_observations += 1;
-            recorded.n_alerts += n_alerts;
+            if let Some(n_alerts) = observed {
+                recorded.n_observations += 1;
+                recorded.n_alerts += n_alerts;
+            }
         }
     }
     Ok(recorded)
@@ -284,6 +299,8 @@ pub(super) struct AlertDraft<'a> {
     pub(super) kind: AlertKind,
     pub(super) watch: &'a str,
     pub(super) figure: Option<&'a str>,
+    /// The claimant of a `by_source` figure's alert; `None` for others.
+    pub(super) claimant: Option<&'a str>,
     pub(super) previous_observation_id: Option<i64>,
     pub(super) current_observation_id: Option<i64>,
     pub(super) article_id: Option<i64>,
@@ -291,8 +308,31 @@ pub(super) struct AlertDraft<'a> {
     pub(super) message: Option<&'a str>,
 }
 
-/// Records one observation, moves the figure's state and raises its alert
-/// unless `baseline`. Returns the number of alerts raised (0 or 1).
+/// A figure's current state as `observe` compares with it.
+struct State {
+    observation_id: i64,
+    value: figures::Value,
+    kind: String,
+    unit: Option<String>,
+}
+
+/// Whether a candidate of `kind` in `unit` may be compared with `state`: the
+/// same kind, and the same unit where both know theirs (a unit the text did
+/// not give, or a state stored before units were, is no conflict). A value
+/// in another unit ("€" against a "$" state) is history only: decision
+/// `other_unit`, no state change, no alert.
+fn same_unit(state: &State, kind: figures::Kind, unit: Option<&str>) -> bool {
+    state.kind == kind.as_str()
+        && match (state.unit.as_deref(), unit) {
+            (Some(state_unit), Some(unit)) => state_unit.eq_ignore_ascii_case(unit),
+            _ => true,
+        }
+}
+
+/// Records one observation, moves the state of its figure and claimant
+/// (see [`figures::state_claimant`]) and raises its alert unless `baseline`.
+/// Returns the number of alerts raised (0 or 1), or `None` when the article
+/// already has an observation of this figure and claimant (nothing written).
 fn observe(
     tx: &Transaction<'_>,
     article: &NewArticle<'_>,
@@ -301,31 +341,47 @@ fn observe(
     figure: &config::Figure,
     mention: &figures::Mention,
     observed_at: DateTime<Utc>,
-) -> rusqlite::Result<usize> {
+) -> rusqlite::Result<Option<usize>> {
     let watch = watch_reading.watch;
-    let current: Option<(i64, f64, String, String)> = tx
+    let claimant = figures::state_claimant(figure, mention);
+    let current: Option<State> = tx
         .query_row(
-            "SELECT o.id, o.value, o.qualifier, o.observed_at FROM figure_state s \
-             JOIN observations o ON o.id = s.observation_id WHERE s.watch = ?1 AND s.figure = ?2",
-            params![watch.name, figure.name],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+            "SELECT o.id, o.value, o.qualifier, o.observed_at, o.kind, o.unit FROM figure_state s \
+             JOIN observations o ON o.id = s.observation_id \
+             WHERE s.watch = ?1 AND s.figure = ?2 AND s.claimant = ?3",
+            params![watch.name, figure.name, claimant],
+            |row| {
+                let qualifier: String = row.get(2)?;
+                let observed_at: String = row.get(3)?;
+                Ok(State {
+                    observation_id: row.get(0)?,
+                    value: figures::Value {
+                        value: row.get(1)?,
+                        qualifier: Qualifier::from_name(&qualifier).unwrap_or(Qualifier::Exact),
+                        published: parse_time(&observed_at).unwrap_or(observed_at_fallback()),
+                    },
+                    kind: row.get(4)?,
+                    unit: row.get(5)?,
+                })
+            },
         )
         .optional()?;
-    let current_value = current
-        .as_ref()
-        .map(|(_, value, qualifier, observed_at)| figures::Value {
-            value: *value,
-            qualifier: Qualifier::from_name(qualifier).unwrap_or(Qualifier::Exact),
-            published: parse_time(observed_at).unwrap_or(observed_at_fallback()),
-        });
     let candidate = figures::Value {
         value: mention.value,
         qualifier: mention.qualifier,
         published: observed_at,
     };
-    let decision = figures::decide(figure, current_value.as_ref(), &candidate);
+    let other_unit = current
+        .as_ref()
+        .is_some_and(|state| !same_unit(state, mention.kind, mention.unit.as_deref()));
+    let decision = figures::decide(
+        figure,
+        current.as_ref().map(|state| &state.value),
+        &candidate,
+    );
     let baseline = article.baseline || pair_in_baseline(tx, article.feed_id, watch, figure)?;
     let decision_name = match (decision, baseline) {
+        _ if other_unit => "other_unit",
         (Decision::Older, _) => "older",
         (_, true) => "baseline",
         (Decision::FirstSeen, false) => "first_seen",
@@ -333,47 +389,64 @@ fn observe(
         (Decision::Filtered { .. }, false) => "filtered",
         (Decision::Unchanged, false) => "unchanged",
     };
-    tx.execute(
-        "INSERT OR IGNORE INTO observations (article_id, watch, figure, value, low, high, qualifier, text, quote, decision, observed_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    let n_inserted = tx.execute(
+        "INSERT OR IGNORE INTO observations (article_id, watch, figure, claimant, value, low, high, qualifier, \
+         kind, unit, claimed_by, previous, event, owner, text, quote, decision, observed_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         params![
             article_id,
             watch.name,
             figure.name,
+            claimant,
             mention.value,
             mention.low,
             mention.high,
             mention.qualifier.as_str(),
+            mention.kind.as_str(),
+            mention.unit,
+            mention.claimed_by,
+            mention.previous,
+            mention.event,
+            mention.owner,
             mention.text,
             mention.sentence,
             decision_name,
             time_text(observed_at)
         ],
     )?;
+    // This article already observed this figure and claimant (a reading
+    // with two observations of one state): the first one stands.
+    if n_inserted == 0 {
+        return Ok(None);
+    }
     let observation_id = tx.last_insert_rowid();
-    if decision == Decision::Older {
-        return Ok(0);
+    if other_unit || decision == Decision::Older {
+        return Ok(Some(0));
     }
     tx.execute(
-        "INSERT INTO figure_state (watch, figure, observation_id, updated_at) VALUES (?1, ?2, ?3, ?4) \
-         ON CONFLICT (watch, figure) DO UPDATE SET observation_id = excluded.observation_id, \
+        "INSERT INTO figure_state (watch, figure, claimant, observation_id, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT (watch, figure, claimant) DO UPDATE SET observation_id = excluded.observation_id, \
          updated_at = excluded.updated_at",
         params![
             watch.name,
             figure.name,
+            claimant,
             observation_id,
             time_text(article.fetched_at)
         ],
     )?;
     if baseline {
-        return Ok(0);
+        return Ok(Some(0));
     }
+    let draft_claimant = figure.by_source.then_some(claimant);
     let draft = match decision {
         Decision::Changed { absolute, relative } => AlertDraft {
             kind: AlertKind::FigureChanged,
             watch: &watch.name,
             figure: Some(&figure.name),
-            previous_observation_id: current.as_ref().map(|(id, ..)| *id),
+            claimant: draft_claimant,
+            previous_observation_id: current.as_ref().map(|state| state.observation_id),
             current_observation_id: Some(observation_id),
             article_id: Some(article_id),
             change: Some((absolute, relative)),
@@ -383,22 +456,19 @@ fn observe(
             kind: AlertKind::FigureFirstSeen,
             watch: &watch.name,
             figure: Some(&figure.name),
+            claimant: draft_claimant,
             current_observation_id: Some(observation_id),
             article_id: Some(article_id),
             ..AlertDraft::default()
         },
-        Decision::Filtered { .. } | Decision::Unchanged | Decision::Older => return Ok(0),
+        Decision::Filtered { .. } | Decision::Unchanged | Decision::Older => return Ok(Some(0)),
     };
     insert_alert(tx, &draft, article.fetched_at, &watch_reading.sinks)?;
-    Ok(1)
+    Ok(Some(1))
 }
 
 /// A stored time that does not parse cannot happen (the store writes them);
 /// treating it as the epoch keeps a newer article winning.
 fn observed_at_fallback() -> DateTime<Utc> {
     DateTime::<Utc>::UNIX_EPOCH
-}
-
-fn kind_name(kind: figures::Kind) -> &'static str {
-    kind.as_str()
 }

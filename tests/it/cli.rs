@@ -218,3 +218,169 @@ fn import_opml_adds_new_feeds_once() {
     );
     work.figwatch(&["check"]).assert().success();
 }
+
+#[test]
+fn figures_and_history_name_an_unknown_watch_or_figure_and_exit_2() {
+    let work = Workspace::new(
+        r#"[[feed]]
+url = "https://news.example/world.rss"
+
+[watch.nk-russia]
+query = 'Russia'
+
+[watch.nk-russia.figure.troops]
+terms = ["troops"]
+"#,
+    );
+    work.figwatch(&["figures", "nosuch"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no watch named \"nosuch\" in"))
+        .stderr(predicate::str::contains("(watches: nk-russia)"));
+    work.figwatch(&["history", "nk-russia", "tanks"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "watch \"nk-russia\" has no figure named \"tanks\"",
+        ))
+        .stderr(predicate::str::contains("(figures: troops)"));
+    work.figwatch(&["history", "nosuch", "troops"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no watch named \"nosuch\""));
+    // A known figure without a database yet is a runtime matter, not usage.
+    work.figwatch(&["history", "nk-russia", "troops"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no database"));
+}
+
+#[test]
+fn extract_reads_the_headline_first_and_shows_each_mentions_claim() {
+    let work = Workspace::new(
+        "[watch.w]\nquery = 'Russia'\n[watch.w.figure.troops]\nterms = [\"troops\"]\n",
+    );
+    let page = work.dir.path().join("page.html");
+    std::fs::write(
+        &page,
+        "<html><head><title>Russia now hosts 12,000 troops from the north</title></head><body>\
+         <article><h1>Russia now hosts 12,000 troops from the north</h1>\
+         <p>A year ago, officials in the capital counted some 3,000 troops at the border. \
+         The figure has been disputed by several observers who follow the region closely.</p>\
+         <p>Observers say the movements continued through the winter, with trains seen \
+         leaving the eastern depots every week.</p></article></body></html>",
+    )
+    .unwrap();
+    let page = page.to_str().unwrap();
+    let output = work
+        .figwatch(&["extract", "--json", page])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mentions = value["mentions"].as_array().unwrap();
+    let first = &mentions[0];
+    assert_eq!(first["value"], 12000.0, "{value:#}");
+    assert_eq!(first["in"], "headline");
+    assert_eq!(first["assignments"][0]["figure"], "troops");
+    assert_eq!(first["assignments"][0]["observation"], true);
+    // The claim fields are there, null when the scanner found nothing, and
+    // `increment` only when it is one.
+    for key in ["event", "owner", "claimed_by", "previous", "unit"] {
+        assert!(
+            first.get(key).is_some_and(|v| v.is_null()),
+            "{key}: {first}"
+        );
+    }
+    assert!(first.get("increment").is_none(), "{first}");
+    let body = mentions
+        .iter()
+        .find(|m| m["value"] == 3000.0)
+        .expect("3,000 mention");
+    assert_eq!(body["in"], "body");
+    assert_eq!(body["assignments"][0]["observation"], false);
+
+    work.figwatch(&["extract", page])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 in the headline"))
+        .stdout(predicate::str::contains("[headline] \"12,000 troops"))
+        .stdout(predicate::str::contains("(the article's observation)"));
+}
+
+#[test]
+fn figures_reads_a_version_3_database_after_migrating_it() {
+    let work = Workspace::new(
+        r#"[daemon]
+database = "figwatch.db"
+
+[[feed]]
+url = "https://news.example/world.rss"
+
+[watch.aid]
+query = 'donors'
+
+[watch.aid.figure.pledged]
+terms = ["pledged"]
+"#,
+    );
+    {
+        let conn = rusqlite::Connection::open(work.database()).unwrap();
+        for sql in [
+            include_str!("../../src/store/migrations/0001_initial.sql"),
+            include_str!("../../src/store/migrations/0002_known_figures.sql"),
+            include_str!("../../src/store/migrations/0003_articles_fts.sql"),
+        ] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO articles (id, url, title, text, content_hash, source, published_at, fetched_at, sort_at)
+               VALUES (3, 'https://news.example/pledge', 'Donors meet', 'Donors pledged $2.5 billion.', 'h',
+                       'Aid Wire', '2025-03-01T08:00:00.000Z', '2025-03-01T08:00:00.000Z', '2025-03-01T08:00:00.000Z');
+             INSERT INTO mentions (article_id, in_title, value, qualifier, kind, text, noun, sentence, start, end)
+               VALUES (3, 0, 2500000000.0, 'exact', 'money', '$2.5 billion', '', 'Donors pledged $2.5 billion.', 15, 27);
+             INSERT INTO observations (id, article_id, watch, figure, value, qualifier, text, quote, decision, observed_at)
+               VALUES (9, 3, 'aid', 'pledged', 2500000000.0, 'exact', '$2.5 billion', 'Donors pledged $2.5 billion.',
+                       'first_seen', '2025-03-01T08:00:00.000Z');
+             INSERT INTO figure_state (watch, figure, observation_id, updated_at)
+               VALUES ('aid', 'pledged', 9, '2025-03-01T08:00:00.000Z');
+             PRAGMA user_version = 3;",
+        )
+        .unwrap();
+    }
+    let output = work.figwatch(&["figures", "--json"]).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let figures: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(figures[0]["current"]["value"], 2.5e9);
+    assert_eq!(
+        figures[0]["current"]["kind"], "money",
+        "kind from its mention"
+    );
+    assert_eq!(figures[0]["claimant"], "");
+    assert_eq!(work.sql_count("PRAGMA user_version"), 4);
+
+    // The scanner's currency shows; a per-claimant state of a figure that is
+    // not by_source (left from an earlier config) does not.
+    work.sql(
+        "UPDATE observations SET unit = 'USD' WHERE id = 9;
+         INSERT INTO observations (id, article_id, watch, figure, claimant, value, qualifier, kind,
+                                   text, quote, decision, observed_at)
+           VALUES (10, 3, 'aid', 'pledged', 'Treasury', 1.0, 'exact', 'money', 'x', 'x', 'first_seen',
+                   '2025-03-01T08:00:00.000Z');
+         INSERT INTO figure_state (watch, figure, claimant, observation_id, updated_at)
+           VALUES ('aid', 'pledged', 'Treasury', 10, '2025-03-01T08:00:00.000Z');",
+    );
+    work.figwatch(&["figures"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2.5 billion USD"))
+        .stdout(predicate::str::contains("Treasury").not());
+}

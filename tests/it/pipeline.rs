@@ -71,6 +71,14 @@ fn motivating_case_alerts_once_per_changed_figure() {
     assert_eq!(troops["current"]["value"], 11000);
     assert_eq!(troops["current"]["article"]["url"], article_url.as_str());
     assert_eq!(troops["change"]["absolute"], 1000);
+    // Who claims it, what kind of value and its unit travel with each side
+    // (this article names nobody; the scanner fills claimed_by when it does).
+    for side in ["previous", "current"] {
+        assert_eq!(troops[side]["kind"], "count", "{troops}");
+        assert!(troops[side]["claimed_by"].is_null(), "{troops}");
+        assert!(troops[side]["unit"].is_null(), "{troops}");
+    }
+    assert!(troops.get("claimant").is_none(), "not a by_source figure");
 
     // A re-poll and a restart (each `once` is a new process) add nothing.
     work.figwatch(&["once"]).assert().success();
@@ -132,6 +140,56 @@ fn figures_and_history_show_the_tracked_values() {
         .success()
         .stdout(predicate::str::contains("long-range-artillery.html"))
         .stdout(predicate::str::contains("artillery.html?").not());
+}
+
+#[test]
+fn figures_and_history_show_who_claims_each_value() {
+    let servers = Servers::start();
+    let work = Workspace::new(&motivating_config(&servers, &[], true));
+    work.figwatch(&["once"]).assert().success();
+    servers.site.feed_version.store(2, Ordering::SeqCst);
+    work.figwatch(&["once"]).assert().success();
+    // What the claim scanner records: who the article credits the number to.
+    work.sql(
+        "UPDATE observations SET claimed_by = 'Seoul''s military' \
+         WHERE figure = 'artillery' AND value = 200",
+    );
+
+    work.figwatch(&["figures"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("CLAIMED BY"))
+        .stdout(predicate::str::contains("Seoul's military  more than 200"));
+    let output = work.figwatch(&["figures", "--json"]).output().unwrap();
+    let figures: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let artillery = figures
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["figure"] == "artillery")
+        .unwrap();
+    assert_eq!(artillery["current"]["claimed_by"], "Seoul's military");
+    assert_eq!(artillery["current"]["kind"], "count");
+    assert_eq!(artillery["current"]["unit"], Value::Null);
+    assert_eq!(artillery["by_source"], false);
+
+    work.figwatch(&["history", "nk-russia", "artillery"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("CLAIMED BY"))
+        .stdout(predicate::str::contains("Seoul's military"));
+    let output = work
+        .figwatch(&["history", "nk-russia", "artillery", "--json"])
+        .output()
+        .unwrap();
+    let history: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let claimed: Vec<&Value> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| &h["claimed_by"])
+        .collect();
+    assert_eq!(claimed, [&Value::Null, &Value::from("Seoul's military")]);
 }
 
 #[test]

@@ -489,3 +489,55 @@ async fn ntfy_template_overrides_title_and_body_and_a_render_error_falls_back() 
     assert_eq!(decode_encoded_word(request.header("title")), expected.title);
     assert_eq!(String::from_utf8_lossy(&request.body), expected.body);
 }
+
+#[tokio::test]
+async fn every_http_sink_names_the_claimant() {
+    let mut hook = Receiver::start(StatusCode::NO_CONTENT, "").await;
+    let mut phone = Receiver::start(StatusCode::OK, "{}").await;
+    let mut chat = Receiver::start(StatusCode::OK, "ok").await;
+    let mut guild = Receiver::start(StatusCode::NO_CONTENT, "").await;
+    let sinks = Sinks::new(
+        &[
+            webhook(&format!("{}/hook", hook.url), None),
+            ntfy(&format!("{}/nk-watch", phone.url), None, None, None),
+            sink(
+                "chat",
+                SinkKind::Slack {
+                    url: secret(&format!("{}/services/T1/B2/c3", chat.url)),
+                },
+            ),
+            sink(
+                "guild",
+                SinkKind::Discord {
+                    url: secret(&format!("{}/api/webhooks/1/tok", guild.url)),
+                },
+            ),
+        ],
+        WAIT,
+    );
+    let mut row = changed_row();
+    row.claimant = Some(String::from("NIS"));
+    if let Some(current) = row.current.as_mut() {
+        current.claimed_by = Some(String::from("NIS"));
+    }
+    let title = "nk-russia · NIS revised artillery: more than 160 → more than 200 (+40, +25%) — Korea Daily";
+    assert_eq!(message(&row).title, title);
+    for name in ["hook", "phone", "chat", "guild"] {
+        sinks.send(name, &row).await.expect("delivered");
+    }
+    let alert = hook.next().await.json();
+    assert_eq!(alert["claimant"], "NIS");
+    assert_eq!(alert["current"]["claimed_by"], "NIS");
+    assert_eq!(alert["previous"]["claimed_by"], serde_json::Value::Null);
+    assert_eq!(
+        decode_encoded_word(phone.next().await.header("title")),
+        title
+    );
+    let slack = chat.next().await.json();
+    assert!(
+        slack["text"].as_str().expect("text").contains(title),
+        "{slack}"
+    );
+    let discord = guild.next().await.json();
+    assert_eq!(discord["content"], format!("**{title}**"));
+}

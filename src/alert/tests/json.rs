@@ -49,6 +49,7 @@ fn figure_changed_has_the_design_shape() {
             "value": 200, "low": 200, "high": null, "qualifier": "more_than",
             "text": "more than 200 long-range artillery pieces",
             "quote": "Seoul's intelligence service says Pyongyang has now shipped more than 200 long-range artillery pieces to Moscow.",
+            "claimed_by": null, "kind": "count", "unit": null,
             "article": {
                 "url": NEW_URL,
                 "title": "Pyongyang ships more guns and soldiers to Moscow",
@@ -217,5 +218,57 @@ fn alert_struct_matches_the_row() {
             .as_ref()
             .map(|current| current.article.source.as_str()),
         Some("Korea Daily")
+    );
+}
+
+#[test]
+fn observations_carry_claimant_kind_and_unit() {
+    let mut row = changed_row();
+    if let Some(current) = row.current.as_mut() {
+        current.claimed_by = Some(String::from("South Korea's Ministry of National Defense"));
+        current.kind = Kind::Money;
+        current.unit = Some(String::from("USD"));
+    }
+    if let Some(previous) = row.previous.as_mut() {
+        previous.kind = Kind::Percent;
+        previous.unit = Some(String::from("%"));
+    }
+    let alert = parse(&row);
+    assert_eq!(
+        alert["current"]["claimed_by"],
+        "South Korea's Ministry of National Defense"
+    );
+    assert_eq!(alert["current"]["kind"], "money");
+    assert_eq!(alert["current"]["unit"], "USD");
+    assert_eq!(alert["previous"]["claimed_by"], Value::Null);
+    assert_eq!(alert["previous"]["kind"], "percent");
+    assert_eq!(alert["previous"]["unit"], "%");
+    // Every DESIGN.md key is still there, and the top level has no claimant
+    // for a figure that is not kept by source.
+    for key in [
+        "value",
+        "low",
+        "high",
+        "qualifier",
+        "text",
+        "quote",
+        "article",
+    ] {
+        assert!(alert["current"].get(key).is_some(), "{key} missing");
+    }
+    assert!(alert.get("claimant").is_none(), "{alert}");
+}
+
+#[test]
+fn by_source_alert_names_its_claimant_at_the_top() {
+    let mut row = changed_row();
+    row.claimant = Some(String::from("NIS"));
+    let alert = parse(&row);
+    assert_eq!(alert["claimant"], "NIS");
+    row.claimant = Some(String::new());
+    assert_eq!(
+        parse(&row)["claimant"],
+        "",
+        "unattributed is the empty claimant"
     );
 }

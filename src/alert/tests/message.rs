@@ -321,3 +321,133 @@ fn quotes_of_any_text_never_panic_and_stay_short() {
     let quote = quote_of(&"x".repeat(500), "x");
     assert_eq!(quote.chars().count(), MAX_QUOTE_CHARS);
 }
+
+/// `changed_row` with troops figures claimed by `claimed_by`.
+fn claimed_row(claimed_by: Option<&str>, claimant: Option<&str>) -> AlertRow {
+    let mut row = with_qualifiers(
+        (11_000.0, None, None, Qualifier::MoreThan),
+        (12_000.0, None, None, Qualifier::MoreThan),
+        Some((1_000.0, Some(1_000.0 / 11_000.0))),
+    );
+    if let Some(current) = row.current.as_mut() {
+        current.claimed_by = claimed_by.map(str::to_owned);
+    }
+    row.claimant = claimant.map(str::to_owned);
+    row
+}
+
+#[test]
+fn title_names_who_claims_the_number_and_the_source() {
+    let row = claimed_row(Some("South Korea's Ministry of National Defense"), None);
+    assert_eq!(
+        message(&row).title,
+        "nk-russia · troops: more than 11,000 → more than 12,000 (+1,000, +9.1%), \
+         says South Korea's Ministry of National Defense — Korea Daily"
+    );
+    // An earlier value claimed by someone else is credited to them.
+    let mut row = claimed_row(Some("Kyiv"), None);
+    if let Some(previous) = row.previous.as_mut() {
+        previous.claimed_by = Some(String::from("NIS"));
+    }
+    assert_eq!(
+        message(&row).title,
+        "nk-russia · troops: more than 11,000 (NIS) → more than 12,000 (+1,000, +9.1%), \
+         says Kyiv — Korea Daily"
+    );
+    if let Some(previous) = row.previous.as_mut() {
+        previous.claimed_by = Some(String::from("Kyiv"));
+    }
+    assert!(
+        message(&row)
+            .title
+            .contains("more than 11,000 → more than 12,000")
+    );
+    // Nobody named: the title is as before.
+    let row = claimed_row(None, None);
+    assert_eq!(
+        message(&row).title,
+        "nk-russia · troops: more than 11,000 → more than 12,000 (+1,000, +9.1%)"
+    );
+}
+
+#[test]
+fn by_source_title_leads_with_the_claimant() {
+    let row = claimed_row(Some("NIS"), Some("NIS"));
+    assert_eq!(
+        message(&row).title,
+        "nk-russia · NIS revised troops: more than 11,000 → more than 12,000 (+1,000, +9.1%) — Korea Daily"
+    );
+    let mut first = claimed_row(Some("NIS"), Some("NIS"));
+    first.kind = AlertKind::FigureFirstSeen;
+    first.previous = None;
+    first.change = None;
+    assert_eq!(
+        message(&first).title,
+        "nk-russia · NIS on troops: more than 12,000 (first seen) — Korea Daily"
+    );
+    let unattributed = claimed_row(None, Some(""));
+    assert_eq!(
+        message(&unattributed).title,
+        "nk-russia · troops (unattributed): more than 11,000 → more than 12,000 (+1,000, +9.1%)"
+    );
+}
+
+#[test]
+fn money_shows_scale_and_currency_and_percent_its_sign() {
+    let mut row = with_qualifiers(
+        (2_800_000_000.0, None, None, Qualifier::Exact),
+        (3_200_000_000.0, None, None, Qualifier::Approximately),
+        Some((400_000_000.0, Some(400.0 / 2_800.0))),
+    );
+    row.figure = Some(String::from("aid"));
+    for observation in [row.previous.as_mut(), row.current.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        observation.kind = Kind::Money;
+        observation.unit = Some(String::from("USD"));
+    }
+    assert_eq!(
+        message(&row).title,
+        "nk-russia · aid: 2.8 billion USD → about 3.2 billion USD (+400 million USD, +14%)"
+    );
+
+    let mut row = with_qualifiers(
+        (20.0, None, None, Qualifier::Exact),
+        (25.0, None, None, Qualifier::MoreThan),
+        Some((5.0, Some(0.25))),
+    );
+    row.figure = Some(String::from("inflation"));
+    for observation in [row.previous.as_mut(), row.current.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        observation.kind = Kind::Percent;
+        observation.unit = Some(String::from("%"));
+    }
+    assert_eq!(
+        message(&row).title,
+        "nk-russia · inflation: 20% → more than 25% (+5 points, +25%)"
+    );
+}
+
+#[test]
+fn measures_and_money_ranges_carry_the_unit_once() {
+    let mut row = with_qualifiers(
+        (35.0, None, None, Qualifier::Exact),
+        (40.0, Some(30.0), Some(50.0), Qualifier::Range),
+        None,
+    );
+    row.figure = Some(String::from("front"));
+    for observation in [row.previous.as_mut(), row.current.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        observation.kind = Kind::Measure;
+        observation.unit = Some(String::from("km"));
+    }
+    assert_eq!(
+        message(&row).title,
+        "nk-russia · front: 35 km → 30–50 km (+5 km, +14%)"
+    );
+}

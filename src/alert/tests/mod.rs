@@ -9,7 +9,7 @@ mod message;
 
 use super::{DEFAULT_MAX_ATTEMPTS, Error, Sinks, retry_delay};
 use crate::config::{self, Secret, SinkKind};
-use crate::figures::Qualifier;
+use crate::figures::{Kind, Qualifier};
 use crate::store::{AlertKind, AlertRow, ArticleRef, ObservationRow};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode, Uri};
@@ -48,6 +48,9 @@ fn observation(
         qualifier,
         text: text.to_owned(),
         quote: quote.to_owned(),
+        kind: Kind::Count,
+        unit: None,
+        claimed_by: None,
         article,
     }
 }
@@ -76,6 +79,7 @@ fn changed_row() -> AlertRow {
             .unwrap_or_default(),
         watch: String::from("nk-russia"),
         figure: Some(String::from("artillery")),
+        claimant: None,
         previous: Some(observation(
             160.0,
             Qualifier::MoreThan,
@@ -107,6 +111,7 @@ fn text_row(kind: AlertKind, text: &str) -> AlertRow {
             .unwrap_or_default(),
         watch: String::new(),
         figure: None,
+        claimant: None,
         previous: None,
         current: None,
         change: None,
@@ -318,6 +323,13 @@ async fn log_sink_writes_one_info_event_with_the_alert_fields() {
     assert!(logged.contains(" INFO "), "{logged}");
     assert!(
         logged.contains("Alert: nk-russia · artillery: more than 160 → more than 200 (+40, +25%)"),
+        "{logged}"
+    );
+    // The text field carries the whole message, not an empty string.
+    assert!(
+        logged.contains(
+            "text=nk-russia · artillery: more than 160 → more than 200 (+40, +25%) \"Seoul's"
+        ),
         "{logged}"
     );
     for field in [

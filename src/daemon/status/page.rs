@@ -1,5 +1,6 @@
 //! The status page at `/`: the running config's watches, each figure's
-//! current value with a timeline of its history drawn as inline SVG, the
+//! current value (one row per claimant of a `by_source` figure) with who
+//! claims it and a timeline of its history drawn as inline SVG, the
 //! latest matched articles and the failing feeds. Server-rendered HTML, no
 //! JavaScript; everything from the store or the config is escaped.
 
@@ -25,6 +26,51 @@ pub(super) struct PageData {
     pub(super) feeds: Vec<FeedState>,
     /// The latest matched articles.
     pub(super) articles: Vec<ArticleSummary>,
+}
+
+/// Whether the config keeps `watch`.`figure` by source; `None` when the
+/// config no longer has the figure.
+pub(super) fn by_source(config: &Config, watch: &str, figure: &str) -> Option<bool> {
+    config
+        .watches
+        .iter()
+        .find(|w| w.name == watch)
+        .and_then(|w| w.figures.iter().find(|f| f.name == figure))
+        .map(|f| f.by_source)
+}
+
+/// The states the page shows, each with its own history (oldest first): a
+/// `by_source` figure's claimants each get a row and a timeline; a
+/// configured figure that is not `by_source` shows only its one state (a
+/// per-claimant state left from an earlier config is hidden, as `figwatch
+/// figures` hides it). `history` is asked once per figure.
+pub(super) fn figure_states<E>(
+    figures: Vec<FigureSummary>,
+    by_source: impl Fn(&str, &str) -> Option<bool>,
+    mut history: impl FnMut(&str, &str) -> Result<Vec<HistoryRow>, E>,
+) -> Result<Vec<(FigureSummary, Vec<HistoryRow>)>, E> {
+    let mut states = Vec::with_capacity(figures.len());
+    let mut loaded: Option<((String, String), Vec<HistoryRow>)> = None;
+    for figure in figures {
+        if !figure.claimant.is_empty() && by_source(&figure.watch, &figure.figure) == Some(false) {
+            continue;
+        }
+        let key = (figure.watch.clone(), figure.figure.clone());
+        let rows = match &loaded {
+            Some((loaded_key, rows)) if *loaded_key == key => rows,
+            _ => {
+                let rows = history(&figure.watch, &figure.figure)?;
+                &loaded.insert((key, rows)).1
+            }
+        };
+        let own: Vec<HistoryRow> = rows
+            .iter()
+            .filter(|row| row.claimant == figure.claimant)
+            .cloned()
+            .collect();
+        states.push((figure, own));
+    }
+    Ok(states)
 }
 
 /// `&`, `<`, `>`, `"` and `'` escaped, for text and attribute values.
@@ -106,8 +152,14 @@ pub(super) fn timeline_svg(label: &str, history: &[HistoryRow]) -> String {
         path.join(" ")
     );
     for ((x, y), row) in points.iter().zip(history) {
+        let says = row
+            .observation
+            .claimed_by
+            .as_deref()
+            .map(|claimed_by| format!(", says {claimed_by}"))
+            .unwrap_or_default();
         let tooltip = format!(
-            "{} — {} {}",
+            "{}{says} — {} {}",
             crate::alert::format_observation(&row.observation),
             row.observation.article.source,
             date(row.observed_at)
@@ -195,8 +247,13 @@ pub(super) fn render(config: Option<&Config>, data: &PageData) -> String {
         html.push_str("</table>");
     }
 
-    html.push_str("<h2>Figures</h2><table id=\"figures\"><tr><th>Watch</th><th>Figure</th><th>Value</th><th>History</th><th>Source</th><th>Date</th></tr>");
+    html.push_str("<h2>Figures</h2><table id=\"figures\"><tr><th>Watch</th><th>Figure</th><th>Value</th><th>Claimed by</th><th>History</th><th>Source</th><th>Date</th></tr>");
     for (figure, history) in &data.figures {
+        // A by_source figure's claimant, else whoever the article credits.
+        let claimed_by = Some(figure.claimant.as_str())
+            .filter(|claimant| !claimant.is_empty())
+            .or(figure.current.claimed_by.as_deref())
+            .unwrap_or("—");
         let label = format!(
             "{} · {}: {} observation(s)",
             figure.watch,
@@ -205,10 +262,11 @@ pub(super) fn render(config: Option<&Config>, data: &PageData) -> String {
         );
         let _ = write!(
             html,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><a href=\"{}\">{}</a></td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"claimed-by\">{}</td><td>{}</td><td><a href=\"{}\">{}</a></td><td>{}</td></tr>",
             escape(&figure.watch),
             escape(&figure.figure),
             escape(&crate::alert::format_observation(&figure.current)),
+            escape(claimed_by),
             timeline_svg(&label, history),
             escape(&figure.current.article.url),
             escape(&figure.current.article.source),
@@ -269,6 +327,9 @@ mod tests {
                 qualifier: Qualifier::MoreThan,
                 text: format!("more than {value}"),
                 quote: String::new(),
+                kind: crate::figures::Kind::Count,
+                unit: None,
+                claimed_by: None,
                 article: ArticleRef {
                     url: "https://news.example/a".to_string(),
                     title: "A".to_string(),
@@ -277,6 +338,7 @@ mod tests {
                 },
             },
             decision: "changed".to_string(),
+            claimant: String::new(),
             observed_at: at,
         }
     }
@@ -322,5 +384,103 @@ mod tests {
         assert!(svg.contains("&lt;script&gt;"), "{svg}");
         assert!(!svg.contains("NaN\""), "no NaN coordinates: {svg}");
         assert_eq!(timeline_svg("empty", &[]).matches("<circle").count(), 0);
+    }
+
+    #[test]
+    fn figures_table_shows_who_claims_each_value() {
+        let summary = |claimant: &str, claimed_by: Option<&str>, value: f64| FigureSummary {
+            watch: "nk".to_string(),
+            figure: "troops".to_string(),
+            claimant: claimant.to_string(),
+            current: ObservationRow {
+                claimed_by: claimed_by.map(str::to_string),
+                ..row(value, "Wire", Some(1)).observation
+            },
+            previous_value: None,
+            updated_at: None,
+        };
+        let data = PageData {
+            figures: vec![
+                (summary("Kyiv", Some("Kyiv"), 12_000.0), Vec::new()),
+                (summary("", Some("<b>NIS</b>"), 11_000.0), Vec::new()),
+                (summary("", None, 10_000.0), Vec::new()),
+            ],
+            ..PageData::default()
+        };
+        let html = render(None, &data);
+        assert!(html.contains("<th>Claimed by</th>"), "{html}");
+        assert!(html.contains("class=\"claimed-by\">Kyiv</td>"), "{html}");
+        assert!(
+            html.contains("class=\"claimed-by\">&lt;b&gt;NIS&lt;/b&gt;</td>"),
+            "{html}"
+        );
+        assert!(html.contains("class=\"claimed-by\">—</td>"), "{html}");
+    }
+
+    #[test]
+    fn each_state_gets_its_own_timeline_and_stale_claimant_states_are_hidden() {
+        let summary = |figure: &str, claimant: &str| FigureSummary {
+            watch: "nk".to_string(),
+            figure: figure.to_string(),
+            claimant: claimant.to_string(),
+            current: row(1.0, "Wire", Some(1)).observation,
+            previous_value: None,
+            updated_at: None,
+        };
+        let history_row = |claimant: &str, value: f64| HistoryRow {
+            claimant: claimant.to_string(),
+            ..row(value, "Wire", Some(1))
+        };
+        let mut asked = Vec::new();
+        let states = figure_states(
+            vec![
+                summary("losses", "NIS"),
+                summary("troops", "Kyiv"),
+                summary("troops", "Seoul"),
+            ],
+            |_, figure| Some(figure == "troops"),
+            |_, figure| {
+                asked.push(figure.to_string());
+                Ok::<_, ()>(vec![
+                    history_row("Kyiv", 12.0),
+                    history_row("Seoul", 11.0),
+                    history_row("Seoul", 10.0),
+                ])
+            },
+        )
+        .unwrap();
+        let shown: Vec<(&str, &str, Vec<f64>)> = states
+            .iter()
+            .map(|(figure, history)| {
+                (
+                    figure.figure.as_str(),
+                    figure.claimant.as_str(),
+                    history.iter().map(|row| row.observation.value).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("troops", "Kyiv", vec![12.0]),
+                ("troops", "Seoul", vec![11.0, 10.0]),
+            ]
+        );
+        assert_eq!(asked, ["troops"], "one history query per figure");
+    }
+
+    #[test]
+    fn timeline_points_say_who_claimed_each_value() {
+        let mut claimed = row(11_000.0, "Daily", Some(2));
+        claimed.observation.claimed_by = Some("Seoul".to_string());
+        let svg = timeline_svg("w · f", &[row(10_000.0, "Daily", Some(1)), claimed]);
+        assert!(
+            svg.contains("<title>more than 11,000, says Seoul — Daily 2025-02-02</title>"),
+            "{svg}"
+        );
+        assert!(
+            svg.contains("<title>more than 10,000 — Daily 2025-02-01</title>"),
+            "{svg}"
+        );
     }
 }

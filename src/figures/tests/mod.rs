@@ -10,6 +10,7 @@ mod claim_phases;
 mod claims;
 mod claim_props;
 mod assign;
+mod observations;
 
 use super::*;
 use crate::config::{AlertOn, Figure};

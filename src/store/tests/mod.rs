@@ -549,3 +549,4 @@ fn article_search_uses_full_text_syntax_and_falls_back_to_substring() {
     assert_eq!(urls("unted 11000 troops."), ["https://news.example/b"]);
     assert!(urls("helicopters").is_empty());
 }
+mod claims;
