@@ -31,7 +31,7 @@ use std::cell::OnceCell;
 
 use super::{Assignment, Kind, Mention};
 use crate::config;
-use prepare::{EventSet, Prepared, is_casualty};
+use prepare::{EventSet, Prepared, counts_people, is_casualty, is_casualty_noun};
 use words::{find_term, term_positions};
 
 /// Noun heads that count things without naming them: "160 pieces".
@@ -109,8 +109,10 @@ impl<'m> Seen<'m> {
         })
     }
 
+    /// A casualty: people killed, wounded, captured, missing or lost (not
+    /// equipment: "captured 12 tanks" is no casualty).
     fn is_casualty(&self) -> bool {
-        self.mention.event.as_deref().is_some_and(is_casualty)
+        self.mention.event.as_deref().is_some_and(is_casualty) && counts_people(&self.mention.noun)
     }
 
     /// The last word of the noun phrase.
@@ -169,6 +171,11 @@ fn assign_one(seen: &Seen<'_>, prepared: &[Prepared<'_>]) -> Assignment {
                 .to_string(),
         );
     }
+    if is_vague(m) {
+        return none(
+            "a vague amount ('dozens', 'hundreds of'), never a figure's value".to_string(),
+        );
+    }
     let casualty = seen.is_casualty();
     let mut best: Option<(usize, Match<'_>)> = None;
     let mut refused: Vec<String> = Vec::new();
@@ -205,6 +212,31 @@ fn assign_one(seen: &Seen<'_>, prepared: &[Prepared<'_>]) -> Assignment {
     }
 }
 
+/// Vague amounts without digits: "dozens of", "hundreds of thousands",
+/// "several", "a few". Their value is a guess, and an alert on a guess is
+/// a false alert.
+fn is_vague(m: &Mention) -> bool {
+    if m.text.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let lower = m.text.to_lowercase();
+    [
+        "dozens",
+        "scores",
+        "hundreds",
+        "thousands",
+        "millions",
+        "billions",
+        "tens of",
+        "several",
+        "a few",
+        "numerous",
+        "a handful",
+    ]
+    .iter()
+    .any(|word| lower.contains(word))
+}
+
 fn none(reason: String) -> Assignment {
     Assignment {
         figure: None,
@@ -232,6 +264,14 @@ fn match_terms<'p>(seen: &Seen<'_>, figure: &'p Prepared<'_>) -> Option<Match<'p
         // The singular of a plural term only names the head: "one
         // soldier", but not "missile launchers" for "missiles".
         if term.form != term.text && end != seen.noun.len() {
+            continue;
+        }
+        // A term before the head names what kind of thing the head is, and
+        // the head is what was counted: "9 million artillery shells" are
+        // shells. A counter ("artillery pieces") or a casualty noun
+        // ("infantry casualties") leaves the count to the term.
+        let at_head = seen.noun[end..].trim().is_empty();
+        if !at_head && !COUNTERS.contains(&seen.head()) && !is_casualty_noun(seen.head()) {
             continue;
         }
         noun_event_term |= !term.covers.is_empty();
@@ -300,6 +340,25 @@ fn match_in_sentence<'p>(seen: &Seen<'_>, figure: &'p Prepared<'_>) -> Option<Ma
             term: "",
             noun_event_term: false,
         });
+    }
+    // "Unemployment rose to 6.1%, while inflation eased to 4.2%": the
+    // subject says what the number measures.
+    if !seen.noun.is_empty() {
+        let in_noun = figure
+            .terms
+            .iter()
+            .find_map(|term| find_term(&seen.noun, &term.form).map(|end| (end, term)));
+        if let Some((end, term)) = in_noun {
+            return Some(Match {
+                how: How::Noun {
+                    end,
+                    len: term.form.len(),
+                },
+                term: &term.text,
+                noun_event_term: false,
+            });
+        }
+        return None;
     }
     let sentence = seen.sentence();
     figure

@@ -27,12 +27,13 @@ const EVENTS: &[&str] = &[
     "damaged",
     "arrested",
     "rescued",
+    "lost",
 ];
 
 /// Events whose counted things are casualties: never a count of what the
 /// things are ("1,500 soldiers were killed" is no troop level).
 const CASUALTY_EVENTS: &[&str] = &[
-    "killed", "dead", "wounded", "injured", "captured", "missing",
+    "killed", "dead", "wounded", "injured", "captured", "missing", "lost",
 ];
 
 const DEATH: &[&str] = &["killed", "dead"];
@@ -149,6 +150,108 @@ const CASUALTY_NOUNS: &[&str] = &[
     "captives",
     "toll",
 ];
+
+/// Heads of noun phrases that count people: a casualty event makes them
+/// casualties. Other things killed, captured or lost ("captured 12 tanks",
+/// "lost 3,000 tanks") are equipment losses, the equipment figure's.
+const PEOPLE: &[&str] = &[
+    "soldiers",
+    "soldier",
+    "troops",
+    "troop",
+    "people",
+    "persons",
+    "person",
+    "civilians",
+    "civilian",
+    "fighters",
+    "fighter",
+    "men",
+    "man",
+    "women",
+    "woman",
+    "children",
+    "child",
+    "kids",
+    "personnel",
+    "servicemen",
+    "servicemembers",
+    "members",
+    "marines",
+    "sailors",
+    "airmen",
+    "officers",
+    "officer",
+    "police",
+    "policemen",
+    "residents",
+    "villagers",
+    "migrants",
+    "refugees",
+    "workers",
+    "medics",
+    "doctors",
+    "nurses",
+    "journalists",
+    "reporters",
+    "staff",
+    "patients",
+    "passengers",
+    "pilots",
+    "crew",
+    "crews",
+    "volunteers",
+    "mercenaries",
+    "conscripts",
+    "recruits",
+    "prisoners",
+    "hostages",
+    "students",
+    "infants",
+    "babies",
+    "boys",
+    "girls",
+    "adults",
+    "victims",
+    "citizens",
+    "nationals",
+    "others",
+    "those",
+    "militants",
+    "rebels",
+    "insurgents",
+    "guards",
+    "commanders",
+    "generals",
+    "infantry",
+    "paratroopers",
+    "reservists",
+    "servicemembers",
+    "defenders",
+    "attackers",
+    "protesters",
+    "demonstrators",
+    "miners",
+    "firefighters",
+    "rescuers",
+    "tourists",
+    "pilgrims",
+    "inmates",
+    "detainees",
+    "lives",
+];
+
+/// Whether a casualty event's noun phrase counts people (or says nothing:
+/// "2,300 killed"), not equipment. Capitalised plurals are peoples
+/// ("1.2 million Varnessans").
+pub(super) fn counts_people(noun: &str) -> bool {
+    let head = noun.rsplit([' ', '-']).next().unwrap_or("");
+    let lower = head.to_lowercase();
+    noun.is_empty()
+        || PEOPLE.contains(&lower.as_str())
+        || CASUALTY_NOUNS.contains(&lower.as_str())
+        || (head.starts_with(char::is_uppercase) && head.ends_with('s'))
+}
 
 /// Whether a (lower-case) noun phrase head names casualties.
 pub(super) fn is_casualty_noun(head: &str) -> bool {

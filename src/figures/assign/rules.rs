@@ -67,6 +67,10 @@ fn event_figure(seen: &Seen<'_>, prepared: &Prepared<'_>, matched: &Match<'_>) -
         return Ok(());
     }
     match &seen.mention.event {
+        Some(event) if is_casualty(event) && !seen.is_casualty() => Err(format!(
+            "'{event}' counts equipment ('{}'), not people",
+            seen.mention.noun
+        )),
         Some(_) if prepared.covers.covers(seen.event) => Ok(()),
         Some(event) => Err(format!("event '{event}' is none its terms name")),
         None if matched.noun_event_term => Ok(()),
@@ -87,7 +91,7 @@ fn casualty(seen: &Seen<'_>, prepared: &Prepared<'_>, _: &Match<'_>) -> Verdict 
         return Ok(());
     }
     match &seen.mention.event {
-        Some(event) if is_casualty(event) => Err(format!(
+        Some(event) if seen.is_casualty() => Err(format!(
             "'{event}' is a casualty event, and its terms only name what was counted"
         )),
         _ if is_casualty_noun(seen.head()) => Err(format!(

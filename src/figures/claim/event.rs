@@ -483,6 +483,25 @@ fn may_head(clause: &Clause, h: usize, kind: Kind) -> bool {
 /// noun: word span (first, one past last) of the counted noun phrase.
 fn copular_subject(clause: &Clause, at: At, kind: Kind) -> Option<Subject> {
     let mut k = at.first;
+    // "to a record $58.8 billion", "to a new high of 4,000".
+    while k > 0 && matches!(clause.low(k - 1), "a" | "record" | "new" | "high" | "of") {
+        k -= 1;
+    }
+    // "jumped 34% to $58.8 billion": the change stands between.
+    if k > 2
+        && clause.low(k - 1) == "to"
+        && matches!(clause.low(k - 2), "%" | "percent" | "pct")
+        && clause.is_digits(k - 3)
+    {
+        let mut j = k - 3;
+        while j > 0 && (clause.is_digits(j - 1) || clause.low(j - 1) == "by") {
+            j -= 1;
+        }
+        if j > 0 && COPULAR.contains(&clause.low(j - 1)) {
+            k = j;
+            return copular_verb_subject(clause, k, kind);
+        }
+    }
     // "to", "at" or nothing between the verb and the number.
     if k > 0
         && matches!(
@@ -519,6 +538,9 @@ fn copular_subject(clause: &Clause, at: At, kind: Kind) -> Option<Subject> {
                     | "set"
                     | "sets"
                     | "estimating"
+                    | "kept"
+                    | "keeps"
+                    | "held"
             ) {
                 return noun_span(clause, v + 1, k).and_then(plain);
             }
@@ -547,6 +569,18 @@ fn copular_subject(clause: &Clause, at: At, kind: Kind) -> Option<Subject> {
             });
         }
     }
+    copular_verb_subject(clause, k, kind)
+}
+
+/// "SUBJECT [has] rose to N", looking back from word `k` (the "to" or the
+/// number).
+fn copular_verb_subject(clause: &Clause, k: usize, kind: Kind) -> Option<Subject> {
+    let plain = |span| {
+        Some(Subject {
+            span,
+            setting: false,
+        })
+    };
     // "SUBJECT [has] rose to N": a verb first, then auxiliaries, then the
     // subject, whose head may be followed by a phrase ("the death toll from
     // the quake").
@@ -572,6 +606,25 @@ fn copular_subject(clause: &Clause, at: At, kind: Kind) -> Option<Subject> {
         }
         let next = clause.low(h + 1);
         let at_verb = h + 1 == v;
+        // "Inflation in the euro zone slowed", "Layoffs at U.S. firms
+        // reached": the head stands before the phrase.
+        if at_verb
+            && may_head(clause, h, kind)
+            && let Some(p) = (h.saturating_sub(5)..h)
+                .rev()
+                .find(|&p| SUBJECT_PREPOSITIONS.contains(&clause.low(p)) && p > 0)
+            && !(p..h).any(|q| clause.is_punct(q) || clause.is_digits(q))
+            && may_head(clause, p - 1, kind)
+        {
+            let mut s = p - 1;
+            while s > 0 && !clause.is_punct(s - 1) && is_modifier(clause, s - 1) {
+                s -= 1;
+            }
+            // A money or percent subject keeps its phrase ("inflation in
+            // Turkey": whose); a count's head is what was counted.
+            let e = if kind == Kind::Count { p } else { v };
+            return plain((s, e));
+        }
         if (at_verb && may_head(clause, h, kind))
             || (SUBJECT_HEADS.contains(&clause.low(h)) && SUBJECT_PREPOSITIONS.contains(&next))
             || (kind != Kind::Count

@@ -9,6 +9,25 @@ use super::words::{At, Clause};
 /// Words that make "from A to B" a change of one quantity rather than a
 /// range, when one stands up to four words before "from".
 const CHANGE: &[&str] = &[
+    "slowed",
+    "eased",
+    "accelerated",
+    "quickened",
+    "dipped",
+    "edged",
+    "rebounded",
+    "cooled",
+    "slipped",
+    "slumped",
+    "narrowed",
+    "widened",
+    "reached",
+    "hit",
+    "climbs",
+    "jumps",
+    "totalled",
+    "stood",
+    "was",
     "rose",
     "rise",
     "rises",
@@ -118,7 +137,7 @@ pub(super) fn fold_pair(clause: &Clause, mentions: &mut Vec<Mention>, idx: usize
     // March, up from …", ", the ministry said, up from …".
     let new_then_old = match gap.as_slice() {
         [.., "up" | "down", "from"] => gap.len() <= 8,
-        [.., "from"] => gap.len() <= 3 && a.first >= 1 && change_before(clause, a.first),
+        [.., "from"] => gap.len() <= 6 && a.first >= 1 && change_before(clause, a.first),
         _ => false,
     };
     if new_then_old {
