@@ -140,6 +140,7 @@ pub(super) async fn run(request: Request<'_>) -> Result<()> {
                         json!({
                             "watch": watch,
                             "figure": assignment.figure.and_then(|f| figures.get(f)).map(|f| f.name.as_str()),
+                            "also": assignment.also.iter().filter_map(|&f| figures.get(f)).map(|f| f.name.as_str()).collect::<Vec<_>>(),
                             "reason": assignment.reason,
                             "observation": reading.observations.iter().any(|&(_, m)| m == idx),
                         })
@@ -194,8 +195,14 @@ pub(super) async fn run(request: Request<'_>) -> Result<()> {
             let observed = reading.observations.iter().any(|&(_, m)| m == idx);
             match assignment.figure.and_then(|f| figures.get(f)) {
                 Some(figure) => println!(
-                    "       → {watch}.{}: {}{}",
+                    "       → {watch}.{}{}: {}{}",
                     figure.name,
+                    assignment
+                        .also
+                        .iter()
+                        .filter_map(|&f| figures.get(f))
+                        .map(|f| format!(" and {watch}.{}", f.name))
+                        .collect::<String>(),
                     assignment.reason,
                     if observed {
                         " (the article's observation)"

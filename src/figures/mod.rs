@@ -178,6 +178,11 @@ pub fn mentions(text: &str) -> Vec<Mention> {
 pub struct Assignment {
     /// Index into the figures slice given to [`assign`], if any.
     pub figure: Option<usize>,
+    /// Other figures the mention matches exactly as well (figures with the
+    /// same terms, say one kept by source beside one that is not): the
+    /// mention is theirs too.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<usize>,
     /// A short human explanation: "noun phrase head 'pieces' is a counter;
     /// term 'artillery' in the sentence", "not a count (percent)", …
     pub reason: String,
@@ -234,7 +239,9 @@ pub(crate) fn observations(
     for (figure_idx, figure) in figures.iter().enumerate() {
         let mut claimants_seen: Vec<&str> = Vec::new();
         for (mention_idx, (mention, assignment)) in mentions.iter().zip(assignments).enumerate() {
-            if assignment.figure != Some(figure_idx) || mention.increment {
+            let assigned =
+                assignment.figure == Some(figure_idx) || assignment.also.contains(&figure_idx);
+            if !assigned || mention.increment {
                 continue;
             }
             let claimant = state_claimant(figure, mention);
@@ -258,7 +265,12 @@ pub(crate) fn observations(
 /// and observations by this.
 pub fn state_claimant<'a>(figure: &config::Figure, mention: &'a Mention) -> &'a str {
     if figure.by_source {
-        mention.claimed_by.as_deref().map_or("", str::trim)
+        // "the NIS" and "NIS" are one claimant.
+        let claimant = mention.claimed_by.as_deref().map_or("", str::trim);
+        ["the ", "The "]
+            .iter()
+            .find_map(|article| claimant.strip_prefix(article))
+            .unwrap_or(claimant)
     } else {
         ""
     }

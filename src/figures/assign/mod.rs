@@ -178,6 +178,9 @@ fn assign_one(seen: &Seen<'_>, prepared: &[Prepared<'_>]) -> Assignment {
     }
     let casualty = seen.is_casualty();
     let mut best: Option<(usize, Match<'_>)> = None;
+    // Figures that match exactly as well as the best: "troops" and a
+    // by-source "troops" with the same terms both take the mention.
+    let mut tied: Vec<usize> = Vec::new();
     let mut refused: Vec<String> = Vec::new();
     let mut n_of_kind = 0;
     for (idx, figure) in prepared.iter().enumerate() {
@@ -195,16 +198,20 @@ fn assign_one(seen: &Seen<'_>, prepared: &[Prepared<'_>]) -> Assignment {
             refused.push(format!("figure '{}': {reason}", figure.figure.name));
             continue;
         }
-        let better = best
-            .as_ref()
-            .is_none_or(|(_, held)| matched.rank(casualty) > held.rank(casualty));
-        if better {
-            best = Some((idx, matched));
+        let rank = matched.rank(casualty);
+        match &best {
+            Some((_, held)) if rank == held.rank(casualty) => tied.push(idx),
+            Some((_, held)) if rank < held.rank(casualty) => {}
+            _ => {
+                tied.clear();
+                best = Some((idx, matched));
+            }
         }
     }
     match best {
         Some((idx, matched)) => Assignment {
             figure: Some(idx),
+            also: tied,
             reason: why(seen, &prepared[idx], &matched),
         },
         None if !refused.is_empty() => none(refused.join("; ")),
@@ -240,6 +247,7 @@ fn is_vague(m: &Mention) -> bool {
 fn none(reason: String) -> Assignment {
     Assignment {
         figure: None,
+        also: Vec::new(),
         reason,
     }
 }

@@ -29,6 +29,7 @@ fn mention(value: f64, claimed_by: Option<&str>, increment: bool) -> Mention {
 fn assigned_to(figure: Option<usize>, n: usize) -> Vec<Assignment> {
     vec![
         Assignment {
+            also: Vec::new(),
             figure,
             reason: "test".to_string(),
         };

@@ -37,6 +37,7 @@ fn record_mentions(
 ) -> Recorded {
     let assignments = vec![
         Assignment {
+            also: Vec::new(),
             figure: Some(0),
             reason: "test".to_string(),
         };

@@ -50,6 +50,7 @@ fn reading(value: f64) -> Reading {
         }],
         n_title: 0,
         assignments: vec![Assignment {
+            also: Vec::new(),
             figure: Some(0),
             reason: "test".to_string(),
         }],
