@@ -4,10 +4,10 @@
 //! qualifier and range are known.
 
 use super::lexicon::*;
-use super::mention::{Cx, in_list};
-use super::number::{self, Num, Tk};
+use super::mention::{Tokens, in_list};
+use super::number::{self, Num, TokenKind};
 
-impl Cx<'_> {
+impl Tokens<'_> {
     /// Why digits at `n` are not a count: returns the token to resume at.
     pub(super) fn digits_not_count(&self, n: &Num) -> Option<usize> {
         let i = n.start;
@@ -23,14 +23,14 @@ impl Cx<'_> {
             let ps = self.low(p);
             // ... but "5k-20k" is a range of scaled numbers.
             let scaled_before = p >= 2
-                && self.kind(p - 2) == Some(Tk::Digits)
+                && self.kind(p - 2) == Some(TokenKind::Digits)
                 && self.glued(p - 1)
                 && number::scale_suffix(self.low(p - 1)).is_some();
             if (ps == "-" || ps == "/") && self.glued(p) && self.is_word(p - 1) && !scaled_before {
                 return Some(end);
             }
             // "No.1", "#3", version numbers "1.2.3".
-            if ps == "#" || (ps == "." && p >= 1 && self.kind(p - 1) == Some(Tk::Digits)) {
+            if ps == "#" || (ps == "." && p >= 1 && self.kind(p - 1) == Some(TokenKind::Digits)) {
                 return Some(end);
             }
             if ps == "'" || ps == "’" {
@@ -50,7 +50,7 @@ impl Cx<'_> {
         let first_digits = self.low(i);
         if first_digits.len() >= 2 && first_digits.starts_with('0') && !n.decimal {
             let mut k = i + 1;
-            while self.kind(k) == Some(Tk::Digits) && !self.newline(k) {
+            while self.kind(k) == Some(TokenKind::Digits) && !self.newline(k) {
                 k += 1;
             }
             return Some(k.max(end));
@@ -61,7 +61,7 @@ impl Cx<'_> {
         let mut k = end;
         while k + 1 < self.toks.len()
             && matches!(self.low(k), "-" | "." | "/" | ")")
-            && self.kind(k + 1) == Some(Tk::Digits)
+            && self.kind(k + 1) == Some(TokenKind::Digits)
             && (self.glued(k) || self.low(k) == ")")
             && !self.newline(k + 1)
         {
@@ -78,7 +78,8 @@ impl Cx<'_> {
             && n.first_len >= 2
         {
             let mut k = end;
-            while self.kind(k) == Some(Tk::Digits) || matches!(self.low(k), "-" | ")" | ".") {
+            while self.kind(k) == Some(TokenKind::Digits) || matches!(self.low(k), "-" | ")" | ".")
+            {
                 k += 1;
             }
             if self.low(p) == "+" || k > end + 1 {
@@ -89,7 +90,7 @@ impl Cx<'_> {
         let after = self.low(end);
         if after == ":"
             && self.glued(end)
-            && self.kind(end + 1) == Some(Tk::Digits)
+            && self.kind(end + 1) == Some(TokenKind::Digits)
             && self.glued(end + 1)
         {
             return Some(end + 2);

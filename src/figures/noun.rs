@@ -4,8 +4,8 @@
 //! "artillery pieces: 200").
 
 use super::lexicon::*;
-use super::mention::{Cx, in_list};
-use super::number::{self, Tk};
+use super::mention::{Tokens, in_list};
+use super::number::{self, TokenKind};
 
 fn is_plural(w: &str) -> bool {
     if in_list(HEADS, w) {
@@ -25,7 +25,7 @@ fn is_plural(w: &str) -> bool {
         && !w.ends_with("'s")
 }
 
-impl<'a> Cx<'a> {
+impl<'a> Tokens<'a> {
     /// The noun phrase starting at token `k`: (first, one past last token).
     pub(super) fn noun_after(&self, k: usize, singular: bool) -> Option<(usize, usize)> {
         let words = self.collect_words(k, 7);
@@ -92,7 +92,7 @@ impl<'a> Cx<'a> {
                     break;
                 }
                 k += 1;
-            } else if self.kind(k) == Some(Tk::Digits)
+            } else if self.kind(k) == Some(TokenKind::Digits)
                 && self.glued(k + 1)
                 && matches!(self.low(k + 1), "mm" | "cm")
             {
@@ -105,7 +105,7 @@ impl<'a> Cx<'a> {
             while self.low(k) == "-"
                 && self.glued(k)
                 && self.glued(k + 1)
-                && matches!(self.kind(k + 1), Some(Tk::Word | Tk::Digits))
+                && matches!(self.kind(k + 1), Some(TokenKind::Word | TokenKind::Digits))
             {
                 k += 2;
             }
@@ -159,7 +159,7 @@ impl<'a> Cx<'a> {
             if self.newline(k + 1) || matches!(self.low(k), "." | ";" | "!" | "?") {
                 return None;
             }
-            if self.kind(k) == Some(Tk::Digits) {
+            if self.kind(k) == Some(TokenKind::Digits) {
                 return None;
             }
             if self.low(k) == "of" && matches!(self.low(k - 1), "number" | "count" | "tally") {
@@ -197,6 +197,6 @@ impl<'a> Cx<'a> {
     }
 }
 
-fn end_start(_cx: &Cx, end: usize) -> usize {
+fn end_start(_cx: &Tokens, end: usize) -> usize {
     end.saturating_sub(1)
 }

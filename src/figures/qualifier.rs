@@ -5,8 +5,8 @@
 //! what the number is and what it counts are decided elsewhere.
 
 use super::Qualifier;
-use super::mention::{Cx, in_list};
-use super::number::{self, Num, Tk};
+use super::mention::{Tokens, in_list};
+use super::number::{self, Num, TokenKind};
 
 /// Comparatives that bound from below ("higher or equal than").
 const LOWER: &[&str] = &[
@@ -22,7 +22,7 @@ const AFTER_AND_MORE: &[&str] = &[
     "in", "of", "across", "at", "on", "from", "per", "each", "every", "within", "around",
 ];
 
-impl Cx<'_> {
+impl Tokens<'_> {
     /// The qualifier words just before token `first`, and where they start.
     pub(super) fn qualifier_before(&self, first: usize) -> (Option<Qualifier>, usize) {
         if self.newline(first) {
@@ -30,7 +30,7 @@ impl Cx<'_> {
         }
         // Symbols: ">30", ">= 30", "≤ 30".
         if let Some(p) = first.checked_sub(1)
-            && self.kind(p) == Some(Tk::Punct)
+            && self.kind(p) == Some(TokenKind::Punct)
         {
             let two = p.checked_sub(1).map_or("", |q| self.low(q));
             let (q, start) = match (two, self.low(p)) {
@@ -147,9 +147,9 @@ impl Cx<'_> {
     fn closes_bound(&self, k: usize) -> bool {
         match self.kind(k) {
             None => true,
-            Some(Tk::Punct) => true,
-            Some(Tk::Digits) => false,
-            Some(Tk::Word) => self.newline(k) || in_list(AFTER_AND_MORE, self.low(k)),
+            Some(TokenKind::Punct) => true,
+            Some(TokenKind::Digits) => false,
+            Some(TokenKind::Word) => self.newline(k) || in_list(AFTER_AND_MORE, self.low(k)),
         }
     }
 
