@@ -7,6 +7,7 @@
 use super::lexicon::*;
 use super::number::{self, Num, Token, TokenKind};
 use super::sentence::sentences;
+use super::unit::symbol_code;
 use super::{Kind, Mention, Qualifier};
 
 /// Every mention in `text`, in text order.
@@ -45,36 +46,45 @@ enum Outcome {
 
 /// A phase's result: `Err` rejects the candidate and names the token to
 /// resume at.
-type Phase<T> = Result<T, usize>;
+pub(super) type Phase<T> = Result<T, usize>;
 
 /// A mention being read, passed through the phases of [`Tokens::scan`]:
 /// number, currency before, range, year, suffix (hyphen compounds, percent,
 /// money), qualifier, noun phrase, bounds.
-#[derive(Debug, Clone, Copy)]
-struct Candidate {
+#[derive(Debug, Clone)]
+pub(super) struct Candidate {
     /// The number (a range's first end).
-    number: Num,
+    pub(super) number: Num,
     /// A range's second end.
-    high_end: Option<Num>,
-    kind: Kind,
-    qualifier: Qualifier,
+    pub(super) high_end: Option<Num>,
+    pub(super) kind: Kind,
+    pub(super) qualifier: Qualifier,
     /// First token of the mention so far (currency, qualifier, "between").
-    first: usize,
+    pub(super) first: usize,
     /// One past the last token of the number part so far.
-    end: usize,
+    pub(super) end: usize,
     /// "between" leads the number.
-    between: bool,
+    pub(super) between: bool,
     /// "11,000-strong": the noun after is singular.
-    strong: bool,
+    pub(super) strong: bool,
     /// "or more"/"or fewer" after the number set the qualifier.
-    bound_after: bool,
+    pub(super) bound_after: bool,
     /// The qualifier words before the number, if any, and where they start.
-    before_qualifier: Option<Qualifier>,
-    qualifier_start: usize,
+    pub(super) before_qualifier: Option<Qualifier>,
+    pub(super) qualifier_start: usize,
     /// Noun phrase tokens (first, one past last), if any.
-    noun: Option<(usize, usize)>,
+    pub(super) noun: Option<(usize, usize)>,
     /// One past the last token of a bound after the noun ("or more").
-    tail: usize,
+    pub(super) tail: usize,
+    /// Currency code, "%" or measurement unit.
+    pub(super) unit: Option<String>,
+    /// The value of one written unit: 0.01 for "cents".
+    pub(super) factor: f64,
+    /// The earlier value of a transition: "rose from 300 to 600".
+    pub(super) previous: Option<f64>,
+    /// Where the unit stands when it follows the first end of a range
+    /// only: "208 pounds to 193".
+    pub(super) unit_at: Option<usize>,
 }
 
 /// A mention before it is turned into text: token indices.
@@ -87,8 +97,11 @@ struct Raw {
     /// First and one-past-last token of the whole mention text.
     first: usize,
     last: usize,
-    /// Noun phrase tokens (first, one past last), if any.
+    /// Noun phrase tokens (first, one past last), if any; for a measure,
+    /// the unit as written.
     noun: Option<(usize, usize)>,
+    unit: Option<String>,
+    previous: Option<f64>,
 }
 
 /// The text under scan: as written, in ASCII lower case (same offsets), and
@@ -98,10 +111,6 @@ pub(super) struct Tokens<'a> {
     pub(super) text: &'a str,
     pub(super) lower: &'a str,
     pub(super) toks: &'a [Token],
-}
-
-fn is_currency_symbol(s: &str) -> bool {
-    matches!(s, "$" | "€" | "£" | "¥" | "₩" | "₽" | "₹" | "₴" | "₺")
 }
 
 pub(super) fn in_list(list: &[&str], w: &str) -> bool {
@@ -143,7 +152,7 @@ impl<'a> Tokens<'a> {
 
     /// The word at `i` in lower case, or "" if `i` is not a word on the same line
     /// as `i + 1` (callers look backwards from `i + 1`).
-    fn word_before(&self, i: Option<usize>, from: usize) -> &'a str {
+    pub(super) fn word_before(&self, i: Option<usize>, from: usize) -> &'a str {
         match i {
             Some(i) if self.is_word(i) && !self.newline(from) => self.low(i),
             _ => "",
@@ -189,7 +198,6 @@ impl<'a> Tokens<'a> {
     /// token to resume at.
     fn read_candidate(&self, number: Num) -> Phase<Option<Outcome>> {
         let mut c = self.number_phase(number)?;
-        self.currency_before_phase(&mut c);
         self.range_phase(&mut c)?;
         self.year_phase(&mut c)?;
         self.suffix_phase(&mut c)?;
@@ -198,110 +206,115 @@ impl<'a> Tokens<'a> {
         Ok(self.bounds_phase(c))
     }
 
-    /// Digits that are not a count ("KN-23", dates, times) and ages.
-    fn number_phase(&self, number: Num) -> Phase<Candidate> {
-        if number.digits
-            && let Some(skip) = self.digits_not_count(&number)
-        {
-            return Err(skip);
+    /// Digits that are not a count ("KN-23", dates, times) and ages; a
+    /// sign ("-5", "minus 30") and a currency before ("$", "US$", "RM").
+    fn number_phase(&self, mut number: Num) -> Phase<Candidate> {
+        let sign = self.sign_before(number.start);
+        let lead = sign.unwrap_or(number.start);
+        let currency = self.currency_before(lead, &number);
+        if number.digits && currency.is_none() {
+            let unit_follows = self.unit_follows(number.end, number.scaled);
+            if let Some(skip) = self.digits_not_count(&number, unit_follows) {
+                return Err(skip);
+            }
         }
         if let Some(skip) = self.age_after(number.end) {
             return Err(skip);
         }
-        Ok(Candidate {
+        if sign.is_some() {
+            number.value = -number.value;
+            number.unscaled = -number.unscaled;
+        }
+        let mut c = Candidate {
             number,
             high_end: None,
             kind: Kind::Count,
             qualifier: Qualifier::Exact,
-            first: number.start,
+            first: lead,
             end: number.end,
             between: false,
             strong: false,
             bound_after: false,
             before_qualifier: None,
-            qualifier_start: number.start,
+            qualifier_start: lead,
             noun: None,
             tail: number.end,
-        })
+            unit: None,
+            factor: 1.0,
+            previous: None,
+            unit_at: None,
+        };
+        if let Some(currency) = currency {
+            c.kind = Kind::Money;
+            c.unit = Some(currency.code.to_string());
+            c.first = currency.edge;
+        }
+        self.million_or_metres(&mut c);
+        Ok(c)
     }
 
-    /// Currency before: "$3.2 billion", "US$ 5m", "USD 40 million".
-    fn currency_before_phase(&self, c: &mut Candidate) {
-        let Some(p) = self.prev(c.number.start) else {
+    /// "-5 yards", "minus 30", "minus-130 degrees", "$-50.8bn": the first
+    /// token of the sign, if the number is negative.
+    fn sign_before(&self, start: usize) -> Option<usize> {
+        let p = self.prev(start)?;
+        if self.newline(start) {
+            return None;
+        }
+        match self.raw(p) {
+            // A hyphen glued to the number and not to a word or number
+            // before it: "-5", not "KN-23" or "10-5".
+            "-" | "−" if self.glued(start) && !self.glued(p) => Some(p),
+            // "$-50.8bn"
+            "-" | "−"
+                if self.glued(start)
+                    && p.checked_sub(1)
+                        .is_some_and(|q| symbol_code(self.raw(q)).is_some()) =>
+            {
+                Some(p)
+            }
+            "-" if self.glued(start) && self.low(p.checked_sub(1)?) == "minus" => p.checked_sub(1),
+            "minus" if self.is_word(p) => Some(p),
+            _ if self.low(p) == "minus" && self.is_word(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Whether a percent sign, a currency or a measurement unit follows the
+    /// number ending at token `end` ("5pc", "6kW", "1,200€").
+    fn unit_follows(&self, end: usize, scaled: bool) -> bool {
+        matches!(self.low(end), "%" | "pc" | "percent" | "pct")
+            || self.currency_after(end, scaled).is_some()
+            || self.measure_after(end).is_some()
+    }
+
+    /// "37m" is 37 metres, "35m people" 35 million: a glued lower-case "m"
+    /// is a million only in money or before a counted noun ("35m of its
+    /// devices", "35m people").
+    fn million_or_metres(&self, c: &mut Candidate) {
+        let n = c.number;
+        let Some(m) = n.end.checked_sub(1) else {
             return;
         };
-        let s = self.raw(p);
-        if is_currency_symbol(s) {
-            c.kind = Kind::Money;
-            c.first = p;
-            if self.glued(p)
-                && self.is_word(p - 1)
-                && self.toks[p - 1].end - self.toks[p - 1].start <= 2
-            {
-                c.first = p - 1;
-            }
-        } else if in_list(CURRENCY_CODES, self.low(p))
-            && self.is_word(p)
-            && self.raw(p).chars().all(|ch| ch.is_ascii_uppercase())
-        {
-            c.kind = Kind::Money;
-            c.first = p;
+        if !n.scaled || self.raw(m) != "m" || !self.glued(m) || c.kind == Kind::Money {
+            return;
         }
-    }
-
-    /// "between 10,000 and 12,000", "10,000 to 12,000", "10,000-12,000".
-    fn range_phase(&self, c: &mut Candidate) -> Phase<()> {
-        let j = c.end;
-        let before_first = self.prev(c.first);
-        c.between = self.word_before(before_first, c.first) == "between";
-        let mut range = None;
-        if c.between && self.low(j) == "and" {
-            range = self.second_number(j + 1);
+        if self.currency_after(n.end, true).is_some() {
+            return;
         }
-        // "from 10,000 to 12,000" is a range unless a verb of change leads:
-        // "rose from 10,000 to 12,000" reports two values.
-        let from_before = self.word_before(before_first, c.first) == "from"
-            && before_first
-                .and_then(|b| b.checked_sub(1))
-                .is_some_and(|b| in_list(CHANGE_VERBS, self.low(b)));
-        if range.is_none() {
-            let sep = self.low(j);
-            let dash = matches!(sep, "-" | "–" | "—" | "~");
-            let to = (sep == "to" && !from_before) || sep == "through";
-            // A hyphen is a dash when glued on the left ("10,000-12,000") or
-            // spaced on both sides ("1,000 - 5,000"), not in "10 -5".
-            let spaced = !self.glued(j) && !self.glued(j + 1);
-            if (dash && (self.glued(j) || spaced || sep != "-")) || to {
-                range = self.second_number(j + 1);
-            }
+        let counted = self.low(n.end) == "of"
+            || self.noun_after(n.end, false).is_some()
+            || self.low(n.end) == "-" && self.low(n.end + 1) == "strong";
+        let metres = matches!(
+            self.raw(n.end),
+            "2" | "²" | "(" | "-" | ")" | "," | "." | ";"
+        ) || !counted;
+        if metres {
+            c.number.value = n.unscaled;
+            c.number.scaled = false;
+            c.number.end = m;
+            c.end = m;
+            c.tail = m;
         }
-        let Some(high_end) = range else {
-            return Ok(());
-        };
-        let n1 = &mut c.number;
-        // "2021-2025": a span of years.
-        if looks_like_year(n1)
-            && (looks_like_year(&high_end) || (high_end.digits && high_end.value < 100.0))
-        {
-            return Err(high_end.end);
-        }
-        if high_end.digits
-            && let Some(skip) = self.digits_not_count(&high_end)
-        {
-            return Err(skip);
-        }
-        // "1.5 to 2 million": the scale of the high end applies to the low.
-        if high_end.scaled && !n1.scaled && n1.unscaled <= high_end.unscaled {
-            let factor = high_end.value / high_end.unscaled.max(f64::MIN_POSITIVE);
-            n1.value = n1.unscaled * factor;
-        }
-        c.high_end = Some(high_end);
-        c.end = high_end.end;
-        c.qualifier = Qualifier::Range;
-        if c.between {
-            c.first = c.first.saturating_sub(1);
-        }
-        Ok(())
     }
 
     /// Years, unless qualified ("more than 2000 troops" is a count); but a
@@ -320,10 +333,37 @@ impl<'a> Tokens<'a> {
         Ok(())
     }
 
-    /// After the number: hyphen compounds ("-strong", "-plus", "five-year"),
-    /// percent, money words and "+".
+    /// After the number: a measurement unit ("37 km", "6.1-inch"), hyphen
+    /// compounds ("-strong", "-plus", "five-year"), percent, currency and
+    /// "+".
     fn suffix_phase(&self, c: &mut Candidate) -> Phase<()> {
+        let scaled = c.high_end.map_or(c.number.scaled, |r| r.scaled);
+        // "208 pounds to 193": the unit of the first end serves both.
+        if let Some(at) = c.unit_at
+            && self.unit_end(c.end, scaled) == c.end
+        {
+            let end = c.end;
+            c.end = at;
+            self.suffix_phase_at(c, scaled)?;
+            c.end = end;
+            return Ok(());
+        }
+        self.suffix_phase_at(c, scaled)
+    }
+
+    fn suffix_phase_at(&self, c: &mut Candidate, scaled: bool) -> Phase<()> {
         let mut j = c.end;
+        if c.kind == Kind::Count
+            && !matches!(self.low(j), "%" | "pc" | "percent" | "pct")
+            && self.currency_after(j, scaled).is_none()
+            && let Some(measure) = self.measure_after(j)
+        {
+            c.kind = Kind::Measure;
+            c.unit = Some(measure.unit);
+            c.noun = Some(measure.span);
+            c.end = measure.span.1;
+            return Ok(());
+        }
         if self.low(j) == "-" && self.glued(j) && self.glued(j + 1) && self.is_word(j + 1) {
             match self.low(j + 1) {
                 "strong" => {
@@ -343,27 +383,28 @@ impl<'a> Tokens<'a> {
             }
         }
         match self.low(j) {
-            "%" | "percent" | "pct" => {
+            "%" | "percent" | "pct" | "pc" => {
                 c.kind = Kind::Percent;
+                c.unit = Some("%".to_string());
                 j += 1;
             }
             "per" if self.low(j + 1) == "cent" => {
                 c.kind = Kind::Percent;
+                c.unit = Some("%".to_string());
                 j += 2;
             }
             "+" if self.glued(j) => {
                 c.qualifier = Qualifier::MoreThan;
                 j += 1;
             }
-            // "won" is usually the verb; only after a scale word is it money.
-            w if in_list(CURRENCY_WORDS, w)
-                && self.is_word(j)
-                && (w != "won" || c.high_end.map_or(c.number.scaled, |r| r.scaled)) =>
-            {
-                c.kind = Kind::Money;
-                j += 1;
+            _ => {
+                if let Some(currency) = self.currency_after(j, scaled) {
+                    c.kind = Kind::Money;
+                    c.unit = Some(currency.code.to_string());
+                    c.factor = currency.factor;
+                    j = currency.edge;
+                }
             }
-            _ => {}
         }
         c.end = j;
         Ok(())
@@ -459,14 +500,11 @@ impl<'a> Tokens<'a> {
         let num_end = c.end;
         let last = c.noun.map_or(num_end, |(_, e)| e.max(num_end)).max(c.tail);
         let first = c.noun.map_or(c.first, |(s, _)| s.min(c.first));
-        let v1 = c.number.value;
+        let v1 = c.number.value * c.factor;
         let (value, low, high) = match (c.qualifier, c.high_end) {
             (Qualifier::Range, Some(n2)) => {
-                let (lo, hi) = if v1 <= n2.value {
-                    (v1, n2.value)
-                } else {
-                    (n2.value, v1)
-                };
+                let v2 = n2.value * c.factor;
+                let (lo, hi) = if v1 <= v2 { (v1, v2) } else { (v2, v1) };
                 ((lo + hi) / 2.0, Some(lo), Some(hi))
             }
             (Qualifier::MoreThan | Qualifier::AtLeast, _) => (v1, Some(v1), None),
@@ -486,6 +524,8 @@ impl<'a> Tokens<'a> {
                 first,
                 last,
                 noun: c.noun,
+                unit: c.unit,
+                previous: c.previous.map(|p| p * c.factor),
             },
             num_end,
         ))
@@ -494,21 +534,6 @@ impl<'a> Tokens<'a> {
     pub(super) fn is_number_start(&self, i: usize) -> bool {
         self.kind(i) == Some(TokenKind::Digits)
             || (self.is_word(i) && number::parse(self.lower, self.toks, i).is_some())
-    }
-
-    /// The high end of a range, at token `i` (a currency symbol may lead).
-    fn second_number(&self, mut i: usize) -> Option<Num> {
-        if is_currency_symbol(self.raw(i)) {
-            i += 1;
-        }
-        if self.newline(i) {
-            return None;
-        }
-        let n = number::parse(self.lower, self.toks, i)?;
-        if n.vague {
-            return None;
-        }
-        Some(n)
     }
 
     fn finish(&self, r: Raw, sents: &[(usize, usize)]) -> Mention {
@@ -542,11 +567,11 @@ impl<'a> Tokens<'a> {
             sentence,
             start,
             end,
-            unit: None,
+            unit: r.unit,
             event: None,
             owner: None,
             claimed_by: None,
-            previous: None,
+            previous: r.previous,
             increment: false,
         }
     }
@@ -571,7 +596,7 @@ fn ceil_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-fn looks_like_year(n: &Num) -> bool {
+pub(super) fn looks_like_year(n: &Num) -> bool {
     n.digits
         && n.first_len == 4
         && !n.separated

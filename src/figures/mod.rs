@@ -21,9 +21,11 @@ mod not_count;
 mod noun;
 mod number;
 mod qualifier;
+mod range;
 mod sentence;
 #[cfg(test)]
 mod tests;
+mod unit;
 
 pub use number::parse_number;
 

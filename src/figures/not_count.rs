@@ -9,7 +9,9 @@ use super::number::{self, Num, TokenKind};
 
 impl Tokens<'_> {
     /// Why digits at `n` are not a count: returns the token to resume at.
-    pub(super) fn digits_not_count(&self, n: &Num) -> Option<usize> {
+    /// When a unit follows (`unit_follows`: "240mm", "21 °C", "5pc"), the
+    /// glued-suffix, temperature and calibre checks are the unit's.
+    pub(super) fn digits_not_count(&self, n: &Num, unit_follows: bool) -> Option<usize> {
         let i = n.start;
         let end = n.end;
         let prev = self.prev(i);
@@ -112,7 +114,10 @@ impl Tokens<'_> {
         if after == "o" && self.low(end + 1) == "'" {
             return Some(end + 1);
         }
-        // Glued suffixes: ordinals "75th", decades "1990s", units "240mm".
+        if unit_follows {
+            return self.date_or_label(n);
+        }
+        // Glued suffixes: ordinals "75th", decades "1990s".
         if self.is_word(end) && self.glued(end) {
             return Some(end + 1);
         }
@@ -128,9 +133,18 @@ impl Tokens<'_> {
         if after == "-" && self.glued(end) && matches!(self.low(end + 1), "mm" | "cm" | "inch") {
             return Some(end + 2);
         }
+        self.date_or_label(n)
+    }
+
+    /// Dates ("Feb. 11", "11 February"), labels ("No. 1", "page 12") and
+    /// ages after the number.
+    fn date_or_label(&self, n: &Num) -> Option<usize> {
+        let i = n.start;
+        let end = n.end;
+        let after = self.low(end);
         // The word before, looking past an abbreviation's dot ("Feb. 11",
         // "No. 1").
-        let mut p = prev;
+        let mut p = self.prev(i);
         if let Some(q) = p
             && self.low(q) == "."
         {

@@ -6,6 +6,7 @@ mod context;
 mod article;
 mod corpus;
 mod props;
+mod units;
 
 use super::*;
 use crate::config::{AlertOn, Figure};

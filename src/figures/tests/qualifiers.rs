@@ -66,7 +66,11 @@ fn ranges() {
     check("5k-20k troops", &["12500 range troops"]);
     check("1.5 to 2 million people", &["1750000 range people"]);
     check("ranging from 10 to 20 tanks", &["15 range tanks"]);
-    check("rose from 10 to 20 tanks", &["10 exact", "20 exact tanks"]);
+    // A verb of change makes "from X to Y" a transition: one mention of the
+    // new value, with the old one as `previous`.
+    check("rose from 10 to 20 tanks", &["20 exact tanks"]);
+    let m = mentions("rose from 10 to 20 tanks");
+    assert_eq!(m[0].previous, Some(10.0));
 }
 
 #[test]
