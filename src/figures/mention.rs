@@ -27,8 +27,14 @@ pub(crate) fn mentions(text: &str) -> Vec<Mention> {
             Outcome::Nothing => i += 1,
             Outcome::Skip(j) => i = j.max(i + 1),
             Outcome::Found(raw, j) => {
+                // A noun phrase after the number may hold a designation
+                // ("14 Leopard 2 tanks"): resume after it.
+                let resume = match raw.noun {
+                    Some((s, e)) if s >= j => e,
+                    _ => j,
+                };
                 out.push(cx.finish(raw, &sents));
-                i = j.max(i + 1);
+                i = resume.max(i + 1);
             }
         }
     }
@@ -212,14 +218,25 @@ impl<'a> Tokens<'a> {
         let sign = self.sign_before(number.start);
         let lead = sign.unwrap_or(number.start);
         let currency = self.currency_before(lead, &number);
-        if number.digits && currency.is_none() {
+        // "minus-5 yards": the hyphen belongs to the sign, not to a name.
+        let spelled_sign = sign.is_some_and(|s| self.low(s) == "minus");
+        if number.digits && currency.is_none() && !spelled_sign {
             let unit_follows = self.unit_follows(number.end, number.scaled);
             if let Some(skip) = self.digits_not_count(&number, unit_follows) {
+                return Err(skip);
+            }
+            if let Some(skip) = self.designation(&number) {
+                return Err(skip);
+            }
+            if let Some(skip) = self.apposition_age(&number) {
                 return Err(skip);
             }
         }
         if let Some(skip) = self.age_after(number.end) {
             return Err(skip);
+        }
+        if number.digits && !number.scaled {
+            self.fraction_or_power(&mut number);
         }
         if sign.is_some() {
             number.value = -number.value;
@@ -253,6 +270,72 @@ impl<'a> Tokens<'a> {
         Ok(c)
     }
 
+    /// The rest of a number that `number::parse` leaves to context: a
+    /// fraction ("1/16", "3⁄4"), scientific notation ("1.99×10−30",
+    /// "6.02 x 10^23") and a spaced capital scale letter ("8 B people").
+    fn fraction_or_power(&self, n: &mut Num) {
+        let end = n.end;
+        let glued_digits = |k: usize| self.kind(k) == Some(TokenKind::Digits) && self.glued(k);
+        // "1/16": a proper fraction, not "24/7" or a date "3/4/2020".
+        if matches!(self.raw(end), "/" | "⁄")
+            && self.glued(end)
+            && glued_digits(end + 1)
+            && !n.separated
+            && !n.decimal
+            && !matches!(self.raw(end + 2), "/" | "⁄" | "-" | ".")
+        {
+            let denominator =
+                number::parse(self.lower, self.toks, end + 1).map_or(0.0, |d| d.value);
+            if denominator > n.value && denominator > 0.0 {
+                n.value /= denominator;
+                n.unscaled = n.value;
+                n.decimal = true;
+                n.end = end + 2;
+            }
+            return;
+        }
+        // "1.99×10−30", "3 x 10^8".
+        if matches!(self.raw(end), "×" | "x" | "*")
+            && self.raw(end + 1) == "10"
+            && (self.glued(end + 1) || !self.glued(end))
+        {
+            let mut k = end + 2;
+            if self.raw(k) == "^" && self.glued(k) {
+                k += 1;
+            }
+            let negative = matches!(self.raw(k), "−" | "-") && self.glued(k);
+            if negative {
+                k += 1;
+            }
+            if glued_digits(k)
+                && let Some(exponent) = number::parse(self.lower, self.toks, k)
+                && exponent.value <= 300.0
+            {
+                // Parsing the decimal form rounds once: "1.67×10−27" is
+                // 1.67e-27 to the last bit, which multiplying is not.
+                let exponent = if negative {
+                    -exponent.value
+                } else {
+                    exponent.value
+                };
+                let scaled = n.value * 10f64.powf(exponent);
+                n.value = format!("{}e{}", n.value, exponent)
+                    .parse()
+                    .unwrap_or(scaled);
+                n.unscaled = n.value;
+                n.end = k + 1;
+            }
+            return;
+        }
+        // "8 B people": a capital letter for billions or millions.
+        if !self.glued(end) && matches!(self.raw(end), "B" | "M") && self.is_word(end + 1) {
+            let scale = if self.raw(end) == "B" { 1e9 } else { 1e6 };
+            n.value *= scale;
+            n.scaled = true;
+            n.end = end + 1;
+        }
+    }
+
     /// "-5 yards", "minus 30", "minus-130 degrees", "$-50.8bn": the first
     /// token of the sign, if the number is negative.
     fn sign_before(&self, start: usize) -> Option<usize> {
@@ -262,8 +345,14 @@ impl<'a> Tokens<'a> {
         }
         match self.raw(p) {
             // A hyphen glued to the number and not to a word or number
-            // before it: "-5", not "KN-23" or "10-5".
-            "-" | "−" if self.glued(start) && !self.glued(p) => Some(p),
+            // before it: "-5", not "KN-23", "10-5" or "COVID -19".
+            "-" | "−"
+                if self.glued(start)
+                    && !self.glued(p)
+                    && !p.checked_sub(1).is_some_and(|q| self.name_word(q)) =>
+            {
+                Some(p)
+            }
             // "$-50.8bn"
             "-" | "−"
                 if self.glued(start)
@@ -281,7 +370,7 @@ impl<'a> Tokens<'a> {
 
     /// Whether a percent sign, a currency or a measurement unit follows the
     /// number ending at token `end` ("5pc", "6kW", "1,200€").
-    fn unit_follows(&self, end: usize, scaled: bool) -> bool {
+    pub(super) fn unit_follows(&self, end: usize, scaled: bool) -> bool {
         matches!(self.low(end), "%" | "pc" | "percent" | "pct")
             || self.currency_after(end, scaled).is_some()
             || self.measure_after(end).is_some()
@@ -428,6 +517,8 @@ impl<'a> Tokens<'a> {
             c.qualifier = q;
             c.first = c.qualifier_start;
         }
+        // "dozens of", "hundreds of": twice the base, approximately
+        // (`number::vague_plural` documents the values).
         if c.number.vague && c.qualifier == Qualifier::Exact {
             c.qualifier = Qualifier::Approximately;
         }
@@ -452,11 +543,23 @@ impl<'a> Tokens<'a> {
             if n1.vague && self.low(k) == "of" {
                 k += 1;
             }
-            // "3,000 more troops", "200 additional tanks".
-            if matches!(self.low(k), "more" | "additional" | "extra" | "further")
-                && self.is_word(k + 1)
+            // "3,000 more troops", "200 additional tanks", "eight other
+            // employees".
+            if matches!(
+                self.low(k),
+                "more" | "additional" | "extra" | "further" | "other"
+            ) && self.is_word(k + 1)
             {
                 k += 1;
+            }
+            // "Two of Johnson's deputies", "35m of its devices", "three of
+            // the soldiers"; but "one of the best" is a pronoun.
+            if !n1.vague
+                && n1.value != 1.0
+                && self.low(k) == "of"
+                && let Some(start) = self.partitive_noun(k + 1)
+            {
+                k = start;
             }
             let singular = c.strong || n1.value == 1.0;
             c.noun = self.noun_after(k, singular);
@@ -493,6 +596,29 @@ impl<'a> Tokens<'a> {
             c.tail = next;
         }
         Ok(())
+    }
+
+    /// Where the noun phrase of a partitive "N of the/its/X's …" starts,
+    /// past its determiner or possessive.
+    fn partitive_noun(&self, k: usize) -> Option<usize> {
+        if self.newline(k) {
+            return None;
+        }
+        match self.low(k) {
+            "the" | "its" | "their" | "his" | "her" | "our" | "these" | "those" | "my" | "your" => {
+                Some(k + 1)
+            }
+            // "Johnson's deputies".
+            _ if self.is_word(k)
+                && matches!(self.raw(k + 1), "'" | "’")
+                && self.glued(k + 1)
+                && self.low(k + 2) == "s"
+                && self.glued(k + 2) =>
+            {
+                Some(k + 3)
+            }
+            _ => None,
+        }
     }
 
     /// Value, low and high from the qualifier and range; the mention's span.

@@ -92,11 +92,26 @@ impl<'a> Tokens<'a> {
                     break;
                 }
                 k += 1;
+                // "M1 Abrams", "A320neo": digits glued to a name.
+                while self.kind(k) == Some(TokenKind::Digits) && self.glued(k) {
+                    k += 1;
+                    if self.is_word(k) && self.glued(k) {
+                        k += 1;
+                    }
+                }
+            } else if self.designation_digits(k, out.last().copied()) {
+                // "Leopard 2 tanks", "737 Max jets": a designation inside
+                // the noun phrase is a name, not a number.
+                k += 1;
             } else if self.kind(k) == Some(TokenKind::Digits)
                 && self.glued(k + 1)
-                && matches!(self.low(k + 1), "mm" | "cm")
+                && self.is_word(k + 2)
+                && self
+                    .measure_after(k + 1)
+                    .is_some_and(|m| m.span == (k + 1, k + 2))
             {
-                // A calibre as an adjective: "ten 155mm howitzers".
+                // A calibre or size as an adjective: "ten 155mm howitzers",
+                // "eight million 250ml bottles".
                 k += 2;
             } else {
                 break;
@@ -112,6 +127,22 @@ impl<'a> Tokens<'a> {
             out.push((start, k));
         }
         out
+    }
+
+    /// Digits at `k` that are part of a name within a noun phrase: after a
+    /// collected capitalised word ("Leopard 2") or before a capitalised word
+    /// ("737 Max").
+    fn designation_digits(&self, k: usize, last: Option<(usize, usize)>) -> bool {
+        if self.kind(k) != Some(TokenKind::Digits) || self.newline(k) || self.glued(k) {
+            return false;
+        }
+        // Plain digits only: "2", not "2,000" or "2.5".
+        if matches!(self.low(k + 1), "," | ".") && self.glued(k + 1) {
+            return false;
+        }
+        let after_name = last.is_some_and(|(s, e)| e == k && self.name_word(s));
+        let before_name = !self.glued(k + 1) && self.name_word(k + 1);
+        after_name || before_name
     }
 
     fn starts_number_word(&self, k: usize) -> bool {

@@ -51,7 +51,13 @@ impl Tokens<'_> {
                 // A hyphen is a dash when glued on the left ("10,000-12,000") or
                 // spaced on both sides ("1,000 - 5,000"), not in "10 -5".
                 let spaced = !self.glued(j) && !self.glued(j + 1);
-                if (dash && (self.glued(j) || spaced || sep != "-")) || to {
+                if sep == "or" && j == c.end {
+                    // "three or four years": an estimate between two
+                    // neighbouring numbers.
+                    second = self.second_number(j + 1).filter(|n2| {
+                        n2.value > c.number.value && n2.value <= 2.0 * c.number.value + 10.0
+                    });
+                } else if (dash && (self.glued(j) || spaced || sep != "-")) || to {
                     second = self.second_number(j + 1);
                     // "rose 18 cents to $2.70": a change with its unit, then
                     // the level with its own.
@@ -84,10 +90,18 @@ impl Tokens<'_> {
         {
             return Err(high_end.end);
         }
-        if high_end.digits
-            && let Some(skip) = self.digits_not_count(&high_end, false)
-        {
-            return Err(skip);
+        if high_end.digits {
+            let unit_follows = self.unit_follows(high_end.end, high_end.scaled);
+            if let Some(skip) = self.digits_not_count(&high_end, unit_follows) {
+                return Err(skip);
+            }
+            // "16-18 Industrial Avenue", "tied at 89-89".
+            if !transition && let Some(skip) = self.designation(&high_end) {
+                return Err(skip);
+            }
+            if !transition && self.score(n1, &high_end) {
+                return Err(high_end.end);
+            }
         }
         // "1.5 to 2 million": the scale of the high end applies to the low.
         if high_end.scaled && !n1.scaled && n1.unscaled <= high_end.unscaled {

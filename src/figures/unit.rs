@@ -6,7 +6,7 @@
 //! (its kind, its value for minor currency units, its noun).
 
 use super::mention::{Tokens, in_list};
-use super::number::Num;
+use super::number::{Num, TokenKind};
 
 /// A currency read before or after a number.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -281,7 +281,7 @@ fn measure_word(raw: &str, w: &str) -> Option<&'static str> {
 fn glued_only(raw: &str) -> bool {
     matches!(
         raw,
-        "g" | "t" | "l" | "m" | "L" | "V" | "W" | "ps" | "PS" | "mi" | "h" | "min" | "ha"
+        "g" | "t" | "l" | "m" | "M" | "L" | "V" | "W" | "ps" | "PS" | "mi" | "h" | "min" | "ha"
     )
 }
 
@@ -485,6 +485,15 @@ impl Tokens<'_> {
         let raw = self.raw(k);
         let w = self.low(k);
         let unit = measure_word(raw, w)?;
+        // "M1", "F16": a letter glued to digits is a name, not a unit; but
+        // "m2" and "km3" are powers, read below.
+        if self.glued(k + 1) && self.kind(k + 1) == Some(TokenKind::Digits) {
+            let power = matches!(self.raw(k + 1), "2" | "3")
+                && matches!(unit, "m" | "km" | "cm" | "mi" | "ft");
+            if !power {
+                return None;
+            }
+        }
         let spaced = !self.glued(k) && k == end;
         if spaced && glued_only(raw) {
             return None;

@@ -7,6 +7,7 @@ mod article;
 mod corpus;
 mod props;
 mod units;
+mod names;
 
 use super::*;
 use crate::config::{AlertOn, Figure};
