@@ -52,6 +52,7 @@ pub(crate) const LABELS: &[&str] = &[
     "vol",
     "volume",
     "tier",
+    "category",
     "level",
     "stage",
     "phase",

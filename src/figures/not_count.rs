@@ -30,7 +30,12 @@ impl Tokens<'_> {
                 && self.kind(p - 2) == Some(TokenKind::Digits)
                 && self.glued(p - 1)
                 && number::scale_suffix(self.low(p - 1)).is_some();
-            if (ps == "-" || ps == "/") && self.glued(p) && self.is_word(p - 1) && !scaled_before {
+            if (ps == "-" || ps == "/")
+                && self.glued(p)
+                && self.is_word(p - 1)
+                && !scaled_before
+                && self.low(p - 1) != "sub"
+            {
                 return Some(end);
             }
             // "No.1", "#3", version numbers "1.2.3".
@@ -228,6 +233,10 @@ impl Tokens<'_> {
     /// after makes it a count. Returns the token to resume at.
     pub(super) fn designation(&self, n: &Num) -> Option<usize> {
         if !n.digits || n.separated || n.decimal || n.scaled || n.value < 1.0 {
+            return None;
+        }
+        // "Tylenol 500mg", "MacBook Pro 16 inch": the unit makes it a measure.
+        if self.unit_follows(n.end, false) {
             return None;
         }
         let i = n.start;

@@ -28,6 +28,15 @@ impl Tokens<'_> {
         if self.newline(first) {
             return (None, first);
         }
+        // "sub-7 nanometre": below.
+        if let Some(p) = first.checked_sub(1)
+            && self.low(p) == "-"
+            && self.glued(first)
+            && self.glued(p)
+            && p.checked_sub(1).is_some_and(|q| self.low(q) == "sub")
+        {
+            return (Some(Qualifier::LessThan), p - 1);
+        }
         // Symbols: ">30", ">= 30", "≤ 30".
         if let Some(p) = first.checked_sub(1)
             && self.kind(p) == Some(TokenKind::Punct)

@@ -6,11 +6,11 @@
 //! "increased by $43.6 billion to $419.2 billion" are a change and a level,
 //! two mentions.
 
-use super::Qualifier;
 use super::lexicon::*;
 use super::mention::{Candidate, Phase, Tokens, in_list, looks_like_year};
 use super::number::{self, Num};
 use super::unit::symbol_code;
+use super::{Kind, Qualifier};
 
 /// How far "to" may stand from the old value of a transition: "fell from
 /// $75 a barrel in October to $45".
@@ -37,7 +37,8 @@ impl Tokens<'_> {
         for j in [c.end, unit_end] {
             let sep = self.low(j);
             if c.between {
-                if sep == "and" {
+                // "between 7 and 10", and loosely "between 7 to 10".
+                if sep == "and" || sep == "to" {
                     second = self.second_number(j + 1);
                 }
             } else if change {
@@ -47,7 +48,10 @@ impl Tokens<'_> {
                 }
             } else {
                 let dash = matches!(sep, "-" | "–" | "—" | "~");
-                let to = (sep == "to" && word_before != "by") || sep == "through";
+                // "increased by $20 billion to $400 billion" is a change and a
+                // level; "fell by 1 to 1.5 degrees" a range of the change.
+                let by_with_unit = word_before == "by" && (unit_end != c.end || c.unit.is_some());
+                let to = (sep == "to" && !by_with_unit) || sep == "through";
                 // A hyphen is a dash when glued on the left ("10,000-12,000") or
                 // spaced on both sides ("1,000 - 5,000"), not in "10 -5".
                 let spaced = !self.glued(j) && !self.glued(j + 1);
@@ -69,6 +73,14 @@ impl Tokens<'_> {
                         second = None;
                     }
                 }
+            }
+            // "110 yen to 1 dollar": two currencies are a rate, not a range.
+            if let Some(n2) = second
+                && let Some(first_code) = self.currency_of(c, unit_end)
+                && let Some(second_code) = self.currency_of_number(&n2)
+                && first_code != second_code
+            {
+                second = None;
             }
             if second.is_some() {
                 if unit_end != c.end {
@@ -150,13 +162,38 @@ impl Tokens<'_> {
                     return Some(k);
                 }
                 "," | ";" | "(" | ")" | "!" | "?" | ":" | "" => return None,
-                // A full stop ends the clause; a decimal point does not.
-                "." if !(self.glued(k) && self.glued(k + 1)) => return None,
+                // A full stop ends the clause; a decimal point or an
+                // abbreviation's dot ("U.S.") does not.
+                "." if !(self.glued(k)
+                    && (self.glued(k + 1)
+                        || k.checked_sub(1).is_some_and(|q| self.raw(q).len() == 1))) =>
+                {
+                    return None;
+                }
                 "from" | "and" | "but" => return None,
                 _ => {}
             }
         }
         None
+    }
+
+    /// The currency of the first end of a range, before it (already read
+    /// into the candidate's unit) or after it.
+    fn currency_of<'c>(&self, c: &'c Candidate, unit_end: usize) -> Option<&'c str> {
+        if c.kind == Kind::Money {
+            return c.unit.as_deref();
+        }
+        (unit_end != c.end)
+            .then(|| self.currency_after(c.end, c.number.scaled))
+            .flatten()
+            .map(|cur| cur.code)
+    }
+
+    /// The currency written before or after a number, if any.
+    fn currency_of_number(&self, n: &Num) -> Option<&'static str> {
+        self.currency_before(n.start, n)
+            .or_else(|| self.currency_after(n.end, n.scaled))
+            .map(|cur| cur.code)
     }
 
     /// The token after a percent sign, currency word or measurement unit

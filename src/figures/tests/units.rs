@@ -153,3 +153,41 @@ fn a_change_and_a_level_are_two_mentions() {
         &["20000000000 money USD", "400000000000 money USD"],
     );
 }
+
+#[test]
+fn a_range_of_change_after_by_is_one_range() {
+    check_units("Sea levels rose by 2 to 3.5 metres.", &["2.75 measure m"]);
+    check_units("Prices rose between 4 to 6 percent.", &["5 percent %"]);
+}
+
+#[test]
+fn two_currencies_are_a_rate_not_a_range() {
+    check_units(
+        "The rate stood at 150 JPY to 1 USD.",
+        &["150 money JPY", "1 money USD"],
+    );
+}
+
+#[test]
+fn an_abbreviation_does_not_end_a_transition() {
+    let m = mentions("Oil has dropped from $80 U.S. a barrel to $61.20 this week.");
+    assert_eq!(m.len(), 1, "{m:#?}");
+    assert_eq!((m[0].value, m[0].previous), (61.2, Some(80.0)));
+}
+
+#[test]
+fn sub_is_below_and_a_unit_beats_a_name() {
+    let m = mentions("The plant makes sub-5 nanometre chips.");
+    assert_eq!(m.len(), 1, "{m:#?}");
+    assert_eq!(
+        (m[0].qualifier, m[0].unit.as_deref()),
+        (Qualifier::LessThan, Some("nm"))
+    );
+    check_units("Panadol 500mg tablets sold out.", &["500 measure mg"]);
+    // A count before keeps the size inside its noun phrase.
+    check_units("Take two Panadol 500mg tablets.", &["2 count -"]);
+    check_units(
+        "The MacBook Air 13 inch costs $999.",
+        &["13 measure in", "999 money USD"],
+    );
+}
