@@ -7,8 +7,9 @@
 //! two mentions.
 
 use super::lexicon::*;
-use super::mention::{Candidate, Phase, Tokens, in_list, looks_like_year};
+use super::mention::{Tokens, in_list, looks_like_year};
 use super::number::{self, Num};
+use super::scan::{Candidate, Phase};
 use super::unit::symbol_code;
 use super::{Kind, Qualifier};
 
