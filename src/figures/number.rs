@@ -195,10 +195,14 @@ pub(crate) fn scale_suffix(w: &str) -> Option<f64> {
 
 /// The base of a vague plural: "dozens" of, "hundreds" of.
 ///
-/// Documented values: a vague plural counts as twice its base ("dozens of" =
-/// 24, "hundreds of" = 200, "thousands of" = 2,000, "tens of thousands of" =
-/// 20,000), the smallest amount the plural admits; the qualifier is
-/// `approximately`.
+/// Documented values: the scanner gives a vague plural twice its base
+/// ("dozens of" = 24, "hundreds of" = 200, "thousands of" = 2,000, "tens of
+/// thousands of" = 20,000), the smallest amount the plural admits. A mention
+/// reads it as a `range` from the base to ten times the base ("dozens of" =
+/// 12–120, "hundreds of" = 100–1,000, "tens of thousands of" =
+/// 10,000–100,000; the value is the midpoint), since "hundreds" is any
+/// number of hundreds; a qualifier before it ("more than hundreds of")
+/// keeps twice the base as its bound.
 pub(crate) fn vague_plural(w: &str) -> Option<f64> {
     Some(match w {
         "tens" => 10.0,

@@ -404,10 +404,16 @@ impl Tokens<'_> {
             c.qualifier = q;
             c.first = c.qualifier_start;
         }
-        // "dozens of", "hundreds of": twice the base, approximately
+        // "dozens of", "hundreds of": from the base to ten times it
         // (`number::vague_plural` documents the values).
         if c.number.vague && c.qualifier == Qualifier::Exact {
-            c.qualifier = Qualifier::Approximately;
+            let base = c.number.value / 2.0;
+            c.number.value = base;
+            c.high_end = Some(Num {
+                value: 10.0 * base,
+                ..c.number
+            });
+            c.qualifier = Qualifier::Range;
         }
         if c.kind == Kind::Count
             && c.high_end.is_none()
