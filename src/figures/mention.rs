@@ -196,5 +196,5 @@ pub(super) fn looks_like_year(n: &Num) -> bool {
         && !n.separated
         && !n.decimal
         && !n.scaled
-        && (1800.0..=2100.0).contains(&n.value)
+        && (1800.0..=2200.0).contains(&n.value)
 }

@@ -39,7 +39,9 @@ impl Tokens<'_> {
                 return Some(end);
             }
             // "No.1", "#3", version numbers "1.2.3".
-            if ps == "#" || (ps == "." && p >= 1 && self.kind(p - 1) == Some(TokenKind::Digits)) {
+            // ".500 record": a decimal without its leading zero and without
+            // a unit (`scan` reads ".5%") is a ratio, not a count.
+            if ps == "#" || ps == "." {
                 return Some(end);
             }
             if ps == "'" || ps == "’" {

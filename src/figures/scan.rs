@@ -9,7 +9,7 @@
 use super::lexicon::*;
 use super::mention::{Outcome, Raw, Tokens, in_list, looks_like_year};
 use super::number::{self, Num, TokenKind};
-use super::unit::symbol_code;
+use super::unit::{Measure, symbol_code};
 use super::{Kind, Qualifier};
 
 /// A phase's result: `Err` rejects the candidate and names the token to
@@ -58,10 +58,14 @@ pub(super) struct Candidate {
 impl Tokens<'_> {
     /// Reads the mention that starts at token `i`, if any, phase by phase.
     pub(super) fn scan(&self, i: usize) -> Outcome {
-        if !self.may_start_mention(i) {
-            return Outcome::Nothing;
-        }
-        let Some(number) = number::parse(self.lower, self.toks, i) else {
+        let number = if self.raw(i) == "." {
+            self.leading_decimal(i)
+        } else if self.may_start_mention(i) {
+            number::parse(self.lower, self.toks, i)
+        } else {
+            None
+        };
+        let Some(number) = number else {
             return Outcome::Nothing;
         };
         match self.read_candidate(number) {
@@ -69,6 +73,40 @@ impl Tokens<'_> {
             Ok(None) => Outcome::Nothing,
             Err(resume) => Outcome::Skip(resume),
         }
+    }
+
+    /// ".001 per cent", ".5%": a decimal without its leading zero, read only
+    /// before a unit (".500 record" is a win ratio, not a quantity).
+    fn leading_decimal(&self, i: usize) -> Option<Num> {
+        let digits = i + 1;
+        let glued_after_word_or_digits = self.glued(i)
+            && matches!(
+                self.kind(i.checked_sub(1)?),
+                Some(TokenKind::Word | TokenKind::Digits)
+            );
+        if glued_after_word_or_digits
+            || self.kind(digits) != Some(TokenKind::Digits)
+            || !self.glued(digits)
+        {
+            return None;
+        }
+        let n = number::parse(self.lower, self.toks, digits)?;
+        if n.separated || n.decimal || n.scaled || n.end != digits + 1 {
+            return None;
+        }
+        if !self.unit_follows(n.end, false) {
+            return None;
+        }
+        let places = self.raw(digits).len().min(15);
+        let value = n.value / 10f64.powi(places as i32);
+        Some(Num {
+            value,
+            unscaled: value,
+            start: i,
+            decimal: true,
+            first_len: 0,
+            ..n
+        })
     }
 
     /// Whether token `i` can start a mention at all (cheap checks first).
@@ -259,6 +297,7 @@ impl Tokens<'_> {
     /// number ending at token `end` ("5pc", "6kW", "1,200€").
     pub(super) fn unit_follows(&self, end: usize, scaled: bool) -> bool {
         matches!(self.low(end), "%" | "pc" | "percent" | "pct")
+            || (self.low(end) == "per" && self.low(end + 1) == "cent")
             || self.currency_after(end, scaled).is_some()
             || self.measure_after(end).is_some()
     }
@@ -333,6 +372,7 @@ impl Tokens<'_> {
             && !matches!(self.low(j), "%" | "pc" | "percent" | "pct")
             && self.currency_after(j, scaled).is_none()
             && let Some(measure) = self.measure_after(j)
+            && !self.counted_in_measure(&measure)
         {
             c.kind = Kind::Measure;
             c.unit = Some(measure.unit);
@@ -384,6 +424,18 @@ impl Tokens<'_> {
         }
         c.end = j;
         Ok(())
+    }
+
+    /// "600 tonnes of ammunition", "20 litres of fuel": a measure word that
+    /// the noun phrase reads as a counter of what follows "of" keeps the
+    /// mention a count of that.
+    fn counted_in_measure(&self, measure: &Measure) -> bool {
+        let (start, end) = measure.span;
+        end == start + 1
+            && in_list(MEASURES, self.low(start))
+            && self.low(end) == "of"
+            && !self.newline(end + 1)
+            && self.is_word(end + 1)
     }
 
     /// Qualifiers after ("or more") and before ("about", read by the year

@@ -193,7 +193,10 @@ const CURRENCY_ADJECTIVES: &[&str] = &[
 /// A measurement unit as written (`raw` keeps case: "MW" is not "mW") and
 /// its normalised form.
 fn measure_word(raw: &str, w: &str) -> Option<&'static str> {
-    // Case matters for short symbols.
+    // Case matters for short symbols: "5G" is a network, "3M" a company.
+    if matches!(raw, "G" | "T" | "M") {
+        return None;
+    }
     match raw {
         "C" => return Some("°C"),
         "F" => return Some("°F"),

@@ -113,3 +113,8 @@ fn sentences_survive_abbreviations_and_decimals() {
     assert_eq!(m[1].sentence, "\"It is 40 tanks.\"");
     assert_eq!(&text[m[0].start..m[0].end], m[0].text);
 }
+
+#[test]
+fn years_up_to_2200_are_years() {
+    check("Seas could rise a metre by 2150.", &[]);
+}

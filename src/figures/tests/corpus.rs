@@ -102,12 +102,8 @@ fn score(corpus: &str) -> Score {
         }
         let ms = mentions(text);
         let asg = assign(&ms, &figures);
-        // The corpus annotates counts, percent and money; a measure ("240mm",
-        // "21 °C", a kind added after it) is never a count and is checked
-        // in `units.rs`.
         let got_m: Vec<String> = ms
             .iter()
-            .filter(|m| m.kind != Kind::Measure)
             .map(|m| {
                 let h = head(&m.noun);
                 let h = if h.is_empty() { "-".to_string() } else { h };

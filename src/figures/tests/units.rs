@@ -191,3 +191,21 @@ fn sub_is_below_and_a_unit_beats_a_name() {
         &["13 measure in", "999 money USD"],
     );
 }
+
+#[test]
+fn a_decimal_without_its_leading_zero_needs_a_unit() {
+    check_units(
+        "The error rate fell to .002 per cent.",
+        &["0.002 percent %"],
+    );
+    check_units("The team has a .600 record.", &[]);
+}
+
+#[test]
+fn a_measure_of_something_counted_stays_a_count() {
+    check(
+        "The ship carried 900 tonnes of grain.",
+        &["900 exact tonnes of grain"],
+    );
+    check_units("The 4G and 5G networks are down.", &[]);
+}
