@@ -100,9 +100,14 @@ impl<'a> Tokens<'a> {
                     }
                 }
             } else if self.designation_digits(k, out.last().copied()) {
-                // "Leopard 2 tanks", "737 Max jets": a designation inside
-                // the noun phrase is a name, not a number.
+                // "Leopard 2 tanks", "737 Max jets", "Leopard 2A6 tanks": a
+                // designation inside the noun phrase is a name, not a number.
                 k += 1;
+                while matches!(self.kind(k), Some(TokenKind::Word | TokenKind::Digits))
+                    && self.glued(k)
+                {
+                    k += 1;
+                }
             } else if self.kind(k) == Some(TokenKind::Digits)
                 && self.glued(k + 1)
                 && self.is_word(k + 2)
