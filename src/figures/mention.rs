@@ -21,17 +21,23 @@ pub(crate) fn mentions(text: &str) -> Vec<Mention> {
     };
     let mut out = Vec::new();
     let mut i = 0;
+    // The last mention's qualifier, kind and one-past-last token.
+    let mut last: Option<(Qualifier, Kind, usize)> = None;
     while i < toks.len() {
         match cx.scan(i) {
             Outcome::Nothing => i += 1,
             Outcome::Skip(j) => i = j.max(i + 1),
-            Outcome::Found(raw, j) => {
+            Outcome::Found(mut raw, j) => {
                 // A noun phrase after the number may hold a designation
                 // ("14 Leopard 2 tanks"): resume after it.
                 let resume = match raw.noun {
                     Some((s, e)) if s >= j => e,
                     _ => j,
                 };
+                if let Some(prev) = last {
+                    cx.carry_into_conversion(prev, &mut raw);
+                }
+                last = Some((raw.qualifier, raw.kind, raw.last));
                 out.push(cx.finish(raw, &sents));
                 i = resume.max(i + 1);
             }
@@ -123,6 +129,29 @@ impl<'a> Tokens<'a> {
 
     pub(super) fn prev(&self, i: usize) -> Option<usize> {
         i.checked_sub(1)
+    }
+
+    /// "just under 296 hp (224 kW)": a conversion in brackets right after a
+    /// bounded measure or amount keeps its bound.
+    fn carry_into_conversion(&self, prev: (Qualifier, Kind, usize), raw: &mut Raw) {
+        let (qualifier, kind, prev_last) = prev;
+        let bounded = !matches!(qualifier, Qualifier::Exact | Qualifier::Range);
+        if !bounded
+            || raw.qualifier != Qualifier::Exact
+            || raw.kind != kind
+            || !matches!(kind, Kind::Measure | Kind::Money)
+            || self.low(prev_last) != "("
+            || raw.first != prev_last + 1
+        {
+            return;
+        }
+        raw.qualifier = qualifier;
+        let v = raw.value;
+        (raw.low, raw.high) = match qualifier {
+            Qualifier::MoreThan | Qualifier::AtLeast => (Some(v), None),
+            Qualifier::LessThan | Qualifier::AtMost => (None, Some(v)),
+            _ => (Some(v), Some(v)),
+        };
     }
 
     pub(super) fn is_number_start(&self, i: usize) -> bool {

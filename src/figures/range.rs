@@ -56,7 +56,15 @@ impl Tokens<'_> {
                 // A hyphen is a dash when glued on the left ("10,000-12,000") or
                 // spaced on both sides ("1,000 - 5,000"), not in "10 -5".
                 let spaced = !self.glued(j) && !self.glued(j + 1);
-                if sep == "or" && j == c.end {
+                if sep == "/"
+                    && c.kind == Kind::Money
+                    && self.glued(j)
+                    && self.glued(j + 1)
+                    && symbol_code(self.raw(j + 1)).is_some()
+                {
+                    // "$7/$9": two amounts with their symbols.
+                    second = self.second_number(j + 1);
+                } else if sep == "or" && j == c.end {
                     // "three or four years": an estimate between two
                     // neighbouring numbers.
                     second = self.second_number(j + 1).filter(|n2| {

@@ -209,3 +209,24 @@ fn a_measure_of_something_counted_stays_a_count() {
     );
     check_units("The 4G and 5G networks are down.", &[]);
 }
+
+#[test]
+fn a_bound_carries_into_a_conversion_in_brackets() {
+    let m = mentions("The motor gives just under 150 hp (112 kW).");
+    assert_eq!(m.len(), 2, "{m:#?}");
+    assert_eq!(
+        (m[1].qualifier, m[1].high),
+        (Qualifier::LessThan, Some(112.0))
+    );
+    // An exact conversion after an exact measure stays exact; a count after
+    // a bracket is not a conversion.
+    let m = mentions("The rope is 10 m (33 ft) long.");
+    assert_eq!(m[1].qualifier, Qualifier::Exact);
+    let m = mentions("more than 40 km (12 villages) away");
+    assert_eq!(m[1].qualifier, Qualifier::Exact);
+}
+
+#[test]
+fn two_amounts_joined_by_a_slash_are_a_range() {
+    check_units("Seats cost $12/$15 this year.", &["13.5 money USD"]);
+}
