@@ -37,7 +37,7 @@ impl Tokens<'_> {
         {
             return (Some(Qualifier::LessThan), p - 1);
         }
-        // Symbols: ">30", ">= 30", "≤ 30".
+        // Symbols: ">30", ">= 30", "≤ 30", "~45g".
         if let Some(p) = first.checked_sub(1)
             && self.kind(p) == Some(TokenKind::Punct)
         {
@@ -49,6 +49,7 @@ impl Tokens<'_> {
                 (_, "<") => (Some(Qualifier::LessThan), p),
                 (_, "≥") => (Some(Qualifier::AtLeast), p),
                 (_, "≤") => (Some(Qualifier::AtMost), p),
+                (_, "~" | "≈") => (Some(Qualifier::Approximately), p),
                 _ => (None, first),
             };
             if q.is_some() {

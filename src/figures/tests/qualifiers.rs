@@ -164,3 +164,9 @@ fn a_compared_year_stays_a_year() {
     check("higher than 2022 figures", &[]);
     check("more than 2000 troops", &["2000 more_than troops"]);
 }
+
+#[test]
+fn a_tilde_is_approximately() {
+    check("~45 soldiers", &["45 approximately soldiers"]);
+    check("floor area ≈ 40 sq m", &["40 approximately sq m"]);
+}
