@@ -334,6 +334,10 @@ impl Tokens<'_> {
         if !whole(n1) || !whole(n2) || !matches!(self.low(n1.end), "-" | "–") {
             return false;
         }
+        // "won 10-15 seats" counts seats.
+        if self.noun_after(n2.end, false).is_some() {
+            return false;
+        }
         let before = self.prev(n1.start).map_or("", |p| self.low(p));
         n1.value == n2.value
             || in_list(SCORE_WORDS, before)
@@ -396,6 +400,18 @@ const NOT_NAMES: &[&str] = &[
     "year",
     "years",
     "top",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "yesterday",
+    "overall",
+    "altogether",
+    "meanwhile",
 ];
 
 /// Words around "N-M" that make it a score: "beat Charlton 2-1", "a 3-0 win".

@@ -32,6 +32,16 @@ fn designations_are_names_and_the_count_before_keeps_its_noun() {
 }
 
 #[test]
+fn a_weekday_before_a_count_is_not_a_name() {
+    check("On Monday 300 soldiers crossed.", &["300 exact soldiers"]);
+}
+
+#[test]
+fn a_range_of_counted_things_after_won_is_not_a_score() {
+    check("The party won 10-15 seats.", &["12.5 range seats"]);
+}
+
+#[test]
 fn title_case_headlines_keep_their_counts() {
     check("Army Sends 200 Tanks To The Border", &["200 exact Tanks"]);
 }
