@@ -34,9 +34,9 @@ impl<'a> Tokens<'a> {
         }
         // The head: the first regular plural, or an uncountable ("artillery")
         // unless a plural follows it as in "artillery pieces".
-        let mut head = words
-            .iter()
-            .position(|&(s, e)| is_plural(self.span_lower_last(s, e)));
+        let mut head = words.iter().position(|&(s, e)| {
+            is_plural(self.span_lower_last(s, e)) || self.plural_designation(s, e)
+        });
         if let Some(h) = head
             && in_list(HEADS, self.span_lower_last(words[h].0, words[h].1))
             && let Some(&(s, e)) = words.get(h + 1)
@@ -153,6 +153,14 @@ impl<'a> Tokens<'a> {
     fn starts_number_word(&self, k: usize) -> bool {
         let w = self.low(k);
         number::unit_word(w).is_some() || number::tens_word(w).is_some()
+    }
+
+    /// "Model 3s", "F-16s": a designation made plural by a glued "s".
+    fn plural_designation(&self, s: usize, e: usize) -> bool {
+        e >= s + 2
+            && self.low(e - 1) == "s"
+            && self.glued(e - 1)
+            && self.kind(e - 2) == Some(TokenKind::Digits)
     }
 
     /// Lower-case text of the last word token in `s..e`.

@@ -262,6 +262,7 @@ fn measure_word(raw: &str, w: &str) -> Option<&'static str> {
         "degree" | "degrees" => "°",
         "decibels" | "decibel" | "db" => "dB",
         "ppm" => "ppm",
+        "bp" | "bps" => "bp",
         "ppb" => "ppb",
         "gpa" | "gigapascals" | "gigapascal" => "GPa",
         "acre" | "acres" => "acre",
@@ -448,6 +449,21 @@ impl Tokens<'_> {
     pub(super) fn measure_after(&self, end: usize) -> Option<Measure> {
         if self.newline(end) {
             return None;
+        }
+        // "25.5″", "6′": inches and feet by their primes.
+        if self.glued(end) && matches!(self.raw(end), "″" | "′") {
+            let unit = if self.raw(end) == "″" { "in" } else { "ft" };
+            return Some(Measure {
+                unit: unit.to_string(),
+                span: (end, end + 1),
+            });
+        }
+        // "60 basis points", "25bp".
+        if self.low(end) == "basis" && matches!(self.low(end + 1), "point" | "points") {
+            return Some(Measure {
+                unit: "bp".to_string(),
+                span: (end, end + 2),
+            });
         }
         // "21 °C", "21°", "-3 ºF".
         if matches!(self.raw(end), "°" | "º") {

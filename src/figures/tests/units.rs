@@ -230,3 +230,10 @@ fn a_bound_carries_into_a_conversion_in_brackets() {
 fn two_amounts_joined_by_a_slash_are_a_range() {
     check_units("Seats cost $12/$15 this year.", &["13.5 money USD"]);
 }
+
+#[test]
+fn basis_points_and_primes_are_measures() {
+    check_units("Margins widened by 40 basis points.", &["40 measure bp"]);
+    check_units("Rates rose 25bp.", &["25 measure bp"]);
+    check_units("The neck is 24.75″ long.", &["24.75 measure in"]);
+}
