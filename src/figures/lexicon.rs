@@ -52,6 +52,7 @@ pub(crate) const LABELS: &[&str] = &[
     "vol",
     "volume",
     "tier",
+    "category",
     "level",
     "stage",
     "phase",
@@ -521,16 +522,29 @@ pub(crate) const CHANGE_VERBS: &[&str] = &[
     "slipped",
     "plunged",
     "swelled",
-];
-
-pub(crate) const CURRENCY_WORDS: &[&str] = &[
-    "dollars", "dollar", "euros", "euro", "pounds", "sterling", "yen", "yuan", "renminbi",
-    "rubles", "roubles", "ruble", "rouble", "rupees", "hryvnias", "hryvnia", "francs", "pesos",
-    "usd", "eur", "gbp", "jpy", "cny", "rub", "chf", "won",
-];
-
-pub(crate) const CURRENCY_CODES: &[&str] = &[
-    "usd", "eur", "gbp", "jpy", "cny", "rub", "chf", "krw", "uah",
+    "dropping",
+    "plummeted",
+    "plummeting",
+    "tumbled",
+    "slid",
+    "sank",
+    "dipped",
+    "eased",
+    "gained",
+    "lost",
+    "added",
+    "advanced",
+    "rallied",
+    "climbing",
+    "jumping",
+    "declining",
+    "increases",
+    "decreases",
+    "drops",
+    "climbs",
+    "jumps",
+    "narrowed",
+    "widened",
 ];
 
 /// Abbreviations whose period does not end a sentence.

@@ -5,9 +5,11 @@
 //! store or alert, and knows nothing of feeds or watches beyond the figures
 //! it is given.
 //!
-//! Seams: `number` (tokens and the number scanner), `mention` (context:
-//! years, ranges, percent and money), `not_count` (digits that are not a
-//! count), `qualifier` (bounds and two-sided bounds), `noun` (the
+//! Seams: `number` (tokens and the number scanner), `mention` (drives the
+//! scan, builds mentions), `scan` (the phases a candidate passes through),
+//! `range` (ranges and transitions), `unit` (currencies, percent and
+//! measurement units), `not_count` (digits that are not a count: names,
+//! dates, scores), `qualifier` (bounds and two-sided bounds), `noun` (the
 //! counted noun phrase, forward and inverted), `sentence` (splitting),
 //! `lexicon` (word lists), `assign` (mention → figure, with a reason) and
 //! `change` (the decision). Tests and the annotated corpus (`corpus.txt`,
@@ -23,9 +25,12 @@ mod noun;
 mod number;
 mod places;
 mod qualifier;
+mod range;
+mod scan;
 mod sentence;
 #[cfg(test)]
 mod tests;
+mod unit;
 
 pub use number::parse_number;
 

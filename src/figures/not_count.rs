@@ -1,15 +1,19 @@
-//! What digits are not a count: model names ("KN-23"), labels ("No. 1"),
-//! phone numbers, times, dates, calibres, temperatures and ages. Years and
+//! What digits are not a count: model names ("KN-23", "Leopard 2", "737
+//! Max", "iPhone 11"), labels ("No. 1"), street addresses ("9 E 71st St"),
+//! sports scores ("tied at 89-89"), phone numbers, times, dates, calibres,
+//! temperatures and ages ("45 years old", "Smith, 65,"). Years and
 //! compound adjectives ("five-year") are decided in `mention`, where the
 //! qualifier and range are known.
 
 use super::lexicon::*;
-use super::mention::{Cx, in_list};
-use super::number::{self, Num, Tk};
+use super::mention::{Tokens, in_list};
+use super::number::{self, Num, TokenKind};
 
-impl Cx<'_> {
+impl Tokens<'_> {
     /// Why digits at `n` are not a count: returns the token to resume at.
-    pub(super) fn digits_not_count(&self, n: &Num) -> Option<usize> {
+    /// When a unit follows (`unit_follows`: "240mm", "21 °C", "5pc"), the
+    /// glued-suffix, temperature and calibre checks are the unit's.
+    pub(super) fn digits_not_count(&self, n: &Num, unit_follows: bool) -> Option<usize> {
         let i = n.start;
         let end = n.end;
         let prev = self.prev(i);
@@ -23,14 +27,21 @@ impl Cx<'_> {
             let ps = self.low(p);
             // ... but "5k-20k" is a range of scaled numbers.
             let scaled_before = p >= 2
-                && self.kind(p - 2) == Some(Tk::Digits)
+                && self.kind(p - 2) == Some(TokenKind::Digits)
                 && self.glued(p - 1)
                 && number::scale_suffix(self.low(p - 1)).is_some();
-            if (ps == "-" || ps == "/") && self.glued(p) && self.is_word(p - 1) && !scaled_before {
+            if (ps == "-" || ps == "/")
+                && self.glued(p)
+                && self.is_word(p - 1)
+                && !scaled_before
+                && self.low(p - 1) != "sub"
+            {
                 return Some(end);
             }
             // "No.1", "#3", version numbers "1.2.3".
-            if ps == "#" || (ps == "." && p >= 1 && self.kind(p - 1) == Some(Tk::Digits)) {
+            // ".500 record": a decimal without its leading zero and without
+            // a unit (`scan` reads ".5%") is a ratio, not a count.
+            if ps == "#" || ps == "." {
                 return Some(end);
             }
             if ps == "'" || ps == "’" {
@@ -50,7 +61,7 @@ impl Cx<'_> {
         let first_digits = self.low(i);
         if first_digits.len() >= 2 && first_digits.starts_with('0') && !n.decimal {
             let mut k = i + 1;
-            while self.kind(k) == Some(Tk::Digits) && !self.newline(k) {
+            while self.kind(k) == Some(TokenKind::Digits) && !self.newline(k) {
                 k += 1;
             }
             return Some(k.max(end));
@@ -61,7 +72,7 @@ impl Cx<'_> {
         let mut k = end;
         while k + 1 < self.toks.len()
             && matches!(self.low(k), "-" | "." | "/" | ")")
-            && self.kind(k + 1) == Some(Tk::Digits)
+            && self.kind(k + 1) == Some(TokenKind::Digits)
             && (self.glued(k) || self.low(k) == ")")
             && !self.newline(k + 1)
         {
@@ -78,7 +89,8 @@ impl Cx<'_> {
             && n.first_len >= 2
         {
             let mut k = end;
-            while self.kind(k) == Some(Tk::Digits) || matches!(self.low(k), "-" | ")" | ".") {
+            while self.kind(k) == Some(TokenKind::Digits) || matches!(self.low(k), "-" | ")" | ".")
+            {
                 k += 1;
             }
             if self.low(p) == "+" || k > end + 1 {
@@ -89,7 +101,7 @@ impl Cx<'_> {
         let after = self.low(end);
         if after == ":"
             && self.glued(end)
-            && self.kind(end + 1) == Some(Tk::Digits)
+            && self.kind(end + 1) == Some(TokenKind::Digits)
             && self.glued(end + 1)
         {
             return Some(end + 2);
@@ -111,7 +123,10 @@ impl Cx<'_> {
         if after == "o" && self.low(end + 1) == "'" {
             return Some(end + 1);
         }
-        // Glued suffixes: ordinals "75th", decades "1990s", units "240mm".
+        if unit_follows {
+            return self.date_or_label(n);
+        }
+        // Glued suffixes: ordinals "75th", decades "1990s".
         if self.is_word(end) && self.glued(end) {
             return Some(end + 1);
         }
@@ -127,9 +142,18 @@ impl Cx<'_> {
         if after == "-" && self.glued(end) && matches!(self.low(end + 1), "mm" | "cm" | "inch") {
             return Some(end + 2);
         }
+        self.date_or_label(n)
+    }
+
+    /// Dates ("Feb. 11", "11 February"), labels ("No. 1", "page 12") and
+    /// ages after the number.
+    fn date_or_label(&self, n: &Num) -> Option<usize> {
+        let i = n.start;
+        let end = n.end;
+        let after = self.low(end);
         // The word before, looking past an abbreviation's dot ("Feb. 11",
         // "No. 1").
-        let mut p = prev;
+        let mut p = self.prev(i);
         if let Some(q) = p
             && self.low(q) == "."
         {
@@ -144,7 +168,7 @@ impl Cx<'_> {
             && !n.decimal
         {
             // "May" is also a verb; as a month it is capitalised.
-            return Some(end);
+            return Some(self.past_day_range(end));
         }
         if self.is_word(end)
             && in_list(MONTHS, after)
@@ -168,6 +192,8 @@ impl Cx<'_> {
             && !self.newline(i)
             && in_list(LABELS, self.low(q))
             && !n.separated
+            && !matches!(after, "%" | "percent" | "pct" | "pc")
+            && !(after == "per" && self.low(end + 1) == "cent")
         {
             // "in the year 2024" and "age 45" alike; but "unit" after a count
             // is handled by the noun. Capitalised labels mostly: "Route 66".
@@ -188,4 +214,237 @@ impl Cx<'_> {
             _ => None,
         }
     }
+
+    /// Past "-24" in a day range after a month ("Sept. 20-24").
+    fn past_day_range(&self, end: usize) -> usize {
+        if matches!(self.low(end), "-" | "–")
+            && self.kind(end + 1) == Some(TokenKind::Digits)
+            && self.toks.get(end + 1).is_some_and(|t| t.end - t.start <= 2)
+        {
+            end + 2
+        } else {
+            end
+        }
+    }
+
+    /// A designation or name: digits right after a capitalised word that is
+    /// not a sentence's first ("Leopard 2", "iPhone 11", "Game 7", "FTSE
+    /// 100", "Lang 20"), or right before one with no counted noun after
+    /// ("787 Dreamliner", "11 Pro", "575 Wilbraham Road", "9 E 71st St").
+    /// In title case ("Russia Sends 200 Tanks") the capitalised plural
+    /// after makes it a count. Returns the token to resume at.
+    pub(super) fn designation(&self, n: &Num) -> Option<usize> {
+        if !n.digits || n.separated || n.decimal || n.scaled || n.value < 1.0 {
+            return None;
+        }
+        // "Tylenol 500mg", "MacBook Pro 16 inch": the unit makes it a measure.
+        if self.unit_follows(n.end, false) {
+            return None;
+        }
+        let i = n.start;
+        let end = n.end;
+        // "COVID -19": a name with a spaced hyphen.
+        if let Some(p) = self.prev(i)
+            && self.low(p) == "-"
+            && self.glued(i)
+            && !self.glued(p)
+            && p.checked_sub(1).is_some_and(|q| self.name_word(q))
+        {
+            return Some(end);
+        }
+        let noun = self.noun_after(end, false);
+        let title_case = noun.is_some_and(|(_, e)| self.capitalised(e - 1));
+        if let Some(p) = self.prev(i)
+            && self.name_word(p)
+            && !self.glued(i)
+            && !self.newline(i)
+            && !title_case
+        {
+            // "Charlton 2-1": past the rest of a score.
+            return Some(self.past_day_range(end));
+        }
+        if noun.is_none()
+            && n.value != 1.0
+            && !self.newline(end)
+            && !self.glued(end)
+            && self.name_word(end)
+            && !in_list(MONTHS, self.low(end))
+            && self.measure_after(end).is_none()
+            && self.currency_after(end, false).is_none()
+        {
+            return Some(end + 1);
+        }
+        None
+    }
+
+    /// A capitalised word that names something (not a sentence's first
+    /// word, a month, a qualifier or a function word), or a camel-case
+    /// product ("iPhone") or an acronym ("FTSE").
+    pub(super) fn name_word(&self, k: usize) -> bool {
+        if !self.is_word(k) {
+            return false;
+        }
+        let raw = self.raw(k);
+        let mut chars = raw.chars();
+        let Some(first) = chars.next() else {
+            return false;
+        };
+        let camel = first.is_lowercase() && raw.chars().any(|c| c.is_uppercase());
+        if camel {
+            return true;
+        }
+        if !first.is_uppercase() {
+            return false;
+        }
+        let w = self.low(k);
+        if in_list(MONTHS, w) || in_list(STOP, w) || in_list(NOT_NAMES, w) {
+            return false;
+        }
+        // A sentence's first word is capitalised whatever it is.
+        let starts_sentence = match self.prev(k) {
+            None => true,
+            Some(q) => {
+                self.newline(k) || matches!(self.low(q), "." | "!" | "?" | ":" | "\"" | "“" | "(")
+            }
+        };
+        !starts_sentence || raw.len() > 1 && raw.chars().all(|c| c.is_ascii_uppercase())
+    }
+
+    /// Whether token `k` is a word starting with a capital.
+    pub(super) fn capitalised(&self, k: usize) -> bool {
+        self.is_word(k) && self.raw(k).starts_with(|c: char| c.is_uppercase())
+    }
+
+    /// An age in apposition: "Smith, 65, said" — digits between commas
+    /// right after a capitalised name. Returns the token to resume at.
+    pub(super) fn apposition_age(&self, n: &Num) -> Option<usize> {
+        if !n.digits || n.separated || n.decimal || n.scaled || !(10.0..=110.0).contains(&n.value) {
+            return None;
+        }
+        let p = self.prev(n.start)?;
+        let name = self.prev(p)?;
+        (self.low(p) == "," && self.capitalised(name) && matches!(self.low(n.end), "," | ")" | ";"))
+            .then_some(n.end)
+    }
+
+    /// A sports score or result: "tied at 89-89", "won 3-1", "a 2-0 win".
+    pub(super) fn score(&self, n1: &Num, n2: &Num) -> bool {
+        let whole =
+            |n: &Num| n.digits && !n.decimal && !n.scaled && !n.separated && n.value < 200.0;
+        if !whole(n1) || !whole(n2) || !matches!(self.low(n1.end), "-" | "–") {
+            return false;
+        }
+        // "won 10-15 seats" counts seats.
+        if self.noun_after(n2.end, false).is_some() {
+            return false;
+        }
+        let before = self.prev(n1.start).map_or("", |p| self.low(p));
+        n1.value == n2.value
+            || in_list(SCORE_WORDS, before)
+            || in_list(SCORE_WORDS, self.low(n2.end))
+    }
 }
+
+/// Capitalised words that do not name anything before a number: sentence
+/// adverbs and qualifiers in title case.
+const NOT_NAMES: &[&str] = &[
+    "about",
+    "around",
+    "over",
+    "some",
+    "nearly",
+    "almost",
+    "roughly",
+    "only",
+    "just",
+    "exactly",
+    "approximately",
+    "another",
+    "additional",
+    "all",
+    "those",
+    "these",
+    "its",
+    "their",
+    "his",
+    "her",
+    "our",
+    "least",
+    "most",
+    "than",
+    "under",
+    "below",
+    "above",
+    "between",
+    "up",
+    "nearly",
+    "more",
+    "fewer",
+    "less",
+    "and",
+    "or",
+    "but",
+    "the",
+    "a",
+    "an",
+    "after",
+    "before",
+    "since",
+    "until",
+    "every",
+    "each",
+    "whole",
+    "total",
+    "estimated",
+    "est",
+    "year",
+    "years",
+    "top",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "yesterday",
+    "overall",
+    "altogether",
+    "meanwhile",
+];
+
+/// Words around "N-M" that make it a score: "beat Charlton 2-1", "a 3-0 win".
+const SCORE_WORDS: &[&str] = &[
+    "beat",
+    "beats",
+    "beating",
+    "won",
+    "win",
+    "wins",
+    "lost",
+    "lose",
+    "loses",
+    "losing",
+    "drew",
+    "draw",
+    "defeated",
+    "defeat",
+    "led",
+    "lead",
+    "leads",
+    "leading",
+    "trailed",
+    "trail",
+    "trailing",
+    "tied",
+    "tie",
+    "victory",
+    "score",
+    "scored",
+    "scoreline",
+    "thrashing",
+    "thrashed",
+    "record",
+    "series",
+];

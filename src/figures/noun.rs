@@ -4,8 +4,8 @@
 //! "artillery pieces: 200").
 
 use super::lexicon::*;
-use super::mention::{Cx, in_list};
-use super::number::{self, Tk};
+use super::mention::{Tokens, in_list};
+use super::number::{self, TokenKind};
 
 fn is_plural(w: &str) -> bool {
     if in_list(HEADS, w) {
@@ -25,7 +25,7 @@ fn is_plural(w: &str) -> bool {
         && !w.ends_with("'s")
 }
 
-impl<'a> Cx<'a> {
+impl<'a> Tokens<'a> {
     /// The noun phrase starting at token `k`: (first, one past last token).
     pub(super) fn noun_after(&self, k: usize, singular: bool) -> Option<(usize, usize)> {
         let words = self.collect_words(k, 7);
@@ -34,9 +34,9 @@ impl<'a> Cx<'a> {
         }
         // The head: the first regular plural, or an uncountable ("artillery")
         // unless a plural follows it as in "artillery pieces".
-        let mut head = words
-            .iter()
-            .position(|&(s, e)| is_plural(self.span_lower_last(s, e)));
+        let mut head = words.iter().position(|&(s, e)| {
+            is_plural(self.span_lower_last(s, e)) || self.plural_designation(s, e)
+        });
         if let Some(h) = head
             && in_list(HEADS, self.span_lower_last(words[h].0, words[h].1))
             && let Some(&(s, e)) = words.get(h + 1)
@@ -92,11 +92,31 @@ impl<'a> Cx<'a> {
                     break;
                 }
                 k += 1;
-            } else if self.kind(k) == Some(Tk::Digits)
+                // "M1 Abrams", "A320neo": digits glued to a name.
+                while self.kind(k) == Some(TokenKind::Digits) && self.glued(k) {
+                    k += 1;
+                    if self.is_word(k) && self.glued(k) {
+                        k += 1;
+                    }
+                }
+            } else if self.designation_digits(k, out.last().copied()) {
+                // "Leopard 2 tanks", "737 Max jets", "Leopard 2A6 tanks": a
+                // designation inside the noun phrase is a name, not a number.
+                k += 1;
+                while matches!(self.kind(k), Some(TokenKind::Word | TokenKind::Digits))
+                    && self.glued(k)
+                {
+                    k += 1;
+                }
+            } else if self.kind(k) == Some(TokenKind::Digits)
                 && self.glued(k + 1)
-                && matches!(self.low(k + 1), "mm" | "cm")
+                && self.is_word(k + 2)
+                && self
+                    .measure_after(k + 1)
+                    .is_some_and(|m| m.span == (k + 1, k + 2))
             {
-                // A calibre as an adjective: "ten 155mm howitzers".
+                // A calibre or size as an adjective: "ten 155mm howitzers",
+                // "eight million 250ml bottles".
                 k += 2;
             } else {
                 break;
@@ -105,7 +125,7 @@ impl<'a> Cx<'a> {
             while self.low(k) == "-"
                 && self.glued(k)
                 && self.glued(k + 1)
-                && matches!(self.kind(k + 1), Some(Tk::Word | Tk::Digits))
+                && matches!(self.kind(k + 1), Some(TokenKind::Word | TokenKind::Digits))
             {
                 k += 2;
             }
@@ -114,9 +134,33 @@ impl<'a> Cx<'a> {
         out
     }
 
+    /// Digits at `k` that are part of a name within a noun phrase: after a
+    /// collected capitalised word ("Leopard 2") or before a capitalised word
+    /// ("737 Max").
+    fn designation_digits(&self, k: usize, last: Option<(usize, usize)>) -> bool {
+        if self.kind(k) != Some(TokenKind::Digits) || self.newline(k) || self.glued(k) {
+            return false;
+        }
+        // Plain digits only: "2", not "2,000" or "2.5".
+        if matches!(self.low(k + 1), "," | ".") && self.glued(k + 1) {
+            return false;
+        }
+        let after_name = last.is_some_and(|(s, e)| e == k && self.name_word(s));
+        let before_name = !self.glued(k + 1) && self.name_word(k + 1);
+        after_name || before_name
+    }
+
     fn starts_number_word(&self, k: usize) -> bool {
         let w = self.low(k);
         number::unit_word(w).is_some() || number::tens_word(w).is_some()
+    }
+
+    /// "Model 3s", "F-16s": a designation made plural by a glued "s".
+    fn plural_designation(&self, s: usize, e: usize) -> bool {
+        e >= s + 2
+            && self.low(e - 1) == "s"
+            && self.glued(e - 1)
+            && self.kind(e - 2) == Some(TokenKind::Digits)
     }
 
     /// Lower-case text of the last word token in `s..e`.
@@ -161,7 +205,7 @@ impl<'a> Cx<'a> {
             if self.newline(k + 1) || matches!(self.low(k), "." | ";" | "!" | "?") {
                 return None;
             }
-            if self.kind(k) == Some(Tk::Digits) {
+            if self.kind(k) == Some(TokenKind::Digits) {
                 return None;
             }
             if self.low(k) == "of" && matches!(self.low(k - 1), "number" | "count" | "tally") {
@@ -199,6 +243,6 @@ impl<'a> Cx<'a> {
     }
 }
 
-fn end_start(_cx: &Cx, end: usize) -> usize {
+fn end_start(_cx: &Tokens, end: usize) -> usize {
     end.saturating_sub(1)
 }

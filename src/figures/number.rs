@@ -4,7 +4,7 @@
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Tk {
+pub(crate) enum TokenKind {
     /// A run of letters.
     Word,
     /// A run of ASCII digits.
@@ -16,7 +16,7 @@ pub(crate) enum Tk {
 /// One token; offsets are byte offsets into the text (always char boundaries).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Token {
-    pub kind: Tk,
+    pub kind: TokenKind,
     pub start: usize,
     pub end: usize,
     /// No whitespace between this token and the previous one.
@@ -48,13 +48,13 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
                 while i < bytes.len() && bytes[i].is_ascii_digit() {
                     i += 1;
                 }
-                Tk::Digits
+                TokenKind::Digits
             } else if b.is_ascii_alphabetic() {
                 i = word_end(text, i);
-                Tk::Word
+                TokenKind::Word
             } else {
                 i += 1;
-                Tk::Punct
+                TokenKind::Punct
             };
             push(&mut out, kind, start, i, &mut ws, &mut newline);
             continue;
@@ -74,17 +74,24 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
         let start = i;
         let kind = if c.is_alphabetic() {
             i = word_end(text, i);
-            Tk::Word
+            TokenKind::Word
         } else {
             i += len;
-            Tk::Punct
+            TokenKind::Punct
         };
         push(&mut out, kind, start, i, &mut ws, &mut newline);
     }
     out
 }
 
-fn push(out: &mut Vec<Token>, kind: Tk, start: usize, end: usize, ws: &mut usize, nl: &mut bool) {
+fn push(
+    out: &mut Vec<Token>,
+    kind: TokenKind,
+    start: usize,
+    end: usize,
+    ws: &mut usize,
+    nl: &mut bool,
+) {
     let first = out.is_empty();
     out.push(Token {
         kind,
@@ -188,10 +195,14 @@ pub(crate) fn scale_suffix(w: &str) -> Option<f64> {
 
 /// The base of a vague plural: "dozens" of, "hundreds" of.
 ///
-/// Documented values: a vague plural counts as twice its base ("dozens of" =
-/// 24, "hundreds of" = 200, "thousands of" = 2,000, "tens of thousands of" =
-/// 20,000), the smallest amount the plural admits; the qualifier is
-/// `approximately`.
+/// Documented values: the scanner gives a vague plural twice its base
+/// ("dozens of" = 24, "hundreds of" = 200, "thousands of" = 2,000, "tens of
+/// thousands of" = 20,000), the smallest amount the plural admits. A mention
+/// reads it as a `range` from the base to ten times the base ("dozens of" =
+/// 12–120, "hundreds of" = 100–1,000, "tens of thousands of" =
+/// 10,000–100,000; the value is the midpoint), since "hundreds" is any
+/// number of hundreds; a qualifier before it ("more than hundreds of")
+/// keeps twice the base as its bound.
 pub(crate) fn vague_plural(w: &str) -> Option<f64> {
     Some(match w {
         "tens" => 10.0,
@@ -233,13 +244,14 @@ pub(crate) struct Num {
 pub(crate) fn parse(lower: &str, toks: &[Token], i: usize) -> Option<Num> {
     let tok = toks.get(i)?;
     match tok.kind {
-        Tk::Digits => Some(parse_digits(lower, toks, i)),
-        Tk::Word => parse_words(lower, toks, i),
-        Tk::Punct => None,
+        TokenKind::Digits => Some(parse_digits(lower, toks, i)),
+        TokenKind::Word => parse_words(lower, toks, i),
+        TokenKind::Punct => None,
     }
 }
 
-fn tx<'a>(lower: &'a str, t: &Token) -> &'a str {
+/// The lower-case text of one token.
+fn token_text<'a>(lower: &'a str, t: &Token) -> &'a str {
     step();
     lower.get(t.start..t.end).unwrap_or("")
 }
@@ -264,7 +276,7 @@ fn digits_value(s: &str) -> f64 {
 }
 
 fn parse_digits(lower: &str, toks: &[Token], i: usize) -> Num {
-    let first = tx(lower, &toks[i]);
+    let first = token_text(lower, &toks[i]);
     let mut value = digits_value(first);
     let mut j = i + 1;
     let mut separated = false;
@@ -272,25 +284,25 @@ fn parse_digits(lower: &str, toks: &[Token], i: usize) -> Num {
     // "11,000,000": comma groups of exactly three digits, all glued.
     if first_len <= 3 {
         while j + 1 < toks.len()
-            && tx(lower, &toks[j]) == ","
+            && token_text(lower, &toks[j]) == ","
             && toks[j].glued
-            && toks[j + 1].kind == Tk::Digits
+            && toks[j + 1].kind == TokenKind::Digits
             && toks[j + 1].glued
             && toks[j + 1].end - toks[j + 1].start == 3
-            && !(j + 2 < toks.len() && toks[j + 2].kind == Tk::Digits && toks[j + 2].glued)
+            && !(j + 2 < toks.len() && toks[j + 2].kind == TokenKind::Digits && toks[j + 2].glued)
         {
-            value = value * 1000.0 + digits_value(tx(lower, &toks[j + 1]));
+            value = value * 1000.0 + digits_value(token_text(lower, &toks[j + 1]));
             separated = true;
             j += 2;
         }
         // "11 000": groups of three separated by one space, when no comma seen.
         if !separated {
             while j < toks.len()
-                && toks[j].kind == Tk::Digits
+                && toks[j].kind == TokenKind::Digits
                 && toks[j].one_space
                 && toks[j].end - toks[j].start == 3
             {
-                value = value * 1000.0 + digits_value(tx(lower, &toks[j]));
+                value = value * 1000.0 + digits_value(token_text(lower, &toks[j]));
                 separated = true;
                 j += 1;
             }
@@ -300,12 +312,12 @@ fn parse_digits(lower: &str, toks: &[Token], i: usize) -> Num {
     let mut decimal = false;
     let mut frac_digits = 0;
     if j + 1 < toks.len()
-        && tx(lower, &toks[j]) == "."
+        && token_text(lower, &toks[j]) == "."
         && toks[j].glued
-        && toks[j + 1].kind == Tk::Digits
+        && toks[j + 1].kind == TokenKind::Digits
         && toks[j + 1].glued
     {
-        let frac = tx(lower, &toks[j + 1]);
+        let frac = token_text(lower, &toks[j + 1]);
         let digits = frac.len().min(15);
         let frac_value = digits_value(&frac[..digits]) / 10f64.powi(digits as i32);
         value += frac_value;
@@ -319,9 +331,9 @@ fn parse_digits(lower: &str, toks: &[Token], i: usize) -> Num {
     let mut factor = 1.0;
     // Glued scale suffix: "10k", "2bn".
     if j < toks.len()
-        && toks[j].kind == Tk::Word
+        && toks[j].kind == TokenKind::Word
         && toks[j].glued
-        && let Some(s) = scale_suffix(tx(lower, &toks[j]))
+        && let Some(s) = scale_suffix(token_text(lower, &toks[j]))
     {
         value *= s;
         factor *= s;
@@ -329,8 +341,8 @@ fn parse_digits(lower: &str, toks: &[Token], i: usize) -> Num {
         j += 1;
     }
     // Spaced scale words: "1.5 million", "two hundred thousand".
-    while j < toks.len() && toks[j].kind == Tk::Word && !toks[j].newline {
-        match scale_word(tx(lower, &toks[j])) {
+    while j < toks.len() && toks[j].kind == TokenKind::Word && !toks[j].newline {
+        match scale_word(token_text(lower, &toks[j])) {
             Some(s) if !toks[j].glued => {
                 value *= s;
                 factor *= s;
@@ -365,10 +377,10 @@ fn parse_digits(lower: &str, toks: &[Token], i: usize) -> Num {
 }
 
 fn parse_words(lower: &str, toks: &[Token], i: usize) -> Option<Num> {
-    let w = tx(lower, &toks[i]);
+    let w = token_text(lower, &toks[i]);
     let word_at = |k: usize| -> &str {
         match toks.get(k) {
-            Some(t) if t.kind == Tk::Word && !t.newline => tx(lower, t),
+            Some(t) if t.kind == TokenKind::Word && !t.newline => token_text(lower, t),
             _ => "",
         }
     };
@@ -448,7 +460,7 @@ fn parse_words(lower: &str, toks: &[Token], i: usize) -> Option<Num> {
             j += 1;
             // "twenty-five"
             if j + 1 < toks.len()
-                && tx(lower, &toks[j]) == "-"
+                && token_text(lower, &toks[j]) == "-"
                 && toks[j].glued
                 && toks[j + 1].glued
                 && let Some(u) = unit_word(word_at(j + 1)).filter(|u| *u < 10.0 && *u > 0.0)

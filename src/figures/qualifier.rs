@@ -5,8 +5,8 @@
 //! what the number is and what it counts are decided elsewhere.
 
 use super::Qualifier;
-use super::mention::{Cx, in_list};
-use super::number::{self, Num, Tk};
+use super::mention::{Tokens, in_list};
+use super::number::{self, Num, TokenKind};
 
 /// Comparatives that bound from below ("higher or equal than").
 const LOWER: &[&str] = &[
@@ -22,15 +22,24 @@ const AFTER_AND_MORE: &[&str] = &[
     "in", "of", "across", "at", "on", "from", "per", "each", "every", "within", "around",
 ];
 
-impl Cx<'_> {
+impl Tokens<'_> {
     /// The qualifier words just before token `first`, and where they start.
     pub(super) fn qualifier_before(&self, first: usize) -> (Option<Qualifier>, usize) {
         if self.newline(first) {
             return (None, first);
         }
-        // Symbols: ">30", ">= 30", "≤ 30".
+        // "sub-7 nanometre": below.
         if let Some(p) = first.checked_sub(1)
-            && self.kind(p) == Some(Tk::Punct)
+            && self.low(p) == "-"
+            && self.glued(first)
+            && self.glued(p)
+            && p.checked_sub(1).is_some_and(|q| self.low(q) == "sub")
+        {
+            return (Some(Qualifier::LessThan), p - 1);
+        }
+        // Symbols: ">30", ">= 30", "≤ 30", "~45g".
+        if let Some(p) = first.checked_sub(1)
+            && self.kind(p) == Some(TokenKind::Punct)
         {
             let two = p.checked_sub(1).map_or("", |q| self.low(q));
             let (q, start) = match (two, self.low(p)) {
@@ -40,6 +49,7 @@ impl Cx<'_> {
                 (_, "<") => (Some(Qualifier::LessThan), p),
                 (_, "≥") => (Some(Qualifier::AtLeast), p),
                 (_, "≤") => (Some(Qualifier::AtMost), p),
+                (_, "~" | "≈") => (Some(Qualifier::Approximately), p),
                 _ => (None, first),
             };
             if q.is_some() {
@@ -147,9 +157,9 @@ impl Cx<'_> {
     fn closes_bound(&self, k: usize) -> bool {
         match self.kind(k) {
             None => true,
-            Some(Tk::Punct) => true,
-            Some(Tk::Digits) => false,
-            Some(Tk::Word) => self.newline(k) || in_list(AFTER_AND_MORE, self.low(k)),
+            Some(TokenKind::Punct) => true,
+            Some(TokenKind::Digits) => false,
+            Some(TokenKind::Word) => self.newline(k) || in_list(AFTER_AND_MORE, self.low(k)),
         }
     }
 
@@ -192,7 +202,7 @@ impl Cx<'_> {
             return None;
         }
         let n2 = number::parse(self.lower, self.toks, p)?;
-        if n2.vague || (n2.digits && self.digits_not_count(&n2).is_some()) {
+        if n2.vague || (n2.digits && self.digits_not_count(&n2, false).is_some()) {
             return None;
         }
         // The bounds must enclose something: "more than 30, and fewer than

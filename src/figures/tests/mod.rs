@@ -11,6 +11,8 @@ mod claims;
 mod claim_props;
 mod assign;
 mod observations;
+mod units;
+mod names;
 
 use super::*;
 use crate::config::{AlertOn, Figure};

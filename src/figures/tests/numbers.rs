@@ -34,12 +34,13 @@ fn number_words() {
 }
 
 #[test]
-fn vague_quantities_are_approximate() {
-    check("dozens of drones", &["24 approximately drones"]);
-    check("hundreds of soldiers", &["200 approximately soldiers"]);
-    check(
-        "tens of thousands of people",
-        &["20000 approximately people"],
-    );
+fn vague_quantities_are_ranges_from_the_base_to_ten_times_it() {
+    check("dozens of drones", &["66 range drones"]);
+    check("hundreds of soldiers", &["550 range soldiers"]);
+    check("tens of thousands of people", &["55000 range people"]);
+    let m = mentions("thousands of shells");
+    assert_eq!((m[0].low, m[0].high), (Some(1000.0), Some(10000.0)));
+    // A qualifier bounds the smallest amount the plural admits.
+    check("more than hundreds of people", &["200 more_than people"]);
     check("in the hundreds", &[]);
 }

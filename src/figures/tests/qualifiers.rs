@@ -66,9 +66,11 @@ fn ranges() {
     check("5k-20k troops", &["12500 range troops"]);
     check("1.5 to 2 million people", &["1750000 range people"]);
     check("ranging from 10 to 20 tanks", &["15 range tanks"]);
-    // A transition: the new value, with the old one as its `previous`.
+    // A verb of change makes "from X to Y" a transition: one mention of the
+    // new value, with the old one as `previous`.
     check("rose from 10 to 20 tanks", &["20 exact tanks"]);
-    assert_eq!(mentions("rose from 10 to 20 tanks")[0].previous, Some(10.0));
+    let m = mentions("rose from 10 to 20 tanks");
+    assert_eq!(m[0].previous, Some(10.0));
 }
 
 #[test]
@@ -161,4 +163,10 @@ fn a_compared_year_stays_a_year() {
     check("output remains below 2021 levels", &[]);
     check("higher than 2022 figures", &[]);
     check("more than 2000 troops", &["2000 more_than troops"]);
+}
+
+#[test]
+fn a_tilde_is_approximately() {
+    check("~45 soldiers", &["45 approximately soldiers"]);
+    check("floor area ≈ 40 sq m", &["40 approximately sq m"]);
 }

@@ -1,0 +1,239 @@
+//! Ranges and transitions, the scan's range phase: "between 5% and 6%",
+//! "10,000 to 12,000", "10,000-12,000", "$3 billion to $5 billion", "from 1
+//! per cent to 1.5 per cent" are one range each (a unit may follow each
+//! end); "rose from $36,040 to $34,935" is a transition, one mention of the
+//! new value whose `previous` is the old one. "rose 18 cents to $2.70" and
+//! "increased by $43.6 billion to $419.2 billion" are a change and a level,
+//! two mentions.
+
+use super::lexicon::*;
+use super::mention::{Tokens, in_list, looks_like_year};
+use super::number::{self, Num};
+use super::scan::{Candidate, Phase};
+use super::unit::symbol_code;
+use super::{Kind, Qualifier};
+
+/// How far "to" may stand from the old value of a transition: "fell from
+/// $75 a barrel in October to $45".
+const TRANSITION_WINDOW: usize = 8;
+
+impl Tokens<'_> {
+    /// Reads the second end of a range or the new value of a transition.
+    pub(super) fn range_phase(&self, c: &mut Candidate) -> Phase<()> {
+        let before_first = self.prev(c.first);
+        let word_before = self.word_before(before_first, c.first);
+        c.between = word_before == "between";
+        // "from 10,000 to 12,000" is a range unless a verb of change leads:
+        // "rose from 10,000 to 12,000" is a transition.
+        let change = word_before == "from" && self.change_verb_before(before_first);
+        // A unit may stand between the first end and the joiner.
+        let scaled = c.number.scaled;
+        let unit_end = self.unit_end(c.end, scaled);
+        // "rose 18 cents to $2.70", "increased by 5% to 40%": the change
+        // and the level, not a range.
+        let verb_before = !change
+            && before_first.is_some_and(|b| self.is_word(b) && in_list(CHANGE_VERBS, self.low(b)));
+        let mut transition = false;
+        let mut second = None;
+        for j in [c.end, unit_end] {
+            let sep = self.low(j);
+            if c.between {
+                // "between 7 and 10", and loosely "between 7 to 10".
+                if sep == "and" || sep == "to" {
+                    second = self.second_number(j + 1);
+                }
+            } else if change {
+                if let Some(to) = self.transition_to(j) {
+                    second = self.second_number(to + 1);
+                    transition = second.is_some();
+                }
+            } else {
+                let dash = matches!(sep, "-" | "–" | "—" | "~");
+                // "increased by $20 billion to $400 billion" is a change and a
+                // level; "fell by 1 to 1.5 degrees" a range of the change.
+                let by_with_unit = word_before == "by" && (unit_end != c.end || c.unit.is_some());
+                let to = (sep == "to" && !by_with_unit) || sep == "through";
+                // A hyphen is a dash when glued on the left ("10,000-12,000") or
+                // spaced on both sides ("1,000 - 5,000"), not in "10 -5".
+                let spaced = !self.glued(j) && !self.glued(j + 1);
+                if sep == "/"
+                    && c.kind == Kind::Money
+                    && self.glued(j)
+                    && self.glued(j + 1)
+                    && symbol_code(self.raw(j + 1)).is_some()
+                {
+                    // "$7/$9": two amounts with their symbols.
+                    second = self.second_number(j + 1);
+                } else if sep == "or" && j == c.end {
+                    // "three or four years": an estimate between two
+                    // neighbouring numbers.
+                    second = self.second_number(j + 1).filter(|n2| {
+                        n2.value > c.number.value && n2.value <= 2.0 * c.number.value + 10.0
+                    });
+                } else if (dash && (self.glued(j) || spaced || sep != "-")) || to {
+                    second = self.second_number(j + 1);
+                    // "rose 18 cents to $2.70": a change with its unit, then
+                    // the level with its own.
+                    if verb_before
+                        && sep == "to"
+                        && j != c.end
+                        && second.is_some_and(|n| self.unit_end(n.end, n.scaled) == n.end)
+                    {
+                        second = None;
+                    }
+                }
+            }
+            // "110 yen to 1 dollar": two currencies are a rate, not a range.
+            if let Some(n2) = second
+                && let Some(first_code) = self.currency_of(c, unit_end)
+                && let Some(second_code) = self.currency_of_number(&n2)
+                && first_code != second_code
+            {
+                second = None;
+            }
+            if second.is_some() {
+                if unit_end != c.end {
+                    c.unit_at = Some(c.end);
+                }
+                break;
+            }
+            if unit_end == c.end {
+                break;
+            }
+        }
+        let Some(high_end) = second else {
+            return Ok(());
+        };
+        let n1 = &mut c.number;
+        // "2021-2025": a span of years.
+        if looks_like_year(n1)
+            && (looks_like_year(&high_end) || (high_end.digits && high_end.value < 100.0))
+        {
+            return Err(high_end.end);
+        }
+        if high_end.digits {
+            let unit_follows = self.unit_follows(high_end.end, high_end.scaled);
+            if let Some(skip) = self.digits_not_count(&high_end, unit_follows) {
+                return Err(skip);
+            }
+            // "16-18 Industrial Avenue", "tied at 89-89".
+            if !transition && let Some(skip) = self.designation(&high_end) {
+                return Err(skip);
+            }
+            if !transition && self.score(n1, &high_end) {
+                return Err(high_end.end);
+            }
+        }
+        // "1.5 to 2 million": the scale of the high end applies to the low.
+        if high_end.scaled && !n1.scaled && n1.unscaled <= high_end.unscaled {
+            let factor = high_end.value / high_end.unscaled.max(f64::MIN_POSITIVE);
+            n1.value = n1.unscaled * factor;
+        }
+        c.end = high_end.end;
+        if transition {
+            c.previous = Some(n1.value);
+            c.number = Num {
+                start: c.number.start,
+                ..high_end
+            };
+            return Ok(());
+        }
+        c.high_end = Some(high_end);
+        c.qualifier = Qualifier::Range;
+        if c.between {
+            c.first = c.first.saturating_sub(1);
+        }
+        Ok(())
+    }
+
+    /// Whether a verb of change stands within three words before token
+    /// `from` ("rose from", "has dropped since October from").
+    fn change_verb_before(&self, from: Option<usize>) -> bool {
+        let Some(from) = from else {
+            return false;
+        };
+        (1..=4).any(|back| {
+            from.checked_sub(back).is_some_and(|k| {
+                self.is_word(k) && !self.newline(k + 1) && in_list(CHANGE_VERBS, self.low(k))
+            }) && (1..back).all(|b| from.checked_sub(b).is_some_and(|k| self.is_word(k)))
+        })
+    }
+
+    /// The "to" of a transition at or after token `j`, within a few words
+    /// and before any clause punctuation.
+    fn transition_to(&self, j: usize) -> Option<usize> {
+        for k in j..j + TRANSITION_WINDOW {
+            if self.newline(k) {
+                return None;
+            }
+            match self.low(k) {
+                "to" if self.is_number_start(k + 1) || symbol_code(self.raw(k + 1)).is_some() => {
+                    return Some(k);
+                }
+                "," | ";" | "(" | ")" | "!" | "?" | ":" | "" => return None,
+                // A full stop ends the clause; a decimal point or an
+                // abbreviation's dot ("U.S.") does not.
+                "." if !(self.glued(k)
+                    && (self.glued(k + 1)
+                        || k.checked_sub(1).is_some_and(|q| self.raw(q).len() == 1))) =>
+                {
+                    return None;
+                }
+                "from" | "and" | "but" => return None,
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The currency of the first end of a range, before it (already read
+    /// into the candidate's unit) or after it.
+    fn currency_of<'c>(&self, c: &'c Candidate, unit_end: usize) -> Option<&'c str> {
+        if c.kind == Kind::Money {
+            return c.unit.as_deref();
+        }
+        (unit_end != c.end)
+            .then(|| self.currency_after(c.end, c.number.scaled))
+            .flatten()
+            .map(|cur| cur.code)
+    }
+
+    /// The currency written before or after a number, if any.
+    fn currency_of_number(&self, n: &Num) -> Option<&'static str> {
+        self.currency_before(n.start, n)
+            .or_else(|| self.currency_after(n.end, n.scaled))
+            .map(|cur| cur.code)
+    }
+
+    /// The token after a percent sign, currency word or measurement unit
+    /// that follows a number ending at `end` (or `end` when none does).
+    pub(super) fn unit_end(&self, end: usize, scaled: bool) -> usize {
+        match self.low(end) {
+            "%" | "pc" | "percent" | "pct" => return end + 1,
+            "per" if self.low(end + 1) == "cent" => return end + 2,
+            _ => {}
+        }
+        if let Some(currency) = self.currency_after(end, scaled) {
+            return currency.edge;
+        }
+        if let Some(measure) = self.measure_after(end) {
+            return measure.span.1;
+        }
+        end
+    }
+
+    /// The high end of a range, at token `i` (a currency symbol may lead).
+    pub(super) fn second_number(&self, mut i: usize) -> Option<Num> {
+        if symbol_code(self.raw(i)).is_some() {
+            i += 1;
+        }
+        if self.newline(i) {
+            return None;
+        }
+        let n = number::parse(self.lower, self.toks, i)?;
+        if n.vague {
+            return None;
+        }
+        Some(n)
+    }
+}
