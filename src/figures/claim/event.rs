@@ -814,6 +814,22 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &mut [Men
             m.event = prev.event.clone();
         }
     }
+    // "Nine soldiers and four civilians died": the verb after the second
+    // number is the first's too.
+    if let Some(event) = &m.event
+        && let Some(prev) = before_m.last_mut()
+        && prev.start >= clause.start
+        && prev.event.is_none()
+        && prev.kind == m.kind
+    {
+        let from = clause.word_at(prev.end);
+        let gap: Vec<&str> = (from..at.first).map(|k| clause.low(k)).collect();
+        if gap.iter().any(|w| matches!(*w, "and" | "or"))
+            && gap.iter().all(|w| matches!(*w, "and" | "or" | ","))
+        {
+            prev.event = Some(event.clone());
+        }
+    }
     m.increment |= increment(clause, at);
     // "killed 19 people and injured 64 more", "312 were killed, while
     // another 90 remain missing": others of another kind, not an increment.

@@ -97,7 +97,10 @@ fn unassigned_mentions_and_other_figures_are_not_observed() {
 #[test]
 fn state_claimant_is_the_trimmed_claim_only_for_by_source_figures() {
     let claimed = mention(1.0, Some(" the NIS "), false);
-    assert_eq!(state_claimant(&troops(true), &claimed), "the NIS");
+    // "the NIS" and "NIS" are one claimant.
+    assert_eq!(state_claimant(&troops(true), &claimed), "NIS");
+    let bare = mention(1.0, Some("NIS"), false);
+    assert_eq!(state_claimant(&troops(true), &bare), "NIS");
     assert_eq!(state_claimant(&troops(false), &claimed), "");
     assert_eq!(
         state_claimant(&troops(true), &mention(1.0, None, false)),
