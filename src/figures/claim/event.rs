@@ -291,8 +291,11 @@ fn increment(clause: &Clause, at: At) -> bool {
         matches!(clause.low(k), "more" | "additional" | "extra")
             && clause.low(k + 1) != "than"
             && k > at.first
-            && clause.is_digits(k - 1)
-    }) || (clause.low(at.last) == "more" && clause.low(at.last + 1) != "than")
+            // "300 or more" is a bound.
+            && clause.low(k - 1) != "or"
+    }) || (clause.low(at.last) == "more"
+        && clause.low(at.last + 1) != "than"
+        && clause.low(at.last.wrapping_sub(1)) != "or")
 }
 
 /// Heads a copular subject may have: what "rose to N" counts.
@@ -613,9 +616,39 @@ fn copular_verb_subject(clause: &Clause, k: usize, kind: Kind) -> Option<Subject
             && let Some(p) = (h.saturating_sub(5)..h)
                 .rev()
                 .find(|&p| SUBJECT_PREPOSITIONS.contains(&clause.low(p)) && p > 0)
-            && !(p..h).any(|q| clause.is_punct(q) || clause.is_digits(q))
+            && !(p..h).any(|q| {
+                let w = clause.low(q);
+                clause.is_punct(q)
+                    || clause.is_digits(q)
+                    || COPULAR.contains(&w)
+                    || event_word(w).is_some()
+                    || matches!(
+                        w,
+                        "as" | "and"
+                            | "or"
+                            | "while"
+                            | "when"
+                            | "after"
+                            | "but"
+                            | "that"
+                            | "which"
+                            | "who"
+                            | "where"
+                            | "because"
+                            | "since"
+                    )
+            })
             && may_head(clause, p - 1, kind)
         {
+            // "The number of missing rose to 104": what is numbered.
+            if clause.low(p) == "of"
+                && matches!(
+                    clause.low(p - 1),
+                    "number" | "toll" | "total" | "tally" | "count" | "figure"
+                )
+            {
+                return plain((p + 1, v));
+            }
             let mut s = p - 1;
             while s > 0 && !clause.is_punct(s - 1) && is_modifier(clause, s - 1) {
                 s -= 1;
@@ -720,6 +753,57 @@ fn noun_span(clause: &Clause, mut a: usize, b: usize) -> Option<(usize, usize)> 
     (a < b).then_some((a, e.min(b)))
 }
 
+/// What a sum of money is: "$15.6 billion loan", "€50 billion aid
+/// package", "$2 billion in military aid", "$375 million package of
+/// military aid". Up to a clause word, a number or punctuation.
+fn money_noun(clause: &Clause, at: At) -> Option<String> {
+    let mut a = at.last;
+    if matches!(clause.low(a), "in" | "of") {
+        a += 1;
+    }
+    while matches!(clause.low(a), "the" | "a" | "an" | "its" | "their" | "new") {
+        a += 1;
+    }
+    let mut e = a;
+    while e < clause.len() && e - a < 6 && !clause.is_punct(e) && !clause.is_digits(e) {
+        let w = clause.low(e);
+        let ends = COPULAR.contains(&w)
+            || event_word(w).is_some()
+            || matches!(
+                w,
+                "for"
+                    | "to"
+                    | "from"
+                    | "on"
+                    | "by"
+                    | "at"
+                    | "and"
+                    | "or"
+                    | "that"
+                    | "which"
+                    | "as"
+                    | "this"
+                    | "last"
+                    | "next"
+                    | "over"
+                    | "into"
+                    | "with"
+                    | "since"
+                    | "will"
+                    | "would"
+                    | "is"
+                    | "was"
+                    | "were"
+                    | "in"
+            );
+        if ends {
+            break;
+        }
+        e += 1;
+    }
+    (e > a).then(|| clause.span(a, e).to_string())
+}
+
 /// The event a counted noun names by itself: "the death toll", "deaths".
 fn event_of_noun(noun: &str) -> Option<&'static str> {
     let lower = noun.to_lowercase();
@@ -754,6 +838,9 @@ fn coordinated(clause: &Clause, prev: &Mention, at: At) -> bool {
 
 /// Reads the event, increment and copular subject of `m`.
 pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &mut [Mention]) {
+    if m.kind == Kind::Money && m.noun.is_empty() {
+        m.noun = money_noun(clause, at).unwrap_or_default();
+    }
     if m.noun.is_empty()
         && let Some(Subject {
             span: (s, e),
