@@ -71,13 +71,13 @@ fn motivating_case_alerts_once_per_changed_figure() {
     assert_eq!(troops["current"]["value"], 11000);
     assert_eq!(troops["current"]["article"]["url"], article_url.as_str());
     assert_eq!(troops["change"]["absolute"], 1000);
-    // Who claims it, what kind of value and its unit travel with each side
-    // (this article names nobody; the scanner fills claimed_by when it does).
+    // Who claims it, what kind of value and its unit travel with each side.
     for side in ["previous", "current"] {
         assert_eq!(troops[side]["kind"], "count", "{troops}");
-        assert!(troops[side]["claimed_by"].is_null(), "{troops}");
         assert!(troops[side]["unit"].is_null(), "{troops}");
     }
+    assert_eq!(troops["previous"]["claimed_by"], "officials in Seoul");
+    assert_eq!(troops["current"]["claimed_by"], "the ministry");
     assert!(troops.get("claimant").is_none(), "not a by_source figure");
 
     // A re-poll and a restart (each `once` is a new process) add nothing.

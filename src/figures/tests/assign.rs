@@ -541,3 +541,63 @@ mod props {
         }
     }
 }
+
+#[test]
+fn equipment_killed_or_captured_is_the_equipment_figures_never_a_casualty() {
+    let tanks = || Figure::new("tanks", &["tanks"]);
+    let captured =
+        || mention(12.0, "Russian tanks", "They captured 12 Russian tanks.").event("captured");
+    check_assigned(&[tanks(), casualties()], vec![captured()], &["tanks"]);
+    check_assigned(&[casualties()], vec![captured()], &["-"]);
+    // An unknown noun of people is people: "climbers" died.
+    let climbers = mention(7.0, "climbers", "Seven climbers died.").event("dead");
+    check_assigned(&[casualties()], vec![climbers], &["casualties"]);
+}
+
+#[test]
+fn a_vague_amount_sets_no_figure() {
+    let mut dozens = mention(66.0, "drones", "Dozens of drones struck.");
+    dozens.0.text = "Dozens of drones".to_string();
+    check_assigned(&[Figure::new("drones", &["drones"])], vec![dozens], &["-"]);
+}
+
+#[test]
+fn a_term_before_a_head_that_is_no_counter_does_not_count_it() {
+    let artillery = || Figure::new("artillery", &["artillery pieces", "artillery", "howitzers"]);
+    let shells = mention(
+        9e6,
+        "artillery shells",
+        "It sent 9 million artillery shells.",
+    );
+    let pieces = mention(
+        200.0,
+        "long-range artillery pieces",
+        "It sent 200 long-range artillery pieces.",
+    );
+    check_assigned(&[artillery()], vec![shells, pieces], &["-", "artillery"]);
+}
+
+#[test]
+fn a_money_or_percent_subject_names_its_figure() {
+    let inflation = Figure {
+        kind: FigureKind::Percent,
+        ..Figure::new("inflation", &["inflation"])
+    };
+    let sentence = "Unemployment rose to 6.1%, while inflation eased to 4.2%.";
+    let unemployment = mention(6.1, "Unemployment", sentence).kind(Kind::Percent, Some("%"));
+    let eased = mention(4.2, "inflation", sentence).kind(Kind::Percent, Some("%"));
+    check_assigned(&[inflation], vec![unemployment, eased], &["-", "inflation"]);
+}
+
+#[test]
+fn figures_with_the_same_terms_share_a_mention() {
+    let by_source = Figure {
+        by_source: true,
+        ..Figure::new("troops_by_source", &["troops", "soldiers"])
+    };
+    let figures = [Figure::new("troops", &["troops", "soldiers"]), by_source];
+    let deployed = mention(11000.0, "troops", "It sent 11,000 troops.").event("sent");
+    let assignments = assign(&[deployed.0], &figures);
+    assert_eq!(assignments[0].figure, Some(0));
+    assert_eq!(assignments[0].also, vec![1]);
+}

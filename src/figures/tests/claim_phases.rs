@@ -207,3 +207,49 @@ fn a_parenthetical_attribution_covers_the_sentence_unless_another_does() {
         &["600000 - Russia | Putin", "60000 - Belarus | Minsk"],
     );
 }
+
+#[test]
+fn a_total_set_by_bringing_makes_the_number_before_it_an_increment() {
+    check_claims(
+        "Floods killed 61 people on Sunday, bringing the season's death toll to 208.",
+        &["61 killed - | - +increment", "208 dead - | -"],
+    );
+    let m = &mentions("Officials raised the death toll to 6,812.")[0];
+    assert_eq!(m.noun, "death toll");
+}
+
+#[test]
+fn subjects_keep_the_head_before_their_phrase() {
+    let m = &mentions("Inflation in the euro zone slowed to 2.2 percent.")[0];
+    assert_eq!(m.noun, "Inflation in the euro zone");
+    let m = &mentions("Layoffs at large firms reached 153,000 in October.")[0];
+    assert_eq!(m.noun, "Layoffs");
+    let m = &mentions("The number of missing rose to 104 on Friday.")[0];
+    assert_eq!(m.noun, "missing");
+    // A clause word ends the subject: "as" is no part of "survivors".
+    let found = mentions("Teams found 11 survivors as the death toll passed 4,500.");
+    assert_eq!(found[1].noun, "death toll");
+}
+
+#[test]
+fn a_sum_of_money_has_a_noun() {
+    let found =
+        mentions("The fund approved a $15.6 billion loan, on top of $8 billion in budget aid.");
+    assert_eq!(found[0].noun, "loan");
+    assert_eq!(found[1].noun, "budget aid");
+}
+
+#[test]
+fn coordinated_numbers_share_the_verb_after_them() {
+    check_claims(
+        "Nine soldiers and four civilians died.",
+        &["9 dead - | -", "4 dead - | -"],
+    );
+    check_claims(
+        "Officials said 9,800 homes were destroyed and 21,000 damaged.",
+        &[
+            "9800 destroyed - | Officials",
+            "21000 damaged - | Officials",
+        ],
+    );
+}
