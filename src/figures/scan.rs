@@ -188,7 +188,7 @@ impl Tokens<'_> {
         };
         if let Some(currency) = currency {
             c.kind = Kind::Money;
-            c.unit = Some(currency.code.to_string());
+            c.unit = (!currency.code.is_empty()).then(|| currency.code.to_string());
             c.first = currency.edge;
         }
         self.million_or_metres(&mut c);
@@ -416,7 +416,7 @@ impl Tokens<'_> {
             _ => {
                 if let Some(currency) = self.currency_after(j, scaled) {
                     c.kind = Kind::Money;
-                    c.unit = Some(currency.code.to_string());
+                    c.unit = (!currency.code.is_empty()).then(|| currency.code.to_string());
                     c.factor = currency.factor;
                     j = currency.edge;
                 }

@@ -237,3 +237,17 @@ fn basis_points_and_primes_are_measures() {
     check_units("Rates rose 25bp.", &["25 measure bp"]);
     check_units("The neck is 24.75″ long.", &["24.75 measure in"]);
 }
+
+#[test]
+fn two_word_units() {
+    check_units("Support fell 3 percentage points.", &["3 measure pp"]);
+    check_units("They shipped 40,000 metric tons.", &["40000 measure t"]);
+    check_units("The ship was 12 nautical miles out.", &["12 measure nmi"]);
+    check_units("Winds reached 80 knots.", &["80 measure kn"]);
+}
+
+#[test]
+fn a_currency_word_without_its_country_is_money_without_a_code() {
+    check_units("The fare is 500 pesos.", &["500 money -"]);
+    check_units("The fare is 500 Mexican pesos.", &["500 money MXN"]);
+}
