@@ -447,4 +447,7 @@ const SCORE_WORDS: &[&str] = &[
     "thrashed",
     "record",
     "series",
+    "passed",
+    "voted",
+    "vote",
 ];

@@ -47,6 +47,18 @@ impl Tokens<'_> {
                     second = self.second_number(to + 1);
                     transition = second.is_some();
                 }
+            } else if word_before == "from"
+                && j == unit_end
+                && unit_end != c.end
+                && sep != "to"
+                && let Some(to) = self.transition_to(j)
+            {
+                // "from 20 miles per gallon in 2008 to 29 mpg": both ends
+                // with their units, words between, no verb of change: a
+                // range.
+                second = self
+                    .second_number(to + 1)
+                    .filter(|n2| self.unit_end(n2.end, n2.scaled) != n2.end);
             } else {
                 let dash = matches!(sep, "-" | "–" | "—" | "~");
                 // "increased by $20 billion to $400 billion" is a change and a
@@ -74,10 +86,12 @@ impl Tokens<'_> {
                     second = self.second_number(j + 1);
                     // "rose 18 cents to $2.70": a change with its unit, then
                     // the level with its own.
+                    // "climbed $2 to $85": likewise with currencies before.
                     if verb_before
                         && sep == "to"
-                        && j != c.end
-                        && second.is_some_and(|n| self.unit_end(n.end, n.scaled) == n.end)
+                        && (c.kind == Kind::Money
+                            || (j != c.end
+                                && second.is_some_and(|n| self.unit_end(n.end, n.scaled) == n.end)))
                     {
                         second = None;
                     }

@@ -424,6 +424,20 @@ impl Tokens<'_> {
         if !self.is_word(end) {
             return None;
         }
+        // "412p": pence, glued to the number; "1080p" is a video resolution.
+        if self.raw(end) == "p" && self.glued(end) {
+            let resolution = end.checked_sub(1).is_some_and(|d| {
+                matches!(
+                    self.raw(d),
+                    "144" | "240" | "360" | "480" | "720" | "1080" | "1440" | "2160" | "4320"
+                )
+            });
+            return (!resolution).then_some(Currency {
+                code: "GBP",
+                factor: 0.01,
+                edge: end + 1,
+            });
+        }
         // A country adjective, one or two words: "Australian", "Hong Kong".
         let (adjective, k) = match (self.low(end), self.low(end + 1)) {
             ("hong", "kong") => ("hong kong", end + 2),

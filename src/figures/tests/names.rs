@@ -58,6 +58,7 @@ fn scores_and_results_are_not_counts() {
     check("The hosts beat Rovers 3-1 on Saturday.", &[]);
     check("The game was tied at 77-77 late on.", &[]);
     check("It ended in a 2-0 win for the visitors.", &[]);
+    check("The bill passed 61-39 in the Senate.", &[]);
 }
 
 #[test]

@@ -61,6 +61,9 @@ fn minor_currency_units_are_fractions_of_their_currency() {
     check_units("Shares rose 50 cents.", &["0.5 money USD"]);
     check_units("Stamps cost 85 pence.", &["0.85 money GBP"]);
     check_units("The stock lost 12 sen.", &["0.12 money MYR"]);
+    check_units("Shares closed at 250p.", &["2.5 money GBP"]);
+    // A video resolution is not money.
+    check_units("It streams in 1080p.", &[]);
 }
 
 #[test]
@@ -140,6 +143,15 @@ fn transitions_are_one_mention_with_previous() {
     assert_eq!(m.len(), 1, "{m:#?}");
     assert_eq!((m[0].value, m[0].previous), (150.0, Some(180.0)));
     assert_eq!(m[0].kind, Kind::Measure);
+}
+
+#[test]
+fn a_change_and_a_level_are_two_mentions_with_currencies_before() {
+    check_units(
+        "Oil climbed $3 to $81 a barrel.",
+        &["3 money USD", "81 money USD"],
+    );
+    check_units("Shares rose 5 to 10 percent.", &["7.5 percent %"]);
 }
 
 #[test]
@@ -250,4 +262,17 @@ fn two_word_units() {
 fn a_currency_word_without_its_country_is_money_without_a_code() {
     check_units("The fare is 500 pesos.", &["500 money -"]);
     check_units("The fare is 500 Mexican pesos.", &["500 money MXN"]);
+}
+
+#[test]
+fn from_a_measure_to_a_measure_with_words_between_is_a_range() {
+    check_units(
+        "Mileage went up, from 25 miles per gallon in 2010 to 31 mpg in 2020.",
+        &["28 measure mpg"],
+    );
+    // Without a unit on each end, words between do not make a range.
+    check_units(
+        "from 25 on Monday to 31 on Friday",
+        &["25 count -", "31 count -"],
+    );
 }
