@@ -129,6 +129,10 @@ impl<'a> Tokens<'a> {
                 && matches!(self.kind(k + 1), Some(TokenKind::Word | TokenKind::Digits))
             {
                 k += 2;
+                // "F-16s", "S-400s": a plural glued to the designation.
+                if self.low(k) == "s" && self.glued(k) {
+                    k += 1;
+                }
             }
             out.push((start, k));
         }
