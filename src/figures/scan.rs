@@ -44,6 +44,8 @@ pub(super) struct Candidate {
     pub(super) noun: Option<(usize, usize)>,
     /// One past the last token of a bound after the noun ("or more").
     pub(super) tail: usize,
+    /// The noun phrase belongs to a later number too ("35 of 40 drones").
+    pub(super) noun_shared: bool,
     /// Currency code, "%" or measurement unit.
     pub(super) unit: Option<String>,
     /// The value of one written unit: 0.01 for "cents".
@@ -181,6 +183,7 @@ impl Tokens<'_> {
             qualifier_start: lead,
             noun: None,
             tail: number.end,
+            noun_shared: false,
             unit: None,
             factor: 1.0,
             previous: None,
@@ -508,6 +511,19 @@ impl Tokens<'_> {
             }
             let singular = c.strong || n1.value == 1.0;
             c.noun = self.noun_after(k, singular);
+            // "35 of 40 drones": the part counts what the whole counts; the
+            // whole stays a mention of its own.
+            if c.noun.is_none()
+                && !n1.vague
+                && self.low(k) == "of"
+                && !self.newline(k + 1)
+                && let Some(whole) = number::parse(self.lower, self.toks, k + 1)
+                && !whole.vague
+                && whole.value > n1.value
+            {
+                c.noun = self.noun_after(whole.end, false);
+                c.noun_shared = c.noun.is_some();
+            }
             if c.noun.is_none() {
                 c.noun = self.noun_before(c.first);
             }
@@ -595,6 +611,7 @@ impl Tokens<'_> {
                 first,
                 last,
                 noun: c.noun,
+                noun_shared: c.noun_shared,
                 unit: c.unit,
                 previous: c.previous.map(|p| p * c.factor),
             },

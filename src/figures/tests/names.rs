@@ -89,6 +89,10 @@ fn partitives_and_other_keep_the_counted_noun() {
         &["12000000 exact smart speakers"],
     );
     check("Three of the soldiers were hurt.", &["3 exact soldiers"]);
+    check(
+        "Air defences downed 35 of 40 drones.",
+        &["35 exact drones", "40 exact drones"],
+    );
     check("Nine other workers were sent home.", &["9 exact workers"]);
     check(
         "They filled six million 330ml cans.",
