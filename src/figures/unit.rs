@@ -521,7 +521,7 @@ impl Tokens<'_> {
         };
         // "square metres", "sq m", "cubic feet".
         let (k, power) = match self.low(k) {
-            "square" | "sq" if self.is_word(k + 1) => {
+            "square" | "sq" if self.is_word(k + 1) || self.low(k + 1) == "." => {
                 let k2 = if self.low(k + 1) == "." { k + 2 } else { k + 1 };
                 (k2, 2)
             }

@@ -87,6 +87,7 @@ fn measurement_units_are_measures_not_counts() {
     check_units("a top speed of 100km/h", &["100 measure km/h"]);
     check_units("a 6.5-inch screen", &["6.5 measure in"]);
     check_units("a flat of 48 square metres", &["48 measure m²"]);
+    check_units("an office of 120 sq. m in town", &["120 measure m²"]);
     check_units("The talks lasted 14 hours.", &["14 measure hours"]);
     check_units("It fell 30 feet.", &["30 measure ft"]);
     check_units("a 128GB phone", &["128 measure GB"]);
