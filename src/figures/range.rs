@@ -28,11 +28,18 @@ impl Tokens<'_> {
         let change = word_before == "from" && self.change_verb_before(before_first);
         // A unit may stand between the first end and the joiner.
         let scaled = c.number.scaled;
-        let unit_end = self.unit_end(c.end, scaled);
+        // (A joiner right after the number is no unit: skip the look-up.)
+        let unit_end = match self.low(c.end) {
+            "to" | "and" | "or" | "through" | "–" | "—" | "~" | "/" | "," | "." | "" => c.end,
+            _ => self.unit_end(c.end, scaled),
+        };
         // "rose 18 cents to $2.70", "increased by 5% to 40%": the change
-        // and the level, not a range.
-        let verb_before = !change
-            && before_first.is_some_and(|b| self.is_word(b) && in_list(CHANGE_VERBS, self.low(b)));
+        // and the level, not a range (read when a "to" asks).
+        let verb_before = || {
+            !change
+                && before_first
+                    .is_some_and(|b| self.is_word(b) && in_list(CHANGE_VERBS, self.low(b)))
+        };
         let mut transition = false;
         let mut second = None;
         for j in [c.end, unit_end] {
@@ -87,8 +94,8 @@ impl Tokens<'_> {
                     // "rose 18 cents to $2.70": a change with its unit, then
                     // the level with its own.
                     // "climbed $2 to $85": likewise with currencies before.
-                    if verb_before
-                        && sep == "to"
+                    if sep == "to"
+                        && verb_before()
                         && (c.kind == Kind::Money
                             || (j != c.end
                                 && second.is_some_and(|n| self.unit_end(n.end, n.scaled) == n.end)))
@@ -126,7 +133,7 @@ impl Tokens<'_> {
             return Err(high_end.end);
         }
         if high_end.digits {
-            let unit_follows = self.unit_follows(high_end.end, high_end.scaled);
+            let unit_follows = || self.unit_follows(high_end.end, high_end.scaled);
             if let Some(skip) = self.digits_not_count(&high_end, unit_follows) {
                 return Err(skip);
             }

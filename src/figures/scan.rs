@@ -148,7 +148,7 @@ impl Tokens<'_> {
         // "minus-5 yards": the hyphen belongs to the sign, not to a name.
         let spelled_sign = sign.is_some_and(|s| self.low(s) == "minus");
         if number.digits && currency.is_none() && !spelled_sign {
-            let unit_follows = self.unit_follows(number.end, number.scaled);
+            let unit_follows = || self.unit_follows(number.end, number.scaled);
             if let Some(skip) = self.digits_not_count(&number, unit_follows) {
                 return Err(skip);
             }
@@ -373,9 +373,9 @@ impl Tokens<'_> {
         let mut j = c.end;
         if c.kind == Kind::Count
             && !matches!(self.low(j), "%" | "pc" | "percent" | "pct")
-            && self.currency_after(j, scaled).is_none()
             && let Some(measure) = self.measure_after(j)
             && !self.counted_in_measure(&measure)
+            && self.currency_after(j, scaled).is_none()
         {
             c.kind = Kind::Measure;
             c.unit = Some(measure.unit);
