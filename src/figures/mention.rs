@@ -31,7 +31,7 @@ pub(crate) fn mentions(text: &str) -> Vec<Mention> {
                 // A noun phrase after the number may hold a designation
                 // ("14 Leopard 2 tanks"): resume after it.
                 let resume = match raw.noun {
-                    Some((s, e)) if s >= j => e,
+                    Some((s, e)) if s >= j && !raw.noun_shared => e,
                     _ => j,
                 };
                 if let Some(prev) = last {
@@ -68,6 +68,9 @@ pub(super) struct Raw {
     /// Noun phrase tokens (first, one past last), if any; for a measure,
     /// the unit as written.
     pub(super) noun: Option<(usize, usize)>,
+    /// The noun phrase belongs to a later number too ("35 of 40 drones"):
+    /// the scan resumes before it.
+    pub(super) noun_shared: bool,
     pub(super) unit: Option<String>,
     pub(super) previous: Option<f64>,
 }

@@ -13,7 +13,11 @@ impl Tokens<'_> {
     /// Why digits at `n` are not a count: returns the token to resume at.
     /// When a unit follows (`unit_follows`: "240mm", "21 °C", "5pc"), the
     /// glued-suffix, temperature and calibre checks are the unit's.
-    pub(super) fn digits_not_count(&self, n: &Num, unit_follows: bool) -> Option<usize> {
+    pub(super) fn digits_not_count(
+        &self,
+        n: &Num,
+        unit_follows: impl Fn() -> bool,
+    ) -> Option<usize> {
         let i = n.start;
         let end = n.end;
         let prev = self.prev(i);
@@ -123,7 +127,15 @@ impl Tokens<'_> {
         if after == "o" && self.low(end + 1) == "'" {
             return Some(end + 1);
         }
-        if unit_follows {
+        // The checks below reject a suffix or symbol after the number; a
+        // unit there makes it a measure instead (read only then: it costs).
+        let suffix_follows = (self.is_word(end)
+            && (self.glued(end)
+                || matches!(self.raw(end), "F" | "C" | "K")
+                || matches!(after, "mm" | "degrees" | "cm")))
+            || matches!(after, "°" | "º")
+            || (after == "-" && self.glued(end));
+        if suffix_follows && unit_follows() {
             return self.date_or_label(n);
         }
         // Glued suffixes: ordinals "75th", decades "1990s".
@@ -237,41 +249,42 @@ impl Tokens<'_> {
         if !n.digits || n.separated || n.decimal || n.scaled || n.value < 1.0 {
             return None;
         }
-        // "Tylenol 500mg", "MacBook Pro 16 inch": the unit makes it a measure.
-        if self.unit_follows(n.end, false) {
-            return None;
-        }
         let i = n.start;
         let end = n.end;
+        // The cheap token tests first: most numbers have no name on either
+        // side, and the noun phrase and unit are read only when one does.
+        let spaced_hyphen_before = self.prev(i).is_some_and(|p| {
+            self.low(p) == "-"
+                && self.glued(i)
+                && !self.glued(p)
+                && p.checked_sub(1).is_some_and(|q| self.name_word(q))
+        });
+        let name_before = self
+            .prev(i)
+            .is_some_and(|p| self.name_word(p) && !self.glued(i) && !self.newline(i));
+        let name_after = n.value != 1.0
+            && !self.newline(end)
+            && !self.glued(end)
+            && self.name_word(end)
+            && !in_list(MONTHS, self.low(end));
+        if !(spaced_hyphen_before || name_before || name_after) {
+            return None;
+        }
+        // "Tylenol 500mg", "MacBook Pro 16 inch": the unit makes it a measure.
+        if self.unit_follows(end, false) {
+            return None;
+        }
         // "COVID -19": a name with a spaced hyphen.
-        if let Some(p) = self.prev(i)
-            && self.low(p) == "-"
-            && self.glued(i)
-            && !self.glued(p)
-            && p.checked_sub(1).is_some_and(|q| self.name_word(q))
-        {
+        if spaced_hyphen_before {
             return Some(end);
         }
         let noun = self.noun_after(end, false);
         let title_case = noun.is_some_and(|(_, e)| self.capitalised(e - 1));
-        if let Some(p) = self.prev(i)
-            && self.name_word(p)
-            && !self.glued(i)
-            && !self.newline(i)
-            && !title_case
-        {
+        if name_before && !title_case {
             // "Charlton 2-1": past the rest of a score.
             return Some(self.past_day_range(end));
         }
-        if noun.is_none()
-            && n.value != 1.0
-            && !self.newline(end)
-            && !self.glued(end)
-            && self.name_word(end)
-            && !in_list(MONTHS, self.low(end))
-            && self.measure_after(end).is_none()
-            && self.currency_after(end, false).is_none()
-        {
+        if name_after && noun.is_none() {
             return Some(end + 1);
         }
         None
@@ -447,4 +460,7 @@ const SCORE_WORDS: &[&str] = &[
     "thrashed",
     "record",
     "series",
+    "passed",
+    "voted",
+    "vote",
 ];

@@ -37,12 +37,13 @@ impl<'a> Tokens<'a> {
         let mut head = words.iter().position(|&(s, e)| {
             is_plural(self.span_lower_last(s, e)) || self.plural_designation(s, e)
         });
+        // "infantry fighting vehicles": a plural within two words.
         if let Some(h) = head
             && in_list(HEADS, self.span_lower_last(words[h].0, words[h].1))
-            && let Some(&(s, e)) = words.get(h + 1)
-            && is_plural(self.span_lower_last(s, e))
+            && let Some(later) = (h + 1..words.len().min(h + 3))
+                .find(|&k| is_plural(self.span_lower_last(words[k].0, words[k].1)))
         {
-            head = Some(h + 1);
+            head = Some(later);
         }
         // Noun-noun compounds: "Abrams tanks", "artillery pieces".
         while let Some(h) = head
@@ -128,6 +129,10 @@ impl<'a> Tokens<'a> {
                 && matches!(self.kind(k + 1), Some(TokenKind::Word | TokenKind::Digits))
             {
                 k += 2;
+                // "F-16s", "S-400s": a plural glued to the designation.
+                if self.low(k) == "s" && self.glued(k) {
+                    k += 1;
+                }
             }
             out.push((start, k));
         }

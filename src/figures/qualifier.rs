@@ -202,7 +202,7 @@ impl Tokens<'_> {
             return None;
         }
         let n2 = number::parse(self.lower, self.toks, p)?;
-        if n2.vague || (n2.digits && self.digits_not_count(&n2, false).is_some()) {
+        if n2.vague || (n2.digits && self.digits_not_count(&n2, || false).is_some()) {
             return None;
         }
         // The bounds must enclose something: "more than 30, and fewer than

@@ -28,11 +28,18 @@ impl Tokens<'_> {
         let change = word_before == "from" && self.change_verb_before(before_first);
         // A unit may stand between the first end and the joiner.
         let scaled = c.number.scaled;
-        let unit_end = self.unit_end(c.end, scaled);
+        // (A joiner right after the number is no unit: skip the look-up.)
+        let unit_end = match self.low(c.end) {
+            "to" | "and" | "or" | "through" | "–" | "—" | "~" | "/" | "," | "." | "" => c.end,
+            _ => self.unit_end(c.end, scaled),
+        };
         // "rose 18 cents to $2.70", "increased by 5% to 40%": the change
-        // and the level, not a range.
-        let verb_before = !change
-            && before_first.is_some_and(|b| self.is_word(b) && in_list(CHANGE_VERBS, self.low(b)));
+        // and the level, not a range (read when a "to" asks).
+        let verb_before = || {
+            !change
+                && before_first
+                    .is_some_and(|b| self.is_word(b) && in_list(CHANGE_VERBS, self.low(b)))
+        };
         let mut transition = false;
         let mut second = None;
         for j in [c.end, unit_end] {
@@ -47,6 +54,18 @@ impl Tokens<'_> {
                     second = self.second_number(to + 1);
                     transition = second.is_some();
                 }
+            } else if word_before == "from"
+                && j == unit_end
+                && unit_end != c.end
+                && sep != "to"
+                && let Some(to) = self.transition_to(j)
+            {
+                // "from 20 miles per gallon in 2008 to 29 mpg": both ends
+                // with their units, words between, no verb of change: a
+                // range.
+                second = self
+                    .second_number(to + 1)
+                    .filter(|n2| self.unit_end(n2.end, n2.scaled) != n2.end);
             } else {
                 let dash = matches!(sep, "-" | "–" | "—" | "~");
                 // "increased by $20 billion to $400 billion" is a change and a
@@ -74,10 +93,12 @@ impl Tokens<'_> {
                     second = self.second_number(j + 1);
                     // "rose 18 cents to $2.70": a change with its unit, then
                     // the level with its own.
-                    if verb_before
-                        && sep == "to"
-                        && j != c.end
-                        && second.is_some_and(|n| self.unit_end(n.end, n.scaled) == n.end)
+                    // "climbed $2 to $85": likewise with currencies before.
+                    if sep == "to"
+                        && verb_before()
+                        && (c.kind == Kind::Money
+                            || (j != c.end
+                                && second.is_some_and(|n| self.unit_end(n.end, n.scaled) == n.end)))
                     {
                         second = None;
                     }
@@ -112,7 +133,7 @@ impl Tokens<'_> {
             return Err(high_end.end);
         }
         if high_end.digits {
-            let unit_follows = self.unit_follows(high_end.end, high_end.scaled);
+            let unit_follows = || self.unit_follows(high_end.end, high_end.scaled);
             if let Some(skip) = self.digits_not_count(&high_end, unit_follows) {
                 return Err(skip);
             }

@@ -44,6 +44,8 @@ pub(super) struct Candidate {
     pub(super) noun: Option<(usize, usize)>,
     /// One past the last token of a bound after the noun ("or more").
     pub(super) tail: usize,
+    /// The noun phrase belongs to a later number too ("35 of 40 drones").
+    pub(super) noun_shared: bool,
     /// Currency code, "%" or measurement unit.
     pub(super) unit: Option<String>,
     /// The value of one written unit: 0.01 for "cents".
@@ -146,7 +148,7 @@ impl Tokens<'_> {
         // "minus-5 yards": the hyphen belongs to the sign, not to a name.
         let spelled_sign = sign.is_some_and(|s| self.low(s) == "minus");
         if number.digits && currency.is_none() && !spelled_sign {
-            let unit_follows = self.unit_follows(number.end, number.scaled);
+            let unit_follows = || self.unit_follows(number.end, number.scaled);
             if let Some(skip) = self.digits_not_count(&number, unit_follows) {
                 return Err(skip);
             }
@@ -181,6 +183,7 @@ impl Tokens<'_> {
             qualifier_start: lead,
             noun: None,
             tail: number.end,
+            noun_shared: false,
             unit: None,
             factor: 1.0,
             previous: None,
@@ -188,7 +191,7 @@ impl Tokens<'_> {
         };
         if let Some(currency) = currency {
             c.kind = Kind::Money;
-            c.unit = Some(currency.code.to_string());
+            c.unit = (!currency.code.is_empty()).then(|| currency.code.to_string());
             c.first = currency.edge;
         }
         self.million_or_metres(&mut c);
@@ -370,9 +373,9 @@ impl Tokens<'_> {
         let mut j = c.end;
         if c.kind == Kind::Count
             && !matches!(self.low(j), "%" | "pc" | "percent" | "pct")
-            && self.currency_after(j, scaled).is_none()
             && let Some(measure) = self.measure_after(j)
             && !self.counted_in_measure(&measure)
+            && self.currency_after(j, scaled).is_none()
         {
             c.kind = Kind::Measure;
             c.unit = Some(measure.unit);
@@ -416,7 +419,7 @@ impl Tokens<'_> {
             _ => {
                 if let Some(currency) = self.currency_after(j, scaled) {
                     c.kind = Kind::Money;
-                    c.unit = Some(currency.code.to_string());
+                    c.unit = (!currency.code.is_empty()).then(|| currency.code.to_string());
                     c.factor = currency.factor;
                     j = currency.edge;
                 }
@@ -508,6 +511,19 @@ impl Tokens<'_> {
             }
             let singular = c.strong || n1.value == 1.0;
             c.noun = self.noun_after(k, singular);
+            // "35 of 40 drones": the part counts what the whole counts; the
+            // whole stays a mention of its own.
+            if c.noun.is_none()
+                && !n1.vague
+                && self.low(k) == "of"
+                && !self.newline(k + 1)
+                && let Some(whole) = number::parse(self.lower, self.toks, k + 1)
+                && !whole.vague
+                && whole.value > n1.value
+            {
+                c.noun = self.noun_after(whole.end, false);
+                c.noun_shared = c.noun.is_some();
+            }
             if c.noun.is_none() {
                 c.noun = self.noun_before(c.first);
             }
@@ -595,6 +611,7 @@ impl Tokens<'_> {
                 first,
                 last,
                 noun: c.noun,
+                noun_shared: c.noun_shared,
                 unit: c.unit,
                 previous: c.previous.map(|p| p * c.factor),
             },

@@ -11,7 +11,8 @@ use super::number::{Num, TokenKind};
 /// A currency read before or after a number.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Currency {
-    /// ISO 4217 code.
+    /// ISO 4217 code; "" when the text names a currency word but not which
+    /// country's ("500 pesos").
     pub(super) code: &'static str,
     /// The value of one written unit in the currency: 0.01 for "cents".
     pub(super) factor: f64,
@@ -131,14 +132,16 @@ fn currency_word(adjective: &str, w: &str, scaled: bool) -> Option<(&'static str
             _ if matches!(w, "kroner" | "krone") => "DKK",
             _ => return None,
         },
+        // Without the country the currency is unknown: money, no code.
         "pesos" | "peso" => match adjective {
             "mexican" => "MXN",
             "philippine" => "PHP",
             "argentine" | "argentinian" => "ARS",
             "chilean" => "CLP",
             "colombian" => "COP",
-            _ => return None,
+            _ => "",
         },
+        "shillings" | "dinars" | "rials" => "",
         "ringgit" => "MYR",
         "baht" => "THB",
         "rand" => "ZAR",
@@ -263,6 +266,9 @@ fn measure_word(raw: &str, w: &str) -> Option<&'static str> {
         "decibels" | "decibel" | "db" => "dB",
         "ppm" => "ppm",
         "bp" | "bps" => "bp",
+        "knots" | "knot" => "kn",
+        "kcal" | "calories" => "kcal",
+        "cc" => "cc",
         "ppb" => "ppb",
         "gpa" | "gigapascals" | "gigapascal" => "GPa",
         "acre" | "acres" => "acre",
@@ -418,6 +424,20 @@ impl Tokens<'_> {
         if !self.is_word(end) {
             return None;
         }
+        // "412p": pence, glued to the number; "1080p" is a video resolution.
+        if self.raw(end) == "p" && self.glued(end) {
+            let resolution = end.checked_sub(1).is_some_and(|d| {
+                matches!(
+                    self.raw(d),
+                    "144" | "240" | "360" | "480" | "720" | "1080" | "1440" | "2160" | "4320"
+                )
+            });
+            return (!resolution).then_some(Currency {
+                code: "GBP",
+                factor: 0.01,
+                edge: end + 1,
+            });
+        }
         // A country adjective, one or two words: "Australian", "Hong Kong".
         let (adjective, k) = match (self.low(end), self.low(end + 1)) {
             ("hong", "kong") => ("hong kong", end + 2),
@@ -458,10 +478,20 @@ impl Tokens<'_> {
                 span: (end, end + 1),
             });
         }
-        // "60 basis points", "25bp".
-        if self.low(end) == "basis" && matches!(self.low(end + 1), "point" | "points") {
+        // "60 basis points", "2 percentage points", "5 metric tons",
+        // "40 nautical miles": two-word units.
+        let two_word = match (self.low(end), self.low(end + 1)) {
+            ("basis", "point" | "points") => Some("bp"),
+            ("percentage", "point" | "points") => Some("pp"),
+            ("metric", "ton" | "tons" | "tonne" | "tonnes") => Some("t"),
+            ("nautical", "mile" | "miles") => Some("nmi"),
+            _ => None,
+        };
+        if let Some(unit) = two_word
+            && !self.newline(end + 1)
+        {
             return Some(Measure {
-                unit: "bp".to_string(),
+                unit: unit.to_string(),
                 span: (end, end + 2),
             });
         }
@@ -491,7 +521,7 @@ impl Tokens<'_> {
         };
         // "square metres", "sq m", "cubic feet".
         let (k, power) = match self.low(k) {
-            "square" | "sq" if self.is_word(k + 1) => {
+            "square" | "sq" if self.is_word(k + 1) || self.low(k + 1) == "." => {
                 let k2 = if self.low(k + 1) == "." { k + 2 } else { k + 1 };
                 (k2, 2)
             }

@@ -58,6 +58,7 @@ fn scores_and_results_are_not_counts() {
     check("The hosts beat Rovers 3-1 on Saturday.", &[]);
     check("The game was tied at 77-77 late on.", &[]);
     check("It ended in a 2-0 win for the visitors.", &[]);
+    check("The bill passed 61-39 in the Senate.", &[]);
 }
 
 #[test]
@@ -88,6 +89,10 @@ fn partitives_and_other_keep_the_counted_noun() {
         &["12000000 exact smart speakers"],
     );
     check("Three of the soldiers were hurt.", &["3 exact soldiers"]);
+    check(
+        "Air defences downed 35 of 40 drones.",
+        &["35 exact drones", "40 exact drones"],
+    );
     check("Nine other workers were sent home.", &["9 exact workers"]);
     check(
         "They filled six million 330ml cans.",

@@ -61,6 +61,9 @@ fn minor_currency_units_are_fractions_of_their_currency() {
     check_units("Shares rose 50 cents.", &["0.5 money USD"]);
     check_units("Stamps cost 85 pence.", &["0.85 money GBP"]);
     check_units("The stock lost 12 sen.", &["0.12 money MYR"]);
+    check_units("Shares closed at 250p.", &["2.5 money GBP"]);
+    // A video resolution is not money.
+    check_units("It streams in 1080p.", &[]);
 }
 
 #[test]
@@ -84,6 +87,7 @@ fn measurement_units_are_measures_not_counts() {
     check_units("a top speed of 100km/h", &["100 measure km/h"]);
     check_units("a 6.5-inch screen", &["6.5 measure in"]);
     check_units("a flat of 48 square metres", &["48 measure m²"]);
+    check_units("an office of 120 sq. m in town", &["120 measure m²"]);
     check_units("The talks lasted 14 hours.", &["14 measure hours"]);
     check_units("It fell 30 feet.", &["30 measure ft"]);
     check_units("a 128GB phone", &["128 measure GB"]);
@@ -140,6 +144,15 @@ fn transitions_are_one_mention_with_previous() {
     assert_eq!(m.len(), 1, "{m:#?}");
     assert_eq!((m[0].value, m[0].previous), (150.0, Some(180.0)));
     assert_eq!(m[0].kind, Kind::Measure);
+}
+
+#[test]
+fn a_change_and_a_level_are_two_mentions_with_currencies_before() {
+    check_units(
+        "Oil climbed $3 to $81 a barrel.",
+        &["3 money USD", "81 money USD"],
+    );
+    check_units("Shares rose 5 to 10 percent.", &["7.5 percent %"]);
 }
 
 #[test]
@@ -236,4 +249,31 @@ fn basis_points_and_primes_are_measures() {
     check_units("Margins widened by 40 basis points.", &["40 measure bp"]);
     check_units("Rates rose 25bp.", &["25 measure bp"]);
     check_units("The neck is 24.75″ long.", &["24.75 measure in"]);
+}
+
+#[test]
+fn two_word_units() {
+    check_units("Support fell 3 percentage points.", &["3 measure pp"]);
+    check_units("They shipped 40,000 metric tons.", &["40000 measure t"]);
+    check_units("The ship was 12 nautical miles out.", &["12 measure nmi"]);
+    check_units("Winds reached 80 knots.", &["80 measure kn"]);
+}
+
+#[test]
+fn a_currency_word_without_its_country_is_money_without_a_code() {
+    check_units("The fare is 500 pesos.", &["500 money -"]);
+    check_units("The fare is 500 Mexican pesos.", &["500 money MXN"]);
+}
+
+#[test]
+fn from_a_measure_to_a_measure_with_words_between_is_a_range() {
+    check_units(
+        "Mileage went up, from 25 miles per gallon in 2010 to 31 mpg in 2020.",
+        &["28 measure mpg"],
+    );
+    // Without a unit on each end, words between do not make a range.
+    check_units(
+        "from 25 on Monday to 31 on Friday",
+        &["25 count -", "31 count -"],
+    );
 }
