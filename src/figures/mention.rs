@@ -9,11 +9,24 @@ use super::number::{self, Num, Token, TokenKind};
 use super::sentence::sentences;
 use super::{Kind, Mention, Qualifier};
 
-/// Every mention in `text`, in text order.
-pub(crate) fn mentions(text: &str) -> Vec<Mention> {
+/// What the scan of a text found, and what it made on the way that the
+/// claim stage reads again.
+pub(crate) struct Scanned {
+    /// Every mention, in text order.
+    pub(crate) mentions: Vec<Mention>,
+    /// Sentence spans (split only when there is a mention: empty otherwise).
+    pub(crate) sentences: Vec<(usize, usize)>,
+    /// The text lower-cased byte for byte (ASCII only).
+    pub(crate) lower: String,
+    /// The text's tokens.
+    pub(crate) tokens: Vec<Token>,
+}
+
+/// Scans `text` for mentions.
+pub(crate) fn scan_text(text: &str) -> Scanned {
     let lower = text.to_ascii_lowercase();
     let toks = number::tokenize(text);
-    let sents = sentences(text);
+    let mut sents: Option<Vec<(usize, usize)>> = None;
     let cx = Tokens {
         text,
         lower: &lower,
@@ -38,12 +51,18 @@ pub(crate) fn mentions(text: &str) -> Vec<Mention> {
                     cx.carry_into_conversion(prev, &mut raw);
                 }
                 last = Some((raw.qualifier, raw.kind, raw.last));
-                out.push(cx.finish(raw, &sents));
+                let sents = sents.get_or_insert_with(|| sentences(text));
+                out.push(cx.finish(raw, sents));
                 i = resume.max(i + 1);
             }
         }
     }
-    out
+    Scanned {
+        mentions: out,
+        sentences: sents.unwrap_or_default(),
+        lower,
+        tokens: toks,
+    }
 }
 
 /// What the scan found at a token.

@@ -173,9 +173,14 @@ pub struct Mention {
 
 /// Every mention in `text`, in text order.
 pub fn mentions(text: &str) -> Vec<Mention> {
-    let mut found = mention::mentions(text);
-    claim::annotate(text, &mut found);
-    found
+    let mention::Scanned {
+        mut mentions,
+        sentences,
+        lower,
+        tokens,
+    } = mention::scan_text(text);
+    claim::annotate(text, &lower, &tokens, &sentences, &mut mentions);
+    mentions
 }
 
 /// Which figure a mention belongs to, and why (for `figwatch extract`).

@@ -6,6 +6,9 @@
 //! their stem: "Kestrian" is Kestria's.
 
 /// Canonical name, then every other lower-case form that names it.
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 const PLACES: &[(&str, &[&str])] = &[
     (
         "North Korea",
@@ -174,30 +177,39 @@ pub(crate) fn canonical(lower: &str) -> Option<&'static str> {
 /// lower-case `hay`, ending at a word boundary: (canonical, byte length).
 pub(crate) fn place_at(hay: &str, at: usize) -> Option<(&'static str, usize)> {
     let rest = hay.get(at..)?;
+    let key = rest.as_bytes().get(..2)?;
     let mut best: Option<(&'static str, usize)> = None;
-    for (name, others) in PLACES {
-        let name_len = name.len();
-        let canonical_hit = rest
-            .get(..name_len)
-            .is_some_and(|s| s.eq_ignore_ascii_case(name))
-            .then_some(name_len);
-        for len in canonical_hit.into_iter().chain(
-            others
-                .iter()
-                .filter(|o| rest.starts_with(**o))
-                .map(|o| o.len()),
-        ) {
-            let boundary = rest[len..]
-                .chars()
-                .next()
-                .is_none_or(|c| !c.is_alphanumeric());
-            if boundary && best.is_none_or(|(_, l)| len > l) {
-                best = Some((name, len));
-            }
+    for (name, form) in INDEX.get(&[key[0], key[1]])? {
+        if !rest.starts_with(form.as_str()) {
+            continue;
+        }
+        let len = form.len();
+        let boundary = rest[len..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
+        if boundary && best.is_none_or(|(_, l)| len > l) {
+            best = Some((name, len));
         }
     }
     best
 }
+
+/// Every lower-case form of every place (its canonical name too), by its
+/// first two bytes: what [`place_at`] compares at a position.
+static INDEX: LazyLock<HashMap<[u8; 2], Vec<(&'static str, String)>>> = LazyLock::new(|| {
+    let mut index: HashMap<[u8; 2], Vec<(&'static str, String)>> = HashMap::new();
+    for (name, others) in PLACES {
+        let forms =
+            std::iter::once(name.to_lowercase()).chain(others.iter().map(|o| o.to_string()));
+        for form in forms {
+            if let [a, b, ..] = *form.as_bytes() {
+                index.entry([a, b]).or_default().push((name, form));
+            }
+        }
+    }
+    index
+});
 
 /// Folds a name for comparison: lower case, no leading "the", no
 /// possessive, the table's canonical name where it knows one.

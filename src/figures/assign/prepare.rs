@@ -2,7 +2,7 @@
 //! the form they are searched by, the events its terms cover, its
 //! `exclude` words and its kind. Nothing here allocates per mention.
 
-use super::words::{find_term, search_form};
+use super::words::search_form;
 use crate::config::{self, FigureKind, kind_marker};
 use crate::figures::Kind;
 
@@ -301,10 +301,18 @@ impl<'f> Prepared<'f> {
 /// The events a (lower-case) term names: the union over the event words it
 /// holds.
 fn term_covers(term: &str) -> EventSet {
-    EVENT_WORDS
-        .iter()
-        .filter(|(word, _)| find_term(term, word).is_some())
-        .fold(EventSet::default(), |set, (_, events)| {
-            set.union(EventSet::of(events))
-        })
+    // The term's words, each compared whole with an event word (a plural
+    // "s" or "es" allowed): terms are short, so no searcher is built.
+    let mut set = EventSet::default();
+    for word in term.split(|c: char| !(c.is_alphanumeric() || c == '-')) {
+        for (event_word, events) in EVENT_WORDS {
+            let plural = word
+                .strip_prefix(event_word)
+                .is_some_and(|rest| matches!(rest, "" | "s" | "es"));
+            if plural {
+                set = set.union(EventSet::of(events));
+            }
+        }
+    }
+    set
 }

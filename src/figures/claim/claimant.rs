@@ -12,153 +12,162 @@
 //! decides.
 
 use super::super::Mention;
+use super::words::WordSet;
 use super::words::{At, Clause};
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::sync::LazyLock;
 
 /// Verbs of attribution.
-const SAYING: &[&str] = &[
-    "expect",
-    "forecast",
-    "forecasts",
-    "predict",
-    "predicts",
-    "show",
-    "shows",
-    "showed",
-    "suggest",
-    "suggests",
-    "said",
-    "says",
-    "say",
-    "told",
-    "tells",
-    "tell",
-    "estimated",
-    "estimates",
-    "estimate",
-    "reported",
-    "reports",
-    "report",
-    "claimed",
-    "claims",
-    "claim",
-    "announced",
-    "announces",
-    "confirmed",
-    "confirms",
-    "stated",
-    "noted",
-    "notes",
-    "believes",
-    "believe",
-    "assessed",
-    "assesses",
-    "assess",
-    "wrote",
-    "writes",
-    "tweeted",
-    "posted",
-    "indicated",
-    "indicates",
-    "counted",
-    "counts",
-    "recorded",
-    "records",
-    "tallied",
-    "calculated",
-    "calculates",
-    "acknowledged",
-    "admitted",
-    "alleged",
-    "alleges",
-    "insisted",
-    "warned",
-    "disclosed",
-    "revealed",
-    "testified",
-    "documented",
-    "added",
-    "adds",
-    "put",
-    "puts",
-    "placed",
-    "places",
-    "cited",
-    "cites",
-    "quoted",
-    "briefed",
-    "explained",
-    "predicted",
-    "projected",
-    "projects",
-    "expects",
-    "expected",
-];
+static SAYING: LazyLock<WordSet> = LazyLock::new(|| {
+    WordSet::from_iter([
+        "expect",
+        "forecast",
+        "forecasts",
+        "predict",
+        "predicts",
+        "show",
+        "shows",
+        "showed",
+        "suggest",
+        "suggests",
+        "said",
+        "says",
+        "say",
+        "told",
+        "tells",
+        "tell",
+        "estimated",
+        "estimates",
+        "estimate",
+        "reported",
+        "reports",
+        "report",
+        "claimed",
+        "claims",
+        "claim",
+        "announced",
+        "announces",
+        "confirmed",
+        "confirms",
+        "stated",
+        "noted",
+        "notes",
+        "believes",
+        "believe",
+        "assessed",
+        "assesses",
+        "assess",
+        "wrote",
+        "writes",
+        "tweeted",
+        "posted",
+        "indicated",
+        "indicates",
+        "counted",
+        "counts",
+        "recorded",
+        "records",
+        "tallied",
+        "calculated",
+        "calculates",
+        "acknowledged",
+        "admitted",
+        "alleged",
+        "alleges",
+        "insisted",
+        "warned",
+        "disclosed",
+        "revealed",
+        "testified",
+        "documented",
+        "added",
+        "adds",
+        "put",
+        "puts",
+        "placed",
+        "places",
+        "cited",
+        "cites",
+        "quoted",
+        "briefed",
+        "explained",
+        "predicted",
+        "projected",
+        "projects",
+        "expects",
+        "expected",
+    ])
+});
 
 /// Words a claimant's noun phrase never holds: they end it when read
 /// backwards from the verb.
-const NOT_IN_NAME: &[&str] = &[
-    "that",
-    "which",
-    "who",
-    "whom",
-    "and",
-    "but",
-    "while",
-    "as",
-    "when",
-    "where",
-    "because",
-    "if",
-    "after",
-    "before",
-    "since",
-    "than",
-    "were",
-    "was",
-    "is",
-    "are",
-    "be",
-    "been",
-    "has",
-    "have",
-    "had",
-    "also",
-    "not",
-    "it",
-    "he",
-    "she",
-    "they",
-    "we",
-    "i",
-    "you",
-    "there",
-    "this",
-    "these",
-    "those",
-    "would",
-    "will",
-    "could",
-    "may",
-    "might",
-    "said",
-    "says",
-    "so",
-    "then",
-    "had",
-    "now",
-    "previously",
-    "earlier",
-    "later",
-    "already",
-    "reportedly",
-    "to",
-];
+static NOT_IN_NAME: LazyLock<WordSet> = LazyLock::new(|| {
+    WordSet::from_iter([
+        "that",
+        "which",
+        "who",
+        "whom",
+        "and",
+        "but",
+        "while",
+        "as",
+        "when",
+        "where",
+        "because",
+        "if",
+        "after",
+        "before",
+        "since",
+        "than",
+        "were",
+        "was",
+        "is",
+        "are",
+        "be",
+        "been",
+        "has",
+        "have",
+        "had",
+        "also",
+        "not",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "you",
+        "there",
+        "this",
+        "these",
+        "those",
+        "would",
+        "will",
+        "could",
+        "may",
+        "might",
+        "said",
+        "says",
+        "so",
+        "then",
+        "had",
+        "now",
+        "previously",
+        "earlier",
+        "later",
+        "already",
+        "reportedly",
+        "to",
+    ])
+});
 
-const PRONOUNS: &[&str] = &["it", "he", "she", "they", "we", "i", "you", "its", "their"];
+static PRONOUNS: LazyLock<WordSet> = LazyLock::new(|| {
+    WordSet::from_iter(["it", "he", "she", "they", "we", "i", "you", "its", "their"])
+});
 
 /// One attribution in a sentence.
 #[derive(Debug, Clone)]
-struct Attribution {
+pub(super) struct Attribution {
     /// Index of the verb (or of "according").
     verb: usize,
     /// The claimant as written; `None` for a pronoun.
@@ -280,9 +289,42 @@ fn name_after(clause: &Clause, a: usize) -> Option<usize> {
     (e > a).then_some(e)
 }
 
+/// Finds the words that may open an attribution in one pass over a
+/// sentence: every verb of attribution, and "according".
+static TRIGGERS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    let words: Vec<&str> = SAYING
+        .iter()
+        .copied()
+        .chain(std::iter::once("according"))
+        .collect();
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(words)
+        .ok()
+});
+
+/// Indices of the words of `clause` that are verbs of attribution or
+/// "according", in order.
+fn triggers(clause: &Clause) -> Vec<usize> {
+    let Some(automaton) = TRIGGERS.as_ref() else {
+        // The automaton is built from a fixed word list; if it could not
+        // be, every word is looked at.
+        return (0..clause.len()).collect();
+    };
+    automaton
+        .find_iter(clause.lower_text())
+        .filter_map(|found| {
+            let at = clause.start + found.start();
+            let k = clause.word_at(at);
+            let word = clause.words.get(k)?;
+            (word.start == at && word.end == clause.start + found.end()).then_some(k)
+        })
+        .collect()
+}
+
 fn attributions(clause: &Clause) -> Vec<Attribution> {
     let mut out = Vec::new();
-    for v in 0..clause.len() {
+    for v in triggers(clause) {
         let w = clause.low(v);
         if w == "according" && clause.low(v + 1) == "to" {
             if let Some(e) = name_after(clause, v + 2) {
@@ -359,7 +401,7 @@ fn attributions(clause: &Clause) -> Vec<Attribution> {
 
 /// Reads the claimant of `m` from its own sentence.
 pub(super) fn read(clause: &Clause, at: At, m: &mut Mention) {
-    let found = attributions(clause);
+    let found = clause.attributions.get_or_init(|| attributions(clause));
     // The nearest trailing attribution after the number, else the nearest
     // leading one before it.
     let after = found
@@ -381,33 +423,13 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention) {
     }
 }
 
-/// The claimant of an earlier sentence of the same paragraph, for a
-/// sentence that names none: the nearest attribution, closest sentence
-/// first.
-pub(super) fn from_paragraph(
-    text: &str,
-    span: (usize, usize),
-    spans: &[(usize, usize)],
-) -> Option<String> {
-    let idx = spans.partition_point(|&(s, _)| s < span.0);
-    let mut later_start = span.0;
-    for &(s, e) in spans[..idx].iter().rev().take(4) {
-        // A newline between two sentences ends the paragraph.
-        if text
-            .get(e..later_start)
-            .is_none_or(|gap| gap.contains('\n'))
-        {
-            return None;
-        }
-        let clause = Clause::new(text, (s, e));
-        if let Some(a) = attributions(&clause)
-            .into_iter()
-            .rev()
-            .find(|a| a.claimant.is_some())
-        {
-            return a.claimant;
-        }
-        later_start = s;
-    }
-    None
+/// The claimant of the last attribution in a sentence that names one: what
+/// it hands on to the next sentences of its paragraph.
+pub(super) fn last_claimant(clause: &Clause) -> Option<String> {
+    clause
+        .attributions
+        .get_or_init(|| attributions(clause))
+        .iter()
+        .rev()
+        .find_map(|a| a.claimant.clone())
 }

@@ -18,44 +18,59 @@ mod transition;
 mod words;
 
 use super::Mention;
+use super::number::Token;
 use super::places;
-use super::sentence::sentences;
-use words::Clause;
+use std::sync::LazyLock;
+use words::{Clause, Source, WordSet};
 
 /// Fills the claim fields of `mentions`, read from `text`.
-pub(super) fn annotate(text: &str, mentions: &mut Vec<Mention>) {
+pub(super) fn annotate(
+    text: &str,
+    lower: &str,
+    tokens: &[Token],
+    spans: &[(usize, usize)],
+    mentions: &mut Vec<Mention>,
+) {
     if mentions.is_empty() {
         return;
     }
-    let spans = sentences(text);
-    let sentence_of = |m: &Mention| {
-        let idx = spans
-            .partition_point(|&(s, _)| s <= m.start)
-            .saturating_sub(1);
-        spans.get(idx).copied().unwrap_or((m.start, m.end))
+    let source = Source {
+        text,
+        lower,
+        tokens,
     };
-    // Transitions first: they remove the old value's mention.
+    let sentence_of = |m: &Mention| {
+        spans
+            .partition_point(|&(s, _)| s <= m.start)
+            .saturating_sub(1)
+    };
+    let span_at = |idx: usize, m: &Mention| spans.get(idx).copied().unwrap_or((m.start, m.end));
+    // Each sentence is split into words once, and its attributions read
+    // once, however many mentions it holds.
+    let mut cache: Option<(usize, Clause)> = None;
+    // The claimant an earlier sentence of a paragraph hands on, by sentence.
+    let mut handed_on: Vec<Option<Option<String>>> = vec![None; spans.len()];
     let mut idx = 0;
-    while idx + 1 < mentions.len() {
-        let span = sentence_of(&mentions[idx]);
-        if sentence_of(&mentions[idx + 1]) == span {
-            let clause = Clause::new(text, span);
-            if transition::fold_pair(&clause, mentions, idx) {
-                continue;
-            }
+    while idx < mentions.len() {
+        let sentence = sentence_of(&mentions[idx]);
+        if cache.as_ref().is_none_or(|(s, _)| *s != sentence) {
+            cache = Some((
+                sentence,
+                Clause::new(source, span_at(sentence, &mentions[idx])),
+            ));
         }
-        idx += 1;
-    }
-    let mut cached: Option<((usize, usize), Clause)> = None;
-    for idx in 0..mentions.len() {
-        let span = sentence_of(&mentions[idx]);
-        if cached.as_ref().is_none_or(|(s, _)| *s != span) {
-            cached = Some((span, Clause::new(text, span)));
-        }
-        let Some((_, clause)) = cached.as_ref() else {
-            continue;
+        let Some((_, clause)) = cache.as_ref() else {
+            break;
         };
+        // Transitions first: they fold the old value's mention into the new.
+        if idx + 1 < mentions.len()
+            && sentence_of(&mentions[idx + 1]) == sentence
+            && transition::fold_pair(clause, mentions, idx)
+        {
+            continue;
+        }
         let Some(at) = clause.locate(&mentions[idx]) else {
+            idx += 1;
             continue;
         };
         let (before, rest) = mentions.split_at_mut(idx);
@@ -65,9 +80,39 @@ pub(super) fn annotate(text: &str, mentions: &mut Vec<Mention>) {
         owner::read(clause, at, mention, before);
         claimant::read(clause, at, mention);
         if mention.claimed_by.is_none() {
-            mention.claimed_by = claimant::from_paragraph(text, span, &spans);
+            mention.claimed_by = from_paragraph(source, spans, sentence, &mut handed_on);
         }
+        idx += 1;
     }
+}
+
+/// The claimant of the nearest earlier sentence of the same paragraph that
+/// names one (at most four back), for a sentence that names none.
+fn from_paragraph(
+    source: Source<'_>,
+    spans: &[(usize, usize)],
+    sentence: usize,
+    handed_on: &mut [Option<Option<String>>],
+) -> Option<String> {
+    let mut later_start = spans.get(sentence)?.0;
+    for earlier in (sentence.saturating_sub(4)..sentence).rev() {
+        let (s, e) = spans[earlier];
+        // A newline between two sentences ends the paragraph.
+        if source
+            .text
+            .get(e..later_start)
+            .is_none_or(|gap| gap.contains('\n'))
+        {
+            return None;
+        }
+        let claimant = handed_on[earlier]
+            .get_or_insert_with(|| claimant::last_claimant(&Clause::new(source, (s, e))));
+        if claimant.is_some() {
+            return claimant.clone();
+        }
+        later_start = s;
+    }
+    None
 }
 
 /// Whether a mention's known `owner` is one of a figure's `of` names.
@@ -77,28 +122,30 @@ pub(crate) fn owner_matches(owner: &str, of: &[String]) -> bool {
 
 /// Prepositions after which a place is where things are or go, not whose
 /// they are: "troops sent to Russia", "fighting in Ukraine".
-const LOCATIVE: &[&str] = &[
-    "to",
-    "in",
-    "into",
-    "inside",
-    "near",
-    "across",
-    "toward",
-    "towards",
-    "against",
-    "with",
-    "on",
-    "at",
-    "over",
-    "through",
-    "within",
-    "throughout",
-    "around",
-    "along",
-    "outside",
-    "between",
-];
+static LOCATIVE: LazyLock<WordSet> = LazyLock::new(|| {
+    WordSet::from_iter([
+        "to",
+        "in",
+        "into",
+        "inside",
+        "near",
+        "across",
+        "toward",
+        "towards",
+        "against",
+        "with",
+        "on",
+        "at",
+        "over",
+        "through",
+        "within",
+        "throughout",
+        "around",
+        "along",
+        "outside",
+        "between",
+    ])
+});
 
 /// Whether the sentence of an owner-less mention names an owner that is none
 /// of `of`: a place that is not where things went ("sent to Russia"), nor

@@ -3,6 +3,11 @@
 //! kept whole) and single punctuation marks, with their case.
 
 use super::super::Mention;
+use super::super::number::{Token, TokenKind};
+use super::claimant::Attribution;
+use std::cell::OnceCell;
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// One word or punctuation mark; offsets are bytes into the whole text.
 #[derive(Debug, Clone, Copy)]
@@ -12,15 +17,18 @@ pub(super) struct Word {
     pub(super) punct: bool,
 }
 
-/// A sentence split into words, with a lower-case copy for matching.
+/// A sentence split into words, with the lower-case text for matching.
 pub(super) struct Clause<'a> {
     pub(super) text: &'a str,
-    /// `text` lower-cased byte for byte (ASCII only, so offsets agree).
-    lower: String,
+    /// The whole text lower-cased byte for byte (ASCII only, so offsets
+    /// agree with `text`).
+    lower: &'a str,
     pub(super) words: Vec<Word>,
     /// Byte offset of the sentence in `text`.
     pub(super) start: usize,
     pub(super) end: usize,
+    /// The sentence's attributions, read once (by the claimant phase).
+    pub(super) attributions: OnceCell<Vec<Attribution>>,
 }
 
 /// Where a mention stands among a clause's words.
@@ -32,66 +40,85 @@ pub(super) struct At {
     pub(super) last: usize,
 }
 
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+/// The text of the scan, which every clause of it reads.
+#[derive(Clone, Copy)]
+pub(super) struct Source<'a> {
+    pub(super) text: &'a str,
+    pub(super) lower: &'a str,
+    pub(super) tokens: &'a [Token],
 }
 
 impl<'a> Clause<'a> {
-    /// The words of `text[span.0..span.1]`.
-    pub(super) fn new(text: &'a str, span: (usize, usize)) -> Clause<'a> {
+    /// The words of `text[span.0..span.1]`, from the scan's tokens: a word
+    /// is a run of glued letters and digits, joined across "-", "'", ".",
+    /// "&" and a thousands comma ("11,000", "Korea's", "U.S.", "2A4").
+    pub(super) fn new(source: Source<'a>, span: (usize, usize)) -> Clause<'a> {
+        let Source {
+            text,
+            lower,
+            tokens,
+        } = source;
         let (start, end) = (span.0.min(text.len()), span.1.min(text.len()));
-        let sentence = text.get(start..end).unwrap_or("");
-        let mut words = Vec::with_capacity(sentence.len() / 5 + 1);
-        let mut chars = sentence.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            if c.is_whitespace() {
-                continue;
-            }
-            if !is_word_char(c) {
+        let a = tokens.partition_point(|t| t.start < start);
+        let b = tokens.partition_point(|t| t.start < end);
+        let tokens = tokens.get(a..b).unwrap_or(&[]);
+        let mut words = Vec::with_capacity(tokens.len());
+        let is_part = |t: &Token| t.kind != TokenKind::Punct;
+        let mut k = 0;
+        while let Some(token) = tokens.get(k) {
+            k += 1;
+            if !is_part(token) {
                 words.push(Word {
-                    start: start + i,
-                    end: start + i + c.len_utf8(),
+                    start: token.start,
+                    end: token.end,
                     punct: true,
                 });
                 continue;
             }
-            let mut e = i + c.len_utf8();
-            while let Some(&(j, d)) = chars.peek() {
-                let after_digit = sentence[..j].ends_with(|c: char| c.is_ascii_digit());
-                let joins = matches!(d, '-' | '\'' | '’' | '.' | '&') || (d == ',' && after_digit);
-                let next_is_word = sentence[j + d.len_utf8()..]
-                    .chars()
-                    .next()
-                    .is_some_and(is_word_char);
-                if is_word_char(d) || (joins && next_is_word) {
-                    e = j + d.len_utf8();
-                    chars.next();
-                } else if matches!(d, '\'' | '’') && sentence[..j].ends_with('s') && e - i > 2 {
-                    // "the Philippines' disaster agency": a plural possessive.
-                    e = j + d.len_utf8();
-                    chars.next();
-                    break;
-                } else if d == '.' && is_dotted(&sentence[i..e]) {
-                    // "U.S." keeps its last dot.
-                    e = j + 1;
-                    chars.next();
-                    break;
-                } else {
-                    break;
+            let word_start = token.start;
+            let mut word_end = token.end;
+            while let Some(next) = tokens.get(k).filter(|t| t.glued) {
+                if is_part(next) {
+                    word_end = next.end;
+                    k += 1;
+                    continue;
                 }
+                let mark = text.get(next.start..next.end).unwrap_or("");
+                let after_digit = text
+                    .get(..next.start)
+                    .is_some_and(|s| s.ends_with(|c: char| c.is_ascii_digit()));
+                let joins =
+                    matches!(mark, "-" | "'" | "’" | "." | "&") || (mark == "," && after_digit);
+                if joins && let Some(after) = tokens.get(k + 1).filter(|t| t.glued && is_part(t)) {
+                    word_end = after.end;
+                    k += 2;
+                    continue;
+                }
+                let so_far = text.get(word_start..word_end).unwrap_or("");
+                if matches!(mark, "'" | "’") && so_far.ends_with('s') && so_far.len() > 2 {
+                    // "the Philippines' disaster agency": a plural possessive.
+                    word_end = next.end;
+                    k += 1;
+                } else if mark == "." && is_dotted(so_far) {
+                    // "U.S." keeps its last dot.
+                    word_end = next.end;
+                    k += 1;
+                }
+                break;
             }
             words.push(Word {
-                start: start + i,
-                end: start + e,
+                start: word_start,
+                end: word_end,
                 punct: false,
             });
         }
         Clause {
             text,
-            lower: sentence.to_ascii_lowercase(),
+            lower,
             words,
             start,
             end,
+            attributions: OnceCell::new(),
         }
     }
 
@@ -99,7 +126,7 @@ impl<'a> Clause<'a> {
     pub(super) fn low(&self, i: usize) -> &str {
         self.words
             .get(i)
-            .and_then(|w| self.lower.get(w.start - self.start..w.end - self.start))
+            .and_then(|w| self.lower.get(w.start..w.end))
             .unwrap_or("")
     }
 
@@ -111,11 +138,16 @@ impl<'a> Clause<'a> {
             .unwrap_or("")
     }
 
+    /// The whole sentence in lower case (offsets from [`Clause::start`]).
+    pub(super) fn lower_text(&self) -> &str {
+        self.lower.get(self.start..self.end).unwrap_or("")
+    }
+
     /// Lower-case text from word `i` to the end of the sentence.
     pub(super) fn low_from(&self, i: usize) -> &str {
         self.words
             .get(i)
-            .and_then(|w| self.lower.get(w.start - self.start..))
+            .and_then(|w| self.lower.get(w.start..self.end))
             .unwrap_or("")
     }
 
@@ -172,6 +204,33 @@ fn is_dotted(s: &str) -> bool {
     s.len() >= 3 && s.split('.').all(|p| p.chars().count() == 1)
 }
 
+/// A set of lower-case words, hashed with FNV-1a (short keys, no
+/// attacker: the words are ours).
+pub(super) type WordSet = HashSet<&'static str, BuildHasherDefault<Fnv>>;
+
+/// FNV-1a, 64 bits.
+#[derive(Default)]
+pub(super) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for byte in bytes {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,7 +238,14 @@ mod tests {
     #[test]
     fn words_keep_abbreviations_possessives_and_compounds_whole() {
         let text = "U.S. officials said North Korea's 11,000-strong force left.";
-        let clause = Clause::new(text, (0, text.len()));
+        let lower = text.to_ascii_lowercase();
+        let tokens = crate::figures::number::tokenize(text);
+        let source = Source {
+            text,
+            lower: &lower,
+            tokens: &tokens,
+        };
+        let clause = Clause::new(source, (0, text.len()));
         let words: Vec<&str> = (0..clause.len()).map(|i| clause.raw(i)).collect();
         assert_eq!(
             words,

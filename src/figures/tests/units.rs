@@ -267,8 +267,13 @@ fn a_currency_word_without_its_country_is_money_without_a_code() {
 
 #[test]
 fn from_a_measure_to_a_measure_with_words_between_is_a_range() {
+    // After a verb of change it is a transition: the new value, with the
+    // old one as its `previous`.
+    let text = "Mileage went up, from 25 miles per gallon in 2010 to 31 mpg in 2020.";
+    check_units(text, &["31 measure mpg"]);
+    assert_eq!(mentions(text)[0].previous, Some(25.0));
     check_units(
-        "Mileage went up, from 25 miles per gallon in 2010 to 31 mpg in 2020.",
+        "Mileage ranged from 25 miles per gallon in 2010 to 31 mpg in 2020.",
         &["28 measure mpg"],
     );
     // Without a unit on each end, words between do not make a range.
