@@ -195,10 +195,13 @@ pub(crate) fn place_at(hay: &str, at: usize) -> Option<(&'static str, usize)> {
     best
 }
 
+/// (canonical name, lower-case form) by the form's first two bytes.
+type PlaceIndex = HashMap<[u8; 2], Vec<(&'static str, String)>>;
+
 /// Every lower-case form of every place (its canonical name too), by its
 /// first two bytes: what [`place_at`] compares at a position.
-static INDEX: LazyLock<HashMap<[u8; 2], Vec<(&'static str, String)>>> = LazyLock::new(|| {
-    let mut index: HashMap<[u8; 2], Vec<(&'static str, String)>> = HashMap::new();
+static INDEX: LazyLock<PlaceIndex> = LazyLock::new(|| {
+    let mut index = PlaceIndex::new();
     for (name, others) in PLACES {
         let forms =
             std::iter::once(name.to_lowercase()).chain(others.iter().map(|o| o.to_string()));

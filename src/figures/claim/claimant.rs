@@ -14,7 +14,7 @@
 use super::super::Mention;
 use super::words::WordSet;
 use super::words::{At, Clause};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::sync::LazyLock;
 
 /// Verbs of attribution.
@@ -299,6 +299,7 @@ static TRIGGERS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
         .collect();
     AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(words)
         .ok()
 });
