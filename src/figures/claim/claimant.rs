@@ -14,7 +14,6 @@
 use super::super::Mention;
 use super::words::WordSet;
 use super::words::{At, Clause};
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::sync::LazyLock;
 
 /// Verbs of attribution.
@@ -289,36 +288,35 @@ fn name_after(clause: &Clause, a: usize) -> Option<usize> {
     (e > a).then_some(e)
 }
 
-/// Finds the words that may open an attribution in one pass over a
-/// sentence: every verb of attribution, and "according".
-static TRIGGERS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
-    let words: Vec<&str> = SAYING
-        .iter()
-        .copied()
-        .chain(std::iter::once("according"))
-        .collect();
-    AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(words)
-        .ok()
+/// For each first letter a..z, a bit per word length (up to 31) that some
+/// verb of attribution, or "according", has: most words fail this test
+/// before any lookup.
+static TRIGGER_SHAPES: LazyLock<[u32; 26]> = LazyLock::new(|| {
+    let mut shapes = [0u32; 26];
+    for word in SAYING.iter().copied().chain(std::iter::once("according")) {
+        if let Some(&first) = word.as_bytes().first()
+            && first.is_ascii_lowercase()
+            && word.len() < 32
+        {
+            shapes[usize::from(first - b'a')] |= 1 << word.len();
+        }
+    }
+    shapes
 });
 
 /// Indices of the words of `clause` that are verbs of attribution or
 /// "according", in order.
 fn triggers(clause: &Clause) -> Vec<usize> {
-    let Some(automaton) = TRIGGERS.as_ref() else {
-        // The automaton is built from a fixed word list; if it could not
-        // be, every word is looked at.
-        return (0..clause.len()).collect();
-    };
-    automaton
-        .find_iter(clause.lower_text())
-        .filter_map(|found| {
-            let at = clause.start + found.start();
-            let k = clause.word_at(at);
-            let word = clause.words.get(k)?;
-            (word.start == at && word.end == clause.start + found.end()).then_some(k)
+    let shapes = &*TRIGGER_SHAPES;
+    (0..clause.len())
+        .filter(|&k| {
+            let w = clause.low(k);
+            let shape_fits = w.as_bytes().first().is_some_and(|&first| {
+                first.is_ascii_lowercase()
+                    && w.len() < 32
+                    && shapes[usize::from(first - b'a')] & (1 << w.len()) != 0
+            });
+            shape_fits && (w == "according" || SAYING.contains(w))
         })
         .collect()
 }

@@ -952,7 +952,8 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &mut [Men
 /// The word after the noun phrase, when the noun phrase stands before the
 /// number ("the number of Varnessans killed … rose to 14,600").
 fn noun_end_before_number(clause: &Clause, at: At, m: &Mention) -> Option<usize> {
-    if m.noun.is_empty() {
+    // A noun phrase that ends the mention stands after its number.
+    if m.noun.is_empty() || m.text.ends_with(m.noun.as_str()) {
         return None;
     }
     let sentence = clause.text.get(clause.start..clause.end)?;

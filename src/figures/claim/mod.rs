@@ -54,6 +54,14 @@ pub(super) fn annotate(
     while idx < mentions.len() {
         let sentence = sentence_of(&mentions[idx]);
         if cache.as_ref().is_none_or(|(s, _)| *s != sentence) {
+            // What the sentence left behind hands on to the next ones of
+            // its paragraph: read from the clause before it is dropped.
+            if let Some((done, clause)) = cache.take()
+                && let Some(slot) = handed_on.get_mut(done)
+                && slot.is_none()
+            {
+                *slot = Some(claimant::last_claimant(&clause));
+            }
             cache = Some((
                 sentence,
                 Clause::new(source, span_at(sentence, &mentions[idx])),

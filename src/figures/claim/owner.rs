@@ -411,6 +411,10 @@ fn noun_words(clause: &Clause, at: At, m: &Mention) -> (usize, usize) {
     if m.noun.is_empty() {
         return (at.first, at.first);
     }
+    // Most often the noun phrase ends the mention: "200 artillery pieces".
+    if m.text.ends_with(m.noun.as_str()) && m.end >= m.noun.len() {
+        return (clause.word_at(m.end - m.noun.len()), at.last);
+    }
     let sentence = clause.text.get(clause.start..clause.end).unwrap_or("");
     let limit = clause
         .words

@@ -138,11 +138,6 @@ impl<'a> Clause<'a> {
             .unwrap_or("")
     }
 
-    /// The whole sentence in lower case (offsets from [`Clause::start`]).
-    pub(super) fn lower_text(&self) -> &str {
-        self.lower.get(self.start..self.end).unwrap_or("")
-    }
-
     /// Lower-case text from word `i` to the end of the sentence.
     pub(super) fn low_from(&self, i: usize) -> &str {
         self.words
