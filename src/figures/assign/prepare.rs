@@ -165,7 +165,6 @@ const EQUIPMENT: &[&str] = &[
     "planes",
     "plane",
     "warplanes",
-    "fighters",
     "helicopters",
     "drones",
     "drone",

@@ -819,6 +819,27 @@ fn money_noun(clause: &Clause, at: At) -> Option<String> {
     (e > a).then(|| clause.span(a, e).to_string())
 }
 
+/// "North Korean soldiers numbering some 10,000 to 12,000": the noun
+/// phrase before "numbering" (a qualifier may stand between).
+fn numbering_noun(clause: &Clause, at: At) -> Option<String> {
+    let mut k = at.first;
+    while k > 0 && DETERMINERS.contains(clause.low(k - 1)) {
+        k -= 1;
+    }
+    let verb = k.checked_sub(1)?;
+    if !matches!(
+        clause.low(verb),
+        "numbering" | "totalling" | "totaling" | "numbered" | "totalled" | "totaled"
+    ) {
+        return None;
+    }
+    let mut s = verb;
+    while s > 0 && verb - s < 4 && !clause.is_punct(s - 1) && is_modifier(clause, s - 1) {
+        s -= 1;
+    }
+    (s < verb).then(|| clause.span(s, verb).to_string())
+}
+
 /// The event a counted noun names by itself: "the death toll", "deaths".
 fn event_of_noun(noun: &str) -> Option<&'static str> {
     let lower = noun.to_lowercase();
@@ -855,6 +876,9 @@ fn coordinated(clause: &Clause, prev: &Mention, at: At) -> bool {
 pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &mut [Mention]) {
     if m.kind == Kind::Money && m.noun.is_empty() {
         m.noun = money_noun(clause, at).unwrap_or_default();
+    }
+    if m.kind == Kind::Count && m.noun.is_empty() {
+        m.noun = numbering_noun(clause, at).unwrap_or_default();
     }
     if m.noun.is_empty()
         && let Some(Subject {
