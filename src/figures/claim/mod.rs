@@ -8,12 +8,14 @@
 //!
 //! Phases, each in its own file, each reading one [`Clause`]:
 //! `transition` (fold "rose to 600 from 300" into one mention), `event`
-//! (the event and increments, and the subject of a copular form "the death
-//! toll rose to 2,300"), `owner` and `claimant`.
+//! (the event and increments), `subject` (what is counted when the noun
+//! stands elsewhere: "the death toll rose to 2,300"), `owner` and
+//! `claimant`; `words` splits a sentence into the words they read.
 
 mod claimant;
 mod event;
 mod owner;
+mod subject;
 mod transition;
 mod words;
 

@@ -1,0 +1,548 @@
+//! Subjects: what a number counts when its noun stands elsewhere. The
+//! subject of a copular form ("the death toll from the quake rose to
+//! 2,300", "inflation in Turkey eased to 48.6%"), of an estimate ("Seoul
+//! estimates casualties at around 4,700", "put the number of dead at 87"),
+//! of a total being set ("bringing the total it has deployed to 16,000"),
+//! "soldiers numbering some 10,000", and what a sum of money is ("$15.6
+//! billion loan", "$2 billion in aid").
+
+use super::super::Kind;
+use super::event::{DETERMINERS, event_word};
+use super::words::{At, Clause, WordSet};
+use std::sync::LazyLock;
+
+/// Heads a copular subject may have: what "rose to N" counts.
+pub(super) static SUBJECT_HEADS: LazyLock<WordSet> = LazyLock::new(|| {
+    WordSet::from_iter([
+        "toll",
+        "tolls",
+        "total",
+        "number",
+        "tally",
+        "count",
+        "figure",
+        "casualties",
+        "deaths",
+        "dead",
+        "fatalities",
+        "losses",
+        "injuries",
+        "injured",
+        "wounded",
+        "killed",
+        "missing",
+        "deployment",
+        "contingent",
+        "force",
+        "strength",
+        "refugees",
+        "displaced",
+        "arrivals",
+        "troops",
+        "soldiers",
+        "personnel",
+        "homeless",
+        "victims",
+    ])
+});
+
+/// Verbs of a copular form "SUBJECT rose to N", "SUBJECT reached N".
+pub(super) static COPULAR: LazyLock<WordSet> = LazyLock::new(|| {
+    WordSet::from_iter([
+        "slowed",
+        "eased",
+        "accelerated",
+        "quickened",
+        "dipped",
+        "edged",
+        "rebounded",
+        "cooled",
+        "held",
+        "came",
+        "slipped",
+        "slumped",
+        "plunged",
+        "ticked",
+        "narrowed",
+        "widened",
+        "expanded",
+        "contracted",
+        "shrank",
+        "doubled",
+        "tripled",
+        "stayed",
+        "rose",
+        "risen",
+        "rises",
+        "rise",
+        "climbed",
+        "climbs",
+        "climb",
+        "jumped",
+        "jumps",
+        "increased",
+        "increases",
+        "grew",
+        "grown",
+        "grows",
+        "soared",
+        "surged",
+        "swelled",
+        "fell",
+        "fallen",
+        "falls",
+        "dropped",
+        "drops",
+        "declined",
+        "reached",
+        "reaches",
+        "hit",
+        "hits",
+        "topped",
+        "tops",
+        "exceeded",
+        "exceeds",
+        "passed",
+        "surpassed",
+        "stood",
+        "stands",
+        "remained",
+        "remains",
+        "was",
+        "is",
+        "were",
+        "are",
+        "totalled",
+        "totaled",
+        "totals",
+        "numbered",
+        "number",
+        "numbers",
+        "reach",
+        "stand",
+        "now",
+        "has",
+        "have",
+        "had",
+        "been",
+        "rising",
+        "climbing",
+        "standing",
+        "reaching",
+        "exceeding",
+        "passing",
+        "crossed",
+        "neared",
+        "nears",
+    ])
+});
+
+/// Verbs that set a total: "bringing the total to N".
+pub(super) static SETTING: LazyLock<WordSet> = LazyLock::new(|| {
+    WordSet::from_iter([
+        "bringing", "taking", "raising", "pushing", "lifting", "brought", "took", "raised",
+        "pushed",
+    ])
+});
+
+/// Prepositions that may open a phrase inside a subject: "the death toll
+/// from the quake".
+pub(super) static SUBJECT_PREPOSITIONS: LazyLock<WordSet> = LazyLock::new(|| {
+    WordSet::from_iter([
+        "from", "in", "of", "after", "among", "on", "to", "across", "since", "for", "at",
+    ])
+});
+
+/// The subject of a copular, estimating or setting form.
+pub(super) struct Subject {
+    /// Words (first, one past last) of the counted noun phrase.
+    pub(super) span: (usize, usize),
+    /// "bringing the total to N": the number is a total that a number
+    /// before it in the sentence adds to.
+    pub(super) setting: bool,
+}
+
+/// Words that may head a subject of a money, percent or measure figure
+/// ("inflation eased to 2.2%"), or of a count when plural ("Layoffs
+/// reached 153,000"): any noun, not these.
+pub(super) fn may_head(clause: &Clause, h: usize, kind: Kind) -> bool {
+    let w = clause.low(h);
+    if SUBJECT_HEADS.contains(&w) {
+        return true;
+    }
+    if clause.is_punct(h)
+        || clause.is_digits(h)
+        || COPULAR.contains(&w)
+        || event_word(w).is_some()
+        || DETERMINERS.contains(&w)
+        || matches!(
+            w,
+            "it" | "they"
+                | "he"
+                | "she"
+                | "we"
+                | "which"
+                | "that"
+                | "who"
+                | "this"
+                | "there"
+                | "and"
+                | "or"
+                | "but"
+                | "year"
+                | "month"
+                | "week"
+                | "quarter"
+                | "day"
+        )
+    {
+        return false;
+    }
+    match kind {
+        Kind::Count => w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("'s"),
+        _ => w.len() > 2,
+    }
+}
+
+/// The subject of a copular or estimating form, when the mention has no
+/// noun: word span (first, one past last) of the counted noun phrase.
+pub(super) fn copular_subject(clause: &Clause, at: At, kind: Kind) -> Option<Subject> {
+    let mut k = at.first;
+    // "to a record $58.8 billion", "to a new high of 4,000".
+    while k > 0 && matches!(clause.low(k - 1), "a" | "record" | "new" | "high" | "of") {
+        k -= 1;
+    }
+    // "jumped 34% to $58.8 billion": the change stands between.
+    if k > 2
+        && clause.low(k - 1) == "to"
+        && matches!(clause.low(k - 2), "%" | "percent" | "pct")
+        && clause.is_digits(k - 3)
+    {
+        let mut j = k - 3;
+        while j > 0 && (clause.is_digits(j - 1) || clause.low(j - 1) == "by") {
+            j -= 1;
+        }
+        if j > 0 && COPULAR.contains(&clause.low(j - 1)) {
+            k = j;
+            return copular_verb_subject(clause, k, kind);
+        }
+    }
+    // "to", "at" or nothing between the verb and the number.
+    if k > 0
+        && matches!(
+            clause.low(k - 1),
+            "to" | "at" | "above" | "over" | "past" | "by"
+        )
+    {
+        k -= 1;
+    }
+    let plain = |span| {
+        Some(Subject {
+            span,
+            setting: false,
+        })
+    };
+    // "estimates casualties at 4,700", "put the number of dead at 300".
+    if clause.low(k) == "at" {
+        let lo = k.saturating_sub(14);
+        for v in (lo..k).rev() {
+            if clause.is_punct(v) {
+                break;
+            }
+            if matches!(
+                clause.low(v),
+                "estimate"
+                    | "estimates"
+                    | "estimated"
+                    | "put"
+                    | "puts"
+                    | "putting"
+                    | "placed"
+                    | "places"
+                    | "place"
+                    | "set"
+                    | "sets"
+                    | "estimating"
+                    | "kept"
+                    | "keeps"
+                    | "held"
+            ) {
+                return noun_span(clause, v + 1, k).and_then(plain);
+            }
+        }
+    }
+    // "bringing the total (of NP) (it has deployed) (there) to N", "raised
+    // the death toll to 6,812".
+    if clause.low(k) == "to" {
+        let lo = k.saturating_sub(12);
+        if let Some(v) = (lo..k).rev().find(|&v| SETTING.contains(&clause.low(v)))
+            && !(v..k).any(|q| clause.is_punct(q) || clause.is_digits(q))
+            && let Some(head) = (v + 1..k).find(|&h| SUBJECT_HEADS.contains(&clause.low(h)))
+        {
+            let mut a = v + 1;
+            while a < head && DETERMINERS.contains(&clause.low(a)) {
+                a += 1;
+            }
+            let span = if clause.low(head + 1) == "of" {
+                noun_span(clause, a, k)?
+            } else {
+                (a, head + 1)
+            };
+            return Some(Subject {
+                span,
+                setting: true,
+            });
+        }
+    }
+    copular_verb_subject(clause, k, kind)
+}
+
+/// "SUBJECT [has] rose to N", looking back from word `k` (the "to" or the
+/// number).
+pub(super) fn copular_verb_subject(clause: &Clause, k: usize, kind: Kind) -> Option<Subject> {
+    let plain = |span| {
+        Some(Subject {
+            span,
+            setting: false,
+        })
+    };
+    // "SUBJECT [has] rose to N": a verb first, then auxiliaries, then the
+    // subject, whose head may be followed by a phrase ("the death toll from
+    // the quake").
+    let mut v = k;
+    let mut saw_verb = false;
+    while v > 0 && k - v < 4 {
+        let w = clause.low(v - 1);
+        if clause.is_punct(v - 1) || !(COPULAR.contains(&w) || matches!(w, "so" | "far" | "also")) {
+            break;
+        }
+        saw_verb |= COPULAR.contains(&w);
+        v -= 1;
+    }
+    if !saw_verb {
+        return None;
+    }
+    let lo = v.saturating_sub(14);
+    let mut h = v;
+    while h > lo {
+        h -= 1;
+        if clause.is_punct(h) && clause.low(h) != "'" {
+            return None;
+        }
+        let next = clause.low(h + 1);
+        let at_verb = h + 1 == v;
+        // "Inflation in the euro zone slowed", "Layoffs at U.S. firms
+        // reached": the head stands before the phrase.
+        if at_verb
+            && may_head(clause, h, kind)
+            && let Some(p) = (h.saturating_sub(5)..h)
+                .rev()
+                .find(|&p| SUBJECT_PREPOSITIONS.contains(&clause.low(p)) && p > 0)
+            && !(p..h).any(|q| {
+                let w = clause.low(q);
+                clause.is_punct(q)
+                    || clause.is_digits(q)
+                    || COPULAR.contains(&w)
+                    || event_word(w).is_some()
+                    || matches!(
+                        w,
+                        "as" | "and"
+                            | "or"
+                            | "while"
+                            | "when"
+                            | "after"
+                            | "but"
+                            | "that"
+                            | "which"
+                            | "who"
+                            | "where"
+                            | "because"
+                            | "since"
+                    )
+            })
+            && may_head(clause, p - 1, kind)
+        {
+            // "The number of missing rose to 104": what is numbered.
+            if clause.low(p) == "of"
+                && matches!(
+                    clause.low(p - 1),
+                    "number" | "toll" | "total" | "tally" | "count" | "figure"
+                )
+            {
+                return plain((p + 1, v));
+            }
+            let mut s = p - 1;
+            while s > 0 && !clause.is_punct(s - 1) && is_modifier(clause, s - 1) {
+                s -= 1;
+            }
+            // A money or percent subject keeps its phrase ("inflation in
+            // Turkey": whose); a count's head is what was counted.
+            let e = if kind == Kind::Count { p } else { v };
+            return plain((s, e));
+        }
+        if (at_verb && may_head(clause, h, kind))
+            || (SUBJECT_HEADS.contains(&clause.low(h)) && SUBJECT_PREPOSITIONS.contains(&next))
+            || (kind != Kind::Count
+                && SUBJECT_PREPOSITIONS.contains(&next)
+                && may_head(clause, h, kind)
+                && place_phrase(clause, h + 1, v))
+        {
+            let mut s = h;
+            while s > 0 && !clause.is_punct(s - 1) && is_modifier(clause, s - 1) {
+                s -= 1;
+            }
+            // "Annual inflation in Turkey": a short phrase naming a place
+            // belongs to the subject.
+            let e = if place_phrase(clause, h + 1, v) {
+                v
+            } else {
+                h + 1
+            };
+            return plain((s, e));
+        }
+    }
+    None
+}
+
+/// Whether words `a..b` are a short phrase naming a place: "in Turkey",
+/// "from Varnessa".
+pub(super) fn place_phrase(clause: &Clause, a: usize, b: usize) -> bool {
+    b > a + 1
+        && b - a <= 4
+        && matches!(clause.low(a), "in" | "from" | "of")
+        && (a + 1..b).any(|k| super::super::places::place_at(clause.low_from(k), 0).is_some())
+}
+
+/// A word that may stand before a subject's head: "death" in "death toll",
+/// "North Korean" in "North Korean casualties".
+pub(super) fn is_modifier(clause: &Clause, k: usize) -> bool {
+    let w = clause.low(k);
+    !matches!(
+        w,
+        "the"
+            | "a"
+            | "an"
+            | "its"
+            | "their"
+            | "his"
+            | "her"
+            | "and"
+            | "but"
+            | "that"
+            | "which"
+            | "as"
+            | "while"
+            | "of"
+            | "in"
+            | "on"
+            | "from"
+            | "to"
+            | "at"
+            | "by"
+            | "with"
+    ) && !COPULAR.contains(&w)
+        && event_word(w).is_none()
+        && !clause.is_digits(k)
+}
+
+/// The noun phrase between two words ("casualties", "the number of dead").
+pub(super) fn noun_span(clause: &Clause, mut a: usize, b: usize) -> Option<(usize, usize)> {
+    while a < b && matches!(clause.low(a), "the" | "a" | "an" | "its" | "their") {
+        a += 1;
+    }
+    // "the number of dead" counts the dead.
+    if matches!(
+        clause.low(a),
+        "number" | "toll" | "tally" | "count" | "total"
+    ) && clause.low(a + 1) == "of"
+        && a + 2 < b
+    {
+        a += 2;
+        while a + 1 < b && matches!(clause.low(a), "the" | "its" | "their" | "his" | "her") {
+            a += 1;
+        }
+    }
+    // "its soldiers killed since February": the phrase ends at a participle
+    // or a preposition after its first word.
+    let mut e = a + 1;
+    while e < b
+        && event_word(clause.low(e)).is_none()
+        && !SUBJECT_PREPOSITIONS.contains(&clause.low(e))
+        && !matches!(clause.low(e), "there" | "here" | "now" | "so" | "far")
+    {
+        e += 1;
+    }
+    (a < b).then_some((a, e.min(b)))
+}
+
+/// What a sum of money is: "$15.6 billion loan", "€50 billion aid
+/// package", "$2 billion in military aid", "$375 million package of
+/// military aid". Up to a clause word, a number or punctuation.
+pub(super) fn money_noun(clause: &Clause, at: At) -> Option<String> {
+    let mut a = at.last;
+    if matches!(clause.low(a), "in" | "of") {
+        a += 1;
+    }
+    while matches!(clause.low(a), "the" | "a" | "an" | "its" | "their" | "new") {
+        a += 1;
+    }
+    let mut e = a;
+    while e < clause.len() && e - a < 6 && !clause.is_punct(e) && !clause.is_digits(e) {
+        let w = clause.low(e);
+        let ends = COPULAR.contains(&w)
+            || event_word(w).is_some()
+            || matches!(
+                w,
+                "for"
+                    | "to"
+                    | "from"
+                    | "on"
+                    | "by"
+                    | "at"
+                    | "and"
+                    | "or"
+                    | "that"
+                    | "which"
+                    | "as"
+                    | "this"
+                    | "last"
+                    | "next"
+                    | "over"
+                    | "into"
+                    | "with"
+                    | "since"
+                    | "will"
+                    | "would"
+                    | "is"
+                    | "was"
+                    | "were"
+                    | "in"
+            );
+        if ends {
+            break;
+        }
+        e += 1;
+    }
+    (e > a).then(|| clause.span(a, e).to_string())
+}
+
+/// "North Korean soldiers numbering some 10,000 to 12,000": the noun
+/// phrase before "numbering" (a qualifier may stand between).
+pub(super) fn numbering_noun(clause: &Clause, at: At) -> Option<String> {
+    let mut k = at.first;
+    while k > 0 && DETERMINERS.contains(clause.low(k - 1)) {
+        k -= 1;
+    }
+    let verb = k.checked_sub(1)?;
+    if !matches!(
+        clause.low(verb),
+        "numbering" | "totalling" | "totaling" | "numbered" | "totalled" | "totaled"
+    ) {
+        return None;
+    }
+    let mut s = verb;
+    while s > 0 && verb - s < 4 && !clause.is_punct(s - 1) && is_modifier(clause, s - 1) {
+        s -= 1;
+    }
+    (s < verb).then(|| clause.span(s, verb).to_string())
+}
