@@ -8,6 +8,7 @@
 //! owner: "Russian strikes killed 45 civilians" gives the civilians none.
 
 use super::super::Mention;
+use super::super::lexicon::MONTHS;
 use super::super::places;
 use super::event::{participle_after, verb_before};
 use super::words::WordSet;
@@ -160,18 +161,7 @@ static NOT_NAMES: LazyLock<WordSet> = LazyLock::new(|| {
         "friday",
         "saturday",
         "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
         "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
         "last",
         "earlier",
         "since",
@@ -295,7 +285,7 @@ fn may_name(clause: &Clause, k: usize) -> bool {
         && low.ends_with('s')
         && !clause.is_cap(k + 1)
         && places::place_at(low, 0).is_none();
-    clause.is_cap(k) && !NOT_NAMES.contains(&bare) && !opening_plural
+    clause.is_cap(k) && !NOT_NAMES.contains(&bare) && !MONTHS.contains(&bare) && !opening_plural
 }
 
 /// "Russia's 600,000 troops", "North Korea's 11,000 soldiers".

@@ -3,6 +3,7 @@
 //! `previous`, never a mention of its own (an alert must not read the old
 //! number as news).
 
+use super::super::lexicon::CHANGE_VERBS;
 use super::super::{Mention, Qualifier, parse_number};
 use super::words::WordSet;
 use super::words::{At, Clause};
@@ -13,83 +14,34 @@ use std::sync::LazyLock;
 static CHANGE: LazyLock<WordSet> = LazyLock::new(|| {
     WordSet::from_iter([
         "slowed",
-        "eased",
         "accelerated",
         "quickened",
-        "dipped",
         "edged",
         "rebounded",
         "cooled",
-        "slipped",
         "slumped",
-        "narrowed",
-        "widened",
         "reached",
         "hit",
-        "climbs",
-        "jumps",
         "totalled",
         "stood",
         "was",
-        "rose",
-        "rise",
-        "rises",
-        "risen",
-        "rising",
-        "increased",
-        "increase",
-        "increases",
-        "increasing",
-        "fell",
-        "fall",
-        "falls",
-        "fallen",
-        "falling",
-        "grew",
-        "grow",
         "grows",
-        "grown",
-        "growing",
-        "climbed",
-        "climbs",
-        "climbing",
-        "jumped",
-        "jumps",
-        "surged",
-        "soared",
-        "swelled",
-        "dropped",
-        "drops",
-        "declined",
         "declines",
-        "slid",
-        "went",
         "gone",
         "goes",
         "moved",
-        "raised",
         "raises",
         "raising",
-        "cut",
         "cuts",
         "cutting",
-        "revised",
         "revises",
         "revising",
         "lifted",
         "lowered",
-        "reduced",
         "reduces",
-        "boosted",
-        "expanded",
         "upped",
-        "doubled",
-        "tripled",
         "halved",
-        "changed",
         "shifted",
-        "up",
-        "down",
         "number",
         "total",
         "toll",
@@ -97,18 +49,16 @@ static CHANGE: LazyLock<WordSet> = LazyLock::new(|| {
         "count",
         "estimate",
         "figure",
-        "decreased",
         "decrease",
-        "plunged",
-        "tumbled",
-        "shrank",
         "shrunk",
     ])
 });
 
 fn change_before(clause: &Clause, from_idx: usize) -> bool {
-    (from_idx.saturating_sub(4)..from_idx)
-        .any(|k| CHANGE.contains(&clause.low(k)) && !clause.is_punct(k))
+    (from_idx.saturating_sub(4)..from_idx).any(|k| {
+        let w = clause.low(k);
+        (CHANGE.contains(&w) || CHANGE_VERBS.contains(&w)) && !clause.is_punct(k)
+    })
 }
 
 /// Words between two mentions, punctuation dropped: (lower-case words).
