@@ -288,8 +288,11 @@ fn steps(text: &str) -> u64 {
     number::STEPS.with(|s| s.get())
 }
 
-/// Reads per token allowed; measured worst cases stay well below it.
-const READS_PER_TOKEN: u64 = 64;
+/// Reads per token allowed; measured worst cases stay below it. Since the
+/// units work a run of number words ("twenty twenty twenty …") costs about
+/// 84 reads a token however long it is (64 tokens: 80, 512 tokens: 83.5):
+/// linear, with a larger constant than the 64 this once was.
+const READS_PER_TOKEN: u64 = 96;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
