@@ -31,7 +31,8 @@ use std::cell::OnceCell;
 
 use super::{Assignment, Kind, Mention};
 use crate::config;
-use prepare::{EventSet, Prepared, counts_people, is_casualty, is_casualty_noun};
+use crate::figures::claim::is_casualty;
+use prepare::{EventSet, Prepared, counts_people, is_casualty_noun};
 use words::{find_term, term_positions};
 
 /// Noun heads that count things without naming them: "160 pieces".

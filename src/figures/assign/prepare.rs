@@ -5,6 +5,7 @@
 use super::words::search_form;
 use crate::config::{self, FigureKind, kind_marker};
 use crate::figures::Kind;
+use crate::figures::claim::CASUALTY_EVENTS;
 
 /// The normalised events a mention can carry (`Mention::event`), in the
 /// order of the bits of an [`EventSet`].
@@ -28,12 +29,6 @@ const EVENTS: &[&str] = &[
     "arrested",
     "rescued",
     "lost",
-];
-
-/// Events whose counted things are casualties: never a count of what the
-/// things are ("1,500 soldiers were killed" is no troop level).
-const CASUALTY_EVENTS: &[&str] = &[
-    "killed", "dead", "wounded", "injured", "captured", "missing", "lost",
 ];
 
 const DEATH: &[&str] = &["killed", "dead"];
@@ -122,12 +117,6 @@ fn event_bit(name: &str) -> Option<u32> {
         .iter()
         .position(|event| *event == name)
         .map(|idx| 1 << idx)
-}
-
-/// Whether `event` is a casualty: killed, dead, wounded, injured, captured,
-/// missing.
-pub(super) fn is_casualty(event: &str) -> bool {
-    CASUALTY_EVENTS.contains(&event)
 }
 
 /// Heads of noun phrases that count casualties rather than the things

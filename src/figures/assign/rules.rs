@@ -2,10 +2,11 @@
 //! that says why it refuses. Kind is checked before matching (a figure of
 //! another kind is never a candidate) and an increment never reaches them.
 
-use super::prepare::{Prepared, is_casualty, is_casualty_noun};
+use super::prepare::{Prepared, is_casualty_noun};
 use super::words::find_term;
 use super::{Match, Seen};
 use crate::figures::Kind;
+use crate::figures::claim::is_casualty;
 use crate::figures::claim::{other_owner_named, owner_matches};
 
 /// Why a rule refuses a figure a mention, for `figwatch extract`.

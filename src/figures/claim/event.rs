@@ -60,13 +60,16 @@ pub(super) fn is_event_word(w: &str) -> bool {
     event_word(w).is_some()
 }
 
-/// Whether an event is a casualty: killed, wounded, dead, injured, captured,
-/// missing, lost ("Russia has lost 400,000 soldiers").
+/// Events whose counted things are casualties, never a count of what the
+/// things are: "1,500 soldiers were killed" is no troop level; "Russia has
+/// lost 400,000 soldiers" neither.
+pub(crate) const CASUALTY_EVENTS: &[&str] = &[
+    "killed", "dead", "wounded", "injured", "captured", "missing", "lost",
+];
+
+/// Whether an event is a casualty (one of [`CASUALTY_EVENTS`]).
 pub(crate) fn is_casualty(event: &str) -> bool {
-    matches!(
-        event,
-        "killed" | "wounded" | "dead" | "injured" | "captured" | "missing" | "lost"
-    )
+    CASUALTY_EVENTS.contains(&event)
 }
 
 /// Words between a number and its participle: "were", "have been",

@@ -19,6 +19,8 @@ mod subject;
 mod transition;
 mod words;
 
+pub(crate) use event::{CASUALTY_EVENTS, is_casualty};
+
 use super::Mention;
 use super::number::Token;
 use super::places;
