@@ -129,10 +129,11 @@ impl Tokens<'_> {
         }
         // The checks below reject a suffix or symbol after the number; a
         // unit there makes it a measure instead (read only then: it costs).
+        // "F", "C", "K" alone are degrees; glued to digits they begin a
+        // designation ("6 F-16 jets", "40 K9 howitzers", "4 C-130s").
+        let degree_letter = matches!(self.raw(end), "F" | "C" | "K") && !self.glued(end + 1);
         let suffix_follows = (self.is_word(end)
-            && (self.glued(end)
-                || matches!(self.raw(end), "F" | "C" | "K")
-                || matches!(after, "mm" | "degrees" | "cm")))
+            && (self.glued(end) || degree_letter || matches!(after, "mm" | "degrees" | "cm")))
             || matches!(after, "°" | "º")
             || (after == "-" && self.glued(end));
         if suffix_follows && unit_follows() {
@@ -143,7 +144,7 @@ impl Tokens<'_> {
             return Some(end + 1);
         }
         // Temperatures and calibres: "60.1 F", "21 °C", "240 mm", "155-mm".
-        if self.is_word(end) && matches!(self.raw(end), "F" | "C" | "K") {
+        if self.is_word(end) && degree_letter {
             return Some(end + 1);
         }
         if matches!(after, "°" | "º")
@@ -320,7 +321,30 @@ impl Tokens<'_> {
                 self.newline(k) || matches!(self.low(q), "." | "!" | "?" | ":" | "\"" | "“" | "(")
             }
         };
-        !starts_sentence || raw.len() > 1 && raw.chars().all(|c| c.is_ascii_uppercase())
+        let acronym = raw.len() > 1 && raw.chars().all(|c| c.is_ascii_uppercase());
+        (!starts_sentence || acronym) && !(acronym && self.shouted_line(k))
+    }
+
+    /// Whether token `k` stands in a line written in capitals ("FLOODS: 26
+    /// DEAD, 300,000 DISPLACED"), where a capitalised word is no acronym.
+    fn shouted_line(&self, k: usize) -> bool {
+        let mut start = k;
+        while start > 0 && !self.newline(start) && k - start < 40 {
+            start -= 1;
+        }
+        let mut capitals = 0;
+        let mut j = start;
+        while j < self.toks.len() && j < k + 40 && (j == start || !self.newline(j)) {
+            if self.is_word(j) {
+                let raw = self.raw(j);
+                if raw.chars().any(|c| c.is_lowercase()) {
+                    return false;
+                }
+                capitals += usize::from(raw.len() > 1);
+            }
+            j += 1;
+        }
+        capitals >= 3
     }
 
     /// Whether token `k` is a word starting with a capital.

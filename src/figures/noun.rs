@@ -17,6 +17,15 @@ fn is_plural(w: &str) -> bool {
     if w.ends_with("men") && w.len() > 4 {
         return true;
     }
+    // Demonyms in -i: "Iraqis", "Israelis", "Pakistanis", "Qadiris" (but
+    // not "crisis", "axis", "tennis").
+    if let Some(stem) = w.strip_suffix("is")
+        && w.len() >= 6
+        && stem.ends_with(['q', 'l', 'n', 'r', 'd', 't', 'k', 'b', 'h'])
+        && !stem.ends_with("nn")
+    {
+        return true;
+    }
     w.ends_with('s')
         && !w.ends_with("ss")
         && !w.ends_with("us")
@@ -123,7 +132,7 @@ impl<'a> Tokens<'a> {
                 break;
             }
             // "long-range", "self-propelled", "S-300", "155-mm".
-            while self.low(k) == "-"
+            while matches!(self.low(k), "-" | "/")
                 && self.glued(k)
                 && self.glued(k + 1)
                 && matches!(self.kind(k + 1), Some(TokenKind::Word | TokenKind::Digits))

@@ -295,12 +295,16 @@ fn parse_digits(lower: &str, toks: &[Token], i: usize) -> Num {
             separated = true;
             j += 2;
         }
-        // "11 000": groups of three separated by one space, when no comma seen.
+        // "11 000": groups of three separated by one space, when no comma
+        // seen; but "40 170mm howitzers" is a count and a calibre.
         if !separated {
             while j < toks.len()
                 && toks[j].kind == TokenKind::Digits
                 && toks[j].one_space
                 && toks[j].end - toks[j].start == 3
+                && !toks
+                    .get(j + 1)
+                    .is_some_and(|t| t.glued && t.kind == TokenKind::Word)
             {
                 value = value * 1000.0 + digits_value(token_text(lower, &toks[j]));
                 separated = true;
@@ -378,9 +382,11 @@ fn parse_digits(lower: &str, toks: &[Token], i: usize) -> Num {
 
 fn parse_words(lower: &str, toks: &[Token], i: usize) -> Option<Num> {
     let w = token_text(lower, &toks[i]);
+    // The first word may open a line ("…overnight.\nEight journalists");
+    // a newline after it ends the number.
     let word_at = |k: usize| -> &str {
         match toks.get(k) {
-            Some(t) if t.kind == TokenKind::Word && !t.newline => token_text(lower, t),
+            Some(t) if t.kind == TokenKind::Word && (k == i || !t.newline) => token_text(lower, t),
             _ => "",
         }
     };

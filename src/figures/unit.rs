@@ -543,6 +543,15 @@ impl Tokens<'_> {
                 return None;
             }
         }
+        // "F-16", "C-130": a capital letter hyphened to digits is a name.
+        if raw.len() == 1
+            && self.raw(k + 1) == "-"
+            && self.glued(k + 1)
+            && self.kind(k + 2) == Some(TokenKind::Digits)
+            && self.glued(k + 2)
+        {
+            return None;
+        }
         let spaced = !self.glued(k) && k == end;
         if spaced && glued_only(raw) {
             return None;

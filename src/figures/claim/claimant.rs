@@ -175,6 +175,138 @@ pub(super) struct Attribution {
     leads: bool,
     /// Applies to what comes before it (", X said", "according to X").
     trails: bool,
+    /// Names the source of figures given before it: "The figures come
+    /// from X", "X gave the figure": the sentence before takes it.
+    sources: bool,
+}
+
+/// Verbs that name a source only with figures as their subject or object:
+/// "The figures come from X", "X gave the figure".
+/// "Those are the latest figures from X" reads the noun as the trigger; "X
+/// raised the death toll to N" names who revised the figure.
+const SOURCE_VERBS: &[&str] = &[
+    "come",
+    "comes",
+    "came",
+    "gave",
+    "give",
+    "gives",
+    "provided",
+    "figures",
+    "estimates",
+    "raised",
+    "revised",
+    "lowered",
+    "updated",
+];
+
+/// Nouns that stand for numbers given elsewhere: "the figure", "these
+/// estimates".
+fn figures_noun(w: &str) -> bool {
+    matches!(
+        w,
+        "figure"
+            | "figures"
+            | "estimate"
+            | "estimates"
+            | "number"
+            | "numbers"
+            | "toll"
+            | "tally"
+            | "data"
+            | "count"
+            | "statistics"
+    )
+}
+
+/// "The figures come from X" (`v` the verb): the attribution, if it is one.
+fn source_attribution(clause: &Clause, v: usize) -> Option<Attribution> {
+    let w = clause.low(v);
+    let mut out = Attribution {
+        verb: v,
+        claimant: None,
+        leads: false,
+        trails: true,
+        sources: true,
+    };
+    // "Those are the latest figures from X."
+    if matches!(w, "figures" | "estimates") {
+        if clause.low(v + 1) != "from" {
+            return None;
+        }
+        let e = name_after(clause, v + 2)?;
+        out.claimant = clean(clause.span(v + 2, e));
+        return out.claimant.is_some().then_some(out);
+    }
+    if matches!(w, "come" | "comes" | "came") {
+        let subject = (v.saturating_sub(4)..v).any(|k| figures_noun(clause.low(k)));
+        if !subject || clause.low(v + 1) != "from" {
+            return None;
+        }
+        let e = name_after(clause, v + 2)?;
+        out.claimant = clean(clause.span(v + 2, e));
+        return out.claimant.is_some().then_some(out);
+    }
+    // "X gave the figure(s)", "X provided these numbers", "X raised the
+    // death toll".
+    let object = matches!(
+        clause.low(v + 1),
+        "the" | "these" | "those" | "that" | "this" | "its" | "their"
+    ) && (figures_noun(clause.low(v + 2)) || figures_noun(clause.low(v + 3)));
+    if !object {
+        return None;
+    }
+    // Who revised a figure claims it for its own sentence only, and only a
+    // speaker does ("Officials raised the death toll"; not "The strike").
+    let revising = matches!(w, "raised" | "revised" | "lowered" | "updated");
+    let (s, e) = name_before(clause, v)?;
+    if (e - s == 1 && PRONOUNS.contains(&clause.low(s))) || (revising && !speaker(clause, s, e)) {
+        return None;
+    }
+    out.sources = !revising;
+    out.claimant = clean(clause.span(s, e));
+    out.leads = true;
+    out.claimant.is_some().then_some(out)
+}
+
+/// Whether words `s..e` name someone who can give a figure: a speaker's
+/// noun at their head, or a name (a capitalised word past the first, an
+/// acronym).
+fn speaker(clause: &Clause, s: usize, e: usize) -> bool {
+    let head = clause.low(e - 1);
+    let speaking_noun = matches!(
+        head,
+        "officials"
+            | "official"
+            | "authorities"
+            | "ministry"
+            | "agency"
+            | "government"
+            | "police"
+            | "military"
+            | "army"
+            | "spokesman"
+            | "spokeswoman"
+            | "spokesperson"
+            | "office"
+            | "service"
+            | "committee"
+            | "council"
+            | "governor"
+            | "mayor"
+            | "minister"
+            | "president"
+            | "media"
+            | "doctors"
+            | "hospital"
+            | "rescuers"
+    );
+    let named = (s..e).any(|k| {
+        let raw = clause.raw(k);
+        (k > s && clause.is_cap(k))
+            || (raw.len() > 1 && raw.chars().all(|c| c.is_ascii_uppercase()))
+    });
+    speaking_noun || named
 }
 
 fn clean(name: &str) -> Option<String> {
@@ -189,8 +321,24 @@ fn clean(name: &str) -> Option<String> {
     (!no_noun).then(|| name.to_string())
 }
 
-/// The claimant's words read back from the verb at `v`: (first word).
-fn name_before(clause: &Clause, v: usize) -> Option<usize> {
+/// A lower-case joining word inside a capitalised name: "Committee to
+/// Protect Journalists", "Center for Strategic and International Studies".
+fn joins_name(clause: &Clause, k: usize) -> bool {
+    matches!(clause.low(k), "and" | "to" | "for" | "of" | "on")
+        && k > 0
+        && clause.is_cap(k - 1)
+        && clause.is_cap(k + 1)
+        && !clause.is_cap(k)
+}
+
+/// The claimant's words read back from the verb at `v`: (first word, one
+/// past the last).
+fn name_before(clause: &Clause, v: usize) -> Option<(usize, usize)> {
+    // "Mediazona has confirmed", "officials have said".
+    let mut v = v;
+    while v > 1 && matches!(clause.low(v - 1), "has" | "have" | "had" | "also") {
+        v -= 1;
+    }
     let mut s = v;
     while s > 0 && v - s < 9 {
         let k = s - 1;
@@ -207,7 +355,12 @@ fn name_before(clause: &Clause, v: usize) -> Option<usize> {
                 let raw = clause.raw(q);
                 raw.ends_with("'s") || raw.ends_with("’s")
             });
-        if clause.is_digits(k) || (NOT_IN_NAME.contains(&w) && !clause.is_cap(k) && !and_in_name) {
+        if clause.is_digits(k)
+            || (NOT_IN_NAME.contains(&w)
+                && !clause.is_cap(k)
+                && !and_in_name
+                && !joins_name(clause, k))
+        {
             break;
         }
         // "the report said" keeps its noun; any other verb ends the name.
@@ -220,7 +373,7 @@ fn name_before(clause: &Clause, v: usize) -> Option<usize> {
     while s < v && matches!(clause.low(s), "on" | "in" | "at" | "for" | "of" | "by") {
         s += 1;
     }
-    (s < v).then_some(s)
+    (s < v).then_some((s, v))
 }
 
 /// Where a claimant read back from its verb ends: before a participle
@@ -264,6 +417,7 @@ fn name_after(clause: &Clause, a: usize) -> Option<usize> {
                 | "because"
                 | "and"
         ) && e > a
+            && !joins_name(clause, e)
         {
             break;
         }
@@ -293,7 +447,11 @@ fn name_after(clause: &Clause, a: usize) -> Option<usize> {
 /// before any lookup.
 static TRIGGER_SHAPES: LazyLock<[u32; 26]> = LazyLock::new(|| {
     let mut shapes = [0u32; 26];
-    for word in SAYING.iter().copied().chain(std::iter::once("according")) {
+    let others = SOURCE_VERBS
+        .iter()
+        .copied()
+        .chain(std::iter::once("according"));
+    for word in SAYING.iter().copied().chain(others) {
         if let Some(&first) = word.as_bytes().first()
             && first.is_ascii_lowercase()
             && word.len() < 32
@@ -316,7 +474,7 @@ fn triggers(clause: &Clause) -> Vec<usize> {
                     && w.len() < 32
                     && shapes[usize::from(first - b'a')] & (1 << w.len()) != 0
             });
-            shape_fits && (w == "according" || SAYING.contains(w))
+            shape_fits && (w == "according" || SAYING.contains(w) || SOURCE_VERBS.contains(&w))
         })
         .collect()
 }
@@ -325,6 +483,16 @@ fn attributions(clause: &Clause) -> Vec<Attribution> {
     let mut out = Vec::new();
     for v in triggers(clause) {
         let w = clause.low(v);
+        if SOURCE_VERBS.contains(&w) {
+            if let Some(source) = source_attribution(clause, v) {
+                out.push(source);
+                continue;
+            }
+            // "estimates" is also a verb of saying.
+            if !SAYING.contains(&w) {
+                continue;
+            }
+        }
         if w == "according" && clause.low(v + 1) == "to" {
             if let Some(e) = name_after(clause, v + 2) {
                 out.push(Attribution {
@@ -332,6 +500,7 @@ fn attributions(clause: &Clause) -> Vec<Attribution> {
                     claimant: clean(clause.span(v + 2, e)),
                     leads: true,
                     trails: true,
+                    sources: false,
                 });
             }
             continue;
@@ -354,6 +523,7 @@ fn attributions(clause: &Clause) -> Vec<Attribution> {
                         claimant: clean(name),
                         leads: false,
                         trails: true,
+                        sources: false,
                     });
                 }
             }
@@ -364,13 +534,13 @@ fn attributions(clause: &Clause) -> Vec<Attribution> {
         if v > 0 && matches!(clause.low(v - 1), "a" | "an" | "the") {
             continue;
         }
-        if clause.low(v + 1) == "at" {
+        if clause.low(v + 1) == "at" && !matches!(clause.low(v + 2), "least" | "most") {
             continue;
         }
-        let Some(s) = name_before(clause, v) else {
+        let Some((s, name_stop)) = name_before(clause, v) else {
             continue;
         };
-        let pronoun = v - s == 1 && PRONOUNS.contains(&clause.low(s));
+        let pronoun = name_stop - s == 1 && PRONOUNS.contains(&clause.low(s));
         // "put/puts/placed" attribute only with "… at N".
         if matches!(w, "put" | "puts" | "placed" | "places")
             && !(v + 1..(v + 9).min(clause.len())).any(|k| clause.low(k) == "at")
@@ -389,10 +559,11 @@ fn attributions(clause: &Clause) -> Vec<Attribution> {
             claimant: if pronoun {
                 None
             } else {
-                clean(clause.span(s, name_end(clause, s, v)))
+                clean(clause.span(s, name_end(clause, s, name_stop)))
             },
             leads: !followed_by_mark,
             trails: trailing || followed_by_mark,
+            sources: false,
         });
     }
     out
@@ -420,6 +591,17 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention) {
     if let Some(a) = after.or(before).or(aside) {
         m.claimed_by = a.claimant.clone();
     }
+}
+
+/// The source a sentence names for the figures of the sentence before it:
+/// "The figures come from the national disaster agency."
+pub(super) fn source_for_previous(clause: &Clause) -> Option<String> {
+    clause
+        .attributions
+        .get_or_init(|| attributions(clause))
+        .iter()
+        .find(|a| a.sources)
+        .and_then(|a| a.claimant.clone())
 }
 
 /// The claimant of the last attribution in a sentence that names one: what

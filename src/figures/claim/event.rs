@@ -127,6 +127,9 @@ static AUX: LazyLock<WordSet> = LazyLock::new(|| {
         "listed",
         "as",
         "still",
+        "others",
+        "more",
+        "among",
     ])
 });
 
@@ -214,6 +217,23 @@ fn after(clause: &Clause, at: At) -> Option<(&'static str, usize)> {
             "from" if clause.low(k + 1) == "their" && clause.low(k + 2) == "homes" => {
                 Some("displaced")
             }
+            // "forced 60,000 people to leave".
+            "leave" | "flee"
+                if clause.low(k - 1) == "to"
+                    && matches!(
+                        clause.low(at.first.wrapping_sub(1)),
+                        "forced" | "forcing" | "force" | "forces"
+                    ) =>
+            {
+                Some("displaced")
+            }
+            // "were shot dead", "gunned down", "swept away".
+            "shot" | "gunned" | "stabbed" | "beaten"
+                if matches!(clause.low(k + 1), "dead" | "down") =>
+            {
+                Some("killed")
+            }
+            "swept" | "washed" if clause.low(k + 1) == "away" => Some("destroyed"),
             _ => event_word(w),
         };
         if let Some(event) = event {
@@ -228,7 +248,14 @@ fn after(clause: &Clause, at: At) -> Option<(&'static str, usize)> {
                 }
                 modifier = Some((event, k));
             }
-        } else if modifier.is_none() && !AUX.contains(&w) {
+        } else if modifier.is_none()
+            && matches!(w, "shot" | "stabbed" | "beaten" | "attacked")
+            && clause.low(k + 1) == "and"
+        {
+            // "were shot and killed": the second verb says what happened.
+            k += 2;
+            continue;
+        } else if modifier.is_none() && (!AUX.contains(&w) || w == "of") {
             if matches!(
                 w,
                 "in" | "from" | "at" | "on" | "near" | "inside" | "across" | "under" | "of"
@@ -325,6 +352,18 @@ fn event_of_noun(noun: &str) -> Option<&'static str> {
     })
 }
 
+/// An event word standing as an adjective before the head of a noun
+/// phrase: "54 missing people", "40 wounded soldiers", "12 destroyed tanks".
+fn event_adjective(noun: &str) -> Option<&'static str> {
+    let mut words = noun.split(' ');
+    let _head = words.next_back()?;
+    words.find_map(|w| {
+        let w = w.to_ascii_lowercase();
+        let adjective = w.ends_with("ed") || matches!(w.as_str(), "dead" | "missing" | "homeless");
+        adjective.then(|| event_word(&w)).flatten()
+    })
+}
+
 /// Words that join two mentions of one clause: "9,800 homes were destroyed
 /// and 21,000 damaged", "30 howitzers and 12,000 soldiers".
 fn coordinated(clause: &Clause, prev: &Mention, at: At) -> bool {
@@ -335,7 +374,17 @@ fn coordinated(clause: &Clause, prev: &Mention, at: At) -> bool {
         && gap.iter().all(|w| {
             matches!(
                 *w,
-                "and" | "," | "as" | "well" | "plus" | "some" | "about" | "another"
+                "and"
+                    | ","
+                    | "as"
+                    | "well"
+                    | "plus"
+                    | "some"
+                    | "about"
+                    | "another"
+                    | "swept"
+                    | "washed"
+                    | "away"
             ) || AUX.contains(w)
                 || event_word(w).is_some()
         })
@@ -349,6 +398,7 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &mut [Men
     if m.kind == Kind::Count && m.noun.is_empty() {
         m.noun = numbering_noun(clause, at).unwrap_or_default();
     }
+    let mut inherited_event = None;
     if m.noun.is_empty()
         && let Some(Subject {
             span: (s, e),
@@ -371,19 +421,24 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &mut [Men
                 .rev()
                 .find(|p| !p.noun.is_empty() && p.start >= clause.start)
         {
-            // "an additional 1,000 troops, bringing the total to 16,000".
+            // "an additional 1,000 troops, bringing the total to 16,000";
+            // "arrested 87 …, bringing the number held to 3,000".
             m.noun = prev.noun.clone();
+            inherited_event = prev.event.clone();
         } else {
             m.noun = clause.span(s, e).to_string();
         }
-        // "the number of people killed rose to 300".
-        if let Some(event) = event_word(clause.low(e)) {
+        // "the number of people killed rose to 300", "the number held".
+        let held = (clause.low(e) == "held").then_some("arrested");
+        if let Some(event) = event_word(clause.low(e)).or(held) {
             m.event = Some(event.to_string());
         }
     }
     if m.event.is_none() {
         let found = after(clause, at).or_else(|| before(clause, at));
-        m.event = found.map(|(event, _)| event.to_string());
+        m.event = found
+            .map(|(event, _)| event.to_string())
+            .or(inherited_event);
     }
     // "the number of Varnessans killed": a participle after an inverted noun.
     if m.event.is_none()
@@ -393,7 +448,15 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &mut [Men
         m.event = Some(event.to_string());
     }
     if m.event.is_none() {
-        m.event = event_of_noun(&m.noun).map(str::to_string);
+        // "230,000 displaced people have returned": a verb after the noun
+        // says what they did now, not the adjective.
+        let verb_follows = matches!(
+            clause.low(at.last),
+            "have" | "has" | "had" | "were" | "are" | "was" | "is"
+        );
+        m.event = event_of_noun(&m.noun)
+            .or_else(|| event_adjective(&m.noun).filter(|_| !verb_follows))
+            .map(str::to_string);
     }
     let prev = before_m.last().filter(|p| p.start >= clause.start);
     // A second number of one clause shares what the first left unsaid:

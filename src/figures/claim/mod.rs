@@ -92,10 +92,23 @@ pub(super) fn annotate(
         owner::read(clause, at, mention, before);
         claimant::read(clause, at, mention);
         if mention.claimed_by.is_none() {
-            mention.claimed_by = from_paragraph(source, spans, sentence, &mut handed_on);
+            mention.claimed_by = from_next(source, spans, sentence)
+                .or_else(|| from_paragraph(source, spans, sentence, &mut handed_on));
         }
         idx += 1;
     }
+}
+
+/// The source the next sentence of the paragraph names for this one's
+/// figures: "… and 31 have died. The figures come from the national
+/// disaster management agency."
+fn from_next(source: Source<'_>, spans: &[(usize, usize)], sentence: usize) -> Option<String> {
+    let (_, end) = *spans.get(sentence)?;
+    let (s, e) = *spans.get(sentence + 1)?;
+    if source.text.get(end..s).is_none_or(|gap| gap.contains('\n')) {
+        return None;
+    }
+    claimant::source_for_previous(&Clause::new(source, (s, e)))
 }
 
 /// The claimant of the nearest earlier sentence of the same paragraph that

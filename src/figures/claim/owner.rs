@@ -154,6 +154,22 @@ static NOT_NAMES: LazyLock<WordSet> = LazyLock::new(|| {
         "over",
         "according",
         "officials",
+        "police",
+        "fighting",
+        "shelling",
+        "authorities",
+        "rescuers",
+        "militants",
+        "rebels",
+        "troops",
+        "soldiers",
+        "forces",
+        "security",
+        "government",
+        "army",
+        "military",
+        "witnesses",
+        "residents",
         "monday",
         "tuesday",
         "wednesday",
@@ -351,7 +367,23 @@ fn subject_of(clause: &Clause, v: usize) -> Option<String> {
     let e = (s + 1..e)
         .find(|&k| matches!(clause.low(k), "on" | "in" | "at" | "near" | "from" | "of"))
         .unwrap_or(e);
-    (s < e).then(|| name_in(clause, s, e)).flatten()
+    if s >= e {
+        return None;
+    }
+    // "Security forces detained", "Coast guard crews rescued": a sentence's
+    // capitalised first word before a common noun is no name, unless the
+    // table or the demonym rule knows it.
+    let opening = s == 0 || clause.is_punct(s - 1);
+    if opening
+        && clause.is_cap(s)
+        && !clause.is_cap(s + 1)
+        && s + 1 < e
+        && places::place_at(clause.low_from(s), 0).is_none()
+        && demonym_place(clause.raw(s)).is_none()
+    {
+        return name_in(clause, s + 1, e);
+    }
+    name_in(clause, s, e)
 }
 
 /// The verb of a transition: "Kestria raised its contingent from 1,600 to

@@ -134,6 +134,9 @@ pub(super) static COPULAR: LazyLock<WordSet> = LazyLock::new(|| {
         "crossed",
         "neared",
         "nears",
+        "averaged",
+        "averages",
+        "averaging",
     ])
 });
 
@@ -141,7 +144,7 @@ pub(super) static COPULAR: LazyLock<WordSet> = LazyLock::new(|| {
 pub(super) static SETTING: LazyLock<WordSet> = LazyLock::new(|| {
     WordSet::from_iter([
         "bringing", "taking", "raising", "pushing", "lifting", "brought", "took", "raised",
-        "pushed",
+        "pushed", "brings", "bring", "takes", "raises", "pushes", "lifts",
     ])
 });
 
@@ -208,6 +211,10 @@ pub(super) fn may_head(clause: &Clause, h: usize, kind: Kind) -> bool {
 /// noun: word span (first, one past last) of the counted noun phrase.
 pub(super) fn copular_subject(clause: &Clause, at: At, kind: Kind) -> Option<Subject> {
     let mut k = at.first;
+    // "exceeded 20,000": a verb read as the mention's bound is the verb.
+    while k + 1 < at.last && COPULAR.contains(&clause.low(k)) {
+        k += 1;
+    }
     // "to a record $58.8 billion", "to a new high of 4,000".
     while k > 0 && matches!(clause.low(k - 1), "a" | "record" | "new" | "high" | "of") {
         k -= 1;
@@ -294,7 +301,54 @@ pub(super) fn copular_subject(clause: &Clause, at: At, kind: Kind) -> Option<Sub
             });
         }
     }
-    copular_verb_subject(clause, k, kind)
+    copular_verb_subject(clause, k, kind).or_else(|| colon_subject(clause, k, kind))
+}
+
+/// A headline's subject before a colon: "North Korean troops in Russia: up
+/// from 11,000 to 13,000", "Death toll in Kestria: 2,300". A place alone
+/// ("Kestria: 2,300 killed") is no subject.
+fn colon_subject(clause: &Clause, k: usize, kind: Kind) -> Option<Subject> {
+    let mut c = k;
+    while c > 0
+        && matches!(
+            clause.low(c - 1),
+            "up" | "down"
+                | "from"
+                | "to"
+                | "at"
+                | "now"
+                | "over"
+                | "about"
+                | "nearly"
+                | "almost"
+                | "around"
+                | "some"
+        )
+    {
+        c -= 1;
+    }
+    let colon = c.checked_sub(1)?;
+    if clause.low(colon) != ":" {
+        return None;
+    }
+    let mut s = colon;
+    while s > 0 && !clause.is_punct(s - 1) && colon - s < 8 {
+        s -= 1;
+    }
+    if s > 0 && !clause.is_punct(s - 1) {
+        return None;
+    }
+    let end = (s + 1..colon)
+        .find(|&q| SUBJECT_PREPOSITIONS.contains(&clause.low(q)))
+        .unwrap_or(colon);
+    let head = end.checked_sub(1).filter(|&h| h >= s)?;
+    let w = clause.low(head);
+    (SUBJECT_HEADS.contains(&w) || (may_head(clause, head, kind) && kind == Kind::Count)).then_some(
+        Subject {
+            span: (s, end),
+            setting: false,
+        },
+    )
 }
 
 /// "SUBJECT [has] rose to N", looking back from word `k` (the "to" or the
@@ -380,7 +434,13 @@ pub(super) fn copular_verb_subject(clause: &Clause, k: usize, kind: Kind) -> Opt
             let e = if kind == Kind::Count { p } else { v };
             return plain((s, e));
         }
-        if (at_verb && may_head(clause, h, kind))
+        // "Deaths from the outbreak that followed the floods have reached
+        // 86": the head before a relative clause is the subject.
+        let relative = || {
+            !SUBJECT_HEADS.contains(&clause.low(h))
+                && (lo..h).any(|q| matches!(clause.low(q), "that" | "which" | "who"))
+        };
+        if (at_verb && may_head(clause, h, kind) && !relative())
             || (SUBJECT_HEADS.contains(&clause.low(h)) && SUBJECT_PREPOSITIONS.contains(&next))
             || (kind != Kind::Count
                 && SUBJECT_PREPOSITIONS.contains(&next)
@@ -440,6 +500,13 @@ pub(super) fn is_modifier(clause: &Clause, k: usize) -> bool {
             | "at"
             | "by"
             | "with"
+            | "said"
+            | "says"
+            | "say"
+            | "told"
+            | "reported"
+            | "estimated"
+            | "according"
     ) && !COPULAR.contains(&w)
         && event_word(w).is_none()
         && !clause.is_digits(k)

@@ -253,3 +253,103 @@ fn coordinated_numbers_share_the_verb_after_them() {
         ],
     );
 }
+
+#[test]
+fn events_read_past_asides_adjectives_and_coordinated_verbs() {
+    // An event word before the head: "missing people", "wounded soldiers".
+    check_claims(
+        "Divers searched for 31 missing sailors.",
+        &["31 missing - | -"],
+    );
+    // ... unless a verb after the noun says what they did now.
+    check_claims(
+        "Some 4,000 displaced families have returned home.",
+        &["4000 - - | -"],
+    );
+    // "others", a phrase after the noun, two verbs of one act.
+    check_claims(
+        "Nine miners were rescued and 12 others are still missing.",
+        &["9 rescued - | -", "12 missing - | -"],
+    );
+    check_claims(
+        "Officials said 48 members of the security team had died.",
+        &["48 dead - | Officials"],
+    );
+    check_claims(
+        "At least 6 marchers were shot and killed.",
+        &["6 killed - | -"],
+    );
+    check_claims(
+        "The storm forced 9,500 villagers to flee.",
+        &["9500 displaced - | -"],
+    );
+    // The total a "bringing the number … to N" sets keeps the increment's event.
+    check_claims(
+        "Guards detained 40 more men, bringing the number to 310.",
+        &["40 arrested - | - +increment", "310 arrested - | -"],
+    );
+}
+
+#[test]
+fn copular_forms_read_verbs_of_exceeding_and_headline_colons() {
+    check_claims("Daily losses averaged 940 in May.", &["940 - - | -"]);
+    check_mention_noun("Daily losses averaged 940 in May.", "Daily losses");
+    check_mention_noun(
+        "Kestrian casualties in the siege exceeded 8,000.",
+        "Kestrian casualties",
+    );
+    check_mention_noun(
+        "Kestrian troops in Vardia: up from 2,000 to 2,600",
+        "Kestrian troops",
+    );
+    check_mention_noun("Death toll in Marsa: 410", "Death toll");
+    // A place alone before the colon is no subject.
+    check_mention_noun("Marsa: 410 killed", "");
+}
+
+#[track_caller]
+fn check_mention_noun(text: &str, noun: &str) {
+    let found = mentions(text);
+    let last = found.last().expect("a mention");
+    assert_eq!(last.noun, noun, "text: {text}");
+}
+
+#[test]
+fn claimants_span_joined_names_auxiliaries_and_the_next_sentence() {
+    check_claims(
+        "The Institute for Peace and Conflict Studies has counted 5,200 deaths.",
+        &["5200 dead - | The Institute for Peace and Conflict Studies"],
+    );
+    check_claims(
+        "Eleven reporters were detained, the Committee to Defend Reporters said.",
+        &["11 arrested - | the Committee to Defend Reporters"],
+    );
+    check_claims(
+        "Local doctors said at least 19 people died.",
+        &["19 dead - | Local doctors"],
+    );
+    // A later sentence that names the source of the figures before it.
+    check_claims(
+        "Some 7,000 people have fled. The figures come from the Red Crescent.",
+        &["7000 displaced - | the Red Crescent"],
+    );
+    check_claims(
+        "At least 22 people were killed. A hospital director gave the figure.",
+        &["22 killed - | A hospital director"],
+    );
+    // ... but not from the next paragraph.
+    check_claims(
+        "Some 7,000 people have fled.\nThe figures come from the Red Crescent.",
+        &["7000 displaced - | -"],
+    );
+}
+
+#[test]
+fn subjects_that_are_common_nouns_own_nothing() {
+    check_claims(
+        "Border guards detained 64 migrants.",
+        &["64 arrested - | -"],
+    );
+    check_claims("Police arrested 120 people.", &["120 arrested - | -"]);
+    check_claims("Vardia has sent 900 troops.", &["900 sent Vardia | -"]);
+}

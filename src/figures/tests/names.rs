@@ -132,3 +132,36 @@ fn neighbouring_numbers_joined_by_or_are_a_range() {
 fn a_hyphen_after_a_name_is_not_a_sign() {
     check("They bought thousands of COVID -19 tests.", &["5500 range"]);
 }
+
+#[test]
+fn a_designation_opening_with_a_degree_letter_or_a_slash_is_still_a_name() {
+    // "F", "C" and "K" alone after a number are degrees; glued to digits,
+    // they open a designation.
+    check("Norway sent 6 F-16 jets.", &["6 exact F-16 jets"]);
+    check("Seoul sold 40 K9 howitzers.", &["40 exact K9 howitzers"]);
+    check("They flew 4 C-130 aircraft.", &["4 exact C-130 aircraft"]);
+    check(
+        "Rome has delivered 2 SAMP/T batteries.",
+        &["2 exact SAMP/T batteries"],
+    );
+    // Alone, a degree letter is a unit: a measure, not a name.
+    check("It was 30 F outside.", &["30 exact F"]);
+}
+
+#[test]
+fn a_headline_in_capitals_has_no_acronyms() {
+    check(
+        "FLOODS KILL 26, DISPLACE 3,000 IN THE SOUTH",
+        &["26 exact", "3000 exact"],
+    );
+    // Acronyms in ordinary text stay names.
+    check("The NATO 2030 agenda was agreed.", &[]);
+}
+
+#[test]
+fn number_words_open_a_line() {
+    check(
+        "The camp was shelled.\nEleven guards were hurt.",
+        &["11 exact guards"],
+    );
+}

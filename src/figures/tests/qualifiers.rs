@@ -80,7 +80,8 @@ fn comparatives_and_verbs_of_exceeding() {
     check("higher than 200 pieces", &["200 more_than pieces"]);
     check("smaller than 200 pieces", &["200 less_than pieces"]);
     check("lower than 200 pieces", &["200 less_than pieces"]);
-    check("losses exceeded 3,000", &["3000 more_than"]);
+    // The verb is read as the bound, and its subject as what is counted.
+    check("losses exceeded 3,000", &["3000 more_than losses"]);
     check("deliveries surpass 400 drones", &["400 more_than drones"]);
     // "top" is an adjective far more often than a verb.
     check("the top 10 commanders", &["10 exact commanders"]);
