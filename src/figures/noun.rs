@@ -37,9 +37,22 @@ fn is_plural(w: &str) -> bool {
 impl<'a> Tokens<'a> {
     /// The noun phrase starting at token `k`: (first, one past last token).
     pub(super) fn noun_after(&self, k: usize, singular: bool) -> Option<(usize, usize)> {
-        let words = self.collect_words(k, 7);
+        let mut words = self.collect_words(k, 7);
         if words.is_empty() {
             return None;
+        }
+        // "150 KN-23 and KN-24 missiles": two designations share the noun.
+        if let Some(&(_, e)) = words.last()
+            && matches!(self.low(e), "and" | "or")
+            && self.kind(e - 1) == Some(TokenKind::Digits)
+        {
+            let more = self.collect_words(e + 1, 5);
+            if more
+                .iter()
+                .any(|&(s, e)| is_plural(self.span_lower_last(s, e)))
+            {
+                words.extend(more);
+            }
         }
         // The head: the first regular plural, or an uncountable ("artillery")
         // unless a plural follows it as in "artillery pieces".

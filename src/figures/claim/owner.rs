@@ -11,6 +11,7 @@ use super::super::Mention;
 use super::super::lexicon::MONTHS;
 use super::super::places;
 use super::event::{participle_after, verb_before};
+use super::subject::copular_subject;
 use super::words::WordSet;
 use super::words::{At, Clause};
 use std::sync::LazyLock;
@@ -508,9 +509,47 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &[Mention
         });
     }
     if owner.is_none() {
+        owner = copular_owner(clause, at, m).or_else(|| pronoun_owner(clause, at));
+    }
+    if owner.is_none() {
         owner = inherited(clause, at, m, before_m);
     }
     m.owner = owner;
+}
+
+/// "Pyongyang's contribution has grown to some 12,000 soldiers": the owner
+/// named in the subject of a copular verb before a counted noun.
+fn copular_owner(clause: &Clause, at: At, m: &Mention) -> Option<String> {
+    if m.noun.is_empty() {
+        return None;
+    }
+    // Read as a measure's subject, whose head may be any noun
+    // ("contribution"), and which keeps its phrase ("troops from Kestria").
+    let subject = copular_subject(clause, at, super::super::Kind::Measure)?;
+    let (s, e) = subject.span;
+    place_in_noun(clause, s, e).or_else(|| name_in_noun(clause, s, e))
+}
+
+/// "Denmark said it would donate all 19 of its F-16 jets", "214 of their
+/// soldiers": "its" or "their" stands for the nearest place named before.
+fn pronoun_owner(clause: &Clause, at: At) -> Option<String> {
+    let from = at.first.saturating_sub(1);
+    let to = (at.last + 2).min(clause.len());
+    let pronoun = (from..to).any(|k| matches!(clause.low(k), "its" | "their"));
+    if !pronoun {
+        return None;
+    }
+    (0..at.first).rev().find_map(|k| {
+        if clause.is_punct(k) || clause.is_digits(k) {
+            return None;
+        }
+        places::place_at(clause.low_from(k), 0)
+            .map(|(place, _)| place.to_string())
+            .or_else(|| {
+                let name = clause.is_cap(k) && !NOT_NAMES.contains(&clause.low(k));
+                name.then(|| demonym_place(clause.raw(k))).flatten()
+            })
+    })
 }
 
 /// The owner of the previous mention in the sentence, when this one is

@@ -7,6 +7,7 @@
 //! billion loan", "$2 billion in aid").
 
 use super::super::Kind;
+use super::super::lexicon::MONTHS;
 use super::event::{DETERMINERS, event_word};
 use super::words::{At, Clause, WordSet};
 use std::sync::LazyLock;
@@ -552,6 +553,28 @@ pub(super) fn money_noun(clause: &Clause, at: At) -> Option<String> {
     }
     while matches!(clause.low(a), "the" | "a" | "an" | "its" | "their" | "new") {
         a += 1;
+    }
+    // "$58.1 billion in September", "in the first quarter": when, not what.
+    let w = clause.low(a);
+    if MONTHS.contains(&w)
+        || matches!(
+            w,
+            "first"
+                | "second"
+                | "third"
+                | "fourth"
+                | "last"
+                | "fiscal"
+                | "year"
+                | "quarter"
+                | "month"
+                | "week"
+                | "past"
+                | "recent"
+                | "total"
+        )
+    {
+        return None;
     }
     let mut e = a;
     while e < clause.len() && e - a < 6 && !clause.is_punct(e) && !clause.is_digits(e) {

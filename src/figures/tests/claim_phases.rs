@@ -353,3 +353,27 @@ fn subjects_that_are_common_nouns_own_nothing() {
     check_claims("Police arrested 120 people.", &["120 arrested - | -"]);
     check_claims("Vardia has sent 900 troops.", &["900 sent Vardia | -"]);
 }
+
+#[test]
+fn owners_from_a_copular_subject_and_a_possessive_pronoun() {
+    check_claims(
+        "Vardia's contingent has grown to some 3,000 soldiers.",
+        &["3000 - Vardia | -"],
+    );
+    check_claims(
+        "Kestrian officials said 61 of their sailors were captured.",
+        &["61 captured Kestria | Kestrian officials"],
+    );
+    check_claims(
+        "Denmark will donate all 12 of its patrol boats.",
+        &["12 supplied Denmark | -"],
+    );
+}
+
+#[test]
+fn a_month_after_a_sum_is_when_not_what() {
+    let m = &mentions("Exports reached $41.2 billion in October.")[0];
+    assert_eq!(m.noun, "Exports");
+    let m = &mentions("Kestria approved $3 billion in aid.")[0];
+    assert_eq!(m.noun, "aid");
+}

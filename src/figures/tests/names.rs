@@ -165,3 +165,11 @@ fn number_words_open_a_line() {
         &["11 exact guards"],
     );
 }
+
+#[test]
+fn two_designations_share_their_noun() {
+    check(
+        "Pyongyang shipped 90 KN-23 and KN-24 missiles.",
+        &["90 exact KN-23 and KN-24 missiles"],
+    );
+}
