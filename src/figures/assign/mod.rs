@@ -60,6 +60,62 @@ const COUNTERS: &[&str] = &[
     "pieces of equipment",
 ];
 
+/// Whether a counter's noun phrase names nothing of its own. A generic
+/// counter ("systems", "units", "vehicles") may stand after names
+/// ("Kestrian", "HIMARS"), designations ("M270") and generic words ("more",
+/// "new") only: "15 air defence systems" names what it counts, so a term
+/// elsewhere in the sentence does not count it. A counter of troops or
+/// guns ("troop deployment", "contingent", "pieces") is always bare.
+fn bare_counter(noun: &str) -> bool {
+    let head = noun.rsplit(' ').next().unwrap_or("").to_ascii_lowercase();
+    if !matches!(
+        head.as_str(),
+        "systems"
+            | "system"
+            | "units"
+            | "unit"
+            | "items"
+            | "item"
+            | "platforms"
+            | "sets"
+            | "vehicles"
+    ) {
+        return true;
+    }
+    let mut words: Vec<&str> = noun.split(' ').collect();
+    // "pieces of equipment", "of them": the counter phrase itself.
+    if let Some(of) = words.iter().position(|w| *w == "of") {
+        words.truncate(of);
+    }
+    words.pop();
+    words.iter().all(|w| {
+        w.starts_with(|c: char| c.is_uppercase())
+            || w.contains(|c: char| c.is_ascii_digit())
+            || matches!(
+                w.to_ascii_lowercase().as_str(),
+                "more"
+                    | "new"
+                    | "additional"
+                    | "further"
+                    | "other"
+                    | "such"
+                    | "these"
+                    | "those"
+                    | "extra"
+                    | "modern"
+                    | "older"
+                    | "advanced"
+                    | "heavy"
+                    | "light"
+                    | "its"
+                    | "their"
+                    | "the"
+                    | "whole"
+                    | "entire"
+            )
+    })
+}
+
 /// Assigns each mention to at most one figure; parallel to `mentions`.
 pub(crate) fn assign(mentions: &[Mention], figures: &[config::Figure]) -> Vec<Assignment> {
     let prepared: Vec<Prepared<'_>> = figures.iter().map(Prepared::new).collect();
@@ -315,7 +371,7 @@ fn match_terms<'p>(seen: &Seen<'_>, figure: &'p Prepared<'_>) -> Option<Match<'p
 /// A bare counter ("160 pieces"): the figure's term nearest the mention in
 /// the sentence.
 fn match_counter<'p>(seen: &Seen<'_>, figure: &'p Prepared<'_>) -> Option<Match<'p>> {
-    if !COUNTERS.contains(&seen.head()) {
+    if !COUNTERS.contains(&seen.head()) || !bare_counter(&seen.mention.noun) {
         return None;
     }
     let sentence = seen.sentence();

@@ -601,3 +601,24 @@ fn figures_with_the_same_terms_share_a_mention() {
     assert_eq!(assignments[0].figure, Some(0));
     assert_eq!(assignments[0].also, vec![1]);
 }
+
+#[test]
+fn a_generic_counter_that_names_what_it_counts_takes_no_term_from_afar() {
+    let figures = [Figure::new("drones", &["drones"])];
+    check_assigned(
+        &figures,
+        vec![
+            mention(
+                15.0,
+                "air defence systems",
+                "Its drones hit 15 air defence systems.",
+            ),
+            mention(
+                40.0,
+                "Kestrian systems",
+                "Of its drones, 40 Kestrian systems were lost.",
+            ),
+        ],
+        &["-", "drones"],
+    );
+}
