@@ -260,9 +260,16 @@ impl Tokens<'_> {
                 && !self.glued(p)
                 && p.checked_sub(1).is_some_and(|q| self.name_word(q))
         });
-        let name_before = self
-            .prev(i)
-            .is_some_and(|p| self.name_word(p) && !self.glued(i) && !self.newline(i));
+        // "…, Norway six and Belgium 30": a place in a gapped clause is no
+        // model name.
+        let name_before = self.prev(i).is_some_and(|p| {
+            self.name_word(p)
+                && !self.glued(i)
+                && !self.newline(i)
+                && (p == 0
+                    || !matches!(self.low(p - 1), "," | "and")
+                    || super::places::place_at(self.low(p), 0).is_none())
+        });
         let name_after = n.value != 1.0
             && !self.newline(end)
             && !self.glued(end)

@@ -17,6 +17,11 @@ fn is_plural(w: &str) -> bool {
     if w.ends_with("men") && w.len() > 4 {
         return true;
     }
+    // Demonyms in -ese: "11.5 million Sudanese", "Japanese" (not "these",
+    // "cheese").
+    if w.len() >= 7 && w.ends_with("ese") && !w.ends_with("eese") {
+        return true;
+    }
     // Demonyms in -i: "Iraqis", "Israelis", "Pakistanis", "Qadiris" (but
     // not "crisis", "axis", "tennis").
     if let Some(stem) = w.strip_suffix("is")
@@ -63,6 +68,18 @@ impl<'a> Tokens<'a> {
         if let Some(h) = head
             && in_list(HEADS, self.span_lower_last(words[h].0, words[h].1))
             && let Some(later) = (h + 1..words.len().min(h + 3))
+                .find(|&k| is_plural(self.span_lower_last(words[k].0, words[k].1)))
+        {
+            head = Some(later);
+        }
+        // "Sudanese asylum seekers": a demonym before a noun is its
+        // modifier.
+        if let Some(h) = head
+            && {
+                let w = self.span_lower_last(words[h].0, words[h].1);
+                w.ends_with("ese") || w.ends_with("is")
+            }
+            && let Some(later) = (h + 1..words.len().min(h + 4))
                 .find(|&k| is_plural(self.span_lower_last(words[k].0, words[k].1)))
         {
             head = Some(later);

@@ -176,6 +176,9 @@ pub(crate) fn scale_word(w: &str) -> Option<f64> {
         "million" | "mn" | "mln" | "millions" => 1e6,
         "billion" | "bn" | "bln" | "billions" => 1e9,
         "trillion" | "tn" | "trillions" => 1e12,
+        // South Asian: "24.5 lakh people", "₹1,200 crore".
+        "lakh" | "lakhs" => 1e5,
+        "crore" | "crores" => 1e7,
         "dozen" | "dozens" => 12.0,
         _ => return None,
     })

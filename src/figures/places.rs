@@ -155,6 +155,72 @@ const PLACES: &[(&str, &[&str])] = &[
     ("Georgia", &["georgian", "georgians", "tbilisi"]),
     ("Armenia", &["armenian", "armenians", "yerevan"]),
     ("Azerbaijan", &["azerbaijani", "azeri", "baku"]),
+    ("Belgium", &["belgian", "belgians"]),
+    ("Austria", &["austrian", "austrians", "vienna"]),
+    ("Switzerland", &["swiss", "bern"]),
+    ("Portugal", &["portuguese", "lisbon"]),
+    ("Ireland", &["irish", "dublin"]),
+    ("Czech Republic", &["czech", "czechs", "czechia", "prague"]),
+    ("Slovakia", &["slovak", "slovaks", "bratislava"]),
+    ("Slovenia", &["slovenian", "ljubljana"]),
+    ("Croatia", &["croatian", "croatians", "zagreb"]),
+    ("Serbia", &["serbian", "serbians", "serbs", "belgrade"]),
+    ("Bulgaria", &["bulgarian", "bulgarians", "sofia"]),
+    ("Moldova", &["moldovan", "moldovans", "chisinau"]),
+    ("Lithuania", &["lithuanian", "lithuanians", "vilnius"]),
+    ("Latvia", &["latvian", "latvians", "riga"]),
+    ("Estonia", &["estonian", "estonians", "tallinn"]),
+    ("Chad", &["chadian", "chadians", "n'djamena"]),
+    ("Niger", &["nigerien", "nigeriens", "niamey"]),
+    ("Burkina Faso", &["burkinabe", "ouagadougou"]),
+    ("Senegal", &["senegalese", "dakar"]),
+    ("Kenya", &["kenyan", "kenyans", "nairobi"]),
+    ("Uganda", &["ugandan", "ugandans", "kampala"]),
+    ("Rwanda", &["rwandan", "rwandans", "kigali"]),
+    ("Tanzania", &["tanzanian", "tanzanians"]),
+    (
+        "South Africa",
+        &["south african", "south africans", "pretoria"],
+    ),
+    ("Morocco", &["moroccan", "moroccans", "rabat"]),
+    ("Algeria", &["algerian", "algerians", "algiers"]),
+    ("Tunisia", &["tunisian", "tunisians"]),
+    ("Jordan", &["jordanian", "jordanians", "amman"]),
+    ("Qatar", &["qatari", "qataris", "doha"]),
+    (
+        "United Arab Emirates",
+        &["uae", "emirati", "emiratis", "abu dhabi"],
+    ),
+    ("Kuwait", &["kuwaiti", "kuwaitis"]),
+    ("Bangladesh", &["bangladeshi", "bangladeshis", "dhaka"]),
+    ("Sri Lanka", &["sri lankan", "sri lankans", "colombo"]),
+    ("Nepal", &["nepali", "nepalese", "kathmandu"]),
+    ("Indonesia", &["indonesian", "indonesians", "jakarta"]),
+    (
+        "Philippines",
+        &["philippine", "filipino", "filipinos", "manila"],
+    ),
+    ("Thailand", &["thai", "thais", "bangkok"]),
+    ("Malaysia", &["malaysian", "malaysians", "kuala lumpur"]),
+    ("Cambodia", &["cambodian", "cambodians", "phnom penh"]),
+    ("Kazakhstan", &["kazakh", "kazakhs", "astana"]),
+    (
+        "Argentina",
+        &["argentine", "argentinian", "argentines", "buenos aires"],
+    ),
+    ("Chile", &["chilean", "chileans", "santiago"]),
+    ("Peru", &["peruvian", "peruvians", "lima"]),
+    ("Cuba", &["cuban", "cubans", "havana"]),
+    ("Haiti", &["haitian", "haitians", "port-au-prince"]),
+    (
+        "New Zealand",
+        &["new zealander", "new zealanders", "wellington"],
+    ),
+    ("Cyprus", &["cypriot", "cypriots", "nicosia"]),
+    ("Ghana", &["ghanaian", "ghanaians", "accra"]),
+    ("Cameroon", &["cameroonian", "cameroonians", "yaounde"]),
+    ("Mozambique", &["mozambican", "mozambicans", "maputo"]),
+    ("Eritrea", &["eritrean", "eritreans", "asmara"]),
     ("Hamas", &[]),
     ("Hezbollah", &[]),
     ("Houthis", &["houthi"]),
@@ -217,6 +283,11 @@ static INDEX: LazyLock<PlaceIndex> = LazyLock::new(|| {
 /// Folds a name for comparison: lower case, no leading "the", no
 /// possessive, the table's canonical name where it knows one.
 pub(crate) fn fold(name: &str) -> String {
+    // "US" is the United States only in capitals: "us" is a pronoun, so
+    // the table cannot hold it.
+    if matches!(name.trim(), "US" | "US'" | "US's") {
+        return "united states".to_string();
+    }
     let lower = name.trim().to_lowercase();
     match canonical(&lower) {
         Some(place) => place.to_lowercase(),
@@ -281,6 +352,7 @@ mod tests {
             ("the Kremlin", "Russia"),
             ("Russia's", "Russia"),
             ("U.S.", "United States"),
+            ("US", "United States"),
             ("Kestrian", "Kestria"),
             ("Kestria's", "Kestria"),
         ] {

@@ -132,6 +132,11 @@ impl Tokens<'_> {
         {
             return Err(high_end.end);
         }
+        // "aid since February 2022 to $64.1 billion": a year, then the
+        // level it was brought to; the scan reads the level on its own.
+        if looks_like_year(n1) && (high_end.scaled || high_end.value > 2200.0) {
+            return Err(n1.end);
+        }
         if high_end.digits {
             let unit_follows = || self.unit_follows(high_end.end, high_end.scaled);
             if let Some(skip) = self.digits_not_count(&high_end, unit_follows) {

@@ -335,7 +335,10 @@ fn match_terms<'p>(seen: &Seen<'_>, figure: &'p Prepared<'_>) -> Option<Match<'p
         // the head is what was counted: "9 million artillery shells" are
         // shells. A counter ("artillery pieces") or a casualty noun
         // ("infantry casualties") leaves the count to the term.
-        let at_head = seen.noun[end..].trim().is_empty();
+        // "rounds of large-calibre ammunition": the noun before "of" heads
+        // its phrase.
+        let rest = seen.noun[end..].trim();
+        let at_head = rest.is_empty() || rest.starts_with("of ");
         if !at_head && !COUNTERS.contains(&seen.head()) && !is_casualty_noun(seen.head()) {
             continue;
         }
@@ -407,12 +410,45 @@ fn match_in_sentence<'p>(seen: &Seen<'_>, figure: &'p Prepared<'_>) -> Option<Ma
         });
     }
     // "Unemployment rose to 6.1%, while inflation eased to 4.2%": the
-    // subject says what the number measures.
-    if !seen.noun.is_empty() {
-        let in_noun = figure
-            .terms
-            .iter()
-            .find_map(|term| find_term(&seen.noun, &term.form).map(|end| (end, term)));
+    // subject says what the number measures. (A measure's noun is its
+    // unit: "256.3 mm of rainfall" names what in the sentence.)
+    let measure = seen.mention.kind == Kind::Measure;
+    if measure && is_duration_noun(&seen.noun) {
+        return None;
+    }
+    if !seen.noun.is_empty() && !measure {
+        // The term heads the subject: "Turkey's annual inflation",
+        // "inflation in Turkey", "the inflation rate"; not "inflation
+        // expectations".
+        let heads = |end: usize| {
+            let rest = seen.noun[end..].trim_start();
+            let next = rest.split(' ').next().unwrap_or("");
+            rest.is_empty()
+                || matches!(
+                    next,
+                    "in" | "of"
+                        | "to"
+                        | "for"
+                        | "at"
+                        | "among"
+                        | "from"
+                        | "across"
+                        | "since"
+                        | "on"
+                        | "rate"
+                        | "rates"
+                        | "figure"
+                        | "level"
+                        | "reading"
+                        | "index"
+                )
+        };
+        let percent = seen.mention.kind == Kind::Percent;
+        let in_noun = figure.terms.iter().find_map(|term| {
+            find_term(&seen.noun, &term.form)
+                .filter(|&end| !percent || heads(end))
+                .map(|end| (end, term))
+        });
         if let Some((end, term)) = in_noun {
             return Some(Match {
                 how: How::Noun {
@@ -435,6 +471,29 @@ fn match_in_sentence<'p>(seen: &Seen<'_>, figure: &'p Prepared<'_>) -> Option<Ma
             term: &term.text,
             noun_event_term: false,
         })
+}
+
+/// A measure of time: "178 hours", "three days" measure no quantity a
+/// measure figure names.
+fn is_duration_noun(noun: &str) -> bool {
+    matches!(
+        noun.rsplit(' ').next().unwrap_or(""),
+        "hours"
+            | "hour"
+            | "days"
+            | "day"
+            | "weeks"
+            | "week"
+            | "months"
+            | "month"
+            | "years"
+            | "year"
+            | "minutes"
+            | "minute"
+            | "seconds"
+            | "second"
+            | "decades"
+    )
 }
 
 /// The reason of an assignment.

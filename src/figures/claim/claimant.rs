@@ -554,6 +554,13 @@ fn attributions(clause: &Clause) -> Vec<Attribution> {
             continue;
         }
         let followed_by_mark = clause.is_punct(v + 1) && clause.low(v + 1) != "\"";
+        // ", a figure rights groups say understates …": a comment on the
+        // number, by someone else, not its source.
+        let disputes = matches!(clause.low(s), "a" | "the")
+            && matches!(clause.low(s + 1), "figure" | "number" | "toll" | "tally");
+        if disputes {
+            continue;
+        }
         out.push(Attribution {
             verb: v,
             claimant: if pronoun {

@@ -14,8 +14,9 @@
 //!   casualties at around 4,700", "bringing the total to 16,000" (the
 //!   subject is found by `subject`; this phase applies it).
 
+use super::super::lexicon::MONTHS;
 use super::super::{Kind, Mention};
-use super::subject::{Subject, copular_subject, money_noun, numbering_noun};
+use super::subject::{SETTING, Subject, copular_subject, money_noun, numbering_noun};
 use super::words::WordSet;
 use super::words::{At, Clause};
 use std::sync::LazyLock;
@@ -43,7 +44,7 @@ pub(super) fn event_word(w: &str) -> Option<&'static str> {
         | "promises" | "committed" | "committing" | "commit" | "commits" | "earmarked"
         | "approved" => "pledged",
         "displaced" | "displacing" | "displace" | "displaces" | "uprooted" | "fled" | "fleeing"
-        | "homeless" => "displaced",
+        | "homeless" | "flee" | "flees" => "displaced",
         "evacuated" | "evacuating" | "evacuate" | "evacuates" => "evacuated",
         "destroyed" | "destroying" | "destroy" | "destroys" | "collapsed" | "flattened"
         | "razed" => "destroyed",
@@ -130,6 +131,7 @@ static AUX: LazyLock<WordSet> = LazyLock::new(|| {
         "others",
         "more",
         "among",
+        "forced",
     ])
 });
 
@@ -302,6 +304,23 @@ fn before(clause: &Clause, at: At) -> Option<(&'static str, usize)> {
         if w == "of" && clause.low(k.wrapping_sub(1)) == "lives" {
             return Some(("killed", k));
         }
+        // "evacuated to 612 relief camps": where to, not what (but "the
+        // total it has deployed to 9,000" sets a total).
+        if w == "to"
+            && clause.low(k.wrapping_sub(1)) != "up"
+            && !(k.saturating_sub(10)..k).any(|q| SETTING.contains(&clause.low(q)))
+        {
+            return None;
+        }
+        // "pulled out all 1,500 of its troops".
+        if w == "out"
+            && matches!(
+                clause.low(k.wrapping_sub(1)),
+                "pulled" | "pulling" | "pull" | "pulls"
+            )
+        {
+            return Some(("withdrawn", k - 1));
+        }
         // "supplied Russia with 200 pieces", "sent Moscow 11,000 troops".
         let object = clause.is_cap(k) || w == "with";
         if !DETERMINERS.contains(&w) && !object {
@@ -365,6 +384,51 @@ fn event_adjective(noun: &str) -> Option<&'static str> {
     })
 }
 
+/// The name before the number of a gapped clause: ", Norway six", "and
+/// Belgium 30", ", Australia A$100 million": words (first, one past last).
+pub(super) fn gapped_name(clause: &Clause, at: At) -> Option<(usize, usize)> {
+    let e = at.first;
+    let mut s = e;
+    while s > 0 && e - s < 3 && clause.is_cap(s - 1) {
+        s -= 1;
+    }
+    if s == e || s == 0 {
+        return None;
+    }
+    let joined = matches!(clause.low(s - 1), "," | "and" | "while" | "whereas")
+        || (clause.low(s - 1) == "the" && s > 1 && matches!(clause.low(s - 2), "," | "and"));
+    let dated = (s..e).any(|k| {
+        let w = clause.low(k);
+        MONTHS.contains(&w) || w.ends_with("day")
+    });
+    (joined && !dated).then_some((s, e))
+}
+
+/// The earlier mention of the sentence that "N of them" or "N of the
+/// drones" takes a part of: the last one, or the last whose noun ends as
+/// this one's.
+pub(super) fn partitive_antecedent<'b>(
+    clause: &Clause,
+    at: At,
+    m: &Mention,
+    before_m: &'b [Mention],
+) -> Option<&'b Mention> {
+    let mut earlier = before_m.iter().rev().filter(|p| p.start >= clause.start);
+    if clause.low(at.last) == "of" && matches!(clause.low(at.last + 1), "them" | "those") {
+        return earlier.find(|p| !p.noun.is_empty() && p.kind == m.kind);
+    }
+    if m.text.contains(" of the ") && !m.noun.is_empty() {
+        let head = m.noun.rsplit(' ').next()?;
+        return earlier.find(|p| {
+            p.noun
+                .rsplit(' ')
+                .next()
+                .is_some_and(|h| h.eq_ignore_ascii_case(head))
+        });
+    }
+    None
+}
+
 /// Words that join two mentions of one clause: "9,800 homes were destroyed
 /// and 21,000 damaged", "30 howitzers and 12,000 soldiers".
 fn coordinated(clause: &Clause, prev: &Mention, at: At) -> bool {
@@ -398,6 +462,11 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &mut [Men
     }
     if m.kind == Kind::Count && m.noun.is_empty() {
         m.noun = numbering_noun(clause, at).unwrap_or_default();
+    }
+    // "one of 8,000 people rescued": one person, no count of the group.
+    if m.value == 1.0 && clause.low(at.first) == "one" && clause.low(at.first + 1) == "of" {
+        m.noun.clear();
+        return;
     }
     let mut inherited_event = None;
     if m.noun.is_empty()
@@ -435,11 +504,37 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &mut [Men
             m.event = Some(event.to_string());
         }
     }
+    // "Turkey's inflation eased to 47.1% and Russia's rose to 8.9%": a
+    // possessive alone stands for the noun before it.
+    if !m.noun.contains(' ')
+        && (m.noun.ends_with("'s") || m.noun.ends_with("’s"))
+        && let Some(prev) = before_m
+            .iter()
+            .rev()
+            .find(|p| p.start >= clause.start && p.kind == m.kind && !p.noun.is_empty())
+    {
+        let head: Vec<&str> = prev
+            .noun
+            .split(' ')
+            .skip_while(|w| w.ends_with("'s") || w.ends_with("’s"))
+            .collect();
+        if !head.is_empty() {
+            m.noun = format!("{} {}", m.noun, head.join(" "));
+        }
+    }
     if m.event.is_none() {
-        let found = after(clause, at).or_else(|| before(clause, at));
+        let found = after(clause, at)
+            .or_else(|| before(clause, at))
+            .or_else(|| relative_agent(clause, at).map(|(event, s, _)| (event, s)));
         m.event = found
             .map(|(event, _)| event.to_string())
             .or(inherited_event);
+    }
+    // "destroyed 12 of them": what the sentence counted before.
+    if m.noun.is_empty()
+        && let Some(prev) = partitive_antecedent(clause, at, m, before_m)
+    {
+        m.noun = prev.noun.clone();
     }
     // "the number of Varnessans killed": a participle after an inverted noun.
     if m.event.is_none()
@@ -470,6 +565,36 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &mut [Men
             m.noun = prev.noun.clone();
         }
         if m.event.is_none() && !m.noun.is_empty() {
+            m.event = prev.event.clone();
+        }
+    }
+    // "350 soldiers in Chad, and some 600 in Côte d'Ivoire and 350 in
+    // Senegal": a list of places, one noun.
+    if m.noun.is_empty()
+        && m.kind == Kind::Count
+        && matches!(clause.low(at.first.wrapping_sub(1)), "and" | ",")
+        && matches!(clause.low(at.last), "in" | "at")
+        && clause.is_cap(at.last + 1)
+        && let Some(prev) = before_m
+            .iter()
+            .rev()
+            .find(|p| p.start >= clause.start && p.kind == m.kind && !p.noun.is_empty())
+    {
+        m.noun = prev.noun.clone();
+        if m.event.is_none() {
+            m.event = prev.event.clone();
+        }
+    }
+    // "Denmark has pledged 19 jets, Norway six and Belgium 30": a gapped
+    // clause takes the first one's noun and verb.
+    if m.noun.is_empty()
+        && gapped_name(clause, at).is_some()
+        && let Some(prev) = before_m
+            .last()
+            .filter(|p| p.start >= clause.start && p.kind == m.kind && !p.noun.is_empty())
+    {
+        m.noun = prev.noun.clone();
+        if m.event.is_none() {
             m.event = prev.event.clone();
         }
     }
@@ -523,6 +648,29 @@ fn noun_end_before_number(clause: &Clause, at: At, m: &Mention) -> Option<usize>
     // "people killed", "people left homeless".
     let e = if clause.low(e) == "left" { e + 1 } else { e };
     (e < number).then_some(e)
+}
+
+/// "The 3,000 troops that Pyongyang dispatched": an active relative clause
+/// after the noun, with a name as its subject. Returns the event, and the
+/// words (first, one past last) of the name.
+pub(super) fn relative_agent(clause: &Clause, at: At) -> Option<(&'static str, usize, usize)> {
+    let k = at.last;
+    if !matches!(clause.low(k), "that" | "which") || !clause.is_cap(k + 1) {
+        return None;
+    }
+    let s = k + 1;
+    let mut e = s;
+    while e < clause.len() && e - s < 4 && clause.is_cap(e) {
+        e += 1;
+    }
+    let mut v = e;
+    while matches!(
+        clause.low(v),
+        "has" | "had" | "have" | "already" | "reportedly"
+    ) {
+        v += 1;
+    }
+    Some((event_word(clause.low(v))?, s, e))
 }
 
 /// Index of the verb before the mention that carries its event, if any; the

@@ -10,7 +10,9 @@
 use super::super::Mention;
 use super::super::lexicon::MONTHS;
 use super::super::places;
-use super::event::{participle_after, verb_before};
+use super::event::{
+    gapped_name, participle_after, partitive_antecedent, relative_agent, verb_before,
+};
 use super::subject::copular_subject;
 use super::words::WordSet;
 use super::words::{At, Clause};
@@ -476,7 +478,19 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &[Mention
             nb = stop;
         }
     }
-    let mut owner = place_in_noun(clause, na, nb)
+    // "Denmark has pledged 19 jets, Norway six": the gapped clause's name.
+    let gapped = gapped_name(clause, at)
+        .filter(|_| before_m.last().is_some_and(|p| p.start >= clause.start))
+        .and_then(|(s, e)| name_in(clause, s, e));
+    // "all 1,500 of its troops from Niger": "its" names the owner first.
+    let own_pronoun =
+        (at.first.saturating_sub(1)..at.last).any(|k| matches!(clause.low(k), "its" | "their"));
+    // "destroyed 17 of them": the part is its whole's.
+    let part = || partitive_antecedent(clause, at, m, before_m)?.owner.clone();
+    let mut owner = gapped
+        .or_else(part)
+        .or_else(|| place_in_noun(clause, na, nb))
+        .or_else(|| own_pronoun.then(|| pronoun_owner(clause, at)).flatten())
         .or_else(|| possessive_before(clause, at))
         .or_else(|| from_after(clause, at))
         .or_else(|| among_after(clause, at));
@@ -509,12 +523,67 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &[Mention
         });
     }
     if owner.is_none() {
-        owner = copular_owner(clause, at, m).or_else(|| pronoun_owner(clause, at));
+        owner = copular_owner(clause, at, m)
+            .or_else(|| pronoun_owner(clause, at))
+            .or_else(|| with_owner(clause, at))
+            .or_else(|| {
+                let (_, s, e) = relative_agent(clause, at)?;
+                name_in(clause, s, e)
+            });
     }
     if owner.is_none() {
-        owner = inherited(clause, at, m, before_m);
+        owner = inherited(clause, at, m, before_m).or_else(|| listed(clause, at, before_m));
     }
     m.owner = owner;
+}
+
+/// Verbs of an attack made "with" things: "Russia attacked Ukraine
+/// overnight with 96 drones".
+static ATTACKING: LazyLock<WordSet> = LazyLock::new(|| {
+    WordSet::from_iter([
+        "attacked",
+        "attacks",
+        "attack",
+        "struck",
+        "strikes",
+        "strike",
+        "hit",
+        "hits",
+        "pounded",
+        "pounds",
+        "pound",
+        "targeted",
+        "targets",
+        "shelled",
+        "bombarded",
+        "bombed",
+        "raided",
+        "barraged",
+        "battered",
+        "pummelled",
+        "pummeled",
+    ])
+});
+
+/// "Russia attacked Ukraine overnight with 96 drones": who attacked owns
+/// what it attacked with (not in the passive: "Kyiv was hit with …").
+fn with_owner(clause: &Clause, at: At) -> Option<String> {
+    let w = at.first.checked_sub(1)?;
+    if clause.low(w) != "with" {
+        return None;
+    }
+    let lo = w.saturating_sub(8);
+    let v = (lo..w)
+        .rev()
+        .take_while(|&k| !clause.is_punct(k))
+        .find(|&k| ATTACKING.contains(&clause.low(k)))?;
+    if matches!(
+        clause.low(v.wrapping_sub(1)),
+        "was" | "were" | "been" | "being" | "is" | "are"
+    ) {
+        return None;
+    }
+    subject_of(clause, v)
 }
 
 /// "Pyongyang's contribution has grown to some 12,000 soldiers": the owner
@@ -539,17 +608,43 @@ fn pronoun_owner(clause: &Clause, at: At) -> Option<String> {
     if !pronoun {
         return None;
     }
-    (0..at.first).rev().find_map(|k| {
-        if clause.is_punct(k) || clause.is_digits(k) {
-            return None;
-        }
-        places::place_at(clause.low_from(k), 0)
-            .map(|(place, _)| place.to_string())
-            .or_else(|| {
-                let name = clause.is_cap(k) && !NOT_NAMES.contains(&clause.low(k));
-                name.then(|| demonym_place(clause.raw(k))).flatten()
-            })
-    })
+    (0..at.first)
+        .rev()
+        .find_map(|k| {
+            if clause.is_punct(k) || clause.is_digits(k) {
+                return None;
+            }
+            places::place_at(clause.low_from(k), 0)
+                .map(|(place, _)| place.to_string())
+                .or_else(|| {
+                    let name = clause.is_cap(k) && !NOT_NAMES.contains(&clause.low(k));
+                    name.then(|| demonym_place(clause.raw(k))).flatten()
+                })
+        })
+        .or_else(|| {
+            // An unknown name opening the sentence: "Vardia has pulled out
+            // all 800 of its troops".
+            let mut e = 0;
+            while e < at.first && may_name(clause, e) {
+                e += 1;
+            }
+            (e > 0).then(|| name_in(clause, 0, e)).flatten()
+        })
+}
+
+/// "France has 350 soldiers in Chad, and some 600 in Côte d'Ivoire": the
+/// owner of the list's first item.
+fn listed(clause: &Clause, at: At, before_m: &[Mention]) -> Option<String> {
+    if !(matches!(clause.low(at.first.wrapping_sub(1)), "and" | ",")
+        && matches!(clause.low(at.last), "in" | "at"))
+    {
+        return None;
+    }
+    before_m
+        .iter()
+        .rev()
+        .filter(|p| p.start >= clause.start)
+        .find_map(|p| p.owner.clone())
 }
 
 /// The owner of the previous mention in the sentence, when this one is

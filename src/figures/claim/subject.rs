@@ -145,7 +145,8 @@ pub(super) static COPULAR: LazyLock<WordSet> = LazyLock::new(|| {
 pub(super) static SETTING: LazyLock<WordSet> = LazyLock::new(|| {
     WordSet::from_iter([
         "bringing", "taking", "raising", "pushing", "lifting", "brought", "took", "raised",
-        "pushed", "brings", "bring", "takes", "raises", "pushes", "lifts",
+        "pushed", "brings", "bring", "takes", "raises", "pushes", "lifts", "revised", "revising",
+        "lowered", "lowering", "updated", "adjusted",
     ])
 });
 
@@ -211,6 +212,23 @@ pub(super) fn may_head(clause: &Clause, h: usize, kind: Kind) -> bool {
 /// The subject of a copular or estimating form, when the mention has no
 /// noun: word span (first, one past last) of the counted noun phrase.
 pub(super) fn copular_subject(clause: &Clause, at: At, kind: Kind) -> Option<Subject> {
+    // "bringing to 59 the number of French troops killed": the subject
+    // after the number.
+    if at.first >= 2
+        && clause.low(at.first - 1) == "to"
+        && SETTING.contains(&clause.low(at.first - 2))
+        && matches!(clause.low(at.last), "the" | "its" | "their")
+    {
+        let b = (at.last..(at.last + 10).min(clause.len()))
+            .find(|&q| clause.is_punct(q))
+            .unwrap_or((at.last + 10).min(clause.len()));
+        if let Some(span) = noun_span(clause, at.last, b) {
+            return Some(Subject {
+                span,
+                setting: true,
+            });
+        }
+    }
     let mut k = at.first;
     // "exceeded 20,000": a verb read as the mention's bound is the verb.
     while k + 1 < at.last && COPULAR.contains(&clause.low(k)) {
@@ -234,6 +252,10 @@ pub(super) fn copular_subject(clause: &Clause, at: At, kind: Kind) -> Option<Sub
             k = j;
             return copular_verb_subject(clause, k, kind);
         }
+    }
+    // "revised the death toll down to 1,200".
+    if k > 1 && clause.low(k - 1) == "to" && clause.low(k - 2) == "down" {
+        k -= 1;
     }
     // "to", "at" or nothing between the verb and the number.
     if k > 0
@@ -285,7 +307,14 @@ pub(super) fn copular_subject(clause: &Clause, at: At, kind: Kind) -> Option<Sub
         let lo = k.saturating_sub(12);
         if let Some(v) = (lo..k).rev().find(|&v| SETTING.contains(&clause.low(v)))
             && !(v..k).any(|q| clause.is_punct(q) || clause.is_digits(q))
-            && let Some(head) = (v + 1..k).find(|&h| SUBJECT_HEADS.contains(&clause.low(h)))
+            && let Some(head) = (v + 1..k)
+                .find(|&h| SUBJECT_HEADS.contains(&clause.low(h)))
+                // "bringing inflation since January to 7.9%".
+                .or_else(|| {
+                    (kind != Kind::Count)
+                        .then(|| (v + 1..k).find(|&h| may_head(clause, h, kind)))
+                        .flatten()
+                })
         {
             let mut a = v + 1;
             while a < head && DETERMINERS.contains(&clause.low(a)) {
@@ -342,7 +371,13 @@ fn colon_subject(clause: &Clause, k: usize, kind: Kind) -> Option<Subject> {
     let end = (s + 1..colon)
         .find(|&q| SUBJECT_PREPOSITIONS.contains(&clause.low(q)))
         .unwrap_or(colon);
-    let head = end.checked_sub(1).filter(|&h| h >= s)?;
+    let mut head = end.checked_sub(1).filter(|&h| h >= s)?;
+    // "Buildings destroyed: 1,900": the event is read after the span.
+    let mut end = end;
+    if head > s && event_word(clause.low(head)).is_some() {
+        end = head;
+        head -= 1;
+    }
     let w = clause.low(head);
     (SUBJECT_HEADS.contains(&w) || (may_head(clause, head, kind) && kind == Kind::Count)).then_some(
         Subject {
@@ -368,7 +403,11 @@ pub(super) fn copular_verb_subject(clause: &Clause, k: usize, kind: Kind) -> Opt
     let mut saw_verb = false;
     while v > 0 && k - v < 4 {
         let w = clause.low(v - 1);
-        if clause.is_punct(v - 1) || !(COPULAR.contains(&w) || matches!(w, "so" | "far" | "also")) {
+        let modal = matches!(
+            w,
+            "so" | "far" | "also" | "will" | "would" | "could" | "may" | "might" | "should"
+        );
+        if clause.is_punct(v - 1) || !(COPULAR.contains(&w) || modal) {
             break;
         }
         saw_verb |= COPULAR.contains(&w);
@@ -388,8 +427,11 @@ pub(super) fn copular_verb_subject(clause: &Clause, k: usize, kind: Kind) -> Opt
         let at_verb = h + 1 == v;
         // "Inflation in the euro zone slowed", "Layoffs at U.S. firms
         // reached": the head stands before the phrase.
+        // "Germany's military aid for the year totals €7.1 billion".
+        let time =
+            kind != Kind::Count && matches!(clause.low(h), "year" | "month" | "quarter" | "week");
         if at_verb
-            && may_head(clause, h, kind)
+            && (may_head(clause, h, kind) || time)
             && let Some(p) = (h.saturating_sub(5)..h)
                 .rev()
                 .find(|&p| SUBJECT_PREPOSITIONS.contains(&clause.low(p)) && p > 0)
@@ -547,6 +589,10 @@ pub(super) fn noun_span(clause: &Clause, mut a: usize, b: usize) -> Option<(usiz
 /// package", "$2 billion in military aid", "$375 million package of
 /// military aid". Up to a clause word, a number or punctuation.
 pub(super) fn money_noun(clause: &Clause, at: At) -> Option<String> {
+    // "air defence systems worth €500 million": the worth of things.
+    if at.first >= 2 && clause.low(at.first - 1) == "worth" && !clause.is_punct(at.first - 2) {
+        return Some(clause.span(at.first - 2, at.first - 1).to_string());
+    }
     let mut a = at.last;
     if matches!(clause.low(a), "in" | "of") {
         a += 1;

@@ -79,7 +79,7 @@ pub(super) fn fold_pair(clause: &Clause, mentions: &mut Vec<Mention>, idx: usize
         return false;
     };
     if mentions[idx].kind != mentions[idx + 1].kind {
-        return false;
+        return fold_across(clause, mentions, idx, a);
     }
     let gap = between(clause, a, b);
     let gap: Vec<&str> = gap
@@ -115,6 +115,28 @@ pub(super) fn fold_pair(clause: &Clause, mentions: &mut Vec<Mention>, idx: usize
         return true;
     }
     false
+}
+
+/// "will rise to 13.5 trillion rubles in 2025, or 6.3% of GDP, from 10.4
+/// trillion": the old value after a mention of another kind.
+fn fold_across(clause: &Clause, mentions: &mut Vec<Mention>, idx: usize, a: At) -> bool {
+    let Some(c) = mentions
+        .get(idx + 2)
+        .filter(|c| c.kind == mentions[idx].kind)
+        .and_then(|c| clause.locate(c))
+    else {
+        return false;
+    };
+    let gap = between(clause, a, c);
+    let folds = matches!(gap.as_slice(), [.., "from"])
+        && gap.len() <= 10
+        && a.first >= 1
+        && change_before(clause, a.first);
+    if folds {
+        let old = mentions.remove(idx + 2);
+        mentions[idx].previous = Some(old.value);
+    }
+    folds
 }
 
 /// A range "from 160 to 200" after a verb of change is a transition: the

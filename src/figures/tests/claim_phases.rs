@@ -377,3 +377,68 @@ fn a_month_after_a_sum_is_when_not_what() {
     let m = &mentions("Kestria approved $3 billion in aid.")[0];
     assert_eq!(m.noun, "aid");
 }
+
+#[test]
+fn owners_of_attacks_relatives_parts_and_gapped_clauses() {
+    // Who attacked owns what it attacked with; not in the passive.
+    check_claims(
+        "Vardia attacked Marsa overnight with 40 drones.",
+        &["40 - Vardia | -"],
+    );
+    check_claims("Marsa was hit with 40 drones.", &["40 - - | -"]);
+    // An active relative clause after the noun names the actor.
+    check_claims(
+        "The 2,000 troops that Vardia dispatched in May are training.",
+        &["2000 sent Vardia | -"],
+    );
+    // A part takes its whole's owner.
+    check_claims(
+        "Vardia fired 20 missiles, and Marsa's defences destroyed 17 of them.",
+        &["20 - Vardia | -", "17 destroyed Vardia | -"],
+    );
+    // Gapped clauses: the name before the number, the first clause's verb.
+    check_claims(
+        "Denmark pledged 12 jets, Norway six and Belgium 30.",
+        &[
+            "12 pledged Denmark | -",
+            "6 pledged Norway | -",
+            "30 pledged Belgium | -",
+        ],
+    );
+    // A list of places shares the first item's noun and owner.
+    check_claims(
+        "Vardia keeps 300 soldiers in Marsa, and some 500 in Tobruk.",
+        &["300 - Vardia | -", "500 - Vardia | -"],
+    );
+    // "its" inside the mention names the owner before a place after it.
+    check_claims(
+        "Vardia has pulled out all 800 of its troops from Marsa.",
+        &["800 withdrawn Vardia | -"],
+    );
+}
+
+#[test]
+fn subjects_of_inverted_totals_fragments_and_revisions() {
+    check_mention_noun(
+        "Two died, bringing to 61 the number of soldiers killed this year.",
+        "soldiers",
+    );
+    check_mention_noun("Houses destroyed: 1,900.", "Houses");
+    check_mention_noun(
+        "The agency revised the death toll down to 1,200 from 1,350.",
+        "death toll",
+    );
+    // "one of 8,000": one person, no count of the group.
+    let one = &mentions("She was one of 8,000 people rescued.")[0];
+    assert_eq!((one.value, one.noun.as_str()), (1.0, ""));
+    // A sum that is the worth of things names them.
+    check_mention_noun("It sent radars worth €500 million.", "radars");
+}
+
+#[test]
+fn a_comment_on_the_figure_is_not_its_source() {
+    check_claims(
+        "The ministry said 900 people were detained, a figure activists say is too low.",
+        &["900 arrested - | The ministry"],
+    );
+}

@@ -173,3 +173,21 @@ fn two_designations_share_their_noun() {
         &["90 exact KN-23 and KN-24 missiles"],
     );
 }
+
+#[test]
+fn a_year_before_a_sum_is_no_range_and_south_asian_scales_read() {
+    check(
+        "Aid since 2022 rose to $64.1 billion.",
+        &["64100000000 exact"],
+    );
+    check("Floods hit 24.5 lakh people.", &["2450000 exact people"]);
+    check("The state released ₹1,200 crore.", &["12000000000 exact"]);
+    check(
+        "More than 11.5 million Sudanese fled.",
+        &["11500000 more_than Sudanese"],
+    );
+    check(
+        "Some 2,736 Sudanese asylum seekers arrived.",
+        &["2736 approximately Sudanese asylum seekers"],
+    );
+}
