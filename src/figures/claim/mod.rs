@@ -6,11 +6,14 @@
 //! value, only adds to it (and folds the old value of a transition into the
 //! new one).
 //!
-//! Phases, each in its own file, each reading one [`Clause`]:
+//! Phases, each in its own file or folder, each reading one [`Clause`]:
 //! `transition` (fold "rose to 600 from 300" into one mention), `event`
-//! (the event and increments), `subject` (what is counted when the noun
-//! stands elsewhere: "the death toll rose to 2,300"), `owner` and
-//! `claimant`; `words` splits a sentence into the words they read.
+//! (the event and increments; `event/elided` what a gapped clause, a part
+//! or a relative clause takes from the sentence), `subject` (what is
+//! counted when the noun stands elsewhere: "the death toll rose to
+//! 2,300"), `owner` (`owner/inferred` for owners beyond the noun and its
+//! verb) and `claimant` (`claimant/source` for "the figures come from X");
+//! `words` splits a sentence into the words they read.
 
 mod claimant;
 mod event;

@@ -14,7 +14,11 @@
 //!   casualties at around 4,700", "bringing the total to 16,000" (the
 //!   subject is found by `subject`; this phase applies it).
 
-use super::super::lexicon::MONTHS;
+mod elided;
+
+use elided::coordinated;
+pub(super) use elided::{gapped_name, partitive_antecedent, relative_agent};
+
 use super::super::{Kind, Mention};
 use super::subject::{SETTING, Subject, copular_subject, money_noun, numbering_noun};
 use super::words::WordSet;
@@ -384,77 +388,6 @@ fn event_adjective(noun: &str) -> Option<&'static str> {
     })
 }
 
-/// The name before the number of a gapped clause: ", Norway six", "and
-/// Belgium 30", ", Australia A$100 million": words (first, one past last).
-pub(super) fn gapped_name(clause: &Clause, at: At) -> Option<(usize, usize)> {
-    let e = at.first;
-    let mut s = e;
-    while s > 0 && e - s < 3 && clause.is_cap(s - 1) {
-        s -= 1;
-    }
-    if s == e || s == 0 {
-        return None;
-    }
-    let joined = matches!(clause.low(s - 1), "," | "and" | "while" | "whereas")
-        || (clause.low(s - 1) == "the" && s > 1 && matches!(clause.low(s - 2), "," | "and"));
-    let dated = (s..e).any(|k| {
-        let w = clause.low(k);
-        MONTHS.contains(&w) || w.ends_with("day")
-    });
-    (joined && !dated).then_some((s, e))
-}
-
-/// The earlier mention of the sentence that "N of them" or "N of the
-/// drones" takes a part of: the last one, or the last whose noun ends as
-/// this one's.
-pub(super) fn partitive_antecedent<'b>(
-    clause: &Clause,
-    at: At,
-    m: &Mention,
-    before_m: &'b [Mention],
-) -> Option<&'b Mention> {
-    let mut earlier = before_m.iter().rev().filter(|p| p.start >= clause.start);
-    if clause.low(at.last) == "of" && matches!(clause.low(at.last + 1), "them" | "those") {
-        return earlier.find(|p| !p.noun.is_empty() && p.kind == m.kind);
-    }
-    if m.text.contains(" of the ") && !m.noun.is_empty() {
-        let head = m.noun.rsplit(' ').next()?;
-        return earlier.find(|p| {
-            p.noun
-                .rsplit(' ')
-                .next()
-                .is_some_and(|h| h.eq_ignore_ascii_case(head))
-        });
-    }
-    None
-}
-
-/// Words that join two mentions of one clause: "9,800 homes were destroyed
-/// and 21,000 damaged", "30 howitzers and 12,000 soldiers".
-fn coordinated(clause: &Clause, prev: &Mention, at: At) -> bool {
-    let from = clause.word_at(prev.end);
-    let gap: Vec<&str> = (from..at.first).map(|k| clause.low(k)).collect();
-    gap.contains(&"and")
-        && gap.len() <= 6
-        && gap.iter().all(|w| {
-            matches!(
-                *w,
-                "and"
-                    | ","
-                    | "as"
-                    | "well"
-                    | "plus"
-                    | "some"
-                    | "about"
-                    | "another"
-                    | "swept"
-                    | "washed"
-                    | "away"
-            ) || AUX.contains(w)
-                || event_word(w).is_some()
-        })
-}
-
 /// Reads the event, increment and copular subject of `m`.
 pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &mut [Mention]) {
     if m.kind == Kind::Money && m.noun.is_empty() {
@@ -648,29 +581,6 @@ fn noun_end_before_number(clause: &Clause, at: At, m: &Mention) -> Option<usize>
     // "people killed", "people left homeless".
     let e = if clause.low(e) == "left" { e + 1 } else { e };
     (e < number).then_some(e)
-}
-
-/// "The 3,000 troops that Pyongyang dispatched": an active relative clause
-/// after the noun, with a name as its subject. Returns the event, and the
-/// words (first, one past last) of the name.
-pub(super) fn relative_agent(clause: &Clause, at: At) -> Option<(&'static str, usize, usize)> {
-    let k = at.last;
-    if !matches!(clause.low(k), "that" | "which") || !clause.is_cap(k + 1) {
-        return None;
-    }
-    let s = k + 1;
-    let mut e = s;
-    while e < clause.len() && e - s < 4 && clause.is_cap(e) {
-        e += 1;
-    }
-    let mut v = e;
-    while matches!(
-        clause.low(v),
-        "has" | "had" | "have" | "already" | "reportedly"
-    ) {
-        v += 1;
-    }
-    Some((event_word(clause.low(v))?, s, e))
 }
 
 /// Index of the verb before the mention that carries its event, if any; the
