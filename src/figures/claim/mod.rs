@@ -78,6 +78,9 @@ pub(super) fn annotate(
             break;
         };
         // Transitions first: they fold the old value's mention into the new.
+        if transition::fold_comparison(clause, mentions, idx) {
+            continue;
+        }
         if idx + 1 < mentions.len()
             && sentence_of(&mentions[idx + 1]) == sentence
             && transition::fold_pair(clause, mentions, idx)

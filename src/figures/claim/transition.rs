@@ -55,7 +55,8 @@ static CHANGE: LazyLock<WordSet> = LazyLock::new(|| {
 });
 
 fn change_before(clause: &Clause, from_idx: usize) -> bool {
-    (from_idx.saturating_sub(4)..from_idx).any(|k| {
+    // "cut its garrison in Gabon to about 200 troops from 350".
+    (from_idx.saturating_sub(7)..from_idx).any(|k| {
         let w = clause.low(k);
         (CHANGE.contains(&w) || CHANGE_VERBS.contains(&w)) && !clause.is_punct(k)
     })
@@ -137,6 +138,41 @@ fn fold_across(clause: &Clause, mentions: &mut Vec<Mention>, idx: usize, a: At) 
         mentions[idx].previous = Some(old.value);
     }
     folds
+}
+
+/// "Nearly 1 million households lost power, compared with 590,000 in
+/// 2019", "¥8.7 trillion, up 9.4% from ¥7.95 trillion": the base of a
+/// comparison is the old value of the mention of its kind before it, never
+/// a claim of its own. Folds `mentions[idx]` into that one; returns
+/// whether it did.
+pub(super) fn fold_comparison(clause: &Clause, mentions: &mut Vec<Mention>, idx: usize) -> bool {
+    let Some(at) = clause.locate(&mentions[idx]) else {
+        return false;
+    };
+    let back = |n: usize| at.first.checked_sub(n).map_or("", |k| clause.low(k));
+    let compared = matches!((back(2), back(1)), ("compared", "with" | "to"))
+        || matches!(back(1), "versus" | "vs")
+        // "up 9.4% from": a change, then its base.
+        || (back(1) == "from"
+            && matches!(back(2), "%" | "percent" | "pct")
+            && (3..6).any(|n| matches!(back(n), "up" | "down")));
+    if !compared {
+        return false;
+    }
+    let base = &mentions[idx];
+    let Some(target) = (0..idx).rev().find(|&j| {
+        let m = &mentions[j];
+        m.start >= clause.start
+            && m.kind == base.kind
+            && m.unit == base.unit
+            && m.previous.is_none()
+            && !m.increment
+    }) else {
+        return false;
+    };
+    let old = mentions.remove(idx);
+    mentions[target].previous = Some(old.value);
+    true
 }
 
 /// A range "from 160 to 200" after a verb of change is a transition: the

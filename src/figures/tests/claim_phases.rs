@@ -442,3 +442,25 @@ fn a_comment_on_the_figure_is_not_its_source() {
         &["900 arrested - | The ministry"],
     );
 }
+
+#[test]
+fn comparison_bases_and_levels_left_are_old_values_and_totals() {
+    // The base of a comparison is the old value of the mention before it.
+    let m = mentions("Nearly 900,000 homes lost power, compared with 590,000 in 2019.");
+    assert_eq!(m.len(), 1);
+    assert_eq!((m[0].value, m[0].previous), (900_000.0, Some(590_000.0)));
+    assert_eq!(m[0].event, None, "losing power is no casualty");
+    let m = mentions("Spending will reach ¥8.7 trillion, up 9.4% from ¥7.95 trillion.");
+    let values: Vec<(f64, Option<f64>)> = m.iter().map(|m| (m.value, m.previous)).collect();
+    assert_eq!(values, [(8.7e12, Some(7.95e12)), (9.4, None)]);
+    // "leaving N": the level a change left.
+    check_claims(
+        "Vardia has pulled out 1,000 troops, leaving 27,500.",
+        &["1000 withdrawn Vardia | - +increment", "27500 - Vardia | -"],
+    );
+    // A number inside a phrase is no subject of the verb after it.
+    check_claims(
+        "Orders covered 4,000 people in 11 towns, and 900 people were evacuated.",
+        &["4000 - - | -", "11 - - | -", "900 evacuated - | -"],
+    );
+}

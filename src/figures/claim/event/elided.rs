@@ -62,10 +62,16 @@ pub(in crate::figures::claim) fn relative_agent(
     at: At,
 ) -> Option<(&'static str, usize, usize)> {
     let k = at.last;
-    if !matches!(clause.low(k), "that" | "which") || !clause.is_cap(k + 1) {
+    let named = clause.is_cap(k + 1) || (clause.low(k + 1) == "the" && clause.is_cap(k + 2));
+    if !matches!(clause.low(k), "that" | "which") || !named {
         return None;
     }
-    let s = k + 1;
+    // "the tanks that the United States supplied".
+    let s = if clause.low(k + 1) == "the" {
+        k + 2
+    } else {
+        k + 1
+    };
     let mut e = s;
     while e < clause.len() && e - s < 4 && clause.is_cap(e) {
         e += 1;

@@ -220,6 +220,15 @@ fn after(clause: &Clause, at: At) -> Option<(&'static str, usize)> {
             "lost" | "losing" if matches!(clause.low(k + 1), "their" | "his" | "her") => {
                 Some("dead")
             }
+            // "1 million households lost power": no casualty.
+            "lost" | "losing" | "lose"
+                if matches!(
+                    clause.low(k + 1),
+                    "power" | "electricity" | "water" | "access" | "contact" | "jobs" | "homes"
+                ) =>
+            {
+                None
+            }
             // "forced 85,000 people from their homes".
             "from" if clause.low(k + 1) == "their" && clause.low(k + 2) == "homes" => {
                 Some("displaced")
@@ -501,6 +510,19 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &mut [Men
             m.event = prev.event.clone();
         }
     }
+    // "pulled out 1,000 troops since 2023, leaving 27,500": the level the
+    // change before it left.
+    if m.noun.is_empty()
+        && m.event.is_none()
+        && clause.low(at.first.wrapping_sub(1)) == "leaving"
+        && let Some(prev) = before_m
+            .iter_mut()
+            .rev()
+            .find(|p| p.start >= clause.start && p.kind == m.kind && !p.noun.is_empty())
+    {
+        m.noun = prev.noun.clone();
+        prev.increment = true;
+    }
     // "350 soldiers in Chad, and some 600 in Côte d'Ivoire and 350 in
     // Senegal": a list of places, one noun.
     if m.noun.is_empty()
@@ -538,6 +560,12 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &mut [Men
         && prev.start >= clause.start
         && prev.event.is_none()
         && prev.kind == m.kind
+        // "… people in 11 prefectures, and 38,000 were evacuated": a number
+        // inside a phrase is no subject of the verb.
+        && !matches!(
+            clause.low(clause.word_at(prev.start).wrapping_sub(1)),
+            "in" | "at" | "from" | "across" | "for" | "to" | "with" | "of"
+        )
     {
         let from = clause.word_at(prev.end);
         let gap: Vec<&str> = (from..at.first).map(|k| clause.low(k)).collect();

@@ -171,6 +171,7 @@ pub(in crate::figures::claim) fn inherited(
                     | "some"
                     | "about"
                     | "while"
+                    | "leaving"
             )
             || super::super::event::is_event_word(clause.low(k))
     });

@@ -247,8 +247,15 @@ fn name_in(clause: &Clause, a: usize, b: usize) -> Option<String> {
 fn place_in_noun(clause: &Clause, a: usize, b: usize) -> Option<String> {
     (a..b)
         .filter(|&k| !clause.is_punct(k) && !clause.is_digits(k))
-        .find_map(|k| places::place_at(clause.low_from(k), 0))
-        .map(|(place, _)| place.to_string())
+        .find_map(|k| {
+            // "2,500 US troops": "US" in capitals (the table cannot hold
+            // the pronoun "us").
+            if clause.raw(k) == "US" {
+                return Some("United States");
+            }
+            places::place_at(clause.low_from(k), 0).map(|(place, _)| place)
+        })
+        .map(str::to_string)
 }
 
 /// A name the table does not know among the noun phrase's words: a
@@ -487,7 +494,7 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &[Mention
         .and_then(|(s, e)| name_in(clause, s, e));
     // "all 1,500 of its troops from Niger": "its" names the owner first.
     let own_pronoun =
-        (at.first.saturating_sub(1)..at.last).any(|k| matches!(clause.low(k), "its" | "their"));
+        (at.first.saturating_sub(2)..at.last).any(|k| matches!(clause.low(k), "its" | "their"));
     // "destroyed 17 of them": the part is its whole's.
     let part = || partitive_antecedent(clause, at, m, before_m)?.owner.clone();
     let mut owner = gapped
