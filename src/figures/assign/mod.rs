@@ -241,7 +241,7 @@ fn assign_one(seen: &Seen<'_>, prepared: &[Prepared<'_>]) -> Assignment {
     let mut refused: Vec<String> = Vec::new();
     let mut n_of_kind = 0;
     for (idx, figure) in prepared.iter().enumerate() {
-        if figure.kind != m.kind {
+        if figure.kind != m.kind && !weighed_count(seen, figure.kind) {
             continue;
         }
         n_of_kind += 1;
@@ -309,9 +309,31 @@ fn none(reason: String) -> Assignment {
     }
 }
 
+/// "4.1 million tonnes of grain" is read as a count of grain, and weighs
+/// it: a measure figure takes it too.
+fn weighed_count(seen: &Seen<'_>, figure_kind: Kind) -> bool {
+    figure_kind == Kind::Measure && seen.mention.kind == Kind::Count && {
+        let mut words = seen.noun.split(' ');
+        matches!(
+            words.next().unwrap_or(""),
+            "tons"
+                | "tonnes"
+                | "barrels"
+                | "litres"
+                | "liters"
+                | "gallons"
+                | "kilograms"
+                | "kg"
+                | "pounds"
+                | "ton"
+                | "tonne"
+        ) && words.next() == Some("of")
+    }
+}
+
 /// How a figure's terms match a mention of its kind, if they do.
 fn match_terms<'p>(seen: &Seen<'_>, figure: &'p Prepared<'_>) -> Option<Match<'p>> {
-    if seen.mention.kind != Kind::Count {
+    if seen.mention.kind != Kind::Count || figure.kind == Kind::Measure {
         return match_in_sentence(seen, figure);
     }
     let mut by_event: Option<(u32, &str)> = None;

@@ -60,6 +60,7 @@ const EVENT_WORDS: &[(&str, &[&str])] = &[
     ("missing", &["missing"]),
     ("displaced", &["displaced"]),
     ("refugee", &["displaced"]),
+    ("asylum", &["displaced"]),
     ("evacuated", &["evacuated"]),
     ("evacuee", &["evacuated"]),
     ("deployed", &["deployed", "sent"]),

@@ -260,10 +260,14 @@ pub(super) fn copular_verb_subject(clause: &Clause, k: usize, kind: Kind) -> Opt
     let mut saw_verb = false;
     while v > 0 && k - v < 4 {
         let w = clause.low(v - 1);
-        let modal = matches!(
-            w,
-            "so" | "far" | "also" | "will" | "would" | "could" | "may" | "might" | "should"
-        );
+        // "came in at 3.3 trillion rubles".
+        let came_in =
+            w == "in" && matches!(clause.low(v.wrapping_sub(2)), "came" | "come" | "comes");
+        let modal = came_in
+            || matches!(
+                w,
+                "so" | "far" | "also" | "will" | "would" | "could" | "may" | "might" | "should"
+            );
         if clause.is_punct(v - 1) || !(COPULAR.contains(&w) || modal) {
             break;
         }

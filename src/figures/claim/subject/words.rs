@@ -65,6 +65,8 @@ pub(in crate::figures::claim) static COPULAR: LazyLock<WordSet> = LazyLock::new(
         "doubled",
         "tripled",
         "stayed",
+        "stay",
+        "stays",
         "rose",
         "risen",
         "rises",
