@@ -232,6 +232,8 @@ pub struct Sinks {
 impl Sinks {
     /// Sinks for `sinks`; every network exchange and command is bounded by
     /// `timeout` (a command sink's own `timeout` wins for that command).
+    /// Their secrets must have been read (`Config::resolve_secrets`); a
+    /// sink whose secret was not refuses to send rather than send without it.
     pub fn new(sinks: &[config::Sink], timeout: Duration) -> Sinks {
         let client = reqwest::Client::builder()
             .timeout(timeout)
@@ -293,6 +295,12 @@ impl Sinks {
                 sink: sink_name.to_owned(),
             });
         };
+        if let Some(origin) = sink.kind.unresolved_secret() {
+            return Err(Error::Setup {
+                sink: sink.name.clone(),
+                reason: format!("its secret from {origin} was never read"),
+            });
+        }
         // A digest's fields are not an alert's: it keeps the default text.
         let template = sink
             .template

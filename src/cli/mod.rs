@@ -76,7 +76,11 @@ enum Command {
     /// Poll every feed once, process, deliver pending alerts, and exit
     Once,
     /// Validate the config and print what it will do
-    Check,
+    Check {
+        /// Treat warnings (a sink's secret not set here) as errors, for CI
+        #[arg(long)]
+        strict: bool,
+    },
     /// Show what the extractor sees in one page: title, text, every figure mention
     Extract {
         /// Treat the input as plain text, not HTML
@@ -241,16 +245,24 @@ fn load_config(path: &Path) -> Result<Config> {
     Config::load(path).map_err(Failure::usage)
 }
 
+/// The config of a command that sends alerts: loaded, and every sink's
+/// secret read. Read-only commands use [`load_config`] and never need them.
+fn load_sending_config(path: &Path) -> Result<Config> {
+    let mut config = load_config(path)?;
+    config.resolve_secrets().map_err(Failure::usage)?;
+    Ok(config)
+}
+
 async fn dispatch(args: Args) -> Result<()> {
     let path = config_path(&args);
     match args.command {
         Command::Run => {
-            let config = load_config(&path)?;
+            let config = load_sending_config(&path)?;
             daemon::run(path, config).await.context("daemon failed")?;
             Ok(())
         }
-        Command::Once => once(load_config(&path)?).await,
-        Command::Check => check(&path),
+        Command::Once => once(load_sending_config(&path)?).await,
+        Command::Check { strict } => check(&path, strict),
         Command::Extract {
             plain,
             selector,
@@ -305,7 +317,7 @@ async fn dispatch(args: Args) -> Result<()> {
             let store = open_store(&load_config(&path)?)?;
             show::alerts(&store, limit, failed, json)
         }
-        Command::TestSink { name } => test_sink(&load_config(&path)?, &name).await,
+        Command::TestSink { name } => test_sink(load_config(&path)?, &name).await,
         Command::ImportOpml { file } => opml::import(&path, &file),
         Command::ExportOpml => opml::export(&path),
     }
@@ -383,18 +395,44 @@ async fn once(config: Config) -> Result<()> {
         dead = report.delivery.dead,
         "Pass done"
     );
+    // One failing feed among many is the daily weather; none fetched at all
+    // (no network, a proxy, a typo in every URL) is a failed pass.
+    if n_feeds > 0 && n_failed == n_feeds {
+        return Err(anyhow::anyhow!(
+            "no feed could be fetched ({n_failed} of {n_feeds} failed; see the warnings above)"
+        )
+        .into());
+    }
     Ok(())
 }
 
-fn check(path: &Path) -> Result<()> {
+fn check(path: &Path, strict: bool) -> Result<()> {
     let config = load_config(path)?;
+    let missing = config.missing_secrets();
+    if strict && !missing.is_empty() {
+        return Err(Failure::usage(config::Error::Invalid {
+            path: config.path.clone(),
+            problems: missing,
+        }));
+    }
     let mut out = String::new();
     describe::describe_config(&config, &mut out);
     print!("{out}");
+    for problem in &missing {
+        let at = match (problem.line, problem.column) {
+            (Some(line), Some(column)) => format!(":{line}:{column}"),
+            _ => String::new(),
+        };
+        eprintln!(
+            "figwatch: warning: {}{at}: {}; the sink cannot send until it is (`check --strict` makes this an error)",
+            config.path.display(),
+            problem.message
+        );
+    }
     Ok(())
 }
 
-async fn test_sink(config: &Config, name: &str) -> Result<()> {
+async fn test_sink(mut config: Config, name: &str) -> Result<()> {
     if config.sink(name).is_none() {
         let known: Vec<&str> = config.sinks.iter().map(|s| s.name.as_str()).collect();
         return Err(Failure::usage(anyhow::anyhow!(
@@ -407,6 +445,10 @@ async fn test_sink(config: &Config, name: &str) -> Result<()> {
             }
         )));
     }
+    // Only this sink's secrets: another sink's unset variable is no reason
+    // not to test this one.
+    config.sinks.retain(|sink| sink.name == name);
+    config.resolve_secrets().map_err(Failure::usage)?;
     let row = alert::test_alert(name);
     let sinks = alert::Sinks::new(&config.sinks, daemon::DELIVERY_TIMEOUT);
     sinks

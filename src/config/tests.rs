@@ -5,7 +5,7 @@ fn no_env(_: &str) -> Option<String> {
 }
 
 fn parse(source: &str) -> Result<Config, Error> {
-    Config::parse(source, Path::new("/etc/figwatch/figwatch.toml"), &no_env)
+    Config::parse(source, Path::new("/etc/figwatch/figwatch.toml"))
 }
 
 /// Parses an invalid config and checks the rendered problems.
@@ -153,7 +153,7 @@ terms = []
 alert_on = "sometimes"
 "#,
         &[
-            "/etc/figwatch/figwatch.toml:3:17: invalid duration \"soon\": expected number at 0; expected e.g. \"90s\", \"15m\", \"1h 30m\"",
+            "/etc/figwatch/figwatch.toml:3:17: invalid duration \"soon\": expected number at 0; expected a duration such as \"60s\" or \"15m\"",
             "/etc/figwatch/figwatch.toml:6:7: feed url \"ftp://files.example/feed\" must be an http or https URL",
             "/etc/figwatch/figwatch.toml:9:27: watch w: invalid query: expected a term or '(' after AND",
             "/etc/figwatch/figwatch.toml:10:11: watch w: notify names unknown sink \"nowhere\" (no sinks are defined)",
@@ -182,28 +182,49 @@ fn unknown_sink_type_is_named() {
 }
 
 #[test]
-fn missing_secret_variable_is_an_error_that_names_it() {
-    check_error(
-        "[sink.s]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:1/\"\nsecret_env = \"HOOK_SECRET\"\n",
-        &[
-            "/etc/figwatch/figwatch.toml:4:14: sink s: environment variable HOOK_SECRET (secret_env) is not set",
-        ],
+fn a_missing_secret_is_no_load_error_but_fails_resolution_naming_it() {
+    let source = "[sink.s]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:1/\"\nsecret_env = \"HOOK_SECRET\"\n";
+    let mut config = parse(source).expect("a config whose secret is unset still loads");
+    let missing: Vec<String> = config
+        .missing_secrets()
+        .iter()
+        .map(|problem| {
+            format!(
+                "{:?}:{:?}: {}",
+                problem.line, problem.column, problem.message
+            )
+        })
+        .collect();
+    assert_eq!(
+        missing,
+        ["Some(4):Some(14): sink s: environment variable HOOK_SECRET (secret_env) is not set"]
+    );
+    let err = config.resolve_secrets_with(&no_env).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "/etc/figwatch/figwatch.toml:4:14: sink s: environment variable HOOK_SECRET (secret_env) is not set"
     );
 }
 
 #[test]
 fn secrets_come_from_the_environment_and_are_redacted() {
     let env = |name: &str| (name == "HOOK_SECRET").then(|| "s3cr3t-value".to_string());
-    let config = Config::parse(
+    let mut config = Config::parse(
         "[sink.s]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:1/\"\nsecret_env = \"HOOK_SECRET\"\n",
         Path::new("figwatch.toml"),
-        &env,
     )
     .unwrap();
+    assert_eq!(
+        config.sinks[0].kind.unresolved_secret().as_deref(),
+        Some("environment variable HOOK_SECRET (secret_env)"),
+        "nothing is read at load"
+    );
+    config.resolve_secrets_with(&env).unwrap();
     let SinkKind::Webhook { secret, .. } = &config.sinks[0].kind else {
         panic!("expected a webhook sink");
     };
     assert_eq!(secret.as_ref().map(Secret::expose), Some("s3cr3t-value"));
+    assert_eq!(config.sinks[0].kind.unresolved_secret(), None);
     let debug = format!("{config:?}");
     assert!(!debug.contains("s3cr3t-value"), "{debug}");
     assert!(debug.contains("[redacted]"));
@@ -212,17 +233,57 @@ fn secrets_come_from_the_environment_and_are_redacted() {
 #[test]
 fn secrets_can_come_from_a_file_relative_to_the_config() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("token"), "tok-123\n").unwrap();
-    let config = Config::parse(
+    let mut config = Config::parse(
         "[sink.p]\ntype = \"ntfy\"\nurl = \"https://ntfy.example/topic\"\ntoken_file = \"token\"\n",
         &dir.path().join("figwatch.toml"),
-        &no_env,
     )
     .unwrap();
+    // The file is read when the sink is built for sending, not at load.
+    std::fs::write(dir.path().join("token"), "tok-123\n").unwrap();
+    config.resolve_secrets_with(&no_env).unwrap();
     let SinkKind::Ntfy { token, .. } = &config.sinks[0].kind else {
         panic!("expected an ntfy sink");
     };
     assert_eq!(token.as_ref().map(Secret::expose), Some("tok-123"));
+}
+
+#[test]
+fn a_number_where_a_duration_belongs_says_what_a_duration_looks_like() {
+    check_error(
+        "[daemon]\npoll_interval = 60\n",
+        &[
+            "/etc/figwatch/figwatch.toml:2:17: invalid duration 60: a number needs a unit; expected a duration such as \"60s\" or \"15m\" (a quoted string: \"60s\" is 60 seconds)",
+        ],
+    );
+}
+
+#[test]
+fn a_feed_url_listed_twice_is_an_error_at_the_second() {
+    check_error(
+        "[[feed]]\nurl = \"https://news.example/feed\"\n\n[[feed]]\nurl = \"https://news.example/feed\"\n",
+        &[
+            "/etc/figwatch/figwatch.toml:5:7: feed url https://news.example/feed is listed twice (first at line 2); remove one [[feed]]",
+        ],
+    );
+}
+
+#[test]
+fn email_to_takes_one_address_or_a_list_and_tls_names_its_modes() {
+    let config = parse(
+        "[sink.m]\ntype = \"email\"\nhost = \"smtp.example.org\"\nfrom = \"a@example.org\"\nto = \"b@example.org\"\ntls = \"tls\"\n",
+    )
+    .unwrap();
+    let SinkKind::Email(email) = &config.sinks[0].kind else {
+        panic!("expected an email sink");
+    };
+    assert_eq!(email.to, ["b@example.org"]);
+    assert_eq!((email.tls, email.port), (EmailTls::Implicit, 465));
+    check_error(
+        "[sink.m]\ntype = \"email\"\nhost = \"h\"\nfrom = \"a@b\"\nto = [\"c@d\"]\ntls = \"ssl\"\n",
+        &[
+            "/etc/figwatch/figwatch.toml:6:7: sink m: unknown tls \"ssl\"; expected \"starttls\" (port 587), \"tls\" (implicit TLS, port 465) or \"none\" (plain text, port 25)",
+        ],
+    );
 }
 
 #[test]
@@ -292,7 +353,7 @@ fn bad_delivery_policy_is_reported_with_line_and_column() {
         "[sink.journal]\ntype = \"log\"\nmax_attempts = 0\ngive_up_after = \"soon\"\nburst = 5\n",
         &[
             "/etc/figwatch/figwatch.toml:3:16: sink journal: max_attempts must be a positive integer",
-            "/etc/figwatch/figwatch.toml:4:17: invalid duration \"soon\": expected number at 0; expected e.g. \"90s\", \"15m\", \"1h 30m\"",
+            "/etc/figwatch/figwatch.toml:4:17: invalid duration \"soon\": expected number at 0; expected a duration such as \"60s\" or \"15m\"",
             "/etc/figwatch/figwatch.toml:5:9: sink journal: burst needs a window, e.g. window = \"10m\"",
         ],
     );

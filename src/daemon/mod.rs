@@ -46,6 +46,9 @@ pub enum Error {
     /// Signal handlers could not be installed.
     #[error("cannot install signal handlers: {0}")]
     Signals(std::io::Error),
+    /// A sink's secret could not be read (`*_env` unset, `*_file` unreadable).
+    #[error(transparent)]
+    Secrets(#[from] crate::config::Error),
     /// The status server could not listen on its address.
     #[error("cannot listen on {addr} (daemon.listen): {source}")]
     Listen {
@@ -85,12 +88,15 @@ impl std::fmt::Debug for Context {
 impl Context {
     /// Builds the run-time context of `config` over an open store.
     pub fn new(
-        config: Config,
+        mut config: Config,
         store: Store,
         tracker: TaskTracker,
         outbox_ready: Arc<Notify>,
         metrics: Arc<status::Metrics>,
     ) -> Result<Context, Error> {
+        // Secrets are read here, where sinks are built for sending, and
+        // nowhere a read-only command goes.
+        config.resolve_secrets()?;
         let daemon = &config.daemon;
         let client = fetch::Client::new(fetch::Options::new(
             daemon.timeout,
