@@ -1,0 +1,189 @@
+//! The operator's daily routine (issue 17): read-only commands without the
+//! sinks' secrets, failures that show in the exit status, config mistakes
+//! that say what to write, the log sink's text.
+
+use predicates::prelude::*;
+
+use super::support::{Servers, Workspace, motivating_config};
+
+const SECRET_VAR: &str = "FIGWATCH_OPS_TEST_SECRET";
+
+/// The motivating config with a signed webhook whose secret comes from
+/// `SECRET_VAR`, and the log sink.
+fn config_with_secret(servers: &Servers) -> String {
+    motivating_config(servers, &[], false).replace(
+        "[sink.hook]\ntype = \"webhook\"",
+        &format!("[sink.hook]\ntype = \"webhook\"\nsecret_env = \"{SECRET_VAR}\""),
+    )
+}
+
+#[test]
+fn read_only_commands_work_without_the_sinks_secrets() {
+    let servers = Servers::start();
+    let work = Workspace::new(&config_with_secret(&servers));
+    // Sending needs the secret, and says which one is missing (exit 2).
+    work.figwatch(&["once"])
+        .env_remove(SECRET_VAR)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "figwatch.toml:22:14: sink hook: environment variable {SECRET_VAR} (secret_env) is not set"
+        )));
+    work.figwatch(&["once"])
+        .env(SECRET_VAR, "s3cret-for-the-hook")
+        .assert()
+        .success();
+
+    // Everything that only reads works without it, as `sudo figwatch
+    // figures` on a server whose secrets live in the unit's EnvironmentFile.
+    for args in [
+        &["figures"][..],
+        &["figures", "nk-russia"],
+        &["history", "nk-russia", "artillery"],
+        &["articles"],
+        &["alerts"],
+        &["export-opml"],
+        &["extract", "--plain", "-"],
+    ] {
+        work.figwatch(args)
+            .env_remove(SECRET_VAR)
+            .write_stdin("North Korea sent 200 artillery pieces to Russia.")
+            .assert()
+            .success();
+    }
+    work.figwatch(&["figures"])
+        .env_remove(SECRET_VAR)
+        .assert()
+        .stdout(predicate::str::contains("more than 160"));
+
+    // check: a warning naming the variable, exit 0; --strict: an error.
+    work.figwatch(&["check"])
+        .env_remove(SECRET_VAR)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "secret: from environment variable {SECRET_VAR} (secret_env)"
+        )))
+        .stderr(predicate::str::contains(format!(
+            "warning: {}:22:14: sink hook: environment variable {SECRET_VAR} (secret_env) is not set",
+            work.config().display()
+        )));
+    work.figwatch(&["check", "--strict"])
+        .env_remove(SECRET_VAR)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "environment variable {SECRET_VAR} (secret_env) is not set"
+        )));
+    work.figwatch(&["check", "--strict"])
+        .env(SECRET_VAR, "s3cret-for-the-hook")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning").not());
+    // test-sink needs only the secrets of the sink it tests.
+    work.figwatch(&["test-sink", "journal"])
+        .env_remove(SECRET_VAR)
+        .assert()
+        .success();
+}
+
+#[test]
+fn once_exits_1_when_no_feed_could_be_fetched() {
+    let servers = Servers::start();
+    let config = motivating_config(&servers, &[], false).replace(
+        &servers.url("/news/feed.xml"),
+        &servers.url("/bad/error.xml"),
+    );
+    let work = Workspace::new(&config);
+    work.figwatch(&["once"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "no feed could be fetched (1 of 1 failed",
+        ));
+    // One good feed beside a failing one is a pass that worked.
+    let work = Workspace::new(&motivating_config(&servers, &["/bad/error.xml"], false));
+    work.figwatch(&["once"]).assert().success();
+}
+
+#[test]
+fn a_feed_url_listed_twice_is_a_config_error_naming_both_lines() {
+    let work = Workspace::new(
+        "[[feed]]\nurl = \"https://news.example/world.rss\"\n\n[[feed]]\nurl = \"https://news.example/world.rss\"\nname = \"again\"\n",
+    );
+    work.figwatch(&["check"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{}:5:7: feed url https://news.example/world.rss is listed twice (first at line 2)",
+            work.config().display()
+        )));
+}
+
+#[test]
+fn a_number_for_a_duration_says_what_a_duration_looks_like() {
+    let work = Workspace::new("[daemon]\npoll_interval = 60\n");
+    work.figwatch(&["check"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            ":2:17: invalid duration 60: a number needs a unit; expected a duration such as \"60s\" or \"15m\"",
+        ));
+}
+
+#[test]
+fn check_shows_how_an_email_sink_connects() {
+    let work = Workspace::new(
+        r#"[sink.mail]
+type = "email"
+host = "smtp.example.org"
+tls = "tls"
+username = "figwatch"
+password_env = "FIGWATCH_OPS_SMTP_PASSWORD"
+from = "figwatch@example.org"
+to = "me@example.org"
+
+[sink.relay]
+type = "email"
+host = "localhost"
+tls = "none"
+from = "figwatch@example.org"
+to = ["me@example.org", "you@example.org"]
+"#,
+    );
+    work.figwatch(&["check"])
+        .env_remove("FIGWATCH_OPS_SMTP_PASSWORD")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "mail (email): mail via smtp.example.org:465 (TLS from the first byte) from figwatch@example.org to me@example.org, login figwatch",
+        ))
+        .stdout(predicate::str::contains(
+            "relay (email): mail via localhost:25 (plain text, no TLS)",
+        ))
+        .stderr(predicate::str::contains(
+            "FIGWATCH_OPS_SMTP_PASSWORD (password_env) is not set",
+        ));
+}
+
+#[test]
+fn the_log_sink_prints_the_whole_message_of_a_figure_alert() {
+    let servers = Servers::start();
+    let work = Workspace::new(&motivating_config(&servers, &[], false));
+    let output = work.figwatch(&["once"]).output().unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let alert_line = stderr
+        .lines()
+        .find(|line| line.contains("Alert: nk-russia · artillery"))
+        .unwrap_or_else(|| panic!("no log-sink line for artillery:\n{stderr}"));
+    // `text` is the whole message on one line: title, quote, source, link.
+    let text = alert_line
+        .split_once(" text=")
+        .map(|(_, text)| text)
+        .unwrap_or_else(|| panic!("no text field: {alert_line}"));
+    assert!(
+        text.starts_with("nk-russia · artillery: more than 160 (first seen) \"Seoul: North Korea has sent Russia more than 160 artillery pieces\" Korea Daily, 2024-11-20 — http://"),
+        "{alert_line}"
+    );
+}
