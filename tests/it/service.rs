@@ -146,11 +146,57 @@ fn sighup_reload_applies_feeds_and_watches_and_rejects_an_invalid_config() {
     let location = format!("{}:{line_number}:17", work.config().display());
     assert!(line.contains(&location), "{location} not in {line}");
     assert!(line.contains("ERROR"), "{line}");
+    // /healthz says so (still 200: the old config runs), and /metrics.
     let (status, body) = http_get(port, "/healthz");
     assert_eq!(status, 200, "{body}");
+    let health: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let config_state = health["config"].as_str().unwrap_or_default();
+    assert!(
+        config_state.starts_with("reload failed at ") && config_state.contains(&location),
+        "{body}"
+    );
+    assert!(
+        config_state.contains("invalid duration \"often\""),
+        "{body}"
+    );
+    let (_, metrics) = http_get(port, "/metrics");
+    assert!(
+        metrics.contains("\nfigwatch_config_last_reload_successful 0\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("\nfigwatch_config_last_reload_success_timestamp_seconds "),
+        "{metrics}"
+    );
     let (status, body) = http_get(port, "/");
     assert_eq!(status, 200);
     assert!(body.contains("arms"), "{body}");
+
+    // A valid config that moves the status server: applied, with a warning
+    // naming the key that needs a restart; the server stays where it was.
+    let other_port = free_port();
+    let moved = reloaded.replace(
+        &format!("listen = \"127.0.0.1:{port}\""),
+        &format!("listen = \"127.0.0.1:{other_port}\""),
+    );
+    assert_ne!(moved, reloaded);
+    std::fs::write(work.config(), &moved).unwrap();
+    daemon.signal("HUP");
+    let line = daemon.wait_for_line("takes effect on restart");
+    assert!(
+        line.contains("key=\"daemon.listen\"") || line.contains("key=daemon.listen"),
+        "{line}"
+    );
+    assert!(line.contains("WARN"), "{line}");
+    daemon.wait_for_line("Config reloaded");
+    let (_, body) = http_get(port, "/healthz");
+    let health: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(health["config"], "ok", "{body}");
+    let (_, metrics) = http_get(port, "/metrics");
+    assert!(
+        metrics.contains("\nfigwatch_config_last_reload_successful 1\n"),
+        "{metrics}"
+    );
 
     let mut daemon = daemon;
     assert!(daemon.is_running());
