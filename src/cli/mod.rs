@@ -5,6 +5,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod demo;
 mod describe;
 mod extract;
 mod opml;
@@ -53,6 +54,7 @@ const AFTER_HELP: &str = "\
 Exit status: 0 on success, 1 on a runtime failure, 2 on a usage or config error.
 
 Examples:
+  figwatch demo
   figwatch --config config/figwatch.toml check
   figwatch --config config/figwatch.toml once
   figwatch figures nk-russia
@@ -71,6 +73,15 @@ enum LogFormat {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// See it work: a built-in news world on 127.0.0.1 through the real pipeline (no config, no network)
+    Demo {
+        /// Then keep the daemon and its status page running on this address until Ctrl-C
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<std::net::SocketAddr>,
+        /// Keep the demo's config and database in DIR (default: a temporary directory, removed at exit)
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Run the daemon: poll on schedule until SIGTERM/SIGINT; SIGHUP reloads the config
     Run,
     /// Poll every feed once, process, deliver pending alerts, and exit
@@ -207,7 +218,10 @@ pub fn main() -> ExitCode {
 
 fn init_logging(args: &Args) {
     use tracing_subscriber::EnvFilter;
+    // The demo tells its story on stdout; its log says only what went wrong.
+    let quiet_by_default = matches!(args.command, Command::Demo { .. });
     let level = match (args.verbose, args.quiet) {
+        (0, 0) if quiet_by_default => "warn",
         (0, 0) => "info",
         (1, _) => "debug",
         (v, _) if v >= 2 => "trace",
@@ -256,6 +270,7 @@ fn load_sending_config(path: &Path) -> Result<Config> {
 async fn dispatch(args: Args) -> Result<()> {
     let path = config_path(&args);
     match args.command {
+        Command::Demo { listen, dir } => demo::run(demo::Request { listen, dir }).await,
         Command::Run => {
             let config = load_sending_config(&path)?;
             daemon::run(path, config).await.context("daemon failed")?;
