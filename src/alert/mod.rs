@@ -339,6 +339,7 @@ impl Sinks {
                 password,
                 priority,
                 tags,
+                update_in_place,
             } => {
                 let secrets = token
                     .iter()
@@ -352,6 +353,7 @@ impl Sinks {
                     password: password.as_ref(),
                     priority: *priority,
                     tags,
+                    update_in_place: *update_in_place,
                 };
                 ntfy::send(&http, &settings, row).await
             }

@@ -340,6 +340,9 @@ pub enum SinkKind {
         priority: Option<u8>,
         /// Tags (emoji short codes or words).
         tags: Vec<String>,
+        /// `update_in_place`: one notification per figure, replaced when
+        /// the figure changes again (ntfy's sequence id), not a stack.
+        update_in_place: bool,
     },
     /// SMTP mail.
     Email(Email),

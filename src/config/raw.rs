@@ -103,6 +103,7 @@ pub(super) struct RawSink {
     pub(super) headers: Option<BTreeMap<String, String>>,
     pub(super) priority: Option<Spanned<i64>>,
     pub(super) tags: Option<Vec<String>>,
+    pub(super) update_in_place: Option<Spanned<bool>>,
     pub(super) command: Option<Spanned<Vec<String>>>,
     pub(super) timeout: Option<Spanned<RawNumberOrText>>,
     pub(super) host: Option<Spanned<String>>,

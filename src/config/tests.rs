@@ -531,3 +531,97 @@ fn kind_markers_match_whole_words_and_symbols() {
     assert!(!is_currency_code("UDS"));
     assert!(!is_currency_code("usd"));
 }
+
+/// The keys a table accepts, from serde's "unknown field" message.
+fn accepted_keys(probe: &str) -> Vec<String> {
+    let err = parse(probe).expect_err("an unknown key").to_string();
+    let list = err
+        .split("expected one of ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no key list in {err}"));
+    list.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_reference_config_loads_lists_every_key_and_states_the_defaults() {
+    let source = include_str!("../../config/reference.toml");
+    let config = Config::parse(source, Path::new("/etc/figwatch/reference.toml"))
+        .unwrap_or_else(|err| panic!("config/reference.toml does not load:\n{err}"));
+    // Every default it writes down is the one figwatch uses.
+    let daemon = &config.daemon;
+    assert_eq!(
+        daemon.database,
+        Path::new("/etc/figwatch").join(DEFAULT_DATABASE)
+    );
+    assert_eq!(daemon.poll_interval, DEFAULT_POLL_INTERVAL);
+    assert_eq!(daemon.min_interval, DEFAULT_MIN_INTERVAL);
+    assert_eq!(daemon.max_interval, DEFAULT_MAX_INTERVAL);
+    assert_eq!(daemon.concurrency, DEFAULT_CONCURRENCY);
+    assert_eq!(daemon.per_host, DEFAULT_PER_HOST);
+    assert_eq!(daemon.timeout, DEFAULT_TIMEOUT);
+    assert_eq!(daemon.max_body, DEFAULT_MAX_BODY);
+    assert_eq!(daemon.failing_after, DEFAULT_FAILING_AFTER);
+    assert!(daemon.baseline && !daemon.allow_private_articles);
+    let sink = |name: &str| &config.sink(name).unwrap().kind;
+    assert!(
+        matches!(sink("script"), SinkKind::Command { timeout, .. } if *timeout == DEFAULT_COMMAND_TIMEOUT)
+    );
+    assert_eq!(
+        config.sink("hook").unwrap().policy.max_attempts,
+        DEFAULT_MAX_ATTEMPTS
+    );
+    let SinkKind::Email(email) = sink("mail") else {
+        panic!("mail is an email sink");
+    };
+    assert_eq!((email.tls, email.port), (EmailTls::Starttls, 587));
+    let figure = &config.watches[0].figures[1];
+    assert_eq!(
+        (figure.name.as_str(), figure.alert_on),
+        ("artillery", AlertOn::Change)
+    );
+    // Every sink type is shown.
+    let mut types: Vec<&str> = config.sinks.iter().map(|s| s.kind.type_name()).collect();
+    types.sort_unstable();
+    assert_eq!(
+        types,
+        [
+            "command", "discord", "email", "log", "ntfy", "slack", "webhook"
+        ]
+    );
+    // Every key figwatch accepts is listed (set or in a comment).
+    let listed = |key: &str| {
+        source.lines().any(|line| {
+            let line = line.trim_start_matches(['#', ' ']);
+            line.starts_with(&format!("{key} =")) || line.contains(&format!(", {key} ="))
+        })
+    };
+    let probes = [
+        ("[daemon]", "[daemon]\nzz_unknown = 1\n"),
+        (
+            "[[feed]]",
+            "[[feed]]\nurl = \"https://a.example/\"\nzz_unknown = 1\n",
+        ),
+        ("[watch.NAME]", "[watch.w]\nquery = \"x\"\nzz_unknown = 1\n"),
+        (
+            "[watch.NAME.figure.FIGURE]",
+            "[watch.w]\nquery = \"x\"\n[watch.w.figure.f]\nterms = [\"x\"]\nzz_unknown = 1\n",
+        ),
+        ("[sink.NAME]", "[sink.s]\ntype = \"log\"\nzz_unknown = 1\n"),
+    ];
+    for (table, probe) in probes {
+        let keys = accepted_keys(probe);
+        assert!(keys.len() >= 3, "{table}: {keys:?}");
+        for key in keys {
+            let found = if key == "figure" {
+                source.contains(".figure.")
+            } else {
+                listed(&key)
+            };
+            assert!(found, "config/reference.toml does not list {table} {key}");
+        }
+    }
+}

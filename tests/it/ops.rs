@@ -187,3 +187,87 @@ fn the_log_sink_prints_the_whole_message_of_a_figure_alert() {
         "{alert_line}"
     );
 }
+
+/// Requests a local stand-in for an ntfy server received: (path, title,
+/// X-Sequence-ID).
+type NtfyLog = std::sync::Arc<std::sync::Mutex<Vec<(String, String, Option<String>)>>>;
+
+fn ntfy_receiver() -> (std::net::SocketAddr, NtfyLog) {
+    use axum::http::HeaderMap;
+    let log = NtfyLog::default();
+    let seen = std::sync::Arc::clone(&log);
+    let app = axum::Router::new().route(
+        "/{topic}",
+        axum::routing::post(
+            move |axum::extract::Path(topic): axum::extract::Path<String>, headers: HeaderMap| {
+                let seen = std::sync::Arc::clone(&seen);
+                async move {
+                    let text = |name: &str| {
+                        headers
+                            .get(name)
+                            .and_then(|value| value.to_str().ok())
+                            .map(str::to_string)
+                    };
+                    seen.lock().unwrap().push((
+                        topic,
+                        text("title").unwrap_or_default(),
+                        text("x-sequence-id"),
+                    ));
+                    "{}"
+                }
+            },
+        ),
+    );
+    (super::support::serve(app), log)
+}
+
+#[test]
+fn ntfy_replaces_a_figures_notification_instead_of_stacking_them() {
+    use std::sync::atomic::Ordering;
+    let servers = Servers::start();
+    let (ntfy_addr, log) = ntfy_receiver();
+    let config = motivating_config(&servers, &[], false).replace(
+        "[sink.journal]",
+        &format!(
+            "[sink.phone]\ntype = \"ntfy\"\nurl = \"http://{ntfy_addr}/nk-watch\"\n\n[sink.journal]"
+        ),
+    );
+    let work = Workspace::new(&config);
+    work.figwatch(&["once"]).assert().success();
+    servers.site.feed_version.store(2, Ordering::SeqCst);
+    work.figwatch(&["once"]).assert().success();
+
+    let log = log.lock().unwrap().clone();
+    let count = |id: &str| {
+        log.iter()
+            .filter(|(_, _, sequence)| sequence.as_deref() == Some(id))
+            .count()
+    };
+    // Each figure first seen, then changed: two notifications in one
+    // sequence per figure, four in all, none without a sequence.
+    assert_eq!(log.len(), 4, "{log:?}");
+    assert_eq!(count("figwatch_nk-russia_artillery"), 2, "{log:?}");
+    assert_eq!(count("figwatch_nk-russia_troops"), 2, "{log:?}");
+    // The replacement carries the new text.
+    let artillery_titles: Vec<&String> = log
+        .iter()
+        .filter(|(_, _, sequence)| sequence.as_deref() == Some("figwatch_nk-russia_artillery"))
+        .map(|(_, title, _)| title)
+        .collect();
+    assert_ne!(artillery_titles[0], artillery_titles[1]);
+
+    // update_in_place = false: every alert its own notification.
+    let (stack_addr, stack_log) = ntfy_receiver();
+    let config = motivating_config(&servers, &[], false).replace(
+        "[sink.journal]",
+        &format!("[sink.phone]\ntype = \"ntfy\"\nurl = \"http://{stack_addr}/nk-watch\"\nupdate_in_place = false\n\n[sink.journal]"),
+    );
+    let work = Workspace::new(&config);
+    work.figwatch(&["once"]).assert().success();
+    let stack_log = stack_log.lock().unwrap().clone();
+    assert!(!stack_log.is_empty());
+    assert!(
+        stack_log.iter().all(|(_, _, id)| id.is_none()),
+        "{stack_log:?}"
+    );
+}

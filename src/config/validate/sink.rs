@@ -79,6 +79,7 @@ impl Validator<'_> {
                 "password_file",
                 "priority",
                 "tags",
+                "update_in_place",
                 "template",
                 "template_file",
             ],
@@ -149,6 +150,10 @@ impl Validator<'_> {
                     password: self.secret(&name, "password", raw.password_env, raw.password_file),
                     priority,
                     tags: raw.tags.unwrap_or_default(),
+                    update_in_place: raw
+                        .update_in_place
+                        .as_ref()
+                        .is_none_or(|value| *value.get_ref()),
                 }
             }
             "slack" | "discord" => {
@@ -427,6 +432,11 @@ impl RawSink {
         push("headers", self.headers.is_some(), None);
         push("priority", self.priority.is_some(), at(&self.priority));
         push("tags", self.tags.is_some(), None);
+        push(
+            "update_in_place",
+            self.update_in_place.is_some(),
+            at(&self.update_in_place),
+        );
         push("command", self.command.is_some(), at(&self.command));
         push("timeout", self.timeout.is_some(), at(&self.timeout));
         push("host", self.host.is_some(), at(&self.host));
