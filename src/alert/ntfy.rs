@@ -80,10 +80,8 @@ pub(crate) async fn send(
     if let Some(priority) = settings.priority {
         request = request.header("Priority", priority.to_string());
     }
-    if settings.update_in_place {
-        if let Some(id) = sequence_id(row) {
-            request = request.header("X-Sequence-ID", id);
-        }
+    if let Some(id) = sequence_id(row).filter(|_| settings.update_in_place) {
+        request = request.header("X-Sequence-ID", id);
     }
     if !settings.tags.is_empty() {
         request = request.header("Tags", header_text(&settings.tags.join(",")));
