@@ -5,6 +5,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod csv;
 mod demo;
 mod describe;
 mod extract;
@@ -114,8 +115,11 @@ enum Command {
         /// Only this watch
         watch: Option<String>,
         /// Print JSON
-        #[arg(long)]
+        #[arg(long, conflicts_with = "csv")]
         json: bool,
+        /// Print CSV (raw numbers, RFC 3339 times), for a spreadsheet
+        #[arg(long)]
+        csv: bool,
     },
     /// Every observation of one figure, oldest first
     History {
@@ -124,8 +128,11 @@ enum Command {
         /// Figure name
         figure: String,
         /// Print JSON
-        #[arg(long)]
+        #[arg(long, conflicts_with = "csv")]
         json: bool,
+        /// Print CSV (raw numbers, RFC 3339 times), for a spreadsheet
+        #[arg(long)]
+        csv: bool,
     },
     /// Matched articles, newest first
     Articles {
@@ -297,23 +304,35 @@ async fn dispatch(args: Args) -> Result<()> {
             })
             .await
         }
-        Command::Figures { watch, json } => {
+        Command::Figures { watch, json, csv } => {
             let config = load_config(&path)?;
             if let Some(watch) = &watch {
                 known_figure(&config, watch, None)?;
             }
             let store = open_store(&config)?;
-            show::figures(&store, &config, watch.as_deref(), json)
+            show::figures(
+                &store,
+                &config,
+                watch.as_deref(),
+                show::Format::new(json, csv),
+            )
         }
         Command::History {
             watch,
             figure,
             json,
+            csv,
         } => {
             let config = load_config(&path)?;
             known_figure(&config, &watch, Some(&figure))?;
             let store = open_store(&config)?;
-            show::history(&store, &config, &watch, &figure, json)
+            show::history(
+                &store,
+                &config,
+                &watch,
+                &figure,
+                show::Format::new(json, csv),
+            )
         }
         Command::Articles {
             watch,

@@ -530,11 +530,38 @@ async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 async fn metrics_text(State(state): State<AppState>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(),
-    )
-        .into_response()
+    let mut text = state.metrics.render();
+    let store = state.store.clone();
+    // The figures themselves, to graph them (Grafana): read per scrape.
+    match tokio::task::spawn_blocking(move || store.figures(None)).await {
+        Ok(Ok(figures)) => render_figures(&mut text, &figures),
+        Ok(Err(err)) => tracing::warn!(error = %err, "Cannot read figures for /metrics"),
+        Err(err) => tracing::warn!(error = %err, "Cannot read figures for /metrics"),
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
+}
+
+/// `figwatch_figure_value{watch,figure}`: each figure's current value; a
+/// `by_source` figure's states also carry `claimant`.
+fn render_figures(out: &mut String, figures: &[crate::store::FigureSummary]) {
+    let _ = writeln!(
+        out,
+        "# HELP figwatch_figure_value The current value of each tracked figure.\n# TYPE figwatch_figure_value gauge"
+    );
+    for figure in figures {
+        let claimant = if figure.claimant.is_empty() {
+            String::new()
+        } else {
+            format!(",claimant=\"{}\"", escape_label(&figure.claimant))
+        };
+        let _ = writeln!(
+            out,
+            "figwatch_figure_value{{watch=\"{}\",figure=\"{}\"{claimant}}} {}",
+            escape_label(&figure.watch),
+            escape_label(&figure.figure),
+            figure.current.value
+        );
+    }
 }
 
 async fn page(State(state): State<AppState>) -> Response {

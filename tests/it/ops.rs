@@ -271,3 +271,62 @@ fn ntfy_replaces_a_figures_notification_instead_of_stacking_them() {
         "{stack_log:?}"
     );
 }
+
+#[test]
+fn figures_and_history_csv_parse_back_with_raw_numbers() {
+    use std::sync::atomic::Ordering;
+    let servers = Servers::start();
+    let work = Workspace::new(&motivating_config(&servers, &[], false));
+    work.figwatch(&["once"]).assert().success();
+    servers.site.feed_version.store(2, Ordering::SeqCst);
+    work.figwatch(&["once"]).assert().success();
+
+    let output = work.figwatch(&["figures", "--csv"]).output().unwrap();
+    assert!(output.status.success());
+    let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
+    let header = reader.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let artillery = rows
+        .iter()
+        .find(|row| &row[column("figure")] == "artillery")
+        .expect("an artillery row");
+    assert_eq!(&artillery[column("watch")], "nk-russia");
+    assert_eq!(&artillery[column("value")], "200");
+    assert_eq!(&artillery[column("qualifier")], "more_than");
+    assert_eq!(&artillery[column("previous_value")], "160");
+    assert_eq!(&artillery[column("change")], "40");
+    assert!(artillery[column("published_at")].starts_with("2025-02-11T09:12:00"));
+    // A quote with commas survives the round trip.
+    assert!(
+        artillery[column("title")].contains("Russia, Seoul estimates"),
+        "{artillery:?}"
+    );
+
+    let output = work
+        .figwatch(&["history", "nk-russia", "artillery", "--csv"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
+    let header = reader.headers().unwrap().clone();
+    let value = header.iter().position(|h| h == "value").unwrap();
+    let decision = header.iter().position(|h| h == "decision").unwrap();
+    let rows: Vec<(String, String)> = reader
+        .records()
+        .map(|row| {
+            let row = row.unwrap();
+            (row[value].to_string(), row[decision].to_string())
+        })
+        .collect();
+    assert_eq!(rows.first().map(|r| r.0.as_str()), Some("160"), "{rows:?}");
+    assert!(
+        rows.iter().any(|r| r.0 == "200" && r.1 == "changed"),
+        "{rows:?}"
+    );
+
+    // --csv and --json are one or the other.
+    work.figwatch(&["figures", "--csv", "--json"])
+        .assert()
+        .code(2);
+}

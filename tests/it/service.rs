@@ -197,6 +197,15 @@ fn sighup_reload_applies_feeds_and_watches_and_rejects_an_invalid_config() {
         metrics.contains("\nfigwatch_config_last_reload_successful 1\n"),
         "{metrics}"
     );
+    // Each figure's value, to graph it.
+    assert!(
+        metrics.contains("# TYPE figwatch_figure_value gauge\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("\nfigwatch_figure_value{watch=\"arms\",figure=\"guns\"} 200\n"),
+        "{metrics}"
+    );
 
     let mut daemon = daemon;
     assert!(daemon.is_running());

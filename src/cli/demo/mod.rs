@@ -251,7 +251,7 @@ async fn tell_the_story(work: &WorkDir, site: &Site, listen: Option<SocketAddr>)
 
     println!("{n_alerts} alerts delivered. What figwatch knows now (`figwatch figures`):\n");
     let store = store::Store::open(&config.daemon.database)?;
-    show::figures(&store, &config, None, false)?;
+    show::figures(&store, &config, None, show::Format::Table)?;
     println!();
     if work.remove {
         println!(
