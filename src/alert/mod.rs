@@ -27,7 +27,8 @@ mod tests;
 pub use delivery::{Outcome, outcome, retry_in};
 pub use json::{Alert, Article, Change, Observation, to_json};
 pub use message::{
-    MAX_QUOTE_CHARS, Message, format_number, format_observation, format_value, message,
+    MAX_QUOTE_CHARS, Message, format_compact, format_number, format_observation, format_value,
+    message,
 };
 pub use webhook::{ALERT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature};
 

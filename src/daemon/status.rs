@@ -1,6 +1,7 @@
 //! The optional HTTP status server (`[daemon] listen`): `/healthz`,
 //! `/metrics` (Prometheus text) and a status page at `/` (`page`).
 
+mod chart;
 mod page;
 
 use std::collections::BTreeMap;
@@ -23,6 +24,8 @@ use crate::store::{AlertKind, Delivery, Store};
 
 /// Matched articles listed on the status page.
 const LATEST_ARTICLES: usize = 20;
+/// Alerts (and alerts with failed deliveries) listed on the status page.
+const RECENT_ALERTS: usize = 10;
 /// The main loop is considered stuck when it has not turned for this long.
 const STUCK_AFTER: Duration = Duration::from_secs(3 * 60 * 60);
 
@@ -578,6 +581,9 @@ async fn page(State(state): State<AppState>) -> Response {
             figures,
             feeds: store.feeds()?,
             articles: store.articles(None, None, LATEST_ARTICLES)?,
+            alerts: store.alerts(RECENT_ALERTS, false)?,
+            failed: store.alerts(RECENT_ALERTS, true)?,
+            now: Some(Utc::now()),
         })
     })
     .await;
