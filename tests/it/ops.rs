@@ -330,3 +330,39 @@ fn figures_and_history_csv_parse_back_with_raw_numbers() {
         .assert()
         .code(2);
 }
+
+/// Every place that tells how to install the system config names the same
+/// file: the one whose database is in the state directory.
+#[test]
+fn the_unit_file_readme_and_package_install_the_same_system_config() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut n_places = 0;
+    for file in ["README.md", "systemd/figwatch.service", "Cargo.toml"] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        // A line naming a source and the destination.
+        for line in text.lines().filter(|line| {
+            line.contains("etc/figwatch/figwatch.toml")
+                && line.matches("figwatch.toml").count() >= 2
+        }) {
+            n_places += 1;
+            assert!(
+                line.contains("systemd/figwatch.toml") && !line.contains("config/figwatch.toml"),
+                "{file}: {line}"
+            );
+        }
+    }
+    assert!(n_places >= 3, "found {n_places} install lines");
+}
+
+/// The README's first command is the demo, which needs nothing but a build.
+#[test]
+fn the_readmes_first_command_is_the_demo() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let block = readme.split("```sh\n").nth(1).unwrap();
+    let first = block.lines().next().unwrap();
+    assert!(first.starts_with("cargo run --release -- demo "), "{first}");
+    let second = block.lines().nth(1).unwrap();
+    assert!(second.starts_with("cargo test "), "{second}");
+}
