@@ -340,7 +340,11 @@ async fn dispatch(args: Args) -> Result<()> {
             limit,
             json,
         } => {
-            let store = open_store(&load_config(&path)?)?;
+            let config = load_config(&path)?;
+            if let Some(watch) = &watch {
+                known_figure(&config, watch, None)?;
+            }
+            let store = open_store(&config)?;
             show::articles(&store, watch.as_deref(), search.as_deref(), limit, json)
         }
         Command::Alerts {
