@@ -434,6 +434,66 @@ mod tests {
     use super::*;
     use crate::store::ObservationRow;
 
+    fn feed(url: &str, title: Option<&str>, error: &str) -> FeedState {
+        FeedState {
+            id: 1,
+            url: url.to_string(),
+            title: title.map(str::to_string),
+            validators: Default::default(),
+            next_poll_at: None,
+            last_success_at: None,
+            polled_ok: false,
+            failures: 2,
+            failing_since: None,
+            last_error: Some(error.to_string()),
+            moved_to: None,
+        }
+    }
+
+    #[test]
+    fn a_failing_feed_is_named_and_its_url_said_once() {
+        let url = "https://news.example/feed.xml";
+        let named = feed(url, Some("News & Co"), &format!("{url}: HTTP 500"));
+        let data = PageData {
+            feeds: vec![named],
+            ..PageData::default()
+        };
+        let html = render(None, &data);
+        let failing = &html[html.find("id=\"failing\"").unwrap()..];
+        let failing = &failing[..failing.find("</ul>").unwrap()];
+        assert!(failing.contains("<b>News &amp; Co</b>"), "{failing}");
+        assert_eq!(failing.matches(url).count(), 1, "{failing}");
+        assert!(failing.contains("<br>HTTP 500<br>"), "{failing}");
+        // Without a name or title the URL is the name, still once.
+        let data = PageData {
+            feeds: vec![feed(url, None, &format!("{url}: timed out"))],
+            ..PageData::default()
+        };
+        let html = render(None, &data);
+        let failing = &html[html.find("id=\"failing\"").unwrap()..];
+        let failing = &failing[..failing.find("</ul>").unwrap()];
+        assert_eq!(failing.matches(url).count(), 1, "{failing}");
+    }
+
+    #[test]
+    fn the_change_column_says_how_much_and_what_share() {
+        let summary = |value: f64, previous: Option<f64>| FigureSummary {
+            watch: "nk".to_string(),
+            figure: "troops".to_string(),
+            claimant: String::new(),
+            current: row(value, "Wire", Some(1)).observation,
+            previous_value: previous,
+            updated_at: None,
+        };
+        assert_eq!(change_text(&summary(200.0, Some(160.0))), "+40 (+25%)");
+        assert_eq!(
+            change_text(&summary(11_000.0, Some(12_000.0))),
+            "-1,000 (-8.3%)"
+        );
+        assert_eq!(change_text(&summary(5.0, Some(0.0))), "+5");
+        assert_eq!(change_text(&summary(5.0, None)), "");
+    }
+
     #[test]
     fn figures_table_shows_who_claims_each_value() {
         let summary = |claimant: &str, claimed_by: Option<&str>, value: f64| FigureSummary {
