@@ -211,10 +211,13 @@ async fn tell_the_story(work: &WorkDir, site: &Site, listen: Option<SocketAddr>)
             return Err(anyhow::anyhow!("interrupted").into());
         }
         if let Some(failed) = report.failed().next() {
+            // The error names the feed's URL.
             return Err(anyhow::anyhow!(
-                "the demo's feed {} failed: {}",
-                failed.url,
-                failed.error.as_deref().unwrap_or("unknown error")
+                "the demo's own news site on 127.0.0.1 did not answer ({}); is the loopback interface up?",
+                failed
+                    .error
+                    .as_deref()
+                    .unwrap_or(failed.url.as_str())
             )
             .into());
         }
