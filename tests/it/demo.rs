@@ -111,6 +111,17 @@ fn demo_listen_keeps_the_status_page_up_until_sigterm() {
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
+    // A failed assertion below must not leave the demo running.
+    struct KillOnDrop(Option<std::process::Child>);
+    impl Drop for KillOnDrop {
+        fn drop(&mut self) {
+            if let Some(mut child) = self.0.take() {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
+    }
+    let mut guard = KillOnDrop(Some(child));
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in std::io::BufReader::new(stdout)
@@ -147,6 +158,7 @@ fn demo_listen_keeps_the_status_page_up_until_sigterm() {
         body.contains("artillery") && body.contains("casualties"),
         "{body}"
     );
+    let mut child = guard.0.take().unwrap();
     let status = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

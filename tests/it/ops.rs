@@ -85,6 +85,13 @@ fn read_only_commands_work_without_the_sinks_secrets() {
         .env_remove(SECRET_VAR)
         .assert()
         .success();
+    work.figwatch(&["test-sink", "hook"])
+        .env_remove(SECRET_VAR)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "sink hook: environment variable {SECRET_VAR} (secret_env) is not set"
+        )));
 }
 
 #[test]
