@@ -176,7 +176,7 @@ fn config(n_feeds: usize, port: u16, dir: &Path) -> figwatch::config::Config {
          [watch.nk.figure.artillery]\nterms = [\"artillery pieces\", \"artillery\"]\n\
          [watch.nk.figure.troops]\nterms = [\"troops\"]\n\n[sink.journal]\ntype = \"log\"\n",
     );
-    figwatch::config::Config::parse(&toml, &dir.join("figwatch.toml"), &|_| None)
+    figwatch::config::Config::parse(&toml, &dir.join("figwatch.toml"))
         .expect("bench config is valid")
 }
 

@@ -6,5 +6,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|source: &str| {
     let path = std::path::Path::new("/etc/figwatch/figwatch.toml");
     let env = |name: &str| (name == "NTFY_TOKEN").then(|| "secret".to_string());
-    let _ = figwatch::config::Config::parse(source, path, &env);
+    if let Ok(mut config) = figwatch::config::Config::parse(source, path) {
+        let _ = config.resolve_secrets_with(&env);
+    }
 });

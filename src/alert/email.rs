@@ -57,15 +57,25 @@ pub(crate) async fn send(
     }
 }
 
-/// lettre's error with its causes ("Connection refused", the server's reply).
+/// lettre's error with its causes ("Connection refused", the server's
+/// reply), each said once: lettre's own text often already holds its
+/// cause's. A server without STARTTLS gets a hint at the `tls` key.
 fn describe(err: &lettre::transport::smtp::Error) -> String {
     use std::error::Error as _;
     let mut reason = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {
-        reason.push_str(": ");
-        reason.push_str(&cause.to_string());
+        let cause_text = cause.to_string();
+        if !reason.contains(&cause_text) {
+            reason.push_str(": ");
+            reason.push_str(&cause_text);
+        }
         source = cause.source();
+    }
+    if reason.to_ascii_lowercase().contains("starttls") {
+        reason.push_str(
+            " (tls = \"starttls\" needs a server that offers it; use tls = \"tls\" for port 465 or tls = \"none\" for a local relay)",
+        );
     }
     reason
 }

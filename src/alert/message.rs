@@ -368,6 +368,20 @@ pub fn format_value(number: f64, kind: Kind, unit: Option<&str>) -> String {
     )
 }
 
+/// A number short enough for a chart's axis, with its unit: scale words
+/// from a million up for every kind ("8 million", "4 billion", "3.2
+/// billion USD"), thousands separators below ("12,000", "48.6%").
+pub fn format_compact(number: f64, kind: Kind, unit: Option<&str>) -> String {
+    const SCALES: [(f64, &str); 3] = [(1e12, "trillion"), (1e9, "billion"), (1e6, "million")];
+    let suffix = unit_suffix(kind, unit);
+    for (scale, word) in SCALES {
+        if number.abs() >= scale {
+            return format!("{} {word}{suffix}", format_number(number / scale));
+        }
+    }
+    format!("{}{suffix}", format_number(number))
+}
+
 /// A number as [`format_observation`] writes it, without the unit: money of
 /// a million or more with its scale word ("3.2 billion"), everything else
 /// with thousands separators.

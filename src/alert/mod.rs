@@ -27,7 +27,8 @@ mod tests;
 pub use delivery::{Outcome, outcome, retry_in};
 pub use json::{Alert, Article, Change, Observation, to_json};
 pub use message::{
-    MAX_QUOTE_CHARS, Message, format_number, format_observation, format_value, message,
+    MAX_QUOTE_CHARS, Message, format_compact, format_number, format_observation, format_value,
+    message,
 };
 pub use webhook::{ALERT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature};
 
@@ -232,6 +233,8 @@ pub struct Sinks {
 impl Sinks {
     /// Sinks for `sinks`; every network exchange and command is bounded by
     /// `timeout` (a command sink's own `timeout` wins for that command).
+    /// Their secrets must have been read (`Config::resolve_secrets`); a
+    /// sink whose secret was not refuses to send rather than send without it.
     pub fn new(sinks: &[config::Sink], timeout: Duration) -> Sinks {
         let client = reqwest::Client::builder()
             .timeout(timeout)
@@ -293,6 +296,12 @@ impl Sinks {
                 sink: sink_name.to_owned(),
             });
         };
+        if let Some(origin) = sink.kind.unresolved_secret() {
+            return Err(Error::Setup {
+                sink: sink.name.clone(),
+                reason: format!("its secret from {origin} was never read"),
+            });
+        }
         // A digest's fields are not an alert's: it keeps the default text.
         let template = sink
             .template
@@ -331,6 +340,7 @@ impl Sinks {
                 password,
                 priority,
                 tags,
+                update_in_place,
             } => {
                 let secrets = token
                     .iter()
@@ -344,6 +354,7 @@ impl Sinks {
                     password: password.as_ref(),
                     priority: *priority,
                     tags,
+                    update_in_place: *update_in_place,
                 };
                 ntfy::send(&http, &settings, row).await
             }

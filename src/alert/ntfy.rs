@@ -1,6 +1,8 @@
 //! The `ntfy` sink: a POST to the topic URL with the message body as the
 //! notification text and ntfy's headers: `Title`, `Priority`, `Tags`,
-//! `Click` (the article), and `Authorization` (a bearer token or basic
+//! `Click` (the article), `X-Sequence-ID` (one per figure, so a figure's
+//! next alert replaces its notification instead of stacking; ntfy 2.16+,
+//! older servers ignore it) and `Authorization` (a bearer token or basic
 //! auth). Works the same with a self-hosted server and the public one.
 
 use super::http::Http;
@@ -21,6 +23,43 @@ pub(crate) struct Settings<'a> {
     pub password: Option<&'a Secret>,
     pub priority: Option<u8>,
     pub tags: &'a [String],
+    pub update_in_place: bool,
+}
+
+/// ntfy's sequence ids: letters, digits, `-` and `_`, at most 64.
+const MAX_SEQUENCE_ID: usize = 64;
+
+/// The notification a figure alert replaces: one per (watch, figure), and
+/// per claimant of a `by_source` figure. `None` for alerts about no figure
+/// (feeds, tests, digests), which stack as before.
+pub(crate) fn sequence_id(row: &AlertRow) -> Option<String> {
+    use sha2::Digest as _;
+    let figure = row.figure.as_deref()?;
+    let mut id: String = format!("figwatch_{}_{figure}", row.watch)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if let Some(claimant) = &row.claimant {
+        let digest = sha2::Sha256::digest(claimant.as_bytes());
+        id.push('_');
+        id.push_str(&hex::encode(&digest[..4]));
+    }
+    if id.len() > MAX_SEQUENCE_ID {
+        let key = format!(
+            "{}\0{figure}\0{}",
+            row.watch,
+            row.claimant.as_deref().unwrap_or("")
+        );
+        let digest = sha2::Sha256::digest(key.as_bytes());
+        id = format!("figwatch_{}", hex::encode(&digest[..16]));
+    }
+    Some(id)
 }
 
 pub(crate) async fn send(
@@ -40,6 +79,9 @@ pub(crate) async fn send(
         .header("Title", header_text(&message.title));
     if let Some(priority) = settings.priority {
         request = request.header("Priority", priority.to_string());
+    }
+    if let Some(id) = sequence_id(row).filter(|_| settings.update_in_place) {
+        request = request.header("X-Sequence-ID", id);
     }
     if !settings.tags.is_empty() {
         request = request.header("Tags", header_text(&settings.tags.join(",")));

@@ -97,10 +97,25 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
             ),
             SinkKind::Ntfy { url, .. } => format!("ntfy topic {url}"),
             SinkKind::Email(email) => format!(
-                "mail via {}:{} to {}",
+                "mail via {}:{} ({}) from {} to {}{}{}",
                 email.host,
                 email.port,
-                email.to.join(", ")
+                match email.tls {
+                    crate::config::EmailTls::Starttls => "STARTTLS, required",
+                    crate::config::EmailTls::Implicit => "TLS from the first byte",
+                    crate::config::EmailTls::None => "plain text, no TLS",
+                },
+                email.from,
+                email.to.join(", "),
+                if email.cc.is_empty() {
+                    String::new()
+                } else {
+                    format!(", cc {}", email.cc.join(", "))
+                },
+                match &email.username {
+                    Some(user) => format!(", login {user}"),
+                    None => String::new(),
+                }
             ),
             SinkKind::Slack { .. } => "Slack incoming webhook".to_string(),
             SinkKind::Discord { .. } => "Discord webhook".to_string(),
@@ -111,6 +126,9 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
             ),
         };
         let _ = writeln!(out, "  {} ({}): {detail}", sink.name, sink.kind.type_name());
+        for secret in sink.kind.secrets() {
+            let _ = writeln!(out, "    secret: from {}", secret.origin());
+        }
         let _ = writeln!(out, "    delivery: {}", delivery_policy(&sink.policy));
         if sink.template.is_some() {
             let _ = writeln!(out, "    message: from its template");

@@ -5,6 +5,8 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod csv;
+mod demo;
 mod describe;
 mod extract;
 mod opml;
@@ -53,6 +55,7 @@ const AFTER_HELP: &str = "\
 Exit status: 0 on success, 1 on a runtime failure, 2 on a usage or config error.
 
 Examples:
+  figwatch demo
   figwatch --config config/figwatch.toml check
   figwatch --config config/figwatch.toml once
   figwatch figures nk-russia
@@ -71,12 +74,25 @@ enum LogFormat {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// See it work: a built-in news world on 127.0.0.1 through the real pipeline (no config, no network)
+    Demo {
+        /// Then keep the daemon and its status page running on this address until Ctrl-C
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<std::net::SocketAddr>,
+        /// Keep the demo's config and database in DIR (default: a temporary directory, removed at exit)
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Run the daemon: poll on schedule until SIGTERM/SIGINT; SIGHUP reloads the config
     Run,
     /// Poll every feed once, process, deliver pending alerts, and exit
     Once,
     /// Validate the config and print what it will do
-    Check,
+    Check {
+        /// Treat warnings (a sink's secret not set here) as errors, for CI
+        #[arg(long)]
+        strict: bool,
+    },
     /// Show what the extractor sees in one page: title, text, every figure mention
     Extract {
         /// Treat the input as plain text, not HTML
@@ -99,8 +115,11 @@ enum Command {
         /// Only this watch
         watch: Option<String>,
         /// Print JSON
-        #[arg(long)]
+        #[arg(long, conflicts_with = "csv")]
         json: bool,
+        /// Print CSV (raw numbers, RFC 3339 times), for a spreadsheet
+        #[arg(long)]
+        csv: bool,
     },
     /// Every observation of one figure, oldest first
     History {
@@ -109,8 +128,11 @@ enum Command {
         /// Figure name
         figure: String,
         /// Print JSON
-        #[arg(long)]
+        #[arg(long, conflicts_with = "csv")]
         json: bool,
+        /// Print CSV (raw numbers, RFC 3339 times), for a spreadsheet
+        #[arg(long)]
+        csv: bool,
     },
     /// Matched articles, newest first
     Articles {
@@ -203,7 +225,10 @@ pub fn main() -> ExitCode {
 
 fn init_logging(args: &Args) {
     use tracing_subscriber::EnvFilter;
+    // The demo tells its story on stdout; its log says only what went wrong.
+    let quiet_by_default = matches!(args.command, Command::Demo { .. });
     let level = match (args.verbose, args.quiet) {
+        (0, 0) if quiet_by_default => "warn",
         (0, 0) => "info",
         (1, _) => "debug",
         (v, _) if v >= 2 => "trace",
@@ -241,16 +266,25 @@ fn load_config(path: &Path) -> Result<Config> {
     Config::load(path).map_err(Failure::usage)
 }
 
+/// The config of a command that sends alerts: loaded, and every sink's
+/// secret read. Read-only commands use [`load_config`] and never need them.
+fn load_sending_config(path: &Path) -> Result<Config> {
+    let mut config = load_config(path)?;
+    config.resolve_secrets().map_err(Failure::usage)?;
+    Ok(config)
+}
+
 async fn dispatch(args: Args) -> Result<()> {
     let path = config_path(&args);
     match args.command {
+        Command::Demo { listen, dir } => demo::run(demo::Request { listen, dir }).await,
         Command::Run => {
-            let config = load_config(&path)?;
+            let config = load_sending_config(&path)?;
             daemon::run(path, config).await.context("daemon failed")?;
             Ok(())
         }
-        Command::Once => once(load_config(&path)?).await,
-        Command::Check => check(&path),
+        Command::Once => once(load_sending_config(&path)?).await,
+        Command::Check { strict } => check(&path, strict),
         Command::Extract {
             plain,
             selector,
@@ -270,23 +304,35 @@ async fn dispatch(args: Args) -> Result<()> {
             })
             .await
         }
-        Command::Figures { watch, json } => {
+        Command::Figures { watch, json, csv } => {
             let config = load_config(&path)?;
             if let Some(watch) = &watch {
                 known_figure(&config, watch, None)?;
             }
             let store = open_store(&config)?;
-            show::figures(&store, &config, watch.as_deref(), json)
+            show::figures(
+                &store,
+                &config,
+                watch.as_deref(),
+                show::Format::new(json, csv),
+            )
         }
         Command::History {
             watch,
             figure,
             json,
+            csv,
         } => {
             let config = load_config(&path)?;
             known_figure(&config, &watch, Some(&figure))?;
             let store = open_store(&config)?;
-            show::history(&store, &config, &watch, &figure, json)
+            show::history(
+                &store,
+                &config,
+                &watch,
+                &figure,
+                show::Format::new(json, csv),
+            )
         }
         Command::Articles {
             watch,
@@ -294,7 +340,11 @@ async fn dispatch(args: Args) -> Result<()> {
             limit,
             json,
         } => {
-            let store = open_store(&load_config(&path)?)?;
+            let config = load_config(&path)?;
+            if let Some(watch) = &watch {
+                known_figure(&config, watch, None)?;
+            }
+            let store = open_store(&config)?;
             show::articles(&store, watch.as_deref(), search.as_deref(), limit, json)
         }
         Command::Alerts {
@@ -305,7 +355,7 @@ async fn dispatch(args: Args) -> Result<()> {
             let store = open_store(&load_config(&path)?)?;
             show::alerts(&store, limit, failed, json)
         }
-        Command::TestSink { name } => test_sink(&load_config(&path)?, &name).await,
+        Command::TestSink { name } => test_sink(load_config(&path)?, &name).await,
         Command::ImportOpml { file } => opml::import(&path, &file),
         Command::ExportOpml => opml::export(&path),
     }
@@ -383,18 +433,44 @@ async fn once(config: Config) -> Result<()> {
         dead = report.delivery.dead,
         "Pass done"
     );
+    // One failing feed among many is the daily weather; none fetched at all
+    // (no network, a proxy, a typo in every URL) is a failed pass.
+    if n_feeds > 0 && n_failed == n_feeds {
+        return Err(anyhow::anyhow!(
+            "no feed could be fetched ({n_failed} of {n_feeds} failed; see the warnings above)"
+        )
+        .into());
+    }
     Ok(())
 }
 
-fn check(path: &Path) -> Result<()> {
+fn check(path: &Path, strict: bool) -> Result<()> {
     let config = load_config(path)?;
+    let missing = config.missing_secrets();
+    if strict && !missing.is_empty() {
+        return Err(Failure::usage(config::Error::Invalid {
+            path: config.path.clone(),
+            problems: missing,
+        }));
+    }
     let mut out = String::new();
     describe::describe_config(&config, &mut out);
     print!("{out}");
+    for problem in &missing {
+        let at = match (problem.line, problem.column) {
+            (Some(line), Some(column)) => format!(":{line}:{column}"),
+            _ => String::new(),
+        };
+        eprintln!(
+            "figwatch: warning: {}{at}: {}; the sink cannot send until it is (`check --strict` makes this an error)",
+            config.path.display(),
+            problem.message
+        );
+    }
     Ok(())
 }
 
-async fn test_sink(config: &Config, name: &str) -> Result<()> {
+async fn test_sink(mut config: Config, name: &str) -> Result<()> {
     if config.sink(name).is_none() {
         let known: Vec<&str> = config.sinks.iter().map(|s| s.name.as_str()).collect();
         return Err(Failure::usage(anyhow::anyhow!(
@@ -407,6 +483,10 @@ async fn test_sink(config: &Config, name: &str) -> Result<()> {
             }
         )));
     }
+    // Only this sink's secrets: another sink's unset variable is no reason
+    // not to test this one.
+    config.sinks.retain(|sink| sink.name == name);
+    config.resolve_secrets().map_err(Failure::usage)?;
     let row = alert::test_alert(name);
     let sinks = alert::Sinks::new(&config.sinks, daemon::DELIVERY_TIMEOUT);
     sinks

@@ -71,8 +71,7 @@ pub(super) fn import(config_path: &Path, opml_path: &Path) -> Result<()> {
         text.push_str(&format!("\n# Imported from {}", opml_path.display()));
         text.push_str(&added);
         // Validate before writing, so a bad import never breaks the config.
-        Config::parse(&text, config_path, &|name| std::env::var(name).ok())
-            .map_err(Failure::usage)?;
+        Config::parse(&text, config_path).map_err(Failure::usage)?;
         let tmp = config_path.with_extension("toml.tmp");
         std::fs::write(&tmp, &text).with_context(|| format!("cannot write {}", tmp.display()))?;
         std::fs::rename(&tmp, config_path)

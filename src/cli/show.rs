@@ -10,6 +10,28 @@ use crate::alert::{format_observation, format_value};
 use crate::config::{Config, Figure};
 use crate::store::{FigureSummary, ObservationRow, Store};
 
+/// How `figures` and `history` print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Format {
+    /// Aligned columns for a terminal.
+    Table,
+    /// One JSON array.
+    Json,
+    /// CSV with a header row.
+    Csv,
+}
+
+impl Format {
+    /// From the `--json` and `--csv` flags (clap makes them exclusive).
+    pub(super) fn new(json: bool, csv: bool) -> Format {
+        match (json, csv) {
+            (true, _) => Format::Json,
+            (false, true) => Format::Csv,
+            (false, false) => Format::Table,
+        }
+    }
+}
+
 fn date(time: Option<DateTime<Utc>>) -> String {
     time.map_or_else(|| "-".to_string(), |t| t.format("%Y-%m-%d").to_string())
 }
@@ -90,7 +112,7 @@ pub(super) fn figures(
     store: &Store,
     config: &Config,
     watch: Option<&str>,
-    json: bool,
+    format: Format,
 ) -> Result<()> {
     let figures: Vec<FigureSummary> = store
         .figures(watch)?
@@ -103,7 +125,11 @@ pub(super) fn figures(
     let by_source = |f: &FigureSummary| {
         configured(config, &f.watch, &f.figure).is_some_and(|figure| figure.by_source)
     };
-    if json {
+    if format == Format::Csv {
+        print!("{}", super::csv::figures(&figures));
+        return Ok(());
+    }
+    if format == Format::Json {
         let items: Vec<_> = figures
             .iter()
             .map(|f| {
@@ -175,11 +201,15 @@ pub(super) fn history(
     config: &Config,
     watch: &str,
     figure: &str,
-    json: bool,
+    format: Format,
 ) -> Result<()> {
     let by_source = configured(config, watch, figure).is_some_and(|f| f.by_source);
     let history = store.history(watch, figure)?;
-    if json {
+    if format == Format::Csv {
+        print!("{}", super::csv::history(watch, figure, &history));
+        return Ok(());
+    }
+    if format == Format::Json {
         let items: Vec<_> = history
             .iter()
             .map(|row| {

@@ -3,15 +3,16 @@
 //! The file is read into raw serde types (`deny_unknown_fields`, spans kept
 //! where a value needs checking) and then validated into typed values. All
 //! problems are collected before any is reported, each with `file:line:col`.
-//! Secrets are read from the environment or a file here and wrapped in
+//! Secrets are only named at load; `secret.rs` reads them from the
+//! environment or a file when a sink is built for sending, into
 //! [`Secret`], whose `Debug` and `Display` redact them.
 
 mod figure;
 mod raw;
+mod secret;
 mod validate;
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -21,6 +22,7 @@ use url::Url;
 use crate::watch;
 pub use figure::{is_currency_code, kind_marker};
 use raw::RawConfig;
+pub use secret::Secret;
 use validate::Validator;
 #[cfg(test)]
 use validate::{parse_min_change, parse_size};
@@ -338,6 +340,9 @@ pub enum SinkKind {
         priority: Option<u8>,
         /// Tags (emoji short codes or words).
         tags: Vec<String>,
+        /// `update_in_place`: one notification per figure, replaced when
+        /// the figure changes again (ntfy's sequence id), not a stack.
+        update_in_place: bool,
     },
     /// SMTP mail.
     Email(Email),
@@ -407,35 +412,6 @@ pub enum EmailTls {
     None,
 }
 
-/// A secret value (token, password, signing key, webhook URL with a key in
-/// it). Never printed: `Debug` and `Display` show `[redacted]`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
-    }
-
-    /// The secret itself, for the one place that sends it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
-
 /// One thing wrong with a config, located in its file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -491,16 +467,12 @@ impl Config {
             path: path.to_path_buf(),
             source,
         })?;
-        Config::parse(&source, path, &|name| std::env::var(name).ok())
+        Config::parse(&source, path)
     }
 
-    /// Validates `source` as if read from `path`; `env` looks up environment
-    /// variables (a parameter so tests need not touch the process env).
-    pub fn parse(
-        source: &str,
-        path: &Path,
-        env: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Config, Error> {
+    /// Validates `source` as if read from `path`. Secrets are named, not
+    /// read: see [`Config::resolve_secrets`].
+    pub fn parse(source: &str, path: &Path) -> Result<Config, Error> {
         let raw: RawConfig = match toml::from_str(source) {
             Ok(raw) => raw,
             Err(err) => {
@@ -525,7 +497,6 @@ impl Config {
         let mut validator = Validator {
             source,
             base_dir: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
-            env,
             problems: Vec::new(),
         };
         let config = validator.config(raw, path);

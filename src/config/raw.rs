@@ -23,17 +23,17 @@ pub(super) struct RawConfig {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawDaemon {
     pub(super) database: Option<String>,
-    pub(super) poll_interval: Option<Spanned<String>>,
-    pub(super) min_interval: Option<Spanned<String>>,
-    pub(super) max_interval: Option<Spanned<String>>,
+    pub(super) poll_interval: Option<Spanned<RawNumberOrText>>,
+    pub(super) min_interval: Option<Spanned<RawNumberOrText>>,
+    pub(super) max_interval: Option<Spanned<RawNumberOrText>>,
     pub(super) concurrency: Option<Spanned<i64>>,
     pub(super) per_host: Option<Spanned<i64>>,
-    pub(super) timeout: Option<Spanned<String>>,
+    pub(super) timeout: Option<Spanned<RawNumberOrText>>,
     pub(super) max_body: Option<Spanned<RawSize>>,
     pub(super) user_agent: Option<String>,
     pub(super) baseline: Option<bool>,
     pub(super) listen: Option<Spanned<String>>,
-    pub(super) failing_after: Option<Spanned<String>>,
+    pub(super) failing_after: Option<Spanned<RawNumberOrText>>,
     pub(super) allow_private_articles: Option<bool>,
 }
 
@@ -49,7 +49,7 @@ pub(super) enum RawSize {
 pub(super) struct RawFeed {
     pub(super) url: Spanned<String>,
     pub(super) name: Option<String>,
-    pub(super) interval: Option<Spanned<String>>,
+    pub(super) interval: Option<Spanned<RawNumberOrText>>,
     pub(super) article_selector: Option<Spanned<String>>,
 }
 
@@ -77,7 +77,7 @@ pub(super) struct RawFigure {
     pub(super) by_source: Option<bool>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 pub(super) enum RawNumberOrText {
     Integer(i64),
@@ -103,18 +103,36 @@ pub(super) struct RawSink {
     pub(super) headers: Option<BTreeMap<String, String>>,
     pub(super) priority: Option<Spanned<i64>>,
     pub(super) tags: Option<Vec<String>>,
+    pub(super) update_in_place: Option<Spanned<bool>>,
     pub(super) command: Option<Spanned<Vec<String>>>,
-    pub(super) timeout: Option<Spanned<String>>,
+    pub(super) timeout: Option<Spanned<RawNumberOrText>>,
     pub(super) host: Option<Spanned<String>>,
     pub(super) port: Option<Spanned<i64>>,
     pub(super) tls: Option<Spanned<String>>,
     pub(super) from: Option<Spanned<String>>,
-    pub(super) to: Option<Spanned<Vec<String>>>,
-    pub(super) cc: Option<Vec<String>>,
+    pub(super) to: Option<Spanned<RawAddresses>>,
+    pub(super) cc: Option<RawAddresses>,
     pub(super) max_attempts: Option<Spanned<i64>>,
-    pub(super) give_up_after: Option<Spanned<String>>,
+    pub(super) give_up_after: Option<Spanned<RawNumberOrText>>,
     pub(super) burst: Option<Spanned<i64>>,
-    pub(super) window: Option<Spanned<String>>,
+    pub(super) window: Option<Spanned<RawNumberOrText>>,
     pub(super) template: Option<Spanned<String>>,
     pub(super) template_file: Option<Spanned<String>>,
+}
+
+/// `to` / `cc` of an email sink: one address or a list of them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(super) enum RawAddresses {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl RawAddresses {
+    pub(super) fn into_vec(self) -> Vec<String> {
+        match self {
+            RawAddresses::One(address) => vec![address],
+            RawAddresses::Many(addresses) => addresses,
+        }
+    }
 }

@@ -5,7 +5,7 @@ fn no_env(_: &str) -> Option<String> {
 }
 
 fn parse(source: &str) -> Result<Config, Error> {
-    Config::parse(source, Path::new("/etc/figwatch/figwatch.toml"), &no_env)
+    Config::parse(source, Path::new("/etc/figwatch/figwatch.toml"))
 }
 
 /// Parses an invalid config and checks the rendered problems.
@@ -153,7 +153,7 @@ terms = []
 alert_on = "sometimes"
 "#,
         &[
-            "/etc/figwatch/figwatch.toml:3:17: invalid duration \"soon\": expected number at 0; expected e.g. \"90s\", \"15m\", \"1h 30m\"",
+            "/etc/figwatch/figwatch.toml:3:17: invalid duration \"soon\": expected number at 0; expected a duration such as \"60s\" or \"15m\"",
             "/etc/figwatch/figwatch.toml:6:7: feed url \"ftp://files.example/feed\" must be an http or https URL",
             "/etc/figwatch/figwatch.toml:9:27: watch w: invalid query: expected a term or '(' after AND",
             "/etc/figwatch/figwatch.toml:10:11: watch w: notify names unknown sink \"nowhere\" (no sinks are defined)",
@@ -182,28 +182,49 @@ fn unknown_sink_type_is_named() {
 }
 
 #[test]
-fn missing_secret_variable_is_an_error_that_names_it() {
-    check_error(
-        "[sink.s]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:1/\"\nsecret_env = \"HOOK_SECRET\"\n",
-        &[
-            "/etc/figwatch/figwatch.toml:4:14: sink s: environment variable HOOK_SECRET (secret_env) is not set",
-        ],
+fn a_missing_secret_is_no_load_error_but_fails_resolution_naming_it() {
+    let source = "[sink.s]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:1/\"\nsecret_env = \"HOOK_SECRET\"\n";
+    let mut config = parse(source).expect("a config whose secret is unset still loads");
+    let missing: Vec<String> = config
+        .missing_secrets()
+        .iter()
+        .map(|problem| {
+            format!(
+                "{:?}:{:?}: {}",
+                problem.line, problem.column, problem.message
+            )
+        })
+        .collect();
+    assert_eq!(
+        missing,
+        ["Some(4):Some(14): sink s: environment variable HOOK_SECRET (secret_env) is not set"]
+    );
+    let err = config.resolve_secrets_with(&no_env).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "/etc/figwatch/figwatch.toml:4:14: sink s: environment variable HOOK_SECRET (secret_env) is not set"
     );
 }
 
 #[test]
 fn secrets_come_from_the_environment_and_are_redacted() {
     let env = |name: &str| (name == "HOOK_SECRET").then(|| "s3cr3t-value".to_string());
-    let config = Config::parse(
+    let mut config = Config::parse(
         "[sink.s]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:1/\"\nsecret_env = \"HOOK_SECRET\"\n",
         Path::new("figwatch.toml"),
-        &env,
     )
     .unwrap();
+    assert_eq!(
+        config.sinks[0].kind.unresolved_secret().as_deref(),
+        Some("environment variable HOOK_SECRET (secret_env)"),
+        "nothing is read at load"
+    );
+    config.resolve_secrets_with(&env).unwrap();
     let SinkKind::Webhook { secret, .. } = &config.sinks[0].kind else {
         panic!("expected a webhook sink");
     };
     assert_eq!(secret.as_ref().map(Secret::expose), Some("s3cr3t-value"));
+    assert_eq!(config.sinks[0].kind.unresolved_secret(), None);
     let debug = format!("{config:?}");
     assert!(!debug.contains("s3cr3t-value"), "{debug}");
     assert!(debug.contains("[redacted]"));
@@ -212,17 +233,57 @@ fn secrets_come_from_the_environment_and_are_redacted() {
 #[test]
 fn secrets_can_come_from_a_file_relative_to_the_config() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("token"), "tok-123\n").unwrap();
-    let config = Config::parse(
+    let mut config = Config::parse(
         "[sink.p]\ntype = \"ntfy\"\nurl = \"https://ntfy.example/topic\"\ntoken_file = \"token\"\n",
         &dir.path().join("figwatch.toml"),
-        &no_env,
     )
     .unwrap();
+    // The file is read when the sink is built for sending, not at load.
+    std::fs::write(dir.path().join("token"), "tok-123\n").unwrap();
+    config.resolve_secrets_with(&no_env).unwrap();
     let SinkKind::Ntfy { token, .. } = &config.sinks[0].kind else {
         panic!("expected an ntfy sink");
     };
     assert_eq!(token.as_ref().map(Secret::expose), Some("tok-123"));
+}
+
+#[test]
+fn a_number_where_a_duration_belongs_says_what_a_duration_looks_like() {
+    check_error(
+        "[daemon]\npoll_interval = 60\n",
+        &[
+            "/etc/figwatch/figwatch.toml:2:17: invalid duration 60: a number needs a unit; expected a duration such as \"60s\" or \"15m\" (a quoted string: \"60s\" is 60 seconds)",
+        ],
+    );
+}
+
+#[test]
+fn a_feed_url_listed_twice_is_an_error_at_the_second() {
+    check_error(
+        "[[feed]]\nurl = \"https://news.example/feed\"\n\n[[feed]]\nurl = \"https://news.example/feed\"\n",
+        &[
+            "/etc/figwatch/figwatch.toml:5:7: feed url https://news.example/feed is listed twice (first at line 2); remove one [[feed]]",
+        ],
+    );
+}
+
+#[test]
+fn email_to_takes_one_address_or_a_list_and_tls_names_its_modes() {
+    let config = parse(
+        "[sink.m]\ntype = \"email\"\nhost = \"smtp.example.org\"\nfrom = \"a@example.org\"\nto = \"b@example.org\"\ntls = \"tls\"\n",
+    )
+    .unwrap();
+    let SinkKind::Email(email) = &config.sinks[0].kind else {
+        panic!("expected an email sink");
+    };
+    assert_eq!(email.to, ["b@example.org"]);
+    assert_eq!((email.tls, email.port), (EmailTls::Implicit, 465));
+    check_error(
+        "[sink.m]\ntype = \"email\"\nhost = \"h\"\nfrom = \"a@b\"\nto = [\"c@d\"]\ntls = \"ssl\"\n",
+        &[
+            "/etc/figwatch/figwatch.toml:6:7: sink m: unknown tls \"ssl\"; expected \"starttls\" (port 587), \"tls\" (implicit TLS, port 465) or \"none\" (plain text, port 25)",
+        ],
+    );
 }
 
 #[test]
@@ -292,7 +353,7 @@ fn bad_delivery_policy_is_reported_with_line_and_column() {
         "[sink.journal]\ntype = \"log\"\nmax_attempts = 0\ngive_up_after = \"soon\"\nburst = 5\n",
         &[
             "/etc/figwatch/figwatch.toml:3:16: sink journal: max_attempts must be a positive integer",
-            "/etc/figwatch/figwatch.toml:4:17: invalid duration \"soon\": expected number at 0; expected e.g. \"90s\", \"15m\", \"1h 30m\"",
+            "/etc/figwatch/figwatch.toml:4:17: invalid duration \"soon\": expected number at 0; expected a duration such as \"60s\" or \"15m\"",
             "/etc/figwatch/figwatch.toml:5:9: sink journal: burst needs a window, e.g. window = \"10m\"",
         ],
     );
@@ -469,4 +530,98 @@ fn kind_markers_match_whole_words_and_symbols() {
     assert!(is_currency_code("KRW"));
     assert!(!is_currency_code("UDS"));
     assert!(!is_currency_code("usd"));
+}
+
+/// The keys a table accepts, from serde's "unknown field" message.
+fn accepted_keys(probe: &str) -> Vec<String> {
+    let err = parse(probe).expect_err("an unknown key").to_string();
+    let list = err
+        .split("expected one of ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no key list in {err}"));
+    list.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_reference_config_loads_lists_every_key_and_states_the_defaults() {
+    let source = include_str!("../../config/reference.toml");
+    let config = Config::parse(source, Path::new("/etc/figwatch/reference.toml"))
+        .unwrap_or_else(|err| panic!("config/reference.toml does not load:\n{err}"));
+    // Every default it writes down is the one figwatch uses.
+    let daemon = &config.daemon;
+    assert_eq!(
+        daemon.database,
+        Path::new("/etc/figwatch").join(DEFAULT_DATABASE)
+    );
+    assert_eq!(daemon.poll_interval, DEFAULT_POLL_INTERVAL);
+    assert_eq!(daemon.min_interval, DEFAULT_MIN_INTERVAL);
+    assert_eq!(daemon.max_interval, DEFAULT_MAX_INTERVAL);
+    assert_eq!(daemon.concurrency, DEFAULT_CONCURRENCY);
+    assert_eq!(daemon.per_host, DEFAULT_PER_HOST);
+    assert_eq!(daemon.timeout, DEFAULT_TIMEOUT);
+    assert_eq!(daemon.max_body, DEFAULT_MAX_BODY);
+    assert_eq!(daemon.failing_after, DEFAULT_FAILING_AFTER);
+    assert!(daemon.baseline && !daemon.allow_private_articles);
+    let sink = |name: &str| &config.sink(name).unwrap().kind;
+    assert!(
+        matches!(sink("script"), SinkKind::Command { timeout, .. } if *timeout == DEFAULT_COMMAND_TIMEOUT)
+    );
+    assert_eq!(
+        config.sink("hook").unwrap().policy.max_attempts,
+        DEFAULT_MAX_ATTEMPTS
+    );
+    let SinkKind::Email(email) = sink("mail") else {
+        panic!("mail is an email sink");
+    };
+    assert_eq!((email.tls, email.port), (EmailTls::Starttls, 587));
+    let figure = &config.watches[0].figures[1];
+    assert_eq!(
+        (figure.name.as_str(), figure.alert_on),
+        ("artillery", AlertOn::Change)
+    );
+    // Every sink type is shown.
+    let mut types: Vec<&str> = config.sinks.iter().map(|s| s.kind.type_name()).collect();
+    types.sort_unstable();
+    assert_eq!(
+        types,
+        [
+            "command", "discord", "email", "log", "ntfy", "slack", "webhook"
+        ]
+    );
+    // Every key figwatch accepts is listed (set or in a comment).
+    let listed = |key: &str| {
+        source.lines().any(|line| {
+            let line = line.trim_start_matches(['#', ' ']);
+            line.starts_with(&format!("{key} =")) || line.contains(&format!(", {key} ="))
+        })
+    };
+    let probes = [
+        ("[daemon]", "[daemon]\nzz_unknown = 1\n"),
+        (
+            "[[feed]]",
+            "[[feed]]\nurl = \"https://a.example/\"\nzz_unknown = 1\n",
+        ),
+        ("[watch.NAME]", "[watch.w]\nquery = \"x\"\nzz_unknown = 1\n"),
+        (
+            "[watch.NAME.figure.FIGURE]",
+            "[watch.w]\nquery = \"x\"\n[watch.w.figure.f]\nterms = [\"x\"]\nzz_unknown = 1\n",
+        ),
+        ("[sink.NAME]", "[sink.s]\ntype = \"log\"\nzz_unknown = 1\n"),
+    ];
+    for (table, probe) in probes {
+        let keys = accepted_keys(probe);
+        assert!(keys.len() >= 3, "{table}: {keys:?}");
+        for key in keys {
+            let found = if key == "figure" {
+                source.contains(".figure.")
+            } else {
+                listed(&key)
+            };
+            assert!(found, "config/reference.toml does not list {table} {key}");
+        }
+    }
 }

@@ -46,6 +46,9 @@ pub enum Error {
     /// Signal handlers could not be installed.
     #[error("cannot install signal handlers: {0}")]
     Signals(std::io::Error),
+    /// A sink's secret could not be read (`*_env` unset, `*_file` unreadable).
+    #[error(transparent)]
+    Secrets(#[from] crate::config::Error),
     /// The status server could not listen on its address.
     #[error("cannot listen on {addr} (daemon.listen): {source}")]
     Listen {
@@ -85,12 +88,15 @@ impl std::fmt::Debug for Context {
 impl Context {
     /// Builds the run-time context of `config` over an open store.
     pub fn new(
-        config: Config,
+        mut config: Config,
         store: Store,
         tracker: TaskTracker,
         outbox_ready: Arc<Notify>,
         metrics: Arc<status::Metrics>,
     ) -> Result<Context, Error> {
+        // Secrets are read here, where sinks are built for sending, and
+        // nowhere a read-only command goes.
+        config.resolve_secrets()?;
         let daemon = &config.daemon;
         let client = fetch::Client::new(fetch::Options::new(
             daemon.timeout,
@@ -290,6 +296,7 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
     let outbox_ready = Arc::new(Notify::new());
     let metrics = Arc::new(status::Metrics::default());
     let listen = config.daemon.listen;
+    metrics.config_loaded(Utc::now());
     let mut ctx = Arc::new(Context::new(
         config,
         store.clone(),
@@ -359,9 +366,13 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
                             // The dispatcher may have exited with the loop; a
                             // failed send only means there is nobody to tell.
                             let _ = ctx_tx.send(Arc::clone(&ctx));
+                            metrics.config_loaded(Utc::now());
                             info!(feeds = ctx.config.feeds.len(), watches = ctx.config.watches.len(), "Config reloaded");
                         }
-                        Err(message) => error!(error = %message, "Config reload failed; keeping the running config"),
+                        Err(message) => {
+                            metrics.config_reload_failed(Utc::now(), &message);
+                            error!(error = %message, "Config reload failed; keeping the running config");
+                        }
                     }
                     notify_systemd(&[sd_notify::NotifyState::Ready]);
                 }
@@ -394,10 +405,20 @@ fn reload(
     outbox_ready: &Arc<Notify>,
 ) -> Result<Context, String> {
     let config = Config::load(config_path).map_err(|err| err.to_string())?;
+    // Both are opened once, at start.
     if config.daemon.database != current.config.daemon.database {
         warn!(
+            key = "daemon.database",
             database = %config.daemon.database.display(),
             "A new database path takes effect on restart; keeping the open one"
+        );
+    }
+    if config.daemon.listen != current.config.daemon.listen {
+        warn!(
+            key = "daemon.listen",
+            listen = %config.daemon.listen.map_or_else(|| "none".to_string(), |addr| addr.to_string()),
+            running = %current.config.daemon.listen.map_or_else(|| "none".to_string(), |addr| addr.to_string()),
+            "A new listen address takes effect on restart; keeping the running status server"
         );
     }
     Context::new(

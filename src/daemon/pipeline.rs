@@ -568,7 +568,7 @@ mod refusal_tests {
              [watch.nk]\nquery = '\"North Korea\" AND Russia'\n\
              [watch.nk.figure.artillery]\nterms = [\"artillery\"]\n\n[sink.journal]\ntype = \"log\"\n"
         );
-        let config = config::Config::parse(&toml, &dir.join("figwatch.toml"), &|_| None).unwrap();
+        let config = config::Config::parse(&toml, &dir.join("figwatch.toml")).unwrap();
         let store = Store::open(&config.daemon.database).unwrap();
         Context::new(
             config,

@@ -1,6 +1,7 @@
 //! The optional HTTP status server (`[daemon] listen`): `/healthz`,
 //! `/metrics` (Prometheus text) and a status page at `/` (`page`).
 
+mod chart;
 mod page;
 
 use std::collections::BTreeMap;
@@ -23,6 +24,8 @@ use crate::store::{AlertKind, Delivery, Store};
 
 /// Matched articles listed on the status page.
 const LATEST_ARTICLES: usize = 20;
+/// Alerts (and alerts with failed deliveries) listed on the status page.
+const RECENT_ALERTS: usize = 10;
 /// The main loop is considered stuck when it has not turned for this long.
 const STUCK_AFTER: Duration = Duration::from_secs(3 * 60 * 60);
 
@@ -189,6 +192,17 @@ pub struct Metrics {
     pipeline_latency: Histogram,
     last_loop: std::sync::Mutex<Option<Instant>>,
     last_success: std::sync::Mutex<Option<DateTime<Utc>>>,
+    /// How the last config load (start or SIGHUP) went.
+    reload: std::sync::Mutex<Reload>,
+}
+
+/// The outcome of the last config (re)load, for `/healthz` and `/metrics`.
+#[derive(Debug, Default, Clone)]
+struct Reload {
+    /// When the running config was last loaded successfully.
+    succeeded_at: Option<DateTime<Utc>>,
+    /// The last attempt failed: when, and why (with `file:line:col`).
+    failed: Option<(DateTime<Utc>, String)>,
 }
 
 /// Observes the time until it is dropped into one of the latency histograms.
@@ -289,6 +303,31 @@ impl Metrics {
     /// A feed was polled successfully.
     pub fn poll_succeeded(&self, at: DateTime<Utc>) {
         *self.last_success.lock().unwrap_or_else(|p| p.into_inner()) = Some(at);
+    }
+
+    /// The config was loaded (at start) or reloaded successfully at `at`.
+    pub fn config_loaded(&self, at: DateTime<Utc>) {
+        let mut reload = self.reload.lock().unwrap_or_else(|p| p.into_inner());
+        reload.succeeded_at = Some(at);
+        reload.failed = None;
+    }
+
+    /// A reload failed at `at`; the running config stays.
+    pub fn config_reload_failed(&self, at: DateTime<Utc>, error: &str) {
+        let mut reload = self.reload.lock().unwrap_or_else(|p| p.into_inner());
+        reload.failed = Some((at, error.lines().collect::<Vec<_>>().join("; ")));
+    }
+
+    /// `"ok"`, or `"reload failed at TIME: file:line:col …"`.
+    fn config_state(&self) -> String {
+        let reload = self.reload.lock().unwrap_or_else(|p| p.into_inner());
+        match &reload.failed {
+            None => "ok".to_string(),
+            Some((at, error)) => format!(
+                "reload failed at {}: {error}; the previous config keeps running",
+                at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ),
+        }
     }
 
     fn last_success(&self) -> Option<DateTime<Utc>> {
@@ -396,6 +435,26 @@ impl Metrics {
             "figwatch_pipeline_duration_seconds",
             "Time to take one feed through the whole pipeline (fetch, articles, store).",
         );
+        {
+            let reload = self
+                .reload
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone();
+            // Alertmanager's and Prometheus's names for the same thing.
+            let _ = writeln!(
+                out,
+                "# HELP figwatch_config_last_reload_successful Whether the last config reload (SIGHUP) succeeded.\n# TYPE figwatch_config_last_reload_successful gauge\nfigwatch_config_last_reload_successful {}",
+                u8::from(reload.failed.is_none())
+            );
+            if let Some(at) = reload.succeeded_at {
+                let _ = writeln!(
+                    out,
+                    "# HELP figwatch_config_last_reload_success_timestamp_seconds Unix time of the last successful config load.\n# TYPE figwatch_config_last_reload_success_timestamp_seconds gauge\nfigwatch_config_last_reload_success_timestamp_seconds {}",
+                    at.timestamp()
+                );
+            }
+        }
         if let Some(at) = self.last_success() {
             let _ = writeln!(
                 out,
@@ -461,6 +520,8 @@ async fn healthz(State(state): State<AppState>) -> Response {
     let body = serde_json::json!({
         "status": if status == StatusCode::OK { "ok" } else { "unhealthy" },
         "problem": problem,
+        // A failed reload leaves the old config running: still 200.
+        "config": state.metrics.config_state(),
         "last_successful_poll": last,
     });
     (
@@ -472,11 +533,38 @@ async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 async fn metrics_text(State(state): State<AppState>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(),
-    )
-        .into_response()
+    let mut text = state.metrics.render();
+    let store = state.store.clone();
+    // The figures themselves, to graph them (Grafana): read per scrape.
+    match tokio::task::spawn_blocking(move || store.figures(None)).await {
+        Ok(Ok(figures)) => render_figures(&mut text, &figures),
+        Ok(Err(err)) => tracing::warn!(error = %err, "Cannot read figures for /metrics"),
+        Err(err) => tracing::warn!(error = %err, "Cannot read figures for /metrics"),
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
+}
+
+/// `figwatch_figure_value{watch,figure}`: each figure's current value; a
+/// `by_source` figure's states also carry `claimant`.
+fn render_figures(out: &mut String, figures: &[crate::store::FigureSummary]) {
+    let _ = writeln!(
+        out,
+        "# HELP figwatch_figure_value The current value of each tracked figure.\n# TYPE figwatch_figure_value gauge"
+    );
+    for figure in figures {
+        let claimant = if figure.claimant.is_empty() {
+            String::new()
+        } else {
+            format!(",claimant=\"{}\"", escape_label(&figure.claimant))
+        };
+        let _ = writeln!(
+            out,
+            "figwatch_figure_value{{watch=\"{}\",figure=\"{}\"{claimant}}} {}",
+            escape_label(&figure.watch),
+            escape_label(&figure.figure),
+            figure.current.value
+        );
+    }
 }
 
 async fn page(State(state): State<AppState>) -> Response {
@@ -493,6 +581,9 @@ async fn page(State(state): State<AppState>) -> Response {
             figures,
             feeds: store.feeds()?,
             articles: store.articles(None, None, LATEST_ARTICLES)?,
+            alerts: store.alerts(RECENT_ALERTS, false)?,
+            failed: store.alerts(RECENT_ALERTS, true)?,
+            now: Some(Utc::now()),
         })
     })
     .await;

@@ -248,6 +248,11 @@ terms = ["troops"]
         .assert()
         .code(2)
         .stderr(predicate::str::contains("no watch named \"nosuch\""));
+    work.figwatch(&["articles", "--watch", "nk-rusia"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no watch named \"nk-rusia\""))
+        .stderr(predicate::str::contains("(watches: nk-russia)"));
     // A known figure without a database yet is a runtime matter, not usage.
     work.figwatch(&["history", "nk-russia", "troops"])
         .assert()

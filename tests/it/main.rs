@@ -14,6 +14,8 @@ mod claims;
 mod claims_e2e;
 mod cli;
 mod crash;
+mod demo;
+mod ops;
 mod fixtures;
 mod pipeline;
 mod service;

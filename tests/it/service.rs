@@ -146,11 +146,66 @@ fn sighup_reload_applies_feeds_and_watches_and_rejects_an_invalid_config() {
     let location = format!("{}:{line_number}:17", work.config().display());
     assert!(line.contains(&location), "{location} not in {line}");
     assert!(line.contains("ERROR"), "{line}");
+    // /healthz says so (still 200: the old config runs), and /metrics.
     let (status, body) = http_get(port, "/healthz");
     assert_eq!(status, 200, "{body}");
+    let health: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let config_state = health["config"].as_str().unwrap_or_default();
+    assert!(
+        config_state.starts_with("reload failed at ") && config_state.contains(&location),
+        "{body}"
+    );
+    assert!(
+        config_state.contains("invalid duration \"often\""),
+        "{body}"
+    );
+    let (_, metrics) = http_get(port, "/metrics");
+    assert!(
+        metrics.contains("\nfigwatch_config_last_reload_successful 0\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("\nfigwatch_config_last_reload_success_timestamp_seconds "),
+        "{metrics}"
+    );
     let (status, body) = http_get(port, "/");
     assert_eq!(status, 200);
     assert!(body.contains("arms"), "{body}");
+
+    // A valid config that moves the status server: applied, with a warning
+    // naming the key that needs a restart; the server stays where it was.
+    let other_port = free_port();
+    let moved = reloaded.replace(
+        &format!("listen = \"127.0.0.1:{port}\""),
+        &format!("listen = \"127.0.0.1:{other_port}\""),
+    );
+    assert_ne!(moved, reloaded);
+    std::fs::write(work.config(), &moved).unwrap();
+    daemon.signal("HUP");
+    let line = daemon.wait_for_line("takes effect on restart");
+    assert!(
+        line.contains("key=\"daemon.listen\"") || line.contains("key=daemon.listen"),
+        "{line}"
+    );
+    assert!(line.contains("WARN"), "{line}");
+    daemon.wait_for_line("Config reloaded");
+    let (_, body) = http_get(port, "/healthz");
+    let health: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(health["config"], "ok", "{body}");
+    let (_, metrics) = http_get(port, "/metrics");
+    assert!(
+        metrics.contains("\nfigwatch_config_last_reload_successful 1\n"),
+        "{metrics}"
+    );
+    // Each figure's value, to graph it.
+    assert!(
+        metrics.contains("# TYPE figwatch_figure_value gauge\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("\nfigwatch_figure_value{watch=\"arms\",figure=\"guns\"} 200\n"),
+        "{metrics}"
+    );
 
     let mut daemon = daemon;
     assert!(daemon.is_running());
@@ -536,6 +591,71 @@ fn chromium_dom(url: &str) -> String {
     String::from_utf8_lossy(&output.stdout).to_string()
 }
 
+/// A screenshot of `url` at a laptop's window size, to `path`.
+fn chromium_screenshot(url: &str, path: &Path) {
+    let profile = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new("timeout")
+        .args(["60", CHROMIUM])
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--no-first-run",
+            "--window-size=1440,900",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--screenshot={}", path.display()))
+        .arg(url)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The text between `<... id="ID"` and the end of that element's tag name.
+fn section<'a>(page: &'a str, id: &str, end: &str) -> &'a str {
+    let start = page
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id} in {page}"));
+    let rest = &page[start..];
+    &rest[..rest.find(end).unwrap_or(rest.len())]
+}
+
+/// What issue 17 added to the page: labelled axes, the change, alerts with
+/// their delivery, feeds with last and next poll, a failing feed's URL
+/// once, the refresh, two columns.
+#[track_caller]
+fn check_status_page_details(page: &str, failing_url: &str) {
+    // The artillery chart runs from 0 to 200 (not from 160), labelled.
+    assert!(page.contains("class=\"axis-min\""), "{page}");
+    assert!(page.contains(">200</text>"), "{page}");
+    assert!(!page.contains("max 200"), "{page}");
+    let figures = section(page, "figures", "</table>");
+    assert!(figures.contains("+40 (+25%)"), "{figures}");
+    let alerts = section(page, "alerts", "</table>");
+    assert!(alerts.contains("more than 160 → more than 200"), "{alerts}");
+    assert!(alerts.contains("hook: delivered"), "{alerts}");
+    assert!(section(page, "failed-deliveries", "</ul>").contains("none"));
+    let feeds = section(page, "feeds", "</table>");
+    assert!(feeds.contains("Korea Daily"), "{feeds}");
+    assert!(feeds.contains("Next poll"), "{feeds}");
+    let failing = section(page, "failing", "</ul>");
+    assert_eq!(failing.matches(failing_url).count(), 1, "{failing}");
+    assert!(
+        failing.contains("HTTP 500") && failing.contains("next try"),
+        "{failing}"
+    );
+    assert!(
+        page.contains("http-equiv=\"refresh\" content=\"60\""),
+        "{page}"
+    );
+    assert!(page.contains("grid-template-columns"), "{page}");
+}
+
 /// What the status page must show, whether read as sent or as a browser
 /// built it.
 #[track_caller]
@@ -585,13 +705,25 @@ fn status_page_charts_figure_history_and_lists_failing_feeds() {
     assert_eq!(status, 200);
     let failing_url = servers.url("/bad/error.xml");
     check_status_page(&page, &failing_url);
-    assert!(page.contains("text-anchor"), "axis labels");
+    check_status_page_details(&page, &failing_url);
 
     if Path::new(CHROMIUM).exists() {
-        let dom = chromium_dom(&format!("http://127.0.0.1:{port}/"));
+        let url = format!("http://127.0.0.1:{port}/");
+        let dom = chromium_dom(&url);
         check_status_page(&dom, &failing_url);
+        check_status_page_details(&dom, &failing_url);
         // The browser parsed the charts as SVG with their tooltips.
         assert!(dom.contains("<title>more than 200"), "{dom}");
+        // A laptop-sized screenshot, kept in the tests' output folder.
+        let png = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("status-page.png");
+        chromium_screenshot(&url, &png);
+        let bytes = std::fs::read(&png).unwrap();
+        assert!(
+            bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000,
+            "{}",
+            png.display()
+        );
+        println!("status page screenshot: {}", png.display());
     }
     assert!(daemon.stop().success());
 }

@@ -266,6 +266,11 @@ async fn starttls_is_required_when_configured() {
         .await
         .expect_err("no STARTTLS");
     assert!(matches!(err, Error::Email { .. }), "{err:?}");
+    // Said once, with what to do about it.
+    let text = err.to_string();
+    let said = text.matches("STARTTLS is not supported").count();
+    assert_eq!(said, 1, "{text}");
+    assert!(text.contains("tls = \"none\""), "{text}");
     if let Ok(Ok(session)) = tokio::time::timeout(WAIT, session).await {
         assert!(session.data.is_empty(), "the message went out unencrypted");
         assert!(

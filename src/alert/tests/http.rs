@@ -186,6 +186,7 @@ fn ntfy(
             password: password.map(secret),
             priority: Some(4),
             tags: vec![String::from("warning"), String::from("chart")],
+            update_in_place: true,
         },
     )
 }
@@ -229,6 +230,40 @@ async fn ntfy_sends_title_priority_tags_click_and_token() {
     assert_eq!(request.header("click"), NEW_URL);
     assert_eq!(request.header("authorization"), "Bearer tk_0123456789");
     assert_eq!(String::from_utf8_lossy(&request.body), expected.body);
+}
+
+#[tokio::test]
+async fn ntfy_replaces_a_figures_notification_unless_told_not_to() {
+    let mut receiver = Receiver::start(StatusCode::OK, "{}").await;
+    let mut stacking = ntfy(&format!("{}/stack", receiver.url), None, None, None);
+    stacking.name = String::from("stack");
+    if let SinkKind::Ntfy {
+        update_in_place, ..
+    } = &mut stacking.kind
+    {
+        *update_in_place = false;
+    }
+    let sinks = Sinks::new(
+        &[
+            ntfy(&format!("{}/nk-watch", receiver.url), None, None, None),
+            stacking,
+        ],
+        WAIT,
+    );
+    let row = changed_row();
+    sinks.send("phone", &row).await.expect("delivered");
+    let figure_alert = receiver.next().await;
+    let expected = format!("figwatch_{}_{}", row.watch, row.figure.clone().unwrap());
+    assert_eq!(figure_alert.header("x-sequence-id"), expected);
+    // An alert about no figure stacks; so does every alert of a sink with
+    // update_in_place = false.
+    sinks
+        .send("phone", &crate::alert::test_alert("phone"))
+        .await
+        .expect("delivered");
+    assert!(!receiver.next().await.headers.contains_key("x-sequence-id"));
+    sinks.send("stack", &row).await.expect("delivered");
+    assert!(!receiver.next().await.headers.contains_key("x-sequence-id"));
 }
 
 #[tokio::test]

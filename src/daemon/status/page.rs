@@ -1,21 +1,23 @@
-//! The status page at `/`: the running config's watches, each figure's
-//! current value (one row per claimant of a `by_source` figure) with who
-//! claims it and a timeline of its history drawn as inline SVG, the
-//! latest matched articles and the failing feeds. Server-rendered HTML, no
-//! JavaScript; everything from the store or the config is escaped.
+//! The status page at `/`: what an operator checks at a glance. The
+//! figures (value, change, who claims it, a timeline on a labelled axis:
+//! `chart`), recent alerts with their delivery state and the deliveries
+//! that failed, every feed with its last and next poll, failing feeds by
+//! name with their error and next try, the watches and the latest
+//! articles. Laid out in two columns on a laptop screen, one on a phone;
+//! it refreshes itself every minute. Server-rendered HTML, no JavaScript;
+//! everything from the store or the config is escaped.
 
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
 
+use super::chart::timeline_svg;
+use crate::alert::{format_value, message};
 use crate::config::Config;
-use crate::store::{ArticleSummary, FeedState, FigureSummary, HistoryRow};
+use crate::store::{AlertSummary, ArticleSummary, FeedState, FigureSummary, HistoryRow};
 
-/// Chart size in SVG user units.
-const CHART_WIDTH: f64 = 320.0;
-const CHART_HEIGHT: f64 = 80.0;
-/// Space around the plotted area, for the axis labels.
-const CHART_PAD: f64 = 10.0;
+/// How often the page reloads itself, in seconds.
+const REFRESH_SECONDS: u32 = 60;
 
 /// What the page shows, read from the store and the running config.
 #[derive(Debug, Default)]
@@ -26,6 +28,12 @@ pub(super) struct PageData {
     pub(super) feeds: Vec<FeedState>,
     /// The latest matched articles.
     pub(super) articles: Vec<ArticleSummary>,
+    /// The latest alerts, newest first, with their deliveries.
+    pub(super) alerts: Vec<AlertSummary>,
+    /// The latest alerts with a failed or dead delivery, newest first.
+    pub(super) failed: Vec<AlertSummary>,
+    /// When the page was made.
+    pub(super) now: Option<DateTime<Utc>>,
 }
 
 /// Whether the config keeps `watch`.`figure` by source; `None` when the
@@ -82,172 +90,171 @@ pub(super) fn escape(text: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-fn date(time: Option<DateTime<Utc>>) -> String {
+/// `2025-02-11`, or nothing.
+pub(super) fn date(time: Option<DateTime<Utc>>) -> String {
     time.map(|t| t.format("%Y-%m-%d").to_string())
         .unwrap_or_default()
 }
 
-/// A figure's history as a step-free line of its observations over time
-/// (by position when no observation has a date), one circle per
-/// observation with its text as a tooltip.
-pub(super) fn timeline_svg(label: &str, history: &[HistoryRow]) -> String {
-    let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" width=\"{CHART_WIDTH}\" height=\"{CHART_HEIGHT}\" \
-         viewBox=\"0 0 {CHART_WIDTH} {CHART_HEIGHT}\" role=\"img\" aria-label=\"{}\">",
-        escape(label)
+/// `2025-02-11 09:12`, or "—".
+fn minute(time: Option<DateTime<Utc>>) -> String {
+    time.map_or_else(
+        || "—".to_string(),
+        |t| t.format("%Y-%m-%d %H:%M").to_string(),
+    )
+}
+
+const STYLE: &str = "\
+body{font-family:system-ui,sans-serif;margin:1em 1.5em;color:#222}\
+h1{margin:.2em 0}h2{font-size:1.15em;margin:1.2em 0 .4em}\
+main{display:grid;grid-template-columns:minmax(0,3fr) minmax(20em,2fr);gap:0 2em}\
+@media (max-width:64em){main{grid-template-columns:minmax(0,1fr)}}\
+table{border-collapse:collapse;width:100%}\
+td,th{padding:.3em .6em;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}\
+th{font-weight:600;background:#f6f6f6}\
+td.chart{width:42%;min-width:16em}svg.timeline{width:100%;max-width:560px;height:auto;display:block}\
+code{font-size:.95em}.failing,.dead{color:#a00}.retrying{color:#a60}.delivered{color:#070}\
+.muted{color:#666}small{color:#666}ul{padding-left:1.2em;margin:.3em 0}li{margin:.2em 0}";
+
+/// A feed's name: the config's, else the feed's own title, else its URL.
+fn feed_name(config: Option<&Config>, feed: &FeedState) -> String {
+    config
+        .and_then(|config| {
+            config
+                .feeds
+                .iter()
+                .find(|configured| configured.url.as_str() == feed.url)
+        })
+        .and_then(|configured| configured.name.clone())
+        .or_else(|| feed.title.clone().filter(|title| !title.trim().is_empty()))
+        .unwrap_or_else(|| feed.url.clone())
+}
+
+/// The error without the feed's URL in front (the line shows it once).
+fn error_text(feed: &FeedState) -> String {
+    let error = feed.last_error.as_deref().unwrap_or("");
+    error
+        .strip_prefix(feed.url.as_str())
+        .map(|rest| rest.trim_start_matches(':').trim())
+        .unwrap_or(error)
+        .to_string()
+}
+
+/// "+40 (+25%)": the change from the previous state, in the figure's unit.
+fn change_text(figure: &FigureSummary) -> String {
+    let Some(previous) = figure.previous_value else {
+        return String::new();
+    };
+    let current = &figure.current;
+    let delta = current.value - previous;
+    let sign = if delta > 0.0 { "+" } else { "" };
+    let absolute = format!(
+        "{sign}{}",
+        format_value(delta, current.kind, current.unit.as_deref())
     );
-    if history.is_empty() {
-        svg.push_str("</svg>");
-        return svg;
+    if previous == 0.0 || !delta.is_finite() {
+        return absolute;
     }
-    let dated = history.iter().all(|row| row.observed_at.is_some());
-    let xs: Vec<f64> = history
-        .iter()
-        .enumerate()
-        .map(|(idx, row)| match row.observed_at {
-            Some(at) if dated => at.timestamp() as f64,
-            _ => idx as f64,
-        })
-        .collect();
-    let values: Vec<f64> = history.iter().map(|row| row.observation.value).collect();
-    let span = |points: &[f64]| {
-        let low = points.iter().copied().fold(f64::INFINITY, f64::min);
-        let high = points.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        (low, high)
+    let percent = delta / previous.abs() * 100.0;
+    let percent = if percent.abs() >= 10.0 {
+        format!("{percent:+.0}%")
+    } else {
+        format!("{percent:+.1}%")
     };
-    let (x_low, x_high) = span(&xs);
-    let (y_low, y_high) = span(&values);
-    let scale = |value: f64, low: f64, high: f64, length: f64| {
-        if high > low && value.is_finite() {
-            (value - low) / (high - low) * length
-        } else {
-            length / 2.0
-        }
-    };
-    let plot_width = CHART_WIDTH - 2.0 * CHART_PAD;
-    let plot_height = CHART_HEIGHT - 3.0 * CHART_PAD;
-    let points: Vec<(f64, f64)> = xs
-        .iter()
-        .zip(&values)
-        .map(|(x, y)| {
-            (
-                CHART_PAD + scale(*x, x_low, x_high, plot_width),
-                CHART_HEIGHT - 1.5 * CHART_PAD - scale(*y, y_low, y_high, plot_height),
-            )
-        })
-        .collect();
-    let _ = write!(
-        svg,
-        "<line x1=\"{CHART_PAD}\" y1=\"{y}\" x2=\"{x2}\" y2=\"{y}\" stroke=\"#bbb\"/>",
-        y = CHART_HEIGHT - CHART_PAD,
-        x2 = CHART_WIDTH - CHART_PAD
-    );
-    let path: Vec<String> = points
-        .iter()
-        .map(|(x, y)| format!("{x:.1},{y:.1}"))
-        .collect();
-    let _ = write!(
-        svg,
-        "<polyline points=\"{}\" fill=\"none\" stroke=\"#36c\" stroke-width=\"1.5\"/>",
-        path.join(" ")
-    );
-    for ((x, y), row) in points.iter().zip(history) {
-        let says = row
-            .observation
-            .claimed_by
+    format!("{absolute} ({percent})")
+}
+
+/// "hook: delivered", "phone: retrying, 3 attempts: …", "mail: dead: …".
+fn delivery_text(summary: &AlertSummary) -> String {
+    let mut parts = Vec::new();
+    for delivery in &summary.deliveries {
+        let (class, state) = match (delivery.state.as_str(), &delivery.last_error) {
+            ("delivered", _) => ("delivered", "delivered".to_string()),
+            ("dead", _) => (
+                "dead",
+                format!("dead after {} attempt(s)", delivery.attempts),
+            ),
+            (_, Some(_)) => (
+                "retrying",
+                format!("retrying, {} attempt(s)", delivery.attempts),
+            ),
+            (state, None) => ("muted", state.to_string()),
+        };
+        let error = delivery
+            .last_error
             .as_deref()
-            .map(|claimed_by| format!(", says {claimed_by}"))
+            .filter(|_| class != "delivered")
+            .map(|error| format!(": {}", escape(error)))
             .unwrap_or_default();
-        let tooltip = format!(
-            "{}{says} — {} {}",
-            crate::alert::format_observation(&row.observation),
-            row.observation.article.source,
-            date(row.observed_at)
-        );
-        let _ = write!(
-            svg,
-            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3\" fill=\"#36c\"><title>{}</title></circle>",
-            escape(tooltip.trim())
-        );
+        parts.push(format!(
+            "<span class=\"{class}\">{}: {state}{error}</span>",
+            escape(&delivery.sink)
+        ));
     }
-    let first = history.first().map(|row| date(row.observed_at));
-    let last = history.last().map(|row| date(row.observed_at));
-    let _ = write!(
-        svg,
-        "<text x=\"{CHART_PAD}\" y=\"{bottom}\" font-size=\"9\">{}</text>\
-         <text x=\"{right}\" y=\"{bottom}\" font-size=\"9\" text-anchor=\"end\">{}</text>\
-         <text x=\"{right}\" y=\"9\" font-size=\"9\" text-anchor=\"end\">max {}</text>",
-        escape(&first.unwrap_or_default()),
-        escape(&last.unwrap_or_default()),
-        y_high,
-        bottom = CHART_HEIGHT - 1.0,
-        right = CHART_WIDTH - CHART_PAD,
-    );
-    svg.push_str("</svg>");
-    svg
+    if parts.is_empty() {
+        "<span class=\"muted\">no sinks</span>".to_string()
+    } else {
+        parts.join("<br>")
+    }
 }
 
 /// The whole page.
 pub(super) fn render(config: Option<&Config>, data: &PageData) -> String {
-    let mut html = String::from(
+    let mut html = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>figwatch</title>\
          <meta name=\"viewport\" content=\"width=device-width\">\
-         <style>body{font-family:sans-serif;margin:2em;max-width:75em}table{border-collapse:collapse}\
-         td,th{padding:.3em .8em;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}\
-         code{font-size:.95em}.failing{color:#a00}</style></head><body><h1>figwatch</h1>",
+         <meta http-equiv=\"refresh\" content=\"{REFRESH_SECONDS}\">\
+         <style>{STYLE}</style></head><body><h1>figwatch</h1>"
     );
-
-    let configured: Option<Vec<String>> = config.map(|config| {
-        config
-            .feeds
-            .iter()
-            .map(|feed| feed.url.to_string())
-            .collect()
-    });
-    let failing: Vec<&FeedState> = data
+    let configured: Option<Vec<&str>> =
+        config.map(|config| config.feeds.iter().map(|feed| feed.url.as_str()).collect());
+    let feeds: Vec<&FeedState> = data
         .feeds
         .iter()
-        .filter(|feed| feed.failures > 0)
         .filter(|feed| {
             configured
                 .as_ref()
-                .is_none_or(|urls| urls.contains(&feed.url))
+                .is_none_or(|urls| urls.contains(&feed.url.as_str()))
         })
         .collect();
+    let failing: Vec<&FeedState> = feeds
+        .iter()
+        .copied()
+        .filter(|feed| feed.failures > 0)
+        .collect();
+    let n_feeds = config.map_or(feeds.len(), |config| config.feeds.len());
+    let _ = write!(
+        html,
+        "<p id=\"summary\">Polling {n_feeds} feed(s) for {} watch(es); <span class=\"{}\">{} failing</span>. \
+         <span class=\"muted\">As of {} UTC; this page refreshes every minute.</span></p>",
+        config.map_or(0, |config| config.watches.len()),
+        if failing.is_empty() {
+            "muted"
+        } else {
+            "failing"
+        },
+        failing.len(),
+        minute(data.now)
+    );
+    html.push_str("<main><div>");
+    figures_section(&mut html, data);
+    alerts_section(&mut html, data);
+    html.push_str("</div><div>");
+    failing_section(&mut html, config, &failing);
+    feeds_section(&mut html, config, &feeds);
     if let Some(config) = config {
-        let _ = write!(
-            html,
-            "<p id=\"summary\">Polling {} feed(s) for {} watch(es); {} failing.</p>",
-            config.feeds.len(),
-            config.watches.len(),
-            failing.len()
-        );
-        html.push_str("<h2>Watches</h2><table id=\"watches\"><tr><th>Watch</th><th>Query</th><th>Figures</th><th>Notifies</th></tr>");
-        for watch in &config.watches {
-            let figures: Vec<String> = watch
-                .figures
-                .iter()
-                .map(|figure| {
-                    format!(
-                        "<b>{}</b>: {}",
-                        escape(&figure.name),
-                        escape(&figure.terms.join(", "))
-                    )
-                })
-                .collect();
-            let _ = write!(
-                html,
-                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-                escape(&watch.name),
-                escape(&watch.query_text),
-                figures.join("<br>"),
-                escape(&watch.sink_names(&config.sinks).join(", "))
-            );
-        }
-        html.push_str("</table>");
+        watches_section(&mut html, config);
     }
+    articles_section(&mut html, data);
+    html.push_str("</div></main></body></html>");
+    html
+}
 
-    html.push_str("<h2>Figures</h2><table id=\"figures\"><tr><th>Watch</th><th>Figure</th><th>Value</th><th>Claimed by</th><th>History</th><th>Source</th><th>Date</th></tr>");
+fn figures_section(html: &mut String, data: &PageData) {
+    html.push_str(
+        "<h2>Figures</h2><table id=\"figures\"><tr><th>Figure</th><th>Value</th><th>Change</th>\
+         <th>Claimed by</th><th>History</th></tr>",
+    );
     for (figure, history) in &data.figures {
         // A by_source figure's claimant, else whoever the article credits.
         let claimed_by = Some(figure.claimant.as_str())
@@ -262,19 +269,147 @@ pub(super) fn render(config: Option<&Config>, data: &PageData) -> String {
         );
         let _ = write!(
             html,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"claimed-by\">{}</td><td>{}</td><td><a href=\"{}\">{}</a></td><td>{}</td></tr>",
+            "<tr><td>{}<br><b>{}</b></td><td>{}<br><small><a href=\"{}\">{}</a> {}</small></td>\
+             <td class=\"change\">{}</td><td class=\"claimed-by\">{}</td><td class=\"chart\">{}</td></tr>",
             escape(&figure.watch),
             escape(&figure.figure),
             escape(&crate::alert::format_observation(&figure.current)),
-            escape(claimed_by),
-            timeline_svg(&label, history),
             escape(&figure.current.article.url),
             escape(&figure.current.article.source),
-            date(figure.current.article.published_at)
+            date(figure.current.article.published_at),
+            escape(&change_text(figure)),
+            escape(claimed_by),
+            timeline_svg(&label, history),
+        );
+    }
+    if data.figures.is_empty() {
+        html.push_str("<tr><td colspan=\"5\" class=\"muted\">No figures tracked yet.</td></tr>");
+    }
+    html.push_str("</table>");
+}
+
+fn alerts_section(html: &mut String, data: &PageData) {
+    html.push_str(
+        "<h2>Recent alerts</h2><table id=\"alerts\"><tr><th>When</th><th>Alert</th><th>Delivery</th></tr>",
+    );
+    for summary in &data.alerts {
+        let _ = write!(
+            html,
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            minute(Some(summary.alert.created_at)),
+            escape(&message(&summary.alert).title),
+            delivery_text(summary)
+        );
+    }
+    if data.alerts.is_empty() {
+        html.push_str("<tr><td colspan=\"3\" class=\"muted\">none yet</td></tr>");
+    }
+    html.push_str("</table><h2>Failed deliveries</h2><ul id=\"failed-deliveries\">");
+    let mut any = false;
+    for summary in &data.failed {
+        for delivery in summary
+            .deliveries
+            .iter()
+            .filter(|d| d.state == "dead" || (d.state != "delivered" && d.last_error.is_some()))
+        {
+            any = true;
+            let _ = write!(
+                html,
+                "<li class=\"{}\">{} → {}: {} after {} attempt(s): {}</li>",
+                if delivery.state == "dead" {
+                    "dead"
+                } else {
+                    "retrying"
+                },
+                escape(&message(&summary.alert).title),
+                escape(&delivery.sink),
+                if delivery.state == "dead" {
+                    "given up"
+                } else {
+                    "retrying"
+                },
+                delivery.attempts,
+                escape(delivery.last_error.as_deref().unwrap_or(""))
+            );
+        }
+    }
+    if !any {
+        html.push_str("<li class=\"muted\">none</li>");
+    }
+    html.push_str("</ul>");
+}
+
+fn failing_section(html: &mut String, config: Option<&Config>, failing: &[&FeedState]) {
+    html.push_str("<h2>Failing feeds</h2><ul id=\"failing\">");
+    for feed in failing {
+        let name = feed_name(config, feed);
+        // The URL once: beside the name, or as the name.
+        let url = if name == feed.url {
+            String::new()
+        } else {
+            format!(" <small>{}</small>", escape(&feed.url))
+        };
+        let _ = write!(
+            html,
+            "<li class=\"failing\"><b>{}</b>{url}<br>{}<br><small>{} failure(s) since {}; next try {}</small></li>",
+            escape(&name),
+            escape(&error_text(feed)),
+            feed.failures,
+            minute(feed.failing_since),
+            minute(feed.next_poll_at)
+        );
+    }
+    if failing.is_empty() {
+        html.push_str("<li class=\"muted\">none</li>");
+    }
+    html.push_str("</ul>");
+}
+
+fn feeds_section(html: &mut String, config: Option<&Config>, feeds: &[&FeedState]) {
+    html.push_str(
+        "<h2>Feeds</h2><table id=\"feeds\"><tr><th>Feed</th><th>Last good poll</th><th>Next poll</th></tr>",
+    );
+    for feed in feeds {
+        let _ = write!(
+            html,
+            "<tr><td class=\"{}\" title=\"{}\">{}</td><td>{}</td><td>{}</td></tr>",
+            if feed.failures > 0 { "failing" } else { "" },
+            escape(&feed.url),
+            escape(&feed_name(config, feed)),
+            minute(feed.last_success_at),
+            minute(feed.next_poll_at)
         );
     }
     html.push_str("</table>");
+}
 
+fn watches_section(html: &mut String, config: &Config) {
+    html.push_str("<h2>Watches</h2><table id=\"watches\"><tr><th>Watch</th><th>Query and figures</th><th>Notifies</th></tr>");
+    for watch in &config.watches {
+        let figures: Vec<String> = watch
+            .figures
+            .iter()
+            .map(|figure| {
+                format!(
+                    "<b>{}</b>: {}",
+                    escape(&figure.name),
+                    escape(&figure.terms.join(", "))
+                )
+            })
+            .collect();
+        let _ = write!(
+            html,
+            "<tr><td>{}</td><td><code>{}</code><br>{}</td><td>{}</td></tr>",
+            escape(&watch.name),
+            escape(&watch.query_text),
+            figures.join("<br>"),
+            escape(&watch.sink_names(&config.sinks).join(", "))
+        );
+    }
+    html.push_str("</table>");
+}
+
+fn articles_section(html: &mut String, data: &PageData) {
     html.push_str("<h2>Latest articles</h2><ul id=\"articles\">");
     for article in &data.articles {
         let _ = write!(
@@ -287,103 +422,76 @@ pub(super) fn render(config: Option<&Config>, data: &PageData) -> String {
             escape(&article.watches.join(", "))
         );
     }
+    if data.articles.is_empty() {
+        html.push_str("<li class=\"muted\">none yet</li>");
+    }
     html.push_str("</ul>");
-
-    html.push_str("<h2>Failing feeds</h2><ul id=\"failing\">");
-    for feed in &failing {
-        let _ = write!(
-            html,
-            "<li class=\"failing\">{} — {} failure(s) since {}: {}</li>",
-            escape(&feed.url),
-            feed.failures,
-            date(feed.failing_since),
-            escape(feed.last_error.as_deref().unwrap_or(""))
-        );
-    }
-    if failing.is_empty() {
-        html.push_str("<li>none</li>");
-    }
-    html.push_str("</ul></body></html>");
-    html
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::chart::tests::row;
     use super::*;
-    use crate::figures::Qualifier;
-    use crate::store::{ArticleRef, ObservationRow};
+    use crate::store::ObservationRow;
 
-    fn row(value: f64, source: &str, day: Option<u32>) -> HistoryRow {
-        let at = day.map(|day| {
-            DateTime::parse_from_rfc3339(&format!("2025-02-{day:02}T00:00:00Z"))
-                .unwrap()
-                .with_timezone(&Utc)
-        });
-        HistoryRow {
-            observation: ObservationRow {
-                value,
-                low: Some(value),
-                high: None,
-                qualifier: Qualifier::MoreThan,
-                text: format!("more than {value}"),
-                quote: String::new(),
-                kind: crate::figures::Kind::Count,
-                unit: None,
-                claimed_by: None,
-                article: ArticleRef {
-                    url: "https://news.example/a".to_string(),
-                    title: "A".to_string(),
-                    source: source.to_string(),
-                    published_at: at,
-                },
-            },
-            decision: "changed".to_string(),
-            claimant: String::new(),
-            observed_at: at,
+    fn feed(url: &str, title: Option<&str>, error: &str) -> FeedState {
+        FeedState {
+            id: 1,
+            url: url.to_string(),
+            title: title.map(str::to_string),
+            validators: Default::default(),
+            next_poll_at: None,
+            last_success_at: None,
+            polled_ok: false,
+            failures: 2,
+            failing_since: None,
+            last_error: Some(error.to_string()),
+            moved_to: None,
         }
     }
 
     #[test]
-    fn timeline_has_one_point_per_observation_oldest_left_highest_top() {
-        let svg = timeline_svg(
-            "w · f",
-            &[row(160.0, "Daily", Some(1)), row(200.0, "Daily", Some(11))],
-        );
-        assert_eq!(svg.matches("<circle").count(), 2, "{svg}");
-        let coords: Vec<(f64, f64)> = svg
-            .split("<circle cx=\"")
-            .skip(1)
-            .map(|rest| {
-                let (x, rest) = rest.split_once("\" cy=\"").unwrap();
-                let (y, _) = rest.split_once('"').unwrap();
-                (x.parse().unwrap(), y.parse().unwrap())
-            })
-            .collect();
-        assert!(coords[0].0 < coords[1].0, "{coords:?}");
-        assert!(
-            coords[0].1 > coords[1].1,
-            "SVG y grows downwards: {coords:?}"
-        );
-        assert!(
-            svg.contains("2025-02-01") && svg.contains("2025-02-11"),
-            "{svg}"
-        );
+    fn a_failing_feed_is_named_and_its_url_said_once() {
+        let url = "https://news.example/feed.xml";
+        let named = feed(url, Some("News & Co"), &format!("{url}: HTTP 500"));
+        let data = PageData {
+            feeds: vec![named],
+            ..PageData::default()
+        };
+        let html = render(None, &data);
+        let failing = &html[html.find("id=\"failing\"").unwrap()..];
+        let failing = &failing[..failing.find("</ul>").unwrap()];
+        assert!(failing.contains("<b>News &amp; Co</b>"), "{failing}");
+        assert_eq!(failing.matches(url).count(), 1, "{failing}");
+        assert!(failing.contains("<br>HTTP 500<br>"), "{failing}");
+        // Without a name or title the URL is the name, still once.
+        let data = PageData {
+            feeds: vec![feed(url, None, &format!("{url}: timed out"))],
+            ..PageData::default()
+        };
+        let html = render(None, &data);
+        let failing = &html[html.find("id=\"failing\"").unwrap()..];
+        let failing = &failing[..failing.find("</ul>").unwrap()];
+        assert_eq!(failing.matches(url).count(), 1, "{failing}");
     }
 
     #[test]
-    fn timeline_escapes_what_feeds_wrote_and_survives_odd_input() {
-        let svg = timeline_svg(
-            "<b>",
-            &[
-                row(f64::NAN, "<script>alert(1)</script>", None),
-                row(5.0, "x\"y", None),
-            ],
+    fn the_change_column_says_how_much_and_what_share() {
+        let summary = |value: f64, previous: Option<f64>| FigureSummary {
+            watch: "nk".to_string(),
+            figure: "troops".to_string(),
+            claimant: String::new(),
+            current: row(value, "Wire", Some(1)).observation,
+            previous_value: previous,
+            updated_at: None,
+        };
+        assert_eq!(change_text(&summary(200.0, Some(160.0))), "+40 (+25%)");
+        assert_eq!(
+            change_text(&summary(11_000.0, Some(12_000.0))),
+            "-1,000 (-8.3%)"
         );
-        assert!(!svg.contains("<script"), "{svg}");
-        assert!(!svg.contains("<b>"), "{svg}");
-        assert!(svg.contains("&lt;script&gt;"), "{svg}");
-        assert!(!svg.contains("NaN\""), "no NaN coordinates: {svg}");
-        assert_eq!(timeline_svg("empty", &[]).matches("<circle").count(), 0);
+        assert_eq!(change_text(&summary(5.0, Some(0.0))), "+5");
+        assert_eq!(change_text(&summary(5.0, None)), "");
     }
 
     #[test]
@@ -467,20 +575,5 @@ mod tests {
             ]
         );
         assert_eq!(asked, ["troops"], "one history query per figure");
-    }
-
-    #[test]
-    fn timeline_points_say_who_claimed_each_value() {
-        let mut claimed = row(11_000.0, "Daily", Some(2));
-        claimed.observation.claimed_by = Some("Seoul".to_string());
-        let svg = timeline_svg("w · f", &[row(10_000.0, "Daily", Some(1)), claimed]);
-        assert!(
-            svg.contains("<title>more than 11,000, says Seoul — Daily 2025-02-02</title>"),
-            "{svg}"
-        );
-        assert!(
-            svg.contains("<title>more than 10,000 — Daily 2025-02-01</title>"),
-            "{svg}"
-        );
     }
 }

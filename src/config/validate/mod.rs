@@ -1,0 +1,534 @@
+//! Raw config → typed values. Every problem is collected with its location;
+//! nothing stops at the first.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use toml::Spanned;
+use url::Url;
+
+use super::raw::*;
+use super::*;
+use crate::watch;
+
+mod sink;
+
+pub(super) struct Validator<'a> {
+    pub(super) source: &'a str,
+    pub(super) base_dir: PathBuf,
+    pub(super) problems: Vec<Problem>,
+}
+
+impl Validator<'_> {
+    fn problem(&mut self, offset: usize, message: impl Into<String>) {
+        let (line, column) = line_col(self.source, offset);
+        self.problems.push(Problem {
+            line: Some(line),
+            column: Some(column),
+            message: message.into(),
+        });
+    }
+
+    pub(super) fn config(&mut self, raw: RawConfig, path: &Path) -> Config {
+        let daemon = self.daemon(raw.daemon);
+        let mut feeds: Vec<Feed> = Vec::with_capacity(raw.feed.len());
+        // Each URL once: a second [[feed]] with the same URL would poll it
+        // twice under one state row.
+        let mut first_line: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::new();
+        for raw_feed in raw.feed {
+            let offset = raw_feed.url.span().start;
+            let Some(feed) = self.feed(raw_feed) else {
+                continue;
+            };
+            let (line, _) = line_col(self.source, offset);
+            if let Some(first) = first_line.get(feed.url.as_str()) {
+                self.problem(
+                    offset,
+                    format!(
+                        "feed url {} is listed twice (first at line {first}); remove one [[feed]]",
+                        feed.url
+                    ),
+                );
+                continue;
+            }
+            first_line.insert(feed.url.to_string(), line);
+            feeds.push(feed);
+        }
+        let sinks: Vec<Sink> = raw
+            .sink
+            .into_iter()
+            .filter_map(|(name, sink)| self.sink(name, sink))
+            .collect();
+        let sink_names: Vec<&str> = sinks.iter().map(|sink| sink.name.as_str()).collect();
+        let watches = raw
+            .watch
+            .into_iter()
+            .filter_map(|(name, watch)| self.watch(name, watch, &sink_names))
+            .collect();
+        Config {
+            path: path.to_path_buf(),
+            daemon,
+            feeds,
+            watches,
+            sinks,
+        }
+    }
+
+    /// A humantime duration ("90s", "15m"); a bare number is a problem
+    /// that says so, since TOML would otherwise only say "expected a string".
+    fn duration(&mut self, value: Option<Spanned<RawNumberOrText>>, default: Duration) -> Duration {
+        const EXPECTED: &str = "expected a duration such as \"60s\" or \"15m\"";
+        let Some(value) = value else {
+            return default;
+        };
+        let text = match value.get_ref() {
+            RawNumberOrText::Text(text) => text,
+            RawNumberOrText::Integer(n) => {
+                let example = format!("\"{n}s\"");
+                self.problem(
+                    value.span().start,
+                    format!("invalid duration {n}: a number needs a unit; {EXPECTED} (a quoted string: {example} is {n} seconds)"),
+                );
+                return default;
+            }
+            RawNumberOrText::Float(n) => {
+                self.problem(
+                    value.span().start,
+                    format!("invalid duration {n}: a number needs a unit; {EXPECTED}"),
+                );
+                return default;
+            }
+        };
+        match humantime::parse_duration(text) {
+            Ok(duration) if !duration.is_zero() => duration,
+            Ok(_) => {
+                self.problem(value.span().start, "duration must be greater than zero");
+                default
+            }
+            Err(err) => {
+                self.problem(
+                    value.span().start,
+                    format!("invalid duration {text:?}: {err}; {EXPECTED}"),
+                );
+                default
+            }
+        }
+    }
+
+    fn count(&mut self, value: Option<Spanned<i64>>, default: usize, what: &str) -> usize {
+        let Some(value) = value else {
+            return default;
+        };
+        match usize::try_from(*value.get_ref()) {
+            Ok(count) if count > 0 => count,
+            _ => {
+                self.problem(
+                    value.span().start,
+                    format!("{what} must be a positive integer"),
+                );
+                default
+            }
+        }
+    }
+
+    fn daemon(&mut self, raw: RawDaemon) -> Daemon {
+        let database = self
+            .base_dir
+            .join(raw.database.as_deref().unwrap_or(DEFAULT_DATABASE));
+        let poll_interval = self.duration(raw.poll_interval, DEFAULT_POLL_INTERVAL);
+        let min_interval = self.duration(raw.min_interval, DEFAULT_MIN_INTERVAL);
+        let max_interval = self.duration(raw.max_interval, DEFAULT_MAX_INTERVAL);
+        let concurrency = self.count(raw.concurrency, DEFAULT_CONCURRENCY, "concurrency");
+        let per_host = self.count(raw.per_host, DEFAULT_PER_HOST, "per_host");
+        let timeout = self.duration(raw.timeout, DEFAULT_TIMEOUT);
+        let failing_after = self.duration(raw.failing_after, DEFAULT_FAILING_AFTER);
+        let max_body = match raw.max_body {
+            None => DEFAULT_MAX_BODY,
+            Some(size) => {
+                let parsed = match size.get_ref() {
+                    RawSize::Bytes(bytes) => u64::try_from(*bytes).ok().filter(|b| *b > 0),
+                    RawSize::Text(text) => parse_size(text),
+                };
+                parsed.unwrap_or_else(|| {
+                    self.problem(
+                        size.span().start,
+                        "invalid max_body; expected a byte count or a size like \"8MiB\", \"500KB\"",
+                    );
+                    DEFAULT_MAX_BODY
+                })
+            }
+        };
+        let listen = raw
+            .listen
+            .and_then(|listen| match listen.get_ref().parse() {
+                Ok(addr) => Some(addr),
+                Err(_) => {
+                    self.problem(
+                        listen.span().start,
+                        format!(
+                            "invalid listen address {:?}; expected IP:PORT like \"127.0.0.1:9464\"",
+                            listen.get_ref()
+                        ),
+                    );
+                    None
+                }
+            });
+        Daemon {
+            database,
+            poll_interval,
+            min_interval,
+            max_interval,
+            concurrency,
+            per_host,
+            timeout,
+            max_body,
+            user_agent: raw
+                .user_agent
+                .unwrap_or_else(|| DEFAULT_USER_AGENT.to_string()),
+            baseline: raw.baseline.unwrap_or(true),
+            listen,
+            failing_after,
+            allow_private_articles: raw.allow_private_articles.unwrap_or(false),
+        }
+    }
+
+    fn http_url(&mut self, value: &Spanned<String>, what: &str) -> Option<Url> {
+        match Url::parse(value.get_ref().trim()) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Some(url),
+            Ok(_) => {
+                self.problem(
+                    value.span().start,
+                    format!("{what} {:?} must be an http or https URL", value.get_ref()),
+                );
+                None
+            }
+            Err(err) => {
+                self.problem(
+                    value.span().start,
+                    format!(
+                        "invalid {what} {:?}: {err}; expected e.g. \"https://example.org/feed.xml\"",
+                        value.get_ref()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn feed(&mut self, raw: RawFeed) -> Option<Feed> {
+        let url = self.http_url(&raw.url, "feed url");
+        let interval = raw
+            .interval
+            .map(|interval| self.duration(Some(interval), DEFAULT_POLL_INTERVAL));
+        let article_selector = raw.article_selector.and_then(|selector| {
+            match scraper::Selector::parse(selector.get_ref()) {
+                Ok(_) => Some(selector.into_inner()),
+                Err(err) => {
+                    self.problem(
+                        selector.span().start,
+                        format!("invalid CSS selector {:?}: {err}", selector.get_ref()),
+                    );
+                    None
+                }
+            }
+        });
+        Some(Feed {
+            url: url?,
+            name: raw.name.filter(|name| !name.trim().is_empty()),
+            interval,
+            article_selector,
+        })
+    }
+
+    fn watch(
+        &mut self,
+        name: String,
+        raw: Spanned<RawWatch>,
+        sink_names: &[&str],
+    ) -> Option<Watch> {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        if !valid_name(&name) {
+            self.problem(
+                span.start,
+                format!("watch name {name:?} may only hold letters, digits, '-' and '_'"),
+            );
+        }
+        let query = match watch::Query::parse(raw.query.get_ref()) {
+            Ok(query) => Some(query),
+            Err(err) => {
+                // +1 skips the opening quote of the TOML string.
+                self.problem(
+                    raw.query.span().start + 1 + err.offset,
+                    format!("watch {name}: invalid query: {}", err.message),
+                );
+                None
+            }
+        };
+        let notify = raw.notify.map(|names| {
+            names
+                .into_iter()
+                .filter_map(|sink| {
+                    if sink_names.contains(&sink.get_ref().as_str()) {
+                        Some(sink.into_inner())
+                    } else {
+                        let known = if sink_names.is_empty() {
+                            "no sinks are defined".to_string()
+                        } else {
+                            format!("defined sinks: {}", sink_names.join(", "))
+                        };
+                        self.problem(
+                            sink.span().start,
+                            format!(
+                                "watch {name}: notify names unknown sink {:?} ({known})",
+                                sink.get_ref()
+                            ),
+                        );
+                        None
+                    }
+                })
+                .collect()
+        });
+        let figures = raw
+            .figure
+            .into_iter()
+            .map(|(figure_name, figure)| self.figure(&name, figure_name, figure))
+            .collect();
+        Some(Watch {
+            query_text: raw.query.into_inner(),
+            query: query?,
+            name,
+            notify,
+            new_articles: raw.new_articles,
+            figures,
+        })
+    }
+
+    fn figure(&mut self, watch: &str, name: String, raw: Spanned<RawFigure>) -> Figure {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        if !valid_name(&name) {
+            self.problem(
+                span.start,
+                format!("figure name {name:?} may only hold letters, digits, '-' and '_'"),
+            );
+        }
+        let terms_span = raw.terms.span();
+        let terms = self.word_list(watch, &name, "terms", raw.terms.into_inner(), "\"troops\"");
+        if terms.is_empty() {
+            self.problem(
+                terms_span.start,
+                format!(
+                    "watch {watch}, figure {name}: terms must hold at least one word or phrase"
+                ),
+            );
+        }
+        let alert_on = match raw.alert_on {
+            None => AlertOn::Change,
+            Some(value) => match value.get_ref().as_str() {
+                "change" => AlertOn::Change,
+                "increase" => AlertOn::Increase,
+                "decrease" => AlertOn::Decrease,
+                other => {
+                    self.problem(
+                        value.span().start,
+                        format!(
+                            "watch {watch}, figure {name}: unknown alert_on {other:?}; expected \"change\", \"increase\" or \"decrease\""
+                        ),
+                    );
+                    AlertOn::Change
+                }
+            },
+        };
+        let min_change = raw.min_change.and_then(|value| {
+            let parsed = match value.get_ref() {
+                RawNumberOrText::Integer(n) => Some(MinChange::Absolute(*n as f64)),
+                RawNumberOrText::Float(n) => Some(MinChange::Absolute(*n)),
+                RawNumberOrText::Text(text) => parse_min_change(text),
+            };
+            match parsed {
+                Some(MinChange::Absolute(n) | MinChange::Relative(n)) if n.is_finite() && n >= 0.0 => parsed,
+                _ => {
+                    self.problem(
+                        value.span().start,
+                        format!(
+                            "watch {watch}, figure {name}: invalid min_change; expected \"5%\" (relative) or \"500\" (absolute)"
+                        ),
+                    );
+                    None
+                }
+            }
+        });
+        let of = raw.of.map_or_else(Vec::new, |of| {
+            self.word_list(watch, &name, "of", of, "\"North Korea\"")
+        });
+        let exclude = raw.exclude.map_or_else(Vec::new, |exclude| {
+            self.word_list(watch, &name, "exclude", exclude, "\"civilians\"")
+        });
+        let kind = self.figure_kind(watch, &name, raw.kind, &terms, terms_span.start);
+        let unit = raw
+            .unit
+            .and_then(|unit| self.figure_unit(watch, &name, kind, unit));
+        Figure {
+            name,
+            terms,
+            alert_on,
+            min_change,
+            of,
+            exclude,
+            kind,
+            unit,
+            by_source: raw.by_source.unwrap_or(false),
+        }
+    }
+
+    /// A figure's list of words (`terms`, `of`, `exclude`), trimmed; an
+    /// empty item is a problem at its place.
+    fn word_list(
+        &mut self,
+        watch: &str,
+        figure: &str,
+        key: &str,
+        items: Vec<Spanned<String>>,
+        example: &str,
+    ) -> Vec<String> {
+        let mut words = Vec::with_capacity(items.len());
+        for item in items {
+            let word = item.get_ref().trim();
+            if word.is_empty() {
+                self.problem(
+                    item.span().start,
+                    format!(
+                        "watch {watch}, figure {figure}: {key} holds an empty string; expected a word or phrase like {example}"
+                    ),
+                );
+            } else {
+                words.push(word.to_string());
+            }
+        }
+        words
+    }
+
+    /// `kind`, or without it the kind the old marker terms imply ("$" →
+    /// money, "percent" → percent; both at once is a problem).
+    fn figure_kind(
+        &mut self,
+        watch: &str,
+        figure: &str,
+        kind: Option<Spanned<String>>,
+        terms: &[String],
+        terms_offset: usize,
+    ) -> FigureKind {
+        if let Some(kind) = kind {
+            return match FigureKind::from_name(kind.get_ref().trim()) {
+                Some(kind) => kind,
+                None => {
+                    self.problem(
+                        kind.span().start,
+                        format!(
+                            "watch {watch}, figure {figure}: unknown kind {:?}; expected \"count\", \"money\", \"percent\" or \"measure\", e.g. kind = \"money\"",
+                            kind.get_ref()
+                        ),
+                    );
+                    FigureKind::Count
+                }
+            };
+        }
+        let money = terms
+            .iter()
+            .find(|term| kind_marker(term) == Some(FigureKind::Money));
+        let percent = terms
+            .iter()
+            .find(|term| kind_marker(term) == Some(FigureKind::Percent));
+        if let (Some(money), Some(percent)) = (money, percent) {
+            self.problem(
+                terms_offset,
+                format!(
+                    "watch {watch}, figure {figure}: terms mark both money ({money:?}) and a percentage ({percent:?}); set kind = \"money\" or kind = \"percent\" and drop the other term"
+                ),
+            );
+        }
+        FigureKind::inferred_from(terms)
+    }
+
+    /// `unit`: a currency code for money (any case, stored upper case),
+    /// "%" for a percentage, any unit for a measure, nothing for a count.
+    fn figure_unit(
+        &mut self,
+        watch: &str,
+        figure: &str,
+        kind: FigureKind,
+        unit: Spanned<String>,
+    ) -> Option<String> {
+        let offset = unit.span().start;
+        let text = unit.get_ref().trim();
+        let problem = match kind {
+            FigureKind::Money => {
+                let code = text.to_ascii_uppercase();
+                if is_currency_code(&code) {
+                    return Some(code);
+                }
+                format!(
+                    "unit {text:?} is not an ISO 4217 currency code; expected three letters like unit = \"USD\", \"EUR\" or \"KRW\""
+                )
+            }
+            FigureKind::Percent if text == "%" => return Some(text.to_string()),
+            FigureKind::Percent => {
+                format!(
+                    "unit {text:?} does not fit a percent figure; expected unit = \"%\" or no unit"
+                )
+            }
+            FigureKind::Measure if !text.is_empty() => return Some(text.to_string()),
+            FigureKind::Measure => {
+                "unit is empty; expected a unit of measure like unit = \"km\"".to_string()
+            }
+            FigureKind::Count => format!(
+                "unit {text:?} needs a kind that has units; expected e.g. kind = \"money\" with unit = \"USD\", or kind = \"measure\" with unit = \"km\""
+            ),
+        };
+        self.problem(offset, format!("watch {watch}, figure {figure}: {problem}"));
+        None
+    }
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+}
+
+/// "8MiB", "500KB", "1GB", "1024" → bytes.
+pub(super) fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number.parse().ok()?;
+    let multiplier: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "kb" | "k" => 1e3,
+        "kib" => 1024.0,
+        "mb" | "m" => 1e6,
+        "mib" => 1024.0 * 1024.0,
+        "gb" | "g" => 1e9,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        _ => return None,
+    };
+    let bytes = number * multiplier;
+    (1.0..1e15).contains(&bytes).then_some(bytes as u64)
+}
+
+/// "5%" → relative 0.05; "500" or "1,000" → absolute.
+pub(super) fn parse_min_change(text: &str) -> Option<MinChange> {
+    let text = text.trim();
+    if let Some(percent) = text.strip_suffix('%') {
+        let value: f64 = percent.trim().parse().ok()?;
+        Some(MinChange::Relative(value / 100.0))
+    } else {
+        let value: f64 = text.replace(',', "").parse().ok()?;
+        Some(MinChange::Absolute(value))
+    }
+}
