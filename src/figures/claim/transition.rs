@@ -79,7 +79,7 @@ pub(super) fn fold_pair(clause: &Clause, mentions: &mut Vec<Mention>, idx: usize
     ) else {
         return false;
     };
-    if mentions[idx].kind != mentions[idx + 1].kind {
+    if !same_quantity(&mentions[idx], &mentions[idx + 1]) {
         return fold_across(clause, mentions, idx, a);
     }
     let gap = between(clause, a, b);
@@ -118,6 +118,19 @@ pub(super) fn fold_pair(clause: &Clause, mentions: &mut Vec<Mention>, idx: usize
     false
 }
 
+/// Whether two mentions measure one quantity: of one kind, or a count
+/// weighed in tonnes beside a measure in tonnes ("4.1 million tonnes of
+/// grain, up from 3.6 million tonnes").
+fn same_quantity(a: &Mention, b: &Mention) -> bool {
+    let weighed = |m: &Mention| {
+        m.noun
+            .split(' ')
+            .next()
+            .is_some_and(|w| matches!(w, "tonnes" | "tons" | "barrels"))
+    };
+    a.kind == b.kind || (weighed(a) && weighed(b))
+}
+
 /// "will rise to 13.5 trillion rubles in 2025, or 6.3% of GDP, from 10.4
 /// trillion": the old value after a mention of another kind.
 fn fold_across(clause: &Clause, mentions: &mut Vec<Mention>, idx: usize, a: At) -> bool {
@@ -152,6 +165,11 @@ pub(super) fn fold_comparison(clause: &Clause, mentions: &mut Vec<Mention>, idx:
     let back = |n: usize| at.first.checked_sub(n).map_or("", |k| clause.low(k));
     let compared = matches!((back(2), back(1)), ("compared", "with" | "to"))
         || matches!(back(1), "versus" | "vs")
+        // "beating forecasts of $20.9 billion": what was expected, no claim.
+        || matches!(
+            (back(2), back(1)),
+            ("forecasts" | "forecast" | "expectations" | "estimates", "of")
+        ) && matches!(back(3), "beating" | "beat" | "missing" | "missed" | "above" | "below")
         // "up 9.4% from": a change, then its base.
         || (back(1) == "from"
             && matches!(back(2), "%" | "percent" | "pct")

@@ -622,3 +622,18 @@ fn a_generic_counter_that_names_what_it_counts_takes_no_term_from_afar() {
         &["-", "drones"],
     );
 }
+
+#[test]
+fn a_measure_figure_takes_a_count_weighed_in_tonnes() {
+    let figures = [{
+        let mut f = Figure::new("grain", &["grain"]);
+        f.kind = crate::config::FigureKind::Measure;
+        f
+    }];
+    let m =
+        super::mentions("Ukraine shipped 4.1 million tonnes of grain, up from 3.6 million tonnes.");
+    assert_eq!(m.len(), 1, "the old value folds into the new: {m:#?}");
+    assert_eq!(m[0].previous, Some(3.6e6));
+    let a = super::assign(&m, &figures);
+    assert_eq!(a[0].figure, Some(0), "{}", a[0].reason);
+}

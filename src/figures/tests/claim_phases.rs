@@ -464,3 +464,14 @@ fn comparison_bases_and_levels_left_are_old_values_and_totals() {
         &["4000 - - | -", "11 - - | -", "900 evacuated - | -"],
     );
 }
+
+#[test]
+fn forecasts_beaten_and_months_after_sums_are_no_claims() {
+    let m = mentions("Exports totalled $22.1 billion in May, beating forecasts of $20.9 billion.");
+    assert_eq!(m.len(), 1);
+    assert_eq!(m[0].noun, "Exports");
+    check_claims(
+        "Drills will involve 19,000 South Korean troops and 2,500 US troops.",
+        &["19000 - South Korea | -", "2500 - United States | -"],
+    );
+}

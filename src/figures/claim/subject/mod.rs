@@ -463,7 +463,9 @@ pub(super) fn money_noun(clause: &Clause, at: At) -> Option<String> {
     }
     // "$58.1 billion in September", "in the first quarter": when, not what.
     let w = clause.low(a);
+    // ("May" the month is capitalised; "may" the verb is not.)
     if MONTHS.contains(&w)
+        || clause.raw(a) == "May"
         || matches!(
             w,
             "first"
