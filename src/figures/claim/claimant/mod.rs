@@ -239,7 +239,11 @@ fn name_before(clause: &Clause, v: usize) -> Option<(usize, usize)> {
             break;
         }
         // "the report said" keeps its noun; any other verb ends the name.
-        if (SAYING.contains(&w) && k + 1 != v) || super::event::is_event_word(w) {
+        // ("A UN report released on Thursday said": a noun after an
+        // article or a name is part of the name.)
+        let noun =
+            k > 0 && (matches!(clause.low(k - 1), "a" | "an" | "the") || clause.is_cap(k - 1));
+        if (SAYING.contains(&w) && k + 1 != v && !noun) || super::event::is_event_word(w) {
             break;
         }
         s = k;

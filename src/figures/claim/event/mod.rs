@@ -41,8 +41,10 @@ pub(super) fn event_word(w: &str) -> Option<&'static str> {
         "withdrawn" | "withdrew" | "withdrawing" | "withdraw" | "withdraws" => "withdrawn",
         "supplied" | "supplying" | "supply" | "supplies" | "provided" | "providing" | "provide"
         | "provides" | "shipped" | "shipping" | "ships" | "transferred" | "transferring"
-        | "gave" | "given" | "giving" | "donated" | "donating" | "donate" | "donates"
-        | "transfer" | "transfers" | "exported" | "sold" | "handed" | "handing" => "supplied",
+        | "gave" | "given" | "giving" | "donated" | "donating" | "donate" | "donates" | "give"
+        | "gives" | "transfer" | "transfers" | "exported" | "sold" | "handed" | "handing" => {
+            "supplied"
+        }
         "delivered" | "delivering" | "deliver" | "delivers" => "delivered",
         "pledged" | "pledging" | "pledge" | "pledges" | "promised" | "promising" | "promise"
         | "promises" | "committed" | "committing" | "commit" | "commits" | "earmarked"
