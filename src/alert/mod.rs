@@ -24,6 +24,7 @@ mod webhook;
 #[cfg(test)]
 mod tests;
 
+pub use command::environment_names as command_environment_names;
 pub use delivery::{Outcome, outcome, retry_in};
 pub use json::{Alert, Article, Change, Observation, to_json};
 pub use message::{
@@ -355,9 +356,12 @@ impl Sinks {
                 let http = self.http(name, [url.expose()])?;
                 chat::send_discord(&http, url, row).await
             }
-            SinkKind::Command { command, timeout } => {
-                command::send(name, command, *timeout, row, json).await
-            }
+            SinkKind::Command {
+                command,
+                timeout,
+                env,
+            } => command::send(name, command, *timeout, env, row, json).await
+            
             SinkKind::Email(settings) => email::send(name, settings, self.timeout, row).await,
         }
     }

@@ -104,10 +104,15 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
             ),
             SinkKind::Slack { .. } => "Slack incoming webhook".to_string(),
             SinkKind::Discord { .. } => "Discord webhook".to_string(),
-            SinkKind::Command { command, timeout } => format!(
-                "runs {} (timeout {})",
+            SinkKind::Command {
+                command,
+                timeout,
+                env,
+            } => format!(
+                "runs {} (timeout {}; environment: {})",
                 command.join(" "),
-                humantime::format_duration(*timeout)
+                humantime::format_duration(*timeout),
+                crate::alert::command_environment_names(env).join(" ")
             ),
         };
         let _ = writeln!(out, "  {} ({}): {detail}", sink.name, sink.kind.type_name());

@@ -52,6 +52,9 @@ pub const DEFAULT_MIN_INTERVAL: Duration = Duration::from_secs(5 * 60);
 pub const DEFAULT_MAX_INTERVAL: Duration = Duration::from_secs(24 * 60 * 60);
 /// A feed failing for this long raises one `feed_failing` alert.
 pub const DEFAULT_FAILING_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
+/// Entries and articles older than this are pruned (`retention`); their
+/// observations, figure states and alerts stay.
+pub const DEFAULT_RETENTION: Duration = Duration::from_secs(90 * 24 * 60 * 60);
 /// Time a `command` sink may run.
 pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
 /// User-Agent sent with every request.
@@ -103,8 +106,16 @@ pub struct Daemon {
     pub listen: Option<SocketAddr>,
     /// How long a feed may fail before a `feed_failing` alert.
     pub failing_after: Duration,
-    /// Fetch article links that resolve to private or loopback addresses.
+    /// Fetch article links that resolve to private or loopback addresses
+    /// (every feed's default; a feed's own `allow_private_articles` wins).
     pub allow_private_articles: bool,
+    /// `allowed_hosts`: names the status server answers to besides IP
+    /// addresses and `localhost` (its `Host` check against DNS rebinding).
+    pub allowed_hosts: Vec<String>,
+    /// `retention`: entries and articles older than this are pruned, their
+    /// observations, figure states and alerts kept. `None` ("forever"):
+    /// nothing is pruned.
+    pub retention: Option<Duration>,
 }
 
 /// `[[feed]]`.
@@ -118,6 +129,28 @@ pub struct Feed {
     pub interval: Option<Duration>,
     /// CSS selector for the article text of this feed's pages.
     pub article_selector: Option<String>,
+    /// `allow_private`: the feed URL's own host may resolve to non-public
+    /// addresses. Not needed for a literal private address or `localhost`.
+    pub allow_private: bool,
+    /// `allow_private_articles`: this feed's article links may reach
+    /// non-public addresses; `None` takes `[daemon]`'s.
+    pub allow_private_articles: Option<bool>,
+}
+
+impl Feed {
+    /// Whether the feed URL's own origin may be non-public: the config
+    /// says so, or the URL names a private host itself (a literal address,
+    /// `localhost`). Never decided by what the name resolves to.
+    #[cfg(feature = "daemon")]
+    pub fn private_origin_allowed(&self) -> bool {
+        self.allow_private || crate::fetch::is_private_literal(&self.url)
+    }
+
+    /// Whether this feed's article links may reach non-public addresses.
+    pub fn private_articles_allowed(&self, daemon: &Daemon) -> bool {
+        self.allow_private_articles
+            .unwrap_or(daemon.allow_private_articles)
+    }
 }
 
 /// `[watch.NAME]`.
@@ -357,6 +390,11 @@ pub enum SinkKind {
         command: Vec<String>,
         /// How long it may run.
         timeout: Duration,
+        /// `env`: names of the daemon's environment variables passed on,
+        /// beside PATH, HOME, LANG, TZ and the `FIGWATCH_*` alert
+        /// variables. Nothing else is: the daemon's environment holds the
+        /// other sinks' secrets.
+        env: Vec<String>,
     },
 }
 

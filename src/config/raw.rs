@@ -35,6 +35,8 @@ pub(super) struct RawDaemon {
     pub(super) listen: Option<Spanned<String>>,
     pub(super) failing_after: Option<Spanned<String>>,
     pub(super) allow_private_articles: Option<bool>,
+    pub(super) allowed_hosts: Option<Vec<String>>,
+    pub(super) retention: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -51,6 +53,8 @@ pub(super) struct RawFeed {
     pub(super) name: Option<String>,
     pub(super) interval: Option<Spanned<String>>,
     pub(super) article_selector: Option<Spanned<String>>,
+    pub(super) allow_private: Option<bool>,
+    pub(super) allow_private_articles: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -104,6 +108,7 @@ pub(super) struct RawSink {
     pub(super) priority: Option<Spanned<i64>>,
     pub(super) tags: Option<Vec<String>>,
     pub(super) command: Option<Spanned<Vec<String>>>,
+    pub(super) env: Option<Vec<Spanned<String>>>,
     pub(super) timeout: Option<Spanned<String>>,
     pub(super) host: Option<Spanned<String>>,
     pub(super) port: Option<Spanned<i64>>,

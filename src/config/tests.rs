@@ -123,7 +123,7 @@ fn unknown_key_is_reported_with_line_and_column() {
     check_error(
         "[daemon]\npoll_intervall = \"5m\"\n",
         &[
-            "/etc/figwatch/figwatch.toml:2:1: unknown field `poll_intervall`, expected one of `database`, `poll_interval`, `min_interval`, `max_interval`, `concurrency`, `per_host`, `timeout`, `max_body`, `user_agent`, `baseline`, `listen`, `failing_after`, `allow_private_articles`",
+            "/etc/figwatch/figwatch.toml:2:1: unknown field `poll_intervall`, expected one of `database`, `poll_interval`, `min_interval`, `max_interval`, `concurrency`, `per_host`, `timeout`, `max_body`, `user_agent`, `baseline`, `listen`, `failing_after`, `allow_private_articles`, `allowed_hosts`, `retention`",
         ],
     );
 }

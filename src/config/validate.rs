@@ -105,6 +105,10 @@ impl Validator<'_> {
         let per_host = self.count(raw.per_host, DEFAULT_PER_HOST, "per_host");
         let timeout = self.duration(raw.timeout, DEFAULT_TIMEOUT);
         let failing_after = self.duration(raw.failing_after, DEFAULT_FAILING_AFTER);
+        let retention = match raw.retention {
+            Some(value) if value.get_ref().trim() == "forever" => None,
+            value => Some(self.duration(value, DEFAULT_RETENTION)),
+        };
         let max_body = match raw.max_body {
             None => DEFAULT_MAX_BODY,
             Some(size) => {
@@ -152,6 +156,8 @@ impl Validator<'_> {
             listen,
             failing_after,
             allow_private_articles: raw.allow_private_articles.unwrap_or(false),
+            allowed_hosts: raw.allowed_hosts.unwrap_or_default(),
+            retention,
         }
     }
 
@@ -200,6 +206,8 @@ impl Validator<'_> {
             name: raw.name.filter(|name| !name.trim().is_empty()),
             interval,
             article_selector,
+            allow_private: raw.allow_private.unwrap_or(false),
+            allow_private_articles: raw.allow_private_articles,
         })
     }
 
@@ -552,7 +560,7 @@ impl Validator<'_> {
                 "template_file",
             ],
             "slack" | "discord" => &["url", "url_env", "url_file", "template", "template_file"],
-            "command" => &["command", "timeout"],
+            "command" => &["command", "timeout", "env"],
             other => {
                 self.problem(
                     kind_offset,
@@ -652,9 +660,26 @@ impl Validator<'_> {
                     );
                     return None;
                 }
+                let mut env = Vec::new();
+                for variable in raw.env.unwrap_or_default() {
+                    let valid = !variable.get_ref().is_empty()
+                        && !variable.get_ref().contains(['=', '\0']);
+                    if valid {
+                        env.push(variable.into_inner());
+                    } else {
+                        self.problem(
+                            variable.span().start,
+                            format!(
+                                "sink {name}: env {:?} is not an environment variable name",
+                                variable.get_ref()
+                            ),
+                        );
+                    }
+                }
                 SinkKind::Command {
                     timeout: self.duration(raw.timeout, DEFAULT_COMMAND_TIMEOUT),
                     command: command.into_inner(),
+                    env,
                 }
             }
             "email" => {
@@ -887,6 +912,7 @@ impl RawSink {
         push("priority", self.priority.is_some(), at(&self.priority));
         push("tags", self.tags.is_some(), None);
         push("command", self.command.is_some(), at(&self.command));
+        push("env", self.env.is_some(), None);
         push("timeout", self.timeout.is_some(), at(&self.timeout));
         push("host", self.host.is_some(), at(&self.host));
         push("port", self.port.is_some(), at(&self.port));

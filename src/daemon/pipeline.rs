@@ -87,7 +87,13 @@ async fn poll_feed_inner(
         let _permit = ctx.limits.acquire(&feed.url).await;
         let _timer = ctx.metrics.poll_timer();
         ctx.client
-            .get(&feed.url, &state.validators, fetch::Target::Feed)
+            .get(
+                &feed.url,
+                &state.validators,
+                fetch::Target::Feed {
+                    allow_private: feed.private_origin_allowed(),
+                },
+            )
             .await
     };
     ctx.metrics.record_fetch(FetchTarget::Feed, &outcome);
@@ -242,10 +248,10 @@ async fn process_entries(
     // A feed never polled successfully is the baseline: its figures are
     // recorded without alerting.
     let baseline = ctx.config.daemon.baseline && !state.polled_ok;
-    // Article links may point into private networks only when the feed
-    // itself lives there (a local mirror) or the config allows it.
-    let allow_private =
-        ctx.config.daemon.allow_private_articles || fetch::host_is_non_public(&feed.url).await;
+    // Article links may point into private networks only when the config
+    // says so: what the feed's host resolves to decides nothing, since its
+    // owner can add a private address to its answer.
+    let allow_private = feed.private_articles_allowed(&ctx.config.daemon);
     let mut processed = Processed::All;
     // Oldest first (feeds list newest first), so entries without dates are
     // ordered as the feed orders them.

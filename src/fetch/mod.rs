@@ -33,4 +33,4 @@ use client::check_hop;
 #[cfg(feature = "daemon")]
 pub use client::*;
 #[cfg(feature = "daemon")]
-pub use guard::{host_is_non_public, non_public_kind};
+pub use guard::{Overrides, RESOLVE_ENV, is_private_literal, non_public_kind, parse_overrides};

@@ -17,5 +17,7 @@ mod crash;
 mod fixtures;
 mod pipeline;
 mod service;
+mod secrets;
 mod servers;
+mod ssrf;
 mod support;

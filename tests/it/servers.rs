@@ -174,6 +174,8 @@ fn config(good: &Servers, extra: &[&str]) -> String {
     format!(
         r#"[daemon]
 database = "figwatch.db"
+# The test news site links to its own pages on 127.0.0.1.
+allow_private_articles = true
 timeout = "2s"
 max_body = "{MAX_BODY}"
 poll_interval = "1h"
