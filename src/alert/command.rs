@@ -42,7 +42,7 @@ const MAX_STDERR_CHARS: usize = 300;
 const STDERR_GRACE: Duration = Duration::from_millis(500);
 
 /// The daemon's variables every program gets, when set.
-pub const INHERITED: [&str; 4] = ["PATH", "HOME", "LANG", "TZ"];
+pub(super) const INHERITED: [&str; 4] = ["PATH", "HOME", "LANG", "TZ"];
 
 /// PATH when the daemon has none.
 const DEFAULT_PATH: &str = "/usr/local/bin:/usr/bin:/bin";

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::config::{AlertOn, Config, Figure, FigureKind, MinChange, SinkKind};
+use crate::config::{AlertOn, Config, Figure, FigureKind, MinChange, SinkKind, redact};
 
 /// Writes what a config will do, for `figwatch check`.
 pub(super) fn describe_config(config: &Config, out: &mut String) {
@@ -28,7 +28,7 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
     }
     let _ = writeln!(out, "\n{} feed(s):", config.feeds.len());
     for feed in &config.feeds {
-        let _ = write!(out, "  {}", feed.url);
+        let _ = write!(out, "  {}", redact::url(&feed.url));
         if let Some(name) = &feed.name {
             let _ = write!(out, " ({name})");
         }
@@ -92,10 +92,11 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
         let detail = match &sink.kind {
             SinkKind::Log => "the log".to_string(),
             SinkKind::Webhook { url, secret, .. } => format!(
-                "POST {url}{}",
+                "POST {}{}",
+                redact::url(url),
                 if secret.is_some() { ", signed" } else { "" }
             ),
-            SinkKind::Ntfy { url, .. } => format!("ntfy topic {url}"),
+            SinkKind::Ntfy { url, .. } => format!("ntfy topic {}", redact::url(url)),
             SinkKind::Email(email) => format!(
                 "mail via {}:{} to {}",
                 email.host,

@@ -8,6 +8,7 @@
 
 mod figure;
 mod raw;
+pub mod redact;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -356,6 +357,9 @@ pub enum SinkKind {
         secret: Option<Secret>,
         /// Extra request headers.
         headers: BTreeMap<String, String>,
+        /// Extra request headers whose values are secrets (`headers_env`,
+        /// `headers_file`).
+        secret_headers: BTreeMap<String, Secret>,
     },
     /// An ntfy topic.
     Ntfy {

@@ -105,6 +105,8 @@ pub(super) struct RawSink {
     pub(super) password_env: Option<Spanned<String>>,
     pub(super) password_file: Option<Spanned<String>>,
     pub(super) headers: Option<BTreeMap<String, String>>,
+    pub(super) headers_env: Option<Spanned<BTreeMap<String, String>>>,
+    pub(super) headers_file: Option<Spanned<BTreeMap<String, String>>>,
     pub(super) priority: Option<Spanned<i64>>,
     pub(super) tags: Option<Vec<String>>,
     pub(super) command: Option<Spanned<Vec<String>>>,

@@ -533,7 +533,14 @@ impl Validator<'_> {
         // Which keys each type accepts; anything else set is a problem.
         let allowed: &[&str] = match kind_name.as_str() {
             "log" => &["template", "template_file"],
-            "webhook" => &["url", "secret_env", "secret_file", "headers"],
+            "webhook" => &[
+                "url",
+                "secret_env",
+                "secret_file",
+                "headers",
+                "headers_env",
+                "headers_file",
+            ],
             "ntfy" => &[
                 "url",
                 "token_env",
@@ -586,9 +593,29 @@ impl Validator<'_> {
             "log" => SinkKind::Log,
             "webhook" => {
                 let url = self.required_url(&name, raw.url.as_ref(), span.start)?;
+                let mut secret_headers = BTreeMap::new();
+                for (key, table) in [
+                    ("headers_env", raw.headers_env),
+                    ("headers_file", raw.headers_file),
+                ] {
+                    let Some(table) = table else { continue };
+                    let offset = table.span().start;
+                    for (header, source) in table.into_inner() {
+                        let source = Spanned::new(offset..offset, source);
+                        let (env_name, file) = if key == "headers_env" {
+                            (Some(source), None)
+                        } else {
+                            (None, Some(source))
+                        };
+                        if let Some(value) = self.secret(&name, "headers", env_name, file) {
+                            secret_headers.insert(header, value);
+                        }
+                    }
+                }
                 SinkKind::Webhook {
                     secret: self.secret(&name, "secret", raw.secret_env, raw.secret_file),
                     headers: raw.headers.unwrap_or_default(),
+                    secret_headers,
                     url,
                 }
             }
@@ -662,8 +689,8 @@ impl Validator<'_> {
                 }
                 let mut env = Vec::new();
                 for variable in raw.env.unwrap_or_default() {
-                    let valid = !variable.get_ref().is_empty()
-                        && !variable.get_ref().contains(['=', '\0']);
+                    let valid =
+                        !variable.get_ref().is_empty() && !variable.get_ref().contains(['=', '\0']);
                     if valid {
                         env.push(variable.into_inner());
                     } else {
@@ -909,6 +936,16 @@ impl RawSink {
             at(&self.password_file),
         );
         push("headers", self.headers.is_some(), None);
+        push(
+            "headers_env",
+            self.headers_env.is_some(),
+            at(&self.headers_env),
+        );
+        push(
+            "headers_file",
+            self.headers_file.is_some(),
+            at(&self.headers_file),
+        );
         push("priority", self.priority.is_some(), at(&self.priority));
         push("tags", self.tags.is_some(), None);
         push("command", self.command.is_some(), at(&self.command));

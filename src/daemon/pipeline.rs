@@ -46,7 +46,7 @@ pub(super) async fn poll_feed(
     feed: config::Feed,
     cancel: CancellationToken,
 ) -> FeedReport {
-    let span = info_span!("feed", url = %feed.url);
+    let span = info_span!("feed", url = %crate::config::redact::url(&feed.url));
     // The semaphore is never closed, so acquiring cannot fail; if it ever
     // did, running unbounded is the safe fallback.
     let _slot = ctx.feed_slots.acquire().await.ok();
@@ -125,7 +125,7 @@ async fn poll_feed_inner(
             ) {
                 Err(err) => {
                     ctx.metrics.record_fetch_error(FetchTarget::Feed, "parse");
-                    let error = format!("{}: {err}", feed.url);
+                    let error = format!("{}: {err}", crate::config::redact::url(&feed.url));
                     warn!(error = %err, "Feed parse failed");
                     report.error = Some(error.clone());
                     (
@@ -387,9 +387,15 @@ async fn process_entry(
             }
         }
         None => {
-            // No link: the entry itself is the article.
+            // No link: the entry itself is the article, named by the feed
+            // URL without its credentials and query, and the entry's key
+            // (with the feed's, so two feeds' entries never collide).
             let mut url = feed.url.clone();
-            url.set_fragment(Some(&format!("entry-{}", short_hash(&entry.key))));
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            url.set_query(None);
+            let identity = format!("{}\n{}", feed.url, entry.key);
+            url.set_fragment(Some(&format!("entry-{}", short_hash(&identity))));
             (
                 url,
                 article::Article {
@@ -411,7 +417,18 @@ async fn process_entry(
     } else {
         page.text.clone()
     };
-    let url = canonical(&page_url, page.canonical_url.as_ref());
+    let url = if entry.link.is_some() {
+        let mut url = canonical(&page_url, page.canonical_url.as_ref());
+        // A link resolved against a feed URL with credentials inherits them:
+        // the stored URL, which alerts show, never carries them.
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+        url
+    } else {
+        // Its fragment is its identity: canonicalising would drop it and
+        // make every link-less entry of a feed one article.
+        page_url.clone()
+    };
 
     let matched = ctx.matcher.matching(&format!("{title}\n\n{text}"));
     if matched.is_empty() {

@@ -9,6 +9,8 @@ use reqwest::StatusCode;
 use reqwest::header::{self, HeaderValue};
 use url::Url;
 
+use crate::config::redact;
+
 /// Default time allowed to establish a connection (TCP and TLS).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default number of redirects followed before a fetch fails.
@@ -138,11 +140,16 @@ pub enum Outcome {
     Failed(Error),
 }
 
-/// Why a GET failed. Each variant names the URL.
+/// A URL as errors show it: without credentials (`config::redact`).
+fn shown(url: &Url) -> String {
+    redact::url(url)
+}
+
+/// Why a GET failed. Each variant names the URL, without its credentials.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// No complete response within the timeout.
-    #[error("{url}: timed out after {after:?}")]
+    #[error("{}: timed out after {after:?}", shown(url))]
     Timeout {
         /// Requested URL.
         url: Url,
@@ -150,7 +157,7 @@ pub enum Error {
         after: Duration,
     },
     /// Non-2xx, non-304 status.
-    #[error("{url}: HTTP {status}")]
+    #[error("{}: HTTP {status}", shown(url))]
     Status {
         /// Requested URL.
         url: Url,
@@ -160,7 +167,7 @@ pub enum Error {
         retry_after: Option<Duration>,
     },
     /// The body exceeded `max_body`.
-    #[error("{url}: response larger than {limit} bytes")]
+    #[error("{}: response larger than {limit} bytes", shown(url))]
     TooLarge {
         /// Requested URL.
         url: Url,
@@ -168,7 +175,7 @@ pub enum Error {
         limit: u64,
     },
     /// Refused before sending: not http(s), or a private address.
-    #[error("{url}: refused: {reason}")]
+    #[error("{}: refused: {}", shown(url), redact::urls_in(reason))]
     Refused {
         /// Requested URL.
         url: Url,
@@ -176,7 +183,7 @@ pub enum Error {
         reason: String,
     },
     /// DNS, connect, TLS, protocol or redirect errors.
-    #[error("{url}: {message}")]
+    #[error("{}: {}", shown(url), redact::urls_in(message))]
     Network {
         /// Requested URL.
         url: Url,
@@ -525,7 +532,11 @@ fn hop_reason(requested: &Url, hop: &Url, reason: String) -> String {
 /// the proxy hosts), whose host is a literal non-public address (literal
 /// addresses never reach the resolver, which checks names) or a proxy's
 /// host (which the resolver exempts for the proxy connection only).
-pub(super) fn check_hop(requested: &Url, hop: &Url, proxies: Option<&[String]>) -> Result<(), Error> {
+pub(super) fn check_hop(
+    requested: &Url,
+    hop: &Url,
+    proxies: Option<&[String]>,
+) -> Result<(), Error> {
     let refuse = |reason: String| {
         Err(Error::Refused {
             url: requested.clone(),

@@ -178,7 +178,11 @@ pub type Overrides = BTreeMap<String, Vec<IpAddr>>;
 pub fn parse_overrides(text: &str) -> (Overrides, Vec<String>) {
     let mut overrides = Overrides::new();
     let mut invalid = Vec::new();
-    for entry in text.split(';').map(str::trim).filter(|entry| !entry.is_empty()) {
+    for entry in text
+        .split(';')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+    {
         let parsed = entry.split_once('=').and_then(|(name, addrs)| {
             let addrs: Option<Vec<IpAddr>> = addrs
                 .split(',')
@@ -240,7 +244,11 @@ pub(super) struct Resolver {
 
 impl Resolver {
     /// A resolver; `guarded` refuses non-public answers.
-    pub(super) fn new(guarded: bool, proxies: Arc<[String]>, overrides: Arc<Overrides>) -> Resolver {
+    pub(super) fn new(
+        guarded: bool,
+        proxies: Arc<[String]>,
+        overrides: Arc<Overrides>,
+    ) -> Resolver {
         Resolver {
             guarded,
             proxies,
@@ -250,7 +258,10 @@ impl Resolver {
 
     /// The addresses of `name`, checked when guarded; a refusal is a
     /// [`Refusal`].
-    pub(super) async fn lookup(&self, name: &str) -> Result<Vec<IpAddr>, Box<dyn StdError + Send + Sync>> {
+    pub(super) async fn lookup(
+        &self,
+        name: &str,
+    ) -> Result<Vec<IpAddr>, Box<dyn StdError + Send + Sync>> {
         let key = name.trim_end_matches('.').to_ascii_lowercase();
         let addrs: Vec<IpAddr> = match self.overrides.get(&key) {
             Some(addrs) => addrs.clone(),
@@ -259,7 +270,7 @@ impl Resolver {
                 .map(|addr| addr.ip())
                 .collect(),
         };
-        let exempt = self.proxies.iter().any(|host| *host == key);
+        let exempt = self.proxies.contains(&key);
         if self.guarded
             && !exempt
             && let Some((ip, kind)) = addrs

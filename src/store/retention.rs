@@ -46,7 +46,7 @@ impl Store {
     /// kind, in one short write transaction. Call again while
     /// [`Pruned::more`]; other writers run in between.
     pub fn prune(&self, cutoff: DateTime<Utc>, batch: usize) -> Result<Pruned, Error> {
-        let cutoff = time_text(&cutoff);
+        let cutoff = time_text(cutoff);
         let limit = i64::try_from(batch).unwrap_or(i64::MAX);
         let mut conn = self.lock();
         let tx = write_transaction(&mut conn).map_err(self.err())?;

@@ -23,10 +23,12 @@ struct Private {
 fn private_service() -> (std::net::SocketAddr, Arc<Private>) {
     let state = Arc::new(Private::default());
     let app = Router::new()
-        .fallback(|State(state): State<Arc<Private>>, request: Request| async move {
-            state.hits.lock().unwrap().push(request.uri().to_string());
-            "internal admin: artillery 999"
-        })
+        .fallback(
+            |State(state): State<Arc<Private>>, request: Request| async move {
+                state.hits.lock().unwrap().push(request.uri().to_string());
+                "internal admin: artillery 999"
+            },
+        )
         .with_state(Arc::clone(&state));
     (serve(app), state)
 }
@@ -119,7 +121,10 @@ fn article_links_of_a_private_feed_are_refused_unless_the_config_allows_them() {
         site.port()
     )));
     work.figwatch(&["once"])
-        .env("FIGWATCH_RESOLVE", "news.test=127.0.0.1,93.184.216.34;internal.test=127.0.0.1")
+        .env(
+            "FIGWATCH_RESOLVE",
+            "news.test=127.0.0.1,93.184.216.34;internal.test=127.0.0.1",
+        )
         .assert()
         .success();
     assert!(private.hits.lock().unwrap().is_empty());
@@ -131,7 +136,9 @@ fn article_links_of_a_private_feed_are_refused_unless_the_config_allows_them() {
     );
     assert!(
         statuses[1].1.starts_with("refused")
-            && statuses[1].1.contains("internal.test resolves to 127.0.0.1"),
+            && statuses[1]
+                .1
+                .contains("internal.test resolves to 127.0.0.1"),
         "{statuses:?}"
     );
 
@@ -197,22 +204,24 @@ struct Proxy {
 fn proxy() -> (std::net::SocketAddr, Arc<Proxy>) {
     let state = Arc::new(Proxy::default());
     let app = Router::new()
-        .fallback(|State(state): State<Arc<Proxy>>, request: Request| async move {
-            let uri = request.uri().to_string();
-            state.requests.lock().unwrap().push(uri.clone());
-            let response: Response = if uri.ends_with("/feed.xml") {
-                let feed = state.feed.lock().unwrap().clone();
-                ([(header::CONTENT_TYPE, "application/rss+xml")], feed).into_response()
-            } else {
-                (
-                    [(header::CONTENT_TYPE, "text/html")],
-                    "<html><head><title>Story</title></head><body><article><p>More than \
+        .fallback(
+            |State(state): State<Arc<Proxy>>, request: Request| async move {
+                let uri = request.uri().to_string();
+                state.requests.lock().unwrap().push(uri.clone());
+                let response: Response = if uri.ends_with("/feed.xml") {
+                    let feed = state.feed.lock().unwrap().clone();
+                    ([(header::CONTENT_TYPE, "application/rss+xml")], feed).into_response()
+                } else {
+                    (
+                        [(header::CONTENT_TYPE, "text/html")],
+                        "<html><head><title>Story</title></head><body><article><p>More than \
                      200 artillery pieces were sent.</p></article></body></html>",
-                )
-                    .into_response()
-            };
-            response
-        })
+                    )
+                        .into_response()
+                };
+                response
+            },
+        )
         .with_state(Arc::clone(&state));
     (serve(app), state)
 }
@@ -231,7 +240,10 @@ fn behind_a_proxy_names_are_checked_and_the_proxy_host_is_no_exemption() {
     ]);
     let work = Workspace::new(&config("url = \"http://feed.test/feed.xml\""));
     work.figwatch(&["once"])
-        .env("HTTP_PROXY", format!("http://localhost:{}", proxy_addr.port()))
+        .env(
+            "HTTP_PROXY",
+            format!("http://localhost:{}", proxy_addr.port()),
+        )
         .env("NO_PROXY", "localhost")
         .env(
             "FIGWATCH_RESOLVE",

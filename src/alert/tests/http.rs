@@ -16,6 +16,7 @@ fn webhook(url_text: &str, secret_value: Option<&str>) -> config::Sink {
     sink(
         "hook",
         SinkKind::Webhook {
+            secret_headers: Default::default(),
             url: url(url_text),
             secret: secret_value.map(secret),
             headers,
@@ -152,6 +153,7 @@ async fn webhook_with_an_invalid_header_is_a_setup_error() {
         &[sink(
             "hook",
             SinkKind::Webhook {
+                secret_headers: Default::default(),
                 url: url("http://127.0.0.1:9/"),
                 secret: None,
                 headers,

@@ -24,13 +24,13 @@ use tokio_util::task::TaskTracker;
 
 /// Connections served at once; one more is closed as soon as it is
 /// accepted.
-pub const MAX_CONNECTIONS: usize = 32;
+pub(crate) const MAX_CONNECTIONS: usize = 32;
 /// Time a client has to send a request's headers, counted from when the
 /// connection is ready for one: also how long an idle connection stays.
-pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
 /// The longest one connection lives, however it behaves (a client that
 /// never reads its response).
-pub const MAX_CONNECTION_TIME: Duration = Duration::from_secs(30);
+pub(crate) const MAX_CONNECTION_TIME: Duration = Duration::from_secs(30);
 /// Largest request head read.
 const MAX_HEADER_BYTES: usize = 16 * 1024;
 /// Pause after a failed `accept` (out of file descriptors), so the loop
@@ -74,7 +74,7 @@ impl AllowedHosts {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
         host.parse::<IpAddr>().is_ok()
             || host == "localhost"
-            || self.names.iter().any(|name| *name == host)
+            || self.names.contains(&host)
     }
 }
 
@@ -114,10 +114,7 @@ pub(super) async fn security_headers(mut response: Response) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
-    headers.insert(
-        header::X_FRAME_OPTIONS,
-        HeaderValue::from_static("DENY"),
-    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response
 }
 

@@ -294,10 +294,12 @@ pub(super) fn render(config: Option<&Config>, data: &PageData) -> String {
         let _ = write!(
             html,
             "<li class=\"failing\">{} — {} failure(s) since {}: {}</li>",
-            escape(&feed.url),
+            escape(&crate::config::redact::url_text(&feed.url)),
             feed.failures,
             date(feed.failing_since),
-            escape(feed.last_error.as_deref().unwrap_or(""))
+            escape(&crate::config::redact::urls_in(
+                feed.last_error.as_deref().unwrap_or("")
+            ))
         );
     }
     if failing.is_empty() {

@@ -146,7 +146,10 @@ async fn name_with_one_private_address_among_public_ones_is_refused() {
         },
     ] {
         let message = refused(client.get(&page, &Validators::default(), target).await);
-        assert!(message.contains("mixed.test resolves to 127.0.0.1"), "{message}");
+        assert!(
+            message.contains("mixed.test resolves to 127.0.0.1"),
+            "{message}"
+        );
     }
     assert_eq!(hits.load(Ordering::SeqCst), 0);
 
@@ -166,7 +169,8 @@ async fn name_with_one_private_address_among_public_ones_is_refused() {
 
 #[test]
 fn overrides_parse_like_curl_resolve() {
-    let (overrides, invalid) = parse_overrides(" a.test=127.0.0.2 ; B.test=[::1],10.0.0.1;junk;c=notanip");
+    let (overrides, invalid) =
+        parse_overrides(" a.test=127.0.0.2 ; B.test=[::1],10.0.0.1;junk;c=notanip");
     assert_eq!(
         overrides.get("a.test"),
         Some(&vec!["127.0.0.2".parse::<IpAddr>().unwrap()])
@@ -186,7 +190,11 @@ fn only_literal_private_hosts_and_localhost_are_private_without_dns() {
     ] {
         assert!(is_private_literal(&url(private)), "{private}");
     }
-    for public in ["http://93.184.216.34/", "http://example.org/", "http://localhost.example.org/"] {
+    for public in [
+        "http://93.184.216.34/",
+        "http://example.org/",
+        "http://localhost.example.org/",
+    ] {
         assert!(!is_private_literal(&url(public)), "{public}");
     }
 }
