@@ -269,6 +269,26 @@ async fn ntfy_uses_basic_auth_with_username_and_password() {
 #[tokio::test]
 async fn secrets_never_appear_in_errors() {
     // A server that echoes the credentials back in its error page.
+    let mut receiver = Receiver::start(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "bad credentials: {authorization}",
+    )
+    .await;
+    let sinks = Sinks::new(
+        &[ntfy(&receiver.url, Some("tk_sup3r-s3cret"), None, None)],
+        WAIT,
+    );
+    let err = sinks.send("phone", &changed_row()).await.expect_err("500");
+    let _ = receiver.next().await;
+    let shown = format!("{err} {err:?}");
+    assert!(shown.contains("500"), "{shown}");
+    assert!(
+        shown.contains("bad credentials: Bearer [redacted]"),
+        "{shown}"
+    );
+    assert!(!shown.contains("tk_sup3r-s3cret"), "{shown}");
+
+    // Refusing them (401, 403), its body is not kept at all.
     let mut receiver =
         Receiver::start(StatusCode::UNAUTHORIZED, "bad credentials: {authorization}").await;
     let sinks = Sinks::new(
@@ -279,11 +299,7 @@ async fn secrets_never_appear_in_errors() {
     let _ = receiver.next().await;
     let shown = format!("{err} {err:?}");
     assert!(shown.contains("401"), "{shown}");
-    assert!(
-        shown.contains("bad credentials: Bearer [redacted]"),
-        "{shown}"
-    );
-    assert!(!shown.contains("tk_sup3r-s3cret"), "{shown}");
+    assert!(!shown.contains("bad credentials"), "{shown}");
 
     // A slack URL is itself the secret; a connect error must not show it.
     let slack_url = closed_port_url("/services/T0000/B0000/hookkey-abcdef123456").await;
