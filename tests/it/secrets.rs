@@ -73,7 +73,11 @@ env = ["EXTRA_OK"]
         .collect();
     assert!(unexpected.is_empty(), "{unexpected:?} in {env}");
 
-    let check = work.figwatch(&["check"]).output().unwrap();
+    let check = work
+        .figwatch(&["check"])
+        .env("HOOK_SECRET", "hook-s3cret-value")
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&check.stdout);
     assert!(
         stdout.contains("environment: PATH HOME LANG TZ EXTRA_OK FIGWATCH_*"),

@@ -72,9 +72,7 @@ impl AllowedHosts {
             None => host.rsplit_once(':').map_or(host, |(name, _)| name),
         };
         let host = host.trim_end_matches('.').to_ascii_lowercase();
-        host.parse::<IpAddr>().is_ok()
-            || host == "localhost"
-            || self.names.contains(&host)
+        host.parse::<IpAddr>().is_ok() || host == "localhost" || self.names.contains(&host)
     }
 }
 
