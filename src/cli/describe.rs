@@ -25,6 +25,13 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
     );
     if let Some(listen) = daemon.listen {
         let _ = writeln!(out, "status server: http://{listen}/");
+        if !listen.ip().is_loopback() {
+            let _ = writeln!(
+                out,
+                "  warning: {listen} is not a loopback address: whoever reaches it reads the \
+                 watches, figures, articles and failing feeds"
+            );
+        }
     }
     let _ = writeln!(out, "\n{} feed(s):", config.feeds.len());
     for feed in &config.feeds {

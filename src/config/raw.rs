@@ -12,7 +12,7 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) daemon: RawDaemon,
     #[serde(default)]
-    pub(super) feed: Vec<RawFeed>,
+    pub(super) feed: Vec<Spanned<RawFeed>>,
     #[serde(default)]
     pub(super) watch: BTreeMap<String, Spanned<RawWatch>>,
     #[serde(default)]
@@ -49,7 +49,9 @@ pub(super) enum RawSize {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawFeed {
-    pub(super) url: Spanned<String>,
+    pub(super) url: Option<Spanned<String>>,
+    pub(super) url_env: Option<Spanned<String>>,
+    pub(super) url_file: Option<Spanned<String>>,
     pub(super) name: Option<String>,
     pub(super) interval: Option<Spanned<String>>,
     pub(super) article_selector: Option<Spanned<String>>,

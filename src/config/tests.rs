@@ -210,6 +210,50 @@ fn secrets_come_from_the_environment_and_are_redacted() {
 }
 
 #[test]
+fn urls_and_headers_come_from_the_environment_and_are_never_quoted() {
+    let env = |name: &str| match name {
+        "FEED_URL" => Some("https://u:feed-pass@news.example/rss?token=t0k3n".to_string()),
+        "HOOK_URL" => Some("not a url but-a-s3cret".to_string()),
+        "HOOK_AUTH" => Some("Bearer abc-s3cret".to_string()),
+        _ => None,
+    };
+    let good = "[[feed]]\nurl_env = \"FEED_URL\"\nallow_private_articles = true\n\n\
+         [sink.s]\ntype = \"ntfy\"\nurl_env = \"FEED_URL\"\n\n\
+         [sink.h]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:1/\"\n\
+         headers_env = { Authorization = \"HOOK_AUTH\" }\n";
+    let config = Config::parse(good, Path::new("figwatch.toml"), &env).unwrap();
+    assert_eq!(config.feeds[0].url.password(), Some("feed-pass"));
+    assert_eq!(config.feeds[0].allow_private_articles, Some(true));
+    let SinkKind::Webhook { secret_headers, .. } = &config.sinks[0].kind else {
+        panic!("expected the webhook first");
+    };
+    assert_eq!(
+        secret_headers.get("Authorization").map(Secret::expose),
+        Some("Bearer abc-s3cret")
+    );
+    assert!(!format!("{config:?}").contains("abc-s3cret"));
+
+    let bad = "[[feed]]\nurl_env = \"MISSING\"\n\n[sink.h]\ntype = \"webhook\"\nurl_env = \"HOOK_URL\"\n\n\
+         [sink.g]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:1/\"\nurl_env = \"HOOK_URL\"\n";
+    let error = Config::parse(bad, Path::new("figwatch.toml"), &env)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("feed: environment variable MISSING (url_env) is not set"),
+        "{error}"
+    );
+    assert!(
+        error.contains("sink h: the value of url_env/url_file is not an http or https URL"),
+        "{error}"
+    );
+    assert!(
+        error.contains("sink g: set exactly one of url, url_env or url_file"),
+        "{error}"
+    );
+    assert!(!error.contains("s3cret"), "{error}");
+}
+
+#[test]
 fn secrets_can_come_from_a_file_relative_to_the_config() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("token"), "tok-123\n").unwrap();

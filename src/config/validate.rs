@@ -184,8 +184,15 @@ impl Validator<'_> {
         }
     }
 
-    fn feed(&mut self, raw: RawFeed) -> Option<Feed> {
-        let url = self.http_url(&raw.url, "feed url");
+    fn feed(&mut self, raw: Spanned<RawFeed>) -> Option<Feed> {
+        let offset = raw.span().start;
+        let raw = raw.into_inner();
+        let url = self.url_or_secret_url(
+            "feed",
+            "feed url",
+            (raw.url, raw.url_env, raw.url_file),
+            offset,
+        );
         let interval = raw
             .interval
             .map(|interval| self.duration(Some(interval), DEFAULT_POLL_INTERVAL));
@@ -470,12 +477,24 @@ impl Validator<'_> {
         env_name: Option<Spanned<String>>,
         file: Option<Spanned<String>>,
     ) -> Option<Secret> {
+        self.secret_of(&format!("sink {sink}"), key, env_name, file)
+    }
+
+    /// A secret from `{key}_env` or `{key}_file`; problems start with
+    /// `owner` ("sink hook", "feed").
+    fn secret_of(
+        &mut self,
+        owner: &str,
+        key: &str,
+        env_name: Option<Spanned<String>>,
+        file: Option<Spanned<String>>,
+    ) -> Option<Secret> {
         match (env_name, file) {
             (None, None) => None,
             (Some(env_name), Some(_)) => {
                 self.problem(
                     env_name.span().start,
-                    format!("sink {sink}: set {key}_env or {key}_file, not both"),
+                    format!("{owner}: set {key}_env or {key}_file, not both"),
                 );
                 None
             }
@@ -485,7 +504,7 @@ impl Validator<'_> {
                     self.problem(
                         env_name.span().start,
                         format!(
-                            "sink {sink}: environment variable {} ({key}_env) is not set",
+                            "{owner}: environment variable {} ({key}_env) is not set",
                             env_name.get_ref()
                         ),
                     );
@@ -499,17 +518,14 @@ impl Validator<'_> {
                     Ok(_) => {
                         self.problem(
                             file.span().start,
-                            format!("sink {sink}: {key}_file {} is empty", path.display()),
+                            format!("{owner}: {key}_file {} is empty", path.display()),
                         );
                         None
                     }
                     Err(err) => {
                         self.problem(
                             file.span().start,
-                            format!(
-                                "sink {sink}: cannot read {key}_file {}: {err}",
-                                path.display()
-                            ),
+                            format!("{owner}: cannot read {key}_file {}: {err}", path.display()),
                         );
                         None
                     }
@@ -535,6 +551,8 @@ impl Validator<'_> {
             "log" => &["template", "template_file"],
             "webhook" => &[
                 "url",
+                "url_env",
+                "url_file",
                 "secret_env",
                 "secret_file",
                 "headers",
@@ -543,6 +561,8 @@ impl Validator<'_> {
             ],
             "ntfy" => &[
                 "url",
+                "url_env",
+                "url_file",
                 "token_env",
                 "token_file",
                 "username",
@@ -592,7 +612,7 @@ impl Validator<'_> {
         let kind = match kind_name.as_str() {
             "log" => SinkKind::Log,
             "webhook" => {
-                let url = self.required_url(&name, raw.url.as_ref(), span.start)?;
+                let url = self.required_url(&name, &raw, span.start)?;
                 let mut secret_headers = BTreeMap::new();
                 for (key, table) in [
                     ("headers_env", raw.headers_env),
@@ -620,7 +640,7 @@ impl Validator<'_> {
                 }
             }
             "ntfy" => {
-                let url = self.required_url(&name, raw.url.as_ref(), span.start)?;
+                let url = self.required_url(&name, &raw, span.start)?;
                 let priority =
                     raw.priority
                         .and_then(|priority| match u8::try_from(*priority.get_ref()) {
@@ -877,21 +897,72 @@ impl Validator<'_> {
         }
     }
 
-    fn required_url(
+    /// A sink's `url`, or the URL in `url_env` / `url_file` (a URL with a
+    /// token in it need not sit in the config).
+    fn required_url(&mut self, sink: &str, raw: &RawSink, offset: usize) -> Option<Url> {
+        let sources = (raw.url.clone(), raw.url_env.clone(), raw.url_file.clone());
+        self.url_or_secret_url(
+            &format!("sink {sink}"),
+            &format!("sink {sink}: url"),
+            sources,
+            offset,
+        )
+    }
+
+    /// `url`, or the URL read from `url_env` / `url_file`; exactly one of
+    /// them. A URL read from a secret is never quoted in a problem.
+    fn url_or_secret_url(
         &mut self,
-        sink: &str,
-        url: Option<&Spanned<String>>,
+        owner: &str,
+        what: &str,
+        (url, url_env, url_file): UrlSources,
         offset: usize,
     ) -> Option<Url> {
-        match url {
-            Some(url) => self.http_url(url, &format!("sink {sink}: url")),
-            None => {
-                self.problem(offset, format!("sink {sink}: url is required"));
+        let from_secret = url_env.is_some() || url_file.is_some();
+        match (url, from_secret) {
+            (Some(url), false) => self.http_url(&url, what),
+            (None, true) => {
+                let at = url_env
+                    .as_ref()
+                    .or(url_file.as_ref())
+                    .map_or(offset, |value| value.span().start);
+                let secret = self.secret_of(owner, "url", url_env, url_file)?;
+                match Url::parse(secret.expose()) {
+                    Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {
+                        Some(url)
+                    }
+                    _ => {
+                        self.problem(
+                            at,
+                            format!(
+                                "{owner}: the value of url_env/url_file is not an http or https URL"
+                            ),
+                        );
+                        None
+                    }
+                }
+            }
+            (Some(_), true) => {
+                self.problem(
+                    offset,
+                    format!("{owner}: set exactly one of url, url_env or url_file"),
+                );
+                None
+            }
+            (None, false) => {
+                self.problem(offset, format!("{owner}: url is required"));
                 None
             }
         }
     }
 }
+
+/// `url`, `url_env` and `url_file` as written.
+type UrlSources = (
+    Option<Spanned<String>>,
+    Option<Spanned<String>>,
+    Option<Spanned<String>>,
+);
 
 impl RawSink {
     /// Keys set besides `type`, with their offsets where known.

@@ -152,7 +152,7 @@ baseline = false
 url = "http://reader:hunter2pass@{addr}/feed.xml?lang=en&token=feedtoken123"
 
 [[feed]]
-url = "http://reader:hunter2pass@{addr}/missing.xml?token=feedtoken123"
+url_file = "missing-feed.url"
 
 [watch.guns]
 query = 'artillery'
@@ -162,14 +162,21 @@ terms = ["artillery pieces"]
 
 [sink.hook]
 type = "webhook"
-url = "http://{addr}/hook?api_key=hookkey456"
+url_env = "HOOK_URL"
 headers_env = {{ Authorization = "HOOK_AUTH" }}
 max_attempts = 1
 "#
     ));
+    std::fs::write(
+        work.dir.path().join("missing-feed.url"),
+        format!("http://reader:hunter2pass@{addr}/missing.xml?token=feedtoken123\n"),
+    )
+    .unwrap();
+    let hook_url = format!("http://{addr}/hook?api_key=hookkey456");
     let check = work
         .figwatch(&["check"])
         .env("HOOK_AUTH", "Bearer tok-abcdefgh12345")
+        .env("HOOK_URL", &hook_url)
         .output()
         .unwrap();
     assert!(
@@ -180,14 +187,21 @@ max_attempts = 1
     let once = work
         .figwatch(&["-v", "once"])
         .env("HOOK_AUTH", "Bearer tok-abcdefgh12345")
+        .env("HOOK_URL", &hook_url)
         .output()
         .unwrap();
-    let alerts = work.figwatch(&["alerts"]).output().unwrap();
+    let alerts = work
+        .figwatch(&["alerts"])
+        .env("HOOK_AUTH", "Bearer tok-abcdefgh12345")
+        .env("HOOK_URL", &hook_url)
+        .output()
+        .unwrap();
 
     // The receiver got the header and the alerts; 3 link-less entries are
     // 3 articles, none of them named with the feed's credentials.
     let hooks = site.hooks.lock().unwrap().clone();
     assert!(!hooks.is_empty());
+    assert!(alerts.status.success());
     assert!(
         hooks
             .iter()
@@ -235,6 +249,11 @@ max_attempts = 1
         )),
         "{}",
         shown[3]
+    );
+    assert!(
+        shown[0].contains(&format!("POST http://{addr}/hook?api_key=[redacted]")),
+        "{}",
+        shown[0]
     );
     assert!(
         shown[7].contains("token [redacted] rejected ([redacted])"),

@@ -136,4 +136,12 @@ fn listen_beyond_loopback_is_warned_about() {
     let line = daemon.wait_for_line("Status server listens beyond loopback");
     assert!(line.contains("WARN"), "{line}");
     assert!(daemon.stop().success());
+    let check = work.figwatch(&["check"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "warning: 0.0.0.0:{port} is not a loopback address"
+        )),
+        "{stdout}"
+    );
 }

@@ -432,6 +432,18 @@ fn discord_markdown_in_article_text_is_escaped() {
 }
 
 #[test]
+fn discord_masked_links_headings_and_mentions_are_escaped() {
+    let payload = crate::alert::chat::discord_payload(&text_row(
+        AlertKind::Test,
+        "# Big [click](https://evil.example/) <@123>",
+    ));
+    assert_eq!(
+        payload["content"],
+        "**figwatch · test alert**\n\\# Big \\[click\\](https://evil.example/) \\<@123\\>"
+    );
+}
+
+#[test]
 fn base64_matches_rfc_4648_vectors() {
     for (input, expected) in [
         ("", ""),
