@@ -53,6 +53,7 @@ async fn read_input(input: &str) -> Result<(String, Url)> {
                 // a redirect elsewhere is guarded all the same.
                 fetch::Target::Feed {
                     allow_private: true,
+                    allow_private_redirects: false,
                 },
             )
             .await

@@ -130,8 +130,9 @@ pub struct Feed {
     pub interval: Option<Duration>,
     /// CSS selector for the article text of this feed's pages.
     pub article_selector: Option<String>,
-    /// `allow_private`: the feed URL's own host may resolve to non-public
-    /// addresses. Not needed for a literal private address or `localhost`.
+    /// `allow_private`: the feed URL, and the redirects it answers with,
+    /// may reach non-public addresses. A literal private address or
+    /// `localhost` needs it only for redirects to another origin.
     pub allow_private: bool,
     /// `allow_private_articles`: this feed's article links may reach
     /// non-public addresses; `None` takes `[daemon]`'s.

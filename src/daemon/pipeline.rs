@@ -92,6 +92,7 @@ async fn poll_feed_inner(
                 &state.validators,
                 fetch::Target::Feed {
                     allow_private: feed.private_origin_allowed(),
+                    allow_private_redirects: feed.allow_private,
                 },
             )
             .await
@@ -118,11 +119,23 @@ async fn poll_feed_inner(
             )
         }
         fetch::Outcome::Fetched(response) => {
-            match feed::parse(
-                &response.body,
-                response.content_type.as_deref(),
-                &response.url,
-            ) {
+            let fetch::Response {
+                url: final_url,
+                moved_to,
+                content_type,
+                body,
+                validators,
+                max_age,
+            } = response;
+            let parsed = ctx
+                .parse_budget
+                .run(body.len(), || {
+                    feed::parse(&body, content_type.as_deref(), &final_url)
+                })
+                .await;
+            // The body is not needed while the entries are processed.
+            drop(body);
+            match parsed {
                 Err(err) => {
                     ctx.metrics.record_fetch_error(FetchTarget::Feed, "parse");
                     let error = format!("{}: {err}", crate::config::redact::url(&feed.url));
@@ -134,7 +147,7 @@ async fn poll_feed_inner(
                     )
                 }
                 Ok(parsed) => {
-                    if let Some(moved_to) = &response.moved_to
+                    if let Some(moved_to) = &moved_to
                         && state.moved_to.as_deref() != Some(moved_to.as_str())
                     {
                         warn!(
@@ -156,7 +169,7 @@ async fn poll_feed_inner(
                     // an entry whose article failed is retried on the next
                     // poll instead of hiding behind a 304.
                     let validators = if processed == Processed::All {
-                        response.validators.clone()
+                        validators
                     } else {
                         fetch::Validators::default()
                     };
@@ -164,9 +177,9 @@ async fn poll_feed_inner(
                         PollResult::Fetched {
                             title: parsed.title.clone(),
                             validators,
-                            moved_to: response.moved_to.as_ref().map(Url::to_string),
+                            moved_to: moved_to.as_ref().map(Url::to_string),
                         },
-                        policy.after_success(&[parsed.ttl, response.max_age]),
+                        policy.after_success(&[parsed.ttl, max_age]),
                     )
                 }
             }

@@ -77,9 +77,11 @@ pub enum Target {
     /// A feed URL from the config.
     Feed {
         /// The requested URL's own origin (scheme, host, port) may be
-        /// non-public: the config named it. Redirects elsewhere are
-        /// guarded all the same.
+        /// non-public: the config named it.
         allow_private: bool,
+        /// Redirects to other origins may be non-public too (the feed's
+        /// `allow_private`); otherwise they are guarded.
+        allow_private_redirects: bool,
     },
     /// An article link (anyone who writes a feed writes those).
     Article {
@@ -92,7 +94,10 @@ impl Target {
     /// Whether `hop`, reached from `requested`, may be non-public.
     fn allows_private(self, requested: &Url, hop: &Url) -> bool {
         match self {
-            Target::Feed { allow_private } => allow_private && hop.origin() == requested.origin(),
+            Target::Feed {
+                allow_private,
+                allow_private_redirects,
+            } => allow_private_redirects || (allow_private && hop.origin() == requested.origin()),
             Target::Article { allow_private } => allow_private,
         }
     }

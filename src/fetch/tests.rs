@@ -29,6 +29,7 @@ const USER_AGENT: &str = "figwatch-test/0 (+https://example.org/bot)";
 /// A feed fetch whose own origin (a test server on 127.0.0.1) is allowed.
 const FEED: Target = Target::Feed {
     allow_private: true,
+    allow_private_redirects: false,
 };
 const ETAG: &str = "\"rev-7\"";
 const LAST_MODIFIED: &str = "Wed, 21 Oct 2026 07:28:00 GMT";

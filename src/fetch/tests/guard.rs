@@ -77,6 +77,7 @@ async fn feed_redirect_to_another_private_origin_is_refused() {
                 &Validators::default(),
                 Target::Feed {
                     allow_private: true,
+                    allow_private_redirects: false,
                 },
             )
             .await,
@@ -96,6 +97,7 @@ async fn feed_redirect_to_another_private_origin_is_refused() {
             &Validators::default(),
             Target::Feed {
                 allow_private: true,
+                allow_private_redirects: false,
             },
         )
         .await;
@@ -119,6 +121,7 @@ async fn feed_redirect_to_a_name_resolving_privately_is_refused_at_connect() {
                 &Validators::default(),
                 Target::Feed {
                     allow_private: true,
+                    allow_private_redirects: false,
                 },
             )
             .await,
@@ -140,6 +143,7 @@ async fn name_with_one_private_address_among_public_ones_is_refused() {
     for target in [
         Target::Feed {
             allow_private: false,
+            allow_private_redirects: false,
         },
         Target::Article {
             allow_private: false,
@@ -209,4 +213,24 @@ fn guarded_hop_to_the_proxy_host_is_refused() {
         .to_string();
     assert!(message.contains("proxy's host"), "{message}");
     assert!(check_hop(&requested, &url("http://example.org/"), Some(&proxies)).is_ok());
+}
+
+#[tokio::test]
+async fn feed_allowed_private_follows_redirects_to_other_private_origins() {
+    let (addr, _) = serve_counting().await;
+    let (other, other_hits) = serve_counting().await;
+    let client = client_resolving("");
+    let feed = url(&format!("http://{addr}/to?http://{other}/secret"));
+    let outcome = client
+        .get(
+            &feed,
+            &Validators::default(),
+            Target::Feed {
+                allow_private: true,
+                allow_private_redirects: true,
+            },
+        )
+        .await;
+    assert!(matches!(outcome, Outcome::Fetched(_)), "{outcome:?}");
+    assert_eq!(other_hits.load(Ordering::SeqCst), 1);
 }
