@@ -60,7 +60,8 @@ mod tests {
         assert_eq!(ParseBudget::new(32 * 1024 * 1024).total, 32 * 1024);
     }
 
-    #[tokio::test]
+    // Two workers: the first parse blocks one of them until released.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn two_bodies_at_the_cap_are_not_parsed_at_once() {
         let budget = std::sync::Arc::new(ParseBudget::new(MIN_BUDGET));
         let cap = usize::try_from(MIN_BUDGET).unwrap();
