@@ -5,7 +5,6 @@
 //! watchdog. It is the only module that spawns tasks: every spawn goes
 //! through one `TaskTracker`, cancelled by one root `CancellationToken`.
 
-mod budget;
 mod deliver;
 mod pipeline;
 mod retention;
@@ -74,8 +73,6 @@ pub struct Context {
     metrics: Arc<status::Metrics>,
     /// Feeds being processed at once (fetch to last write).
     feed_slots: Semaphore,
-    /// Bytes of feed bodies parsed at once.
-    parse_budget: budget::ParseBudget,
 }
 
 impl std::fmt::Debug for Context {
@@ -106,7 +103,6 @@ impl Context {
         let sinks = alert::Sinks::new(&config.sinks, DELIVERY_TIMEOUT);
         let limits = Limits::new(daemon.concurrency, daemon.per_host);
         let feed_slots = Semaphore::new(pipeline::FEEDS_AT_ONCE.max(daemon.concurrency));
-        let parse_budget = budget::ParseBudget::new(daemon.max_body);
         // A watch or figure new to the store gets a baseline poll of each feed.
         let n_new = store.register_figures(&config.watches, daemon.baseline, Utc::now())?;
         if n_new > 0 && daemon.baseline {
@@ -126,7 +122,6 @@ impl Context {
             outbox_ready,
             metrics,
             feed_slots,
-            parse_budget,
         })
     }
 

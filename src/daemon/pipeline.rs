@@ -127,13 +127,10 @@ async fn poll_feed_inner(
                 validators,
                 max_age,
             } = response;
-            let parsed = ctx
-                .parse_budget
-                .run(body.len(), || {
-                    feed::parse(&body, content_type.as_deref(), &final_url)
-                })
-                .await;
-            // The body is not needed while the entries are processed.
+            let parsed = feed::parse(&body, content_type.as_deref(), &final_url);
+            // The body is not needed while the entries are processed (which
+            // may take long: article fetches), so it does not stay in memory
+            // for up to 64 feeds at once.
             drop(body);
             match parsed {
                 Err(err) => {
