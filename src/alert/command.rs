@@ -48,7 +48,8 @@ pub(super) const INHERITED: [&str; 4] = ["PATH", "HOME", "LANG", "TZ"];
 const DEFAULT_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
 
 /// Names of the variables a command sink with `env` passes on, in order:
-/// [`INHERITED`], the `env` list, then the `FIGWATCH_*` alert variables.
+/// PATH, HOME, LANG, TZ, the `env` list, then the `FIGWATCH_*` alert
+/// variables.
 pub fn environment_names(env: &[String]) -> Vec<String> {
     INHERITED
         .iter()

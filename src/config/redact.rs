@@ -2,7 +2,7 @@
 //!
 //! A URL in the config may carry credentials (`https://user:pass@…`,
 //! `?token=…`); wherever one is shown (logs, `check`, the status page,
-//! stored errors, alerts) it goes through [`url`], which drops the userinfo
+//! stored errors, alerts) it goes through [`url()`](fn@url), which drops the userinfo
 //! and blanks the values of query parameters whose names look secret. A
 //! secret may also travel in another form than the one configured (base64
 //! in `AUTH PLAIN` or `Authorization: Basic`, percent-encoded in a URL, a
@@ -70,7 +70,7 @@ pub fn url(url: &Url) -> String {
     shown.to_string().replace("%5Bredacted%5D", REDACTED)
 }
 
-/// `text` that may be a URL, shown like [`url`]; other text unchanged.
+/// `text` that may be a URL, shown like [`url()`](fn@url); other text unchanged.
 pub fn url_text(text: &str) -> String {
     match Url::parse(text) {
         Ok(parsed) if parsed.has_host() => url(&parsed),
@@ -78,7 +78,7 @@ pub fn url_text(text: &str) -> String {
     }
 }
 
-/// `text` with every URL in it shown like [`url`]: for messages that
+/// `text` with every URL in it shown like [`url()`](fn@url): for messages that
 /// embed URLs (errors, redirect chains).
 pub fn urls_in(text: &str) -> String {
     if !text.contains('@') && !text.contains('?') {

@@ -417,7 +417,8 @@ struct AppState {
 }
 
 /// Serves the status endpoints on `listener` until `cancel`; connections
-/// are bounded in number and time by [`guard`], each served on `tracker`.
+/// are bounded in number and time (`status/guard.rs`), each served on
+/// `tracker`.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     metrics: Arc<Metrics>,

@@ -313,7 +313,7 @@ impl Client {
         let mut only_permanent = true;
         loop {
             let guarded = !target.allows_private(url, &current);
-            check_hop(url, &current, guarded.then_some(&*self.proxies))?;
+            super::guard::check_hop(url, &current, guarded.then_some(&*self.proxies))?;
             if guarded && !self.proxies.is_empty() {
                 self.check_name_before_proxy(url, &current).await?;
             }
@@ -476,7 +476,7 @@ impl Client {
             Err(error) => match error.downcast_ref::<super::guard::Refusal>() {
                 Some(refusal) => Err(Error::Refused {
                     url: requested.clone(),
-                    reason: hop_reason(requested, hop, refusal.to_string()),
+                    reason: super::guard::hop_reason(requested, hop, refusal.to_string()),
                 }),
                 None => Err(Error::Network {
                     url: requested.clone(),
@@ -522,56 +522,6 @@ fn builder(options: &Options) -> reqwest::ClientBuilder {
         .timeout(options.timeout)
         .tcp_keepalive(Duration::from_secs(60))
         .pool_idle_timeout(Duration::from_secs(90))
-}
-
-/// `reason`, prefixed with the hop when it is a redirect.
-fn hop_reason(requested: &Url, hop: &Url, reason: String) -> String {
-    if hop == requested {
-        reason
-    } else {
-        format!("redirect to {hop}: {reason}")
-    }
-}
-
-/// Refuses a hop that is not http(s) or, for guarded fetches (`proxies` set:
-/// the proxy hosts), whose host is a literal non-public address (literal
-/// addresses never reach the resolver, which checks names) or a proxy's
-/// host (which the resolver exempts for the proxy connection only).
-pub(super) fn check_hop(
-    requested: &Url,
-    hop: &Url,
-    proxies: Option<&[String]>,
-) -> Result<(), Error> {
-    let refuse = |reason: String| {
-        Err(Error::Refused {
-            url: requested.clone(),
-            reason: hop_reason(requested, hop, reason),
-        })
-    };
-    if !matches!(hop.scheme(), "http" | "https") {
-        return refuse(format!(
-            "scheme {:?} is not fetched, only http and https",
-            hop.scheme()
-        ));
-    }
-    if hop.host().is_none() {
-        return refuse("no host".to_owned());
-    }
-    let Some(proxies) = proxies else {
-        return Ok(());
-    };
-    if let Some(reason) = super::guard::literal_host_reason(hop) {
-        return refuse(reason);
-    }
-    if let Some(url::Host::Domain(name)) = hop.host() {
-        let name = name.trim_end_matches('.').to_ascii_lowercase();
-        if proxies.contains(&name) {
-            return refuse(format!(
-                "{name} is the proxy's host, reachable only as the proxy"
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// The error as one readable line. Connection failures name the stage

@@ -235,7 +235,7 @@ pub(super) struct Resolver {
     guarded: bool,
     /// Proxy hosts: reqwest resolves the proxy with this resolver, and a
     /// proxy on localhost is legitimate. Safe only because
-    /// [`super::client::check_hop`] refuses every guarded request *to* a
+    /// [`check_hop`] refuses every guarded request *to* a
     /// proxy host, so the only connection that reaches this exemption is
     /// the one to the proxy itself.
     proxies: Arc<[String]>,
@@ -296,4 +296,54 @@ impl Resolve for Resolver {
             Ok(addrs)
         })
     }
+}
+
+/// `reason`, prefixed with the hop when it is a redirect.
+pub(super) fn hop_reason(requested: &Url, hop: &Url, reason: String) -> String {
+    if hop == requested {
+        reason
+    } else {
+        format!("redirect to {hop}: {reason}")
+    }
+}
+
+/// Refuses a hop that is not http(s) or, for guarded fetches (`proxies` set:
+/// the proxy hosts), whose host is a literal non-public address (literal
+/// addresses never reach the resolver, which checks names) or a proxy's
+/// host (which the resolver exempts for the proxy connection only).
+pub(super) fn check_hop(
+    requested: &Url,
+    hop: &Url,
+    proxies: Option<&[String]>,
+) -> Result<(), super::Error> {
+    let refuse = |reason: String| {
+        Err(super::Error::Refused {
+            url: requested.clone(),
+            reason: hop_reason(requested, hop, reason),
+        })
+    };
+    if !matches!(hop.scheme(), "http" | "https") {
+        return refuse(format!(
+            "scheme {:?} is not fetched, only http and https",
+            hop.scheme()
+        ));
+    }
+    if hop.host().is_none() {
+        return refuse("no host".to_owned());
+    }
+    let Some(proxies) = proxies else {
+        return Ok(());
+    };
+    if let Some(reason) = literal_host_reason(hop) {
+        return refuse(reason);
+    }
+    if let Some(url::Host::Domain(name)) = hop.host() {
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        if proxies.contains(&name) {
+            return refuse(format!(
+                "{name} is the proxy's host, reachable only as the proxy"
+            ));
+        }
+    }
+    Ok(())
 }
