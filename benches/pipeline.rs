@@ -162,7 +162,7 @@ fn peak_rss_kib() -> u64 {
 
 fn config(n_feeds: usize, port: u16, dir: &Path) -> figwatch::config::Config {
     let mut toml = String::from(
-        "[daemon]\ndatabase = \"bench.db\"\nconcurrency = 64\nper_host = 64\ntimeout = \"30s\"\n\n",
+        "[daemon]\ndatabase = \"bench.db\"\nallow_private_articles = true\nconcurrency = 64\nper_host = 64\ntimeout = \"30s\"\n\n",
     );
     for feed in 0..n_feeds {
         let ext = ["rss", "atom", "json"][feed % 3];

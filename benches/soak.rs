@@ -215,7 +215,7 @@ fn main() {
     let addr = start_site(Arc::clone(&site));
     let dir = tempfile::tempdir().unwrap();
     let mut config = format!(
-        "[daemon]\ndatabase = \"figwatch.db\"\npoll_interval = \"{interval}\"\n\
+        "[daemon]\ndatabase = \"figwatch.db\"\nallow_private_articles = true\npoll_interval = \"{interval}\"\n\
          concurrency = 32\nper_host = 32\ntimeout = \"30s\"\nbaseline = false\n\n"
     );
     for feed in 0..feeds {

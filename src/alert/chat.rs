@@ -134,11 +134,15 @@ fn discord_content(parts: &Parts, has_embed: bool) -> String {
 }
 
 /// Backslash-escapes Discord's markdown characters, so article text shows
-/// as written.
+/// as written: no emphasis, no masked links (`[click](https://…)` would
+/// hide where a link goes), no headings, no `<…>` mentions or links.
 fn discord_escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '\\' | '*' | '_' | '~' | '`' | '|') {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '~' | '`' | '|' | '[' | ']' | '<' | '>' | '#'
+        ) {
             escaped.push('\\');
         }
         escaped.push(c);

@@ -17,6 +17,10 @@
 //! | `FIGWATCH_URL` | the article URL |
 //! | `FIGWATCH_TITLE` | the message's title line |
 //! | `FIGWATCH_MESSAGE` | the whole message text |
+//!
+//! Nothing else of the daemon's environment reaches the program, which
+//! holds the other sinks' secrets: only [`INHERITED`] and the names the
+//! sink's `env` lists, when the daemon has them.
 
 use super::json::{as_integer, format_time};
 use super::{Error, message, tail};
@@ -37,10 +41,44 @@ const MAX_STDERR_CHARS: usize = 300;
 /// waiting for.
 const STDERR_GRACE: Duration = Duration::from_millis(500);
 
+/// The daemon's variables every program gets, when set.
+pub(super) const INHERITED: [&str; 4] = ["PATH", "HOME", "LANG", "TZ"];
+
+/// PATH when the daemon has none.
+const DEFAULT_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
+
+/// Names of the variables a command sink with `env` passes on, in order:
+/// PATH, HOME, LANG, TZ, the `env` list, then the `FIGWATCH_*` alert
+/// variables.
+pub fn environment_names(env: &[String]) -> Vec<String> {
+    INHERITED
+        .iter()
+        .map(|name| (*name).to_owned())
+        .chain(env.iter().cloned())
+        .chain(std::iter::once("FIGWATCH_*".to_owned()))
+        .collect()
+}
+
+/// The inherited part of the child's environment: [`INHERITED`] and `env`,
+/// from the daemon's environment where set (PATH always).
+fn inherited(env: &[String]) -> Vec<(String, std::ffi::OsString)> {
+    let mut variables: Vec<(String, std::ffi::OsString)> = INHERITED
+        .iter()
+        .map(|name| (*name).to_owned())
+        .chain(env.iter().cloned())
+        .filter_map(|name| std::env::var_os(&name).map(|value| (name, value)))
+        .collect();
+    if !variables.iter().any(|(name, _)| name == "PATH") {
+        variables.push(("PATH".to_owned(), DEFAULT_PATH.into()));
+    }
+    variables
+}
+
 pub(crate) async fn send(
     sink: &str,
     command: &[String],
     timeout: Duration,
+    env: &[String],
     row: &AlertRow,
     json: String,
 ) -> Result<(), Error> {
@@ -52,6 +90,8 @@ pub(crate) async fn send(
     };
     let mut child = Command::new(program)
         .args(args)
+        .env_clear()
+        .envs(inherited(env))
         .envs(environment(row))
         .stdin(Stdio::piped())
         .stdout(Stdio::null())

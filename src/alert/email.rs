@@ -19,7 +19,16 @@ pub(crate) async fn send(
     timeout: Duration,
     row: &AlertRow,
 ) -> Result<(), Error> {
-    let secrets: Vec<&str> = settings.password.iter().map(Secret::expose).collect();
+    // The password, and the AUTH PLAIN string whose base64 carries it.
+    let mut secrets: Vec<String> = settings
+        .password
+        .iter()
+        .map(|password| password.expose().to_owned())
+        .collect();
+    if let (Some(username), Some(password)) = (&settings.username, &settings.password) {
+        secrets.push(format!("\0{username}\0{}", password.expose()));
+        secrets.push(format!("{username}\0{}", password.expose()));
+    }
     let setup = |reason: String| Error::Setup {
         sink: sink.to_owned(),
         reason,

@@ -24,6 +24,7 @@ mod webhook;
 #[cfg(test)]
 mod tests;
 
+pub use command::environment_names as command_environment_names;
 pub use delivery::{Outcome, outcome, retry_in};
 pub use json::{Alert, Article, Change, Observation, to_json};
 pub use message::{
@@ -329,9 +330,19 @@ impl Sinks {
                 url,
                 secret,
                 headers,
+                secret_headers,
             } => {
-                let http = self.http(name, secret.iter().map(config::Secret::expose))?;
-                webhook::send(&http, url, secret.as_ref(), headers, row, json).await
+                let secrets = secret
+                    .iter()
+                    .chain(secret_headers.values())
+                    .flat_map(|secret| header_secrets(secret.expose()))
+                    .chain(url_credentials(url));
+                let http = self.http(name, secrets)?;
+                let headers = webhook::Headers {
+                    plain: headers,
+                    secret: secret_headers,
+                };
+                webhook::send(&http, url, secret.as_ref(), &headers, row, json).await
             }
             SinkKind::Ntfy {
                 url,
@@ -342,10 +353,16 @@ impl Sinks {
                 tags,
                 update_in_place,
             } => {
+                let basic = username
+                    .as_ref()
+                    .zip(password.as_ref())
+                    .map(|(user, password)| format!("{user}:{}", password.expose()));
                 let secrets = token
                     .iter()
                     .chain(password.iter())
-                    .map(config::Secret::expose);
+                    .map(|secret| secret.expose().to_owned())
+                    .chain(basic)
+                    .chain(url_credentials(url));
                 let http = self.http(name, secrets)?;
                 let settings = ntfy::Settings {
                     url,
@@ -359,16 +376,18 @@ impl Sinks {
                 ntfy::send(&http, &settings, row).await
             }
             SinkKind::Slack { url } => {
-                let http = self.http(name, [url.expose()])?;
+                let http = self.http(name, config::redact::url_secrets(url.expose()))?;
                 chat::send_slack(&http, url, row).await
             }
             SinkKind::Discord { url } => {
-                let http = self.http(name, [url.expose()])?;
+                let http = self.http(name, config::redact::url_secrets(url.expose()))?;
                 chat::send_discord(&http, url, row).await
             }
-            SinkKind::Command { command, timeout } => {
-                command::send(name, command, *timeout, row, json).await
-            }
+            SinkKind::Command {
+                command,
+                timeout,
+                env,
+            } => command::send(name, command, *timeout, env, row, json).await,
             SinkKind::Email(settings) => email::send(name, settings, self.timeout, row).await,
         }
     }
@@ -376,7 +395,7 @@ impl Sinks {
     fn http<'a>(
         &'a self,
         sink: &'a str,
-        secrets: impl IntoIterator<Item = &'a str>,
+        secrets: impl IntoIterator<Item = String>,
     ) -> Result<http::Http<'a>, Error> {
         match &self.client {
             Ok(client) => Ok(http::Http {
@@ -391,6 +410,33 @@ impl Sinks {
             }),
         }
     }
+}
+
+/// A header value's secrets: the value and, for `Bearer TOKEN`-like
+/// values, each long word alone (a receiver may echo the token only).
+fn header_secrets(value: &str) -> Vec<String> {
+    let mut secrets = vec![value.to_owned()];
+    secrets.extend(
+        value
+            .split_whitespace()
+            .filter(|word| word.len() >= 8 && *word != value)
+            .map(str::to_owned),
+    );
+    secrets
+}
+
+/// The credentials a sink URL carries: its password and the values of
+/// secret-looking query parameters.
+fn url_credentials(url: &url::Url) -> Vec<String> {
+    url.password()
+        .map(str::to_owned)
+        .into_iter()
+        .chain(
+            url.query_pairs()
+                .filter(|(name, _)| config::redact::is_secret_param(name))
+                .map(|(_, value)| value.into_owned()),
+        )
+        .collect()
 }
 
 /// The `log` sink: one INFO event, on one line, with the alert's key
@@ -426,14 +472,10 @@ fn head_line(text: &str) -> String {
 /// `text` with every secret in it replaced by `[redacted]`. Secrets shorter
 /// than four characters are left alone: replacing them would mangle the text
 /// while hiding next to nothing.
-pub(crate) fn redact(text: &str, secrets: &[&str]) -> String {
-    let mut text = text.to_owned();
-    for secret in secrets {
-        if secret.len() >= 4 && text.contains(secret) {
-            text = text.replace(secret, "[redacted]");
-        }
-    }
-    text
+/// Their derived forms too (base64, percent-encoded: `config::redact`).
+pub(crate) fn redact(text: &str, secrets: &[String]) -> String {
+    let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    crate::config::redact::text(text, &secrets)
 }
 
 /// The last `max_chars` characters of `text` on one line, marked with "…"

@@ -45,11 +45,18 @@ pub fn signature(secret: &[u8], body: &[u8]) -> String {
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
+/// A webhook's extra headers: as written in the config, and from
+/// `headers_env`/`headers_file`.
+pub(crate) struct Headers<'a> {
+    pub plain: &'a BTreeMap<String, String>,
+    pub secret: &'a BTreeMap<String, Secret>,
+}
+
 pub(crate) async fn send(
     http: &Http<'_>,
     url: &Url,
     secret: Option<&Secret>,
-    headers: &BTreeMap<String, String>,
+    headers: &Headers<'_>,
     row: &AlertRow,
     body: String,
 ) -> Result<(), Error> {
@@ -57,7 +64,15 @@ pub(crate) async fn send(
         .client
         .post(url.clone())
         .header(CONTENT_TYPE, "application/json");
-    for (name, value) in headers {
+    let secret_values = headers
+        .secret
+        .iter()
+        .map(|(name, value)| (name, value.expose()));
+    let plain_values = headers
+        .plain
+        .iter()
+        .map(|(name, value)| (name, value.as_str()));
+    for (name, value) in plain_values.chain(secret_values) {
         let lower = name.to_ascii_lowercase();
         if lower == "content-type" || lower.starts_with("x-figwatch-") {
             // Ours; a second copy would leave the receiver guessing.

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::config::{AlertOn, Config, Figure, FigureKind, MinChange, SinkKind};
+use crate::config::{AlertOn, Config, Figure, FigureKind, MinChange, SinkKind, redact};
 
 /// Writes what a config will do, for `figwatch check`.
 pub(super) fn describe_config(config: &Config, out: &mut String) {
@@ -25,10 +25,17 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
     );
     if let Some(listen) = daemon.listen {
         let _ = writeln!(out, "status server: http://{listen}/");
+        if !listen.ip().is_loopback() {
+            let _ = writeln!(
+                out,
+                "  warning: {listen} is not a loopback address: whoever reaches it reads the \
+                 watches, figures, articles and failing feeds"
+            );
+        }
     }
     let _ = writeln!(out, "\n{} feed(s):", config.feeds.len());
     for feed in &config.feeds {
-        let _ = write!(out, "  {}", feed.url);
+        let _ = write!(out, "  {}", redact::url(&feed.url));
         if let Some(name) = &feed.name {
             let _ = write!(out, " ({name})");
         }
@@ -92,10 +99,11 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
         let detail = match &sink.kind {
             SinkKind::Log => "the log".to_string(),
             SinkKind::Webhook { url, secret, .. } => format!(
-                "POST {url}{}",
+                "POST {}{}",
+                redact::url(url),
                 if secret.is_some() { ", signed" } else { "" }
             ),
-            SinkKind::Ntfy { url, .. } => format!("ntfy topic {url}"),
+            SinkKind::Ntfy { url, .. } => format!("ntfy topic {}", redact::url(url)),
             SinkKind::Email(email) => format!(
                 "mail via {}:{} ({}) from {} to {}{}{}",
                 email.host,
@@ -119,10 +127,15 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
             ),
             SinkKind::Slack { .. } => "Slack incoming webhook".to_string(),
             SinkKind::Discord { .. } => "Discord webhook".to_string(),
-            SinkKind::Command { command, timeout } => format!(
-                "runs {} (timeout {})",
+            SinkKind::Command {
+                command,
+                timeout,
+                env,
+            } => format!(
+                "runs {} (timeout {}; environment: {})",
                 command.join(" "),
-                humantime::format_duration(*timeout)
+                humantime::format_duration(*timeout),
+                crate::alert::command_environment_names(env).join(" ")
             ),
         };
         let _ = writeln!(out, "  {} ({}): {detail}", sink.name, sink.kind.type_name());

@@ -46,7 +46,16 @@ async fn read_input(input: &str) -> Result<(String, Url)> {
         let client = fetch::Client::new(fetch::Options::default())
             .context("cannot build the HTTP client")?;
         return match client
-            .get(&url, &fetch::Validators::default(), fetch::Target::Feed)
+            .get(
+                &url,
+                &fetch::Validators::default(),
+                // The URL typed here is trusted like a configured feed's;
+                // a redirect elsewhere is guarded all the same.
+                fetch::Target::Feed {
+                    allow_private: true,
+                    allow_private_redirects: false,
+                },
+            )
             .await
         {
             fetch::Outcome::Fetched(response) => Ok((response.text(), response.url)),

@@ -9,6 +9,7 @@
 
 mod figure;
 mod raw;
+pub mod redact;
 mod secret;
 mod validate;
 
@@ -54,6 +55,9 @@ pub const DEFAULT_MIN_INTERVAL: Duration = Duration::from_secs(5 * 60);
 pub const DEFAULT_MAX_INTERVAL: Duration = Duration::from_secs(24 * 60 * 60);
 /// A feed failing for this long raises one `feed_failing` alert.
 pub const DEFAULT_FAILING_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
+/// Entries and articles older than this are pruned (`retention`); their
+/// observations, figure states and alerts stay.
+pub const DEFAULT_RETENTION: Duration = Duration::from_secs(90 * 24 * 60 * 60);
 /// Time a `command` sink may run.
 pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
 /// User-Agent sent with every request.
@@ -105,8 +109,16 @@ pub struct Daemon {
     pub listen: Option<SocketAddr>,
     /// How long a feed may fail before a `feed_failing` alert.
     pub failing_after: Duration,
-    /// Fetch article links that resolve to private or loopback addresses.
+    /// Fetch article links that resolve to private or loopback addresses
+    /// (every feed's default; a feed's own `allow_private_articles` wins).
     pub allow_private_articles: bool,
+    /// `allowed_hosts`: names the status server answers to besides IP
+    /// addresses and `localhost` (its `Host` check against DNS rebinding).
+    pub allowed_hosts: Vec<String>,
+    /// `retention`: entries and articles older than this are pruned, their
+    /// observations, figure states and alerts kept. `None` ("forever"):
+    /// nothing is pruned.
+    pub retention: Option<Duration>,
 }
 
 /// `[[feed]]`.
@@ -120,6 +132,29 @@ pub struct Feed {
     pub interval: Option<Duration>,
     /// CSS selector for the article text of this feed's pages.
     pub article_selector: Option<String>,
+    /// `allow_private`: the feed URL, and the redirects it answers with,
+    /// may reach non-public addresses. A literal private address or
+    /// `localhost` needs it only for redirects to another origin.
+    pub allow_private: bool,
+    /// `allow_private_articles`: this feed's article links may reach
+    /// non-public addresses; `None` takes `[daemon]`'s.
+    pub allow_private_articles: Option<bool>,
+}
+
+impl Feed {
+    /// Whether the feed URL's own origin may be non-public: the config
+    /// says so, or the URL names a private host itself (a literal address,
+    /// `localhost`). Never decided by what the name resolves to.
+    #[cfg(feature = "daemon")]
+    pub fn private_origin_allowed(&self) -> bool {
+        self.allow_private || crate::fetch::is_private_literal(&self.url)
+    }
+
+    /// Whether this feed's article links may reach non-public addresses.
+    pub fn private_articles_allowed(&self, daemon: &Daemon) -> bool {
+        self.allow_private_articles
+            .unwrap_or(daemon.allow_private_articles)
+    }
 }
 
 /// `[watch.NAME]`.
@@ -325,6 +360,9 @@ pub enum SinkKind {
         secret: Option<Secret>,
         /// Extra request headers.
         headers: BTreeMap<String, String>,
+        /// Extra request headers whose values are secrets (`headers_env`,
+        /// `headers_file`).
+        secret_headers: BTreeMap<String, Secret>,
     },
     /// An ntfy topic.
     Ntfy {
@@ -362,6 +400,11 @@ pub enum SinkKind {
         command: Vec<String>,
         /// How long it may run.
         timeout: Duration,
+        /// `env`: names of the daemon's environment variables passed on,
+        /// beside PATH, HOME, LANG, TZ and the `FIGWATCH_*` alert
+        /// variables. Nothing else is: the daemon's environment holds the
+        /// other sinks' secrets.
+        env: Vec<String>,
     },
 }
 
@@ -471,8 +514,18 @@ impl Config {
     }
 
     /// Validates `source` as if read from `path`. Secrets are named, not
-    /// read: see [`Config::resolve_secrets`].
+    /// read: see [`Config::resolve_secrets`] (but a `url_env` / `url_file`
+    /// is read now: the URL is needed to know the feed or sink at all).
     pub fn parse(source: &str, path: &Path) -> Result<Config, Error> {
+        Config::parse_with_env(source, path, &|name| std::env::var(name).ok())
+    }
+
+    /// [`Config::parse`] with `env` looking up the variables of `url_env`.
+    pub fn parse_with_env(
+        source: &str,
+        path: &Path,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Config, Error> {
         let raw: RawConfig = match toml::from_str(source) {
             Ok(raw) => raw,
             Err(err) => {
@@ -498,6 +551,7 @@ impl Config {
             source,
             base_dir: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
             problems: Vec::new(),
+            env,
         };
         let config = validator.config(raw, path);
         if validator.problems.is_empty() {

@@ -12,7 +12,7 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) daemon: RawDaemon,
     #[serde(default)]
-    pub(super) feed: Vec<RawFeed>,
+    pub(super) feed: Vec<Spanned<RawFeed>>,
     #[serde(default)]
     pub(super) watch: BTreeMap<String, Spanned<RawWatch>>,
     #[serde(default)]
@@ -35,6 +35,8 @@ pub(super) struct RawDaemon {
     pub(super) listen: Option<Spanned<String>>,
     pub(super) failing_after: Option<Spanned<RawNumberOrText>>,
     pub(super) allow_private_articles: Option<bool>,
+    pub(super) allowed_hosts: Option<Vec<String>>,
+    pub(super) retention: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -47,10 +49,14 @@ pub(super) enum RawSize {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawFeed {
-    pub(super) url: Spanned<String>,
+    pub(super) url: Option<Spanned<String>>,
+    pub(super) url_env: Option<Spanned<String>>,
+    pub(super) url_file: Option<Spanned<String>>,
     pub(super) name: Option<String>,
     pub(super) interval: Option<Spanned<RawNumberOrText>>,
     pub(super) article_selector: Option<Spanned<String>>,
+    pub(super) allow_private: Option<bool>,
+    pub(super) allow_private_articles: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -101,10 +107,13 @@ pub(super) struct RawSink {
     pub(super) password_env: Option<Spanned<String>>,
     pub(super) password_file: Option<Spanned<String>>,
     pub(super) headers: Option<BTreeMap<String, String>>,
+    pub(super) headers_env: Option<Spanned<BTreeMap<String, String>>>,
+    pub(super) headers_file: Option<Spanned<BTreeMap<String, String>>>,
     pub(super) priority: Option<Spanned<i64>>,
     pub(super) tags: Option<Vec<String>>,
     pub(super) update_in_place: Option<Spanned<bool>>,
     pub(super) command: Option<Spanned<Vec<String>>>,
+    pub(super) env: Option<Vec<Spanned<String>>>,
     pub(super) timeout: Option<Spanned<RawNumberOrText>>,
     pub(super) host: Option<Spanned<String>>,
     pub(super) port: Option<Spanned<i64>>,

@@ -146,7 +146,14 @@ impl SinkKind {
     /// Every secret of the sink.
     fn secrets_mut(&mut self) -> Vec<&mut Secret> {
         match self {
-            SinkKind::Webhook { secret, .. } => secret.iter_mut().collect(),
+            SinkKind::Webhook {
+                secret,
+                secret_headers,
+                ..
+            } => secret
+                .iter_mut()
+                .chain(secret_headers.values_mut())
+                .collect(),
             SinkKind::Ntfy {
                 token, password, ..
             } => token.iter_mut().chain(password.iter_mut()).collect(),
@@ -159,7 +166,11 @@ impl SinkKind {
     /// Every secret of the sink.
     pub fn secrets(&self) -> Vec<&Secret> {
         match self {
-            SinkKind::Webhook { secret, .. } => secret.iter().collect(),
+            SinkKind::Webhook {
+                secret,
+                secret_headers,
+                ..
+            } => secret.iter().chain(secret_headers.values()).collect(),
             SinkKind::Ntfy {
                 token, password, ..
             } => token.iter().chain(password.iter()).collect(),

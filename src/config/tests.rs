@@ -123,7 +123,7 @@ fn unknown_key_is_reported_with_line_and_column() {
     check_error(
         "[daemon]\npoll_intervall = \"5m\"\n",
         &[
-            "/etc/figwatch/figwatch.toml:2:1: unknown field `poll_intervall`, expected one of `database`, `poll_interval`, `min_interval`, `max_interval`, `concurrency`, `per_host`, `timeout`, `max_body`, `user_agent`, `baseline`, `listen`, `failing_after`, `allow_private_articles`",
+            "/etc/figwatch/figwatch.toml:2:1: unknown field `poll_intervall`, expected one of `database`, `poll_interval`, `min_interval`, `max_interval`, `concurrency`, `per_host`, `timeout`, `max_body`, `user_agent`, `baseline`, `listen`, `failing_after`, `allow_private_articles`, `allowed_hosts`, `retention`",
         ],
     );
 }
@@ -228,6 +228,51 @@ fn secrets_come_from_the_environment_and_are_redacted() {
     let debug = format!("{config:?}");
     assert!(!debug.contains("s3cr3t-value"), "{debug}");
     assert!(debug.contains("[redacted]"));
+}
+
+#[test]
+fn urls_and_headers_come_from_the_environment_and_are_never_quoted() {
+    let env = |name: &str| match name {
+        "FEED_URL" => Some("https://u:feed-pass@news.example/rss?token=t0k3n".to_string()),
+        "HOOK_URL" => Some("not a url but-a-s3cret".to_string()),
+        "HOOK_AUTH" => Some("Bearer abc-s3cret".to_string()),
+        _ => None,
+    };
+    let good = "[[feed]]\nurl_env = \"FEED_URL\"\nallow_private_articles = true\n\n\
+         [sink.s]\ntype = \"ntfy\"\nurl_env = \"FEED_URL\"\n\n\
+         [sink.h]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:1/\"\n\
+         headers_env = { Authorization = \"HOOK_AUTH\" }\n";
+    let mut config = Config::parse_with_env(good, Path::new("figwatch.toml"), &env).unwrap();
+    config.resolve_secrets_with(&env).unwrap();
+    assert_eq!(config.feeds[0].url.password(), Some("feed-pass"));
+    assert_eq!(config.feeds[0].allow_private_articles, Some(true));
+    let SinkKind::Webhook { secret_headers, .. } = &config.sinks[0].kind else {
+        panic!("expected the webhook first");
+    };
+    assert_eq!(
+        secret_headers.get("Authorization").map(Secret::expose),
+        Some("Bearer abc-s3cret")
+    );
+    assert!(!format!("{config:?}").contains("abc-s3cret"));
+
+    let bad = "[[feed]]\nurl_env = \"MISSING\"\n\n[sink.h]\ntype = \"webhook\"\nurl_env = \"HOOK_URL\"\n\n\
+         [sink.g]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:1/\"\nurl_env = \"HOOK_URL\"\n";
+    let error = Config::parse_with_env(bad, Path::new("figwatch.toml"), &env)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("feed: environment variable MISSING (url_env) is not set"),
+        "{error}"
+    );
+    assert!(
+        error.contains("sink h: the value of url_env/url_file is not an http or https URL"),
+        "{error}"
+    );
+    assert!(
+        error.contains("sink g: set exactly one of url, url_env or url_file"),
+        "{error}"
+    );
+    assert!(!error.contains("s3cret"), "{error}");
 }
 
 #[test]

@@ -7,6 +7,7 @@
 
 mod deliver;
 mod pipeline;
+mod retention;
 pub mod schedule;
 pub mod status;
 
@@ -240,6 +241,9 @@ pub async fn once(config: Config, cancel: CancellationToken) -> Result<PassRepor
     if !cancel.is_cancelled() {
         report.delivery = deliver::deliver_due(&ctx, &cancel).await;
     }
+    if let Some(retention) = ctx.config.daemon.retention {
+        retention::prune_all(&ctx.store, retention, &cancel).await;
+    }
     tracker.close();
     tracker.wait().await;
     Ok(report)
@@ -297,6 +301,9 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
     let metrics = Arc::new(status::Metrics::default());
     let listen = config.daemon.listen;
     metrics.config_loaded(Utc::now());
+    let allowed_hosts = Arc::new(status::guard::AllowedHosts::new(
+        &config.daemon.allowed_hosts,
+    ));
     let mut ctx = Arc::new(Context::new(
         config,
         store.clone(),
@@ -305,17 +312,27 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
         Arc::clone(&metrics),
     )?);
     let (ctx_tx, ctx_rx) = tokio::sync::watch::channel(Arc::clone(&ctx));
+    tracker.spawn(retention::prune_loop(ctx_rx.clone(), cancel.clone()));
     tracker.spawn(deliver::dispatch_loop(ctx_rx, cancel.clone()));
     if let Some(addr) = listen {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|source| Error::Listen { addr, source })?;
         info!(%addr, "Status server listening");
+        if !addr.ip().is_loopback() {
+            warn!(
+                %addr,
+                "Status server listens beyond loopback: whoever reaches it reads the watches, \
+                 figures, articles and failing feeds; keep it behind a firewall or a reverse proxy"
+            );
+        }
         tracker.spawn(status::serve(
             listener,
             Arc::clone(&metrics),
             store.clone(),
             ctx_tx.subscribe(),
+            allowed_hosts,
+            tracker.clone(),
             cancel.clone(),
         ));
     }

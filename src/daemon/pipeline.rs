@@ -46,7 +46,7 @@ pub(super) async fn poll_feed(
     feed: config::Feed,
     cancel: CancellationToken,
 ) -> FeedReport {
-    let span = info_span!("feed", url = %feed.url);
+    let span = info_span!("feed", url = %crate::config::redact::url(&feed.url));
     // The semaphore is never closed, so acquiring cannot fail; if it ever
     // did, running unbounded is the safe fallback.
     let _slot = ctx.feed_slots.acquire().await.ok();
@@ -87,7 +87,14 @@ async fn poll_feed_inner(
         let _permit = ctx.limits.acquire(&feed.url).await;
         let _timer = ctx.metrics.poll_timer();
         ctx.client
-            .get(&feed.url, &state.validators, fetch::Target::Feed)
+            .get(
+                &feed.url,
+                &state.validators,
+                fetch::Target::Feed {
+                    allow_private: feed.private_origin_allowed(),
+                    allow_private_redirects: feed.allow_private,
+                },
+            )
             .await
     };
     ctx.metrics.record_fetch(FetchTarget::Feed, &outcome);
@@ -112,14 +119,23 @@ async fn poll_feed_inner(
             )
         }
         fetch::Outcome::Fetched(response) => {
-            match feed::parse(
-                &response.body,
-                response.content_type.as_deref(),
-                &response.url,
-            ) {
+            let fetch::Response {
+                url: final_url,
+                moved_to,
+                content_type,
+                body,
+                validators,
+                max_age,
+            } = response;
+            let parsed = feed::parse(&body, content_type.as_deref(), &final_url);
+            // The body is not needed while the entries are processed (which
+            // may take long: article fetches), so it does not stay in memory
+            // for up to 64 feeds at once.
+            drop(body);
+            match parsed {
                 Err(err) => {
                     ctx.metrics.record_fetch_error(FetchTarget::Feed, "parse");
-                    let error = format!("{}: {err}", feed.url);
+                    let error = format!("{}: {err}", crate::config::redact::url(&feed.url));
                     warn!(error = %err, "Feed parse failed");
                     report.error = Some(error.clone());
                     (
@@ -128,7 +144,7 @@ async fn poll_feed_inner(
                     )
                 }
                 Ok(parsed) => {
-                    if let Some(moved_to) = &response.moved_to
+                    if let Some(moved_to) = &moved_to
                         && state.moved_to.as_deref() != Some(moved_to.as_str())
                     {
                         warn!(
@@ -150,7 +166,7 @@ async fn poll_feed_inner(
                     // an entry whose article failed is retried on the next
                     // poll instead of hiding behind a 304.
                     let validators = if processed == Processed::All {
-                        response.validators.clone()
+                        validators
                     } else {
                         fetch::Validators::default()
                     };
@@ -158,9 +174,9 @@ async fn poll_feed_inner(
                         PollResult::Fetched {
                             title: parsed.title.clone(),
                             validators,
-                            moved_to: response.moved_to.as_ref().map(Url::to_string),
+                            moved_to: moved_to.as_ref().map(Url::to_string),
                         },
-                        policy.after_success(&[parsed.ttl, response.max_age]),
+                        policy.after_success(&[parsed.ttl, max_age]),
                     )
                 }
             }
@@ -242,10 +258,10 @@ async fn process_entries(
     // A feed never polled successfully is the baseline: its figures are
     // recorded without alerting.
     let baseline = ctx.config.daemon.baseline && !state.polled_ok;
-    // Article links may point into private networks only when the feed
-    // itself lives there (a local mirror) or the config allows it.
-    let allow_private =
-        ctx.config.daemon.allow_private_articles || fetch::host_is_non_public(&feed.url).await;
+    // Article links may point into private networks only when the config
+    // says so: what the feed's host resolves to decides nothing, since its
+    // owner can add a private address to its answer.
+    let allow_private = feed.private_articles_allowed(&ctx.config.daemon);
     let mut processed = Processed::All;
     // Oldest first (feeds list newest first), so entries without dates are
     // ordered as the feed orders them.
@@ -381,9 +397,15 @@ async fn process_entry(
             }
         }
         None => {
-            // No link: the entry itself is the article.
+            // No link: the entry itself is the article, named by the feed
+            // URL without its credentials and query, and the entry's key
+            // (with the feed's, so two feeds' entries never collide).
             let mut url = feed.url.clone();
-            url.set_fragment(Some(&format!("entry-{}", short_hash(&entry.key))));
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            url.set_query(None);
+            let identity = format!("{}\n{}", feed.url, entry.key);
+            url.set_fragment(Some(&format!("entry-{}", short_hash(&identity))));
             (
                 url,
                 article::Article {
@@ -405,7 +427,18 @@ async fn process_entry(
     } else {
         page.text.clone()
     };
-    let url = canonical(&page_url, page.canonical_url.as_ref());
+    let url = if entry.link.is_some() {
+        let mut url = canonical(&page_url, page.canonical_url.as_ref());
+        // A link resolved against a feed URL with credentials inherits them:
+        // the stored URL, which alerts show, never carries them.
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+        url
+    } else {
+        // Its fragment is its identity: canonicalising would drop it and
+        // make every link-less entry of a feed one article.
+        page_url.clone()
+    };
 
     let matched = ctx.matcher.matching(&format!("{title}\n\n{text}"));
     if matched.is_empty() {

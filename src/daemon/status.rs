@@ -2,6 +2,7 @@
 //! `/metrics` (Prometheus text) and a status page at `/` (`page`).
 
 mod chart;
+pub(super) mod guard;
 mod page;
 
 use std::collections::BTreeMap;
@@ -474,29 +475,33 @@ struct AppState {
     contexts: tokio::sync::watch::Receiver<Arc<Context>>,
 }
 
-/// Serves the status endpoints on `listener` until `cancel`.
+/// Serves the status endpoints on `listener` until `cancel`; connections
+/// are bounded in number and time (`status/guard.rs`), each served on
+/// `tracker`.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     metrics: Arc<Metrics>,
     store: Store,
     contexts: tokio::sync::watch::Receiver<Arc<Context>>,
+    allowed_hosts: Arc<guard::AllowedHosts>,
+    tracker: tokio_util::task::TaskTracker,
     cancel: CancellationToken,
 ) {
     let app = Router::new()
         .route("/", get(page))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_text))
+        .layer(axum::middleware::from_fn_with_state(
+            allowed_hosts,
+            guard::check_host,
+        ))
+        .layer(axum::middleware::map_response(guard::security_headers))
         .with_state(AppState {
             metrics,
             store,
             contexts,
         });
-    if let Err(err) = axum::serve(listener, app)
-        .with_graceful_shutdown(async move { cancel.cancelled().await })
-        .await
-    {
-        tracing::error!(error = %err, "Status server failed");
-    }
+    guard::accept_loop(listener, app, tracker, cancel).await;
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

@@ -63,6 +63,13 @@ pub enum Error {
 /// whole documents.
 const MAX_REASON_CHARS: usize = 200;
 
+/// Longest entry title kept, in characters: a feed's 4 MB title would
+/// otherwise travel into the store, alerts and the status page.
+pub const MAX_TITLE_CHARS: usize = 1_000;
+/// Longest entry summary kept, in characters (a link-less entry's summary
+/// is its article text, so this is a long article's length).
+pub const MAX_SUMMARY_CHARS: usize = 100_000;
+
 /// Prefix of keys made by hashing, so they never collide with a real guid.
 const HASH_KEY_PREFIX: &str = "sha256:";
 
@@ -162,7 +169,7 @@ fn convert_entry(entry: &feed_rs::model::Entry, feed_url: &Url) -> Entry {
     let title = entry
         .title
         .as_ref()
-        .map(|title| html_to_text(&title.content))
+        .map(|title| clean(&html_to_text(&title.content), MAX_TITLE_CHARS))
         .unwrap_or_default();
     let summary = entry
         .summary
@@ -176,6 +183,7 @@ fn convert_entry(entry: &feed_rs::model::Entry, feed_url: &Url) -> Entry {
                 .and_then(|content| content.body.as_deref())
                 .map(html_to_text)
         })
+        .map(|summary| clean(&summary, MAX_SUMMARY_CHARS))
         .unwrap_or_default();
     let link = entry_link(entry, feed_url);
     let id = entry.id.trim();
@@ -193,6 +201,25 @@ fn convert_entry(entry: &feed_rs::model::Entry, feed_url: &Url) -> Entry {
         summary,
         published: entry.published.or(entry.updated),
     }
+}
+
+/// `text` without control characters (C0 but line feed and tab, DEL, C1:
+/// they would reach notification bodies and a command's environment), cut
+/// to `max_chars` with "…".
+fn clean(text: &str, max_chars: usize) -> String {
+    let mut kept = String::with_capacity(text.len().min(max_chars * 4));
+    for (n_chars, c) in text
+        .chars()
+        .filter(|c| matches!(c, '\n' | '\t') || !c.is_control())
+        .enumerate()
+    {
+        if n_chars == max_chars {
+            kept.push('…');
+            break;
+        }
+        kept.push(c);
+    }
+    kept
 }
 
 /// The article link: `rel="alternate"` (or no rel) first, else any link that

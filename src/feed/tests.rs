@@ -503,3 +503,27 @@ fn feed_served_as_text_html_still_parses() {
     let feed = parse_ok(RSS2.as_bytes(), Some("text/html; charset=UTF-8"));
     assert_eq!(feed.entries.len(), 1);
 }
+
+#[test]
+fn titles_and_summaries_are_capped_and_lose_control_characters() {
+    let long_title = "T".repeat(MAX_TITLE_CHARS * 3);
+    let long_summary = "s".repeat(MAX_SUMMARY_CHARS + 10);
+    let body = format!(
+        "<rss version=\"2.0\"><channel><title>C</title>\
+         <item><title>{long_title}</title><description>{long_summary}</description><guid>1</guid></item>\
+         <item><title>Bell&#x7;and&#x9B;escape&#x1B;[31m</title><description>line one\nline\ttwo&#x85;</description><guid>2</guid></item>\
+         </channel></rss>"
+    );
+    let feed = parse_ok(body.as_bytes(), None);
+    let long = &feed.entries[0];
+    assert_eq!(long.title.chars().count(), MAX_TITLE_CHARS + 1);
+    assert!(long.title.ends_with('…'));
+    assert_eq!(long.summary.chars().count(), MAX_SUMMARY_CHARS + 1);
+    let controls = &feed.entries[1];
+    assert_eq!(controls.title, "Bellandescape[31m");
+    assert!(
+        !controls.summary.contains('\u{85}') && controls.summary.contains("line"),
+        "{:?}",
+        controls.summary
+    );
+}

@@ -9,6 +9,8 @@ use reqwest::StatusCode;
 use reqwest::header::{self, HeaderValue};
 use url::Url;
 
+use crate::config::redact;
+
 /// Default time allowed to establish a connection (TCP and TLS).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default number of redirects followed before a fetch fails.
@@ -28,6 +30,9 @@ pub struct Options {
     pub connect_timeout: Duration,
     /// Redirects followed before the fetch fails with [`Error::Network`].
     pub max_redirects: usize,
+    /// Names resolved without DNS (still checked by the guard); the
+    /// `FIGWATCH_RESOLVE` environment variable adds to them.
+    pub resolve: super::guard::Overrides,
 }
 
 impl Options {
@@ -40,6 +45,7 @@ impl Options {
             user_agent: user_agent.into(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_redirects: DEFAULT_MAX_REDIRECTS,
+            resolve: super::guard::Overrides::new(),
         }
     }
 }
@@ -63,19 +69,38 @@ pub struct Validators {
     pub last_modified: Option<String>,
 }
 
-/// Whose link is being fetched: a configured feed (trusted) or an article
-/// link from a feed (anyone can write those; private addresses are refused
-/// unless allowed).
+/// Whose link is being fetched, which decides where it may go. Every hop
+/// not allowed here goes through the guard: a literal non-public address is
+/// refused before sending, a name at connect time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     /// A feed URL from the config.
-    Feed,
-    /// An article link; `allow_private` when the feed itself is private or
-    /// the config allows it.
+    Feed {
+        /// The requested URL's own origin (scheme, host, port) may be
+        /// non-public: the config named it.
+        allow_private: bool,
+        /// Redirects to other origins may be non-public too (the feed's
+        /// `allow_private`); otherwise they are guarded.
+        allow_private_redirects: bool,
+    },
+    /// An article link (anyone who writes a feed writes those).
     Article {
-        /// Fetch even if the host resolves to a non-public address.
+        /// Every hop may be non-public: the config allows it for this feed.
         allow_private: bool,
     },
+}
+
+impl Target {
+    /// Whether `hop`, reached from `requested`, may be non-public.
+    fn allows_private(self, requested: &Url, hop: &Url) -> bool {
+        match self {
+            Target::Feed {
+                allow_private,
+                allow_private_redirects,
+            } => allow_private_redirects || (allow_private && hop.origin() == requested.origin()),
+            Target::Article { allow_private } => allow_private,
+        }
+    }
 }
 
 /// A successful response.
@@ -120,11 +145,16 @@ pub enum Outcome {
     Failed(Error),
 }
 
-/// Why a GET failed. Each variant names the URL.
+/// A URL as errors show it: without credentials (`config::redact`).
+fn shown(url: &Url) -> String {
+    redact::url(url)
+}
+
+/// Why a GET failed. Each variant names the URL, without its credentials.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// No complete response within the timeout.
-    #[error("{url}: timed out after {after:?}")]
+    #[error("{}: timed out after {after:?}", shown(url))]
     Timeout {
         /// Requested URL.
         url: Url,
@@ -132,7 +162,7 @@ pub enum Error {
         after: Duration,
     },
     /// Non-2xx, non-304 status.
-    #[error("{url}: HTTP {status}")]
+    #[error("{}: HTTP {status}", shown(url))]
     Status {
         /// Requested URL.
         url: Url,
@@ -142,7 +172,7 @@ pub enum Error {
         retry_after: Option<Duration>,
     },
     /// The body exceeded `max_body`.
-    #[error("{url}: response larger than {limit} bytes")]
+    #[error("{}: response larger than {limit} bytes", shown(url))]
     TooLarge {
         /// Requested URL.
         url: Url,
@@ -150,7 +180,7 @@ pub enum Error {
         limit: u64,
     },
     /// Refused before sending: not http(s), or a private address.
-    #[error("{url}: refused: {reason}")]
+    #[error("{}: refused: {}", shown(url), redact::urls_in(reason))]
     Refused {
         /// Requested URL.
         url: Url,
@@ -158,7 +188,7 @@ pub enum Error {
         reason: String,
     },
     /// DNS, connect, TLS, protocol or redirect errors.
-    #[error("{url}: {message}")]
+    #[error("{}: {}", shown(url), redact::urls_in(message))]
     Network {
         /// Requested URL.
         url: Url,
@@ -193,13 +223,18 @@ const ACCEPT_ARTICLE: &str = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 /// Cloning is cheap and shares the connection pools.
 #[derive(Debug, Clone)]
 pub struct Client {
-    /// For feeds and article links allowed to be private.
+    /// For hops the [`Target`] allows to be private.
     plain: reqwest::Client,
-    /// For article links that must be public: its resolver refuses names
-    /// that resolve to non-public addresses at connect time, which also
-    /// defeats DNS rebinding. A separate pool, so a connection opened
-    /// without the check is never reused for a checked request.
+    /// For every other hop: its resolver refuses names that resolve to
+    /// non-public addresses at connect time, which also defeats DNS
+    /// rebinding. A separate pool, so a connection opened without the check
+    /// is never reused for a checked request.
     guarded: reqwest::Client,
+    /// The guarded client's resolver, to check a name before it is handed
+    /// to a proxy (which resolves it out of our sight).
+    guard: super::guard::Resolver,
+    /// Proxy hosts from the environment: a guarded hop to one is refused.
+    proxies: Arc<[String]>,
     options: Arc<Options>,
 }
 
@@ -214,14 +249,36 @@ impl Client {
             url: placeholder_url(),
             message: format!("HTTP client could not be built: {}", error_chain(&error)),
         };
-        let plain = builder(&options).build().map_err(build_error)?;
+        let mut overrides = options.resolve.clone();
+        if let Ok(text) = std::env::var(super::guard::RESOLVE_ENV) {
+            let (parsed, invalid) = super::guard::parse_overrides(&text);
+            for entry in invalid {
+                tracing::warn!(entry = %entry, "Ignoring a {} entry that is not name=ip[,ip]", super::guard::RESOLVE_ENV);
+            }
+            overrides.extend(parsed);
+        }
+        let overrides = Arc::new(overrides);
+        let proxies: Arc<[String]> = super::guard::proxy_hosts_from_env().into();
+        let resolver = |guarded: bool| {
+            Arc::new(super::guard::Resolver::new(
+                guarded,
+                proxies.clone(),
+                overrides.clone(),
+            ))
+        };
+        let plain = builder(&options)
+            .dns_resolver(resolver(false))
+            .build()
+            .map_err(build_error)?;
         let guarded = builder(&options)
-            .dns_resolver(super::guard::GuardedResolver::from_env())
+            .dns_resolver(resolver(true))
             .build()
             .map_err(build_error)?;
         Ok(Client {
             plain,
             guarded,
+            guard: super::guard::Resolver::new(true, proxies.clone(), overrides),
+            proxies,
             options: Arc::new(options),
         })
     }
@@ -250,21 +307,19 @@ impl Client {
         validators: &Validators,
         target: Target,
     ) -> Result<Outcome, Error> {
-        let guarded = matches!(
-            target,
-            Target::Article {
-                allow_private: false
-            }
-        );
-        let client = if guarded { &self.guarded } else { &self.plain };
         let mut current = url.clone();
         let mut visited: Vec<Url> = Vec::new();
         let mut moved_to: Option<Url> = None;
         let mut only_permanent = true;
         loop {
-            check_hop(url, &current, guarded)?;
+            let guarded = !target.allows_private(url, &current);
+            super::guard::check_hop(url, &current, guarded.then_some(&*self.proxies))?;
+            if guarded && !self.proxies.is_empty() {
+                self.check_name_before_proxy(url, &current).await?;
+            }
+            let client = if guarded { &self.guarded } else { &self.plain };
             let accept = match target {
-                Target::Feed => ACCEPT_FEED,
+                Target::Feed { .. } => ACCEPT_FEED,
                 Target::Article { .. } => ACCEPT_ARTICLE,
             };
             let mut request = client
@@ -409,6 +464,28 @@ impl Client {
         Ok(body)
     }
 
+    /// Behind a proxy the proxy resolves `hop`'s name, so our resolver never
+    /// sees it: resolve and check it here first. (A name on the `NO_PROXY`
+    /// list is connected to directly and checked again at connect time.)
+    async fn check_name_before_proxy(&self, requested: &Url, hop: &Url) -> Result<(), Error> {
+        let Some(url::Host::Domain(name)) = hop.host() else {
+            return Ok(());
+        };
+        match self.guard.lookup(name).await {
+            Ok(_) => Ok(()),
+            Err(error) => match error.downcast_ref::<super::guard::Refusal>() {
+                Some(refusal) => Err(Error::Refused {
+                    url: requested.clone(),
+                    reason: super::guard::hop_reason(requested, hop, refusal.to_string()),
+                }),
+                None => Err(Error::Network {
+                    url: requested.clone(),
+                    message: format!("DNS lookup failed: {error}"),
+                }),
+            },
+        }
+    }
+
     /// Maps a reqwest error to ours: timeouts, guard refusals from the
     /// resolver, and everything else as a readable chain.
     fn request_error(&self, url: &Url, error: &reqwest::Error) -> Error {
@@ -445,36 +522,6 @@ fn builder(options: &Options) -> reqwest::ClientBuilder {
         .timeout(options.timeout)
         .tcp_keepalive(Duration::from_secs(60))
         .pool_idle_timeout(Duration::from_secs(90))
-}
-
-/// Refuses a hop that is not http(s) or, for guarded fetches, whose host is
-/// a literal non-public address (literal addresses never reach the
-/// resolver, which checks names).
-pub(super) fn check_hop(requested: &Url, hop: &Url, guarded: bool) -> Result<(), Error> {
-    let refuse = |reason: String| {
-        let reason = if hop == requested {
-            reason
-        } else {
-            format!("redirect to {hop}: {reason}")
-        };
-        Err(Error::Refused {
-            url: requested.clone(),
-            reason,
-        })
-    };
-    if !matches!(hop.scheme(), "http" | "https") {
-        return refuse(format!(
-            "scheme {:?} is not fetched, only http and https",
-            hop.scheme()
-        ));
-    }
-    if hop.host().is_none() {
-        return refuse("no host".to_owned());
-    }
-    if guarded && let Some(reason) = super::guard::literal_host_reason(hop) {
-        return refuse(reason);
-    }
-    Ok(())
 }
 
 /// The error as one readable line. Connection failures name the stage

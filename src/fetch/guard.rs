@@ -1,18 +1,24 @@
-//! Refusing article links that point into private networks.
+//! Refusing fetches that point into private networks.
 //!
-//! Anyone who can write a feed can put `http://192.168.1.1/admin` in it, so
-//! an article link must reach a public address unless the operator allowed
-//! otherwise. Names are checked where they are resolved, in the resolver of
-//! the guarded reqwest client: the address checked is the address connected
-//! to, so a name that answers differently the second time (DNS rebinding)
-//! gains nothing. Literal addresses never reach a resolver and are checked
-//! before the request.
+//! Anyone who can write a feed can put `http://192.168.1.1/admin` in it, or
+//! redirect to it, so every fetch must reach a public address unless the
+//! config allowed otherwise (a feed URL that is itself private, or
+//! `allow_private_articles`); DNS never decides it. Names are checked where
+//! they are resolved, in the resolver of the guarded reqwest client: the
+//! address checked is the address connected to, so a name that answers
+//! differently the second time (DNS rebinding) gains nothing. Literal
+//! addresses never reach a resolver and are checked before each hop.
 //!
-//! Behind a proxy from the environment the proxy resolves article hosts, so
-//! only literal addresses are checked; the proxy's own host is exempt.
+//! Behind a proxy from the environment the proxy resolves the hosts it
+//! fetches, so each guarded hop's name is resolved and checked here first
+//! (the proxy's own answer may differ: a proxy should refuse private
+//! destinations too). The proxy's host is exempt for the proxy connection
+//! only: a hop *to* that host is refused.
 
+use std::collections::BTreeMap;
 use std::error::Error as StdError;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use url::{Host, Url};
@@ -30,23 +36,24 @@ pub fn non_public_kind(ip: IpAddr) -> Option<&'static str> {
     }
 }
 
-/// Whether `url`'s host is a non-public address or resolves to one (any of
-/// its addresses). A name that does not resolve counts as public: the
-/// fetch will fail on its own. The daemon uses this to let a feed on a
-/// private network have its article links fetched.
-pub async fn host_is_non_public(url: &Url) -> bool {
+/// Whether `url` itself names a non-public host without asking DNS: a
+/// literal non-public address, or `localhost` and its subdomains (RFC 6761
+/// reserves them for loopback). The daemon lets a configured feed URL like
+/// this reach its own origin; a name that merely *resolves* to a private
+/// address decides nothing, since its owner can change the answer.
+pub fn is_private_literal(url: &Url) -> bool {
     match url.host() {
         None => false,
         Some(Host::Ipv4(ip)) => v4_kind(ip).is_some(),
         Some(Host::Ipv6(ip)) => v6_kind(ip).is_some(),
-        Some(Host::Domain(name)) => {
-            let port = url.port_or_known_default().unwrap_or(0);
-            match tokio::net::lookup_host((name, port)).await {
-                Ok(mut addrs) => addrs.any(|addr| non_public_kind(addr.ip()).is_some()),
-                Err(_) => false,
-            }
-        }
+        Some(Host::Domain(name)) => is_localhost_name(name),
     }
+}
+
+/// `localhost`, `localhost.` or a subdomain of it.
+fn is_localhost_name(name: &str) -> bool {
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost" || name.ends_with(".localhost")
 }
 
 fn v4_kind(ip: Ipv4Addr) -> Option<&'static str> {
@@ -156,62 +163,187 @@ pub(super) fn find_refusal(error: &reqwest::Error) -> Option<&Refusal> {
     None
 }
 
-/// A resolver (the system's, through tokio) that fails for names with any
-/// non-public address.
-#[derive(Debug, Default)]
-pub(super) struct GuardedResolver {
-    /// Proxy hosts from the environment: reqwest resolves them with this
-    /// resolver too, and a proxy on localhost is legitimate.
-    exempt: Vec<String>,
+/// The environment variable of resolver overrides, like curl's
+/// `--resolve`: `name=ip[,ip…]` entries separated by `;`. The guard checks
+/// an overridden answer like any other, so an override never opens a door;
+/// it lets a test (or an operator pinning a host) decide what a name
+/// resolves to without a hosts file.
+pub const RESOLVE_ENV: &str = "FIGWATCH_RESOLVE";
+
+/// Names resolved without DNS: lower-case name → addresses.
+pub type Overrides = BTreeMap<String, Vec<IpAddr>>;
+
+/// Parses [`RESOLVE_ENV`]'s syntax; entries that do not parse are returned
+/// apart so the caller can report them.
+pub fn parse_overrides(text: &str) -> (Overrides, Vec<String>) {
+    let mut overrides = Overrides::new();
+    let mut invalid = Vec::new();
+    for entry in text
+        .split(';')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+    {
+        let parsed = entry.split_once('=').and_then(|(name, addrs)| {
+            let addrs: Option<Vec<IpAddr>> = addrs
+                .split(',')
+                .map(|addr| addr.trim().trim_matches(['[', ']']).parse().ok())
+                .collect();
+            Some((name.trim().to_ascii_lowercase(), addrs?))
+        });
+        match parsed {
+            Some((name, addrs)) if !name.is_empty() && !addrs.is_empty() => {
+                overrides.insert(name, addrs);
+            }
+            _ => invalid.push(entry.to_owned()),
+        }
+    }
+    (overrides, invalid)
 }
 
-impl GuardedResolver {
-    /// A resolver exempting the proxies named by the standard variables.
-    pub(super) fn from_env() -> GuardedResolver {
-        let exempt = [
-            "http_proxy",
-            "HTTP_PROXY",
-            "https_proxy",
-            "HTTPS_PROXY",
-            "all_proxy",
-            "ALL_PROXY",
-        ]
-        .iter()
-        .filter_map(|variable| std::env::var(variable).ok())
-        .filter_map(|value| {
-            let value = value.trim();
-            let parsed = Url::parse(value)
-                .ok()
-                .filter(|url| url.host().is_some())
-                .or_else(|| Url::parse(&format!("http://{value}")).ok())?;
-            parsed
-                .host_str()
-                .map(|host| host.trim_matches(['[', ']']).to_ascii_lowercase())
-        })
-        .collect();
-        GuardedResolver { exempt }
+/// The proxy hosts named by the standard variables (`http_proxy`,
+/// `HTTPS_PROXY`, `ALL_PROXY`…), lower-case, brackets removed.
+pub(super) fn proxy_hosts_from_env() -> Vec<String> {
+    [
+        "http_proxy",
+        "HTTP_PROXY",
+        "https_proxy",
+        "HTTPS_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+    ]
+    .iter()
+    .filter_map(|variable| std::env::var(variable).ok())
+    .filter_map(|value| {
+        let value = value.trim();
+        let parsed = Url::parse(value)
+            .ok()
+            .filter(|url| url.host().is_some())
+            .or_else(|| Url::parse(&format!("http://{value}")).ok())?;
+        parsed
+            .host_str()
+            .map(|host| host.trim_matches(['[', ']']).to_ascii_lowercase())
+    })
+    .collect()
+}
+
+/// The resolver of both reqwest clients: overrides first, else the
+/// system's (through tokio). The guarded one fails for a name with any
+/// non-public address, at connect time, so the address checked is the
+/// address connected to and a second answer (DNS rebinding) gains nothing.
+#[derive(Debug, Clone)]
+pub(super) struct Resolver {
+    guarded: bool,
+    /// Proxy hosts: reqwest resolves the proxy with this resolver, and a
+    /// proxy on localhost is legitimate. Safe only because
+    /// [`check_hop`] refuses every guarded request *to* a
+    /// proxy host, so the only connection that reaches this exemption is
+    /// the one to the proxy itself.
+    proxies: Arc<[String]>,
+    overrides: Arc<Overrides>,
+}
+
+impl Resolver {
+    /// A resolver; `guarded` refuses non-public answers.
+    pub(super) fn new(
+        guarded: bool,
+        proxies: Arc<[String]>,
+        overrides: Arc<Overrides>,
+    ) -> Resolver {
+        Resolver {
+            guarded,
+            proxies,
+            overrides,
+        }
+    }
+
+    /// The addresses of `name`, checked when guarded; a refusal is a
+    /// [`Refusal`].
+    pub(super) async fn lookup(
+        &self,
+        name: &str,
+    ) -> Result<Vec<IpAddr>, Box<dyn StdError + Send + Sync>> {
+        let key = name.trim_end_matches('.').to_ascii_lowercase();
+        let addrs: Vec<IpAddr> = match self.overrides.get(&key) {
+            Some(addrs) => addrs.clone(),
+            None => tokio::net::lookup_host((name, 0))
+                .await?
+                .map(|addr| addr.ip())
+                .collect(),
+        };
+        let exempt = self.proxies.contains(&key);
+        if self.guarded
+            && !exempt
+            && let Some((ip, kind)) = addrs
+                .iter()
+                .find_map(|ip| non_public_kind(*ip).map(|kind| (*ip, kind)))
+        {
+            return Err(Box::new(Refusal {
+                name: name.to_owned(),
+                ip,
+                kind,
+            }));
+        }
+        Ok(addrs)
     }
 }
 
-impl Resolve for GuardedResolver {
+impl Resolve for Resolver {
     fn resolve(&self, name: Name) -> Resolving {
-        let name = name.as_str().to_owned();
-        let exempt = self
-            .exempt
-            .iter()
-            .any(|host| host.eq_ignore_ascii_case(&name));
+        let resolver = self.clone();
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> =
-                tokio::net::lookup_host((name.as_str(), 0)).await?.collect();
-            if !exempt
-                && let Some((ip, kind)) = addrs
-                    .iter()
-                    .find_map(|addr| non_public_kind(addr.ip()).map(|kind| (addr.ip(), kind)))
-            {
-                return Err(Box::new(Refusal { name, ip, kind }) as _);
-            }
-            let addrs: Addrs = Box::new(addrs.into_iter());
+            let addrs = resolver.lookup(name.as_str()).await?;
+            let addrs: Addrs = Box::new(addrs.into_iter().map(|ip| SocketAddr::new(ip, 0)));
             Ok(addrs)
         })
     }
+}
+
+/// `reason`, prefixed with the hop when it is a redirect.
+pub(super) fn hop_reason(requested: &Url, hop: &Url, reason: String) -> String {
+    if hop == requested {
+        reason
+    } else {
+        format!("redirect to {hop}: {reason}")
+    }
+}
+
+/// Refuses a hop that is not http(s) or, for guarded fetches (`proxies` set:
+/// the proxy hosts), whose host is a literal non-public address (literal
+/// addresses never reach the resolver, which checks names) or a proxy's
+/// host (which the resolver exempts for the proxy connection only).
+pub(super) fn check_hop(
+    requested: &Url,
+    hop: &Url,
+    proxies: Option<&[String]>,
+) -> Result<(), super::Error> {
+    let refuse = |reason: String| {
+        Err(super::Error::Refused {
+            url: requested.clone(),
+            reason: hop_reason(requested, hop, reason),
+        })
+    };
+    if !matches!(hop.scheme(), "http" | "https") {
+        return refuse(format!(
+            "scheme {:?} is not fetched, only http and https",
+            hop.scheme()
+        ));
+    }
+    if hop.host().is_none() {
+        return refuse("no host".to_owned());
+    }
+    let Some(proxies) = proxies else {
+        return Ok(());
+    };
+    if let Some(reason) = literal_host_reason(hop) {
+        return refuse(reason);
+    }
+    if let Some(url::Host::Domain(name)) = hop.host() {
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        if proxies.contains(&name) {
+            return refuse(format!(
+                "{name} is the proxy's host, reachable only as the proxy"
+            ));
+        }
+    }
+    Ok(())
 }

@@ -12,8 +12,8 @@
 //! Seams: `charset` turns bytes into text ([`decode`]); it is pure and
 //! built without the `daemon` feature too, so `feed` and the fuzz targets
 //! use the same decoding. The rest does IO and needs that feature: `client`
-//! is the HTTP client, `guard` classifies addresses and filters DNS
-//! answers for article links, `headers` parses the caching headers.
+//! is the HTTP client, `guard` classifies addresses, checks each hop and
+//! filters DNS answers, `headers` parses the caching headers.
 
 mod charset;
 #[cfg(feature = "daemon")]
@@ -27,10 +27,10 @@ mod headers;
 mod tests;
 
 pub use charset::{decode, encoding_for};
-#[cfg(test)]
-#[cfg(feature = "daemon")]
-use client::check_hop;
 #[cfg(feature = "daemon")]
 pub use client::*;
+#[cfg(test)]
 #[cfg(feature = "daemon")]
-pub use guard::{host_is_non_public, non_public_kind};
+use guard::check_hop;
+#[cfg(feature = "daemon")]
+pub use guard::{Overrides, RESOLVE_ENV, is_private_literal, non_public_kind, parse_overrides};

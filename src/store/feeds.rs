@@ -180,8 +180,10 @@ impl Store {
                 let failing_for = (now - since).to_std().unwrap_or_default();
                 if failing_for >= failing_after {
                     let message = format!(
-                        "Feed {url} has failed {failures} times since {}: {error}",
-                        since.format("%Y-%m-%d %H:%M UTC")
+                        "Feed {} has failed {failures} times since {}: {}",
+                        crate::config::redact::url_text(&url),
+                        since.format("%Y-%m-%d %H:%M UTC"),
+                        crate::config::redact::urls_in(error)
                     );
                     super::outbox::insert_feed_alert(
                         &tx,
@@ -199,7 +201,7 @@ impl Store {
                 }
             }
             PollResult::Fetched { .. } | PollResult::NotModified if failing_alerted => {
-                let message = format!("Feed {url} works again");
+                let message = format!("Feed {} works again", crate::config::redact::url_text(&url));
                 super::outbox::insert_feed_alert(
                     &tx,
                     AlertKind::FeedRecovered,

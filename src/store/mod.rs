@@ -15,6 +15,7 @@ mod feeds;
 mod outbox;
 mod queries;
 mod record;
+mod retention;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -26,6 +27,7 @@ use rusqlite::Connection;
 pub use feeds::{EntryRecord, FeedState, PollResult};
 pub use queries::{AlertSummary, ArticleSummary, DeliveryState, FigureSummary, HistoryRow};
 pub use record::{NewArticle, Recorded, WatchReading};
+pub use retention::{PRUNE_BATCH, Pruned};
 
 /// Numbered migrations, applied in order under `PRAGMA user_version`.
 const MIGRATIONS: &[&str] = &[

@@ -153,6 +153,8 @@ fn config(base: &str) -> String {
     format!(
         r#"[daemon]
 database = "figwatch.db"
+# The test news site links to its own pages on 127.0.0.1.
+allow_private_articles = true
 timeout = "5s"
 poll_interval = "1h"
 baseline = true

@@ -29,7 +29,7 @@ fn unknown_key_exits_2_with_what_was_expected() {
     work.figwatch(&["check"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(":3:1: unknown field `intervall`, expected one of `url`, `name`, `interval`, `article_selector`"));
+        .stderr(predicate::str::contains(":3:1: unknown field `intervall`, expected one of `url`, `url_env`, `url_file`, `name`, `interval`, `article_selector`, `allow_private`, `allow_private_articles`"));
 }
 
 #[test]

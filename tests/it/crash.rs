@@ -201,6 +201,8 @@ fn config(addr: std::net::SocketAddr) -> String {
     format!(
         r#"[daemon]
 database = "figwatch.db"
+# The test news site links to its own pages on 127.0.0.1.
+allow_private_articles = true
 timeout = "10s"
 poll_interval = "1s"
 baseline = false

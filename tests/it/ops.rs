@@ -17,6 +17,15 @@ fn config_with_secret(servers: &Servers) -> String {
     )
 }
 
+/// The config line that names the sink's secret.
+fn secret_line(work: &Workspace) -> usize {
+    let text = std::fs::read_to_string(work.config()).expect("the config");
+    text.lines()
+        .position(|line| line.starts_with("secret_env"))
+        .expect("a secret_env line")
+        + 1
+}
+
 #[test]
 fn read_only_commands_work_without_the_sinks_secrets() {
     let servers = Servers::start();
@@ -27,7 +36,8 @@ fn read_only_commands_work_without_the_sinks_secrets() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(format!(
-            "figwatch.toml:22:14: sink hook: environment variable {SECRET_VAR} (secret_env) is not set"
+            "figwatch.toml:{}:14: sink hook: environment variable {SECRET_VAR} (secret_env) is not set",
+            secret_line(&work)
         )));
     work.figwatch(&["once"])
         .env(SECRET_VAR, "s3cret-for-the-hook")
@@ -65,8 +75,9 @@ fn read_only_commands_work_without_the_sinks_secrets() {
             "secret: from environment variable {SECRET_VAR} (secret_env)"
         )))
         .stderr(predicate::str::contains(format!(
-            "warning: {}:22:14: sink hook: environment variable {SECRET_VAR} (secret_env) is not set",
-            work.config().display()
+            "warning: {}:{}:14: sink hook: environment variable {SECRET_VAR} (secret_env) is not set",
+            work.config().display(),
+            secret_line(&work)
         )));
     work.figwatch(&["check", "--strict"])
         .env_remove(SECRET_VAR)

@@ -233,6 +233,8 @@ pub fn motivating_config(servers: &Servers, extra_feeds: &[&str], baseline: bool
     format!(
         r#"[daemon]
 database = "figwatch.db"
+# The test news site links to its own pages on 127.0.0.1.
+allow_private_articles = true
 timeout = "2s"
 poll_interval = "1h"
 baseline = {baseline}

@@ -12,7 +12,14 @@ fn command_sink(script: &str, args: &[&str], timeout: Duration) -> Sinks {
     ];
     command.extend(args.iter().map(|arg| (*arg).to_owned()));
     Sinks::new(
-        &[sink("script", SinkKind::Command { command, timeout })],
+        &[sink(
+            "script",
+            SinkKind::Command {
+                command,
+                timeout,
+                env: Vec::new(),
+            },
+        )],
         WAIT,
     )
 }
@@ -127,6 +134,7 @@ async fn missing_program_is_a_spawn_error() {
             SinkKind::Command {
                 command: vec![String::from("/nonexistent/figwatch-notify")],
                 timeout: WAIT,
+                env: Vec::new(),
             },
         )],
         WAIT,

@@ -16,6 +16,7 @@ fn webhook(url_text: &str, secret_value: Option<&str>) -> config::Sink {
     sink(
         "hook",
         SinkKind::Webhook {
+            secret_headers: Default::default(),
             url: url(url_text),
             secret: secret_value.map(secret),
             headers,
@@ -152,6 +153,7 @@ async fn webhook_with_an_invalid_header_is_a_setup_error() {
         &[sink(
             "hook",
             SinkKind::Webhook {
+                secret_headers: Default::default(),
                 url: url("http://127.0.0.1:9/"),
                 secret: None,
                 headers,
@@ -302,6 +304,26 @@ async fn ntfy_uses_basic_auth_with_username_and_password() {
 #[tokio::test]
 async fn secrets_never_appear_in_errors() {
     // A server that echoes the credentials back in its error page.
+    let mut receiver = Receiver::start(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "bad credentials: {authorization}",
+    )
+    .await;
+    let sinks = Sinks::new(
+        &[ntfy(&receiver.url, Some("tk_sup3r-s3cret"), None, None)],
+        WAIT,
+    );
+    let err = sinks.send("phone", &changed_row()).await.expect_err("500");
+    let _ = receiver.next().await;
+    let shown = format!("{err} {err:?}");
+    assert!(shown.contains("500"), "{shown}");
+    assert!(
+        shown.contains("bad credentials: Bearer [redacted]"),
+        "{shown}"
+    );
+    assert!(!shown.contains("tk_sup3r-s3cret"), "{shown}");
+
+    // Refusing them (401, 403), its body is not kept at all.
     let mut receiver =
         Receiver::start(StatusCode::UNAUTHORIZED, "bad credentials: {authorization}").await;
     let sinks = Sinks::new(
@@ -312,11 +334,7 @@ async fn secrets_never_appear_in_errors() {
     let _ = receiver.next().await;
     let shown = format!("{err} {err:?}");
     assert!(shown.contains("401"), "{shown}");
-    assert!(
-        shown.contains("bad credentials: Bearer [redacted]"),
-        "{shown}"
-    );
-    assert!(!shown.contains("tk_sup3r-s3cret"), "{shown}");
+    assert!(!shown.contains("bad credentials"), "{shown}");
 
     // A slack URL is itself the secret; a connect error must not show it.
     let slack_url = closed_port_url("/services/T0000/B0000/hookkey-abcdef123456").await;
@@ -445,6 +463,18 @@ fn discord_markdown_in_article_text_is_escaped() {
     assert_eq!(
         payload["content"],
         "**figwatch · test alert**\n\\*bold\\* \\_it\\_ \\`code\\` @everyone"
+    );
+}
+
+#[test]
+fn discord_masked_links_headings_and_mentions_are_escaped() {
+    let payload = crate::alert::chat::discord_payload(&text_row(
+        AlertKind::Test,
+        "# Big [click](https://evil.example/) <@123>",
+    ));
+    assert_eq!(
+        payload["content"],
+        "**figwatch · test alert**\n\\# Big \\[click\\](https://evil.example/) \\<@123\\>"
     );
 }
 

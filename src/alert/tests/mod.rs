@@ -376,6 +376,7 @@ async fn deliver_says_delivered_retry_or_give_up() {
             sink(
                 "hook",
                 SinkKind::Webhook {
+                    secret_headers: Default::default(),
                     url: url(&down),
                     secret: None,
                     headers: std::collections::BTreeMap::new(),
@@ -426,6 +427,7 @@ async fn a_4xx_answer_is_given_up_at_once() {
     let hook = sink(
         "hook",
         SinkKind::Webhook {
+            secret_headers: Default::default(),
             url: url(&receiver.url),
             secret: None,
             headers: std::collections::BTreeMap::new(),

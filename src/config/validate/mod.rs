@@ -17,6 +17,8 @@ pub(super) struct Validator<'a> {
     pub(super) source: &'a str,
     pub(super) base_dir: PathBuf,
     pub(super) problems: Vec<Problem>,
+    /// Looks up the environment variables of `url_env`.
+    pub(super) env: &'a dyn Fn(&str) -> Option<String>,
 }
 
 impl Validator<'_> {
@@ -37,7 +39,11 @@ impl Validator<'_> {
         let mut first_line: std::collections::HashMap<String, usize> =
             std::collections::HashMap::new();
         for raw_feed in raw.feed {
-            let offset = raw_feed.url.span().start;
+            let offset = raw_feed
+                .get_ref()
+                .url
+                .as_ref()
+                .map_or(raw_feed.span().start, |url| url.span().start);
             let Some(feed) = self.feed(raw_feed) else {
                 continue;
             };
@@ -47,7 +53,7 @@ impl Validator<'_> {
                     offset,
                     format!(
                         "feed url {} is listed twice (first at line {first}); remove one [[feed]]",
-                        feed.url
+                        redact::url(&feed.url)
                     ),
                 );
                 continue;
@@ -143,6 +149,16 @@ impl Validator<'_> {
         let per_host = self.count(raw.per_host, DEFAULT_PER_HOST, "per_host");
         let timeout = self.duration(raw.timeout, DEFAULT_TIMEOUT);
         let failing_after = self.duration(raw.failing_after, DEFAULT_FAILING_AFTER);
+        let retention = match raw.retention {
+            Some(value) if value.get_ref().trim() == "forever" => None,
+            value => Some(self.duration(
+                value.map(|v| {
+                    let span = v.span();
+                    Spanned::new(span, RawNumberOrText::Text(v.into_inner()))
+                }),
+                DEFAULT_RETENTION,
+            )),
+        };
         let max_body = match raw.max_body {
             None => DEFAULT_MAX_BODY,
             Some(size) => {
@@ -190,6 +206,111 @@ impl Validator<'_> {
             listen,
             failing_after,
             allow_private_articles: raw.allow_private_articles.unwrap_or(false),
+            allowed_hosts: raw.allowed_hosts.unwrap_or_default(),
+            retention,
+        }
+    }
+
+    /// `url`, or the URL read now from `url_env` / `url_file` (a URL with a
+    /// token in it need not sit in the config; it is needed to know the
+    /// feed or sink at all, so it is read at load); exactly one of them. A
+    /// URL read from a secret is never quoted in a problem.
+    pub(super) fn url_or_secret_url(
+        &mut self,
+        owner: &str,
+        what: &str,
+        (url, url_env, url_file): UrlSources,
+        offset: usize,
+    ) -> Option<Url> {
+        let from_secret = url_env.is_some() || url_file.is_some();
+        match (url, from_secret) {
+            (Some(url), false) => self.http_url(&url, what),
+            (None, true) => {
+                let at = url_env
+                    .as_ref()
+                    .or(url_file.as_ref())
+                    .map_or(offset, |value| value.span().start);
+                let value = self.secret_value_now(owner, "url", url_env, url_file)?;
+                match Url::parse(&value) {
+                    Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {
+                        Some(url)
+                    }
+                    _ => {
+                        self.problem(
+                            at,
+                            format!(
+                                "{owner}: the value of url_env/url_file is not an http or https URL"
+                            ),
+                        );
+                        None
+                    }
+                }
+            }
+            (Some(_), true) => {
+                self.problem(
+                    offset,
+                    format!("{owner}: set exactly one of url, url_env or url_file"),
+                );
+                None
+            }
+            (None, false) => {
+                self.problem(offset, format!("{owner}: url is required"));
+                None
+            }
+        }
+    }
+
+    /// The value of `{key}_env` or `{key}_file`, read now; problems start
+    /// with `owner` ("feed", "sink hook").
+    fn secret_value_now(
+        &mut self,
+        owner: &str,
+        key: &str,
+        env_name: Option<Spanned<String>>,
+        file: Option<Spanned<String>>,
+    ) -> Option<String> {
+        match (env_name, file) {
+            (None, None) => None,
+            (Some(env_name), Some(_)) => {
+                self.problem(
+                    env_name.span().start,
+                    format!("{owner}: set {key}_env or {key}_file, not both"),
+                );
+                None
+            }
+            (Some(env_name), None) => match (self.env)(env_name.get_ref().trim()) {
+                Some(value) if !value.trim().is_empty() => Some(value.trim().to_string()),
+                _ => {
+                    self.problem(
+                        env_name.span().start,
+                        format!(
+                            "{owner}: environment variable {} ({key}_env) is not set",
+                            env_name.get_ref()
+                        ),
+                    );
+                    None
+                }
+            },
+            (None, Some(file)) => {
+                let path = self.base_dir.join(file.get_ref());
+                match std::fs::read_to_string(&path) {
+                    Ok(value) if !value.trim().is_empty() => Some(value.trim().to_string()),
+                    Ok(_) => {
+                        self.problem(
+                            file.span().start,
+                            format!("{owner}: {key}_file {} is empty", path.display()),
+                        );
+                        None
+                    }
+                    Err(err) => {
+                        self.problem(
+                            file.span().start,
+                            format!("{owner}: cannot read {key}_file {}: {err}", path.display()),
+                        );
+                        None
+                    }
+                }
+            }
         }
     }
 
@@ -216,8 +337,15 @@ impl Validator<'_> {
         }
     }
 
-    fn feed(&mut self, raw: RawFeed) -> Option<Feed> {
-        let url = self.http_url(&raw.url, "feed url");
+    fn feed(&mut self, raw: Spanned<RawFeed>) -> Option<Feed> {
+        let offset = raw.span().start;
+        let raw = raw.into_inner();
+        let url = self.url_or_secret_url(
+            "feed",
+            "feed url",
+            (raw.url, raw.url_env, raw.url_file),
+            offset,
+        );
         let interval = raw
             .interval
             .map(|interval| self.duration(Some(interval), DEFAULT_POLL_INTERVAL));
@@ -238,6 +366,8 @@ impl Validator<'_> {
             name: raw.name.filter(|name| !name.trim().is_empty()),
             interval,
             article_selector,
+            allow_private: raw.allow_private.unwrap_or(false),
+            allow_private_articles: raw.allow_private_articles,
         })
     }
 
@@ -532,3 +662,10 @@ pub(super) fn parse_min_change(text: &str) -> Option<MinChange> {
         Some(MinChange::Absolute(value))
     }
 }
+
+/// `url`, `url_env` and `url_file` as written.
+pub(super) type UrlSources = (
+    Option<Spanned<String>>,
+    Option<Spanned<String>>,
+    Option<Spanned<String>>,
+);

@@ -69,8 +69,19 @@ impl Validator<'_> {
         // Which keys each type accepts; anything else set is a problem.
         let allowed: &[&str] = match kind_name.as_str() {
             "log" => &["template", "template_file"],
-            "webhook" => &["url", "secret_env", "secret_file", "headers"],
+            "webhook" => &[
+                "url",
+                "url_env",
+                "url_file",
+                "secret_env",
+                "secret_file",
+                "headers",
+                "headers_env",
+                "headers_file",
+            ],
             "ntfy" => &[
+                "url_env",
+                "url_file",
                 "url",
                 "token_env",
                 "token_file",
@@ -97,7 +108,7 @@ impl Validator<'_> {
                 "template_file",
             ],
             "slack" | "discord" => &["url", "url_env", "url_file", "template", "template_file"],
-            "command" => &["command", "timeout"],
+            "command" => &["command", "timeout", "env"],
             other => {
                 self.problem(
                     kind_offset,
@@ -122,15 +133,37 @@ impl Validator<'_> {
         let kind = match kind_name.as_str() {
             "log" => SinkKind::Log,
             "webhook" => {
-                let url = self.required_url(&name, raw.url.as_ref(), span.start)?;
+                let url = self.required_url(&name, &raw, span.start)?;
+                // Header values named by headers_env / headers_file are
+                // secrets, read only by the commands that send.
+                let mut secret_headers = BTreeMap::new();
+                for (key, table) in [
+                    ("headers_env", raw.headers_env),
+                    ("headers_file", raw.headers_file),
+                ] {
+                    let Some(table) = table else { continue };
+                    let offset = table.span().start;
+                    for (header, source) in table.into_inner() {
+                        let source = Spanned::new(offset..offset, source);
+                        let (env_name, file) = if key == "headers_env" {
+                            (Some(source), None)
+                        } else {
+                            (None, Some(source))
+                        };
+                        if let Some(value) = self.secret(&name, "headers", env_name, file) {
+                            secret_headers.insert(header, value);
+                        }
+                    }
+                }
                 SinkKind::Webhook {
                     secret: self.secret(&name, "secret", raw.secret_env, raw.secret_file),
                     headers: raw.headers.unwrap_or_default(),
+                    secret_headers,
                     url,
                 }
             }
             "ntfy" => {
-                let url = self.required_url(&name, raw.url.as_ref(), span.start)?;
+                let url = self.required_url(&name, &raw, span.start)?;
                 let priority =
                     raw.priority
                         .and_then(|priority| match u8::try_from(*priority.get_ref()) {
@@ -191,9 +224,26 @@ impl Validator<'_> {
                     );
                     return None;
                 }
+                let mut env = Vec::new();
+                for variable in raw.env.unwrap_or_default() {
+                    let valid =
+                        !variable.get_ref().is_empty() && !variable.get_ref().contains(['=', '\0']);
+                    if valid {
+                        env.push(variable.into_inner());
+                    } else {
+                        self.problem(
+                            variable.span().start,
+                            format!(
+                                "sink {name}: env {:?} is not an environment variable name",
+                                variable.get_ref()
+                            ),
+                        );
+                    }
+                }
                 SinkKind::Command {
                     timeout: self.duration(raw.timeout, DEFAULT_COMMAND_TIMEOUT),
                     command: command.into_inner(),
+                    env,
                 }
             }
             "email" => {
@@ -371,19 +421,15 @@ impl Validator<'_> {
         }
     }
 
-    fn required_url(
-        &mut self,
-        sink: &str,
-        url: Option<&Spanned<String>>,
-        offset: usize,
-    ) -> Option<Url> {
-        match url {
-            Some(url) => self.http_url(url, &format!("sink {sink}: url")),
-            None => {
-                self.problem(offset, format!("sink {sink}: url is required"));
-                None
-            }
-        }
+    /// A sink's `url`, or the URL in `url_env` / `url_file`.
+    fn required_url(&mut self, sink: &str, raw: &RawSink, offset: usize) -> Option<Url> {
+        let sources = (raw.url.clone(), raw.url_env.clone(), raw.url_file.clone());
+        self.url_or_secret_url(
+            &format!("sink {sink}"),
+            &format!("sink {sink}: url"),
+            sources,
+            offset,
+        )
     }
 }
 
@@ -430,6 +476,16 @@ impl RawSink {
             at(&self.password_file),
         );
         push("headers", self.headers.is_some(), None);
+        push(
+            "headers_env",
+            self.headers_env.is_some(),
+            at(&self.headers_env),
+        );
+        push(
+            "headers_file",
+            self.headers_file.is_some(),
+            at(&self.headers_file),
+        );
         push("priority", self.priority.is_some(), at(&self.priority));
         push("tags", self.tags.is_some(), None);
         push(
@@ -438,6 +494,7 @@ impl RawSink {
             at(&self.update_in_place),
         );
         push("command", self.command.is_some(), at(&self.command));
+        push("env", self.env.is_some(), None);
         push("timeout", self.timeout.is_some(), at(&self.timeout));
         push("host", self.host.is_some(), at(&self.host));
         push("port", self.port.is_some(), at(&self.port));

@@ -7,6 +7,7 @@
 //! it refreshes itself every minute. Server-rendered HTML, no JavaScript;
 //! everything from the store or the config is escaped.
 
+use crate::config::redact;
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
@@ -127,7 +128,7 @@ fn feed_name(config: Option<&Config>, feed: &FeedState) -> String {
         })
         .and_then(|configured| configured.name.clone())
         .or_else(|| feed.title.clone().filter(|title| !title.trim().is_empty()))
-        .unwrap_or_else(|| feed.url.clone())
+        .unwrap_or_else(|| redact::url_text(&feed.url))
 }
 
 /// The error without the feed's URL in front (the line shows it once).
@@ -136,8 +137,7 @@ fn error_text(feed: &FeedState) -> String {
     error
         .strip_prefix(feed.url.as_str())
         .map(|rest| rest.trim_start_matches(':').trim())
-        .unwrap_or(error)
-        .to_string()
+        .map_or_else(|| redact::urls_in(error), redact::urls_in)
 }
 
 /// "+40 (+25%)": the change from the previous state, in the figure's unit.
@@ -344,10 +344,11 @@ fn failing_section(html: &mut String, config: Option<&Config>, failing: &[&FeedS
     for feed in failing {
         let name = feed_name(config, feed);
         // The URL once: beside the name, or as the name.
-        let url = if name == feed.url {
+        let shown = redact::url_text(&feed.url);
+        let url = if name == shown {
             String::new()
         } else {
-            format!(" <small>{}</small>", escape(&feed.url))
+            format!(" <small>{}</small>", escape(&shown))
         };
         let _ = write!(
             html,
@@ -374,7 +375,7 @@ fn feeds_section(html: &mut String, config: Option<&Config>, feeds: &[&FeedState
             html,
             "<tr><td class=\"{}\" title=\"{}\">{}</td><td>{}</td><td>{}</td></tr>",
             if feed.failures > 0 { "failing" } else { "" },
-            escape(&feed.url),
+            escape(&redact::url_text(&feed.url)),
             escape(&feed_name(config, feed)),
             minute(feed.last_success_at),
             minute(feed.next_poll_at)
