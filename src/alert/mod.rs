@@ -85,6 +85,7 @@ fn text_alert(
         current: None,
         change: None,
         article: None,
+        feed: None,
         message: Some(message),
     }
 }

@@ -135,8 +135,25 @@ impl Context {
             Ok(result) => result,
             Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
             Err(_) => Err(store::Error::Interrupted {
-                path: self.store.path().to_path_buf(),
+                database: self.store.database().to_string(),
             }),
+        }
+    }
+
+    /// How long a feed's lease lasts: a few fetch timeouts, renewed before
+    /// each article, so a live instance keeps it and a dead one's expires.
+    fn lease_for(&self) -> chrono::Duration {
+        to_chrono(schedule::lease_for(self.config.daemon.timeout))
+    }
+
+    /// Gives up this instance's lease on a feed it did not finish.
+    async fn release(&self, feed_id: i64) {
+        let released = self
+            .blocking(move |store| store.release_feed(feed_id, store.instance()))
+            .await;
+        if let Err(err) = released {
+            // The lease expires on its own.
+            warn!(error = %err, "Cannot release the feed lease");
         }
     }
 }
@@ -215,6 +232,7 @@ pub async fn once(config: Config, cancel: CancellationToken) -> Result<PassRepor
             tracker.spawn(pipeline::poll_feed(
                 Arc::clone(&ctx),
                 feed.clone(),
+                pipeline::When::Now,
                 cancel.clone(),
             ))
         })
@@ -334,7 +352,7 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
             let ctx = Arc::clone(&ctx);
             let cancel = cancel.clone();
             tracker.spawn(async move {
-                let report = pipeline::poll_feed(ctx, feed, cancel).await;
+                let report = pipeline::poll_feed(ctx, feed, pipeline::When::Due, cancel).await;
                 // The receiver lives as long as the loop; after it is gone
                 // the report has nobody to tell.
                 let _ = done_tx.send(report);
