@@ -6,6 +6,7 @@
 //! through one `TaskTracker`, cancelled by one root `CancellationToken`.
 
 mod deliver;
+pub mod instance;
 mod pipeline;
 pub mod schedule;
 pub mod status;
@@ -215,7 +216,7 @@ impl PassReport {
 /// One pass: polls every feed once, processes what is new, delivers every
 /// due alert, and returns. A failing feed is reported, not fatal.
 pub async fn once(config: Config, cancel: CancellationToken) -> Result<PassReport, Error> {
-    let store = Store::open(&config.daemon.database)?;
+    let store = open_store(&config).await?;
     let tracker = TaskTracker::new();
     let ctx = Arc::new(Context::new(
         config,
@@ -255,6 +256,25 @@ pub async fn once(config: Config, cancel: CancellationToken) -> Result<PassRepor
     tracker.close();
     tracker.wait().await;
     Ok(report)
+}
+
+/// Opens the configured store, off the async workers, and frees the
+/// leases of instances on this machine that died.
+async fn open_store(config: &Config) -> Result<Store, Error> {
+    let location = config.daemon.database.clone();
+    let opened = tokio::task::spawn_blocking(move || {
+        let store = Store::open(&location)?;
+        instance::free_dead_local(&store)?;
+        Ok::<_, store::Error>(store)
+    })
+    .await;
+    match opened {
+        Ok(store) => Ok(store?),
+        Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+        Err(_) => Err(Error::Store(store::Error::Interrupted {
+            database: config.daemon.database.display().to_string(),
+        })),
+    }
 }
 
 /// What the main loop reacts to.
@@ -302,7 +322,7 @@ fn notify_systemd(states: &[sd_notify::NotifyState<'_>]) {
 /// SIGTERM or SIGINT; SIGHUP reloads the config from `config_path`.
 pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
     let mut signals = Signals::new().map_err(Error::Signals)?;
-    let store = Store::open(&config.daemon.database)?;
+    let store = open_store(&config).await?;
     let tracker = TaskTracker::new();
     let cancel = CancellationToken::new();
     let outbox_ready = Arc::new(Notify::new());
@@ -317,6 +337,7 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
     )?);
     let (ctx_tx, ctx_rx) = tokio::sync::watch::channel(Arc::clone(&ctx));
     tracker.spawn(deliver::dispatch_loop(ctx_rx, cancel.clone()));
+    tracker.spawn(instance::heartbeat_loop(store.clone(), cancel.clone()));
     if let Some(addr) = listen {
         let listener = tokio::net::TcpListener::bind(addr)
             .await

@@ -367,6 +367,20 @@ pub trait Backend: Send + Sync {
     fn live_instances(&self, since: DateTime<Utc>) -> Result<Vec<Instance>, Error>;
     /// How many feeds `instance` holds an unexpired lease on at `now`.
     fn leased_feeds(&self, instance: &str, now: DateTime<Utc>) -> Result<usize, Error>;
+    /// The instances holding a feed lease or a delivery claim, expired or not.
+    fn holders(&self) -> Result<Vec<String>, Error>;
+    /// Frees every lease and claim of `instance` (known dead); returns how
+    /// many there were.
+    fn release_all(&self, instance: &str) -> Result<usize, Error>;
+}
+
+/// The host and process id an instance id names ([`instance_id`]).
+pub fn instance_process(instance: &str) -> Option<(&str, u32)> {
+    let mut parts = instance.rsplitn(3, '-');
+    let _suffix = parts.next()?;
+    let pid = parts.next()?.parse().ok()?;
+    let host = parts.next()?;
+    Some((host, pid))
 }
 
 /// This process's instance id: host, process id and a random suffix, so a

@@ -15,6 +15,7 @@ mod claims_e2e;
 mod cli;
 mod crash;
 mod fixtures;
+mod instances;
 mod pipeline;
 mod service;
 mod servers;

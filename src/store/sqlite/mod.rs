@@ -360,4 +360,12 @@ impl Backend for Sqlite {
     fn leased_feeds(&self, instance: &str, now: DateTime<Utc>) -> Result<usize, Error> {
         queries::leased_feeds(self, instance, now)
     }
+
+    fn holders(&self) -> Result<Vec<String>, Error> {
+        queries::holders(self)
+    }
+
+    fn release_all(&self, instance: &str) -> Result<usize, Error> {
+        queries::release_all(self, instance)
+    }
 }

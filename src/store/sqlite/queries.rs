@@ -230,3 +230,35 @@ pub(super) fn leased_feeds(
         .map_err(db.err())?;
     Ok(usize::try_from(count).unwrap_or(0))
 }
+
+pub(super) fn holders(db: &Sqlite) -> Result<Vec<String>, Error> {
+    let conn = db.lock();
+    let mut stmt = conn
+        .prepare(
+            "SELECT lease_owner FROM feeds WHERE lease_owner IS NOT NULL \
+             UNION SELECT claimed_by FROM deliveries WHERE claimed_by IS NOT NULL",
+        )
+        .map_err(db.err())?;
+    stmt.query_map([], |row| row.get(0))
+        .and_then(Iterator::collect)
+        .map_err(db.err())
+}
+
+pub(super) fn release_all(db: &Sqlite, instance: &str) -> Result<usize, Error> {
+    let mut conn = db.lock();
+    let tx = super::write_transaction(&mut conn).map_err(db.err())?;
+    let n_feeds = tx
+        .execute(
+            "UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?1",
+            [instance],
+        )
+        .map_err(db.err())?;
+    let n_deliveries = tx
+        .execute(
+            "UPDATE deliveries SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?1",
+            [instance],
+        )
+        .map_err(db.err())?;
+    tx.commit().map_err(db.err())?;
+    Ok(n_feeds + n_deliveries)
+}

@@ -213,3 +213,49 @@ fn instances_with_a_recent_heartbeat_are_live() {
         assert_eq!(second.live_instances(at(1)).unwrap().len(), 2);
     });
 }
+
+#[test]
+fn the_leases_and_claims_of_a_dead_instance_can_be_freed_at_once() {
+    each_backend_twice(|first, second| {
+        let id = one_delivery(first);
+        let now = at(21);
+        assert!(matches!(
+            first
+                .lease_feed(FEED, first.instance(), now, now + minutes(2), false)
+                .unwrap(),
+            Lease::Granted(_)
+        ));
+        assert!(
+            first
+                .claim_delivery(id, first.instance(), now, now + minutes(2))
+                .unwrap()
+        );
+        assert_eq!(second.holders().unwrap(), [first.instance().to_string()]);
+        assert_eq!(second.release_all(first.instance()).unwrap(), 2);
+        assert!(second.holders().unwrap().is_empty());
+        assert!(matches!(
+            second
+                .lease_feed(FEED, second.instance(), now, now + minutes(2), false)
+                .unwrap(),
+            Lease::Granted(_)
+        ));
+        assert!(
+            second
+                .claim_delivery(id, second.instance(), now, now + minutes(2))
+                .unwrap()
+        );
+    });
+}
+
+#[test]
+fn an_instance_id_names_its_host_and_process() {
+    let id = instance_id();
+    let (host, pid) = instance_process(&id).unwrap();
+    assert_eq!(host, hostname());
+    assert_eq!(pid, std::process::id());
+    assert_eq!(
+        instance_process("db-host-7-4242-ABCDEF"),
+        Some(("db-host-7", 4242))
+    );
+    assert_eq!(instance_process("nonsense"), None);
+}
