@@ -275,8 +275,11 @@ async fn dispatch(args: Args) -> Result<()> {
             if let Some(watch) = &watch {
                 known_figure(&config, watch, None)?;
             }
-            let store = open_store(&config)?;
-            show::figures(&store, &config, watch.as_deref(), json)
+            // The store blocks: off the async workers.
+            tokio::task::block_in_place(|| {
+                let store = open_store(&config)?;
+                show::figures(&store, &config, watch.as_deref(), json)
+            })
         }
         Command::History {
             watch,
@@ -285,8 +288,10 @@ async fn dispatch(args: Args) -> Result<()> {
         } => {
             let config = load_config(&path)?;
             known_figure(&config, &watch, Some(&figure))?;
-            let store = open_store(&config)?;
-            show::history(&store, &config, &watch, &figure, json)
+            tokio::task::block_in_place(|| {
+                let store = open_store(&config)?;
+                show::history(&store, &config, &watch, &figure, json)
+            })
         }
         Command::Articles {
             watch,
@@ -294,16 +299,22 @@ async fn dispatch(args: Args) -> Result<()> {
             limit,
             json,
         } => {
-            let store = open_store(&load_config(&path)?)?;
-            show::articles(&store, watch.as_deref(), search.as_deref(), limit, json)
+            let config = load_config(&path)?;
+            tokio::task::block_in_place(|| {
+                let store = open_store(&config)?;
+                show::articles(&store, watch.as_deref(), search.as_deref(), limit, json)
+            })
         }
         Command::Alerts {
             failed,
             limit,
             json,
         } => {
-            let store = open_store(&load_config(&path)?)?;
-            show::alerts(&store, limit, failed, json)
+            let config = load_config(&path)?;
+            tokio::task::block_in_place(|| {
+                let store = open_store(&config)?;
+                show::alerts(&store, limit, failed, json)
+            })
         }
         Command::TestSink { name } => test_sink(&load_config(&path)?, &name).await,
         Command::ImportOpml { file } => opml::import(&path, &file),
@@ -341,15 +352,18 @@ fn known_figure(config: &Config, watch: &str, figure: Option<&str>) -> Result<()
 }
 
 fn open_store(config: &Config) -> Result<store::Store> {
-    let path = &config.daemon.database;
-    if !path.exists() {
+    let database = &config.daemon.database;
+    if let config::Database::Sqlite(path) = database
+        && !path.exists()
+    {
         return Err(anyhow::anyhow!(
             "no database at {} yet; run `figwatch once` or `figwatch run` first",
             path.display()
         )
         .into());
     }
-    Ok(store::Store::open(path)?)
+    // The CLI reads: one connection is enough.
+    Ok(store::Store::connect(database, 1)?)
 }
 
 impl From<store::Error> for Failure {
@@ -372,9 +386,15 @@ async fn once(config: Config) -> Result<()> {
     let n_new: usize = report.feeds.iter().map(|f| f.n_new_entries).sum();
     let n_articles: usize = report.feeds.iter().map(|f| f.n_articles).sum();
     let n_alerts: usize = report.feeds.iter().map(|f| f.n_alerts).sum();
+    let n_leased = report
+        .feeds
+        .iter()
+        .filter(|f| f.leased_elsewhere.is_some())
+        .count();
     tracing::info!(
         feeds = n_feeds,
         failed = n_failed,
+        leased_elsewhere = n_leased,
         new_entries = n_new,
         articles = n_articles,
         alerts = n_alerts,

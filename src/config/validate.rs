@@ -94,10 +94,45 @@ impl Validator<'_> {
         }
     }
 
+    /// `database` with its password: a PostgreSQL URL, else a SQLite file
+    /// relative to the config file.
+    fn database(
+        &mut self,
+        database: Option<Spanned<String>>,
+        password_env: Option<Spanned<String>>,
+        password_file: Option<Spanned<String>>,
+    ) -> Database {
+        let at = database
+            .as_ref()
+            .map_or(0, |database| database.span().start);
+        let text = database
+            .as_ref()
+            .map_or(DEFAULT_DATABASE, |database| database.get_ref().as_str());
+        if Database::is_postgres_url(text) {
+            if let Err(err) = Url::parse(text) {
+                self.problem(at, format!("daemon: database is not a valid URL: {err}"));
+            }
+            let password = self.secret("daemon", "database_password", password_env, password_file);
+            return Database::Postgres {
+                url: text.to_string(),
+                password,
+            };
+        }
+        for key in [password_env, password_file].into_iter().flatten() {
+            self.problem(
+                key.span().start,
+                "daemon: database_password_env and database_password_file apply to a postgres:// database, not a SQLite file",
+            );
+        }
+        Database::Sqlite(self.base_dir.join(text))
+    }
+
     fn daemon(&mut self, raw: RawDaemon) -> Daemon {
-        let database = self
-            .base_dir
-            .join(raw.database.as_deref().unwrap_or(DEFAULT_DATABASE));
+        let database = self.database(
+            raw.database,
+            raw.database_password_env,
+            raw.database_password_file,
+        );
         let poll_interval = self.duration(raw.poll_interval, DEFAULT_POLL_INTERVAL);
         let min_interval = self.duration(raw.min_interval, DEFAULT_MIN_INTERVAL);
         let max_interval = self.duration(raw.max_interval, DEFAULT_MAX_INTERVAL);
@@ -457,7 +492,7 @@ impl Validator<'_> {
     /// or unreadable file is a problem.
     fn secret(
         &mut self,
-        sink: &str,
+        owner: &str,
         key: &str,
         env_name: Option<Spanned<String>>,
         file: Option<Spanned<String>>,
@@ -467,7 +502,7 @@ impl Validator<'_> {
             (Some(env_name), Some(_)) => {
                 self.problem(
                     env_name.span().start,
-                    format!("sink {sink}: set {key}_env or {key}_file, not both"),
+                    format!("{owner}: set {key}_env or {key}_file, not both"),
                 );
                 None
             }
@@ -477,7 +512,7 @@ impl Validator<'_> {
                     self.problem(
                         env_name.span().start,
                         format!(
-                            "sink {sink}: environment variable {} ({key}_env) is not set",
+                            "{owner}: environment variable {} ({key}_env) is not set",
                             env_name.get_ref()
                         ),
                     );
@@ -491,17 +526,14 @@ impl Validator<'_> {
                     Ok(_) => {
                         self.problem(
                             file.span().start,
-                            format!("sink {sink}: {key}_file {} is empty", path.display()),
+                            format!("{owner}: {key}_file {} is empty", path.display()),
                         );
                         None
                     }
                     Err(err) => {
                         self.problem(
                             file.span().start,
-                            format!(
-                                "sink {sink}: cannot read {key}_file {}: {err}",
-                                path.display()
-                            ),
+                            format!("{owner}: cannot read {key}_file {}: {err}", path.display()),
                         );
                         None
                     }
@@ -579,7 +611,12 @@ impl Validator<'_> {
             "webhook" => {
                 let url = self.required_url(&name, raw.url.as_ref(), span.start)?;
                 SinkKind::Webhook {
-                    secret: self.secret(&name, "secret", raw.secret_env, raw.secret_file),
+                    secret: self.secret(
+                        &format!("sink {name}"),
+                        "secret",
+                        raw.secret_env,
+                        raw.secret_file,
+                    ),
                     headers: raw.headers.unwrap_or_default(),
                     url,
                 }
@@ -600,9 +637,19 @@ impl Validator<'_> {
                         });
                 SinkKind::Ntfy {
                     url,
-                    token: self.secret(&name, "token", raw.token_env, raw.token_file),
+                    token: self.secret(
+                        &format!("sink {name}"),
+                        "token",
+                        raw.token_env,
+                        raw.token_file,
+                    ),
                     username: raw.username,
-                    password: self.secret(&name, "password", raw.password_env, raw.password_file),
+                    password: self.secret(
+                        &format!("sink {name}"),
+                        "password",
+                        raw.password_env,
+                        raw.password_file,
+                    ),
                     priority,
                     tags: raw.tags.unwrap_or_default(),
                 }
@@ -613,7 +660,8 @@ impl Validator<'_> {
                         .http_url(url, &format!("sink {name}: url"))
                         .map(|url| Secret::new(url.to_string())),
                     (None, true) => {
-                        let secret = self.secret(&name, "url", raw.url_env, raw.url_file)?;
+                        let secret =
+                            self.secret(&format!("sink {name}"), "url", raw.url_env, raw.url_file)?;
                         if Url::parse(secret.expose()).is_err() {
                             self.problem(
                                 span.start,
@@ -708,7 +756,12 @@ impl Validator<'_> {
                     port,
                     tls,
                     username: raw.username,
-                    password: self.secret(&name, "password", raw.password_env, raw.password_file),
+                    password: self.secret(
+                        &format!("sink {name}"),
+                        "password",
+                        raw.password_env,
+                        raw.password_file,
+                    ),
                     from: from.into_inner(),
                     to: to.into_inner(),
                     cc: raw.cc.unwrap_or_default(),

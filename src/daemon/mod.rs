@@ -32,6 +32,11 @@ pub use pipeline::{FeedReport, MAX_ARTICLE_ATTEMPTS};
 
 /// How long in-flight work may take to finish after SIGTERM.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// Connections an instance holds to a PostgreSQL store at most: the
+/// blocking store calls in flight at once rarely exceed a few (feeds
+/// recording, the dispatcher, the status page); more would only queue in
+/// PostgreSQL instead.
+pub const DATABASE_CONNECTIONS: u32 = 8;
 /// Timeout of one delivery attempt.
 pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -103,14 +108,6 @@ impl Context {
         let sinks = alert::Sinks::new(&config.sinks, DELIVERY_TIMEOUT);
         let limits = Limits::new(daemon.concurrency, daemon.per_host);
         let feed_slots = Semaphore::new(pipeline::FEEDS_AT_ONCE.max(daemon.concurrency));
-        // A watch or figure new to the store gets a baseline poll of each feed.
-        let n_new = store.register_figures(&config.watches, daemon.baseline, Utc::now())?;
-        if n_new > 0 && daemon.baseline {
-            info!(
-                figures = n_new,
-                "New figures: next poll of each feed is their baseline"
-            );
-        }
         Ok(Context {
             config: Arc::new(config),
             store,
@@ -123,6 +120,24 @@ impl Context {
             metrics,
             feed_slots,
         })
+    }
+
+    /// Registers the config's (watch, figure) pairs: one new to the store
+    /// gets a baseline poll of each feed.
+    async fn register_figures(&self) -> Result<(), Error> {
+        let config = Arc::clone(&self.config);
+        let n_new = self
+            .blocking(move |store| {
+                store.register_figures(&config.watches, config.daemon.baseline, Utc::now())
+            })
+            .await?;
+        if n_new > 0 && self.config.daemon.baseline {
+            info!(
+                figures = n_new,
+                "New figures: next poll of each feed is their baseline"
+            );
+        }
+        Ok(())
     }
 
     /// Runs a store call on a blocking thread, off the async workers.
@@ -225,6 +240,7 @@ pub async fn once(config: Config, cancel: CancellationToken) -> Result<PassRepor
         Arc::new(Notify::new()),
         Arc::default(),
     )?);
+    ctx.register_figures().await?;
     let handles: Vec<_> = ctx
         .config
         .feeds
@@ -263,7 +279,7 @@ pub async fn once(config: Config, cancel: CancellationToken) -> Result<PassRepor
 async fn open_store(config: &Config) -> Result<Store, Error> {
     let location = config.daemon.database.clone();
     let opened = tokio::task::spawn_blocking(move || {
-        let store = Store::open(&location)?;
+        let store = Store::connect(&location, DATABASE_CONNECTIONS)?;
         instance::free_dead_local(&store)?;
         Ok::<_, store::Error>(store)
     })
@@ -272,7 +288,7 @@ async fn open_store(config: &Config) -> Result<Store, Error> {
         Ok(store) => Ok(store?),
         Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
         Err(_) => Err(Error::Store(store::Error::Interrupted {
-            database: config.daemon.database.display().to_string(),
+            database: config.daemon.database.display(),
         })),
     }
 }
@@ -335,6 +351,7 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
         Arc::clone(&outbox_ready),
         Arc::clone(&metrics),
     )?);
+    ctx.register_figures().await?;
     let (ctx_tx, ctx_rx) = tokio::sync::watch::channel(Arc::clone(&ctx));
     tracker.spawn(deliver::dispatch_loop(ctx_rx, cancel.clone()));
     tracker.spawn(instance::heartbeat_loop(store.clone(), cancel.clone()));
@@ -352,7 +369,8 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
         ));
     }
 
-    let mut schedule = Schedule::load(&ctx)?;
+    let stored_feeds = ctx.blocking(|store| store.feeds()).await?;
+    let mut schedule = Schedule::load(&ctx, stored_feeds);
     let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<FeedReport>();
     let watchdog = sd_notify::watchdog_enabled().map(|period| period / 2);
     let mut watchdog_tick = tokio::time::interval(watchdog.unwrap_or(Duration::from_secs(3600)));
@@ -361,6 +379,8 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
         watches = ctx.config.watches.len(),
         sinks = ctx.config.sinks.len(),
         database = %ctx.config.daemon.database.display(),
+        backend = ctx.config.daemon.database.backend_name(),
+        instance = %store.instance(),
         "Figwatch started"
     );
     notify_systemd(&[sd_notify::NotifyState::Ready]);
@@ -394,6 +414,9 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
                     match reload(&config_path, &ctx, &store, &tracker, &outbox_ready) {
                         Ok(new_ctx) => {
                             ctx = Arc::new(new_ctx);
+                            if let Err(err) = ctx.register_figures().await {
+                                error!(error = %err, "Cannot register the reloaded config's figures");
+                            }
                             schedule.reconcile(&ctx);
                             // The dispatcher may have exited with the loop; a
                             // failed send only means there is nobody to tell.
@@ -457,11 +480,9 @@ struct Schedule {
 }
 
 impl Schedule {
-    fn load(ctx: &Context) -> Result<Schedule, Error> {
+    fn load(ctx: &Context, stored_feeds: Vec<store::FeedState>) -> Schedule {
         let now = Utc::now();
-        let stored: HashMap<String, (Option<DateTime<Utc>>, u32)> = ctx
-            .store
-            .feeds()?
+        let stored: HashMap<String, (Option<DateTime<Utc>>, u32)> = stored_feeds
             .into_iter()
             .map(|feed| (feed.url, (feed.next_poll_at, feed.failures)))
             .collect();
@@ -485,7 +506,7 @@ impl Schedule {
             schedule.failing.insert(url.clone(), failures > 0);
             schedule.next.insert(url, due);
         }
-        Ok(schedule)
+        schedule
     }
 
     /// Feeds due at `now` that are not in flight; they are marked in flight.

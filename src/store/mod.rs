@@ -33,6 +33,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
+use crate::config::Database;
+
 pub use feeds::{EntryRecord, EntryStatus, FeedState, Lease, PollResult};
 pub use outbox::{AlertDraft, FeedFacts};
 pub use queries::{
@@ -99,51 +101,6 @@ pub enum Error {
     },
 }
 
-/// Where the store lives, as `[daemon] database` names it.
-#[derive(Clone, PartialEq, Eq)]
-pub enum Location {
-    /// A SQLite file.
-    Sqlite(std::path::PathBuf),
-    /// A PostgreSQL database: its URL (without a password) and the password
-    /// from `database_password_env` / `database_password_file`, if any.
-    Postgres {
-        /// `postgres://user@host:port/dbname?…`.
-        url: String,
-        /// The password, never printed.
-        password: Option<crate::config::Secret>,
-    },
-}
-
-impl Location {
-    /// The database as logs and errors name it: the file, or the URL
-    /// without a password.
-    pub fn display(&self) -> String {
-        match self {
-            Location::Sqlite(path) => path.display().to_string(),
-            Location::Postgres { url, .. } => postgres::redact(url),
-        }
-    }
-
-    /// `sqlite` or `postgres`.
-    pub fn backend_name(&self) -> &'static str {
-        match self {
-            Location::Sqlite(_) => "sqlite",
-            Location::Postgres { .. } => "postgres",
-        }
-    }
-
-    /// Whether `text` names a PostgreSQL database rather than a file.
-    pub fn is_postgres_url(text: &str) -> bool {
-        text.starts_with("postgres://") || text.starts_with("postgresql://")
-    }
-}
-
-impl std::fmt::Debug for Location {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.display())
-    }
-}
-
 /// A handle on the database; cheap to clone, shared by all tasks. Its
 /// methods are [`Backend`]'s (it dereferences to the open backend).
 ///
@@ -191,12 +148,12 @@ impl Store {
         &self.instance
     }
 
-    /// Opens the database at `location` and migrates it; for PostgreSQL a
+    /// Opens the configured database and migrates it; for PostgreSQL a
     /// pool of at most `max_connections` connections.
-    pub fn connect(location: &Location, max_connections: u32) -> Result<Store, Error> {
-        match location {
-            Location::Sqlite(path) => Store::open(path),
-            Location::Postgres { url, password } => {
+    pub fn connect(database: &Database, max_connections: u32) -> Result<Store, Error> {
+        match database {
+            Database::Sqlite(path) => Store::open(path),
+            Database::Postgres { url, password } => {
                 Ok(Store::new(Arc::new(postgres::Postgres::connect(
                     url,
                     password.as_ref().map(crate::config::Secret::expose),

@@ -49,7 +49,7 @@ mod refusal {
              [watch.nk.figure.artillery]\nterms = [\"artillery\"]\n\n[sink.journal]\ntype = \"log\"\n"
         );
         let config = config::Config::parse(&toml, &dir.join("figwatch.toml"), &|_| None).unwrap();
-        let store = Store::open(&config.daemon.database).unwrap();
+        let store = Store::connect(&config.daemon.database, 1).unwrap();
         Context::new(
             config,
             store,

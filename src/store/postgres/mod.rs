@@ -58,21 +58,6 @@ impl std::fmt::Debug for Postgres {
     }
 }
 
-/// `url` without its password, for logs and errors.
-pub(super) fn redact(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) => {
-            if parsed.password().is_some() {
-                // Cannot fail for a URL with a host, which one with a
-                // password has.
-                let _ = parsed.set_password(Some("redacted"));
-            }
-            parsed.to_string()
-        }
-        Err(_) => String::from("postgres://[unparsable URL]"),
-    }
-}
-
 impl Postgres {
     /// Connects a pool of at most `max_connections` to `url` (with
     /// `password`, when given, over any in the URL) and migrates the
@@ -82,7 +67,7 @@ impl Postgres {
         password: Option<&str>,
         max_connections: u32,
     ) -> Result<Postgres, Error> {
-        let name = redact(url);
+        let name = crate::config::redact_url(url);
         let open_err = |source: Box<dyn std::error::Error + Send + Sync>| Error::Open {
             database: name.clone(),
             source,

@@ -31,7 +31,7 @@ impl TestDatabase {
         let separator = if url.contains('?') { '&' } else { '?' };
         let in_schema = format!("{url}{separator}options=-csearch_path%3D{schema}");
         let store = Store::connect(
-            &Location::Postgres {
+            &crate::config::Database::Postgres {
                 url: in_schema,
                 password: None,
             },
@@ -45,7 +45,7 @@ impl TestDatabase {
     pub(super) fn another_instance(&self) -> Store {
         let separator = if self.url.contains('?') { '&' } else { '?' };
         Store::connect(
-            &Location::Postgres {
+            &crate::config::Database::Postgres {
                 url: format!(
                     "{}{separator}options=-csearch_path%3D{}",
                     self.url, self.schema
