@@ -172,6 +172,8 @@ pub trait Backend: Send + Sync {
     fn database(&self) -> &str;
     /// `sqlite` or `postgres`.
     fn backend_name(&self) -> &'static str;
+    /// Connections to the database this instance holds open now.
+    fn connections(&self) -> u32;
     /// Checks the database's own consistency; `Ok(true)` when sound.
     fn integrity_check(&self) -> Result<bool, Error>;
     /// Checks the database takes writes (for health checks).

@@ -16,6 +16,7 @@ mod cli;
 mod crash;
 mod fixtures;
 mod instances;
+mod instances_run;
 mod pipeline;
 mod service;
 mod servers;

@@ -355,12 +355,16 @@ impl Daemon {
     /// Lines before it are consumed.
     pub fn wait_for_line(&self, needle: &str) -> String {
         let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        let mut seen = Vec::new();
         loop {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             match self.lines.recv_timeout(left) {
                 Ok(line) if line.contains(needle) => return line,
-                Ok(_) => {}
-                Err(_) => panic!("no log line containing {needle:?} within 20 s"),
+                Ok(line) => seen.push(line),
+                Err(_) => panic!(
+                    "no log line containing {needle:?} within 20 s; before it:\n{}",
+                    seen.join("\n")
+                ),
             }
         }
     }

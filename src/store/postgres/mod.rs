@@ -47,7 +47,24 @@ type Connection = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
 /// A PostgreSQL database.
 pub(super) struct Postgres {
     name: String,
-    pool: Pool,
+    /// Always `Some` but while being dropped (see `Drop`).
+    pool: Option<Pool>,
+}
+
+/// Closing a connection blocks on the client's own runtime, which must not
+/// happen on an async worker (the daemon drops its store at the end of an
+/// async function): the pool is closed on a thread of its own.
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        if let Some(pool) = self.pool.take() {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                // A panic while closing has nothing left to spoil.
+                let _ = std::thread::spawn(move || drop(pool)).join();
+            } else {
+                drop(pool);
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for Postgres {
@@ -86,13 +103,22 @@ impl Postgres {
             .connection_timeout(CONNECTION_TIMEOUT)
             .build(manager)
             .map_err(|err| open_err(Box::new(err)))?;
-        let db = Postgres { name, pool };
+        let db = Postgres {
+            name,
+            pool: Some(pool),
+        };
         db.migrate()?;
         Ok(db)
     }
 
     pub(super) fn conn(&self) -> Result<Connection, Error> {
-        self.pool.get().map_err(|err| Error::Postgres {
+        let Some(pool) = &self.pool else {
+            return Err(Error::Postgres {
+                database: self.name.clone(),
+                source: "the connection pool is closed".into(),
+            });
+        };
+        pool.get().map_err(|err| Error::Postgres {
             database: self.name.clone(),
             source: Box::new(err),
         })
@@ -156,6 +182,12 @@ impl Backend for Postgres {
 
     fn backend_name(&self) -> &'static str {
         "postgres"
+    }
+
+    fn connections(&self) -> u32 {
+        self.pool
+            .as_ref()
+            .map_or(0, |pool| pool.state().connections)
     }
 
     fn integrity_check(&self) -> Result<bool, Error> {

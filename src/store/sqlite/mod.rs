@@ -173,6 +173,10 @@ impl Backend for Sqlite {
         "sqlite"
     }
 
+    fn connections(&self) -> u32 {
+        1
+    }
+
     fn integrity_check(&self) -> Result<bool, Error> {
         let conn = self.lock();
         let result: String = conn
