@@ -152,6 +152,18 @@ enum Command {
     },
     /// Print the configured feeds as OPML 2.0, for a feed reader
     ExportOpml,
+    /// Copy the configured SQLite store into an empty PostgreSQL database
+    MigrateStore {
+        /// The PostgreSQL database: postgres://user@host:port/dbname
+        #[arg(long)]
+        to: String,
+        /// Environment variable holding the database password
+        #[arg(long, conflicts_with = "password_file")]
+        password_env: Option<String>,
+        /// File holding the database password
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+    },
 }
 
 /// A failure with its exit status.
@@ -319,6 +331,11 @@ async fn dispatch(args: Args) -> Result<()> {
         Command::TestSink { name } => test_sink(&load_config(&path)?, &name).await,
         Command::ImportOpml { file } => opml::import(&path, &file),
         Command::ExportOpml => opml::export(&path),
+        Command::MigrateStore {
+            to,
+            password_env,
+            password_file,
+        } => migrate_store(&load_config(&path)?, &to, password_env, password_file),
     }
 }
 
@@ -403,6 +420,65 @@ async fn once(config: Config) -> Result<()> {
         dead = report.delivery.dead,
         "Pass done"
     );
+    Ok(())
+}
+
+/// `figwatch migrate-store`: the configured SQLite store into PostgreSQL.
+fn migrate_store(
+    config: &Config,
+    to: &str,
+    password_env: Option<String>,
+    password_file: Option<PathBuf>,
+) -> Result<()> {
+    let config::Database::Sqlite(from) = &config.daemon.database else {
+        return Err(Failure::usage(anyhow::anyhow!(
+            "{}: the configured database is not a SQLite file; migrate-store copies one into PostgreSQL",
+            config.path.display()
+        )));
+    };
+    if !config::Database::is_postgres_url(to) {
+        return Err(Failure::usage(anyhow::anyhow!(
+            "--to {}: expected a postgres:// URL",
+            config::redact_url(to)
+        )));
+    }
+    if !from.exists() {
+        return Err(anyhow::anyhow!("no database at {} to copy", from.display()).into());
+    }
+    let password = match (password_env, password_file) {
+        (Some(name), _) => Some(std::env::var(&name).map_err(|_| {
+            Failure::usage(anyhow::anyhow!("environment variable {name} is not set"))
+        })?),
+        (None, Some(file)) => Some(
+            std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?
+                .trim()
+                .to_string(),
+        ),
+        (None, None) => None,
+    };
+    let copied = tokio::task::block_in_place(|| {
+        store::copy::sqlite_to_postgres(
+            from,
+            to,
+            password.as_deref(),
+            daemon::instance::LIVE_WITHIN,
+        )
+    })?;
+    let mut out = format!(
+        "Copied {} into {}:\n",
+        from.display(),
+        config::redact_url(to)
+    );
+    for (table, rows) in &copied.tables {
+        out.push_str(&format!("  {table}: {rows}\n"));
+    }
+    out.push_str(&format!(
+        "Now set [daemon] database = \"{}\" in {} (the password in database_password_env or database_password_file) and start figwatch.\n",
+        config::redact_url(to).replace(":redacted@", "@"),
+        config.path.display()
+    ));
+    print!("{out}");
     Ok(())
 }
 

@@ -21,6 +21,7 @@
 //! The store is only called from blocking threads (`spawn_blocking`). It is
 //! the only module that knows SQL.
 
+pub mod copy;
 mod feeds;
 mod outbox;
 mod postgres;

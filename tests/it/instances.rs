@@ -80,3 +80,82 @@ fn overlapping_once_runs_deliver_each_alert_once() {
         0
     );
 }
+
+/// A new schema in the test database and a URL whose connections use it;
+/// `None` without `FIGWATCH_TEST_DATABASE_URL`.
+pub fn postgres_schema() -> Option<(String, String)> {
+    let url = std::env::var("FIGWATCH_TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())?;
+    let schema = format!("it_{}", ulid::Ulid::generate().to_string().to_lowercase());
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    client
+        .batch_execute(&format!("CREATE SCHEMA {schema}"))
+        .unwrap();
+    let separator = if url.contains('?') { '&' } else { '?' };
+    Some((
+        format!("{url}{separator}options=-csearch_path%3D{schema}"),
+        schema,
+    ))
+}
+
+#[test]
+fn migrate_store_moves_a_sqlite_store_to_postgres_and_sends_nothing_twice() {
+    let Some((url, _schema)) = postgres_schema() else {
+        return;
+    };
+    let servers = Servers::start();
+    let sqlite_config = motivating_config(&servers, &[], false);
+    let work = Workspace::new(&sqlite_config);
+    work.figwatch(&["once"]).assert().success();
+    let n_sent = servers.site.hooks().len();
+    assert!(n_sent >= 2, "{n_sent} alerts sent");
+    let figures_before = work
+        .figwatch(&["figures", "--json"])
+        .output()
+        .unwrap()
+        .stdout;
+
+    let output = work
+        .figwatch(&["migrate-store", "--to", &url])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(printed.contains("alerts: 2"), "{printed}");
+
+    // The same config on PostgreSQL: the same figures, nothing sent again.
+    std::fs::write(
+        work.config(),
+        sqlite_config.replace(
+            "database = \"figwatch.db\"",
+            &format!("database = \"{url}\""),
+        ),
+    )
+    .unwrap();
+    let check = work.figwatch(&["check"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&check.stdout).contains("(postgres)"));
+    let figures_after = work
+        .figwatch(&["figures", "--json"])
+        .output()
+        .unwrap()
+        .stdout;
+    assert_eq!(
+        String::from_utf8_lossy(&figures_after),
+        String::from_utf8_lossy(&figures_before)
+    );
+    work.figwatch(&["once"]).assert().success();
+    assert_eq!(servers.site.hooks().len(), n_sent, "nothing sent twice");
+
+    // Copying from a store that is not SQLite is a usage error.
+    let again = work
+        .figwatch(&["migrate-store", "--to", &url])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("not a SQLite file"));
+}

@@ -7,6 +7,7 @@ use crate::config::{Figure, Watch};
 use crate::figures::{Assignment, Kind, Mention, Qualifier, Reading};
 
 mod claims_of_work;
+mod copy;
 mod pg;
 
 /// A SQLite store in a new directory (a subdirectory the store creates).

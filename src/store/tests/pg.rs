@@ -41,15 +41,20 @@ impl TestDatabase {
         Some(TestDatabase { store, url, schema })
     }
 
+    /// The URL of the schema (connections that use it).
+    pub(super) fn url(&self) -> String {
+        let separator = if self.url.contains('?') { '&' } else { '?' };
+        format!(
+            "{}{separator}options=-csearch_path%3D{}",
+            self.url, self.schema
+        )
+    }
+
     /// A second instance on the same schema, as another process would be.
     pub(super) fn another_instance(&self) -> Store {
-        let separator = if self.url.contains('?') { '&' } else { '?' };
         Store::connect(
             &crate::config::Database::Postgres {
-                url: format!(
-                    "{}{separator}options=-csearch_path%3D{}",
-                    self.url, self.schema
-                ),
+                url: self.url(),
                 password: None,
             },
             4,
