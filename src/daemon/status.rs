@@ -472,11 +472,16 @@ async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 async fn metrics_text(State(state): State<AppState>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(),
-    )
-        .into_response()
+    let mut text = state.metrics.render();
+    // The store's view (leases, live instances) when it answers; the
+    // counters above are served either way.
+    let store = state.store.clone();
+    if let Ok(Ok(instances)) =
+        tokio::task::spawn_blocking(move || page::Instances::read(&store)).await
+    {
+        text.push_str(&instances.metrics());
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
 async fn page(State(state): State<AppState>) -> Response {
@@ -493,6 +498,7 @@ async fn page(State(state): State<AppState>) -> Response {
             figures,
             feeds: store.feeds()?,
             articles: store.articles(None, None, LATEST_ARTICLES)?,
+            instances: Some(page::Instances::read(&store)?),
         })
     })
     .await;

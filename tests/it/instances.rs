@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 
-use super::support::{Servers, Workspace, motivating_config};
+use std::time::{Duration, Instant};
+
+use super::support::{Daemon, Servers, Workspace, free_port, http_get, motivating_config};
 
 /// The regression of issue 15: three `figwatch once` started together on
 /// one SQLite file used to deliver every alert three times. The alerts wait
@@ -158,4 +160,69 @@ fn migrate_store_moves_a_sqlite_store_to_postgres_and_sends_nothing_twice() {
         .unwrap();
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("not a SQLite file"));
+}
+
+#[test]
+fn metrics_and_status_page_show_the_instance_its_leases_and_the_live_instances() {
+    let servers = Servers::start();
+    let port = free_port();
+    let config = motivating_config(&servers, &[], true).replacen(
+        "baseline = true",
+        &format!("baseline = true\nlisten = \"127.0.0.1:{port}\""),
+        1,
+    );
+    let work = Workspace::new(&config);
+    let first = Daemon::spawn(&work);
+    let started = first.wait_for_line("Figwatch started");
+    let instance = started
+        .split("instance=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    // A second instance on the same file, without a status server.
+    let other_work = Workspace::new(&motivating_config(&servers, &[], true));
+    std::fs::write(
+        other_work.config(),
+        motivating_config(&servers, &[], true).replace(
+            "database = \"figwatch.db\"",
+            &format!("database = \"{}\"", work.database().display()),
+        ),
+    )
+    .unwrap();
+    let second = Daemon::spawn(&other_work);
+    second.wait_for_log("Figwatch started");
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let metrics = loop {
+        let (status, body) = http_get(port, "/metrics");
+        if status == 200 && body.contains("figwatch_live_instances 2") {
+            break body;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "two live instances never shown:\n{body}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        metrics.contains(&format!(
+            "figwatch_instance_info{{instance=\"{instance}\",backend=\"sqlite\"}} 1"
+        )),
+        "{metrics}"
+    );
+    assert!(metrics.contains("figwatch_leased_feeds "), "{metrics}");
+    assert!(
+        metrics.contains("figwatch_database_connections 1"),
+        "{metrics}"
+    );
+    let (status, page) = http_get(port, "/");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains(&format!("This is instance {instance} (sqlite store)")),
+        "{page}"
+    );
+    assert!(page.contains("(this one)"), "{page}");
+    assert!(first.stop().success());
+    assert!(second.stop().success());
 }
