@@ -342,3 +342,30 @@ pub(super) fn release_all(db: &Postgres, instance: &str) -> Result<usize, Error>
     tx.commit().map_err(db.err())?;
     Ok(usize::try_from(n_feeds + n_deliveries).unwrap_or(0))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::tsquery;
+
+    #[track_caller]
+    fn check(search: &str, expected: Option<&str>) {
+        assert_eq!(tsquery(search).as_deref(), expected, "{search:?}");
+    }
+
+    #[test]
+    fn fts5_syntax_becomes_a_tsquery_and_anything_else_a_substring() {
+        check("TROOPS officials", Some("troops & officials"));
+        check("\"report on b\"", Some("(report <-> on <-> b)"));
+        check("troops NOT 11000", Some("troops & !11000"));
+        check("offic*", Some("offic:*"));
+        check("a OR (b c)", Some("a | (b & c)"));
+        check("Москва войска", Some("москва & войска"));
+        // Not FTS5 syntax: matched as a substring instead.
+        check("unted 11000 troops.", None);
+        check("C++", None);
+        check("\"unbalanced", None);
+        check("NOT alone", None);
+        check("dangling OR", None);
+        check("", None);
+    }
+}
