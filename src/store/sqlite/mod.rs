@@ -60,8 +60,7 @@ impl Sqlite {
         }
         let mut conn = Connection::open(path).map_err(open_err)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(open_err)?;
+        retry_busy(|| conn.pragma_update(None, "journal_mode", "WAL")).map_err(open_err)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(open_err)?;
         conn.pragma_update(None, "foreign_keys", "ON")
@@ -90,12 +89,33 @@ impl Sqlite {
     }
 }
 
+/// Runs `step` of opening the database again while SQLite answers "busy",
+/// until the busy timeout. Switching a new file into WAL takes an exclusive
+/// lock, and reading a WAL file another process is just creating can meet
+/// its recovery; for neither does SQLite call the busy handler, so several
+/// processes opening one new file together (`once` beside `run`, instances
+/// started at once) would be told "database is locked" at once.
+fn retry_busy<T>(mut step: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match step() {
+            Err(rusqlite::Error::SqliteFailure(err, _))
+                if err.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            result => return result,
+        }
+    }
+}
+
 fn migrate(conn: &mut Connection, name: &str) -> Result<(), Error> {
     let user_version = |conn: &Connection| -> rusqlite::Result<usize> {
         let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
         Ok(usize::try_from(version).unwrap_or(usize::MAX))
     };
-    let version = user_version(conn).map_err(|source| Error::Open {
+    let version = retry_busy(|| user_version(conn)).map_err(|source| Error::Open {
         database: name.to_string(),
         source: Box::new(source),
     })?;
