@@ -293,12 +293,40 @@ pub(super) fn record_entries(
     status: EntryStatus,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
-    let mut conn = db.conn()?;
-    let mut tx = conn.transaction().map_err(db.err())?;
-    for entry in entries {
-        upsert_entry(&mut tx, feed_id, entry, status, None, None, now).map_err(db.err())?;
+    // One statement for the whole feed (arrays unnested), not one round
+    // trip per entry. A key listed twice is written once (its last
+    // listing): one statement may not update a row twice.
+    let mut last_of_key = std::collections::HashMap::new();
+    for (idx, entry) in entries.iter().enumerate() {
+        last_of_key.insert(entry.key, idx);
     }
-    tx.commit().map_err(db.err())
+    let mut kept: Vec<usize> = last_of_key.into_values().collect();
+    kept.sort_unstable();
+    let keys: Vec<&str> = kept.iter().map(|&idx| entries[idx].key).collect();
+    let urls: Vec<Option<&str>> = kept.iter().map(|&idx| entries[idx].url).collect();
+    let titles: Vec<&str> = kept.iter().map(|&idx| entries[idx].title).collect();
+    let published: Vec<Option<DateTime<Utc>>> =
+        kept.iter().map(|&idx| entries[idx].published_at).collect();
+    let mut conn = db.conn()?;
+    conn.execute(
+        "INSERT INTO entries (feed_id, key, url, title, published_at, seen_at, status) \
+         SELECT $1, key, url, title, published_at, $6, $7 \
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[]) \
+              AS listed (key, url, title, published_at) \
+         ON CONFLICT (feed_id, key) DO UPDATE SET status = excluded.status, error = NULL, \
+         article_id = NULL, attempts = entries.attempts + 1, seen_at = excluded.seen_at",
+        &[
+            &feed_id,
+            &keys,
+            &urls,
+            &titles,
+            &published,
+            &now,
+            &status.as_str(),
+        ],
+    )
+    .map_err(db.err())?;
+    Ok(())
 }
 
 pub(super) fn upsert_entry(

@@ -101,6 +101,9 @@ impl Postgres {
             .max_size(max_connections.max(1))
             .min_idle(Some(1))
             .connection_timeout(CONNECTION_TIMEOUT)
+            // A check before every loan is a round trip per store call; a
+            // connection that broke is dropped when its call fails instead.
+            .test_on_check_out(false)
             .build(manager)
             .map_err(|err| open_err(Box::new(err)))?;
         let db = Postgres {

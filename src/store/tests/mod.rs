@@ -562,3 +562,28 @@ fn article_search_uses_full_text_syntax_and_falls_back_to_substring() {
     });
 }
 mod claims;
+
+#[test]
+fn entries_recorded_together_may_list_a_key_twice() {
+    each_backend(|store| {
+        let feed = store.feed("https://news.example/rss").unwrap();
+        let entry = |key, title| EntryRecord {
+            key,
+            url: None,
+            title,
+            published_at: Some(at(1)),
+        };
+        let listed = [entry("a", "first"), entry("b", "b"), entry("a", "again")];
+        store
+            .record_entries(feed.id, &listed, EntryStatus::Skipped, at(1))
+            .unwrap();
+        assert_eq!(
+            store.unseen_entries(feed.id, &["a", "b", "c"], 3).unwrap(),
+            vec![false, false, true]
+        );
+        // Seen again in a later poll: still recorded, not an error.
+        store
+            .record_entries(feed.id, &listed[..1], EntryStatus::Skipped, at(2))
+            .unwrap();
+    });
+}
