@@ -160,7 +160,7 @@ impl From<&store::AlertRow> for Alert {
                 relative: relative.filter(|relative| relative.is_finite()),
             }),
             article: row.article.as_ref().map(Article::from),
-            message: row.message.clone(),
+            message: super::message::free_text(row),
         }
     }
 }

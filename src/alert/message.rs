@@ -149,6 +149,36 @@ pub(crate) fn parts(row: &AlertRow) -> Parts {
     }
 }
 
+/// The free text of an alert: a feed alert's facts in words ("Feed
+/// https://… has failed 3 times since 2025-02-11 09:12 UTC: HTTP 500"), else
+/// the row's own message (a test alert's, a feed alert stored before its
+/// facts were).
+pub(crate) fn free_text(row: &AlertRow) -> Option<String> {
+    let facts = row.feed.as_ref().map(|facts| match row.kind {
+        AlertKind::FeedRecovered => format!("Feed {} works again", facts.url),
+        _ => {
+            let mut text = format!("Feed {} has failed", facts.url);
+            if let Some(failures) = facts.failures {
+                text.push_str(&format!(" {failures} times"));
+            }
+            if let Some(since) = facts.failing_since {
+                text.push_str(&format!(" since {}", since.format("%Y-%m-%d %H:%M UTC")));
+            }
+            if let Some(error) = &facts.error {
+                text.push_str(&format!(": {error}"));
+            }
+            text
+        }
+    });
+    facts.or_else(|| {
+        row.message
+            .as_deref()
+            .map(str::trim)
+            .filter(|text| !text.is_empty())
+            .map(String::from)
+    })
+}
+
 /// Renders `template` with the alert JSON's fields plus the default
 /// message's `title`, `body` and `url`. An empty rendering is an error.
 pub(crate) fn render(template: &Template, row: &AlertRow, parts: &Parts) -> Result<String, String> {
@@ -178,12 +208,7 @@ fn default_parts(row: &AlertRow) -> Parts {
         url: None,
         headline: None,
         templated: false,
-        text: row
-            .message
-            .as_deref()
-            .map(str::trim)
-            .filter(|text| !text.is_empty())
-            .map(String::from),
+        text: free_text(row),
     };
     let subject = subject(&row.watch, row.figure.as_deref());
     match row.kind {

@@ -87,6 +87,7 @@ fn text_alert(
         current: None,
         change: None,
         article: None,
+        feed: None,
         message: Some(message),
     }
 }

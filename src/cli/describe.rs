@@ -8,7 +8,12 @@ use crate::config::{AlertOn, Config, Figure, FigureKind, MinChange, SinkKind, re
 pub(super) fn describe_config(config: &Config, out: &mut String) {
     let daemon = &config.daemon;
     let _ = writeln!(out, "{}: OK", config.path.display());
-    let _ = writeln!(out, "database: {}", daemon.database.display());
+    let _ = writeln!(
+        out,
+        "database: {} ({})",
+        daemon.database.display(),
+        daemon.database.backend_name()
+    );
     let _ = writeln!(
         out,
         "polling: every {} by default, {} fetches at once, {} per host, timeout {}, body cap {} bytes{}",

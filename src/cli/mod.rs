@@ -174,6 +174,18 @@ enum Command {
     },
     /// Print the configured feeds as OPML 2.0, for a feed reader
     ExportOpml,
+    /// Copy the configured SQLite store into an empty PostgreSQL database
+    MigrateStore {
+        /// The PostgreSQL database: postgres://user@host:port/dbname
+        #[arg(long)]
+        to: String,
+        /// Environment variable holding the database password
+        #[arg(long, conflicts_with = "password_file")]
+        password_env: Option<String>,
+        /// File holding the database password
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+    },
 }
 
 /// A failure with its exit status.
@@ -309,13 +321,16 @@ async fn dispatch(args: Args) -> Result<()> {
             if let Some(watch) = &watch {
                 known_figure(&config, watch, None)?;
             }
-            let store = open_store(&config)?;
-            show::figures(
-                &store,
-                &config,
-                watch.as_deref(),
-                show::Format::new(json, csv),
-            )
+            // The store blocks: off the async workers.
+            tokio::task::block_in_place(|| {
+                let store = open_store(&config)?;
+                show::figures(
+                    &store,
+                    &config,
+                    watch.as_deref(),
+                    show::Format::new(json, csv),
+                )
+            })
         }
         Command::History {
             watch,
@@ -325,14 +340,16 @@ async fn dispatch(args: Args) -> Result<()> {
         } => {
             let config = load_config(&path)?;
             known_figure(&config, &watch, Some(&figure))?;
-            let store = open_store(&config)?;
-            show::history(
-                &store,
-                &config,
-                &watch,
-                &figure,
-                show::Format::new(json, csv),
-            )
+            tokio::task::block_in_place(|| {
+                let store = open_store(&config)?;
+                show::history(
+                    &store,
+                    &config,
+                    &watch,
+                    &figure,
+                    show::Format::new(json, csv),
+                )
+            })
         }
         Command::Articles {
             watch,
@@ -344,20 +361,30 @@ async fn dispatch(args: Args) -> Result<()> {
             if let Some(watch) = &watch {
                 known_figure(&config, watch, None)?;
             }
-            let store = open_store(&config)?;
-            show::articles(&store, watch.as_deref(), search.as_deref(), limit, json)
+            tokio::task::block_in_place(|| {
+                let store = open_store(&config)?;
+                show::articles(&store, watch.as_deref(), search.as_deref(), limit, json)
+            })
         }
         Command::Alerts {
             failed,
             limit,
             json,
         } => {
-            let store = open_store(&load_config(&path)?)?;
-            show::alerts(&store, limit, failed, json)
+            let config = load_config(&path)?;
+            tokio::task::block_in_place(|| {
+                let store = open_store(&config)?;
+                show::alerts(&store, limit, failed, json)
+            })
         }
         Command::TestSink { name } => test_sink(load_config(&path)?, &name).await,
         Command::ImportOpml { file } => opml::import(&path, &file),
         Command::ExportOpml => opml::export(&path),
+        Command::MigrateStore {
+            to,
+            password_env,
+            password_file,
+        } => migrate_store(&load_config(&path)?, &to, password_env, password_file),
     }
 }
 
@@ -391,15 +418,18 @@ fn known_figure(config: &Config, watch: &str, figure: Option<&str>) -> Result<()
 }
 
 fn open_store(config: &Config) -> Result<store::Store> {
-    let path = &config.daemon.database;
-    if !path.exists() {
+    let database = &config.daemon.database;
+    if let config::Database::Sqlite(path) = database
+        && !path.exists()
+    {
         return Err(anyhow::anyhow!(
             "no database at {} yet; run `figwatch once` or `figwatch run` first",
             path.display()
         )
         .into());
     }
-    Ok(store::Store::open(path)?)
+    // The CLI reads: one connection is enough.
+    Ok(store::Store::connect(database, 1)?)
 }
 
 impl From<store::Error> for Failure {
@@ -422,9 +452,15 @@ async fn once(config: Config) -> Result<()> {
     let n_new: usize = report.feeds.iter().map(|f| f.n_new_entries).sum();
     let n_articles: usize = report.feeds.iter().map(|f| f.n_articles).sum();
     let n_alerts: usize = report.feeds.iter().map(|f| f.n_alerts).sum();
+    let n_leased = report
+        .feeds
+        .iter()
+        .filter(|f| f.leased_elsewhere.is_some())
+        .count();
     tracing::info!(
         feeds = n_feeds,
         failed = n_failed,
+        leased_elsewhere = n_leased,
         new_entries = n_new,
         articles = n_articles,
         alerts = n_alerts,
@@ -441,6 +477,65 @@ async fn once(config: Config) -> Result<()> {
         )
         .into());
     }
+    Ok(())
+}
+
+/// `figwatch migrate-store`: the configured SQLite store into PostgreSQL.
+fn migrate_store(
+    config: &Config,
+    to: &str,
+    password_env: Option<String>,
+    password_file: Option<PathBuf>,
+) -> Result<()> {
+    let config::Database::Sqlite(from) = &config.daemon.database else {
+        return Err(Failure::usage(anyhow::anyhow!(
+            "{}: the configured database is not a SQLite file; migrate-store copies one into PostgreSQL",
+            config.path.display()
+        )));
+    };
+    if !config::Database::is_postgres_url(to) {
+        return Err(Failure::usage(anyhow::anyhow!(
+            "--to {}: expected a postgres:// URL",
+            config::redact_url(to)
+        )));
+    }
+    if !from.exists() {
+        return Err(anyhow::anyhow!("no database at {} to copy", from.display()).into());
+    }
+    let password = match (password_env, password_file) {
+        (Some(name), _) => Some(std::env::var(&name).map_err(|_| {
+            Failure::usage(anyhow::anyhow!("environment variable {name} is not set"))
+        })?),
+        (None, Some(file)) => Some(
+            std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?
+                .trim()
+                .to_string(),
+        ),
+        (None, None) => None,
+    };
+    let copied = tokio::task::block_in_place(|| {
+        store::copy::sqlite_to_postgres(
+            from,
+            to,
+            password.as_deref(),
+            daemon::instance::LIVE_WITHIN,
+        )
+    })?;
+    let mut out = format!(
+        "Copied {} into {}:\n",
+        from.display(),
+        config::redact_url(to)
+    );
+    for (table, rows) in &copied.tables {
+        out.push_str(&format!("  {table}: {rows}\n"));
+    }
+    out.push_str(&format!(
+        "Now set [daemon] database = \"{}\" in {} (the password in database_password_env or database_password_file) and start figwatch.\n",
+        config::redact_url(to).replace(":redacted@", "@"),
+        config.path.display()
+    ));
+    print!("{out}");
     Ok(())
 }
 

@@ -8,6 +8,7 @@
 //! [`Secret`], whose `Debug` and `Display` redact them.
 
 mod figure;
+mod database;
 mod raw;
 pub mod redact;
 mod secret;
@@ -25,6 +26,8 @@ pub use figure::{is_currency_code, kind_marker};
 use raw::RawConfig;
 pub use secret::Secret;
 use validate::Validator;
+
+pub use database::{Database, redact_url};
 #[cfg(test)]
 use validate::{parse_min_change, parse_size};
 
@@ -85,8 +88,9 @@ pub struct Config {
 /// `[daemon]`: process-wide settings.
 #[derive(Debug, Clone)]
 pub struct Daemon {
-    /// SQLite file (absolute; relative paths are resolved against the config file).
-    pub database: PathBuf,
+    /// The store: a SQLite file (absolute; relative paths are resolved
+    /// against the config file) or a PostgreSQL URL.
+    pub database: Database,
     /// Default poll interval of every feed.
     pub poll_interval: Duration,
     /// Lower clamp for server-suggested intervals.

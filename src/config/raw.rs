@@ -22,7 +22,9 @@ pub(super) struct RawConfig {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawDaemon {
-    pub(super) database: Option<String>,
+    pub(super) database: Option<Spanned<String>>,
+    pub(super) database_password_env: Option<Spanned<String>>,
+    pub(super) database_password_file: Option<Spanned<String>>,
     pub(super) poll_interval: Option<Spanned<RawNumberOrText>>,
     pub(super) min_interval: Option<Spanned<RawNumberOrText>>,
     pub(super) max_interval: Option<Spanned<RawNumberOrText>>,

@@ -64,7 +64,7 @@ fn full_config_is_read_into_typed_values() {
     let config = parse(FULL).unwrap();
     assert_eq!(
         config.daemon.database,
-        PathBuf::from("/etc/figwatch/state/figwatch.db")
+        Database::Sqlite(PathBuf::from("/etc/figwatch/state/figwatch.db"))
     );
     assert_eq!(config.daemon.poll_interval, Duration::from_secs(600));
     assert_eq!(config.daemon.concurrency, 4);
@@ -106,7 +106,7 @@ fn empty_config_gets_defaults() {
     assert!(config.daemon.baseline);
     assert_eq!(
         config.daemon.database,
-        PathBuf::from("/etc/figwatch/figwatch.db")
+        Database::Sqlite(PathBuf::from("/etc/figwatch/figwatch.db"))
     );
 }
 
@@ -123,7 +123,7 @@ fn unknown_key_is_reported_with_line_and_column() {
     check_error(
         "[daemon]\npoll_intervall = \"5m\"\n",
         &[
-            "/etc/figwatch/figwatch.toml:2:1: unknown field `poll_intervall`, expected one of `database`, `poll_interval`, `min_interval`, `max_interval`, `concurrency`, `per_host`, `timeout`, `max_body`, `user_agent`, `baseline`, `listen`, `failing_after`, `allow_private_articles`, `allowed_hosts`, `retention`",
+            "/etc/figwatch/figwatch.toml:2:1: unknown field `poll_intervall`, expected one of `database`, `database_password_env`, `database_password_file`, `poll_interval`, `min_interval`, `max_interval`, `concurrency`, `per_host`, `timeout`, `max_body`, `user_agent`, `baseline`, `listen`, `failing_after`, `allow_private_articles`, `allowed_hosts`, `retention`",
         ],
     );
 }
@@ -600,7 +600,7 @@ fn the_reference_config_loads_lists_every_key_and_states_the_defaults() {
     let daemon = &config.daemon;
     assert_eq!(
         daemon.database,
-        Path::new("/etc/figwatch").join(DEFAULT_DATABASE)
+        Database::Sqlite(Path::new("/etc/figwatch").join(DEFAULT_DATABASE))
     );
     assert_eq!(daemon.poll_interval, DEFAULT_POLL_INTERVAL);
     assert_eq!(daemon.min_interval, DEFAULT_MIN_INTERVAL);
@@ -669,4 +669,50 @@ fn the_reference_config_loads_lists_every_key_and_states_the_defaults() {
             assert!(found, "config/reference.toml does not list {table} {key}");
         }
     }
+}
+
+#[test]
+fn postgres_database_takes_its_password_from_the_environment_and_never_shows_it() {
+    let env = |name: &str| (name == "FIGWATCH_DB_PASSWORD").then(|| "pg-s3cr3t".to_string());
+    let config = Config::parse_with_env(
+        "[daemon]\ndatabase = \"postgres://figwatch@db.internal/figwatch\"\n\
+         database_password_env = \"FIGWATCH_DB_PASSWORD\"\n",
+        Path::new("/etc/figwatch/figwatch.toml"),
+        &env,
+    )
+    .unwrap();
+    assert_eq!(
+        config.daemon.database,
+        Database::Postgres {
+            url: "postgres://figwatch@db.internal/figwatch".to_string(),
+            password: Some(Secret::new("pg-s3cr3t")),
+        }
+    );
+    assert_eq!(config.daemon.database.backend_name(), "postgres");
+    let shown = format!("{:?} {}", config.daemon, config.daemon.database.display());
+    assert!(!shown.contains("pg-s3cr3t"), "{shown}");
+    // A password written into the URL is not shown either.
+    let config =
+        parse("[daemon]\ndatabase = \"postgresql://figwatch:inline-pw@db.internal:5433/f\"\n")
+            .unwrap();
+    assert_eq!(
+        config.daemon.database.display(),
+        "postgresql://figwatch:redacted@db.internal:5433/f"
+    );
+}
+
+#[test]
+fn database_password_keys_are_refused_beside_a_sqlite_file() {
+    check_error(
+        "[daemon]\ndatabase = \"figwatch.db\"\ndatabase_password_file = \"pw\"\n",
+        &[
+            "/etc/figwatch/figwatch.toml:3:26: daemon: database_password_env and database_password_file apply to a postgres:// database, not a SQLite file",
+        ],
+    );
+    check_error(
+        "[daemon]\ndatabase = \"postgres://figwatch@db.internal/figwatch\"\ndatabase_password_env = \"NOT_SET_ANYWHERE\"\n",
+        &[
+            "/etc/figwatch/figwatch.toml:3:25: daemon: environment variable NOT_SET_ANYWHERE (database_password_env) is not set",
+        ],
+    );
 }

@@ -21,6 +21,10 @@ use crate::{alert, config};
 const BATCH: usize = 200;
 /// Longest the dispatcher sleeps without looking at the outbox.
 const IDLE_CHECK: Duration = Duration::from_secs(60);
+/// How long a claim on a delivery lasts: longer than one attempt may take
+/// (`DELIVERY_TIMEOUT`), so no other instance sends it meanwhile; when the
+/// instance dies holding it, another sends it after this.
+pub(super) const CLAIM_FOR: Duration = super::DELIVERY_TIMEOUT.saturating_mul(2);
 
 /// What one delivery round did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -112,6 +116,9 @@ async fn deliver_to_sink(
             break;
         }
         let id = delivery.id;
+        if !claim(ctx, id).await {
+            continue;
+        }
         let recorded = match ctx.sinks.deliver_with(&delivery, &policy, Utc::now()).await {
             alert::Outcome::Delivered => {
                 report.delivered += 1;
@@ -155,6 +162,16 @@ async fn deliver_digest(
     policy: &config::DeliveryPolicy,
 ) -> DeliveryReport {
     let mut report = DeliveryReport::default();
+    let mut claimed = Vec::with_capacity(deliveries.len());
+    for delivery in deliveries {
+        if claim(ctx, delivery.id).await {
+            claimed.push(delivery);
+        }
+    }
+    let deliveries = claimed;
+    if deliveries.is_empty() {
+        return report;
+    }
     let rows: Vec<_> = deliveries.iter().map(|d| d.alert.clone()).collect();
     let ids: Vec<i64> = deliveries.iter().map(|d| d.id).collect();
     let n_alerts = deliveries.len();
@@ -217,6 +234,22 @@ async fn deliver_digest(
         }
     }
     report
+}
+
+/// Claims a delivery for this instance; `false` when another instance has
+/// it or sent it meanwhile (or the store fails: it is left for later).
+async fn claim(ctx: &Context, delivery_id: i64) -> bool {
+    let claim_for = chrono::Duration::from_std(CLAIM_FOR).unwrap_or(chrono::Duration::MAX);
+    let claimed = ctx
+        .blocking(move |store| {
+            let now = Utc::now();
+            store.claim_delivery(delivery_id, store.instance(), now, now + claim_for)
+        })
+        .await;
+    claimed.unwrap_or_else(|err| {
+        error!(error = %err, "Cannot claim a delivery");
+        false
+    })
 }
 
 /// Delivers due alerts whenever they may be due, until cancelled. Follows

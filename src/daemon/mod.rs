@@ -6,6 +6,7 @@
 //! through one `TaskTracker`, cancelled by one root `CancellationToken`.
 
 mod deliver;
+pub mod instance;
 mod pipeline;
 mod retention;
 pub mod schedule;
@@ -32,6 +33,11 @@ pub use pipeline::{FeedReport, MAX_ARTICLE_ATTEMPTS};
 
 /// How long in-flight work may take to finish after SIGTERM.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// Connections an instance holds to a PostgreSQL store at most: the
+/// blocking store calls in flight at once rarely exceed a few (feeds
+/// recording, the dispatcher, the status page); more would only queue in
+/// PostgreSQL instead.
+pub const DATABASE_CONNECTIONS: u32 = 8;
 /// Timeout of one delivery attempt.
 pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -109,14 +115,6 @@ impl Context {
         let sinks = alert::Sinks::new(&config.sinks, DELIVERY_TIMEOUT);
         let limits = Limits::new(daemon.concurrency, daemon.per_host);
         let feed_slots = Semaphore::new(pipeline::FEEDS_AT_ONCE.max(daemon.concurrency));
-        // A watch or figure new to the store gets a baseline poll of each feed.
-        let n_new = store.register_figures(&config.watches, daemon.baseline, Utc::now())?;
-        if n_new > 0 && daemon.baseline {
-            info!(
-                figures = n_new,
-                "New figures: next poll of each feed is their baseline"
-            );
-        }
         Ok(Context {
             config: Arc::new(config),
             store,
@@ -131,6 +129,24 @@ impl Context {
         })
     }
 
+    /// Registers the config's (watch, figure) pairs: one new to the store
+    /// gets a baseline poll of each feed.
+    async fn register_figures(&self) -> Result<(), Error> {
+        let config = Arc::clone(&self.config);
+        let n_new = self
+            .blocking(move |store| {
+                store.register_figures(&config.watches, config.daemon.baseline, Utc::now())
+            })
+            .await?;
+        if n_new > 0 && self.config.daemon.baseline {
+            info!(
+                figures = n_new,
+                "New figures: next poll of each feed is their baseline"
+            );
+        }
+        Ok(())
+    }
+
     /// Runs a store call on a blocking thread, off the async workers.
     async fn blocking<T, F>(&self, call: F) -> Result<T, store::Error>
     where
@@ -142,8 +158,25 @@ impl Context {
             Ok(result) => result,
             Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
             Err(_) => Err(store::Error::Interrupted {
-                path: self.store.path().to_path_buf(),
+                database: self.store.database().to_string(),
             }),
+        }
+    }
+
+    /// How long a feed's lease lasts: a few fetch timeouts, renewed before
+    /// each article, so a live instance keeps it and a dead one's expires.
+    fn lease_for(&self) -> chrono::Duration {
+        to_chrono(schedule::lease_for(self.config.daemon.timeout))
+    }
+
+    /// Gives up this instance's lease on a feed it did not finish.
+    async fn release(&self, feed_id: i64) {
+        let released = self
+            .blocking(move |store| store.release_feed(feed_id, store.instance()))
+            .await;
+        if let Err(err) = released {
+            // The lease expires on its own.
+            warn!(error = %err, "Cannot release the feed lease");
         }
     }
 }
@@ -205,7 +238,7 @@ impl PassReport {
 /// One pass: polls every feed once, processes what is new, delivers every
 /// due alert, and returns. A failing feed is reported, not fatal.
 pub async fn once(config: Config, cancel: CancellationToken) -> Result<PassReport, Error> {
-    let store = Store::open(&config.daemon.database)?;
+    let store = open_store(&config).await?;
     let tracker = TaskTracker::new();
     let ctx = Arc::new(Context::new(
         config,
@@ -214,6 +247,7 @@ pub async fn once(config: Config, cancel: CancellationToken) -> Result<PassRepor
         Arc::new(Notify::new()),
         Arc::default(),
     )?);
+    ctx.register_figures().await?;
     let handles: Vec<_> = ctx
         .config
         .feeds
@@ -222,6 +256,7 @@ pub async fn once(config: Config, cancel: CancellationToken) -> Result<PassRepor
             tracker.spawn(pipeline::poll_feed(
                 Arc::clone(&ctx),
                 feed.clone(),
+                pipeline::When::Now,
                 cancel.clone(),
             ))
         })
@@ -247,6 +282,25 @@ pub async fn once(config: Config, cancel: CancellationToken) -> Result<PassRepor
     tracker.close();
     tracker.wait().await;
     Ok(report)
+}
+
+/// Opens the configured store, off the async workers, and frees the
+/// leases of instances on this machine that died.
+async fn open_store(config: &Config) -> Result<Store, Error> {
+    let location = config.daemon.database.clone();
+    let opened = tokio::task::spawn_blocking(move || {
+        let store = Store::connect(&location, DATABASE_CONNECTIONS)?;
+        instance::free_dead_local(&store)?;
+        Ok::<_, store::Error>(store)
+    })
+    .await;
+    match opened {
+        Ok(store) => Ok(store?),
+        Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+        Err(_) => Err(Error::Store(store::Error::Interrupted {
+            database: config.daemon.database.display(),
+        })),
+    }
 }
 
 /// What the main loop reacts to.
@@ -294,7 +348,7 @@ fn notify_systemd(states: &[sd_notify::NotifyState<'_>]) {
 /// SIGTERM or SIGINT; SIGHUP reloads the config from `config_path`.
 pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
     let mut signals = Signals::new().map_err(Error::Signals)?;
-    let store = Store::open(&config.daemon.database)?;
+    let store = open_store(&config).await?;
     let tracker = TaskTracker::new();
     let cancel = CancellationToken::new();
     let outbox_ready = Arc::new(Notify::new());
@@ -311,9 +365,11 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
         Arc::clone(&outbox_ready),
         Arc::clone(&metrics),
     )?);
+    ctx.register_figures().await?;
     let (ctx_tx, ctx_rx) = tokio::sync::watch::channel(Arc::clone(&ctx));
     tracker.spawn(retention::prune_loop(ctx_rx.clone(), cancel.clone()));
     tracker.spawn(deliver::dispatch_loop(ctx_rx, cancel.clone()));
+    tracker.spawn(instance::heartbeat_loop(store.clone(), cancel.clone()));
     if let Some(addr) = listen {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -337,7 +393,8 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
         ));
     }
 
-    let mut schedule = Schedule::load(&ctx)?;
+    let stored_feeds = ctx.blocking(|store| store.feeds()).await?;
+    let mut schedule = Schedule::load(&ctx, stored_feeds);
     let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<FeedReport>();
     let watchdog = sd_notify::watchdog_enabled().map(|period| period / 2);
     let mut watchdog_tick = tokio::time::interval(watchdog.unwrap_or(Duration::from_secs(3600)));
@@ -346,6 +403,8 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
         watches = ctx.config.watches.len(),
         sinks = ctx.config.sinks.len(),
         database = %ctx.config.daemon.database.display(),
+        backend = ctx.config.daemon.database.backend_name(),
+        instance = %store.instance(),
         "Figwatch started"
     );
     notify_systemd(&[sd_notify::NotifyState::Ready]);
@@ -358,7 +417,7 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
             let ctx = Arc::clone(&ctx);
             let cancel = cancel.clone();
             tracker.spawn(async move {
-                let report = pipeline::poll_feed(ctx, feed, cancel).await;
+                let report = pipeline::poll_feed(ctx, feed, pipeline::When::Due, cancel).await;
                 // The receiver lives as long as the loop; after it is gone
                 // the report has nobody to tell.
                 let _ = done_tx.send(report);
@@ -379,6 +438,9 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
                     match reload(&config_path, &ctx, &store, &tracker, &outbox_ready) {
                         Ok(new_ctx) => {
                             ctx = Arc::new(new_ctx);
+                            if let Err(err) = ctx.register_figures().await {
+                                error!(error = %err, "Cannot register the reloaded config's figures");
+                            }
                             schedule.reconcile(&ctx);
                             // The dispatcher may have exited with the loop; a
                             // failed send only means there is nobody to tell.
@@ -456,11 +518,9 @@ struct Schedule {
 }
 
 impl Schedule {
-    fn load(ctx: &Context) -> Result<Schedule, Error> {
+    fn load(ctx: &Context, stored_feeds: Vec<store::FeedState>) -> Schedule {
         let now = Utc::now();
-        let stored: HashMap<String, (Option<DateTime<Utc>>, u32)> = ctx
-            .store
-            .feeds()?
+        let stored: HashMap<String, (Option<DateTime<Utc>>, u32)> = stored_feeds
             .into_iter()
             .map(|feed| (feed.url, (feed.next_poll_at, feed.failures)))
             .collect();
@@ -484,7 +544,7 @@ impl Schedule {
             schedule.failing.insert(url.clone(), failures > 0);
             schedule.next.insert(url, due);
         }
-        Ok(schedule)
+        schedule
     }
 
     /// Feeds due at `now` that are not in flight; they are marked in flight.

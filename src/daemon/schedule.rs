@@ -21,6 +21,16 @@ const JITTER: f64 = 0.1;
 /// First retry after a failure, doubled per consecutive failure.
 const FIRST_BACKOFF: Duration = Duration::from_secs(60);
 
+/// A feed's lease lasts this many fetch timeouts (`daemon.timeout`): long
+/// enough for the feed's fetch and one article's, renewed before each
+/// further article.
+pub const LEASE_TIMEOUTS: u32 = 4;
+
+/// How long a feed's lease lasts for a fetch timeout of `timeout`.
+pub fn lease_for(timeout: Duration) -> Duration {
+    timeout.saturating_mul(LEASE_TIMEOUTS)
+}
+
 impl Policy {
     /// The policy for one feed.
     pub fn for_feed(daemon: &config::Daemon, feed: &config::Feed) -> Policy {

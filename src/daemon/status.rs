@@ -546,6 +546,13 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
         Ok(Err(err)) => tracing::warn!(error = %err, "Cannot read figures for /metrics"),
         Err(err) => tracing::warn!(error = %err, "Cannot read figures for /metrics"),
     }
+    // The store's view (leases, live instances) when it answers.
+    let store = state.store.clone();
+    if let Ok(Ok(instances)) =
+        tokio::task::spawn_blocking(move || page::Instances::read(&store)).await
+    {
+        text.push_str(&instances.metrics());
+    }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
@@ -589,6 +596,7 @@ async fn page(State(state): State<AppState>) -> Response {
             alerts: store.alerts(RECENT_ALERTS, false)?,
             failed: store.alerts(RECENT_ALERTS, true)?,
             now: Some(Utc::now()),
+            instances: Some(page::Instances::read(&store)?),
         })
     })
     .await;

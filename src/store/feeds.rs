@@ -1,9 +1,7 @@
-//! Feed poll state (validators, schedule, failures) and seen entries.
+//! Feed poll state, leases and seen entries: the types both backends share.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
 
-use super::{AlertKind, Error, Store, opt_time, time_text, write_transaction};
 use crate::fetch::Validators;
 
 /// A feed's poll state as stored.
@@ -31,6 +29,29 @@ pub struct FeedState {
     pub last_error: Option<String>,
     /// Where a permanent redirect points, if one was seen.
     pub moved_to: Option<String>,
+    /// The instance holding a lease on the feed, and until when (it may
+    /// have expired).
+    pub lease: Option<(String, DateTime<Utc>)>,
+}
+
+/// What asking for a feed's lease gave.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lease {
+    /// The lease is ours: poll the feed, then record the poll (which
+    /// releases it).
+    Granted(Box<FeedState>),
+    /// Another instance holds the feed until `until`.
+    Held {
+        /// The instance holding it.
+        owner: String,
+        /// When its lease expires.
+        until: DateTime<Utc>,
+    },
+    /// Another instance polled the feed meanwhile: it is next due then.
+    NotDue {
+        /// When the feed is next due.
+        next_poll_at: DateTime<Utc>,
+    },
 }
 
 /// How a poll ended, as recorded on the feed.
@@ -54,227 +75,54 @@ pub enum PollResult {
     },
 }
 
-const FEED_COLUMNS: &str = "id, url, title, etag, last_modified, next_poll_at, last_success_at, \
-     polled_ok, failures, failing_since, last_error, moved_to";
-
-fn feed_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<FeedState> {
-    Ok(FeedState {
-        id: row.get(0)?,
-        url: row.get(1)?,
-        title: row.get(2)?,
-        validators: Validators {
-            etag: row.get(3)?,
-            last_modified: row.get(4)?,
-        },
-        next_poll_at: opt_time(row.get(5)?),
-        last_success_at: opt_time(row.get(6)?),
-        polled_ok: row.get(7)?,
-        failures: row.get(8)?,
-        failing_since: opt_time(row.get(9)?),
-        last_error: row.get(10)?,
-        moved_to: row.get(11)?,
-    })
+/// What became of a feed entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryStatus {
+    /// No watch term in its title or summary.
+    Skipped,
+    /// Its article did not match any watch.
+    Unmatched,
+    /// Its article was recorded.
+    Matched,
+    /// Its article was already stored (same URL or same text).
+    Duplicate,
+    /// Its article could not be fetched; retried on later polls.
+    Failed,
+    /// Its link points where figwatch does not fetch; final.
+    Refused,
 }
 
-impl Store {
-    /// The poll state of the feed at `url`, created on first use.
-    pub fn feed(&self, url: &str) -> Result<FeedState, Error> {
-        let conn = self.lock();
-        conn.execute("INSERT OR IGNORE INTO feeds (url) VALUES (?1)", [url])
-            .map_err(self.err())?;
-        conn.query_row(
-            &format!("SELECT {FEED_COLUMNS} FROM feeds WHERE url = ?1"),
-            [url],
-            feed_from_row,
-        )
-        .map_err(self.err())
-    }
-
-    /// Every known feed, in id order.
-    pub fn feeds(&self) -> Result<Vec<FeedState>, Error> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare(&format!("SELECT {FEED_COLUMNS} FROM feeds ORDER BY id"))
-            .map_err(self.err())?;
-        stmt.query_map([], feed_from_row)
-            .and_then(Iterator::collect)
-            .map_err(self.err())
-    }
-
-    /// Records how a poll ended and when the feed is next due. A failure
-    /// that has lasted longer than `failing_after` raises one feed_failing
-    /// alert to `sinks`; the first success after it, one feed_recovered.
-    /// Returns the number of consecutive failures now recorded.
-    pub fn record_poll(
-        &self,
-        feed_id: i64,
-        result: &PollResult,
-        now: DateTime<Utc>,
-        next_poll_at: DateTime<Utc>,
-        failing_after: std::time::Duration,
-        sinks: &[&str],
-    ) -> Result<u32, Error> {
-        let mut conn = self.lock();
-        let tx = write_transaction(&mut conn).map_err(self.err())?;
-        let (url, failing_since, failing_alerted): (String, Option<String>, bool) = tx
-            .query_row(
-                "SELECT url, failing_since, failing_alerted FROM feeds WHERE id = ?1",
-                [feed_id],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-            )
-            .map_err(self.err())?;
-        let now_text = time_text(now);
-        let next_text = time_text(next_poll_at);
-        let failures = match result {
-            PollResult::Fetched {
-                title,
-                validators,
-                moved_to,
-            } => {
-                tx.execute(
-                    "UPDATE feeds SET title = COALESCE(?2, title), etag = ?3, last_modified = ?4, \
-                     moved_to = COALESCE(?5, moved_to), next_poll_at = ?6, last_polled_at = ?7, \
-                     last_success_at = ?7, polled_ok = 1, failures = 0, failing_since = NULL, \
-                     failing_alerted = 0, last_error = NULL WHERE id = ?1",
-                    params![
-                        feed_id,
-                        title,
-                        validators.etag,
-                        validators.last_modified,
-                        moved_to,
-                        next_text,
-                        now_text
-                    ],
-                )
-                .map_err(self.err())?;
-                0
-            }
-            PollResult::NotModified => {
-                tx.execute(
-                    "UPDATE feeds SET next_poll_at = ?2, last_polled_at = ?3, last_success_at = ?3, \
-                     failures = 0, failing_since = NULL, failing_alerted = 0, last_error = NULL \
-                     WHERE id = ?1",
-                    params![feed_id, next_text, now_text],
-                )
-                .map_err(self.err())?;
-                0
-            }
-            PollResult::Failed { error } => {
-                tx.execute(
-                    "UPDATE feeds SET next_poll_at = ?2, last_polled_at = ?3, failures = failures + 1, \
-                     failing_since = COALESCE(failing_since, ?3), last_error = ?4 WHERE id = ?1",
-                    params![feed_id, next_text, now_text, error],
-                )
-                .map_err(self.err())?;
-                tx.query_row(
-                    "SELECT failures FROM feeds WHERE id = ?1",
-                    [feed_id],
-                    |row| row.get(0),
-                )
-                .map_err(self.err())?
-            }
-        };
-        match result {
-            PollResult::Failed { error } if !failing_alerted => {
-                let since = opt_time(failing_since).unwrap_or(now);
-                let failing_for = (now - since).to_std().unwrap_or_default();
-                if failing_for >= failing_after {
-                    let message = format!(
-                        "Feed {} has failed {failures} times since {}: {}",
-                        crate::config::redact::url_text(&url),
-                        since.format("%Y-%m-%d %H:%M UTC"),
-                        crate::config::redact::urls_in(error)
-                    );
-                    super::outbox::insert_feed_alert(
-                        &tx,
-                        AlertKind::FeedFailing,
-                        &message,
-                        now,
-                        sinks,
-                    )
-                    .map_err(self.err())?;
-                    tx.execute(
-                        "UPDATE feeds SET failing_alerted = 1 WHERE id = ?1",
-                        [feed_id],
-                    )
-                    .map_err(self.err())?;
-                }
-            }
-            PollResult::Fetched { .. } | PollResult::NotModified if failing_alerted => {
-                let message = format!("Feed {} works again", crate::config::redact::url_text(&url));
-                super::outbox::insert_feed_alert(
-                    &tx,
-                    AlertKind::FeedRecovered,
-                    &message,
-                    now,
-                    sinks,
-                )
-                .map_err(self.err())?;
-            }
-            _ => {}
+impl EntryStatus {
+    /// The name stored in `entries.status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryStatus::Skipped => "skipped",
+            EntryStatus::Unmatched => "unmatched",
+            EntryStatus::Matched => "matched",
+            EntryStatus::Duplicate => "duplicate",
+            EntryStatus::Failed => "failed",
+            EntryStatus::Refused => "refused",
         }
-        tx.commit().map_err(self.err())?;
-        Ok(failures)
     }
 
-    /// Which of `keys` this feed has not finished with: never seen, or whose
-    /// article fetch failed fewer than `max_attempts` times. Parallel to `keys`.
-    pub fn unseen_entries(
-        &self,
-        feed_id: i64,
-        keys: &[&str],
-        max_attempts: u32,
-    ) -> Result<Vec<bool>, Error> {
-        let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached("SELECT status, attempts FROM entries WHERE feed_id = ?1 AND key = ?2")
-            .map_err(self.err())?;
-        keys.iter()
-            .map(|key| {
-                let seen: Option<(String, u32)> = stmt
-                    .query_row(params![feed_id, key], |row| Ok((row.get(0)?, row.get(1)?)))
-                    .optional()?;
-                Ok(match seen {
-                    None => true,
-                    Some((status, attempts)) => status == "failed" && attempts < max_attempts,
-                })
-            })
-            .collect::<rusqlite::Result<Vec<bool>>>()
-            .map_err(self.err())
+    /// Inverse of [`EntryStatus::as_str`].
+    pub fn from_name(name: &str) -> Option<EntryStatus> {
+        Some(match name {
+            "skipped" => EntryStatus::Skipped,
+            "unmatched" => EntryStatus::Unmatched,
+            "matched" => EntryStatus::Matched,
+            "duplicate" => EntryStatus::Duplicate,
+            "failed" => EntryStatus::Failed,
+            "refused" => EntryStatus::Refused,
+            _ => return None,
+        })
     }
 
-    /// Records an entry that produced no article: `status` is `skipped`
-    /// (no watch term), `unmatched` (the article did not match), `failed`
-    /// (its article could not be fetched; retried on later polls) or
-    /// `refused` (its link points where we do not fetch; final).
-    pub fn record_entry(
-        &self,
-        feed_id: i64,
-        entry: &EntryRecord<'_>,
-        status: &str,
-        error: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<(), Error> {
-        let conn = self.lock();
-        upsert_entry(&conn, feed_id, entry, status, error, None, now).map_err(self.err())
-    }
-
-    /// Records `entries` with the same final `status` (as
-    /// [`Store::record_entry`]) in one transaction: cheap for the many
-    /// entries of a feed that mention no watched term.
-    pub fn record_entries(
-        &self,
-        feed_id: i64,
-        entries: &[EntryRecord<'_>],
-        status: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), Error> {
-        let mut conn = self.lock();
-        let tx = write_transaction(&mut conn).map_err(self.err())?;
-        for entry in entries {
-            upsert_entry(&tx, feed_id, entry, status, None, None, now).map_err(self.err())?;
-        }
-        tx.commit().map_err(self.err())
+    /// Whether an entry in this state after `attempts` tries is still to
+    /// be worked on: only a failed article fetch, fewer than `max_attempts`
+    /// times.
+    pub fn is_unfinished(self, attempts: u32, max_attempts: u32) -> bool {
+        self == EntryStatus::Failed && attempts < max_attempts
     }
 }
 
@@ -291,31 +139,48 @@ pub struct EntryRecord<'a> {
     pub published_at: Option<DateTime<Utc>>,
 }
 
-pub(super) fn upsert_entry(
-    conn: &rusqlite::Connection,
-    feed_id: i64,
-    entry: &EntryRecord<'_>,
-    status: &str,
-    error: Option<&str>,
-    article_id: Option<i64>,
+/// The feed_failing alert's facts for a feed failing since `since`, when
+/// it has failed for `failing_after` by `now`.
+pub(super) fn failing_facts(
+    url: &str,
+    failures: u32,
+    since: DateTime<Utc>,
+    error: &str,
     now: DateTime<Utc>,
-) -> rusqlite::Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO entries (feed_id, key, url, title, published_at, seen_at, status, error, article_id) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
-         ON CONFLICT (feed_id, key) DO UPDATE SET status = excluded.status, error = excluded.error, \
-         article_id = excluded.article_id, attempts = attempts + 1, seen_at = excluded.seen_at",
-    )?
-    .execute(params![
-        feed_id,
-        entry.key,
-        entry.url,
-        entry.title,
-        entry.published_at.map(time_text),
-        time_text(now),
-        status,
-        error,
-        article_id
-    ])?;
-    Ok(())
+    failing_after: std::time::Duration,
+) -> Option<super::FeedFacts> {
+    let failing_for = (now - since).to_std().unwrap_or_default();
+    // Stored as shown: without the URL's credentials.
+    (failing_for >= failing_after).then(|| super::FeedFacts {
+        url: crate::config::redact::url_text(url),
+        failures: Some(failures),
+        failing_since: Some(since),
+        error: Some(crate::config::redact::urls_in(error)),
+    })
+}
+
+/// Whether `instance` may lease a feed in `state` at `now`: `None` when it
+/// may, else why not. A lease that expired is free again; one the instance
+/// holds already is its own to take again.
+pub(super) fn decide_lease(
+    state: &FeedState,
+    instance: &str,
+    now: DateTime<Utc>,
+    due_only: bool,
+) -> Option<Lease> {
+    if let Some((owner, until)) = &state.lease
+        && owner != instance
+        && *until > now
+    {
+        return Some(Lease::Held {
+            owner: owner.clone(),
+            until: *until,
+        });
+    }
+    match state.next_poll_at {
+        Some(next_poll_at) if due_only && next_poll_at > now => {
+            Some(Lease::NotDue { next_poll_at })
+        }
+        _ => None,
+    }
 }

@@ -1,235 +1,377 @@
-//! SQLite store (WAL, numbered migrations): feeds and their poll state,
-//! seen entries, articles, matches, mentions, observations, figure state,
-//! alerts and their deliveries (the outbox). One article is written in one
-//! transaction, so a crash loses nothing and duplicates nothing. Figure
-//! state is kept per (watch, figure, claimant): one claimant, `""`, unless
-//! the figure is `by_source`; observations and alerts carry who claimed the
-//! value and its kind and unit.
+//! The store: feeds and their poll state, seen entries, articles, matches,
+//! mentions, observations, figure state, alerts and their deliveries (the
+//! outbox), and the claims several instances take on that work. One article
+//! is written in one transaction, so a crash loses nothing and duplicates
+//! nothing. Figure state is kept per (watch, figure, claimant): one
+//! claimant, `""`, unless the figure is `by_source`; observations and alerts
+//! carry who claimed the value and its kind and unit.
 //!
-//! The store is one SQLite connection behind a mutex, used from blocking
-//! threads (`spawn_blocking`); readers such as the CLI open their own
-//! connections, which WAL lets run beside the daemon's writes. It is the only
-//! module that knows SQL, so a second backend (PostgreSQL) can live here.
+//! Two backends share one shape, the [`Backend`] trait: `sqlite/` (the
+//! default, one file, WAL) and `postgres/` (several instances on one
+//! database). Each keeps its SQL in its own module; what is not SQL (the
+//! rows' types, the draft of an alert, the decision an observation records)
+//! lives here, beside the trait. [`Store`] is a cheap handle on one of them.
+//!
+//! Work is claimed in the store, so several instances (`once` beside `run`,
+//! two `run`s, N instances on PostgreSQL) share it without doing it twice:
+//! a feed is leased before it is polled ([`Backend::lease_feed`]) and a
+//! delivery claimed before it is sent ([`Backend::claim_delivery`]); both
+//! expire, so the work of an instance killed mid-pass passes to the others.
+//!
+//! The store is only called from blocking threads (`spawn_blocking`). It is
+//! the only module that knows SQL.
 
+pub mod copy;
 mod feeds;
 mod outbox;
+mod postgres;
 mod queries;
 mod record;
 mod retention;
+mod sqlite;
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::Connection;
 
-pub use feeds::{EntryRecord, FeedState, PollResult};
-pub use queries::{AlertSummary, ArticleSummary, DeliveryState, FigureSummary, HistoryRow};
+use crate::config::Database;
+
+pub use feeds::{EntryRecord, EntryStatus, FeedState, Lease, PollResult};
+pub use outbox::{AlertDraft, FeedFacts};
+pub use queries::{
+    AlertSummary, ArticleSummary, DeliveryState, FigureSummary, HistoryRow, Instance,
+};
 pub use record::{NewArticle, Recorded, WatchReading};
 pub use retention::{PRUNE_BATCH, Pruned};
 
-/// Numbered migrations, applied in order under `PRAGMA user_version`.
-const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/0001_initial.sql"),
-    include_str!("migrations/0002_known_figures.sql"),
-    include_str!("migrations/0003_articles_fts.sql"),
-    include_str!("migrations/0004_claims.sql"),
-];
-
-/// How long a connection waits for another's write lock before failing.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// What went wrong in the store. Each variant names the database file.
+/// What went wrong in the store. Each variant names the database: the
+/// SQLite file, or the PostgreSQL URL without its password.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The database could not be opened or configured.
-    #[error("{path}: cannot open database: {source}")]
+    #[error("{database}: cannot open database: {source}")]
     Open {
-        /// Database file.
-        path: PathBuf,
-        /// SQLite's error.
-        source: rusqlite::Error,
+        /// The database.
+        database: String,
+        /// The backend's error.
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// A migration failed; the database is left at the previous version.
-    #[error("{path}: migration {version} failed: {source}")]
+    #[error("{database}: migration {version} failed: {source}")]
     Migrate {
-        /// Database file.
-        path: PathBuf,
+        /// The database.
+        database: String,
         /// The migration's number.
         version: usize,
-        /// SQLite's error.
-        source: rusqlite::Error,
+        /// The backend's error.
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The database is newer than this figwatch.
     #[error(
-        "{path}: database schema version {found} is newer than this figwatch knows ({known}); upgrade figwatch"
+        "{database}: database schema version {found} is newer than this figwatch knows ({known}); upgrade figwatch"
     )]
     TooNew {
-        /// Database file.
-        path: PathBuf,
-        /// Version in the file.
+        /// The database.
+        database: String,
+        /// Version in the database.
         found: usize,
         /// Newest version known.
         known: usize,
     },
     /// A store call was abandoned because the runtime is shutting down; its
     /// transaction was not committed.
-    #[error("{path}: store call interrupted by shutdown")]
+    #[error("{database}: store call interrupted by shutdown")]
     Interrupted {
-        /// Database file.
-        path: PathBuf,
+        /// The database.
+        database: String,
     },
-    /// A query failed.
-    #[error("{path}: {source}")]
+    /// A query failed in SQLite.
+    #[error("{database}: {source}")]
     Sqlite {
-        /// Database file.
-        path: PathBuf,
+        /// The database file.
+        database: String,
         /// SQLite's error.
         source: rusqlite::Error,
     },
+    /// A query failed in PostgreSQL, or no connection could be had.
+    #[error("{database}: {source}")]
+    Postgres {
+        /// The database URL, without its password.
+        database: String,
+        /// The error.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
-/// A handle on the database; cheap to clone, shared by all tasks.
-#[derive(Debug, Clone)]
+/// A handle on the database; cheap to clone, shared by all tasks. Its
+/// methods are [`Backend`]'s (it dereferences to the open backend).
+///
+/// Each opened store is one instance of figwatch as the others see it: the
+/// leases and claims it takes carry its [`Store::instance`] id.
+#[derive(Clone)]
 pub struct Store {
-    path: PathBuf,
-    conn: Arc<Mutex<Connection>>,
+    backend: Arc<dyn Backend>,
+    instance: Arc<str>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("database", &self.backend.database())
+            .field("instance", &self.instance)
+            .finish()
+    }
+}
+
+impl std::ops::Deref for Store {
+    type Target = dyn Backend;
+
+    fn deref(&self) -> &Self::Target {
+        self.backend.as_ref()
+    }
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` and migrates it.
+    /// Opens (creating if needed) the SQLite database at `path` and
+    /// migrates it.
     pub fn open(path: &Path) -> Result<Store, Error> {
-        let open_err = |source| Error::Open {
-            path: path.to_path_buf(),
-            source,
-        };
-        if let Some(parent) = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty() && !p.exists())
-        {
-            std::fs::create_dir_all(parent)
-                .map_err(|err| open_err(rusqlite::Error::ToSqlConversionFailure(Box::new(err))))?;
-        }
-        let mut conn = Connection::open(path).map_err(open_err)?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_err)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(open_err)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(open_err)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(open_err)?;
-        migrate(&mut conn, path)?;
-        Ok(Store {
-            path: path.to_path_buf(),
-            conn: Arc::new(Mutex::new(conn)),
-        })
+        Ok(Store::new(Arc::new(sqlite::Sqlite::open(path)?)))
     }
 
-    /// The database file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave a transaction half
-        // applied (rusqlite rolls back on drop), so a poisoned lock is safe
-        // to reuse.
-        self.conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    fn err(&self) -> impl Fn(rusqlite::Error) -> Error + '_ {
-        move |source| Error::Sqlite {
-            path: self.path.clone(),
-            source,
+    fn new(backend: Arc<dyn Backend>) -> Store {
+        Store {
+            backend,
+            instance: Arc::from(instance_id()),
         }
     }
 
-    /// Runs `PRAGMA integrity_check`; `Ok(true)` when the database is sound.
-    pub fn integrity_check(&self) -> Result<bool, Error> {
-        let conn = self.lock();
-        let result: String = conn
-            .query_row("PRAGMA integrity_check", [], |row| row.get(0))
-            .map_err(self.err())?;
-        Ok(result == "ok")
+    /// This instance's id, which its leases and claims carry.
+    pub fn instance(&self) -> &str {
+        &self.instance
     }
 
+    /// Opens the configured database and migrates it; for PostgreSQL a
+    /// pool of at most `max_connections` connections.
+    pub fn connect(database: &Database, max_connections: u32) -> Result<Store, Error> {
+        match database {
+            Database::Sqlite(path) => Store::open(path),
+            Database::Postgres { url, password } => {
+                Ok(Store::new(Arc::new(postgres::Postgres::connect(
+                    url,
+                    password.as_ref().map(crate::config::Secret::expose),
+                    max_connections,
+                )?)))
+            }
+        }
+    }
+}
+
+/// Everything figwatch asks of a database; one implementation per backend.
+/// Times are UTC; `instance` is the id of the process asking (see
+/// [`instance_id`]).
+pub trait Backend: Send + Sync {
+    /// The database as errors name it.
+    fn database(&self) -> &str;
+    /// `sqlite` or `postgres`.
+    fn backend_name(&self) -> &'static str;
+    /// Connections to the database this instance holds open now.
+    fn connections(&self) -> u32;
+    /// Checks the database's own consistency; `Ok(true)` when sound.
+    fn integrity_check(&self) -> Result<bool, Error>;
     /// Checks the database takes writes (for health checks).
-    pub fn writable(&self) -> Result<(), Error> {
-        let conn = self.lock();
-        conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
-            .map_err(self.err())
-    }
+    fn writable(&self) -> Result<(), Error>;
+
+    /// One batch of retention before `cutoff` (`retention.rs` of each
+    /// backend): at most `batch` rows of each kind, in one short
+    /// transaction. Call again while [`Pruned::more`].
+    fn prune(&self, cutoff: DateTime<Utc>, batch: usize) -> Result<Pruned, Error>;
+
+    // Feeds (`feeds.rs` of each backend).
+
+    /// The poll state of the feed at `url`, created on first use.
+    fn feed(&self, url: &str) -> Result<FeedState, Error>;
+    /// Every known feed, in id order.
+    fn feeds(&self) -> Result<Vec<FeedState>, Error>;
+    /// Leases the feed at `url` (created on first use) to `instance` until
+    /// `until`, unless another instance holds an unexpired lease, or, with
+    /// `due_only`, the feed is not due at `now`.
+    fn lease_feed(
+        &self,
+        url: &str,
+        instance: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        due_only: bool,
+    ) -> Result<Lease, Error>;
+    /// Extends `instance`'s lease on a feed to `until`; `false` when the
+    /// lease is no longer its own (it expired and another took it).
+    fn renew_lease(
+        &self,
+        feed_id: i64,
+        instance: &str,
+        until: DateTime<Utc>,
+    ) -> Result<bool, Error>;
+    /// Gives up `instance`'s lease on a feed without recording a poll.
+    fn release_feed(&self, feed_id: i64, instance: &str) -> Result<(), Error>;
+    /// Records how a poll ended and when the feed is next due, and releases
+    /// the lease of `instance`. A failure that has lasted longer than
+    /// `failing_after` raises one feed_failing alert to `sinks`; the first
+    /// success after it, one feed_recovered. Returns the number of
+    /// consecutive failures now recorded.
+    #[allow(clippy::too_many_arguments)]
+    fn record_poll(
+        &self,
+        feed_id: i64,
+        result: &PollResult,
+        now: DateTime<Utc>,
+        next_poll_at: DateTime<Utc>,
+        failing_after: std::time::Duration,
+        sinks: &[&str],
+        instance: &str,
+    ) -> Result<u32, Error>;
+    /// Which of `keys` this feed has not finished with: never seen, or whose
+    /// article fetch failed fewer than `max_attempts` times. Parallel to `keys`.
+    fn unseen_entries(
+        &self,
+        feed_id: i64,
+        keys: &[&str],
+        max_attempts: u32,
+    ) -> Result<Vec<bool>, Error>;
+    /// Records an entry that produced no article (see [`EntryStatus`]).
+    fn record_entry(
+        &self,
+        feed_id: i64,
+        entry: &EntryRecord<'_>,
+        status: EntryStatus,
+        error: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error>;
+    /// Records `entries` with the same final `status` in one transaction.
+    fn record_entries(
+        &self,
+        feed_id: i64,
+        entries: &[EntryRecord<'_>],
+        status: EntryStatus,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error>;
+
+    // One article (`record.rs`).
+
+    /// Records a matched article and everything that follows from it in one
+    /// transaction. An article already stored under the same canonical URL
+    /// or with the same text is recorded as a duplicate entry only.
+    fn record_article(&self, article: &NewArticle<'_>) -> Result<Recorded, Error>;
+    /// Registers each configured (watch, figure) pair the store does not
+    /// know yet as first seen at `now`; returns how many were new. With
+    /// `baseline`, each feed's next successful poll after `now` is the
+    /// pair's baseline.
+    fn register_figures(
+        &self,
+        watches: &[crate::config::Watch],
+        baseline: bool,
+        now: DateTime<Utc>,
+    ) -> Result<usize, Error>;
+
+    // The outbox (`outbox.rs`).
+
+    /// Pending deliveries due at `now` that no instance has claimed (or
+    /// whose claim expired), oldest first. Claim each with
+    /// [`Backend::claim_delivery`] before sending it.
+    fn due_deliveries(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Delivery>, Error>;
+    /// Claims a due delivery for `instance` until `until`; `false` when
+    /// another instance holds it or it is no longer due (sent meanwhile).
+    fn claim_delivery(
+        &self,
+        delivery_id: i64,
+        instance: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool, Error>;
+    /// When the next pending delivery is due, if any.
+    fn next_delivery_at(&self) -> Result<Option<DateTime<Utc>>, Error>;
+    /// Marks a delivery sent; it is never sent again.
+    fn delivery_succeeded(&self, delivery_id: i64, now: DateTime<Utc>) -> Result<(), Error>;
+    /// Records a failed attempt: retried at `retry_at`, or dead when `None`.
+    fn delivery_failed(
+        &self,
+        delivery_id: i64,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), Error>;
+    /// How many deliveries through `sink` were delivered at or after `since`.
+    fn delivered_since(&self, sink: &str, since: DateTime<Utc>) -> Result<usize, Error>;
+    /// Marks deliveries sent together in the digest `digest_id`, in one
+    /// transaction; none is sent again.
+    fn digest_delivered(
+        &self,
+        delivery_ids: &[i64],
+        digest_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error>;
+
+    // Reads for the CLI and the status page (`queries.rs`).
+
+    /// Current value of every tracked figure, optionally of one watch.
+    fn figures(&self, watch: Option<&str>) -> Result<Vec<FigureSummary>, Error>;
+    /// Every observation of one figure, oldest (by publication) first.
+    fn history(&self, watch: &str, figure: &str) -> Result<Vec<HistoryRow>, Error>;
+    /// Matched articles, newest first, optionally searched by full text.
+    fn articles(
+        &self,
+        watch: Option<&str>,
+        search: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<ArticleSummary>, Error>;
+    /// Recent alerts, newest first, with their deliveries.
+    fn alerts(&self, limit: usize, failed_only: bool) -> Result<Vec<AlertSummary>, Error>;
+
+    // Instances (`queries.rs`).
+
+    /// Records that `instance` is alive at `now` (its heartbeat row).
+    fn heartbeat(&self, instance: &Instance) -> Result<(), Error>;
+    /// Instances whose heartbeat is at or after `since`.
+    fn live_instances(&self, since: DateTime<Utc>) -> Result<Vec<Instance>, Error>;
+    /// How many feeds `instance` holds an unexpired lease on at `now`.
+    fn leased_feeds(&self, instance: &str, now: DateTime<Utc>) -> Result<usize, Error>;
+    /// The instances holding a feed lease or a delivery claim, expired or not.
+    fn holders(&self) -> Result<Vec<String>, Error>;
+    /// Frees every lease and claim of `instance` (known dead); returns how
+    /// many there were.
+    fn release_all(&self, instance: &str) -> Result<usize, Error>;
 }
 
-fn migrate(conn: &mut Connection, path: &Path) -> Result<(), Error> {
-    let user_version = |conn: &Connection| -> rusqlite::Result<usize> {
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-        Ok(usize::try_from(version).unwrap_or(usize::MAX))
-    };
-    let version = user_version(conn).map_err(|source| Error::Open {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if version > MIGRATIONS.len() {
-        return Err(Error::TooNew {
-            path: path.to_path_buf(),
-            found: version,
-            known: MIGRATIONS.len(),
-        });
-    }
-    // Up to date (every open but the first): no write lock is taken, so a
-    // reader such as `figwatch figures` never waits for the daemon's writes.
-    for (idx, sql) in MIGRATIONS.iter().enumerate().skip(version) {
-        let number = idx + 1;
-        let migrate_err = |source| Error::Migrate {
-            path: path.to_path_buf(),
-            version: number,
-            source,
-        };
-        // SQLite's procedure for rebuilding a table others refer to (a key
-        // cannot be altered): foreign keys off while the migration runs (the
-        // pragma is a no-op inside a transaction, so it is set outside), and
-        // checked before it commits.
-        conn.pragma_update(None, "foreign_keys", "OFF")
-            .map_err(migrate_err)?;
-        let applied = apply_migration(conn, number, sql).map_err(migrate_err);
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(migrate_err)?;
-        applied?;
-    }
-    Ok(())
+/// The host and process id an instance id names ([`instance_id`]).
+pub fn instance_process(instance: &str) -> Option<(&str, u32)> {
+    let mut parts = instance.rsplitn(3, '-');
+    let _suffix = parts.next()?;
+    let pid = parts.next()?.parse().ok()?;
+    let host = parts.next()?;
+    Some((host, pid))
 }
 
-/// Applies migration `number` in one write transaction unless another
-/// process has applied it meanwhile; fails, leaving the database as it was,
-/// when the migrated rows break a foreign key.
-fn apply_migration(conn: &mut Connection, number: usize, sql: &str) -> rusqlite::Result<()> {
-    // Take the write lock before looking again: another process opening the
-    // same new database may have applied this migration meanwhile.
-    let tx = write_transaction(conn)?;
-    let version: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    if usize::try_from(version).unwrap_or(usize::MAX) >= number {
-        return Ok(());
-    }
-    tx.execute_batch(sql)?;
-    let n_broken: i64 =
-        tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |row| {
-            row.get(0)
-        })?;
-    if n_broken > 0 {
-        return Err(rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
-            Some(format!("{n_broken} row(s) break a foreign key")),
-        ));
-    }
-    tx.pragma_update(None, "user_version", number as i64)?;
-    tx.commit()
+/// This process's instance id: host, process id and a random suffix, so a
+/// restarted process is a new instance.
+pub fn instance_id() -> String {
+    let host = hostname();
+    let suffix = ulid::Ulid::generate().to_string();
+    format!(
+        "{host}-{}-{}",
+        std::process::id(),
+        &suffix[suffix.len() - 6..]
+    )
 }
 
-/// A time as stored: RFC 3339, UTC, milliseconds, `Z`.
+/// The machine's name, `localhost` when it cannot be read.
+pub fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| String::from("localhost"))
+}
+
+/// A time as SQLite stores it: RFC 3339, UTC, milliseconds, `Z`.
 pub(crate) fn time_text(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
@@ -358,7 +500,11 @@ pub struct AlertRow {
     pub change: Option<(f64, Option<f64>)>,
     /// The matched article (article_matched).
     pub article: Option<ArticleRef>,
-    /// Free text for feed_failing / feed_recovered / test alerts.
+    /// The facts of a feed_failing / feed_recovered alert; `alert::message`
+    /// words them.
+    pub feed: Option<FeedFacts>,
+    /// Free text of a test alert (and of feed alerts stored before their
+    /// facts were).
     pub message: Option<String>,
 }
 
@@ -373,13 +519,6 @@ pub struct Delivery {
     pub attempts: u32,
     /// The alert.
     pub alert: AlertRow,
-}
-
-/// Opens a write transaction that takes SQLite's write lock up front
-/// (IMMEDIATE), so a second writer (`once` beside `run`) waits on the busy
-/// timeout instead of failing on a read-to-write lock upgrade.
-fn write_transaction(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
-    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
 }
 
 #[cfg(test)]

@@ -336,9 +336,9 @@ terms = ["pledged"]
     {
         let conn = rusqlite::Connection::open(work.database()).unwrap();
         for sql in [
-            include_str!("../../src/store/migrations/0001_initial.sql"),
-            include_str!("../../src/store/migrations/0002_known_figures.sql"),
-            include_str!("../../src/store/migrations/0003_articles_fts.sql"),
+            include_str!("../../src/store/sqlite/migrations/0001_initial.sql"),
+            include_str!("../../src/store/sqlite/migrations/0002_known_figures.sql"),
+            include_str!("../../src/store/sqlite/migrations/0003_articles_fts.sql"),
         ] {
             conn.execute_batch(sql).unwrap();
         }
@@ -370,7 +370,7 @@ terms = ["pledged"]
         "kind from its mention"
     );
     assert_eq!(figures[0]["claimant"], "");
-    assert_eq!(work.sql_count("PRAGMA user_version"), 4);
+    assert_eq!(work.sql_count("PRAGMA user_version"), 5);
 
     // The scanner's currency shows; a per-claimant state of a figure that is
     // not by_source (left from an earlier config) does not.

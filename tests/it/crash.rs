@@ -561,7 +561,7 @@ fn processes_opening_a_new_database_at_once_migrate_it_once() {
     let conn = connect(&work.database());
     integrity_ok(&conn);
     let n_migrations = std::fs::read_dir(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/migrations"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/sqlite/migrations"),
     )
     .unwrap()
     .filter(|entry| {

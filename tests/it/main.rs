@@ -17,6 +17,8 @@ mod crash;
 mod demo;
 mod ops;
 mod fixtures;
+mod instances;
+mod instances_run;
 mod pipeline;
 mod retention;
 mod service;

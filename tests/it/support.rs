@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
@@ -23,6 +23,8 @@ pub struct Site {
     pub feed_version: AtomicUsize,
     /// Status the webhook answers with.
     pub hook_status: AtomicU16,
+    /// How long the webhook takes to answer, in milliseconds.
+    pub hook_delay_ms: AtomicU64,
     /// Bodies and headers the webhook received.
     pub hooks: Mutex<Vec<Hook>>,
     hooks_changed: Condvar,
@@ -155,6 +157,10 @@ async fn slow() -> Response {
 }
 
 async fn hook(State(site): State<Arc<Site>>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    let delay = site.hook_delay_ms.load(Ordering::SeqCst);
+    if delay > 0 {
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+    }
     let status = StatusCode::from_u16(site.hook_status.load(Ordering::SeqCst)).unwrap();
     if status.is_success() {
         let body = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
@@ -351,12 +357,16 @@ impl Daemon {
     /// Lines before it are consumed.
     pub fn wait_for_line(&self, needle: &str) -> String {
         let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        let mut seen = Vec::new();
         loop {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             match self.lines.recv_timeout(left) {
                 Ok(line) if line.contains(needle) => return line,
-                Ok(_) => {}
-                Err(_) => panic!("no log line containing {needle:?} within 20 s"),
+                Ok(line) => seen.push(line),
+                Err(_) => panic!(
+                    "no log line containing {needle:?} within 20 s; before it:\n{}",
+                    seen.join("\n")
+                ),
             }
         }
     }

@@ -178,6 +178,36 @@ fn article_matched_names_the_headline() {
 }
 
 #[test]
+fn feed_alerts_are_worded_from_their_facts() {
+    let mut failing = text_row(AlertKind::FeedFailing, "");
+    failing.message = None;
+    failing.feed = Some(crate::store::FeedFacts {
+        url: String::from("https://feeds.example/a.xml"),
+        failures: Some(4),
+        failing_since: Utc.with_ymd_and_hms(2025, 2, 11, 9, 12, 0).single(),
+        error: Some(String::from("HTTP 503")),
+    });
+    check(
+        &failing,
+        "figwatch · feed failing",
+        "Feed https://feeds.example/a.xml has failed 4 times since 2025-02-11 09:12 UTC: HTTP 503",
+    );
+    let mut recovered = failing.clone();
+    recovered.kind = AlertKind::FeedRecovered;
+    check(
+        &recovered,
+        "figwatch · feed recovered",
+        "Feed https://feeds.example/a.xml works again",
+    );
+    // The alert JSON's `message` carries the same words.
+    let json: serde_json::Value = serde_json::from_str(&crate::alert::to_json(&failing)).unwrap();
+    assert_eq!(
+        json["message"],
+        "Feed https://feeds.example/a.xml has failed 4 times since 2025-02-11 09:12 UTC: HTTP 503"
+    );
+}
+
+#[test]
 fn feed_and_test_alerts_show_their_text() {
     check(
         &text_row(

@@ -96,6 +96,7 @@ fn changed_row() -> AlertRow {
         )),
         change: Some((40.0, Some(0.25))),
         article: None,
+        feed: None,
         message: None,
     }
 }
@@ -116,6 +117,7 @@ fn text_row(kind: AlertKind, text: &str) -> AlertRow {
         current: None,
         change: None,
         article: None,
+        feed: None,
         message: Some(text.to_owned()),
     }
 }

@@ -233,7 +233,7 @@ async fn tell_the_story(work: &WorkDir, site: &Site, listen: Option<SocketAddr>)
             continue;
         }
         println!("  → {}", day.note);
-        let store = store::Store::open(&config.daemon.database)?;
+        let store = store::Store::connect(&config.daemon.database, 1)?;
         let summaries = store.alerts(1000, false)?;
         for id in new_ids {
             let Some(summary) = summaries.iter().find(|s| &s.alert.id == id) else {
@@ -253,7 +253,7 @@ async fn tell_the_story(work: &WorkDir, site: &Site, listen: Option<SocketAddr>)
     }
 
     println!("{n_alerts} alerts delivered. What figwatch knows now (`figwatch figures`):\n");
-    let store = store::Store::open(&config.daemon.database)?;
+    let store = store::Store::connect(&config.daemon.database, 1)?;
     show::figures(&store, &config, None, show::Format::Table)?;
     println!();
     if work.remove {

@@ -138,10 +138,48 @@ impl Validator<'_> {
         }
     }
 
+    /// `database` with its password: a PostgreSQL URL, else a SQLite file
+    /// relative to the config file.
+    fn database(
+        &mut self,
+        database: Option<Spanned<String>>,
+        password_env: Option<Spanned<String>>,
+        password_file: Option<Spanned<String>>,
+    ) -> Database {
+        let at = database
+            .as_ref()
+            .map_or(0, |database| database.span().start);
+        let text = database
+            .as_ref()
+            .map_or(DEFAULT_DATABASE, |database| database.get_ref().as_str());
+        if Database::is_postgres_url(text) {
+            if let Err(err) = Url::parse(text) {
+                self.problem(at, format!("daemon: database is not a valid URL: {err}"));
+            }
+            // Read now: every command, read-only ones too, opens the store.
+            let password = self
+                .secret_value_now("daemon", "database_password", password_env, password_file)
+                .map(Secret::new);
+            return Database::Postgres {
+                url: text.to_string(),
+                password,
+            };
+        }
+        for key in [password_env, password_file].into_iter().flatten() {
+            self.problem(
+                key.span().start,
+                "daemon: database_password_env and database_password_file apply to a postgres:// database, not a SQLite file",
+            );
+        }
+        Database::Sqlite(self.base_dir.join(text))
+    }
+
     fn daemon(&mut self, raw: RawDaemon) -> Daemon {
-        let database = self
-            .base_dir
-            .join(raw.database.as_deref().unwrap_or(DEFAULT_DATABASE));
+        let database = self.database(
+            raw.database,
+            raw.database_password_env,
+            raw.database_password_file,
+        );
         let poll_interval = self.duration(raw.poll_interval, DEFAULT_POLL_INTERVAL);
         let min_interval = self.duration(raw.min_interval, DEFAULT_MIN_INTERVAL);
         let max_interval = self.duration(raw.max_interval, DEFAULT_MAX_INTERVAL);

@@ -35,6 +35,66 @@ pub(super) struct PageData {
     pub(super) failed: Vec<AlertSummary>,
     /// When the page was made.
     pub(super) now: Option<DateTime<Utc>>,
+    /// This instance and the others sharing the database.
+    pub(super) instances: Option<Instances>,
+}
+
+/// This instance as one of several on the database.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Instances {
+    /// This instance's id.
+    pub(super) me: String,
+    /// `sqlite` or `postgres`.
+    pub(super) backend: &'static str,
+    /// Feeds this instance holds a lease on now.
+    pub(super) leased_feeds: usize,
+    /// Connections to the database it holds.
+    pub(super) connections: u32,
+    /// Instances with a recent heartbeat (this one included once it has
+    /// written its first).
+    pub(super) live: Vec<crate::store::Instance>,
+}
+
+impl Instances {
+    /// Reads them from the store; call on a blocking thread.
+    pub(super) fn read(store: &crate::store::Store) -> Result<Instances, crate::store::Error> {
+        let now = Utc::now();
+        let live_since = now
+            - chrono::Duration::from_std(super::super::instance::LIVE_WITHIN).unwrap_or_default();
+        Ok(Instances {
+            me: store.instance().to_string(),
+            backend: store.backend_name(),
+            leased_feeds: store.leased_feeds(store.instance(), now)?,
+            connections: store.connections(),
+            live: store.live_instances(live_since)?,
+        })
+    }
+
+    /// The Prometheus lines of these facts.
+    pub(super) fn metrics(&self) -> String {
+        let mut out = String::new();
+        let _ = write!(
+            out,
+            "# HELP figwatch_instance_info This instance: its id and the store's backend.\n\
+             # TYPE figwatch_instance_info gauge\n\
+             figwatch_instance_info{{instance=\"{}\",backend=\"{}\"}} 1\n\
+             # HELP figwatch_leased_feeds Feeds this instance holds a lease on.\n\
+             # TYPE figwatch_leased_feeds gauge\n\
+             figwatch_leased_feeds {}\n\
+             # HELP figwatch_live_instances Instances on this database with a recent heartbeat.\n\
+             # TYPE figwatch_live_instances gauge\n\
+             figwatch_live_instances {}\n\
+             # HELP figwatch_database_connections Connections to the database this instance holds.\n\
+             # TYPE figwatch_database_connections gauge\n\
+             figwatch_database_connections {}\n",
+            super::escape_label(&self.me),
+            self.backend,
+            self.leased_feeds,
+            self.live.len(),
+            self.connections
+        );
+        out
+    }
 }
 
 /// Whether the config keeps `watch`.`figure` by source; `None` when the
@@ -246,6 +306,7 @@ pub(super) fn render(config: Option<&Config>, data: &PageData) -> String {
         watches_section(&mut html, config);
     }
     articles_section(&mut html, data);
+    instances_section(&mut html, data);
     html.push_str("</div></main></body></html>");
     html
 }
@@ -429,6 +490,40 @@ fn articles_section(html: &mut String, data: &PageData) {
     html.push_str("</ul>");
 }
 
+/// This instance, its leases and the instances sharing the database.
+fn instances_section(html: &mut String, data: &PageData) {
+    let Some(instances) = &data.instances else {
+        return;
+    };
+    let _ = write!(
+        html,
+        "<h2>Instances</h2><p id=\"instance\">This is instance {} ({} store), leasing {} feed(s) now.</p><ul id=\"instances\">",
+        escape(&instances.me),
+        instances.backend,
+        instances.leased_feeds
+    );
+    for live in &instances.live {
+        let _ = write!(
+            html,
+            "<li>{}{} on {} (pid {}), up since {}, last heartbeat {}</li>",
+            escape(&live.id),
+            if live.id == instances.me {
+                " (this one)"
+            } else {
+                ""
+            },
+            escape(&live.hostname),
+            live.pid,
+            live.started_at.format("%Y-%m-%d %H:%M:%S UTC"),
+            live.heartbeat_at.format("%H:%M:%S UTC")
+        );
+    }
+    if instances.live.is_empty() {
+        html.push_str("<li class=\"muted\">no heartbeat yet</li>");
+    }
+    html.push_str("</ul>");
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::chart::tests::row;
@@ -448,6 +543,7 @@ mod tests {
             failing_since: None,
             last_error: Some(error.to_string()),
             moved_to: None,
+            lease: None,
         }
     }
 

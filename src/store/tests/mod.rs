@@ -6,10 +6,49 @@ use super::*;
 use crate::config::{Figure, Watch};
 use crate::figures::{Assignment, Kind, Mention, Qualifier, Reading};
 
+mod claims_of_work;
+mod copy;
+mod pg;
+mod sqlite_only;
+
+/// A SQLite store in a new directory (a subdirectory the store creates).
 fn open() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("sub/figwatch.db")).unwrap();
     (dir, store)
+}
+
+/// A direct connection to the SQLite file of [`open`], for what only a
+/// query shows.
+fn sqlite_conn(dir: &tempfile::TempDir) -> rusqlite::Connection {
+    rusqlite::Connection::open(dir.path().join("sub/figwatch.db")).unwrap()
+}
+
+/// Runs `test` with two instances on one new database: two stores on one
+/// SQLite file, then two pools on one PostgreSQL schema when
+/// `FIGWATCH_TEST_DATABASE_URL` is set.
+#[track_caller]
+fn each_backend_twice(test: impl Fn(&Store, &Store)) {
+    let (dir, first) = open();
+    let second = Store::open(&dir.path().join("sub/figwatch.db")).unwrap();
+    assert_ne!(first.instance(), second.instance());
+    test(&first, &second);
+    if let Some(db) = pg::TestDatabase::new() {
+        let second = db.another_instance();
+        test(&db.store, &second);
+    }
+}
+
+/// Runs `test` against a new SQLite store, then, when
+/// `FIGWATCH_TEST_DATABASE_URL` names a PostgreSQL database, against a new
+/// schema in it.
+#[track_caller]
+fn each_backend(test: impl Fn(&Store)) {
+    let (_dir, store) = open();
+    test(&store);
+    if let Some(db) = pg::TestDatabase::new() {
+        test(&db.store);
+    }
 }
 
 fn at(day: u32) -> DateTime<Utc> {
@@ -95,296 +134,288 @@ fn record(store: &Store, feed_id: i64, watch: &Watch, article: Article) -> Recor
 }
 
 #[test]
-fn open_migrates_once_and_reopens() {
-    let (dir, store) = open();
-    assert!(store.integrity_check().unwrap());
-    drop(store);
-    let store = Store::open(&dir.path().join("sub/figwatch.db")).unwrap();
-    let version: i64 = store
-        .lock()
-        .query_row("PRAGMA user_version", [], |row| row.get(0))
-        .unwrap();
-    assert_eq!(version as usize, MIGRATIONS.len());
-    store.writable().unwrap();
-}
-
-#[test]
-fn database_newer_than_the_code_is_refused() {
-    let (dir, store) = open();
-    store
-        .lock()
-        .pragma_update(None, "user_version", 99)
-        .unwrap();
-    drop(store);
-    let err = Store::open(&dir.path().join("sub/figwatch.db")).unwrap_err();
-    assert!(
-        err.to_string().contains("schema version 99 is newer"),
-        "{err}"
-    );
-}
-
-#[test]
 fn seen_entry_is_not_processed_twice_but_failed_ones_are_retried() {
-    let (_dir, store) = open();
-    let feed = store.feed("https://news.example/rss").unwrap();
-    let entry = |key| EntryRecord {
-        key,
-        url: None,
-        title: "t",
-        published_at: None,
-    };
-    assert_eq!(
-        store.unseen_entries(feed.id, &["a", "b"], 3).unwrap(),
-        vec![true, true]
-    );
-    store
-        .record_entry(feed.id, &entry("a"), "skipped", None, at(1))
-        .unwrap();
-    store
-        .record_entry(feed.id, &entry("b"), "failed", Some("HTTP 500"), at(1))
-        .unwrap();
-    assert_eq!(
-        store.unseen_entries(feed.id, &["a", "b"], 3).unwrap(),
-        vec![false, true]
-    );
-    store
-        .record_entry(feed.id, &entry("b"), "failed", Some("HTTP 500"), at(2))
-        .unwrap();
-    store
-        .record_entry(feed.id, &entry("b"), "failed", Some("HTTP 500"), at(3))
-        .unwrap();
-    assert_eq!(
-        store.unseen_entries(feed.id, &["b"], 3).unwrap(),
-        vec![false]
-    );
+    each_backend(|store| {
+        let feed = store.feed("https://news.example/rss").unwrap();
+        let entry = |key| EntryRecord {
+            key,
+            url: None,
+            title: "t",
+            published_at: None,
+        };
+        assert_eq!(
+            store.unseen_entries(feed.id, &["a", "b"], 3).unwrap(),
+            vec![true, true]
+        );
+        store
+            .record_entry(feed.id, &entry("a"), EntryStatus::Skipped, None, at(1))
+            .unwrap();
+        store
+            .record_entry(
+                feed.id,
+                &entry("b"),
+                EntryStatus::Failed,
+                Some("HTTP 500"),
+                at(1),
+            )
+            .unwrap();
+        assert_eq!(
+            store.unseen_entries(feed.id, &["a", "b"], 3).unwrap(),
+            vec![false, true]
+        );
+        store
+            .record_entry(
+                feed.id,
+                &entry("b"),
+                EntryStatus::Failed,
+                Some("HTTP 500"),
+                at(2),
+            )
+            .unwrap();
+        store
+            .record_entry(
+                feed.id,
+                &entry("b"),
+                EntryStatus::Failed,
+                Some("HTTP 500"),
+                at(3),
+            )
+            .unwrap();
+        assert_eq!(
+            store.unseen_entries(feed.id, &["b"], 3).unwrap(),
+            vec![false]
+        );
+    });
 }
 
 #[test]
 fn baseline_records_state_without_alerting() {
-    let (_dir, store) = open();
-    let feed = store.feed("https://news.example/rss").unwrap();
-    let watch = watch();
-    let recorded = record(
-        &store,
-        feed.id,
-        &watch,
-        Article {
-            key: "a",
-            url: "https://news.example/a",
-            value: 10_000.0,
-            published: at(1),
-            baseline: true,
-        },
-    );
-    assert_eq!(recorded.n_observations, 1);
-    assert_eq!(recorded.n_alerts, 0);
-    let figures = store.figures(None).unwrap();
-    assert_eq!(figures.len(), 1);
-    assert_eq!(figures[0].current.value, 10_000.0);
-    assert!(store.due_deliveries(at(30), 10).unwrap().is_empty());
+    each_backend(|store| {
+        let feed = store.feed("https://news.example/rss").unwrap();
+        let watch = watch();
+        let recorded = record(
+            store,
+            feed.id,
+            &watch,
+            Article {
+                key: "a",
+                url: "https://news.example/a",
+                value: 10_000.0,
+                published: at(1),
+                baseline: true,
+            },
+        );
+        assert_eq!(recorded.n_observations, 1);
+        assert_eq!(recorded.n_alerts, 0);
+        let figures = store.figures(None).unwrap();
+        assert_eq!(figures.len(), 1);
+        assert_eq!(figures[0].current.value, 10_000.0);
+        assert!(store.due_deliveries(at(30), 10).unwrap().is_empty());
+    });
 }
 
 #[test]
 fn newer_article_with_new_value_alerts_every_sink_once() {
-    let (_dir, store) = open();
-    let feed = store.feed("https://news.example/rss").unwrap();
-    let watch = watch();
-    record(
-        &store,
-        feed.id,
-        &watch,
-        Article {
-            key: "a",
-            url: "https://news.example/a",
-            value: 10_000.0,
-            published: at(1),
-            baseline: true,
-        },
-    );
-    let recorded = record(
-        &store,
-        feed.id,
-        &watch,
-        Article {
-            key: "b",
-            url: "https://news.example/b",
-            value: 11_000.0,
-            published: at(5),
-            baseline: false,
-        },
-    );
-    assert_eq!(recorded.n_alerts, 1);
+    each_backend(|store| {
+        let feed = store.feed("https://news.example/rss").unwrap();
+        let watch = watch();
+        record(
+            store,
+            feed.id,
+            &watch,
+            Article {
+                key: "a",
+                url: "https://news.example/a",
+                value: 10_000.0,
+                published: at(1),
+                baseline: true,
+            },
+        );
+        let recorded = record(
+            store,
+            feed.id,
+            &watch,
+            Article {
+                key: "b",
+                url: "https://news.example/b",
+                value: 11_000.0,
+                published: at(5),
+                baseline: false,
+            },
+        );
+        assert_eq!(recorded.n_alerts, 1);
 
-    let due = store.due_deliveries(at(30), 10).unwrap();
-    assert_eq!(due.len(), 2);
-    let alert = &due[0].alert;
-    assert_eq!(alert.kind, AlertKind::FigureChanged);
-    assert_eq!(alert.figure.as_deref(), Some("troops"));
-    assert_eq!(alert.previous.as_ref().unwrap().value, 10_000.0);
-    assert_eq!(alert.current.as_ref().unwrap().value, 11_000.0);
-    assert_eq!(
-        alert.current.as_ref().unwrap().article.url,
-        "https://news.example/b"
-    );
-    assert_eq!(alert.current.as_ref().unwrap().article.source, "Test Wire");
-    assert_eq!(alert.change, Some((1000.0, Some(0.1))));
-    assert_eq!(
-        due[0].alert.id, due[1].alert.id,
-        "one alert, one delivery per sink"
-    );
+        let due = store.due_deliveries(at(30), 10).unwrap();
+        assert_eq!(due.len(), 2);
+        let alert = &due[0].alert;
+        assert_eq!(alert.kind, AlertKind::FigureChanged);
+        assert_eq!(alert.figure.as_deref(), Some("troops"));
+        assert_eq!(alert.previous.as_ref().unwrap().value, 10_000.0);
+        assert_eq!(alert.current.as_ref().unwrap().value, 11_000.0);
+        assert_eq!(
+            alert.current.as_ref().unwrap().article.url,
+            "https://news.example/b"
+        );
+        assert_eq!(alert.current.as_ref().unwrap().article.source, "Test Wire");
+        assert_eq!(alert.change, Some((1000.0, Some(0.1))));
+        assert_eq!(
+            due[0].alert.id, due[1].alert.id,
+            "one alert, one delivery per sink"
+        );
 
-    store.delivery_succeeded(due[0].id, at(21)).unwrap();
-    store
-        .delivery_failed(due[1].id, "HTTP 503", Some(at(25)))
-        .unwrap();
-    let due = store.due_deliveries(at(22), 10).unwrap();
-    assert!(due.is_empty(), "the failed one waits for its retry time");
-    let due = store.due_deliveries(at(26), 10).unwrap();
-    assert_eq!(due.len(), 1);
-    assert_eq!(due[0].attempts, 1);
-    store.delivery_failed(due[0].id, "HTTP 503", None).unwrap();
-    assert!(
-        store.due_deliveries(at(30), 10).unwrap().is_empty(),
-        "dead is final"
-    );
-    let alerts = store.alerts(10, true).unwrap();
-    assert_eq!(alerts.len(), 1);
-    assert!(alerts[0].deliveries.iter().any(|d| d.state == "dead"));
+        store.delivery_succeeded(due[0].id, at(21)).unwrap();
+        store
+            .delivery_failed(due[1].id, "HTTP 503", Some(at(25)))
+            .unwrap();
+        let due = store.due_deliveries(at(22), 10).unwrap();
+        assert!(due.is_empty(), "the failed one waits for its retry time");
+        let due = store.due_deliveries(at(26), 10).unwrap();
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].attempts, 1);
+        store.delivery_failed(due[0].id, "HTTP 503", None).unwrap();
+        assert!(
+            store.due_deliveries(at(30), 10).unwrap().is_empty(),
+            "dead is final"
+        );
+        let alerts = store.alerts(10, true).unwrap();
+        assert_eq!(alerts.len(), 1);
+        assert!(alerts[0].deliveries.iter().any(|d| d.state == "dead"));
+    });
 }
 
 #[test]
 fn older_article_is_history_only() {
-    let (_dir, store) = open();
-    let feed = store.feed("https://news.example/rss").unwrap();
-    let watch = watch();
-    record(
-        &store,
-        feed.id,
-        &watch,
-        Article {
-            key: "new",
-            url: "https://news.example/new",
-            value: 11_000.0,
-            published: at(10),
-            baseline: true,
-        },
-    );
-    let recorded = record(
-        &store,
-        feed.id,
-        &watch,
-        Article {
-            key: "old",
-            url: "https://news.example/old",
-            value: 9_000.0,
-            published: at(2),
-            baseline: false,
-        },
-    );
-    assert_eq!(recorded.n_alerts, 0);
-    assert_eq!(store.figures(None).unwrap()[0].current.value, 11_000.0);
-    let history = store.history("nk", "troops").unwrap();
-    let values: Vec<(f64, &str)> = history
-        .iter()
-        .map(|h| (h.observation.value, h.decision.as_str()))
-        .collect();
-    assert_eq!(values, vec![(9_000.0, "older"), (11_000.0, "baseline")]);
+    each_backend(|store| {
+        let feed = store.feed("https://news.example/rss").unwrap();
+        let watch = watch();
+        record(
+            store,
+            feed.id,
+            &watch,
+            Article {
+                key: "new",
+                url: "https://news.example/new",
+                value: 11_000.0,
+                published: at(10),
+                baseline: true,
+            },
+        );
+        let recorded = record(
+            store,
+            feed.id,
+            &watch,
+            Article {
+                key: "old",
+                url: "https://news.example/old",
+                value: 9_000.0,
+                published: at(2),
+                baseline: false,
+            },
+        );
+        assert_eq!(recorded.n_alerts, 0);
+        assert_eq!(store.figures(None).unwrap()[0].current.value, 11_000.0);
+        let history = store.history("nk", "troops").unwrap();
+        let values: Vec<(f64, &str)> = history
+            .iter()
+            .map(|h| (h.observation.value, h.decision.as_str()))
+            .collect();
+        assert_eq!(values, vec![(9_000.0, "older"), (11_000.0, "baseline")]);
+    });
 }
 
 #[test]
 fn same_article_again_is_a_duplicate_and_alerts_nothing() {
-    let (_dir, store) = open();
-    let feed = store.feed("https://news.example/rss").unwrap();
-    let other = store.feed("https://wire.example/atom").unwrap();
-    let watch = watch();
-    let first = record(
-        &store,
-        feed.id,
-        &watch,
-        Article {
-            key: "a",
-            url: "https://news.example/a",
-            value: 5.0,
-            published: at(1),
-            baseline: false,
-        },
-    );
-    assert_eq!(first.n_alerts, 1, "first seen without baseline");
-    let again = record(
-        &store,
-        other.id,
-        &watch,
-        Article {
-            key: "wire-a",
-            url: "https://news.example/a",
-            value: 5.0,
-            published: at(1),
-            baseline: false,
-        },
-    );
-    assert!(again.duplicate);
-    assert_eq!(again.article_id, first.article_id);
-    assert_eq!(again.n_alerts, 0);
-    assert_eq!(store.due_deliveries(at(30), 10).unwrap().len(), 2);
+    each_backend(|store| {
+        let feed = store.feed("https://news.example/rss").unwrap();
+        let other = store.feed("https://wire.example/atom").unwrap();
+        let watch = watch();
+        let first = record(
+            store,
+            feed.id,
+            &watch,
+            Article {
+                key: "a",
+                url: "https://news.example/a",
+                value: 5.0,
+                published: at(1),
+                baseline: false,
+            },
+        );
+        assert_eq!(first.n_alerts, 1, "first seen without baseline");
+        let again = record(
+            store,
+            other.id,
+            &watch,
+            Article {
+                key: "wire-a",
+                url: "https://news.example/a",
+                value: 5.0,
+                published: at(1),
+                baseline: false,
+            },
+        );
+        assert!(again.duplicate);
+        assert_eq!(again.article_id, first.article_id);
+        assert_eq!(again.n_alerts, 0);
+        assert_eq!(store.due_deliveries(at(30), 10).unwrap().len(), 2);
+    });
 }
 
 #[test]
 fn long_failing_feed_alerts_once_and_recovery_alerts_once() {
-    let (_dir, store) = open();
-    let feed = store.feed("https://news.example/rss").unwrap();
-    let failed = PollResult::Failed {
-        error: "HTTP 500".to_string(),
-    };
-    let day = Duration::from_secs(86_400);
-    let sinks = ["hook"];
-    assert_eq!(
+    each_backend(|store| {
+        let feed = store.feed("https://news.example/rss").unwrap();
+        let failed = PollResult::Failed {
+            error: "HTTP 500".to_string(),
+        };
+        let day = Duration::from_secs(86_400);
+        let sinks = ["hook"];
+        assert_eq!(
+            store
+                .record_poll(feed.id, &failed, at(1), at(2), day, &sinks, "test")
+                .unwrap(),
+            1
+        );
+        assert!(store.due_deliveries(at(30), 10).unwrap().is_empty());
         store
-            .record_poll(feed.id, &failed, at(1), at(2), day, &sinks)
-            .unwrap(),
-        1
-    );
-    assert!(store.due_deliveries(at(30), 10).unwrap().is_empty());
-    store
-        .record_poll(feed.id, &failed, at(3), at(4), day, &sinks)
-        .unwrap();
-    store
-        .record_poll(feed.id, &failed, at(4), at(5), day, &sinks)
-        .unwrap();
-    let due = store.due_deliveries(at(30), 10).unwrap();
-    assert_eq!(due.len(), 1);
-    assert_eq!(due[0].alert.kind, AlertKind::FeedFailing);
-    assert!(
-        due[0]
-            .alert
-            .message
-            .as_deref()
-            .unwrap()
-            .contains("HTTP 500")
-    );
-    store.delivery_succeeded(due[0].id, at(5)).unwrap();
+            .record_poll(feed.id, &failed, at(3), at(4), day, &sinks, "test")
+            .unwrap();
+        store
+            .record_poll(feed.id, &failed, at(4), at(5), day, &sinks, "test")
+            .unwrap();
+        let due = store.due_deliveries(at(30), 10).unwrap();
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].alert.kind, AlertKind::FeedFailing);
+        let facts = due[0].alert.feed.as_ref().unwrap();
+        assert_eq!(facts.url, "https://news.example/rss");
+        assert_eq!(facts.failures, Some(2));
+        assert_eq!(facts.failing_since, Some(at(1)));
+        assert_eq!(facts.error.as_deref(), Some("HTTP 500"));
+        store.delivery_succeeded(due[0].id, at(5)).unwrap();
 
-    let ok = PollResult::Fetched {
-        title: Some("News".to_string()),
-        validators: crate::fetch::Validators {
-            etag: Some("\"v1\"".to_string()),
-            last_modified: None,
-        },
-        moved_to: None,
-    };
-    assert_eq!(
-        store
-            .record_poll(feed.id, &ok, at(6), at(7), day, &sinks)
-            .unwrap(),
-        0
-    );
-    let due = store.due_deliveries(at(30), 10).unwrap();
-    assert_eq!(due.len(), 1);
-    assert_eq!(due[0].alert.kind, AlertKind::FeedRecovered);
-    let state = store.feed("https://news.example/rss").unwrap();
-    assert_eq!(state.failures, 0);
-    assert!(state.polled_ok);
-    assert_eq!(state.validators.etag.as_deref(), Some("\"v1\""));
-    assert_eq!(state.next_poll_at, Some(at(7)));
+        let ok = PollResult::Fetched {
+            title: Some("News".to_string()),
+            validators: crate::fetch::Validators {
+                etag: Some("\"v1\"".to_string()),
+                last_modified: None,
+            },
+            moved_to: None,
+        };
+        assert_eq!(
+            store
+                .record_poll(feed.id, &ok, at(6), at(7), day, &sinks, "test")
+                .unwrap(),
+            0
+        );
+        let due = store.due_deliveries(at(30), 10).unwrap();
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].alert.kind, AlertKind::FeedRecovered);
+        let state = store.feed("https://news.example/rss").unwrap();
+        assert_eq!(state.failures, 0);
+        assert!(state.polled_ok);
+        assert_eq!(state.validators.etag.as_deref(), Some("\"v1\""));
+        assert_eq!(state.next_poll_at, Some(at(7)));
+    });
 }
 
 fn poll_ok(store: &Store, feed_id: i64, now: DateTime<Utc>) {
@@ -396,6 +427,7 @@ fn poll_ok(store: &Store, feed_id: i64, now: DateTime<Utc>) {
             now + chrono::Duration::hours(1),
             Duration::from_secs(3600),
             &[],
+            "test",
         )
         .unwrap();
 }
@@ -412,142 +444,146 @@ fn article(key: &'static str, url: &'static str, value: f64, day: u32) -> Articl
 
 #[test]
 fn pair_added_to_an_old_feed_is_a_baseline_until_the_next_successful_poll() {
-    let (_dir, store) = open();
-    let feed = store.feed("https://news.example/rss").unwrap();
-    poll_ok(&store, feed.id, at(1));
-    let watch = watch();
-    assert_eq!(
-        store
-            .register_figures(std::slice::from_ref(&watch), true, at(2))
-            .unwrap(),
-        1
-    );
-    assert_eq!(
-        store
-            .register_figures(std::slice::from_ref(&watch), true, at(3))
-            .unwrap(),
-        0,
-        "a known pair keeps its first-seen time"
-    );
+    each_backend(|store| {
+        let feed = store.feed("https://news.example/rss").unwrap();
+        poll_ok(store, feed.id, at(1));
+        let watch = watch();
+        assert_eq!(
+            store
+                .register_figures(std::slice::from_ref(&watch), true, at(2))
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            store
+                .register_figures(std::slice::from_ref(&watch), true, at(3))
+                .unwrap(),
+            0,
+            "a known pair keeps its first-seen time"
+        );
 
-    // The poll that follows the registration (its predecessor started
-    // before it) records silently, even a change within the same poll.
-    let first = record(
-        &store,
-        feed.id,
-        &watch,
-        article("a", "https://news.example/a", 100.0, 2),
-    );
-    let second = record(
-        &store,
-        feed.id,
-        &watch,
-        article("b", "https://news.example/b", 200.0, 3),
-    );
-    assert_eq!((first.n_alerts, second.n_alerts), (0, 0));
-    assert!(store.due_deliveries(at(30), 10).unwrap().is_empty());
+        // The poll that follows the registration (its predecessor started
+        // before it) records silently, even a change within the same poll.
+        let first = record(
+            store,
+            feed.id,
+            &watch,
+            article("a", "https://news.example/a", 100.0, 2),
+        );
+        let second = record(
+            store,
+            feed.id,
+            &watch,
+            article("b", "https://news.example/b", 200.0, 3),
+        );
+        assert_eq!((first.n_alerts, second.n_alerts), (0, 0));
+        assert!(store.due_deliveries(at(30), 10).unwrap().is_empty());
 
-    // Once the feed has been polled since, the pair alerts as usual.
-    poll_ok(&store, feed.id, at(4));
-    let third = record(
-        &store,
-        feed.id,
-        &watch,
-        article("c", "https://news.example/c", 300.0, 5),
-    );
-    assert_eq!(third.n_alerts, 1);
-    let due = store.due_deliveries(at(30), 10).unwrap();
-    assert_eq!(due[0].alert.kind, AlertKind::FigureChanged);
-    assert_eq!(due[0].alert.previous.as_ref().unwrap().value, 200.0);
+        // Once the feed has been polled since, the pair alerts as usual.
+        poll_ok(store, feed.id, at(4));
+        let third = record(
+            store,
+            feed.id,
+            &watch,
+            article("c", "https://news.example/c", 300.0, 5),
+        );
+        assert_eq!(third.n_alerts, 1);
+        let due = store.due_deliveries(at(30), 10).unwrap();
+        assert_eq!(due[0].alert.kind, AlertKind::FigureChanged);
+        assert_eq!(due[0].alert.previous.as_ref().unwrap().value, 200.0);
+    });
 }
 
 #[test]
 fn pair_registered_without_baseline_or_never_registered_alerts_first_seen() {
     for register in [Some(false), None] {
-        let (_dir, store) = open();
-        let feed = store.feed("https://news.example/rss").unwrap();
-        poll_ok(&store, feed.id, at(1));
-        let watch = watch();
-        if let Some(baseline) = register {
-            store
-                .register_figures(std::slice::from_ref(&watch), baseline, at(2))
-                .unwrap();
-        }
-        let recorded = record(
-            &store,
-            feed.id,
-            &watch,
-            article("a", "https://news.example/a", 100.0, 2),
-        );
-        assert_eq!(recorded.n_alerts, 1, "register = {register:?}");
-        let due = store.due_deliveries(at(30), 10).unwrap();
-        assert_eq!(due[0].alert.kind, AlertKind::FigureFirstSeen);
+        each_backend(|store| {
+            let feed = store.feed("https://news.example/rss").unwrap();
+            poll_ok(store, feed.id, at(1));
+            let watch = watch();
+            if let Some(baseline) = register {
+                store
+                    .register_figures(std::slice::from_ref(&watch), baseline, at(2))
+                    .unwrap();
+            }
+            let recorded = record(
+                store,
+                feed.id,
+                &watch,
+                article("a", "https://news.example/a", 100.0, 2),
+            );
+            assert_eq!(recorded.n_alerts, 1, "register = {register:?}");
+            let due = store.due_deliveries(at(30), 10).unwrap();
+            assert_eq!(due[0].alert.kind, AlertKind::FigureFirstSeen);
+        });
     }
-}
-
-#[test]
-fn migration_two_treats_already_observed_pairs_as_known() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("old.db");
-    {
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(MIGRATIONS[0]).unwrap();
-        conn.execute_batch(
-            "INSERT INTO feeds (id, url) VALUES (1, 'https://news.example/rss');
-             INSERT INTO articles (id, url, title, text, content_hash, source, fetched_at, sort_at)
-               VALUES (1, 'https://news.example/a', 't', 'x', 'h', 's', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z');
-             INSERT INTO observations (article_id, watch, figure, value, qualifier, text, quote, decision, observed_at)
-               VALUES (1, 'nk', 'troops', 1.0, 'exact', '1 troops', '1 troops', 'first_seen', '2025-01-01T00:00:00.000Z');
-             PRAGMA user_version = 1;",
-        )
-        .unwrap();
-    }
-    let store = Store::open(&path).unwrap();
-    assert_eq!(store.register_figures(&[watch()], true, at(2)).unwrap(), 0);
-    // Migration three indexes the articles already stored.
-    let found = store.articles(None, Some("x"), 10).unwrap();
-    assert_eq!(found.len(), 1);
 }
 
 #[test]
 fn article_search_uses_full_text_syntax_and_falls_back_to_substring() {
-    let (_dir, store) = open();
-    let feed = store.feed("https://news.example/rss").unwrap();
-    let watch = watch();
-    record(
-        &store,
-        feed.id,
-        &watch,
-        article("a", "https://news.example/a", 10_000.0, 1),
-    );
-    record(
-        &store,
-        feed.id,
-        &watch,
-        article("b", "https://news.example/b", 11_000.0, 2),
-    );
-    let urls = |search: &str| -> Vec<String> {
-        store
-            .articles(None, Some(search), 10)
-            .unwrap()
-            .into_iter()
-            .map(|article| article.url)
-            .collect()
-    };
-    // Words in any case and order, newest first.
-    assert_eq!(
-        urls("TROOPS officials"),
-        ["https://news.example/b", "https://news.example/a"]
-    );
-    assert_eq!(urls("\"report on b\""), ["https://news.example/b"]);
-    assert_eq!(urls("troops NOT 11000"), ["https://news.example/a"]);
-    assert_eq!(
-        urls("offic*"),
-        ["https://news.example/b", "https://news.example/a"]
-    );
-    // Not FTS5 syntax (the full stop): matched as a substring, so a word
-    // fragment (FTS5 would want the whole word "counted") is found.
-    assert_eq!(urls("unted 11000 troops."), ["https://news.example/b"]);
-    assert!(urls("helicopters").is_empty());
+    each_backend(|store| {
+        let feed = store.feed("https://news.example/rss").unwrap();
+        let watch = watch();
+        record(
+            store,
+            feed.id,
+            &watch,
+            article("a", "https://news.example/a", 10_000.0, 1),
+        );
+        record(
+            store,
+            feed.id,
+            &watch,
+            article("b", "https://news.example/b", 11_000.0, 2),
+        );
+        let urls = |search: &str| -> Vec<String> {
+            store
+                .articles(None, Some(search), 10)
+                .unwrap()
+                .into_iter()
+                .map(|article| article.url)
+                .collect()
+        };
+        // Words in any case and order, newest first.
+        assert_eq!(
+            urls("TROOPS officials"),
+            ["https://news.example/b", "https://news.example/a"]
+        );
+        assert_eq!(urls("\"report on b\""), ["https://news.example/b"]);
+        assert_eq!(urls("troops NOT 11000"), ["https://news.example/a"]);
+        assert_eq!(
+            urls("offic*"),
+            ["https://news.example/b", "https://news.example/a"]
+        );
+        // Not FTS5 syntax (the full stop): matched as a substring, so a word
+        // fragment (FTS5 would want the whole word "counted") is found.
+        assert_eq!(urls("unted 11000 troops."), ["https://news.example/b"]);
+        assert!(urls("helicopters").is_empty());
+    });
 }
 mod claims;
+
+#[test]
+fn entries_recorded_together_may_list_a_key_twice() {
+    each_backend(|store| {
+        let feed = store.feed("https://news.example/rss").unwrap();
+        let entry = |key, title| EntryRecord {
+            key,
+            url: None,
+            title,
+            published_at: Some(at(1)),
+        };
+        let listed = [entry("a", "first"), entry("b", "b"), entry("a", "again")];
+        store
+            .record_entries(feed.id, &listed, EntryStatus::Skipped, at(1))
+            .unwrap();
+        assert_eq!(
+            store.unseen_entries(feed.id, &["a", "b", "c"], 3).unwrap(),
+            vec![false, false, true]
+        );
+        // Seen again in a later poll: still recorded, not an error.
+        store
+            .record_entries(feed.id, &listed[..1], EntryStatus::Skipped, at(2))
+            .unwrap();
+    });
+}

@@ -1,0 +1,324 @@
+//! One matched article in SQLite, in one transaction: the entry, the
+//! article, its mentions (with their claims), each watch's match and
+//! observations, the figure states they move, and the alerts and
+//! deliveries they raise. What is not SQL is in `store/record.rs`.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::super::record::{State, content_hash, judge, observed_at_fallback};
+use super::super::{
+    AlertDraft, AlertKind, EntryStatus, Error, NewArticle, Recorded, WatchReading, parse_time,
+    time_text,
+};
+use super::feeds::upsert_entry;
+use super::outbox::insert_alert;
+use super::{Sqlite, write_transaction};
+use crate::config;
+use crate::figures::{self, Qualifier};
+
+pub(super) fn record_article(db: &Sqlite, article: &NewArticle<'_>) -> Result<Recorded, Error> {
+    let mut conn = db.lock();
+    let tx = write_transaction(&mut conn).map_err(db.err())?;
+    let recorded = record(&tx, article).map_err(db.err())?;
+    tx.commit().map_err(db.err())?;
+    Ok(recorded)
+}
+
+pub(super) fn register_figures(
+    db: &Sqlite,
+    watches: &[config::Watch],
+    baseline: bool,
+    now: DateTime<Utc>,
+) -> Result<usize, Error> {
+    let mut conn = db.lock();
+    let tx = write_transaction(&mut conn).map_err(db.err())?;
+    let mut n_new = 0;
+    {
+        let mut insert = tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO known_figures (watch, figure, first_seen_at, baseline) \
+                 VALUES (?1, ?2, ?3, ?4)",
+            )
+            .map_err(db.err())?;
+        for watch in watches {
+            for figure in &watch.figures {
+                n_new += insert
+                    .execute(params![watch.name, figure.name, time_text(now), baseline])
+                    .map_err(db.err())?;
+            }
+        }
+    }
+    tx.commit().map_err(db.err())?;
+    Ok(n_new)
+}
+
+/// Whether this poll of the feed is the baseline of a (watch, figure) pair
+/// added to an existing config: the pair asked for one and the feed has not
+/// been polled successfully since the pair was first seen.
+fn pair_in_baseline(
+    tx: &Transaction<'_>,
+    feed_id: i64,
+    watch: &config::Watch,
+    figure: &config::Figure,
+) -> rusqlite::Result<bool> {
+    let feed_last_success: Option<String> = tx
+        .query_row(
+            "SELECT last_success_at FROM feeds WHERE id = ?1",
+            params![feed_id],
+            |row| row.get(0),
+        )
+        .optional()?
+        .flatten();
+    let known: Option<(bool, String)> = tx
+        .query_row(
+            "SELECT baseline, first_seen_at FROM known_figures WHERE watch = ?1 AND figure = ?2",
+            params![watch.name, figure.name],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    Ok(match known {
+        Some((true, first_seen_at)) => feed_last_success
+            .as_deref()
+            .is_none_or(|last| last < first_seen_at.as_str()),
+        // Unknown pairs (a store used without a config) and pairs registered
+        // without baseline alert as before.
+        Some((false, _)) | None => false,
+    })
+}
+
+fn record(tx: &Transaction<'_>, article: &NewArticle<'_>) -> rusqlite::Result<Recorded> {
+    let now = article.fetched_at;
+    let hash = content_hash(article.title, article.text);
+    let existing: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM articles WHERE url = ?1 OR (content_hash = ?2 AND length(text) > 0) LIMIT 1",
+            params![article.url, hash],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if let Some(article_id) = existing {
+        upsert_entry(
+            tx,
+            article.feed_id,
+            &article.entry,
+            EntryStatus::Duplicate,
+            None,
+            Some(article_id),
+            now,
+        )?;
+        return Ok(Recorded {
+            article_id,
+            duplicate: true,
+            ..Recorded::default()
+        });
+    }
+
+    let sort_at = article.published_at.unwrap_or(now);
+    tx.execute(
+        "INSERT INTO articles (url, title, text, content_hash, source, feed_id, published_at, fetched_at, sort_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            article.url,
+            article.title,
+            article.text,
+            hash,
+            article.source,
+            article.feed_id,
+            article.published_at.map(time_text),
+            time_text(now),
+            time_text(sort_at)
+        ],
+    )?;
+    let article_id = tx.last_insert_rowid();
+    upsert_entry(
+        tx,
+        article.feed_id,
+        &article.entry,
+        EntryStatus::Matched,
+        None,
+        Some(article_id),
+        now,
+    )?;
+
+    // Mentions do not depend on the watch; store them once.
+    if let Some(first) = article.watches.first() {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO mentions (article_id, in_title, value, low, high, qualifier, kind, text, noun, sentence, start, end, \
+             unit, event, owner, claimed_by, previous, increment) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+        )?;
+        for (idx, mention) in first.reading.mentions.iter().enumerate() {
+            insert.execute(params![
+                article_id,
+                idx < first.reading.n_title,
+                mention.value,
+                mention.low,
+                mention.high,
+                mention.qualifier.as_str(),
+                mention.kind.as_str(),
+                mention.text,
+                mention.noun,
+                mention.sentence,
+                mention.start as i64,
+                mention.end as i64,
+                mention.unit,
+                mention.event,
+                mention.owner,
+                mention.claimed_by,
+                mention.previous,
+                mention.increment
+            ])?;
+        }
+    }
+
+    let mut recorded = Recorded {
+        article_id,
+        ..Recorded::default()
+    };
+    for watch_reading in &article.watches {
+        let watch = watch_reading.watch;
+        tx.execute(
+            "INSERT OR IGNORE INTO matches (article_id, watch) VALUES (?1, ?2)",
+            params![article_id, watch.name],
+        )?;
+        if watch.new_articles && !article.baseline {
+            insert_alert(
+                tx,
+                &AlertDraft {
+                    kind: AlertKind::ArticleMatched,
+                    watch: &watch.name,
+                    article_id: Some(article_id),
+                    ..AlertDraft::default()
+                },
+                now,
+                &watch_reading.sinks,
+            )?;
+            recorded.n_alerts += 1;
+        }
+        for &(figure_idx, mention_idx) in &watch_reading.reading.observations {
+            let (Some(figure), Some(mention)) = (
+                watch.figures.get(figure_idx),
+                watch_reading.reading.mentions.get(mention_idx),
+            ) else {
+                continue;
+            };
+            let observed = observe(
+                tx,
+                article,
+                article_id,
+                watch_reading,
+                figure,
+                mention,
+                sort_at,
+            )?;
+            if let Some(n_alerts) = observed {
+                recorded.n_observations += 1;
+                recorded.n_alerts += n_alerts;
+            }
+        }
+    }
+    Ok(recorded)
+}
+
+/// Records one observation, moves the state of its figure and claimant
+/// (see [`figures::state_claimant`]) and raises its alert unless `baseline`.
+/// Returns the number of alerts raised (0 or 1), or `None` when the article
+/// already has an observation of this figure and claimant (nothing written).
+fn observe(
+    tx: &Transaction<'_>,
+    article: &NewArticle<'_>,
+    article_id: i64,
+    watch_reading: &WatchReading<'_>,
+    figure: &config::Figure,
+    mention: &figures::Mention,
+    observed_at: DateTime<Utc>,
+) -> rusqlite::Result<Option<usize>> {
+    let watch = watch_reading.watch;
+    let claimant = figures::state_claimant(figure, mention);
+    let current: Option<State> = tx
+        .query_row(
+            "SELECT o.id, o.value, o.qualifier, o.observed_at, o.kind, o.unit FROM figure_state s \
+             JOIN observations o ON o.id = s.observation_id \
+             WHERE s.watch = ?1 AND s.figure = ?2 AND s.claimant = ?3",
+            params![watch.name, figure.name, claimant],
+            |row| {
+                let qualifier: String = row.get(2)?;
+                let observed_at: String = row.get(3)?;
+                Ok(State {
+                    observation_id: row.get(0)?,
+                    value: figures::Value {
+                        value: row.get(1)?,
+                        qualifier: Qualifier::from_name(&qualifier).unwrap_or(Qualifier::Exact),
+                        published: parse_time(&observed_at).unwrap_or(observed_at_fallback()),
+                    },
+                    kind: row.get(4)?,
+                    unit: row.get(5)?,
+                })
+            },
+        )
+        .optional()?;
+    let baseline = article.baseline || pair_in_baseline(tx, article.feed_id, watch, figure)?;
+    let judged = judge(figure, mention, current.as_ref(), observed_at, baseline);
+    let n_inserted = tx.execute(
+        "INSERT OR IGNORE INTO observations (article_id, watch, figure, claimant, value, low, high, qualifier, \
+         kind, unit, claimed_by, previous, event, owner, text, quote, decision, observed_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+        params![
+            article_id,
+            watch.name,
+            figure.name,
+            claimant,
+            mention.value,
+            mention.low,
+            mention.high,
+            mention.qualifier.as_str(),
+            mention.kind.as_str(),
+            mention.unit,
+            mention.claimed_by,
+            mention.previous,
+            mention.event,
+            mention.owner,
+            mention.text,
+            mention.sentence,
+            judged.name,
+            time_text(observed_at)
+        ],
+    )?;
+    // This article already observed this figure and claimant (a reading
+    // with two observations of one state): the first one stands.
+    if n_inserted == 0 {
+        return Ok(None);
+    }
+    let observation_id = tx.last_insert_rowid();
+    if !judged.moves_state {
+        return Ok(Some(0));
+    }
+    tx.execute(
+        "INSERT INTO figure_state (watch, figure, claimant, observation_id, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT (watch, figure, claimant) DO UPDATE SET observation_id = excluded.observation_id, \
+         updated_at = excluded.updated_at",
+        params![
+            watch.name,
+            figure.name,
+            claimant,
+            observation_id,
+            time_text(article.fetched_at)
+        ],
+    )?;
+    match judged.alert(
+        watch,
+        figure,
+        claimant,
+        current.as_ref(),
+        observation_id,
+        article_id,
+    ) {
+        Some(draft) => {
+            insert_alert(tx, &draft, article.fetched_at, &watch_reading.sinks)?;
+            Ok(Some(1))
+        }
+        None => Ok(Some(0)),
+    }
+}
