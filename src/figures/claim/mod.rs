@@ -57,6 +57,8 @@ pub(super) fn annotate(
     let mut cache: Option<(usize, Clause)> = None;
     // The claimant an earlier sentence of a paragraph hands on, by sentence.
     let mut handed_on: Vec<Option<Option<String>>> = vec![None; spans.len()];
+    // The source each sentence names for the one before it, read once.
+    let mut sources: Vec<Option<Option<String>>> = vec![None; spans.len()];
     let mut idx = 0;
     while idx < mentions.len() {
         let sentence = sentence_of(&mentions[idx]);
@@ -98,7 +100,7 @@ pub(super) fn annotate(
         owner::read(clause, at, mention, before);
         claimant::read(clause, at, mention);
         if mention.claimed_by.is_none() {
-            mention.claimed_by = from_next(source, spans, sentence)
+            mention.claimed_by = from_next(source, spans, sentence, &mut sources)
                 .or_else(|| from_paragraph(source, spans, sentence, &mut handed_on));
         }
         idx += 1;
@@ -108,13 +110,43 @@ pub(super) fn annotate(
 /// The source the next sentence of the paragraph names for this one's
 /// figures: "… and 31 have died. The figures come from the national
 /// disaster management agency."
-fn from_next(source: Source<'_>, spans: &[(usize, usize)], sentence: usize) -> Option<String> {
+fn from_next(
+    source: Source<'_>,
+    spans: &[(usize, usize)],
+    sentence: usize,
+    sources: &mut [Option<Option<String>>],
+) -> Option<String> {
     let (_, end) = *spans.get(sentence)?;
     let (s, e) = *spans.get(sentence + 1)?;
     if source.text.get(end..s).is_none_or(|gap| gap.contains('\n')) {
         return None;
     }
-    claimant::source_for_previous(&Clause::new(source, (s, e)))
+    sources
+        .get_mut(sentence + 1)?
+        .get_or_insert_with(|| {
+            // Most sentences name no source: split into words only those
+            // that hold a word that may.
+            let lower = source.lower.get(s..e).unwrap_or("");
+            let may = lower.split(|c: char| !c.is_ascii_alphabetic()).any(|word| {
+                matches!(
+                    word,
+                    "figure"
+                        | "figures"
+                        | "estimate"
+                        | "estimates"
+                        | "gave"
+                        | "give"
+                        | "gives"
+                        | "provided"
+                        | "come"
+                        | "comes"
+                        | "came"
+                )
+            });
+            may.then(|| claimant::source_for_previous(&Clause::new(source, (s, e))))
+                .flatten()
+        })
+        .clone()
 }
 
 /// The claimant of the nearest earlier sentence of the same paragraph that

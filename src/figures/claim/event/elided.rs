@@ -42,7 +42,8 @@ pub(in crate::figures::claim) fn partitive_antecedent<'b>(
     if clause.low(at.last) == "of" && matches!(clause.low(at.last + 1), "them" | "those") {
         return earlier.find(|p| !p.noun.is_empty() && p.kind == m.kind);
     }
-    if m.text.contains(" of the ") && !m.noun.is_empty() {
+    let of_the = (at.first..at.last).any(|k| clause.low(k) == "of" && clause.low(k + 1) == "the");
+    if of_the && !m.noun.is_empty() {
         let head = m.noun.rsplit(' ').next()?;
         return earlier.find(|p| {
             p.noun

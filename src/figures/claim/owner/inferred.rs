@@ -4,7 +4,7 @@
 //! list of places, and the mention before it in the sentence.
 
 use super::super::super::Mention;
-use super::super::subject::copular_subject;
+use super::super::subject::{COPULAR, SETTING, copular_subject};
 use super::super::words::{At, Clause, WordSet};
 use super::places;
 use super::{NOT_NAMES, demonym_place, may_name, name_in, name_in_noun, place_in_noun, subject_of};
@@ -71,6 +71,16 @@ pub(in crate::figures::claim) fn copular_owner(
     }
     // Read as a measure's subject, whose head may be any noun
     // ("contribution"), and which keeps its phrase ("troops from Kestria").
+    // Cheap first: a copular form has its verb, a colon or a setting verb
+    // just before the number.
+    let near = matches!(clause.low(at.first.wrapping_sub(1)), "at" | "to")
+        || (at.first.saturating_sub(6)..=at.first).any(|k| {
+            let w = clause.low(k);
+            w == ":" || COPULAR.contains(&w) || SETTING.contains(&w)
+        });
+    if !near {
+        return None;
+    }
     let subject = copular_subject(clause, at, crate::figures::Kind::Measure)?;
     let (s, e) = subject.span;
     place_in_noun(clause, s, e).or_else(|| name_in_noun(clause, s, e))
