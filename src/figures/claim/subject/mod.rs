@@ -450,9 +450,14 @@ pub(super) fn noun_span(clause: &Clause, mut a: usize, b: usize) -> Option<(usiz
 /// package", "$2 billion in military aid", "$375 million package of
 /// military aid". Up to a clause word, a number or punctuation.
 pub(super) fn money_noun(clause: &Clause, at: At) -> Option<String> {
-    // "air defence systems worth €500 million": the worth of things.
-    if at.first >= 2 && clause.low(at.first - 1) == "worth" && !clause.is_punct(at.first - 2) {
-        return Some(clause.span(at.first - 2, at.first - 1).to_string());
+    // "air defence systems worth €500 million": the worth of things (but
+    // "the deal is worth $2 billion" says what the deal is worth).
+    if at.first >= 2 && clause.low(at.first - 1) == "worth" {
+        let things = clause.low(at.first - 2);
+        let plural = things.len() > 3 && things.ends_with('s') && !things.ends_with("ss");
+        if plural && !clause.is_punct(at.first - 2) && !COPULAR.contains(&things) {
+            return Some(clause.span(at.first - 2, at.first - 1).to_string());
+        }
     }
     let mut a = at.last;
     if matches!(clause.low(a), "in" | "of") {
