@@ -6,6 +6,10 @@
 //! cargo bench --bench figures
 //! ```
 //!
+//! On a busy machine count instructions instead of time: set
+//! `FIGWATCH_BENCH_PASSES=20` and run the bench binary under
+//! `perf stat -e instructions` (plain passes, no criterion).
+//!
 //! The text is generated news prose in our own words (a few hundred KB of
 //! articles built from varied sentences: counts, qualifiers, ranges, dates,
 //! percentages, money and plain narrative without numbers), deterministic so
@@ -138,6 +142,25 @@ fn bench(c: &mut Criterion) {
         "figures bench: {} articles, {bytes} bytes, {mentions} mentions per pass",
         articles.len()
     );
+    // FIGWATCH_BENCH_PASSES=N: N plain passes and no criterion, for
+    // counting instructions on a busy machine, where time is noise:
+    // `FIGWATCH_BENCH_PASSES=20 perf stat -e instructions target/release/deps/figures-… --bench`
+    if let Some(passes) = std::env::var("FIGWATCH_BENCH_PASSES")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        let mut n = 0;
+        for _ in 0..passes {
+            for (title, body) in &articles {
+                n += figures::read(title, body, &figures).observations.len();
+            }
+        }
+        println!(
+            "{passes} passes, {} bytes, {n} observations",
+            passes * bytes
+        );
+        std::process::exit(0);
+    }
     let mut group = c.benchmark_group("figures");
     group.throughput(Throughput::BytesDecimal(bytes as u64));
     group.sample_size(20);

@@ -205,6 +205,7 @@ impl Tokens<'_> {
             && !self.newline(i)
             && in_list(LABELS, self.low(q))
             && !n.separated
+            && !self.counted_by_verb(q, end)
             && !matches!(after, "%" | "percent" | "pct" | "pc")
             && !(after == "per" && self.low(end + 1) == "cent")
         {
@@ -213,6 +214,19 @@ impl Tokens<'_> {
             return Some(end);
         }
         self.age_after(end)
+    }
+
+    /// "number" as a verb, not a label: "refugees now number 3.1
+    /// million", "the dead number 40" (not "number 10", "No. 1"): after
+    /// "now" or a plural, or before a scale word or a decimal.
+    fn counted_by_verb(&self, q: usize, end: usize) -> bool {
+        if !matches!(self.low(q), "number" | "numbers" | "numbered") {
+            return false;
+        }
+        let before = self.prev(q).map(|b| self.low(b)).unwrap_or("");
+        matches!(before, "now" | "still" | "already")
+            || (before.len() > 3 && before.ends_with('s') && !before.ends_with("ss"))
+            || matches!(self.low(end), "million" | "billion" | "thousand")
     }
 
     /// Ages, in digits or words: "45 years old", "thirty years of age".

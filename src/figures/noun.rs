@@ -132,6 +132,19 @@ impl<'a> Tokens<'a> {
                     break;
                 }
                 k += 1;
+                // "U.S. troops", "U.N. peacekeepers": an initialism is one word.
+                if self.initial(start) {
+                    while self.raw(k) == "."
+                        && self.glued(k)
+                        && self.initial(k + 1)
+                        && self.glued(k + 1)
+                    {
+                        k += 2;
+                    }
+                    if self.raw(k) == "." && self.glued(k) && k > start + 1 {
+                        k += 1;
+                    }
+                }
                 // "M1 Abrams", "A320neo": digits glued to a name.
                 while self.kind(k) == Some(TokenKind::Digits) && self.glued(k) {
                     k += 1;
@@ -176,6 +189,12 @@ impl<'a> Tokens<'a> {
             out.push((start, k));
         }
         out
+    }
+
+    /// A capital letter standing alone, as in "U.S." or "U.N.".
+    fn initial(&self, k: usize) -> bool {
+        let raw = self.raw(k);
+        raw.len() == 1 && raw.as_bytes()[0].is_ascii_uppercase()
     }
 
     /// Digits at `k` that are part of a name within a noun phrase: after a

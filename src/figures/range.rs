@@ -102,6 +102,14 @@ impl Tokens<'_> {
                     {
                         second = None;
                     }
+                    // "will increase by 180,000 to 1.5 million": a change and
+                    // the level it brings, not a range of the change.
+                    if sep == "to"
+                        && word_before == "by"
+                        && second.is_some_and(|n2| n2.value >= 3.0 * c.number.value)
+                    {
+                        second = None;
+                    }
                 }
             }
             // "110 yen to 1 dollar": two currencies are a rate, not a range.

@@ -193,6 +193,30 @@ const CURRENCY_ADJECTIVES: &[&str] = &[
     "us",
 ];
 
+/// A unit of measure as a user or a sentence spells it ("tonnes", "km"),
+/// normalised ("t", "km"); `None` for a word that is no unit.
+pub(crate) fn measure_unit(word: &str) -> Option<&'static str> {
+    measure_word(word, &word.to_lowercase())
+}
+
+/// The unit a count of stuff is weighed or measured in: "4.1 million
+/// tonnes of grain" is read as a count whose noun is "tonnes of grain",
+/// and weighs the grain in tonnes ("t").
+pub(crate) fn weighed_unit(noun: &str) -> Option<&'static str> {
+    let mut words = noun.split(' ');
+    let first = words.next()?;
+    let unit = match first {
+        "tons" | "tonnes" | "ton" | "tonne" => "t",
+        "barrels" => "bbl",
+        "kilograms" | "kg" => "kg",
+        "pounds" => "lb",
+        "litres" | "liters" => "L",
+        "gallons" => "gal",
+        _ => return None,
+    };
+    matches!(words.next(), Some("of") | None).then_some(unit)
+}
+
 /// A measurement unit as written (`raw` keeps case: "MW" is not "mW") and
 /// its normalised form.
 fn measure_word(raw: &str, w: &str) -> Option<&'static str> {

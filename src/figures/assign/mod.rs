@@ -312,23 +312,10 @@ fn none(reason: String) -> Assignment {
 /// "4.1 million tonnes of grain" is read as a count of grain, and weighs
 /// it: a measure figure takes it too.
 fn weighed_count(seen: &Seen<'_>, figure_kind: Kind) -> bool {
-    figure_kind == Kind::Measure && seen.mention.kind == Kind::Count && {
-        let mut words = seen.noun.split(' ');
-        matches!(
-            words.next().unwrap_or(""),
-            "tons"
-                | "tonnes"
-                | "barrels"
-                | "litres"
-                | "liters"
-                | "gallons"
-                | "kilograms"
-                | "kg"
-                | "pounds"
-                | "ton"
-                | "tonne"
-        ) && words.next() == Some("of")
-    }
+    figure_kind == Kind::Measure
+        && seen.mention.kind == Kind::Count
+        && crate::figures::unit::weighed_unit(&seen.noun)
+            .is_some_and(|_| seen.noun.contains(" of "))
 }
 
 /// How a figure's terms match a mention of its kind, if they do.
@@ -348,19 +335,23 @@ fn match_terms<'p>(seen: &Seen<'_>, figure: &'p Prepared<'_>) -> Option<Match<'p
         let Some(end) = find_term(&seen.noun, &term.form) else {
             continue;
         };
-        // The singular of a plural term only names the head: "one
-        // soldier", but not "missile launchers" for "missiles".
-        if term.form != term.text && end != seen.noun.len() {
-            continue;
-        }
         // A term before the head names what kind of thing the head is, and
         // the head is what was counted: "9 million artillery shells" are
         // shells. A counter ("artillery pieces") or a casualty noun
         // ("infantry casualties") leaves the count to the term.
         // "rounds of large-calibre ammunition": the noun before "of" heads
         // its phrase.
+        // "Refugees from Sudan now number 3.1 million": a subject's phrase.
         let rest = seen.noun[end..].trim();
-        let at_head = rest.is_empty() || rest.starts_with("of ");
+        let before_phrase = ["from ", "in ", "at ", "across ", "among "]
+            .iter()
+            .any(|p| rest.starts_with(p));
+        // The singular of a plural term only names the head: "one
+        // soldier", but not "missile launchers" for "missiles".
+        if term.form != term.text && !rest.is_empty() && !before_phrase {
+            continue;
+        }
+        let at_head = rest.is_empty() || rest.starts_with("of ") || before_phrase;
         if !at_head && !COUNTERS.contains(&seen.head()) && !is_casualty_noun(seen.head()) {
             continue;
         }

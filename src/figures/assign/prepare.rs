@@ -235,10 +235,15 @@ pub(super) struct Prepared<'f> {
     /// Terms that name things or events; old-style kind markers ("$" in a
     /// money figure) are left out, they only said the kind.
     pub(super) terms: Vec<Term>,
-    /// Every event the terms cover; non-empty makes an *event figure*.
+    /// Every event the terms cover.
     pub(super) covers: EventSet,
+    /// The events of its terms that name acts or states, not people:
+    /// non-empty makes an *event figure*.
+    pub(super) acts: EventSet,
     /// `exclude`, in searched form.
     pub(super) exclude: Vec<String>,
+    /// `unit`, normalised as mentions' units are ("tonnes" is "t").
+    pub(super) unit: Option<String>,
 }
 
 impl<'f> Prepared<'f> {
@@ -266,6 +271,10 @@ impl<'f> Prepared<'f> {
         let covers = terms
             .iter()
             .fold(EventSet::default(), |set, term| set.union(term.covers));
+        let acts = terms
+            .iter()
+            .filter(|term| !names_people(&term.text))
+            .fold(EventSet::default(), |set, term| set.union(term.covers));
         let exclude = figure
             .exclude
             .iter()
@@ -277,14 +286,33 @@ impl<'f> Prepared<'f> {
             kind,
             terms,
             covers,
+            acts,
             exclude,
+            unit: figure.unit.as_deref().map(|unit| match kind {
+                Kind::Measure => crate::figures::unit::measure_unit(unit)
+                    .unwrap_or(unit)
+                    .to_string(),
+                _ => unit.to_string(),
+            }),
         }
     }
 
     /// An event figure: one whose terms name an event or its casualties.
+    /// A figure that also names people by what they are ("arrivals,
+    /// migrants, asylum seekers") is no event figure: its plain terms
+    /// count without an event ("150,000 migrants reached Italy").
     pub(super) fn is_event_figure(&self) -> bool {
-        !self.covers.is_empty()
+        !self.acts.is_empty()
     }
+}
+
+/// Whether a term names people by where they are, a noun that counts
+/// without an event: "refugees", "asylum seekers", "evacuees" (not
+/// "killed", "displaced people", nor "prisoners": captives are casualties).
+fn names_people(term: &str) -> bool {
+    let head = term.rsplit(' ').next().unwrap_or("");
+    let head = head.strip_suffix('s').unwrap_or(head);
+    matches!(head, "refugee" | "seeker" | "evacuee")
 }
 
 /// The events a (lower-case) term names: the union over the event words it

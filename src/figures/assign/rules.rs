@@ -21,11 +21,13 @@ pub(super) const RULES: &[Rule] = &[unit, exclude, owner, event_figure, casualty
 /// whose currency the text does not give is refused: better silence than a
 /// won compared with a dollar.
 fn unit(seen: &Seen<'_>, prepared: &Prepared<'_>, _: &Match<'_>) -> Verdict {
-    let Some(unit) = &prepared.figure.unit else {
+    let Some(unit) = &prepared.unit else {
         return Ok(());
     };
-    match &seen.mention.unit {
-        Some(got) if got == unit => Ok(()),
+    // "4.1 million tonnes of grain": a count of grain, weighed in tonnes.
+    let weighed = || crate::figures::unit::weighed_unit(&seen.noun).map(str::to_string);
+    match seen.mention.unit.clone().or_else(weighed) {
+        Some(got) if got == *unit => Ok(()),
         Some(got) => Err(format!("in {got}, and it takes only {unit}")),
         None => Err(format!("no unit given, and it takes only {unit}")),
     }

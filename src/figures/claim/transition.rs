@@ -122,13 +122,8 @@ pub(super) fn fold_pair(clause: &Clause, mentions: &mut Vec<Mention>, idx: usize
 /// weighed in tonnes beside a measure in tonnes ("4.1 million tonnes of
 /// grain, up from 3.6 million tonnes").
 fn same_quantity(a: &Mention, b: &Mention) -> bool {
-    let weighed = |m: &Mention| {
-        m.noun
-            .split(' ')
-            .next()
-            .is_some_and(|w| matches!(w, "tonnes" | "tons" | "barrels"))
-    };
-    a.kind == b.kind || (weighed(a) && weighed(b))
+    let weighed = |m: &Mention| crate::figures::unit::weighed_unit(&m.noun);
+    a.kind == b.kind || weighed(a).is_some_and(|unit| weighed(b) == Some(unit))
 }
 
 /// "will rise to 13.5 trillion rubles in 2025, or 6.3% of GDP, from 10.4

@@ -99,7 +99,7 @@ fn copular_subjects_are_what_is_counted() {
 fn transitions_keep_the_new_value_and_the_old_as_previous() {
     check_claims(
         "The toll rose to 610 from 290.",
-        &["610 - - | - | from 290"],
+        &["610 dead - | - | from 290"],
     );
     check_claims(
         "Arrivals reached 3,500 in May, up from 2,100 in April.",

@@ -7,6 +7,7 @@ mod article;
 mod corpus;
 mod props;
 mod claim_phases;
+mod claim_forms;
 mod claims;
 mod claim_props;
 mod assign;

@@ -36,7 +36,7 @@ pub(super) fn event_word(w: &str) -> Option<&'static str> {
         "captured" | "capturing" | "capture" | "captures" | "seized" => "captured",
         "missing" | "unaccounted" => "missing",
         "deployed" | "deploying" | "deploy" | "deploys" | "stationed" | "stationing"
-        | "mobilised" | "mobilized" | "posted" => "deployed",
+        | "station" | "mobilised" | "mobilized" | "posted" => "deployed",
         "sent" | "sending" | "send" | "sends" | "dispatched" | "dispatching" | "dispatch" => "sent",
         "withdrawn" | "withdrew" | "withdrawing" | "withdraw" | "withdraws" => "withdrawn",
         "supplied" | "supplying" | "supply" | "supplies" | "provided" | "providing" | "provide"
@@ -371,12 +371,46 @@ fn increment(clause: &Clause, at: At) -> bool {
         && clause.low(at.last.wrapping_sub(1)) != "or")
 }
 
+/// "increased by 180,000", "cut the budget by ₩300 billion": the size of
+/// a change, never a level (a percentage may be a rate: "grew by 3.1%").
+fn changed_by(clause: &Clause, at: At) -> bool {
+    at.first >= 2
+        && clause.low(at.first - 1) == "by"
+        && (at.first.saturating_sub(8)..at.first - 1).any(|k| {
+            matches!(
+                clause.low(k),
+                "increase"
+                    | "increased"
+                    | "increases"
+                    | "raise"
+                    | "raised"
+                    | "rose"
+                    | "grew"
+                    | "grow"
+                    | "cut"
+                    | "cuts"
+                    | "reduce"
+                    | "reduced"
+                    | "fell"
+                    | "dropped"
+                    | "expanded"
+                    | "expand"
+                    | "boosted"
+                    | "trimmed"
+                    | "lowered"
+            )
+        })
+}
+
 /// The event a counted noun names by itself: "the death toll", "deaths".
 fn event_of_noun(noun: &str) -> Option<&'static str> {
     let lower = noun.to_lowercase();
     let last = lower.rsplit([' ', '-']).next().unwrap_or("");
     Some(match last {
-        "toll" if lower.contains("death") => "dead",
+        // "the death toll", "the quake toll": a toll counts the dead.
+        "toll" if !lower.contains("injur") && !lower.contains("casualt") => "dead",
+        "arrests" | "detentions" => "arrested",
+        "evacuees" => "evacuated",
         "deaths" | "dead" | "fatalities" => "dead",
         "killed" => "killed",
         "wounded" => "wounded",
@@ -557,7 +591,10 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &mut [Men
     }
     // "Nine soldiers and four civilians died": the verb after the second
     // number is the first's too.
+    // ("18,400 cases and 312 deaths": an event the noun names is its own.)
     if let Some(event) = &m.event
+        && event_of_noun(&m.noun).is_none()
+        && event_adjective(&m.noun).is_none()
         && let Some(prev) = before_m.last_mut()
         && prev.start >= clause.start
         && prev.event.is_none()
@@ -577,7 +614,7 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &mut [Men
             prev.event = Some(event.clone());
         }
     }
-    m.increment |= increment(clause, at);
+    m.increment |= increment(clause, at) || (m.kind != Kind::Percent && changed_by(clause, at));
     // "killed 19 people and injured 64 more", "312 were killed, while
     // another 90 remain missing": others of another kind, not an increment.
     if m.increment

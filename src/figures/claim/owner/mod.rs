@@ -358,6 +358,10 @@ fn subject_of(clause: &Clause, v: usize) -> Option<String> {
     while e > 0 && AUX.contains(&clause.low(e - 1)) && !clause.is_cap(e - 1) {
         e -= 1;
     }
+    // A headline's infinitive: "France to keep 1,000 troops in Mali".
+    if e > 1 && clause.low(e - 1) == "to" && clause.is_cap(e - 2) {
+        e -= 1;
+    }
     if matches!(
         clause.low(e.wrapping_sub(1)),
         "it" | "they" | "he" | "she" | "who" | "which"
@@ -502,7 +506,8 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &[Mention
         .or_else(|| place_in_noun(clause, na, nb))
         .or_else(|| own_pronoun.then(|| pronoun_owner(clause, at)).flatten())
         .or_else(|| possessive_before(clause, at))
-        .or_else(|| from_after(clause, at))
+        // "pulled out 2,500 troops from Iraq": where from, not whose.
+        .or_else(|| from_after(clause, at).filter(|_| m.event.as_deref() != Some("withdrawn")))
         .or_else(|| among_after(clause, at));
     let transfer = m.event.as_deref().is_some_and(|e| {
         matches!(

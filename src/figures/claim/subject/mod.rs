@@ -346,8 +346,7 @@ pub(super) fn copular_verb_subject(clause: &Clause, k: usize, kind: Kind) -> Opt
         };
         if (at_verb && may_head(clause, h, kind) && !relative())
             || (SUBJECT_HEADS.contains(&clause.low(h)) && SUBJECT_PREPOSITIONS.contains(&next))
-            || (kind != Kind::Count
-                && SUBJECT_PREPOSITIONS.contains(&next)
+            || (SUBJECT_PREPOSITIONS.contains(&next)
                 && may_head(clause, h, kind)
                 && place_phrase(clause, h + 1, v))
         {

@@ -1,0 +1,217 @@
+//! Forms of news sentences the claim and assignment stages read since the
+//! fourth tuning batch: each general, each on sentences of our own.
+
+use super::*;
+use crate::config::FigureKind;
+
+/// What each mention of `text` is assigned to, as "value figure" ("value -"
+/// when none).
+fn assigned(figures: &[Figure], text: &str) -> Vec<String> {
+    let r = read("", text, figures);
+    r.mentions
+        .iter()
+        .zip(&r.assignments)
+        .map(|(m, a)| {
+            let figure = a.figure.map_or("-", |i| figures[i].name.as_str());
+            format!("{} {figure}", m.value)
+        })
+        .collect()
+}
+
+fn figure(name: &str, terms: &[&str]) -> Figure {
+    Figure::new(name, terms)
+}
+
+#[test]
+fn a_measure_figure_takes_its_unit_as_people_write_it() {
+    let mut grain = figure("grain", &["grain", "wheat"]);
+    grain.kind = FigureKind::Measure;
+    grain.unit = Some("tonnes".to_string());
+    let figures = vec![grain];
+    // Weighed counts and plain measures alike, "tonnes" being "t".
+    assert_eq!(
+        assigned(
+            &figures,
+            "Vardonia exported 4.2 million tonnes of grain in May."
+        ),
+        ["4200000 grain"]
+    );
+    assert_eq!(
+        assigned(
+            &figures,
+            "The wheat harvest is expected to reach 82 million tonnes."
+        ),
+        ["82000000 grain"]
+    );
+    // Another unit is still refused.
+    assert_eq!(
+        assigned(&figures, "The wheat crop covers 12 million hectares."),
+        ["12000000 -"]
+    );
+}
+
+#[test]
+fn people_named_by_where_they_are_count_without_an_event() {
+    let figures = vec![figure(
+        "arrivals",
+        &["arrivals", "migrants", "asylum seekers"],
+    )];
+    assert_eq!(
+        assigned(
+            &figures,
+            "More than 15,000 migrants reached the islands this year."
+        ),
+        ["15000 arrivals"]
+    );
+    // Still no casualty count.
+    assert_eq!(
+        assigned(
+            &figures,
+            "At least 40 migrants were killed when the boat capsized."
+        ),
+        ["40 -"]
+    );
+    // A casualty figure of prisoners stays an event figure.
+    let figures = vec![figure("prisoners", &["prisoners", "POWs"])];
+    assert_eq!(
+        assigned(
+            &figures,
+            "Some 1,200 soldiers were captured near the river."
+        ),
+        ["1200 prisoners"]
+    );
+}
+
+#[test]
+fn an_initialism_stays_in_the_noun_phrase() {
+    let figures = vec![figure("us_troops", &["troops", "Marines"])];
+    assert_eq!(
+        assigned(
+            &figures,
+            "About 28,500 U.S. troops are stationed in the south."
+        ),
+        ["28500 us_troops"]
+    );
+    let r = read(
+        "",
+        "Up to 2,500 U.S. Marines will rotate through the base.",
+        &figures,
+    );
+    assert_eq!(r.mentions[0].noun, "U.S. Marines");
+    assert_eq!(r.mentions[0].owner.as_deref(), Some("United States"));
+}
+
+#[test]
+fn an_event_a_noun_names_is_its_own_not_the_list_before_it() {
+    let figures = vec![
+        figure("deaths", &["deaths", "dead"]),
+        figure("cases", &["cases"]),
+    ];
+    assert_eq!(
+        assigned(
+            &figures,
+            "Clinics recorded 18,400 cholera cases and 312 deaths."
+        ),
+        ["18400 cases", "312 deaths"]
+    );
+    // The shared verb still reaches back: "Nine soldiers and four civilians died".
+    let r = read("", "Nine soldiers and four civilians died.", &figures);
+    assert!(
+        r.mentions
+            .iter()
+            .all(|m| m.event.as_deref() == Some("dead"))
+    );
+}
+
+#[test]
+fn number_as_a_verb_and_subjects_with_a_place_phrase() {
+    let figures = vec![figure("refugees", &["refugees", "asylum seekers"])];
+    assert_eq!(
+        assigned(&figures, "Refugees from Kestria now number 3.1 million."),
+        ["3100000 refugees"]
+    );
+    assert_eq!(
+        assigned(
+            &figures,
+            "Kestrian asylum seekers in Norway number about 97,000."
+        ),
+        ["97000 refugees"]
+    );
+    // A label stays a label.
+    assert_eq!(
+        assigned(&figures, "The refugees lived at number 10."),
+        [] as [&str; 0]
+    );
+}
+
+#[test]
+fn a_toll_counts_the_dead_and_passing_is_a_level() {
+    let figures = vec![figure("dead", &["dead", "death toll", "deaths"])];
+    assert_eq!(
+        assigned(&figures, "Quake toll climbs to 2,300"),
+        ["2300 dead"]
+    );
+    assert_eq!(
+        assigned(&figures, "Cholera deaths pass 400 as rains flood camps"),
+        ["400 dead"]
+    );
+    let arrests = vec![figure("arrested", &["arrested"])];
+    assert_eq!(
+        assigned(
+            &arrests,
+            "Monitors put the number of arrests at more than 5,000."
+        ),
+        ["5000 arrested"]
+    );
+}
+
+#[test]
+fn a_change_by_n_is_never_a_level_and_not_a_range_with_the_level() {
+    let figures = vec![figure("soldiers", &["servicemen"]), {
+        let mut budget = figure("budget", &["defence budget"]);
+        budget.kind = FigureKind::Money;
+        budget
+    }];
+    assert_eq!(
+        assigned(
+            &figures,
+            "The army will increase by 180,000 to 1.5 million servicemen."
+        ),
+        ["180000 -", "1500000 soldiers"]
+    );
+    assert_eq!(
+        assigned(
+            &figures,
+            "Parliament cut the defence budget by $300 million."
+        ),
+        ["300000000 -"]
+    );
+    // A range of the change stays a range: "fell by 1 to 1.5".
+    let r = read("", "Temperatures fell by 1 to 1.5 degrees.", &figures);
+    assert_eq!(r.mentions.len(), 1);
+    assert_eq!(r.mentions[0].qualifier, Qualifier::Range);
+}
+
+#[test]
+fn where_troops_left_from_is_not_whose_they_are() {
+    let figures = vec![{
+        let mut f = figure("us_troops", &["troops"]);
+        f.of = vec!["United States".to_string()];
+        f
+    }];
+    assert_eq!(
+        assigned(
+            &figures,
+            "The U.S. pulled out 2,500 troops from Iraq last year."
+        ),
+        ["2500 us_troops"]
+    );
+    // A headline's infinitive has its subject.
+    let r = read(
+        "",
+        "U.S. to station 4,000 troops in the Philippines",
+        &figures,
+    );
+    assert_eq!(r.mentions[0].event.as_deref(), Some("deployed"));
+    assert_eq!(r.mentions[0].owner.as_deref(), Some("United States"));
+}
