@@ -348,7 +348,8 @@ fn match_terms<'p>(seen: &Seen<'_>, figure: &'p Prepared<'_>) -> Option<Match<'p
             .any(|p| rest.starts_with(p));
         // The singular of a plural term only names the head: "one
         // soldier", but not "missile launchers" for "missiles".
-        if term.form != term.text && !rest.is_empty() && !before_phrase {
+        if term.form != term.text && !rest.is_empty() && !before_phrase && !rest.starts_with("of ")
+        {
             continue;
         }
         let at_head = rest.is_empty() || rest.starts_with("of ") || before_phrase;
@@ -429,7 +430,13 @@ fn match_in_sentence<'p>(seen: &Seen<'_>, figure: &'p Prepared<'_>) -> Option<Ma
     if measure && is_duration_noun(&seen.noun) {
         return None;
     }
-    if !seen.noun.is_empty() && !measure {
+    // "bringing its total to €2.1 billion": a bare total names nothing; the
+    // sentence says what it totals.
+    let bare_total = matches!(
+        seen.noun.as_str(),
+        "total" | "tally" | "sum" | "overall total"
+    );
+    if !seen.noun.is_empty() && !measure && !bare_total {
         // The term heads the subject: "Turkey's annual inflation",
         // "inflation in Turkey", "the inflation rate"; not "inflation
         // expectations".

@@ -14,27 +14,35 @@ pub(super) fn term_positions<'a>(
     term: &'a str,
 ) -> impl Iterator<Item = (usize, usize)> + 'a {
     let bytes = hay.as_bytes();
-    hay.match_indices(term).filter_map(move |(start, _)| {
-        let mut end = start + term.len();
-        if start > 0
-            && is_word_byte(bytes[start - 1])
-            && term.as_bytes().first().is_some_and(|b| is_word_byte(*b))
-        {
-            return None;
-        }
-        if hay[end..].starts_with("es") && !bytes.get(end + 2).is_some_and(|b| is_word_byte(*b)) {
-            end += 2;
-        } else if hay[end..].starts_with('s')
-            && !bytes.get(end + 1).is_some_and(|b| is_word_byte(*b))
-        {
-            end += 1;
-        }
-        let last_is_word = term.as_bytes().last().is_some_and(|b| is_word_byte(*b));
-        if last_is_word && bytes.get(end).is_some_and(|b| is_word_byte(*b)) {
-            return None;
-        }
-        Some((start, end))
-    })
+    // Noun phrases and sentences are short: a plain scan beats building a
+    // searcher for every term of every figure (a whole term's bytes match
+    // only at a char boundary, its first byte being no continuation byte).
+    let first = term.as_bytes().first().copied();
+    let last_start = (hay.len() + 1).saturating_sub(term.len().max(1));
+    (0..last_start)
+        .filter(move |&i| Some(bytes[i]) == first && bytes[i..].starts_with(term.as_bytes()))
+        .filter_map(move |start| {
+            let mut end = start + term.len();
+            if start > 0
+                && is_word_byte(bytes[start - 1])
+                && term.as_bytes().first().is_some_and(|b| is_word_byte(*b))
+            {
+                return None;
+            }
+            if hay[end..].starts_with("es") && !bytes.get(end + 2).is_some_and(|b| is_word_byte(*b))
+            {
+                end += 2;
+            } else if hay[end..].starts_with('s')
+                && !bytes.get(end + 1).is_some_and(|b| is_word_byte(*b))
+            {
+                end += 1;
+            }
+            let last_is_word = term.as_bytes().last().is_some_and(|b| is_word_byte(*b));
+            if last_is_word && bytes.get(end).is_some_and(|b| is_word_byte(*b)) {
+                return None;
+            }
+            Some((start, end))
+        })
 }
 
 /// End of the last whole-word occurrence of `term` in `hay`.

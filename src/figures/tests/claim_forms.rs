@@ -215,3 +215,35 @@ fn where_troops_left_from_is_not_whose_they_are() {
     assert_eq!(r.mentions[0].event.as_deref(), Some("deployed"));
     assert_eq!(r.mentions[0].owner.as_deref(), Some("United States"));
 }
+
+#[test]
+fn a_bare_total_of_money_takes_the_sentences_terms() {
+    let mut aid = figure("aid", &["aid"]);
+    aid.kind = FigureKind::Money;
+    aid.unit = Some("EUR".to_string());
+    assert_eq!(
+        assigned(
+            &[aid],
+            "Kestria pledged €190 million in military aid, bringing its total to €2.1 billion."
+        ),
+        ["190000000 -", "2100000000 aid"]
+    );
+}
+
+#[test]
+fn a_plural_term_heads_its_of_phrase() {
+    let figures = vec![figure("shells", &["shells", "rounds"])];
+    assert_eq!(
+        assigned(
+            &figures,
+            "The plant made about 1 million rounds of 155mm ammunition last year."
+        ),
+        ["1000000 shells"]
+    );
+    // Still not the modifier of another head.
+    let figures = vec![figure("missiles", &["missiles"])];
+    assert_eq!(
+        assigned(&figures, "The brigade has 12 missile launchers."),
+        ["12 -"]
+    );
+}
