@@ -1,5 +1,60 @@
-//! Word lists the mention reader consults. Plain slices: each is short,
-//! and a linear scan of a few dozen short strings is cheap next to allocation.
+//! Word lists the mention reader consults: short ones as plain slices, the
+//! long ones it asks about every word (stop words, heads, labels) as
+//! [`Words`], hashed once.
+
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
+
+/// A set of lower-case words, hashed with FNV-1a (short keys, no
+/// attacker: the words are ours).
+pub(crate) type WordSet = HashSet<&'static str, BuildHasherDefault<Fnv>>;
+
+/// FNV-1a, 64 bits.
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for byte in bytes {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+/// A word list looked up by hash (the list as written, its set built at
+/// first use): the scanner asks the long lists about every word.
+pub(crate) struct Words {
+    list: &'static [&'static str],
+    set: OnceLock<WordSet>,
+}
+
+impl Words {
+    pub(crate) const fn new(list: &'static [&'static str]) -> Words {
+        Words {
+            list,
+            set: OnceLock::new(),
+        }
+    }
+
+    /// Whether `w` (lower case) is in the list.
+    pub(crate) fn contains(&self, w: &str) -> bool {
+        self.set
+            .get_or_init(|| self.list.iter().copied().collect())
+            .contains(w)
+    }
+}
 
 pub(crate) const MONTHS: &[&str] = &[
     "january",
@@ -28,7 +83,7 @@ pub(crate) const MONTHS: &[&str] = &[
 ];
 
 /// Words before a number that make it a label, not a count.
-pub(crate) const LABELS: &[&str] = &[
+pub(crate) static LABELS: Words = Words::new(&[
     "no",
     "nos",
     "page",
@@ -96,10 +151,10 @@ pub(crate) const LABELS: &[&str] = &[
     "table",
     "exhibit",
     "annex",
-];
+]);
 
 /// Words that end a forward noun phrase.
-pub(crate) const STOP: &[&str] = &[
+pub(crate) static STOP: Words = Words::new(&[
     "of",
     "in",
     "on",
@@ -288,10 +343,10 @@ pub(crate) const STOP: &[&str] = &[
     "other",
     "others",
     "such",
-];
+]);
 
 /// Plural-looking words that are not plural nouns.
-pub(crate) const NOT_PLURAL: &[&str] = &[
+pub(crate) static NOT_PLURAL: Words = Words::new(&[
     "was",
     "has",
     "is",
@@ -330,10 +385,10 @@ pub(crate) const NOT_PLURAL: &[&str] = &[
     "nonetheless",
     "chaos",
     "lens",
-];
+]);
 
 /// Heads that are not plural in form: uncountables and irregular plurals.
-pub(crate) const HEADS: &[&str] = &[
+pub(crate) static HEADS: Words = Words::new(&[
     "people",
     "personnel",
     "police",
@@ -373,11 +428,11 @@ pub(crate) const HEADS: &[&str] = &[
     "hovercraft",
     "watercraft",
     "artillerymen",
-];
+]);
 
 /// Singular nouns that a count can stand before, inverted or "-strong":
 /// "a force of 11,000", "an 11,000-strong contingent".
-pub(crate) const COLLECTIVES: &[&str] = &[
+pub(crate) static COLLECTIVES: Words = Words::new(&[
     "force",
     "contingent",
     "army",
@@ -403,10 +458,10 @@ pub(crate) const COLLECTIVES: &[&str] = &[
     "staff",
     "contingents",
     "forces",
-];
+]);
 
 /// Heads after which "of X" continues the phrase: "tons of ammunition".
-pub(crate) const MEASURES: &[&str] = &[
+pub(crate) static MEASURES: Words = Words::new(&[
     "tons",
     "tonnes",
     "pieces",
@@ -453,7 +508,7 @@ pub(crate) const MEASURES: &[&str] = &[
     "companies",
     "squads",
     "platoons",
-];
+]);
 
 /// Nouns after a year that show it is a year even when a comparative leads:
 /// "below 2021 levels", "higher than 2022 figures", "topped 2019 highs".
@@ -481,7 +536,7 @@ pub(crate) const YEAR_NOUNS: &[&str] = &[
 ];
 
 /// Verbs before "from X to Y" that make it a change, not a range.
-pub(crate) const CHANGE_VERBS: &[&str] = &[
+pub(crate) static CHANGE_VERBS: Words = Words::new(&[
     "rose",
     "rise",
     "rises",
@@ -545,7 +600,7 @@ pub(crate) const CHANGE_VERBS: &[&str] = &[
     "jumps",
     "narrowed",
     "widened",
-];
+]);
 
 /// Abbreviations whose period does not end a sentence.
 pub(crate) const ABBREVIATIONS: &[&str] = &[

@@ -203,7 +203,7 @@ impl Tokens<'_> {
         if let Some(q) = p
             && self.is_word(q)
             && !self.newline(i)
-            && in_list(LABELS, self.low(q))
+            && LABELS.contains(self.low(q))
             && !n.separated
             && !self.counted_by_verb(q, end)
             && !matches!(after, "%" | "percent" | "pct" | "pc")
@@ -332,7 +332,7 @@ impl Tokens<'_> {
             return false;
         }
         let w = self.low(k);
-        if in_list(MONTHS, w) || in_list(STOP, w) || in_list(NOT_NAMES, w) {
+        if in_list(MONTHS, w) || STOP.contains(w) || in_list(NOT_NAMES, w) {
             return false;
         }
         // A sentence's first word is capitalised whatever it is.

@@ -4,14 +4,14 @@
 //! "artillery pieces: 200").
 
 use super::lexicon::*;
-use super::mention::{Tokens, in_list};
+use super::mention::Tokens;
 use super::number::{self, TokenKind};
 
 fn is_plural(w: &str) -> bool {
-    if in_list(HEADS, w) {
+    if HEADS.contains(w) {
         return true;
     }
-    if w.len() < 3 || in_list(NOT_PLURAL, w) {
+    if w.len() < 3 || NOT_PLURAL.contains(w) {
         return false;
     }
     if w.ends_with("men") && w.len() > 4 {
@@ -66,7 +66,7 @@ impl<'a> Tokens<'a> {
         });
         // "infantry fighting vehicles": a plural within two words.
         if let Some(h) = head
-            && in_list(HEADS, self.span_lower_last(words[h].0, words[h].1))
+            && HEADS.contains(self.span_lower_last(words[h].0, words[h].1))
             && let Some(later) = (h + 1..words.len().min(h + 3))
                 .find(|&k| is_plural(self.span_lower_last(words[k].0, words[k].1)))
         {
@@ -88,7 +88,7 @@ impl<'a> Tokens<'a> {
         while let Some(h) = head
             && let Some(&(s, e)) = words.get(h + 1)
             && is_plural(self.span_lower_last(s, e))
-            && !in_list(HEADS, self.span_lower_last(s, e))
+            && !HEADS.contains(self.span_lower_last(s, e))
         {
             head = Some(h + 1);
         }
@@ -99,7 +99,7 @@ impl<'a> Tokens<'a> {
                 // "one soldier", "an 11,000-strong contingent": up to a collective or 3 words.
                 let upto = words
                     .iter()
-                    .position(|&(s, e)| in_list(COLLECTIVES, self.span_lower_last(s, e)))
+                    .position(|&(s, e)| COLLECTIVES.contains(self.span_lower_last(s, e)))
                     .unwrap_or(words.len().min(3) - 1);
                 words[upto].1
             }
@@ -107,7 +107,7 @@ impl<'a> Tokens<'a> {
         };
         // "tons of ammunition", "pieces of artillery", "contingent of troops".
         let head_word = self.span_lower_last(end_start(self, end), end);
-        if in_list(MEASURES, head_word) && self.low(end) == "of" && !self.newline(end) {
+        if MEASURES.contains(head_word) && self.low(end) == "of" && !self.newline(end) {
             let more = self.collect_words(end + 1, 4);
             if !more.is_empty() {
                 let h = more
@@ -128,7 +128,7 @@ impl<'a> Tokens<'a> {
             let start = k;
             if self.is_word(k) {
                 let w = self.low(k);
-                if in_list(STOP, w) || self.starts_number_word(k) {
+                if STOP.contains(w) || self.starts_number_word(k) {
                     break;
                 }
                 k += 1;
@@ -254,7 +254,7 @@ impl<'a> Tokens<'a> {
             ":" => return None,
             "of" if p >= 1 => {
                 let c = self.low(p - 1);
-                if self.is_word(p - 1) && in_list(COLLECTIVES, c) && !self.newline(p) {
+                if self.is_word(p - 1) && COLLECTIVES.contains(c) && !self.newline(p) {
                     return self.words_back(p).filter(|(s, e)| e > s);
                 }
             }
@@ -286,7 +286,7 @@ impl<'a> Tokens<'a> {
         let mut count = 0;
         while s > 0 && count < 4 && !self.newline(s) {
             let k = s - 1;
-            if self.is_word(k) && !in_list(STOP, self.low(k)) {
+            if self.is_word(k) && !STOP.contains(self.low(k)) {
                 s = k;
                 count += 1;
                 // Swallow "long-range" as one word.

@@ -7,7 +7,7 @@
 //! two mentions.
 
 use super::lexicon::*;
-use super::mention::{Tokens, in_list, looks_like_year};
+use super::mention::{Tokens, looks_like_year};
 use super::number::{self, Num};
 use super::scan::{Candidate, Phase};
 use super::unit::symbol_code;
@@ -38,7 +38,7 @@ impl Tokens<'_> {
         let verb_before = || {
             !change
                 && before_first
-                    .is_some_and(|b| self.is_word(b) && in_list(CHANGE_VERBS, self.low(b)))
+                    .is_some_and(|b| self.is_word(b) && CHANGE_VERBS.contains(self.low(b)))
         };
         let mut transition = false;
         let mut second = None;
@@ -188,7 +188,7 @@ impl Tokens<'_> {
         };
         (1..=4).any(|back| {
             from.checked_sub(back).is_some_and(|k| {
-                self.is_word(k) && !self.newline(k + 1) && in_list(CHANGE_VERBS, self.low(k))
+                self.is_word(k) && !self.newline(k + 1) && CHANGE_VERBS.contains(self.low(k))
             }) && (1..back).all(|b| from.checked_sub(b).is_some_and(|k| self.is_word(k)))
         })
     }

@@ -435,7 +435,7 @@ impl Tokens<'_> {
     fn counted_in_measure(&self, measure: &Measure) -> bool {
         let (start, end) = measure.span;
         end == start + 1
-            && in_list(MEASURES, self.low(start))
+            && MEASURES.contains(self.low(start))
             && self.low(end) == "of"
             && !self.newline(end + 1)
             && self.is_word(end + 1)

@@ -58,7 +58,7 @@ fn change_before(clause: &Clause, from_idx: usize) -> bool {
     // "cut its garrison in Gabon to about 200 troops from 350".
     (from_idx.saturating_sub(7)..from_idx).any(|k| {
         let w = clause.low(k);
-        (CHANGE.contains(&w) || CHANGE_VERBS.contains(&w)) && !clause.is_punct(k)
+        (CHANGE.contains(&w) || CHANGE_VERBS.contains(w)) && !clause.is_punct(k)
     })
 }
 

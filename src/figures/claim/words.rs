@@ -6,8 +6,6 @@ use super::super::Mention;
 use super::super::number::{Token, TokenKind};
 use super::claimant::Attribution;
 use std::cell::OnceCell;
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// One word or punctuation mark; offsets are bytes into the whole text.
 #[derive(Debug, Clone, Copy)]
@@ -199,32 +197,7 @@ fn is_dotted(s: &str) -> bool {
     s.len() >= 3 && s.split('.').all(|p| p.chars().count() == 1)
 }
 
-/// A set of lower-case words, hashed with FNV-1a (short keys, no
-/// attacker: the words are ours).
-pub(super) type WordSet = HashSet<&'static str, BuildHasherDefault<Fnv>>;
-
-/// FNV-1a, 64 bits.
-#[derive(Default)]
-pub(super) struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for byte in bytes {
-            hash ^= u64::from(*byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
+pub(super) use crate::figures::lexicon::WordSet;
 
 #[cfg(test)]
 mod tests {
