@@ -245,6 +245,9 @@ fn claim_line(mention: &figures::Mention) -> String {
     if mention.increment {
         parts.push("increment (never a level)".to_string());
     }
+    if mention.agent {
+        parts.push("owner did the harm (the casualties are not its own)".to_string());
+    }
     parts.join(" · ")
 }
 

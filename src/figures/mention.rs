@@ -218,6 +218,7 @@ impl<'a> Tokens<'a> {
             claimed_by: None,
             previous: r.previous,
             increment: false,
+            agent: false,
         }
     }
 }

@@ -169,6 +169,11 @@ pub struct Mention {
     /// troops". Never sets a figure's level.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub increment: bool,
+    /// The owner did the killing, wounding or capturing ("North Korean
+    /// troops killed 200 soldiers"): the casualties are not the owner's,
+    /// and a figure's `of` never counts them as its own.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub agent: bool,
 }
 
 /// Every mention in `text`, in text order.

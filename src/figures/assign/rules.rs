@@ -52,8 +52,17 @@ fn owner(seen: &Seen<'_>, prepared: &Prepared<'_>, _: &Match<'_>) -> Verdict {
         return Ok(());
     }
     match &seen.mention.owner {
+        // "North Korean troops killed 200 soldiers": not North Korea's dead.
+        Some(owner) if seen.mention.agent && seen.is_casualty() => Err(format!(
+            "owner {owner} is who {} them, not whose they are",
+            seen.mention.event.as_deref().unwrap_or("harmed")
+        )),
         Some(owner) if owner_matches(owner, of) => Ok(()),
         Some(owner) => Err(format!("owner {owner} is not of [{}]", of.join(", "))),
+        None if seen.mention.agent && seen.is_casualty() => Err(format!(
+            "whoever {} them is named elsewhere; whose they are is not said",
+            seen.mention.event.as_deref().unwrap_or("harmed")
+        )),
         None if other_owner_named(seen.mention, of) => Err(format!(
             "no owner given, and the sentence names one not of [{}]",
             of.join(", ")

@@ -28,6 +28,7 @@ fn mention(value: f64, noun: &str, sentence: &str) -> Built {
         claimed_by: None,
         previous: None,
         increment: false,
+        agent: false,
     })
 }
 

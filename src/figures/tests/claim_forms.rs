@@ -247,3 +247,54 @@ fn a_plural_term_heads_its_of_phrase() {
         ["12 -"]
     );
 }
+
+#[test]
+fn whoever_did_the_killing_does_not_own_the_dead() {
+    let of = |mut f: Figure| {
+        f.of = vec!["North Korea".to_string()];
+        f
+    };
+    let figures = vec![
+        of(figure("troops", &["troops", "soldiers"])),
+        of(figure("casualties", &["casualties", "killed", "wounded"])),
+    ];
+    // The killers are the watched country's: the dead are not.
+    assert_eq!(
+        assigned(
+            &figures,
+            "North Korean troops killed 200 soldiers near the river."
+        ),
+        ["200 -"]
+    );
+    assert_eq!(
+        assigned(
+            &figures,
+            "Commanders in Pyongyang said they had killed about 60 troops."
+        ),
+        ["60 -"]
+    );
+    // Its own dead, in either voice, and its own losses, still count.
+    assert_eq!(
+        assigned(
+            &figures,
+            "Drones killed 40 North Korean soldiers, Kyiv said."
+        ),
+        ["40 casualties"]
+    );
+    assert_eq!(
+        assigned(
+            &figures,
+            "About 1,000 North Korean soldiers were killed by drones."
+        ),
+        ["1000 casualties"]
+    );
+    let r = read("", "North Korea lost 300 soldiers last week.", &figures);
+    assert!(!r.mentions[0].agent);
+    assert_eq!(r.assignments[0].figure, Some(1));
+    // Without `of`, the count is a count.
+    let plain = vec![figure("killed", &["killed"])];
+    assert_eq!(
+        assigned(&plain, "Gunmen killed 23 villagers on Tuesday."),
+        ["23 killed"]
+    );
+}

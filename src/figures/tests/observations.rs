@@ -23,6 +23,7 @@ fn mention(value: f64, claimed_by: Option<&str>, increment: bool) -> Mention {
         claimed_by: claimed_by.map(str::to_string),
         previous: None,
         increment,
+        agent: false,
     }
 }
 

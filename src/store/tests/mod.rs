@@ -86,6 +86,7 @@ fn reading(value: f64) -> Reading {
             claimed_by: None,
             previous: None,
             increment: false,
+            agent: false,
         }],
         n_title: 0,
         assignments: vec![Assignment {

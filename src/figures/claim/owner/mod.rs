@@ -15,7 +15,8 @@ use super::super::Mention;
 use super::super::lexicon::MONTHS;
 use super::super::places;
 use super::event::{
-    gapped_name, participle_after, partitive_antecedent, relative_agent, verb_before,
+    event_word, gapped_name, is_casualty, participle_after, partitive_antecedent, relative_agent,
+    verb_before,
 };
 use super::words::WordSet;
 use super::words::{At, Clause};
@@ -481,6 +482,29 @@ fn among_after(clause: &Clause, at: At) -> Option<String> {
     place_in_noun(clause, k + 1, e).or_else(|| name_in_noun(clause, k + 1, e))
 }
 
+/// A verb by which its subject harms others: "killed", "wounded",
+/// "captured" (not "lost" or "suffered": their subject is the loser).
+fn harms(verb: &str) -> bool {
+    matches!(
+        event_word(verb),
+        Some("killed" | "wounded" | "injured" | "captured")
+    )
+}
+
+/// A personal pronoun is the subject of verb `v`: "they had killed".
+fn pronoun_subject(clause: &Clause, v: usize) -> bool {
+    let mut k = v;
+    while k > 0 && AUX.contains(&clause.low(k - 1)) {
+        k -= 1;
+    }
+    matches!(clause.low(k.wrapping_sub(1)), "they" | "we" | "he" | "she")
+}
+
+/// Whether `m` counts casualties by its event.
+fn is_casualty_event(m: &Mention) -> bool {
+    m.event.as_deref().is_some_and(is_casualty)
+}
+
 /// Reads the owner of `m`.
 pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &[Mention]) {
     let (mut na, mut nb) = noun_words(clause, at, m);
@@ -526,9 +550,16 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &[Mention
                 HOLDING.contains(&clause.low(k)).then_some(k)
             })
             .or_else(|| m.previous.and_then(|_| changing_verb(clause, at)));
-        owner = verb
-            .and_then(|v| subject_of(clause, v))
-            .or_else(|| participle_after(clause, at).and_then(|p| agent_after(clause, p)));
+        owner = verb.and_then(|v| subject_of(clause, v));
+        // "they had killed about 60 fighters": someone named before harmed
+        // them; whose they are is still unsaid.
+        m.agent = verb.is_some_and(|v| {
+            harms(clause.low(v)) && (owner.is_some() || pronoun_subject(clause, v))
+        });
+        if owner.is_none() {
+            owner = participle_after(clause, at).and_then(|p| agent_after(clause, p));
+            m.agent |= owner.is_some() && is_casualty_event(m);
+        }
     }
     if owner.is_none() {
         owner = name_in_noun(clause, na, nb).or_else(|| {
@@ -538,13 +569,14 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &[Mention
         });
     }
     if owner.is_none() {
-        owner = copular_owner(clause, at, m)
-            .or_else(|| pronoun_owner(clause, at))
-            .or_else(|| with_owner(clause, at))
-            .or_else(|| {
+        owner = copular_owner(clause, at, m).or_else(|| pronoun_owner(clause, at));
+        if owner.is_none() {
+            owner = with_owner(clause, at).or_else(|| {
                 let (_, s, e) = relative_agent(clause, at)?;
                 name_in(clause, s, e)
             });
+            m.agent |= owner.is_some() && is_casualty_event(m);
+        }
     }
     if owner.is_none() {
         owner = inherited(clause, at, m, before_m).or_else(|| listed(clause, at, before_m));
