@@ -15,7 +15,7 @@ pub(super) type Verdict = Result<(), String>;
 type Rule = fn(&Seen<'_>, &Prepared<'_>, &Match<'_>) -> Verdict;
 
 /// The rules in the order they are asked.
-pub(super) const RULES: &[Rule] = &[unit, exclude, owner, event_figure, casualty];
+pub(super) const RULES: &[Rule] = &[unit, exclude, owner, event_figure, casualty, capacity];
 
 /// `unit`: a figure with a unit takes only mentions in it. A money mention
 /// whose currency the text does not give is refused: better silence than a
@@ -89,6 +89,47 @@ fn event_figure(seen: &Seen<'_>, prepared: &Prepared<'_>, matched: &Match<'_>) -
         None => Err(
             "its terms name events, and this mention has no event nor a casualty noun".to_string(),
         ),
+    }
+}
+
+/// What something is for or holds is no count of people: "shelters for
+/// up to 30,000 refugees", "food for 20,000 civilians", "camps built for
+/// 200,000".
+fn capacity(seen: &Seen<'_>, prepared: &Prepared<'_>, _: &Match<'_>) -> Verdict {
+    if prepared.kind != Kind::Count || seen.mention.kind != Kind::Count {
+        return Ok(());
+    }
+    let before = seen.sentence()[..seen.at()].trim_end();
+    let Some(rest) = before.strip_suffix(" for") else {
+        return Ok(());
+    };
+    let provided = rest.rsplit(' ').take(3).find(|w| {
+        matches!(
+            w.trim_matches(|c: char| !c.is_alphanumeric()),
+            "shelter"
+                | "shelters"
+                | "food"
+                | "tents"
+                | "camps"
+                | "camp"
+                | "beds"
+                | "rations"
+                | "supplies"
+                | "room"
+                | "enough"
+                | "built"
+                | "designed"
+                | "capacity"
+                | "housing"
+                | "meals"
+                | "water"
+        )
+    });
+    match provided {
+        Some(word) => Err(format!(
+            "'{word} for …' says what something holds, not a count"
+        )),
+        None => Ok(()),
     }
 }
 

@@ -298,3 +298,24 @@ fn whoever_did_the_killing_does_not_own_the_dead() {
         ["23 killed"]
     );
 }
+
+#[test]
+fn what_something_holds_is_no_count_of_people() {
+    let figures = vec![figure("refugees", &["refugees", "civilians"])];
+    for text in [
+        "Officials are preparing shelters for up to 30,000 refugees.",
+        "Camps built for 200,000 refugees are overflowing.",
+        "The convoy carried food for 20,000 civilians.",
+    ] {
+        let r = read("", text, &figures);
+        assert_eq!(r.assignments[0].figure, None, "{text}");
+    }
+    // A count that happens to stand after "for" elsewhere still counts.
+    assert_eq!(
+        assigned(
+            &figures,
+            "Kestria registered 20,000 refugees for the second month."
+        ),
+        ["20000 refugees"]
+    );
+}
