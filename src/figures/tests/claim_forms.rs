@@ -319,3 +319,16 @@ fn what_something_holds_is_no_count_of_people() {
         ["20000 refugees"]
     );
 }
+
+#[test]
+fn an_opening_common_noun_is_no_owner() {
+    for text in [
+        "Violence has displaced 11 million people across the region.",
+        "Fighting has displaced 200,000 people since May.",
+    ] {
+        let r = read("", text, &[]);
+        assert_eq!(r.mentions[0].owner, None, "{text}");
+    }
+    let r = read("", "Beijing has deployed 2,000 troops.", &[]);
+    assert_eq!(r.mentions[0].owner.as_deref(), Some("China"));
+}

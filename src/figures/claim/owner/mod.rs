@@ -315,7 +315,16 @@ fn may_name(clause: &Clause, k: usize) -> bool {
         && low.ends_with('s')
         && !clause.is_cap(k + 1)
         && places::place_at(low, 0).is_none();
-    clause.is_cap(k) && !NOT_NAMES.contains(&bare) && !MONTHS.contains(&bare) && !opening_plural
+    // "Violence has displaced", "Fighting forced": an opening common noun.
+    let opening_common = (k == 0 || clause.is_punct(k - 1))
+        && !clause.is_cap(k + 1)
+        && (bare.ends_with("ing") || matches!(bare, "violence" | "war" | "conflict" | "unrest"))
+        && places::place_at(low, 0).is_none();
+    clause.is_cap(k)
+        && !NOT_NAMES.contains(&bare)
+        && !MONTHS.contains(&bare)
+        && !opening_plural
+        && !opening_common
 }
 
 /// "Russia's 600,000 troops", "North Korea's 11,000 soldiers".
@@ -383,7 +392,12 @@ fn subject_of(clause: &Clause, v: usize) -> Option<String> {
         s += 1;
     }
     let e = (s + 1..e)
-        .find(|&k| matches!(clause.low(k), "on" | "in" | "at" | "near" | "from" | "of"))
+        .find(|&k| {
+            matches!(
+                clause.low(k),
+                "on" | "in" | "at" | "near" | "from" | "of" | "around" | "outside" | "across"
+            )
+        })
         .unwrap_or(e);
     if s >= e {
         return None;
