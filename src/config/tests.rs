@@ -611,6 +611,8 @@ fn the_reference_config_loads_lists_every_key_and_states_the_defaults() {
     assert_eq!(daemon.max_body, DEFAULT_MAX_BODY);
     assert_eq!(daemon.failing_after, DEFAULT_FAILING_AFTER);
     assert!(daemon.baseline && !daemon.allow_private_articles);
+    assert_eq!(config.feeds[0].revisit, DEFAULT_REVISIT);
+    assert_eq!(config.pages[0].watches.as_deref(), Some(&["nk-russia".to_string()][..]));
     let sink = |name: &str| &config.sink(name).unwrap().kind;
     assert!(
         matches!(sink("script"), SinkKind::Command { timeout, .. } if *timeout == DEFAULT_COMMAND_TIMEOUT)
@@ -649,6 +651,10 @@ fn the_reference_config_loads_lists_every_key_and_states_the_defaults() {
         (
             "[[feed]]",
             "[[feed]]\nurl = \"https://a.example/\"\nzz_unknown = 1\n",
+        ),
+        (
+            "[[page]]",
+            "[[page]]\nurl = \"https://a.example/\"\nzz_unknown = 1\n",
         ),
         ("[watch.NAME]", "[watch.w]\nquery = \"x\"\nzz_unknown = 1\n"),
         (

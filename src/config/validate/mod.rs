@@ -67,15 +67,38 @@ impl Validator<'_> {
             .filter_map(|(name, sink)| self.sink(name, sink))
             .collect();
         let sink_names: Vec<&str> = sinks.iter().map(|sink| sink.name.as_str()).collect();
-        let watches = raw
+        let watches: Vec<Watch> = raw
             .watch
             .into_iter()
             .filter_map(|(name, watch)| self.watch(name, watch, &sink_names))
             .collect();
+        let watch_names: Vec<&str> = watches.iter().map(|watch| watch.name.as_str()).collect();
+        let mut pages: Vec<Page> = Vec::with_capacity(raw.page.len());
+        for raw_page in raw.page {
+            let offset = raw_page.get_ref().url.span().start;
+            let Some(page) = self.page(raw_page, &watch_names) else {
+                continue;
+            };
+            let (line, _) = line_col(self.source, offset);
+            // A page shares the store's poll state with feeds, by URL.
+            if let Some(first) = first_line.get(page.url.as_str()) {
+                self.problem(
+                    offset,
+                    format!(
+                        "page url {} is listed twice (first at line {first}); remove one",
+                        redact::url(&page.url)
+                    ),
+                );
+                continue;
+            }
+            first_line.insert(page.url.to_string(), line);
+            pages.push(page);
+        }
         Config {
             path: path.to_path_buf(),
             daemon,
             feeds,
+            pages,
             watches,
             sinks,
         }
@@ -387,18 +410,10 @@ impl Validator<'_> {
         let interval = raw
             .interval
             .map(|interval| self.duration(Some(interval), DEFAULT_POLL_INTERVAL));
-        let article_selector = raw.article_selector.and_then(|selector| {
-            match scraper::Selector::parse(selector.get_ref()) {
-                Ok(_) => Some(selector.into_inner()),
-                Err(err) => {
-                    self.problem(
-                        selector.span().start,
-                        format!("invalid CSS selector {:?}: {err}", selector.get_ref()),
-                    );
-                    None
-                }
-            }
-        });
+        let article_selector = raw
+            .article_selector
+            .and_then(|selector| self.selector(selector));
+        let revisit = self.duration(raw.revisit, DEFAULT_REVISIT);
         Some(Feed {
             url: url?,
             name: raw.name.filter(|name| !name.trim().is_empty()),
@@ -406,6 +421,57 @@ impl Validator<'_> {
             article_selector,
             allow_private: raw.allow_private.unwrap_or(false),
             allow_private_articles: raw.allow_private_articles,
+            revisit,
+            category: raw.category.filter(|category| !category.trim().is_empty()),
+        })
+    }
+
+    fn selector(&mut self, selector: Spanned<String>) -> Option<String> {
+        match scraper::Selector::parse(selector.get_ref()) {
+            Ok(_) => Some(selector.into_inner()),
+            Err(err) => {
+                self.problem(
+                    selector.span().start,
+                    format!("invalid CSS selector {:?}: {err}", selector.get_ref()),
+                );
+                None
+            }
+        }
+    }
+
+    fn page(&mut self, raw: Spanned<RawPage>, watch_names: &[&str]) -> Option<Page> {
+        let raw = raw.into_inner();
+        let url = self.http_url(&raw.url, "page url");
+        let interval = raw
+            .interval
+            .map(|interval| self.duration(Some(interval), DEFAULT_POLL_INTERVAL));
+        let selector = raw.selector.and_then(|selector| self.selector(selector));
+        let watches = raw.watches.map(|names| {
+            names
+                .into_iter()
+                .filter_map(|name| {
+                    if watch_names.contains(&name.get_ref().as_str()) {
+                        return Some(name.into_inner());
+                    }
+                    self.problem(
+                        name.span().start,
+                        format!(
+                            "page watches names unknown watch {:?} (defined watches: {})",
+                            name.get_ref(),
+                            watch_names.join(", ")
+                        ),
+                    );
+                    None
+                })
+                .collect()
+        });
+        Some(Page {
+            url: url?,
+            name: raw.name.filter(|name| !name.trim().is_empty()),
+            interval,
+            selector,
+            watches,
+            allow_private: raw.allow_private.unwrap_or(false),
         })
     }
 

@@ -116,6 +116,7 @@ fn record(store: &Store, feed_id: i64, watch: &Watch, article: Article) -> Recor
                 url: Some(article.url),
                 title: &title,
                 published_at: Some(article.published),
+                hash: None,
             },
             url: article.url,
             title: &title,
@@ -129,6 +130,7 @@ fn record(store: &Store, feed_id: i64, watch: &Watch, article: Article) -> Recor
                 sinks: vec!["hook", "log"],
             }],
             baseline: article.baseline,
+            revised_at: None,
         })
         .unwrap()
 }
@@ -142,6 +144,7 @@ fn seen_entry_is_not_processed_twice_but_failed_ones_are_retried() {
             url: None,
             title: "t",
             published_at: None,
+            hash: None,
         };
         assert_eq!(
             store.unseen_entries(feed.id, &["a", "b"], 3).unwrap(),
@@ -572,6 +575,7 @@ fn entries_recorded_together_may_list_a_key_twice() {
             url: None,
             title,
             published_at: Some(at(1)),
+            hash: None,
         };
         let listed = [entry("a", "first"), entry("b", "b"), entry("a", "again")];
         store
