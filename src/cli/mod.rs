@@ -9,6 +9,7 @@ mod csv;
 mod demo;
 mod describe;
 mod extract;
+mod online;
 mod opml;
 mod show;
 
@@ -92,6 +93,10 @@ enum Command {
         /// Treat warnings (a sink's secret not set here) as errors, for CI
         #[arg(long)]
         strict: bool,
+        /// Also fetch each feed and page once and say what it is (a feed, an
+        /// HTML page linking one, a page's text, or why it fails)
+        #[arg(long)]
+        online: bool,
     },
     /// Show what the extractor sees in one page: title, text, every figure mention
     Extract {
@@ -296,7 +301,7 @@ async fn dispatch(args: Args) -> Result<()> {
             Ok(())
         }
         Command::Once => once(load_sending_config(&path)?).await,
-        Command::Check { strict } => check(&path, strict),
+        Command::Check { strict, online } => check(&path, strict, online).await,
         Command::Extract {
             plain,
             selector,
@@ -539,7 +544,7 @@ fn migrate_store(
     Ok(())
 }
 
-fn check(path: &Path, strict: bool) -> Result<()> {
+async fn check(path: &Path, strict: bool, online: bool) -> Result<()> {
     let config = load_config(path)?;
     let missing = config.missing_secrets();
     if strict && !missing.is_empty() {
@@ -550,6 +555,9 @@ fn check(path: &Path, strict: bool) -> Result<()> {
     }
     let mut out = String::new();
     describe::describe_config(&config, &mut out);
+    if online {
+        online::describe(&config, &mut out).await;
+    }
     print!("{out}");
     for problem in &missing {
         let at = match (problem.line, problem.column) {

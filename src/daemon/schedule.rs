@@ -236,26 +236,30 @@ impl Schedule {
     }
 
     /// Makes every job due now (SIGUSR1): the next turn polls each once,
-    /// whatever the store says of when it is due. A job in flight is left
-    /// to finish: it is being polled now.
+    /// whatever the store says of when it is due. A job in flight started
+    /// before the signal: it is polled again as soon as it finishes.
     pub fn all_due(&mut self, now: DateTime<Utc>) {
         for (url, next) in &mut self.next {
-            if !self.in_flight.contains(url) {
-                *next = now;
-                self.asked_now.insert(url.clone());
-            }
+            *next = now;
+            self.asked_now.insert(url.clone());
         }
     }
 
     /// Records that the poll of `url` ended, failing or not, and when it is
-    /// next due (`None`: retry in a minute).
+    /// next due (`None`: retry in a minute; now, when it was asked for now
+    /// while in flight).
     pub fn finished(&mut self, url: &str, failed: bool, next_poll_at: Option<DateTime<Utc>>) {
         self.in_flight.remove(url);
         if let Some(failing) = self.failing.get_mut(url) {
             *failing = failed;
         }
+        let now = Utc::now();
         if let Some(slot) = self.next.get_mut(url) {
-            *slot = next_poll_at.unwrap_or_else(|| Utc::now() + RETRY_UNRECORDED);
+            *slot = if self.asked_now.contains(url) {
+                now
+            } else {
+                next_poll_at.unwrap_or(now + RETRY_UNRECORDED)
+            };
         }
     }
 
