@@ -413,7 +413,16 @@ impl Validator<'_> {
         let article_selector = raw
             .article_selector
             .and_then(|selector| self.selector(selector));
-        let revisit = self.duration(raw.revisit, DEFAULT_REVISIT);
+        // "0s" is a revisit whenever the entry changes.
+        let zero = raw.revisit.as_ref().is_some_and(|revisit| {
+            matches!(revisit.get_ref(), RawNumberOrText::Text(text)
+                if humantime::parse_duration(text).is_ok_and(|duration| duration.is_zero()))
+        });
+        let revisit = if zero {
+            Duration::ZERO
+        } else {
+            self.duration(raw.revisit, DEFAULT_REVISIT)
+        };
         Some(Feed {
             url: url?,
             name: raw.name.filter(|name| !name.trim().is_empty()),
