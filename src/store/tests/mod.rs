@@ -9,6 +9,7 @@ use crate::figures::{Assignment, Kind, Mention, Qualifier, Reading};
 mod claims_of_work;
 mod copy;
 mod pg;
+mod revisions;
 mod sqlite_only;
 
 /// A SQLite store in a new directory (a subdirectory the store creates).
