@@ -451,23 +451,28 @@ async fn once(config: Config) -> Result<()> {
             on_ctrl_c.cancel();
         }
     });
-    let n_feeds = config.feeds.len();
+    // Pages are polled as feeds are, and reported among them.
+    let n_feeds = config.feeds.len() + config.pages.len();
+    let n_pages = config.pages.len();
     let report = daemon::once(config, cancel).await.context("pass failed")?;
     let n_failed = report.failed().count();
     let n_new: usize = report.feeds.iter().map(|f| f.n_new_entries).sum();
     let n_articles: usize = report.feeds.iter().map(|f| f.n_articles).sum();
     let n_alerts: usize = report.feeds.iter().map(|f| f.n_alerts).sum();
+    let n_revisions: usize = report.feeds.iter().map(|f| f.n_revisions).sum();
     let n_leased = report
         .feeds
         .iter()
         .filter(|f| f.leased_elsewhere.is_some())
         .count();
     tracing::info!(
-        feeds = n_feeds,
+        feeds = n_feeds - n_pages,
+        pages = n_pages,
         failed = n_failed,
         leased_elsewhere = n_leased,
         new_entries = n_new,
         articles = n_articles,
+        revisions = n_revisions,
         alerts = n_alerts,
         delivered = report.delivery.delivered,
         retrying = report.delivery.retrying,
