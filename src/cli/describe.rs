@@ -56,7 +56,11 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
         out.push('\n');
     }
     if !config.pages.is_empty() {
-        let _ = writeln!(out, "\n{} live page(s), each change of its text a revision:", config.pages.len());
+        let _ = writeln!(
+            out,
+            "\n{} live page(s), each change of its text a revision:",
+            config.pages.len()
+        );
     }
     for page in &config.pages {
         let _ = write!(out, "  {}", redact::url(&page.url));

@@ -25,7 +25,9 @@ pub(super) async fn describe(config: &Config, out: &mut String) {
             allow_private: configured.private_origin_allowed(),
             allow_private_redirects: configured.allow_private,
         };
-        let outcome = client.get(&configured.url, &fetch::Validators::default(), target).await;
+        let outcome = client
+            .get(&configured.url, &fetch::Validators::default(), target)
+            .await;
         let what = match outcome {
             fetch::Outcome::Fetched(response) => feed_of(&response),
             fetch::Outcome::NotModified => "unexpected 304 Not Modified".to_string(),
@@ -38,10 +40,14 @@ pub(super) async fn describe(config: &Config, out: &mut String) {
             allow_private: page.private_origin_allowed(),
             allow_private_redirects: page.allow_private,
         };
-        let outcome = client.get(&page.url, &fetch::Validators::default(), target).await;
+        let outcome = client
+            .get(&page.url, &fetch::Validators::default(), target)
+            .await;
         let what = match outcome {
             fetch::Outcome::Fetched(response) => {
-                let text = article::extract(&response.text(), &response.url, page.selector.as_deref()).text;
+                let text =
+                    article::extract(&response.text(), &response.url, page.selector.as_deref())
+                        .text;
                 format!("page, {} characters of text", text.chars().count())
             }
             fetch::Outcome::NotModified => "unexpected 304 Not Modified".to_string(),
@@ -53,7 +59,11 @@ pub(super) async fn describe(config: &Config, out: &mut String) {
 
 /// What a fetched feed URL holds, in words.
 fn feed_of(response: &fetch::Response) -> String {
-    match feed::parse(&response.body, response.content_type.as_deref(), &response.url) {
+    match feed::parse(
+        &response.body,
+        response.content_type.as_deref(),
+        &response.url,
+    ) {
         Ok(parsed) => format!("feed, {} entries", parsed.entries.len()),
         Err(feed::Error::Html) => {
             let html = fetch::decode(&response.body, response.content_type.as_deref());

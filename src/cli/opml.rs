@@ -81,7 +81,13 @@ pub(super) fn import(config_path: &Path, opml_path: &Path) -> Result<()> {
     known.extend(config.pages.iter().map(|page| page.url.to_string()));
     let mut added = String::new();
     let (mut n_added, mut n_skipped) = (0, 0);
-    for Imported { url, name, category, page } in found {
+    for Imported {
+        url,
+        name,
+        category,
+        page,
+    } in found
+    {
         let parsed = match url::Url::parse(url) {
             Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => parsed,
             _ => {
@@ -149,7 +155,10 @@ fn export_document(config: &Config) -> Result<String> {
             continue;
         };
         let outlines = &mut document.body.outlines;
-        let folder = match outlines.iter().position(|o| o.xml_url.is_none() && o.text == *category) {
+        let folder = match outlines
+            .iter()
+            .position(|o| o.xml_url.is_none() && o.text == *category)
+        {
             Some(idx) => &mut outlines[idx],
             None => {
                 outlines.push(opml::Outline {

@@ -612,7 +612,10 @@ fn the_reference_config_loads_lists_every_key_and_states_the_defaults() {
     assert_eq!(daemon.failing_after, DEFAULT_FAILING_AFTER);
     assert!(daemon.baseline && !daemon.allow_private_articles);
     assert_eq!(config.feeds[0].revisit, DEFAULT_REVISIT);
-    assert_eq!(config.pages[0].watches.as_deref(), Some(&["nk-russia".to_string()][..]));
+    assert_eq!(
+        config.pages[0].watches.as_deref(),
+        Some(&["nk-russia".to_string()][..])
+    );
     let sink = |name: &str| &config.sink(name).unwrap().kind;
     assert!(
         matches!(sink("script"), SinkKind::Command { timeout, .. } if *timeout == DEFAULT_COMMAND_TIMEOUT)

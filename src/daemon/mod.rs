@@ -25,9 +25,9 @@ use tracing::{error, info, warn};
 use url::Url;
 
 use crate::config::Config;
-use schedule::{Schedule, to_chrono};
 use crate::store::Store;
 use crate::{alert, fetch, store, watch};
+use schedule::{Schedule, to_chrono};
 
 pub use deliver::DeliveryReport;
 pub use pipeline::{FeedReport, MAX_ARTICLE_ATTEMPTS};
@@ -430,7 +430,11 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
             let cancel = cancel.clone();
             // A poll asked for by SIGUSR1 is taken whenever the job was last
             // polled; a scheduled one only when the store agrees it is due.
-            let when = if now_asked { pipeline::When::Now } else { pipeline::When::Due };
+            let when = if now_asked {
+                pipeline::When::Now
+            } else {
+                pipeline::When::Due
+            };
             tracker.spawn(async move {
                 let report = pipeline::poll(ctx, job, when, cancel).await;
                 // The receiver lives as long as the loop; after it is gone
@@ -530,5 +534,3 @@ fn reload(
     )
     .map_err(|err| err.to_string())
 }
-
-

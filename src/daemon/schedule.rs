@@ -416,7 +416,9 @@ mod tests {
         [[page]]\nurl = \"https://b.example/live\"\ninterval = \"1h\"\n";
 
     fn urls(due: &[(Job, bool)]) -> Vec<(String, bool)> {
-        due.iter().map(|(job, now)| (job.url().to_string(), *now)).collect()
+        due.iter()
+            .map(|(job, now)| (job.url().to_string(), *now))
+            .collect()
     }
 
     #[test]
@@ -427,15 +429,25 @@ mod tests {
         let due = schedule.take_due(now, &config);
         assert_eq!(
             urls(&due),
-            [("https://a.example/feed".to_string(), false), ("https://b.example/live".to_string(), false)]
+            [
+                ("https://a.example/feed".to_string(), false),
+                ("https://b.example/live".to_string(), false)
+            ]
         );
         // In flight: not due again until finished.
         assert!(schedule.take_due(now, &config).is_empty());
         let later = now + chrono::TimeDelta::minutes(5);
         schedule.finished("https://b.example/live", false, Some(later));
         schedule.finished("https://a.example/feed", true, None);
-        assert!(schedule.status().contains("1 failing"), "{}", schedule.status());
-        assert_eq!(urls(&schedule.take_due(later, &config)), [("https://b.example/live".to_string(), false)]);
+        assert!(
+            schedule.status().contains("1 failing"),
+            "{}",
+            schedule.status()
+        );
+        assert_eq!(
+            urls(&schedule.take_due(later, &config)),
+            [("https://b.example/live".to_string(), false)]
+        );
     }
 
     #[test]
@@ -454,12 +466,18 @@ mod tests {
         let due = schedule.take_due(now, &config);
         assert_eq!(
             urls(&due),
-            [("https://a.example/feed".to_string(), true), ("https://b.example/live".to_string(), true)]
+            [
+                ("https://a.example/feed".to_string(), true),
+                ("https://b.example/live".to_string(), true)
+            ]
         );
         schedule.finished("https://a.example/feed", false, Some(next_week));
         schedule.finished("https://b.example/live", false, Some(now));
         // Due again by its own schedule: not asked for now any more.
-        assert_eq!(urls(&schedule.take_due(now, &config)), [("https://b.example/live".to_string(), false)]);
+        assert_eq!(
+            urls(&schedule.take_due(now, &config)),
+            [("https://b.example/live".to_string(), false)]
+        );
     }
 
     #[test]
@@ -468,11 +486,28 @@ mod tests {
         let old = config(TWO_JOBS);
         let mut schedule = Schedule::load(&old, &Stored::new(), now);
         schedule.take_due(now, &old);
-        schedule.finished("https://a.example/feed", false, Some(now + chrono::TimeDelta::hours(1)));
-        schedule.finished("https://b.example/live", false, Some(now + chrono::TimeDelta::hours(1)));
-        let new = config("[[feed]]\nurl = \"https://a.example/feed\"\n[[feed]]\nurl = \"https://c.example/feed\"\n");
+        schedule.finished(
+            "https://a.example/feed",
+            false,
+            Some(now + chrono::TimeDelta::hours(1)),
+        );
+        schedule.finished(
+            "https://b.example/live",
+            false,
+            Some(now + chrono::TimeDelta::hours(1)),
+        );
+        let new = config(
+            "[[feed]]\nurl = \"https://a.example/feed\"\n[[feed]]\nurl = \"https://c.example/feed\"\n",
+        );
         schedule.reconcile(&new, now);
-        assert_eq!(urls(&schedule.take_due(now, &new)), [("https://c.example/feed".to_string(), false)]);
-        assert!(schedule.status().starts_with("polling 2 "), "{}", schedule.status());
+        assert_eq!(
+            urls(&schedule.take_due(now, &new)),
+            [("https://c.example/feed".to_string(), false)]
+        );
+        assert!(
+            schedule.status().starts_with("polling 2 "),
+            "{}",
+            schedule.status()
+        );
     }
 }

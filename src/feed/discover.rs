@@ -23,12 +23,15 @@ pub fn discover(html: &str, page_url: &Url) -> Vec<Url> {
         .select(&links)
         .filter(|link| {
             let element = link.value();
-            let alternate = element
-                .attr("rel")
-                .is_some_and(|rel| rel.split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case("alternate")));
+            let alternate = element.attr("rel").is_some_and(|rel| {
+                rel.split_ascii_whitespace()
+                    .any(|r| r.eq_ignore_ascii_case("alternate"))
+            });
             let feed_type = element.attr("type").is_some_and(|kind| {
                 let kind = kind.split(';').next().unwrap_or("").trim();
-                FEED_TYPES.iter().any(|known| kind.eq_ignore_ascii_case(known))
+                FEED_TYPES
+                    .iter()
+                    .any(|known| kind.eq_ignore_ascii_case(known))
             });
             alternate && feed_type
         })
@@ -56,7 +59,10 @@ mod tests {
             <link rel="alternate" type="application/atom+xml" href="atom.xml">
             <link rel="alternate" type="application/rss+xml; charset=utf-8" href="https://news.example/rss">
             </head><body>News</body></html>"#,
-            &["https://news.example/world/atom.xml", "https://news.example/rss"],
+            &[
+                "https://news.example/world/atom.xml",
+                "https://news.example/rss",
+            ],
         );
     }
 

@@ -226,7 +226,12 @@ fn fingerprint(
 ) -> String {
     let mut hasher = Sha256::new();
     let updated = updated.map(|updated| updated.timestamp_millis().to_string());
-    for part in [updated.as_deref().unwrap_or(""), title, summary, content.unwrap_or("")] {
+    for part in [
+        updated.as_deref().unwrap_or(""),
+        title,
+        summary,
+        content.unwrap_or(""),
+    ] {
         hasher.update(part.as_bytes());
         hasher.update([0]);
     }

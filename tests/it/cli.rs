@@ -413,20 +413,40 @@ fn import_opml_keeps_categories_and_pages_and_export_gives_them_back() {
         .success()
         .stdout(predicate::str::contains("Added 3 feed(s)"));
     let config = std::fs::read_to_string(work.config()).unwrap();
-    assert!(config.contains("category = \"Conflict/Europe\""), "{config}");
-    assert!(config.contains("category = \"Economy\""), "{config}");
     assert!(
-        config.contains("[[page]]\nurl = \"https://ocha.example/flash\"\nname = \"OCHA flash update\""),
+        config.contains("category = \"Conflict/Europe\""),
         "{config}"
     );
-    let check = work.figwatch(&["check"]).assert().success().get_output().stdout.clone();
+    assert!(config.contains("category = \"Economy\""), "{config}");
+    assert!(
+        config.contains(
+            "[[page]]\nurl = \"https://ocha.example/flash\"\nname = \"OCHA flash update\""
+        ),
+        "{config}"
+    );
+    let check = work
+        .figwatch(&["check"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let check = String::from_utf8_lossy(&check);
-    assert!(check.contains("https://kyiv.example/atom.xml (Kyiv wire) [Conflict/Europe]"), "{check}");
+    assert!(
+        check.contains("https://kyiv.example/atom.xml (Kyiv wire) [Conflict/Europe]"),
+        "{check}"
+    );
     assert!(check.contains("1 live page(s)"), "{check}");
 
     let output = work.figwatch(&["export-opml"]).output().unwrap();
     let exported = String::from_utf8(output.stdout).unwrap();
-    assert!(exported.contains("<outline text=\"Conflict/Europe\">"), "{exported}");
+    assert!(
+        exported.contains("<outline text=\"Conflict/Europe\">"),
+        "{exported}"
+    );
     assert!(exported.contains("type=\"link\""), "{exported}");
-    assert!(exported.contains("url=\"https://ocha.example/flash\""), "{exported}");
+    assert!(
+        exported.contains("url=\"https://ocha.example/flash\""),
+        "{exported}"
+    );
 }

@@ -183,7 +183,11 @@ async fn article(
     match name.strip_suffix(".html").and_then(|n| n.parse().ok()) {
         Some(n) if feed < FEEDS => (
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            article_html(feed, n, revision(n, site.newest[feed].load(Ordering::SeqCst))),
+            article_html(
+                feed,
+                n,
+                revision(n, site.newest[feed].load(Ordering::SeqCst)),
+            ),
         )
             .into_response(),
         _ => StatusCode::NOT_FOUND.into_response(),
@@ -491,15 +495,26 @@ fn sigkill_at_random_moments_loses_and_repeats_nothing() {
     // Nothing the frozen feeds still list is missing, nor its last revision.
     let texts: HashMap<String, String> = strings(&conn, "SELECT url || ' ' || text FROM articles")
         .into_iter()
-        .filter_map(|row| row.split_once(' ').map(|(url, text)| (url.to_string(), text.to_string())))
+        .filter_map(|row| {
+            row.split_once(' ')
+                .map(|(url, text)| (url.to_string(), text.to_string()))
+        })
         .collect();
     for (feed, newest) in site.newest.iter().enumerate() {
         let newest = newest.load(Ordering::SeqCst);
         for n in newest.saturating_sub(WINDOW - 1).max(1)..=newest {
             let url = format!("http://{addr}{}", article_path(feed, n));
-            let text = texts.get(&url).unwrap_or_else(|| panic!("{url} never recorded"));
-            let last = format!("sent {} troops", thousands(troops(feed, n, revision(n, newest))));
-            assert!(text.contains(&last), "{url} lacks its last revision: {text}");
+            let text = texts
+                .get(&url)
+                .unwrap_or_else(|| panic!("{url} never recorded"));
+            let last = format!(
+                "sent {} troops",
+                thousands(troops(feed, n, revision(n, newest)))
+            );
+            assert!(
+                text.contains(&last),
+                "{url} lacks its last revision: {text}"
+            );
         }
     }
     // Revisions were read while the kills went on.

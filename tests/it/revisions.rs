@@ -147,7 +147,8 @@ impl Local {
     }
 
     fn set_story(&self, title: &str, lead: &str) {
-        self.site.set(STORY, "text/html; charset=utf-8", page_html(title, lead));
+        self.site
+            .set(STORY, "text/html; charset=utf-8", page_html(title, lead));
     }
 }
 
@@ -199,7 +200,12 @@ url = "{hook}"
 }
 
 fn once(work: &Workspace) -> String {
-    let output = work.figwatch(&["once"]).assert().success().get_output().clone();
+    let output = work
+        .figwatch(&["once"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
@@ -210,11 +216,18 @@ const FIRST_LEAD: &str = "More than 8 million refugees have fled Ukraine since t
 #[test]
 fn entry_updated_in_place_with_a_new_figure_alerts_once_as_a_revision() {
     let local = Local::start();
-    local.set_feed("2026-03-01T09:00:00Z", FIRST_TITLE, "The UN gives new figures.");
+    local.set_feed(
+        "2026-03-01T09:00:00Z",
+        FIRST_TITLE,
+        "The UN gives new figures.",
+    );
     local.set_story(FIRST_TITLE, FIRST_LEAD);
     let work = Workspace::new(&config(&local, true, "0s", ""));
     once(&work);
-    assert!(local.site.hooks().is_empty(), "the first poll is the baseline");
+    assert!(
+        local.site.hooks().is_empty(),
+        "the first poll is the baseline"
+    );
 
     let title = "Refugees who fled Ukraine now 8.6 million, UN says";
     local.set_feed("2026-03-01T14:00:00Z", title, "The UN gives new figures.");
@@ -253,13 +266,20 @@ fn entry_updated_in_place_with_a_new_figure_alerts_once_as_a_revision() {
         .stdout
         .clone();
     let history = String::from_utf8_lossy(&history);
-    assert!(history.contains("8.6 million") || history.contains("8,600,000"), "{history}");
+    assert!(
+        history.contains("8.6 million") || history.contains("8,600,000"),
+        "{history}"
+    );
 }
 
 #[test]
 fn update_that_changes_no_figure_alerts_nothing() {
     let local = Local::start();
-    local.set_feed("2026-03-01T09:00:00Z", FIRST_TITLE, "The UN gives new figures.");
+    local.set_feed(
+        "2026-03-01T09:00:00Z",
+        FIRST_TITLE,
+        "The UN gives new figures.",
+    );
     local.set_story(FIRST_TITLE, FIRST_LEAD);
     let work = Workspace::new(&config(&local, false, "0s", ""));
     once(&work);
@@ -278,10 +298,16 @@ fn update_that_changes_no_figure_alerts_nothing() {
     );
     let log = once(&work);
     assert!(log.contains("Revised article recorded"), "{log}");
-    assert_eq!(local.site.hooks().len(), 1, "an unchanged figure alerts nothing");
+    assert_eq!(
+        local.site.hooks().len(),
+        1,
+        "an unchanged figure alerts nothing"
+    );
     assert_eq!(work.sql_count("SELECT revision FROM articles"), 1);
     assert_eq!(
-        work.sql_text("SELECT group_concat(decision, ' ') FROM (SELECT * FROM observations ORDER BY revision)"),
+        work.sql_text(
+            "SELECT group_concat(decision, ' ') FROM (SELECT * FROM observations ORDER BY revision)"
+        ),
         "first_seen unchanged"
     );
 }
@@ -334,7 +360,9 @@ fn live_page_changed_three_times_gives_three_observations_and_the_right_alerts()
     );
     let work = Workspace::new(&config(&local, false, "1h", &pages));
     for crossings in ["12,000", "15,000", "18,000"] {
-        local.site.set(LIVE, "text/html; charset=utf-8", live_page(crossings));
+        local
+            .site
+            .set(LIVE, "text/html; charset=utf-8", live_page(crossings));
         once(&work);
     }
     // Unchanged: a 304, nothing read.
@@ -343,7 +371,9 @@ fn live_page_changed_three_times_gives_three_observations_and_the_right_alerts()
 
     assert_eq!(work.sql_count("SELECT COUNT(*) FROM articles"), 1);
     assert_eq!(
-        work.sql_text("SELECT group_concat(value, ' ') FROM (SELECT * FROM observations ORDER BY revision)"),
+        work.sql_text(
+            "SELECT group_concat(value, ' ') FROM (SELECT * FROM observations ORDER BY revision)"
+        ),
         "12000.0 15000.0 18000.0"
     );
     let hooks = local.site.hooks();
@@ -380,9 +410,15 @@ fn live_page_changed_three_times_gives_three_observations_and_the_right_alerts()
 #[test]
 fn sigusr1_makes_the_running_daemon_poll_every_feed_and_page_now() {
     let local = Local::start();
-    local.set_feed("2026-03-01T09:00:00Z", FIRST_TITLE, "The UN gives new figures.");
+    local.set_feed(
+        "2026-03-01T09:00:00Z",
+        FIRST_TITLE,
+        "The UN gives new figures.",
+    );
     local.set_story(FIRST_TITLE, FIRST_LEAD);
-    local.site.set(LIVE, "text/html; charset=utf-8", live_page("12,000"));
+    local
+        .site
+        .set(LIVE, "text/html; charset=utf-8", live_page("12,000"));
     let pages = format!("\n[[page]]\nurl = \"{}\"\n", local.url(LIVE));
     let work = Workspace::new(&config(&local, true, "1h", &pages));
     let daemon = Daemon::spawn(&work);
@@ -401,7 +437,11 @@ fn sigusr1_makes_the_running_daemon_poll_every_feed_and_page_now() {
 #[test]
 fn html_page_linking_its_feed_is_polled_through_the_feed() {
     let local = Local::start();
-    local.set_feed("2026-03-01T09:00:00Z", FIRST_TITLE, "The UN gives new figures.");
+    local.set_feed(
+        "2026-03-01T09:00:00Z",
+        FIRST_TITLE,
+        "The UN gives new figures.",
+    );
     local.set_story(FIRST_TITLE, FIRST_LEAD);
     local.site.set(
         "/home.html",
@@ -431,7 +471,10 @@ fn html_page_linking_its_feed_is_polled_through_the_feed() {
         .clone();
     let check = String::from_utf8_lossy(&check);
     assert!(
-        check.contains(&format!("HTML page linking the feed {}", local.url("/wire.xml"))),
+        check.contains(&format!(
+            "HTML page linking the feed {}",
+            local.url("/wire.xml")
+        )),
         "{check}"
     );
 }

@@ -51,7 +51,9 @@ pub(super) async fn linked_feed(
             warn!(error = %err, "Linked feed fetch failed");
             return Err(err.to_string());
         }
-        fetch::Outcome::NotModified => return Err(format!("{linked}: unexpected 304 Not Modified")),
+        fetch::Outcome::NotModified => {
+            return Err(format!("{linked}: unexpected 304 Not Modified"));
+        }
     };
     feed::parse(
         &response.body,

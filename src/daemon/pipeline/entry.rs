@@ -92,14 +92,28 @@ pub(super) async fn process_entry(
         debug!(article = %article.url, "Article does not match any watch");
         let feed_id = job.recording.feed_id;
         ctx.blocking(move |store| {
-            store.record_entry(feed_id, &owned_entry.record(), EntryStatus::Unmatched, None, now)
+            store.record_entry(
+                feed_id,
+                &owned_entry.record(),
+                EntryStatus::Unmatched,
+                None,
+                now,
+            )
         })
         .await?;
         return Ok(EntryOutcome::Skipped);
     }
     // A revision is dated by the feed's `updated`, else by when it was seen.
     let revised_at = revision.then(|| entry.updated.unwrap_or(now));
-    let recorded = record(ctx, job.recording, owned_entry, article, matched, revised_at).await?;
+    let recorded = record(
+        ctx,
+        job.recording,
+        owned_entry,
+        article,
+        matched,
+        revised_at,
+    )
+    .await?;
     Ok(EntryOutcome::Recorded(recorded))
 }
 
@@ -197,7 +211,10 @@ pub(super) async fn record(
         .iter()
         .filter_map(|&watch_idx| {
             let watch = ctx.config.watches.get(watch_idx)?;
-            Some((watch_idx, figures::read(&article.title, &article.text, &watch.figures)))
+            Some((
+                watch_idx,
+                figures::read(&article.title, &article.text, &watch.figures),
+            ))
         })
         .collect();
     let config = Arc::clone(&ctx.config);
@@ -212,7 +229,11 @@ pub(super) async fn record(
                 .filter_map(|(watch_idx, reading)| {
                     let watch = config.watches.get(watch_idx)?;
                     let sinks = watch.sink_names(&config.sinks);
-                    Some(WatchReading { watch, reading, sinks })
+                    Some(WatchReading {
+                        watch,
+                        reading,
+                        sinks,
+                    })
                 })
                 .collect();
             store.record_article(&NewArticle {

@@ -173,7 +173,15 @@ async fn poll_job(ctx: &Context, job: &Job, when: When, cancel: &CancellationTok
             }
         }
     };
-    record_poll(ctx, state.id, result, now, now + to_chrono(delay), &mut report).await;
+    record_poll(
+        ctx,
+        state.id,
+        result,
+        now,
+        now + to_chrono(delay),
+        &mut report,
+    )
+    .await;
     count(&ctx.metrics, &report, now);
     ctx.outbox_ready.notify_one();
     report
@@ -310,11 +318,7 @@ fn count(metrics: &Metrics, report: &FeedReport, now: DateTime<Utc>) {
 
 /// The name alerts give a feed's articles: configured, else the feed's
 /// title, else the stored one, else the host.
-fn source_name(
-    feed: &config::Feed,
-    title: Option<&str>,
-    state: &store::FeedState,
-) -> String {
+fn source_name(feed: &config::Feed, title: Option<&str>, state: &store::FeedState) -> String {
     feed.name
         .clone()
         .or_else(|| title.filter(|t| !t.trim().is_empty()).map(str::to_string))

@@ -80,7 +80,9 @@ pub(super) async fn read_page(
             tracing::error!(error = %err, "Cannot record the page");
             // Read again on the next poll rather than hidden behind a 304.
             match done {
-                Read::Done { moved_to, hints, .. } => Read::Done {
+                Read::Done {
+                    moved_to, hints, ..
+                } => Read::Done {
                     title: None,
                     validators: fetch::Validators::default(),
                     moved_to,

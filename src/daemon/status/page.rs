@@ -620,7 +620,10 @@ mod tests {
         assert!(feeds.contains("News [Conflict]"), "{feeds}");
         assert!(feeds.contains("OCHA flash (live page)"), "{feeds}");
         assert!(!feeds.contains("gone.example"), "{feeds}");
-        assert!(html.contains("Polling 1 feed(s) and 1 live page(s)"), "{html}");
+        assert!(
+            html.contains("Polling 1 feed(s) and 1 live page(s)"),
+            "{html}"
+        );
     }
 
     #[test]

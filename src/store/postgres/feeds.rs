@@ -7,8 +7,8 @@ use postgres::GenericClient;
 
 use super::super::feeds::{decide_lease, failing_facts};
 use super::super::{
-    AlertDraft, AlertKind, EntryRecord, EntryStatus, Error, FeedFacts, FeedState, Lease, PollResult,
-    Revisit,
+    AlertDraft, AlertKind, EntryRecord, EntryStatus, Error, FeedFacts, FeedState, Lease,
+    PollResult, Revisit,
 };
 use super::outbox::insert_alert;
 use super::{Postgres, count};

@@ -12,9 +12,9 @@ use postgres::Transaction;
 
 use super::super::record::{Plan, Reading, State, Stored, content_hash, judge, plan};
 use super::super::{AlertDraft, AlertKind, EntryStatus, Error, NewArticle, Recorded, WatchReading};
-use super::{Postgres, count};
 use super::feeds::upsert_entry;
 use super::outbox::insert_alert;
+use super::{Postgres, count};
 use crate::config;
 use crate::figures::{self, Qualifier};
 
@@ -125,7 +125,15 @@ fn record(tx: &mut Transaction<'_>, article: &NewArticle<'_>) -> Result<Recorded
         Plan::New => match insert_article(tx, article, &hash)? {
             Some(article_id) => {
                 let sort_at = article.published_at.unwrap_or(article.fetched_at);
-                read(tx, article, Reading { article_id, revision: 0, observed_at: sort_at })
+                read(
+                    tx,
+                    article,
+                    Reading {
+                        article_id,
+                        revision: 0,
+                        observed_at: sort_at,
+                    },
+                )
             }
             None => {
                 // Stored by another instance a moment ago (same URL).
@@ -141,21 +149,43 @@ fn record(tx: &mut Transaction<'_>, article: &NewArticle<'_>) -> Result<Recorded
             tx.execute(
                 "UPDATE articles SET title = $2, text = $3, content_hash = $4, revision = $5, \
                  revised_at = $6 WHERE id = $1",
-                &[&stored.id, &article.title, &article.text, &hash, &i32::try_from(revision).unwrap_or(i32::MAX), &observed_at],
+                &[
+                    &stored.id,
+                    &article.title,
+                    &article.text,
+                    &hash,
+                    &i32::try_from(revision).unwrap_or(i32::MAX),
+                    &observed_at,
+                ],
             )?;
             // The mentions are the text's as it stands; each revision's
             // observations keep the numbers it read.
             tx.execute("DELETE FROM mentions WHERE article_id = $1", &[&stored.id])?;
-            read(tx, article, Reading { article_id: stored.id, revision, observed_at })
+            read(
+                tx,
+                article,
+                Reading {
+                    article_id: stored.id,
+                    revision,
+                    observed_at,
+                },
+            )
         }
     }
 }
 
 /// The article `article` may revise (as SQLite's `stored_article`).
-fn stored_article(tx: &mut Transaction<'_>, article: &NewArticle<'_>) -> Result<Option<Stored>, postgres::Error> {
+fn stored_article(
+    tx: &mut Transaction<'_>,
+    article: &NewArticle<'_>,
+) -> Result<Option<Stored>, postgres::Error> {
     let stored = |row: postgres::Row| {
         let revision: i32 = row.get(2);
-        Stored { id: row.get(0), hash: row.get(1), revision: count(revision) }
+        Stored {
+            id: row.get(0),
+            hash: row.get(1),
+            revision: count(revision),
+        }
     };
     let by_url = tx
         .query_opt(
@@ -176,13 +206,25 @@ fn stored_article(tx: &mut Transaction<'_>, article: &NewArticle<'_>) -> Result<
 }
 
 /// Records the entry of an article stored already (as SQLite's).
-fn duplicate(tx: &mut Transaction<'_>, article: &NewArticle<'_>, article_id: i64) -> Result<Recorded, postgres::Error> {
+fn duplicate(
+    tx: &mut Transaction<'_>,
+    article: &NewArticle<'_>,
+    article_id: i64,
+) -> Result<Recorded, postgres::Error> {
     let status = if article.revised_at.is_some() {
         EntryStatus::Matched
     } else {
         EntryStatus::Duplicate
     };
-    upsert_entry(tx, article.feed_id, &article.entry, status, None, Some(article_id), article.fetched_at)?;
+    upsert_entry(
+        tx,
+        article.feed_id,
+        &article.entry,
+        status,
+        None,
+        Some(article_id),
+        article.fetched_at,
+    )?;
     Ok(Recorded {
         article_id,
         duplicate: true,
@@ -191,7 +233,11 @@ fn duplicate(tx: &mut Transaction<'_>, article: &NewArticle<'_>, article_id: i64
 }
 
 /// Inserts the article; `None` when another instance stored its URL first.
-fn insert_article(tx: &mut Transaction<'_>, article: &NewArticle<'_>, hash: &str) -> Result<Option<i64>, postgres::Error> {
+fn insert_article(
+    tx: &mut Transaction<'_>,
+    article: &NewArticle<'_>,
+    hash: &str,
+) -> Result<Option<i64>, postgres::Error> {
     let now = article.fetched_at;
     let sort_at = article.published_at.unwrap_or(now);
     Ok(tx
@@ -215,10 +261,22 @@ fn insert_article(tx: &mut Transaction<'_>, article: &NewArticle<'_>, hash: &str
 }
 
 /// One reading of an article (as SQLite's `read`).
-fn read(tx: &mut Transaction<'_>, article: &NewArticle<'_>, reading: Reading) -> Result<Recorded, postgres::Error> {
+fn read(
+    tx: &mut Transaction<'_>,
+    article: &NewArticle<'_>,
+    reading: Reading,
+) -> Result<Recorded, postgres::Error> {
     let article_id = reading.article_id;
     let now = article.fetched_at;
-    upsert_entry(tx, article.feed_id, &article.entry, EntryStatus::Matched, None, Some(article_id), now)?;
+    upsert_entry(
+        tx,
+        article.feed_id,
+        &article.entry,
+        EntryStatus::Matched,
+        None,
+        Some(article_id),
+        now,
+    )?;
     if let Some(first) = article.watches.first() {
         insert_mentions(tx, article_id, &first.reading)?;
     }
@@ -265,7 +323,11 @@ fn read(tx: &mut Transaction<'_>, article: &NewArticle<'_>, reading: Reading) ->
 }
 
 /// Mentions do not depend on the watch; they are stored once.
-fn insert_mentions(tx: &mut Transaction<'_>, article_id: i64, reading: &figures::Reading) -> Result<(), postgres::Error> {
+fn insert_mentions(
+    tx: &mut Transaction<'_>,
+    article_id: i64,
+    reading: &figures::Reading,
+) -> Result<(), postgres::Error> {
     let insert = tx.prepare(
         "INSERT INTO mentions (article_id, in_title, value, low, high, qualifier, kind, text, noun, \
          sentence, start, \"end\", unit, event, owner, claimed_by, previous, increment) \
@@ -309,7 +371,11 @@ fn observe(
     figure: &config::Figure,
     mention: &figures::Mention,
 ) -> Result<Option<usize>, postgres::Error> {
-    let Reading { article_id, revision, observed_at } = reading;
+    let Reading {
+        article_id,
+        revision,
+        observed_at,
+    } = reading;
     let revision = i32::try_from(revision).unwrap_or(i32::MAX);
     let watch = watch_reading.watch;
     let claimant = figures::state_claimant(figure, mention);

@@ -280,11 +280,7 @@ impl Backend for Sqlite {
         feeds::unseen_entries(self, feed_id, keys, max_attempts)
     }
 
-    fn revisits(
-        &self,
-        feed_id: i64,
-        keys: &[&str],
-    ) -> Result<Vec<Option<super::Revisit>>, Error> {
+    fn revisits(&self, feed_id: i64, keys: &[&str]) -> Result<Vec<Option<super::Revisit>>, Error> {
         feeds::revisits(self, feed_id, keys)
     }
 

@@ -104,7 +104,15 @@ fn record(tx: &Transaction<'_>, article: &NewArticle<'_>) -> rusqlite::Result<Re
         Plan::New => {
             let article_id = insert_article(tx, article, &hash)?;
             let sort_at = article.published_at.unwrap_or(article.fetched_at);
-            read(tx, article, Reading { article_id, revision: 0, observed_at: sort_at })
+            read(
+                tx,
+                article,
+                Reading {
+                    article_id,
+                    revision: 0,
+                    observed_at: sort_at,
+                },
+            )
         }
         Plan::Revise(stored) => {
             let revision = stored.revision + 1;
@@ -112,21 +120,46 @@ fn record(tx: &Transaction<'_>, article: &NewArticle<'_>) -> rusqlite::Result<Re
             tx.execute(
                 "UPDATE articles SET title = ?2, text = ?3, content_hash = ?4, revision = ?5, \
                  revised_at = ?6 WHERE id = ?1",
-                params![stored.id, article.title, article.text, hash, revision, time_text(observed_at)],
+                params![
+                    stored.id,
+                    article.title,
+                    article.text,
+                    hash,
+                    revision,
+                    time_text(observed_at)
+                ],
             )?;
             // The mentions are the text's as it stands; each revision's
             // observations keep the numbers it read.
-            tx.execute("DELETE FROM mentions WHERE article_id = ?1", params![stored.id])?;
-            read(tx, article, Reading { article_id: stored.id, revision, observed_at })
+            tx.execute(
+                "DELETE FROM mentions WHERE article_id = ?1",
+                params![stored.id],
+            )?;
+            read(
+                tx,
+                article,
+                Reading {
+                    article_id: stored.id,
+                    revision,
+                    observed_at,
+                },
+            )
         }
     }
 }
 
 /// The article `article` may revise: the one stored under its URL, else
 /// (for a revision) the one its entry recorded.
-fn stored_article(tx: &Transaction<'_>, article: &NewArticle<'_>) -> rusqlite::Result<Option<Stored>> {
+fn stored_article(
+    tx: &Transaction<'_>,
+    article: &NewArticle<'_>,
+) -> rusqlite::Result<Option<Stored>> {
     let stored = |row: &rusqlite::Row<'_>| {
-        Ok(Stored { id: row.get(0)?, hash: row.get(1)?, revision: row.get(2)? })
+        Ok(Stored {
+            id: row.get(0)?,
+            hash: row.get(1)?,
+            revision: row.get(2)?,
+        })
     };
     let by_url = tx
         .query_row(
@@ -149,13 +182,25 @@ fn stored_article(tx: &Transaction<'_>, article: &NewArticle<'_>) -> rusqlite::R
 
 /// Records the entry of an article stored already: a duplicate of another
 /// feed's, or a revisit that found the text unchanged.
-fn duplicate(tx: &Transaction<'_>, article: &NewArticle<'_>, article_id: i64) -> rusqlite::Result<Recorded> {
+fn duplicate(
+    tx: &Transaction<'_>,
+    article: &NewArticle<'_>,
+    article_id: i64,
+) -> rusqlite::Result<Recorded> {
     let status = if article.revised_at.is_some() {
         EntryStatus::Matched
     } else {
         EntryStatus::Duplicate
     };
-    upsert_entry(tx, article.feed_id, &article.entry, status, None, Some(article_id), article.fetched_at)?;
+    upsert_entry(
+        tx,
+        article.feed_id,
+        &article.entry,
+        status,
+        None,
+        Some(article_id),
+        article.fetched_at,
+    )?;
     Ok(Recorded {
         article_id,
         duplicate: true,
@@ -163,7 +208,11 @@ fn duplicate(tx: &Transaction<'_>, article: &NewArticle<'_>, article_id: i64) ->
     })
 }
 
-fn insert_article(tx: &Transaction<'_>, article: &NewArticle<'_>, hash: &str) -> rusqlite::Result<i64> {
+fn insert_article(
+    tx: &Transaction<'_>,
+    article: &NewArticle<'_>,
+    hash: &str,
+) -> rusqlite::Result<i64> {
     let now = article.fetched_at;
     let sort_at = article.published_at.unwrap_or(now);
     tx.execute(
@@ -186,10 +235,22 @@ fn insert_article(tx: &Transaction<'_>, article: &NewArticle<'_>, hash: &str) ->
 
 /// One reading of an article: its entry, mentions, matches, observations,
 /// states and alerts.
-fn read(tx: &Transaction<'_>, article: &NewArticle<'_>, reading: Reading) -> rusqlite::Result<Recorded> {
+fn read(
+    tx: &Transaction<'_>,
+    article: &NewArticle<'_>,
+    reading: Reading,
+) -> rusqlite::Result<Recorded> {
     let article_id = reading.article_id;
     let now = article.fetched_at;
-    upsert_entry(tx, article.feed_id, &article.entry, EntryStatus::Matched, None, Some(article_id), now)?;
+    upsert_entry(
+        tx,
+        article.feed_id,
+        &article.entry,
+        EntryStatus::Matched,
+        None,
+        Some(article_id),
+        now,
+    )?;
     if let Some(first) = article.watches.first() {
         insert_mentions(tx, article_id, &first.reading)?;
     }
@@ -236,7 +297,11 @@ fn read(tx: &Transaction<'_>, article: &NewArticle<'_>, reading: Reading) -> rus
 }
 
 /// Mentions do not depend on the watch; they are stored once.
-fn insert_mentions(tx: &Transaction<'_>, article_id: i64, reading: &figures::Reading) -> rusqlite::Result<()> {
+fn insert_mentions(
+    tx: &Transaction<'_>,
+    article_id: i64,
+    reading: &figures::Reading,
+) -> rusqlite::Result<()> {
     let mut insert = tx.prepare_cached(
         "INSERT INTO mentions (article_id, in_title, value, low, high, qualifier, kind, text, noun, sentence, start, end, \
          unit, event, owner, claimed_by, previous, increment) \
@@ -279,7 +344,11 @@ fn observe(
     figure: &config::Figure,
     mention: &figures::Mention,
 ) -> rusqlite::Result<Option<usize>> {
-    let Reading { article_id, revision, observed_at } = reading;
+    let Reading {
+        article_id,
+        revision,
+        observed_at,
+    } = reading;
     let watch = watch_reading.watch;
     let claimant = figures::state_claimant(figure, mention);
     let current: Option<State> = tx

@@ -54,7 +54,10 @@ fn revised_text_is_a_new_observation_of_the_same_article_and_alerts_once() {
 
         let revised = read(store, feed.id, &watch, 12_000.0, "v2", Some(at(3)));
         assert_eq!(revised.article_id, first.article_id);
-        assert_eq!((revised.revision, revised.n_observations, revised.n_alerts), (1, 1, 1));
+        assert_eq!(
+            (revised.revision, revised.n_observations, revised.n_alerts),
+            (1, 1, 1)
+        );
         // The same revision again (a crash before the entry was noticed
         // as done, another poll): nothing more.
         let again = read(store, feed.id, &watch, 12_000.0, "v2", Some(at(4)));
@@ -66,15 +69,23 @@ fn revised_text_is_a_new_observation_of_the_same_article_and_alerts_once() {
         assert_eq!(values, [10_000.0, 12_000.0]);
         assert_eq!(store.figures(None).unwrap()[0].current.value, 12_000.0);
         let due = store.due_deliveries(at(30), 10).unwrap();
-        let flags: Vec<(AlertKind, bool)> =
-            due.iter().map(|d| (d.alert.kind, d.alert.revision)).collect();
+        let flags: Vec<(AlertKind, bool)> = due
+            .iter()
+            .map(|d| (d.alert.kind, d.alert.revision))
+            .collect();
         assert_eq!(
             flags,
-            [(AlertKind::FigureFirstSeen, false), (AlertKind::FigureChanged, true)]
+            [
+                (AlertKind::FigureFirstSeen, false),
+                (AlertKind::FigureChanged, true)
+            ]
         );
         let changed = &due[1].alert;
         assert_eq!(changed.previous.as_ref().unwrap().value, 10_000.0);
-        assert_eq!(changed.current.as_ref().unwrap().article.url, "https://news.example/a");
+        assert_eq!(
+            changed.current.as_ref().unwrap().article.url,
+            "https://news.example/a"
+        );
 
         // The entry keeps the revision's fingerprint and when it was read.
         let revisits = store.revisits(feed.id, &["a", "b"]).unwrap();
