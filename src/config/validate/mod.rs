@@ -12,6 +12,9 @@ use super::*;
 use crate::watch;
 
 mod sink;
+mod source;
+
+use source::Urls;
 
 pub(super) struct Validator<'a> {
     pub(super) source: &'a str,
@@ -33,34 +36,10 @@ impl Validator<'_> {
 
     pub(super) fn config(&mut self, raw: RawConfig, path: &Path) -> Config {
         let daemon = self.daemon(raw.daemon);
-        let mut feeds: Vec<Feed> = Vec::with_capacity(raw.feed.len());
-        // Each URL once: a second [[feed]] with the same URL would poll it
-        // twice under one state row.
-        let mut first_line: std::collections::HashMap<String, usize> =
-            std::collections::HashMap::new();
-        for raw_feed in raw.feed {
-            let offset = raw_feed
-                .get_ref()
-                .url
-                .as_ref()
-                .map_or(raw_feed.span().start, |url| url.span().start);
-            let Some(feed) = self.feed(raw_feed) else {
-                continue;
-            };
-            let (line, _) = line_col(self.source, offset);
-            if let Some(first) = first_line.get(feed.url.as_str()) {
-                self.problem(
-                    offset,
-                    format!(
-                        "feed url {} is listed twice (first at line {first}); remove one [[feed]]",
-                        redact::url(&feed.url)
-                    ),
-                );
-                continue;
-            }
-            first_line.insert(feed.url.to_string(), line);
-            feeds.push(feed);
-        }
+        // Each URL once, feeds and pages alike: a second one with the same
+        // URL would poll it twice under one state row.
+        let mut urls = Urls::default();
+        let feeds = self.feeds(raw.feed, &mut urls);
         let sinks: Vec<Sink> = raw
             .sink
             .into_iter()
@@ -73,27 +52,7 @@ impl Validator<'_> {
             .filter_map(|(name, watch)| self.watch(name, watch, &sink_names))
             .collect();
         let watch_names: Vec<&str> = watches.iter().map(|watch| watch.name.as_str()).collect();
-        let mut pages: Vec<Page> = Vec::with_capacity(raw.page.len());
-        for raw_page in raw.page {
-            let offset = raw_page.get_ref().url.span().start;
-            let Some(page) = self.page(raw_page, &watch_names) else {
-                continue;
-            };
-            let (line, _) = line_col(self.source, offset);
-            // A page shares the store's poll state with feeds, by URL.
-            if let Some(first) = first_line.get(page.url.as_str()) {
-                self.problem(
-                    offset,
-                    format!(
-                        "page url {} is listed twice (first at line {first}); remove one",
-                        redact::url(&page.url)
-                    ),
-                );
-                continue;
-            }
-            first_line.insert(page.url.to_string(), line);
-            pages.push(page);
-        }
+        let pages = self.pages(raw.page, &watch_names, &mut urls);
         Config {
             path: path.to_path_buf(),
             daemon,
@@ -396,92 +355,6 @@ impl Validator<'_> {
                 None
             }
         }
-    }
-
-    fn feed(&mut self, raw: Spanned<RawFeed>) -> Option<Feed> {
-        let offset = raw.span().start;
-        let raw = raw.into_inner();
-        let url = self.url_or_secret_url(
-            "feed",
-            "feed url",
-            (raw.url, raw.url_env, raw.url_file),
-            offset,
-        );
-        let interval = raw
-            .interval
-            .map(|interval| self.duration(Some(interval), DEFAULT_POLL_INTERVAL));
-        let article_selector = raw
-            .article_selector
-            .and_then(|selector| self.selector(selector));
-        // "0s" is a revisit whenever the entry changes.
-        let zero = raw.revisit.as_ref().is_some_and(|revisit| {
-            matches!(revisit.get_ref(), RawNumberOrText::Text(text)
-                if humantime::parse_duration(text).is_ok_and(|duration| duration.is_zero()))
-        });
-        let revisit = if zero {
-            Duration::ZERO
-        } else {
-            self.duration(raw.revisit, DEFAULT_REVISIT)
-        };
-        Some(Feed {
-            url: url?,
-            name: raw.name.filter(|name| !name.trim().is_empty()),
-            interval,
-            article_selector,
-            allow_private: raw.allow_private.unwrap_or(false),
-            allow_private_articles: raw.allow_private_articles,
-            revisit,
-            category: raw.category.filter(|category| !category.trim().is_empty()),
-        })
-    }
-
-    fn selector(&mut self, selector: Spanned<String>) -> Option<String> {
-        match scraper::Selector::parse(selector.get_ref()) {
-            Ok(_) => Some(selector.into_inner()),
-            Err(err) => {
-                self.problem(
-                    selector.span().start,
-                    format!("invalid CSS selector {:?}: {err}", selector.get_ref()),
-                );
-                None
-            }
-        }
-    }
-
-    fn page(&mut self, raw: Spanned<RawPage>, watch_names: &[&str]) -> Option<Page> {
-        let raw = raw.into_inner();
-        let url = self.http_url(&raw.url, "page url");
-        let interval = raw
-            .interval
-            .map(|interval| self.duration(Some(interval), DEFAULT_POLL_INTERVAL));
-        let selector = raw.selector.and_then(|selector| self.selector(selector));
-        let watches = raw.watches.map(|names| {
-            names
-                .into_iter()
-                .filter_map(|name| {
-                    if watch_names.contains(&name.get_ref().as_str()) {
-                        return Some(name.into_inner());
-                    }
-                    self.problem(
-                        name.span().start,
-                        format!(
-                            "page watches names unknown watch {:?} (defined watches: {})",
-                            name.get_ref(),
-                            watch_names.join(", ")
-                        ),
-                    );
-                    None
-                })
-                .collect()
-        });
-        Some(Page {
-            url: url?,
-            name: raw.name.filter(|name| !name.trim().is_empty()),
-            interval,
-            selector,
-            watches,
-            allow_private: raw.allow_private.unwrap_or(false),
-        })
     }
 
     fn watch(
