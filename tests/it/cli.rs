@@ -370,7 +370,7 @@ terms = ["pledged"]
         "kind from its mention"
     );
     assert_eq!(figures[0]["claimant"], "");
-    assert_eq!(work.sql_count("PRAGMA user_version"), 5);
+    assert_eq!(work.sql_count("PRAGMA user_version"), 6);
 
     // The scanner's currency shows; a per-claimant state of a figure that is
     // not by_source (left from an earlier config) does not.

@@ -23,7 +23,7 @@ pub(super) async fn linked_feed(
     let html = fetch::decode(body, None);
     let Some(linked) = feed::discover(&html, page_url).into_iter().next() else {
         ctx.metrics.record_fetch_error(FetchTarget::Feed, "parse");
-        warn!("Feed URL answers with an HTML page that links no feed");
+        warn!(error = %feed::Error::Html, "Feed parse failed: the HTML page links no feed");
         return Err(format!("{shown}: {}", feed::Error::Html));
     };
     info!(

@@ -120,7 +120,29 @@ async fn sort_entries<'a>(
         .blocking(move |store| {
             let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
             let unseen = store.unseen_entries(feed_id, &keys, MAX_ARTICLE_ATTEMPTS)?;
-            let revisits = store.revisits(feed_id, &keys)?;
+            // Only entries seen before can be revised: a feed full of new
+            // entries (a first poll) costs no second look-up.
+            let seen: Vec<&str> = keys
+                .iter()
+                .zip(&unseen)
+                .filter_map(|(key, unseen)| (!unseen).then_some(*key))
+                .collect();
+            let mut found = if seen.is_empty() {
+                Vec::new()
+            } else {
+                store.revisits(feed_id, &seen)?
+            }
+            .into_iter();
+            let revisits: Vec<Option<Revisit>> = unseen
+                .iter()
+                .map(|unseen| {
+                    if *unseen {
+                        None
+                    } else {
+                        found.next().flatten()
+                    }
+                })
+                .collect();
             Ok((unseen, revisits))
         })
         .await?;
