@@ -50,6 +50,15 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
         if let Some(selector) = &feed.article_selector {
             let _ = write!(out, ", article text from `{selector}`");
         }
+        if feed.revisit.is_zero() {
+            out.push_str(", changed entries re-read whenever they change");
+        } else if feed.revisit != crate::config::DEFAULT_REVISIT {
+            let _ = write!(
+                out,
+                ", changed entries re-read at most every {}",
+                humantime::format_duration(feed.revisit)
+            );
+        }
         if let Some(category) = &feed.category {
             let _ = write!(out, " [{category}]");
         }
