@@ -481,6 +481,21 @@ mod tests {
     }
 
     #[test]
+    fn poll_now_during_a_poll_polls_again_once_it_finishes() {
+        let config = config(TWO_JOBS);
+        let now = DateTime::<Utc>::UNIX_EPOCH + chrono::TimeDelta::days(20_000);
+        let mut schedule = Schedule::load(&config, &Stored::new(), now);
+        assert_eq!(schedule.take_due(now, &config).len(), 2);
+        // Both in flight when SIGUSR1 comes: it started before the signal.
+        schedule.all_due(now);
+        assert!(schedule.take_due(now, &config).is_empty());
+        let next_hour = now + chrono::TimeDelta::hours(1);
+        schedule.finished("https://a.example/feed", false, Some(next_hour));
+        let due = schedule.take_due(Utc::now(), &config);
+        assert_eq!(urls(&due), [("https://a.example/feed".to_string(), true)]);
+    }
+
+    #[test]
     fn reconcile_adds_new_jobs_due_now_and_forgets_removed_ones() {
         let now = DateTime::<Utc>::UNIX_EPOCH + chrono::TimeDelta::days(20_000);
         let old = config(TWO_JOBS);
