@@ -19,10 +19,53 @@ pub(super) async fn read_page(
     response: fetch::Response,
     report: &mut FeedReport,
 ) -> Read {
-    let html = response.text();
-    let extracted = article::extract(&html, &response.url, page.selector.as_deref());
-    drop(html);
-    let text = ArticleText {
+    let text = page_text(page, &response);
+    let mut validators = response.validators;
+    if text.text.trim().is_empty() {
+        debug!("Page has no main text");
+    } else {
+        let matched = page_watches(ctx, page, &text);
+        let entry = OwnedEntry {
+            key: text.url.to_string(),
+            url: Some(text.url.to_string()),
+            title: text.title.clone(),
+            published_at: None,
+            hash: Some(store::content_hash(&text.title, &text.text)),
+        };
+        let source = source(page);
+        let recording = Recording {
+            feed_id: state.id,
+            source: &source,
+            baseline: ctx.config.daemon.baseline && !state.polled_ok,
+        };
+        match record(ctx, recording, entry, text, matched, Some(Utc::now())).await {
+            Ok(recorded) => {
+                if recorded.revision > 0 {
+                    report.n_revisions += 1;
+                } else if !recorded.duplicate {
+                    report.n_articles += 1;
+                }
+                report.n_alerts += recorded.n_alerts;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "Cannot record the page");
+                // Read again on the next poll rather than hidden behind a 304.
+                validators = fetch::Validators::default();
+            }
+        }
+    }
+    Read::Done {
+        title: None,
+        validators,
+        moved_to: response.moved_to,
+        hints: [None, response.max_age],
+    }
+}
+
+/// The page as an article: its main text, its title (else its name).
+fn page_text(page: &config::Page, response: &fetch::Response) -> ArticleText {
+    let extracted = article::extract(&response.text(), &response.url, page.selector.as_deref());
+    ArticleText {
         url: identity(&page.url),
         title: extracted
             .title
@@ -30,19 +73,13 @@ pub(super) async fn read_page(
             .unwrap_or_else(|| source(page)),
         text: extracted.text,
         published_at: extracted.published,
-    };
-    let done = Read::Done {
-        title: None,
-        validators: response.validators,
-        moved_to: response.moved_to,
-        hints: [None, response.max_age],
-    };
-    if text.text.trim().is_empty() {
-        debug!("Page has no main text");
-        return done;
     }
-    let matched: Vec<usize> = ctx
-        .matcher
+}
+
+/// The watches that read the page: its own (every one by default), those
+/// whose query matches its text.
+fn page_watches(ctx: &Context, page: &config::Page, text: &ArticleText) -> Vec<usize> {
+    ctx.matcher
         .matching(&format!("{}\n\n{}", text.title, text.text))
         .into_iter()
         .filter(|&idx| {
@@ -51,47 +88,7 @@ pub(super) async fn read_page(
                 .get(idx)
                 .is_some_and(|watch| page.read_by(&watch.name))
         })
-        .collect();
-    let hash = store::content_hash(&text.title, &text.text);
-    let entry = OwnedEntry {
-        key: text.url.to_string(),
-        url: Some(text.url.to_string()),
-        title: text.title.clone(),
-        published_at: None,
-        hash: Some(hash),
-    };
-    let source = source(page);
-    let recording = Recording {
-        feed_id: state.id,
-        source: &source,
-        baseline: ctx.config.daemon.baseline && !state.polled_ok,
-    };
-    match record(ctx, recording, entry, text, matched, Some(Utc::now())).await {
-        Ok(recorded) => {
-            if recorded.revision > 0 {
-                report.n_revisions += 1;
-            } else if !recorded.duplicate {
-                report.n_articles += 1;
-            }
-            report.n_alerts += recorded.n_alerts;
-            done
-        }
-        Err(err) => {
-            tracing::error!(error = %err, "Cannot record the page");
-            // Read again on the next poll rather than hidden behind a 304.
-            match done {
-                Read::Done {
-                    moved_to, hints, ..
-                } => Read::Done {
-                    title: None,
-                    validators: fetch::Validators::default(),
-                    moved_to,
-                    hints,
-                },
-                other => other,
-            }
-        }
-    }
+        .collect()
 }
 
 /// The page's article identity: its configured URL without credentials.
