@@ -127,64 +127,67 @@ async fn poll_job(ctx: &Context, job: &Job, when: When, cancel: &CancellationTok
     };
     let outcome = fetch_job(ctx, job, &state).await;
     let now = Utc::now();
-    let policy = Policy::for_interval(&ctx.config.daemon, job.as_ref().interval());
-    let (result, delay) = match outcome {
-        fetch::Outcome::NotModified => {
-            debug!("Feed not modified");
-            report.not_modified = true;
-            (PollResult::NotModified, policy.after_success(&[]))
-        }
-        fetch::Outcome::Failed(err) => fetch_failed(&policy, &state, err, &mut report),
-        fetch::Outcome::Fetched(response) => {
-            let read = match job {
-                Job::Feed(feed) => {
-                    entries::read_feed(ctx, feed, &state, response, cancel, &mut report).await
-                }
-                Job::Page(page) => page::read_page(ctx, page, &state, response, &mut report).await,
-            };
-            match read {
-                Read::Done {
-                    title,
-                    validators,
-                    moved_to,
-                    hints,
-                } => {
-                    let moved_to = moved_to.as_ref().map(Url::to_string);
-                    let result = PollResult::Fetched {
-                        title,
-                        validators,
-                        moved_to,
-                    };
-                    (result, policy.after_success(&hints))
-                }
-                Read::Failed(error) => {
-                    report.error = Some(error.clone());
-                    let delay = policy.after_failure(state.failures + 1, None);
-                    (PollResult::Failed { error }, delay)
-                }
-                Read::Stopped => {
-                    // The poll is not recorded: the next run (or the
-                    // instance that holds the lease now) fetches the feed
-                    // again and finishes its entries.
-                    report.cancelled = true;
-                    ctx.release(state.id).await;
-                    return report;
-                }
-            }
-        }
+    let read = read(ctx, job, &state, outcome, cancel, &mut report).await;
+    let Some((result, delay)) = read else {
+        // The poll is not recorded: the next run (or the instance that
+        // holds the lease now) fetches the feed again and finishes it.
+        report.cancelled = true;
+        ctx.release(state.id).await;
+        return report;
     };
-    record_poll(
-        ctx,
-        state.id,
-        result,
-        now,
-        now + to_chrono(delay),
-        &mut report,
-    )
-    .await;
+    let next_poll_at = now + to_chrono(delay);
+    record_poll(ctx, state.id, result, now, next_poll_at, &mut report).await;
     count(&ctx.metrics, &report, now);
     ctx.outbox_ready.notify_one();
     report
+}
+
+/// What the fetch gave, read by the job, as the poll to record and the
+/// delay to the next; `None` when the job stopped before it was done.
+async fn read(
+    ctx: &Context,
+    job: &Job,
+    state: &store::FeedState,
+    outcome: fetch::Outcome,
+    cancel: &CancellationToken,
+    report: &mut FeedReport,
+) -> Option<(PollResult, Duration)> {
+    let policy = Policy::for_interval(&ctx.config.daemon, job.as_ref().interval());
+    let response = match outcome {
+        fetch::Outcome::NotModified => {
+            debug!("Feed not modified");
+            report.not_modified = true;
+            return Some((PollResult::NotModified, policy.after_success(&[])));
+        }
+        fetch::Outcome::Failed(err) => return Some(fetch_failed(&policy, state, err, report)),
+        fetch::Outcome::Fetched(response) => response,
+    };
+    let read = match job {
+        Job::Feed(feed) => entries::read_feed(ctx, feed, state, response, cancel, report).await,
+        Job::Page(page) => page::read_page(ctx, page, state, response, report).await,
+    };
+    match read {
+        Read::Done {
+            title,
+            validators,
+            moved_to,
+            hints,
+        } => {
+            let moved_to = moved_to.as_ref().map(Url::to_string);
+            let result = PollResult::Fetched {
+                title,
+                validators,
+                moved_to,
+            };
+            Some((result, policy.after_success(&hints)))
+        }
+        Read::Failed(error) => {
+            report.error = Some(error.clone());
+            let delay = policy.after_failure(state.failures + 1, None);
+            Some((PollResult::Failed { error }, delay))
+        }
+        Read::Stopped => None,
+    }
 }
 
 /// Takes the job's lease, or says in `report` why not.
