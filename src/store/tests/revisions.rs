@@ -121,3 +121,42 @@ fn revision_dated_before_the_state_is_history_only() {
         assert_eq!(store.figures(None).unwrap()[0].current.value, 11_000.0);
     });
 }
+
+#[test]
+fn revision_under_another_url_revises_its_entrys_article() {
+    each_backend(|store| {
+        let feed = store.feed("https://news.example/rss").unwrap();
+        let watch = watch();
+        let first = read(store, feed.id, &watch, 10_000.0, "v1", None);
+        // The page now declares another canonical URL.
+        let text = "Officials counted 13000 troops.";
+        let revised = store
+            .record_article(&NewArticle {
+                feed_id: feed.id,
+                entry: EntryRecord {
+                    key: "a",
+                    url: Some("https://news.example/a"),
+                    title: "Troops report",
+                    published_at: Some(at(1)),
+                    hash: Some("v2"),
+                },
+                url: "https://news.example/story/a",
+                title: "Troops report",
+                text,
+                source: "Test Wire",
+                published_at: Some(at(1)),
+                fetched_at: at(6),
+                watches: vec![WatchReading {
+                    watch: &watch,
+                    reading: reading(13_000.0),
+                    sinks: vec!["hook"],
+                }],
+                baseline: false,
+                revised_at: Some(at(6)),
+            })
+            .unwrap();
+        assert_eq!(revised.article_id, first.article_id);
+        assert_eq!((revised.revision, revised.n_alerts), (1, 1));
+        assert_eq!(store.history("nk", "troops").unwrap().len(), 2);
+    });
+}
