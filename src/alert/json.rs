@@ -60,6 +60,9 @@ pub struct Alert {
     /// Free text (`feed_failing`, `feed_recovered`, `test`); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// `true` when a revised article raised the alert; absent otherwise.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub revision: bool,
 }
 
 /// One observation of a figure with the article it came from.
@@ -161,6 +164,7 @@ impl From<&store::AlertRow> for Alert {
             }),
             article: row.article.as_ref().map(Article::from),
             message: super::message::free_text(row),
+            revision: row.revision,
         }
     }
 }

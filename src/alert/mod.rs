@@ -88,6 +88,7 @@ fn text_alert(
         change: None,
         article: None,
         feed: None,
+        revision: false,
         message: Some(message),
     }
 }

@@ -50,6 +50,44 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
         if let Some(selector) = &feed.article_selector {
             let _ = write!(out, ", article text from `{selector}`");
         }
+        if feed.revisit.is_zero() {
+            out.push_str(", changed entries re-read whenever they change");
+        } else if feed.revisit != crate::config::DEFAULT_REVISIT {
+            let _ = write!(
+                out,
+                ", changed entries re-read at most every {}",
+                humantime::format_duration(feed.revisit)
+            );
+        }
+        if let Some(category) = &feed.category {
+            let _ = write!(out, " [{category}]");
+        }
+        out.push('\n');
+    }
+    if !config.pages.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} live page(s), each change of its text a revision:",
+            config.pages.len()
+        );
+    }
+    for page in &config.pages {
+        let _ = write!(out, "  {}", redact::url(&page.url));
+        if let Some(name) = &page.name {
+            let _ = write!(out, " ({name})");
+        }
+        if let Some(interval) = page.interval {
+            let _ = write!(out, " every {}", humantime::format_duration(interval));
+        }
+        if let Some(selector) = &page.selector {
+            let _ = write!(out, ", text from `{selector}`");
+        }
+        match &page.watches {
+            Some(watches) => {
+                let _ = write!(out, ", read by {}", watches.join(", "));
+            }
+            None => out.push_str(", read by every watch"),
+        }
         out.push('\n');
     }
     let _ = writeln!(out, "\n{} watch(es):", config.watches.len());

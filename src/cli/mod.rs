@@ -9,6 +9,7 @@ mod csv;
 mod demo;
 mod describe;
 mod extract;
+mod online;
 mod opml;
 mod show;
 
@@ -92,6 +93,10 @@ enum Command {
         /// Treat warnings (a sink's secret not set here) as errors, for CI
         #[arg(long)]
         strict: bool,
+        /// Also fetch each feed and page once and say what it is (a feed, an
+        /// HTML page linking one, a page's text, or why it fails)
+        #[arg(long)]
+        online: bool,
     },
     /// Show what the extractor sees in one page: title, text, every figure mention
     Extract {
@@ -296,7 +301,7 @@ async fn dispatch(args: Args) -> Result<()> {
             Ok(())
         }
         Command::Once => once(load_sending_config(&path)?).await,
-        Command::Check { strict } => check(&path, strict),
+        Command::Check { strict, online } => check(&path, strict, online).await,
         Command::Extract {
             plain,
             selector,
@@ -446,23 +451,28 @@ async fn once(config: Config) -> Result<()> {
             on_ctrl_c.cancel();
         }
     });
-    let n_feeds = config.feeds.len();
+    // Pages are polled as feeds are, and reported among them.
+    let n_feeds = config.feeds.len() + config.pages.len();
+    let n_pages = config.pages.len();
     let report = daemon::once(config, cancel).await.context("pass failed")?;
     let n_failed = report.failed().count();
     let n_new: usize = report.feeds.iter().map(|f| f.n_new_entries).sum();
     let n_articles: usize = report.feeds.iter().map(|f| f.n_articles).sum();
     let n_alerts: usize = report.feeds.iter().map(|f| f.n_alerts).sum();
+    let n_revisions: usize = report.feeds.iter().map(|f| f.n_revisions).sum();
     let n_leased = report
         .feeds
         .iter()
         .filter(|f| f.leased_elsewhere.is_some())
         .count();
     tracing::info!(
-        feeds = n_feeds,
+        feeds = n_feeds - n_pages,
+        pages = n_pages,
         failed = n_failed,
         leased_elsewhere = n_leased,
         new_entries = n_new,
         articles = n_articles,
+        revisions = n_revisions,
         alerts = n_alerts,
         delivered = report.delivery.delivered,
         retrying = report.delivery.retrying,
@@ -539,7 +549,7 @@ fn migrate_store(
     Ok(())
 }
 
-fn check(path: &Path, strict: bool) -> Result<()> {
+async fn check(path: &Path, strict: bool, online: bool) -> Result<()> {
     let config = load_config(path)?;
     let missing = config.missing_secrets();
     if strict && !missing.is_empty() {
@@ -550,6 +560,9 @@ fn check(path: &Path, strict: bool) -> Result<()> {
     }
     let mut out = String::new();
     describe::describe_config(&config, &mut out);
+    if online {
+        online::describe(&config, &mut out).await;
+    }
     print!("{out}");
     for problem in &missing {
         let at = match (problem.line, problem.column) {

@@ -1,7 +1,10 @@
 //! `figwatch import-opml`: appends the feeds of an OPML file to the config
-//! as `[[feed]]` tables, leaving the rest of the file (comments included)
-//! as it is and skipping feeds already configured. `figwatch export-opml`:
-//! prints the configured feeds as OPML 2.0 for a feed reader.
+//! as `[[feed]]` tables (the outline folders they sit in, or their
+//! `category`, as the feed's `category`), and its `link` outlines as
+//! `[[page]]` tables, leaving the rest of the file (comments included) as
+//! it is and skipping URLs already configured. `figwatch export-opml`:
+//! prints the configured feeds (in a folder per category) and pages as
+//! OPML 2.0 for a feed reader.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -11,13 +14,48 @@ use anyhow::Context as _;
 use super::{Failure, Result};
 use crate::config::Config;
 
-fn collect<'a>(outlines: &'a [opml::Outline], feeds: &mut Vec<(&'a str, &'a str)>) {
+/// One outline to import.
+struct Imported<'a> {
+    url: &'a str,
+    name: &'a str,
+    /// The folders it sits in, or its own `category` attribute.
+    category: Option<String>,
+    /// A `link` outline: a live page, not a feed.
+    page: bool,
+}
+
+fn collect<'a>(outlines: &'a [opml::Outline], folders: &[&'a str], found: &mut Vec<Imported<'a>>) {
     for outline in outlines {
-        if let Some(url) = outline.xml_url.as_deref() {
-            let name = outline.title.as_deref().unwrap_or(&outline.text);
-            feeds.push((url.trim(), name.trim()));
+        let name = outline.title.as_deref().unwrap_or(&outline.text).trim();
+        let link = outline.r#type.as_deref() == Some("link");
+        let url = match (outline.xml_url.as_deref(), outline.url.as_deref()) {
+            (Some(url), _) => Some((url, false)),
+            (None, Some(url)) if link => Some((url, true)),
+            _ => None,
+        };
+        if let Some((url, page)) = url {
+            let own = outline
+                .category
+                .as_deref()
+                .and_then(|category| category.split(',').next())
+                .map(|category| category.trim().trim_matches('/').to_string())
+                .filter(|category| !category.is_empty());
+            let from_folders = (!folders.is_empty()).then(|| folders.join("/"));
+            found.push(Imported {
+                url: url.trim(),
+                name,
+                category: own.or(from_folders),
+                page,
+            });
+        } else if !outline.outlines.is_empty() {
+            let mut inner = folders.to_vec();
+            if !name.is_empty() {
+                inner.push(name);
+            }
+            collect(&outline.outlines, &inner, found);
+            continue;
         }
-        collect(&outline.outlines, feeds);
+        collect(&outline.outlines, folders, found);
     }
 }
 
@@ -36,13 +74,20 @@ pub(super) fn import(config_path: &Path, opml_path: &Path) -> Result<()> {
             opml_path.display()
         ))
     })?;
-    let mut feeds = Vec::new();
-    collect(&document.body.outlines, &mut feeds);
+    let mut found = Vec::new();
+    collect(&document.body.outlines, &[], &mut found);
 
     let mut known: Vec<String> = config.feeds.iter().map(|f| f.url.to_string()).collect();
+    known.extend(config.pages.iter().map(|page| page.url.to_string()));
     let mut added = String::new();
     let (mut n_added, mut n_skipped) = (0, 0);
-    for (url, name) in feeds {
+    for Imported {
+        url,
+        name,
+        category,
+        page,
+    } in found
+    {
         let parsed = match url::Url::parse(url) {
             Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => parsed,
             _ => {
@@ -56,9 +101,13 @@ pub(super) fn import(config_path: &Path, opml_path: &Path) -> Result<()> {
             continue;
         }
         known.push(parsed.to_string());
-        let _ = writeln!(added, "\n[[feed]]\nurl = {}", toml_string(parsed.as_str()));
+        let table = if page { "[[page]]" } else { "[[feed]]" };
+        let _ = writeln!(added, "\n{table}\nurl = {}", toml_string(parsed.as_str()));
         if !name.is_empty() {
             let _ = writeln!(added, "name = {}", toml_string(name));
+        }
+        if let Some(category) = category.filter(|_| !page) {
+            let _ = writeln!(added, "category = {}", toml_string(&category));
         }
         n_added += 1;
     }
@@ -85,7 +134,8 @@ pub(super) fn import(config_path: &Path, opml_path: &Path) -> Result<()> {
 }
 
 /// The configured feeds as an OPML 2.0 document: one `rss` outline per feed,
-/// its name (or URL) as text and title.
+/// its name (or URL) as text and title, in a folder outline per category;
+/// then one `link` outline per page.
 fn export_document(config: &Config) -> Result<String> {
     let mut document = opml::OPML::default();
     if let Some(head) = document.head.as_mut() {
@@ -93,11 +143,41 @@ fn export_document(config: &Config) -> Result<String> {
     }
     for feed in &config.feeds {
         let name = feed.name.clone().unwrap_or_else(|| feed.url.to_string());
-        document.body.outlines.push(opml::Outline {
+        let outline = opml::Outline {
             text: name.clone(),
             title: Some(name),
             r#type: Some("rss".to_string()),
             xml_url: Some(feed.url.to_string()),
+            ..opml::Outline::default()
+        };
+        let Some(category) = &feed.category else {
+            document.body.outlines.push(outline);
+            continue;
+        };
+        let outlines = &mut document.body.outlines;
+        let folder = match outlines
+            .iter()
+            .position(|o| o.xml_url.is_none() && o.text == *category)
+        {
+            Some(idx) => &mut outlines[idx],
+            None => {
+                outlines.push(opml::Outline {
+                    text: category.clone(),
+                    ..opml::Outline::default()
+                });
+                let last = outlines.len() - 1;
+                &mut outlines[last]
+            }
+        };
+        folder.outlines.push(outline);
+    }
+    for page in &config.pages {
+        let name = page.name.clone().unwrap_or_else(|| page.url.to_string());
+        document.body.outlines.push(opml::Outline {
+            text: name.clone(),
+            title: Some(name),
+            r#type: Some("link".to_string()),
+            url: Some(page.url.to_string()),
             ..opml::Outline::default()
         });
     }

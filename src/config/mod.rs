@@ -44,6 +44,8 @@ pub const DEFAULT_PATH: &str = "/etc/figwatch/figwatch.toml";
 pub const DEFAULT_DATABASE: &str = "figwatch.db";
 /// How often a feed is polled unless it or the server says otherwise.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(15 * 60);
+/// How often, at most, a changed entry's article is fetched again.
+pub const DEFAULT_REVISIT: Duration = Duration::from_secs(60 * 60);
 /// Fetches in flight at once.
 pub const DEFAULT_CONCURRENCY: usize = 16;
 /// Fetches in flight per host.
@@ -79,6 +81,8 @@ pub struct Config {
     pub daemon: Daemon,
     /// `[[feed]]`, in file order.
     pub feeds: Vec<Feed>,
+    /// `[[page]]`, in file order: live pages polled beside the feeds.
+    pub pages: Vec<Page>,
     /// `[watch.NAME]`, sorted by name.
     pub watches: Vec<Watch>,
     /// `[sink.NAME]`, sorted by name.
@@ -143,6 +147,46 @@ pub struct Feed {
     /// `allow_private_articles`: this feed's article links may reach
     /// non-public addresses; `None` takes `[daemon]`'s.
     pub allow_private_articles: Option<bool>,
+    /// `revisit`: an entry seen again with changes has its article fetched
+    /// again at most this often.
+    pub revisit: Duration,
+    /// `category`: a label (OPML import keeps its outline), shown by
+    /// `check` and the status page.
+    pub category: Option<String>,
+}
+
+/// `[[page]]`: a live page (a situation report, a live blog) that is not a
+/// feed; each change of its main text is a revision of one article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// Page URL (http or https).
+    pub url: Url,
+    /// Display name; `None` means the page's host.
+    pub name: Option<String>,
+    /// Poll interval overriding `[daemon] poll_interval`.
+    pub interval: Option<Duration>,
+    /// CSS selector for the page's main text.
+    pub selector: Option<String>,
+    /// Watches that read the page; `None` means every watch.
+    pub watches: Option<Vec<String>>,
+    /// The page may be on (or redirect to) a non-public address.
+    pub allow_private: bool,
+}
+
+impl Page {
+    /// Whether the page's own origin may be non-public (as
+    /// [`Feed::private_origin_allowed`]).
+    #[cfg(feature = "daemon")]
+    pub fn private_origin_allowed(&self) -> bool {
+        self.allow_private || crate::fetch::is_private_literal(&self.url)
+    }
+
+    /// Whether the watch named `watch` reads this page.
+    pub fn read_by(&self, watch: &str) -> bool {
+        self.watches
+            .as_ref()
+            .is_none_or(|names| names.iter().any(|name| name == watch))
+    }
 }
 
 impl Feed {

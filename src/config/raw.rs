@@ -14,6 +14,8 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) feed: Vec<Spanned<RawFeed>>,
     #[serde(default)]
+    pub(super) page: Vec<Spanned<RawPage>>,
+    #[serde(default)]
     pub(super) watch: BTreeMap<String, Spanned<RawWatch>>,
     #[serde(default)]
     pub(super) sink: BTreeMap<String, Spanned<RawSink>>,
@@ -59,6 +61,19 @@ pub(super) struct RawFeed {
     pub(super) article_selector: Option<Spanned<String>>,
     pub(super) allow_private: Option<bool>,
     pub(super) allow_private_articles: Option<bool>,
+    pub(super) revisit: Option<Spanned<RawNumberOrText>>,
+    pub(super) category: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPage {
+    pub(super) url: Spanned<String>,
+    pub(super) name: Option<String>,
+    pub(super) interval: Option<Spanned<RawNumberOrText>>,
+    pub(super) selector: Option<Spanned<String>>,
+    pub(super) watches: Option<Vec<Spanned<String>>>,
+    pub(super) allow_private: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -611,6 +611,11 @@ fn the_reference_config_loads_lists_every_key_and_states_the_defaults() {
     assert_eq!(daemon.max_body, DEFAULT_MAX_BODY);
     assert_eq!(daemon.failing_after, DEFAULT_FAILING_AFTER);
     assert!(daemon.baseline && !daemon.allow_private_articles);
+    assert_eq!(config.feeds[0].revisit, DEFAULT_REVISIT);
+    assert_eq!(
+        config.pages[0].watches.as_deref(),
+        Some(&["nk-russia".to_string()][..])
+    );
     let sink = |name: &str| &config.sink(name).unwrap().kind;
     assert!(
         matches!(sink("script"), SinkKind::Command { timeout, .. } if *timeout == DEFAULT_COMMAND_TIMEOUT)
@@ -649,6 +654,10 @@ fn the_reference_config_loads_lists_every_key_and_states_the_defaults() {
         (
             "[[feed]]",
             "[[feed]]\nurl = \"https://a.example/\"\nzz_unknown = 1\n",
+        ),
+        (
+            "[[page]]",
+            "[[page]]\nurl = \"https://a.example/\"\nzz_unknown = 1\n",
         ),
         ("[watch.NAME]", "[watch.w]\nquery = \"x\"\nzz_unknown = 1\n"),
         (
@@ -715,4 +724,33 @@ fn database_password_keys_are_refused_beside_a_sqlite_file() {
             "/etc/figwatch/figwatch.toml:3:25: daemon: environment variable NOT_SET_ANYWHERE (database_password_env) is not set",
         ],
     );
+}
+
+#[test]
+fn pages_name_known_watches_and_urls_no_feed_has() {
+    check_error(
+        "[[feed]]\nurl = \"https://a.example/live\"\n\
+         [[page]]\nurl = \"https://a.example/live\"\n\
+         [[page]]\nurl = \"https://b.example/live\"\nwatches = [\"nope\"]\n\
+         [watch.w]\nquery = \"x\"\n",
+        &[
+            "/etc/figwatch/figwatch.toml:4:7: page url https://a.example/live is listed twice (first at line 2); remove one",
+            "/etc/figwatch/figwatch.toml:7:12: page watches names unknown watch \"nope\" (defined watches: w)",
+        ],
+    );
+}
+
+#[test]
+fn revisit_defaults_to_an_hour_and_zero_means_on_every_change() {
+    let config = parse(
+        "[[feed]]\nurl = \"https://a.example/feed\"\n\
+         [[feed]]\nurl = \"https://b.example/feed\"\nrevisit = \"0s\"\ncategory = \"World\"\n\
+         [[page]]\nurl = \"https://c.example/live\"\ninterval = \"5m\"\n",
+    )
+    .unwrap();
+    assert_eq!(config.feeds[0].revisit, DEFAULT_REVISIT);
+    assert_eq!(config.feeds[1].revisit, Duration::ZERO);
+    assert_eq!(config.feeds[1].category.as_deref(), Some("World"));
+    assert_eq!(config.pages[0].interval, Some(Duration::from_secs(300)));
+    assert!(config.pages[0].read_by("any-watch"));
 }

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -27,6 +27,7 @@ use url::Url;
 use crate::config::Config;
 use crate::store::Store;
 use crate::{alert, fetch, store, watch};
+use schedule::{Schedule, to_chrono};
 
 pub use deliver::DeliveryReport;
 pub use pipeline::{FeedReport, MAX_ARTICLE_ATTEMPTS};
@@ -222,7 +223,7 @@ impl Limits {
 /// What one `figwatch once` pass did.
 #[derive(Debug, Clone, Default)]
 pub struct PassReport {
-    /// One report per feed, in config order.
+    /// One report per feed, then per page, in config order.
     pub feeds: Vec<FeedReport>,
     /// What delivery did.
     pub delivery: DeliveryReport,
@@ -248,26 +249,25 @@ pub async fn once(config: Config, cancel: CancellationToken) -> Result<PassRepor
         Arc::default(),
     )?);
     ctx.register_figures().await?;
-    let handles: Vec<_> = ctx
-        .config
-        .feeds
-        .iter()
-        .map(|feed| {
-            tracker.spawn(pipeline::poll_feed(
+    let handles: Vec<_> = schedule::jobs(&ctx.config)
+        .map(|job| {
+            let url = job.url().to_string();
+            let task = pipeline::poll(
                 Arc::clone(&ctx),
-                feed.clone(),
+                job.to_job(),
                 pipeline::When::Now,
                 cancel.clone(),
-            ))
+            );
+            (url, tracker.spawn(task))
         })
         .collect();
     let mut report = PassReport::default();
-    for (handle, feed) in handles.into_iter().zip(&ctx.config.feeds) {
+    for (url, handle) in handles {
         match handle.await {
             Ok(feed_report) => report.feeds.push(feed_report),
             Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
             Err(_) => report.feeds.push(FeedReport {
-                url: feed.url.to_string(),
+                url,
                 cancelled: true,
                 ..FeedReport::default()
             }),
@@ -310,12 +310,15 @@ enum Signal {
     Stop,
     /// SIGHUP: reload the config.
     Reload,
+    /// SIGUSR1: poll every feed and page now, once.
+    PollNow,
 }
 
 struct Signals {
     term: tokio::signal::unix::Signal,
     int: tokio::signal::unix::Signal,
     hup: tokio::signal::unix::Signal,
+    usr1: tokio::signal::unix::Signal,
 }
 
 impl Signals {
@@ -325,6 +328,7 @@ impl Signals {
             term: signal(SignalKind::terminate())?,
             int: signal(SignalKind::interrupt())?,
             hup: signal(SignalKind::hangup())?,
+            usr1: signal(SignalKind::user_defined1())?,
         })
     }
 
@@ -333,6 +337,7 @@ impl Signals {
             _ = self.term.recv() => Signal::Stop,
             _ = self.int.recv() => Signal::Stop,
             _ = self.hup.recv() => Signal::Reload,
+            _ = self.usr1.recv() => Signal::PollNow,
         }
     }
 }
@@ -393,13 +398,20 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
         ));
     }
 
-    let stored_feeds = ctx.blocking(|store| store.feeds()).await?;
-    let mut schedule = Schedule::load(&ctx, stored_feeds);
+    let stored: schedule::Stored = ctx
+        .blocking(|store| store.feeds())
+        .await?
+        .into_iter()
+        .map(|feed| (feed.url, (feed.next_poll_at, feed.failures)))
+        .collect();
+    let mut schedule = Schedule::load(&ctx.config, &stored, Utc::now());
+    drop(stored);
     let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<FeedReport>();
     let watchdog = sd_notify::watchdog_enabled().map(|period| period / 2);
     let mut watchdog_tick = tokio::time::interval(watchdog.unwrap_or(Duration::from_secs(3600)));
     info!(
         feeds = ctx.config.feeds.len(),
+        pages = ctx.config.pages.len(),
         watches = ctx.config.watches.len(),
         sinks = ctx.config.sinks.len(),
         database = %ctx.config.daemon.database.display(),
@@ -412,12 +424,19 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
     loop {
         metrics.loop_turned();
         let now = Utc::now();
-        for feed in schedule.take_due(now, &ctx) {
+        for (job, now_asked) in schedule.take_due(now, &ctx.config) {
             let done_tx = done_tx.clone();
             let ctx = Arc::clone(&ctx);
             let cancel = cancel.clone();
+            // A poll asked for by SIGUSR1 is taken whenever the job was last
+            // polled; a scheduled one only when the store agrees it is due.
+            let when = if now_asked {
+                pipeline::When::Now
+            } else {
+                pipeline::When::Due
+            };
             tracker.spawn(async move {
-                let report = pipeline::poll_feed(ctx, feed, pipeline::When::Due, cancel).await;
+                let report = pipeline::poll(ctx, job, when, cancel).await;
                 // The receiver lives as long as the loop; after it is gone
                 // the report has nobody to tell.
                 let _ = done_tx.send(report);
@@ -433,6 +452,10 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
                     notify_systemd(&[sd_notify::NotifyState::Stopping]);
                     break;
                 }
+                Signal::PollNow => {
+                    info!("SIGUSR1: polling every feed and page now");
+                    schedule.all_due(Utc::now());
+                }
                 Signal::Reload => {
                     notify_systemd(&[sd_notify::NotifyState::Reloading, sd_notify::NotifyState::monotonic_usec_now().unwrap_or(sd_notify::NotifyState::Custom(""))]);
                     match reload(&config_path, &ctx, &store, &tracker, &outbox_ready) {
@@ -441,7 +464,7 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
                             if let Err(err) = ctx.register_figures().await {
                                 error!(error = %err, "Cannot register the reloaded config's figures");
                             }
-                            schedule.reconcile(&ctx);
+                            schedule.reconcile(&ctx.config, Utc::now());
                             // The dispatcher may have exited with the loop; a
                             // failed send only means there is nobody to tell.
                             let _ = ctx_tx.send(Arc::clone(&ctx));
@@ -456,7 +479,9 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
                     notify_systemd(&[sd_notify::NotifyState::Ready]);
                 }
             },
-            Some(report) = done_rx.recv() => schedule.finished(report),
+            Some(report) = done_rx.recv() => {
+                schedule.finished(&report.url, report.error.is_some(), report.next_poll_at);
+            }
             _ = tokio::time::sleep(sleep) => {}
             _ = watchdog_tick.tick(), if watchdog.is_some() => {
                 notify_systemd(&[sd_notify::NotifyState::Watchdog]);
@@ -508,106 +533,4 @@ fn reload(
         Arc::clone(&current.metrics),
     )
     .map_err(|err| err.to_string())
-}
-
-/// When each configured feed is next due, and which are being polled now.
-struct Schedule {
-    next: HashMap<String, DateTime<Utc>>,
-    in_flight: HashMap<String, ()>,
-    failing: HashMap<String, bool>,
-}
-
-impl Schedule {
-    fn load(ctx: &Context, stored_feeds: Vec<store::FeedState>) -> Schedule {
-        let now = Utc::now();
-        let stored: HashMap<String, (Option<DateTime<Utc>>, u32)> = stored_feeds
-            .into_iter()
-            .map(|feed| (feed.url, (feed.next_poll_at, feed.failures)))
-            .collect();
-        let mut schedule = Schedule {
-            next: HashMap::new(),
-            in_flight: HashMap::new(),
-            failing: HashMap::new(),
-        };
-        for feed in &ctx.config.feeds {
-            let url = feed.url.to_string();
-            let policy = schedule::Policy::for_feed(&ctx.config.daemon, feed);
-            let (next, failures) = stored.get(&url).copied().unwrap_or((None, 0));
-            let due = match next {
-                Some(next) if next > now => next,
-                // Overdue after a restart: spread so they do not all fire at once.
-                Some(_) => {
-                    now + to_chrono(schedule::startup_spread(policy.interval, fastrand::f64()))
-                }
-                None => now,
-            };
-            schedule.failing.insert(url.clone(), failures > 0);
-            schedule.next.insert(url, due);
-        }
-        schedule
-    }
-
-    /// Feeds due at `now` that are not in flight; they are marked in flight.
-    fn take_due(&mut self, now: DateTime<Utc>, ctx: &Context) -> Vec<crate::config::Feed> {
-        let mut due = Vec::new();
-        for feed in &ctx.config.feeds {
-            let url = feed.url.to_string();
-            if self.in_flight.contains_key(&url) {
-                continue;
-            }
-            if self.next.get(&url).is_some_and(|next| *next <= now) {
-                self.in_flight.insert(url, ());
-                due.push(feed.clone());
-            }
-        }
-        due
-    }
-
-    fn finished(&mut self, report: FeedReport) {
-        self.in_flight.remove(&report.url);
-        self.failing
-            .insert(report.url.clone(), report.error.is_some());
-        if let Some(next) = report.next_poll_at {
-            if let Some(slot) = self.next.get_mut(&report.url) {
-                *slot = next;
-            }
-        } else if let Some(slot) = self.next.get_mut(&report.url) {
-            // No next time recorded (store error or cancelled): retry in a minute.
-            *slot = Utc::now() + chrono::Duration::seconds(60);
-        }
-    }
-
-    /// Adds new feeds (due now) and forgets removed ones after a reload.
-    fn reconcile(&mut self, ctx: &Context) {
-        let urls: Vec<String> = ctx.config.feeds.iter().map(|f| f.url.to_string()).collect();
-        self.next.retain(|url, _| urls.contains(url));
-        self.failing.retain(|url, _| urls.contains(url));
-        for url in urls {
-            self.next.entry(url).or_insert_with(Utc::now);
-        }
-    }
-
-    fn until_next(&self, now: DateTime<Utc>) -> Duration {
-        self.next
-            .iter()
-            .filter(|(url, _)| !self.in_flight.contains_key(*url))
-            .map(|(_, next)| (*next - now).to_std().unwrap_or(Duration::ZERO))
-            .min()
-            .unwrap_or(Duration::from_secs(3600))
-            .min(Duration::from_secs(3600))
-    }
-
-    fn status(&self) -> String {
-        let n_failing = self.failing.values().filter(|failing| **failing).count();
-        format!(
-            "polling {} feeds, {} in flight, {} failing",
-            self.next.len(),
-            self.in_flight.len(),
-            n_failing
-        )
-    }
-}
-
-fn to_chrono(duration: Duration) -> chrono::Duration {
-    chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX)
 }

@@ -177,6 +177,8 @@ pub struct Metrics {
     pub entries_seen: AtomicU64,
     /// Articles stored.
     pub articles_matched: AtomicU64,
+    /// Revisions stored: articles and pages read again after changing.
+    pub revisions: AtomicU64,
     /// Alerts raised.
     pub alerts: AtomicU64,
     /// Fetch errors by target and kind.
@@ -345,7 +347,7 @@ impl Metrics {
     /// The metrics in Prometheus text format.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        let counters: [(&str, &str, &AtomicU64); 6] = [
+        let counters: [(&str, &str, &AtomicU64); 7] = [
             (
                 "figwatch_feed_polls_total",
                 "Feed polls finished.",
@@ -370,6 +372,11 @@ impl Metrics {
                 "figwatch_articles_matched_total",
                 "Matched articles stored.",
                 &self.articles_matched,
+            ),
+            (
+                "figwatch_revisions_total",
+                "Revised articles and live pages read again.",
+                &self.revisions,
             ),
             (
                 "figwatch_alerts_total",

@@ -8,6 +8,7 @@
 //! were seen (that is `store`) and does not look at article pages (`article`).
 
 mod decode;
+mod discover;
 mod text;
 
 #[cfg(test)]
@@ -19,6 +20,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 use url::Url;
 
+pub use discover::discover;
 pub use text::html_to_text;
 
 /// A parsed feed.
@@ -46,6 +48,11 @@ pub struct Entry {
     pub summary: String,
     /// Published (or else updated) time.
     pub published: Option<DateTime<Utc>>,
+    /// When the feed says the entry was last updated, if it says.
+    pub updated: Option<DateTime<Utc>>,
+    /// What the feed says of the entry, hashed: its updated date, title,
+    /// summary and content. A change means the entry was revised in place.
+    pub fingerprint: String,
 }
 
 /// Why a document is not a feed.
@@ -194,13 +201,41 @@ fn convert_entry(entry: &feed_rs::model::Entry, feed_url: &Url) -> Entry {
     } else {
         hash_key(&title, &summary)
     };
+    let content = entry
+        .content
+        .as_ref()
+        .and_then(|content| content.body.as_deref());
+    let fingerprint = fingerprint(entry.updated, &title, &summary, content);
     Entry {
         key,
         link,
         title,
         summary,
         published: entry.published.or(entry.updated),
+        updated: entry.updated,
+        fingerprint,
     }
+}
+
+/// The hash of what a feed says of one entry (see [`Entry::fingerprint`]).
+fn fingerprint(
+    updated: Option<DateTime<Utc>>,
+    title: &str,
+    summary: &str,
+    content: Option<&str>,
+) -> String {
+    let mut hasher = Sha256::new();
+    let updated = updated.map(|updated| updated.timestamp_millis().to_string());
+    for part in [
+        updated.as_deref().unwrap_or(""),
+        title,
+        summary,
+        content.unwrap_or(""),
+    ] {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hex::encode(&hasher.finalize()[..16])
 }
 
 /// `text` without control characters (C0 but line feed and tab, DEL, C1:

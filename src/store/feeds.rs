@@ -137,6 +137,20 @@ pub struct EntryRecord<'a> {
     pub title: &'a str,
     /// Published time from the feed.
     pub published_at: Option<DateTime<Utc>>,
+    /// The entry's fingerprint (`feed::Entry::fingerprint`): a change means
+    /// the entry was revised. `None` keeps the stored one.
+    pub hash: Option<&'a str>,
+}
+
+/// A finished entry whose article may be revised: what the store knows of
+/// it when the feed lists it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revisit {
+    /// The entry's stored fingerprint; `None` for entries stored before
+    /// fingerprints were.
+    pub hash: Option<String>,
+    /// When its article was last fetched.
+    pub fetched_at: DateTime<Utc>,
 }
 
 /// The feed_failing alert's facts for a feed failing since `since`, when

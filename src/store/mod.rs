@@ -37,12 +37,12 @@ use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::config::Database;
 
-pub use feeds::{EntryRecord, EntryStatus, FeedState, Lease, PollResult};
+pub use feeds::{EntryRecord, EntryStatus, FeedState, Lease, PollResult, Revisit};
 pub use outbox::{AlertDraft, FeedFacts};
 pub use queries::{
     AlertSummary, ArticleSummary, DeliveryState, FigureSummary, HistoryRow, Instance,
 };
-pub use record::{NewArticle, Recorded, WatchReading};
+pub use record::{NewArticle, Recorded, WatchReading, content_hash};
 pub use retention::{PRUNE_BATCH, Pruned};
 
 /// What went wrong in the store. Each variant names the database: the
@@ -238,6 +238,11 @@ pub trait Backend: Send + Sync {
         keys: &[&str],
         max_attempts: u32,
     ) -> Result<Vec<bool>, Error>;
+    /// For each of `keys`, when the feed's entry is finished with an
+    /// article (matched or a duplicate): its fingerprint and when its
+    /// article was last fetched, so a changed entry can be revisited.
+    /// Parallel to `keys`; `None` for every other entry.
+    fn revisits(&self, feed_id: i64, keys: &[&str]) -> Result<Vec<Option<Revisit>>, Error>;
     /// Records an entry that produced no article (see [`EntryStatus`]).
     fn record_entry(
         &self,
@@ -503,6 +508,9 @@ pub struct AlertRow {
     /// The facts of a feed_failing / feed_recovered alert; `alert::message`
     /// words them.
     pub feed: Option<FeedFacts>,
+    /// Raised by a revised article (its current observation read a
+    /// revision): `"revision": true` in the alert JSON.
+    pub revision: bool,
     /// Free text of a test alert (and of feed alerts stored before their
     /// facts were).
     pub message: Option<String>,

@@ -14,6 +14,57 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::{AlertDraft, AlertKind, EntryRecord};
+
+/// A stored article that a new reading may revise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Stored {
+    /// Its row id.
+    pub(super) id: i64,
+    /// Its content hash.
+    pub(super) hash: String,
+    /// Its current revision number.
+    pub(super) revision: u32,
+}
+
+/// Which reading of which article an observation belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Reading {
+    /// The article's row id.
+    pub(super) article_id: i64,
+    /// Its revision (0: the first reading).
+    pub(super) revision: u32,
+    /// The date figure states order it by: its publication, or its
+    /// revision's date.
+    pub(super) observed_at: DateTime<Utc>,
+}
+
+/// What to do with an article handed to `record_article`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Plan {
+    /// Not stored yet: insert it.
+    New,
+    /// Stored with the same text (or, for a first reading, under the same
+    /// URL or text): record the entry only.
+    Duplicate(i64),
+    /// Stored under its URL or entry with other text: a revision.
+    Revise(Stored),
+}
+
+/// The plan for `article`, whose content hash is `hash`, given the article
+/// stored under its URL (or its entry) and the one with the same text.
+pub(super) fn plan(
+    article: &NewArticle<'_>,
+    hash: &str,
+    same_url: Option<Stored>,
+    same_text: Option<i64>,
+) -> Plan {
+    match (article.revised_at, same_url, same_text) {
+        (Some(_), Some(stored), _) if stored.hash != hash => Plan::Revise(stored),
+        (_, Some(stored), _) => Plan::Duplicate(stored.id),
+        (_, None, Some(id)) => Plan::Duplicate(id),
+        (_, None, None) => Plan::New,
+    }
+}
 use crate::config;
 use crate::figures::{self, Decision};
 
@@ -40,6 +91,12 @@ pub struct NewArticle<'a> {
     pub watches: Vec<WatchReading<'a>>,
     /// Record figures without alerting (first poll of a new feed).
     pub baseline: bool,
+    /// `Some(date)` when the article may be a revision of one stored under
+    /// its URL (or its entry's article): if its title and text differ from
+    /// the stored ones, they replace them and its figures are read again as
+    /// revision observations dated `date`; if not, only the entry is
+    /// recorded. `None` for a first reading.
+    pub revised_at: Option<DateTime<Utc>>,
 }
 
 /// One watch's view of an article.
@@ -65,10 +122,13 @@ pub struct Recorded {
     pub n_observations: usize,
     /// Alerts raised.
     pub n_alerts: usize,
+    /// The article's revision this recording read, when it stored one
+    /// (1 for the first revision); 0 otherwise.
+    pub revision: u32,
 }
 
 /// The hash two copies of one story share: title and text, trimmed.
-pub(super) fn content_hash(title: &str, text: &str) -> String {
+pub fn content_hash(title: &str, text: &str) -> String {
     let mut hasher = Sha256::new();
     hasher.update(title.trim().as_bytes());
     hasher.update([0]);

@@ -370,7 +370,7 @@ terms = ["pledged"]
         "kind from its mention"
     );
     assert_eq!(figures[0]["claimant"], "");
-    assert_eq!(work.sql_count("PRAGMA user_version"), 5);
+    assert_eq!(work.sql_count("PRAGMA user_version"), 6);
 
     // The scanner's currency shows; a per-claimant state of a figure that is
     // not by_source (left from an earlier config) does not.
@@ -388,4 +388,65 @@ terms = ["pledged"]
         .success()
         .stdout(predicate::str::contains("2.5 billion USD"))
         .stdout(predicate::str::contains("Treasury").not());
+}
+
+#[test]
+fn import_opml_keeps_categories_and_pages_and_export_gives_them_back() {
+    let work = Workspace::new("[sink.journal]\ntype = \"log\"\n");
+    let opml = work.dir.path().join("feeds.opml");
+    std::fs::write(
+        &opml,
+        r#"<?xml version="1.0"?>
+<opml version="2.0"><head><title>Desk</title></head><body>
+  <outline text="Conflict">
+    <outline text="Europe">
+      <outline type="rss" text="Kyiv wire" xmlUrl="https://kyiv.example/atom.xml"/>
+    </outline>
+  </outline>
+  <outline type="rss" text="Tagged" category="/Economy" xmlUrl="https://money.example/rss"/>
+  <outline type="link" text="OCHA flash update" url="https://ocha.example/flash"/>
+</body></opml>"#,
+    )
+    .unwrap();
+    work.figwatch(&["import-opml", opml.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Added 3 feed(s)"));
+    let config = std::fs::read_to_string(work.config()).unwrap();
+    assert!(
+        config.contains("category = \"Conflict/Europe\""),
+        "{config}"
+    );
+    assert!(config.contains("category = \"Economy\""), "{config}");
+    assert!(
+        config.contains(
+            "[[page]]\nurl = \"https://ocha.example/flash\"\nname = \"OCHA flash update\""
+        ),
+        "{config}"
+    );
+    let check = work
+        .figwatch(&["check"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let check = String::from_utf8_lossy(&check);
+    assert!(
+        check.contains("https://kyiv.example/atom.xml (Kyiv wire) [Conflict/Europe]"),
+        "{check}"
+    );
+    assert!(check.contains("1 live page(s)"), "{check}");
+
+    let output = work.figwatch(&["export-opml"]).output().unwrap();
+    let exported = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        exported.contains("<outline text=\"Conflict/Europe\">"),
+        "{exported}"
+    );
+    assert!(exported.contains("type=\"link\""), "{exported}");
+    assert!(
+        exported.contains("url=\"https://ocha.example/flash\""),
+        "{exported}"
+    );
 }

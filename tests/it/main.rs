@@ -21,6 +21,7 @@ mod instances;
 mod instances_run;
 mod pipeline;
 mod retention;
+mod revisions;
 mod service;
 mod secrets;
 mod servers;

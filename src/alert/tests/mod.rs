@@ -97,6 +97,7 @@ fn changed_row() -> AlertRow {
         change: Some((40.0, Some(0.25))),
         article: None,
         feed: None,
+        revision: false,
         message: None,
     }
 }
@@ -118,6 +119,7 @@ fn text_row(kind: AlertKind, text: &str) -> AlertRow {
         change: None,
         article: None,
         feed: None,
+        revision: false,
         message: Some(text.to_owned()),
     }
 }

@@ -12,6 +12,9 @@ use super::*;
 use crate::watch;
 
 mod sink;
+mod source;
+
+use source::Urls;
 
 pub(super) struct Validator<'a> {
     pub(super) source: &'a str,
@@ -33,49 +36,28 @@ impl Validator<'_> {
 
     pub(super) fn config(&mut self, raw: RawConfig, path: &Path) -> Config {
         let daemon = self.daemon(raw.daemon);
-        let mut feeds: Vec<Feed> = Vec::with_capacity(raw.feed.len());
-        // Each URL once: a second [[feed]] with the same URL would poll it
-        // twice under one state row.
-        let mut first_line: std::collections::HashMap<String, usize> =
-            std::collections::HashMap::new();
-        for raw_feed in raw.feed {
-            let offset = raw_feed
-                .get_ref()
-                .url
-                .as_ref()
-                .map_or(raw_feed.span().start, |url| url.span().start);
-            let Some(feed) = self.feed(raw_feed) else {
-                continue;
-            };
-            let (line, _) = line_col(self.source, offset);
-            if let Some(first) = first_line.get(feed.url.as_str()) {
-                self.problem(
-                    offset,
-                    format!(
-                        "feed url {} is listed twice (first at line {first}); remove one [[feed]]",
-                        redact::url(&feed.url)
-                    ),
-                );
-                continue;
-            }
-            first_line.insert(feed.url.to_string(), line);
-            feeds.push(feed);
-        }
+        // Each URL once, feeds and pages alike: a second one with the same
+        // URL would poll it twice under one state row.
+        let mut urls = Urls::default();
+        let feeds = self.feeds(raw.feed, &mut urls);
         let sinks: Vec<Sink> = raw
             .sink
             .into_iter()
             .filter_map(|(name, sink)| self.sink(name, sink))
             .collect();
         let sink_names: Vec<&str> = sinks.iter().map(|sink| sink.name.as_str()).collect();
-        let watches = raw
+        let watches: Vec<Watch> = raw
             .watch
             .into_iter()
             .filter_map(|(name, watch)| self.watch(name, watch, &sink_names))
             .collect();
+        let watch_names: Vec<&str> = watches.iter().map(|watch| watch.name.as_str()).collect();
+        let pages = self.pages(raw.page, &watch_names, &mut urls);
         Config {
             path: path.to_path_buf(),
             daemon,
             feeds,
+            pages,
             watches,
             sinks,
         }
@@ -373,40 +355,6 @@ impl Validator<'_> {
                 None
             }
         }
-    }
-
-    fn feed(&mut self, raw: Spanned<RawFeed>) -> Option<Feed> {
-        let offset = raw.span().start;
-        let raw = raw.into_inner();
-        let url = self.url_or_secret_url(
-            "feed",
-            "feed url",
-            (raw.url, raw.url_env, raw.url_file),
-            offset,
-        );
-        let interval = raw
-            .interval
-            .map(|interval| self.duration(Some(interval), DEFAULT_POLL_INTERVAL));
-        let article_selector = raw.article_selector.and_then(|selector| {
-            match scraper::Selector::parse(selector.get_ref()) {
-                Ok(_) => Some(selector.into_inner()),
-                Err(err) => {
-                    self.problem(
-                        selector.span().start,
-                        format!("invalid CSS selector {:?}: {err}", selector.get_ref()),
-                    );
-                    None
-                }
-            }
-        });
-        Some(Feed {
-            url: url?,
-            name: raw.name.filter(|name| !name.trim().is_empty()),
-            interval,
-            article_selector,
-            allow_private: raw.allow_private.unwrap_or(false),
-            allow_private_articles: raw.allow_private_articles,
-        })
     }
 
     fn watch(

@@ -65,7 +65,8 @@ mod refusal {
         let dir = tempfile::tempdir().unwrap();
         let ctx = context(dir.path());
         let feed = ctx.config.feeds[0].clone();
-        let parsed = feed::parse(FEED.as_bytes(), Some("application/rss+xml"), &feed.url).unwrap();
+        let parsed =
+            crate::feed::parse(FEED.as_bytes(), Some("application/rss+xml"), &feed.url).unwrap();
         let cancel = CancellationToken::new();
         let url = feed.url.to_string();
         let state = ctx.store.feed(&url).unwrap();

@@ -179,16 +179,30 @@ code{font-size:.95em}.failing,.dead{color:#a00}.retrying{color:#a60}.delivered{c
 
 /// A feed's name: the config's, else the feed's own title, else its URL.
 fn feed_name(config: Option<&Config>, feed: &FeedState) -> String {
-    config
-        .and_then(|config| {
-            config
-                .feeds
-                .iter()
-                .find(|configured| configured.url.as_str() == feed.url)
-        })
+    let page = config.and_then(|config| {
+        config
+            .pages
+            .iter()
+            .find(|page| page.url.as_str() == feed.url)
+    });
+    if let Some(page) = page {
+        let name = page.name.clone().unwrap_or_else(|| redact::url(&page.url));
+        return format!("{name} (live page)");
+    }
+    let configured = config.and_then(|config| {
+        config
+            .feeds
+            .iter()
+            .find(|configured| configured.url.as_str() == feed.url)
+    });
+    let name = configured
         .and_then(|configured| configured.name.clone())
         .or_else(|| feed.title.clone().filter(|title| !title.trim().is_empty()))
-        .unwrap_or_else(|| redact::url_text(&feed.url))
+        .unwrap_or_else(|| redact::url_text(&feed.url));
+    match configured.and_then(|configured| configured.category.as_deref()) {
+        Some(category) => format!("{name} [{category}]"),
+        None => name,
+    }
 }
 
 /// The error without the feed's URL in front (the line shows it once).
@@ -266,8 +280,13 @@ pub(super) fn render(config: Option<&Config>, data: &PageData) -> String {
          <meta http-equiv=\"refresh\" content=\"{REFRESH_SECONDS}\">\
          <style>{STYLE}</style></head><body><h1>figwatch</h1>"
     );
-    let configured: Option<Vec<&str>> =
-        config.map(|config| config.feeds.iter().map(|feed| feed.url.as_str()).collect());
+    // Feeds and live pages alike: both are polled and stored as feeds.
+    let configured: Option<Vec<&str>> = config.map(|config| {
+        let feeds = config.feeds.iter().map(|feed| feed.url.as_str());
+        feeds
+            .chain(config.pages.iter().map(|page| page.url.as_str()))
+            .collect()
+    });
     let feeds: Vec<&FeedState> = data
         .feeds
         .iter()
@@ -283,9 +302,15 @@ pub(super) fn render(config: Option<&Config>, data: &PageData) -> String {
         .filter(|feed| feed.failures > 0)
         .collect();
     let n_feeds = config.map_or(feeds.len(), |config| config.feeds.len());
+    let n_pages = config.map_or(0, |config| config.pages.len());
+    let pages = if n_pages > 0 {
+        format!(" and {n_pages} live page(s)")
+    } else {
+        String::new()
+    };
     let _ = write!(
         html,
-        "<p id=\"summary\">Polling {n_feeds} feed(s) for {} watch(es); <span class=\"{}\">{} failing</span>. \
+        "<p id=\"summary\">Polling {n_feeds} feed(s){pages} for {} watch(es); <span class=\"{}\">{} failing</span>. \
          <span class=\"muted\">As of {} UTC; this page refreshes every minute.</span></p>",
         config.map_or(0, |config| config.watches.len()),
         if failing.is_empty() {
@@ -570,6 +595,35 @@ mod tests {
         let failing = &html[html.find("id=\"failing\"").unwrap()..];
         let failing = &failing[..failing.find("</ul>").unwrap()];
         assert_eq!(failing.matches(url).count(), 1, "{failing}");
+    }
+
+    #[test]
+    fn live_pages_and_feed_categories_are_listed_beside_feeds() {
+        let config = Config::parse(
+            "[[feed]]\nurl = \"https://news.example/feed.xml\"\nname = \"News\"\n\
+             category = \"Conflict\"\n\
+             [[page]]\nurl = \"https://ocha.example/flash\"\nname = \"OCHA flash\"\n",
+            std::path::Path::new("/etc/figwatch/figwatch.toml"),
+        )
+        .unwrap();
+        let data = PageData {
+            feeds: vec![
+                feed("https://news.example/feed.xml", None, "x"),
+                feed("https://ocha.example/flash", None, "x"),
+                feed("https://gone.example/old.xml", None, "x"),
+            ],
+            ..PageData::default()
+        };
+        let html = render(Some(&config), &data);
+        let feeds = &html[html.find("id=\"feeds\"").unwrap()..];
+        let feeds = &feeds[..feeds.find("</table>").unwrap()];
+        assert!(feeds.contains("News [Conflict]"), "{feeds}");
+        assert!(feeds.contains("OCHA flash (live page)"), "{feeds}");
+        assert!(!feeds.contains("gone.example"), "{feeds}");
+        assert!(
+            html.contains("Polling 1 feed(s) and 1 live page(s)"),
+            "{html}"
+        );
     }
 
     #[test]

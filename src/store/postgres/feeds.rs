@@ -7,7 +7,8 @@ use postgres::GenericClient;
 
 use super::super::feeds::{decide_lease, failing_facts};
 use super::super::{
-    AlertDraft, AlertKind, EntryRecord, EntryStatus, Error, FeedFacts, FeedState, Lease, PollResult,
+    AlertDraft, AlertKind, EntryRecord, EntryStatus, Error, FeedFacts, FeedState, Lease,
+    PollResult, Revisit,
 };
 use super::outbox::insert_alert;
 use super::{Postgres, count};
@@ -274,6 +275,33 @@ pub(super) fn unseen_entries(
         .collect())
 }
 
+pub(super) fn revisits(
+    db: &Postgres,
+    feed_id: i64,
+    keys: &[&str],
+) -> Result<Vec<Option<Revisit>>, Error> {
+    let mut conn = db.conn()?;
+    // One round trip for the whole feed, not one per entry.
+    let rows = conn
+        .query(
+            "SELECT key, hash, seen_at FROM entries WHERE feed_id = $1 AND key = ANY($2) \
+             AND status IN ('matched', 'duplicate') AND article_id IS NOT NULL",
+            &[&feed_id, &keys],
+        )
+        .map_err(db.err())?;
+    let mut found: std::collections::HashMap<String, Revisit> = rows
+        .iter()
+        .map(|row| {
+            let revisit = Revisit {
+                hash: row.get(1),
+                fetched_at: row.get(2),
+            };
+            (row.get(0), revisit)
+        })
+        .collect();
+    Ok(keys.iter().map(|key| found.remove(*key)).collect())
+}
+
 pub(super) fn record_entry(
     db: &Postgres,
     feed_id: i64,
@@ -339,10 +367,11 @@ pub(super) fn upsert_entry(
     now: DateTime<Utc>,
 ) -> Result<(), postgres::Error> {
     client.execute(
-        "INSERT INTO entries (feed_id, key, url, title, published_at, seen_at, status, error, article_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+        "INSERT INTO entries (feed_id, key, url, title, published_at, seen_at, status, error, article_id, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
          ON CONFLICT (feed_id, key) DO UPDATE SET status = excluded.status, error = excluded.error, \
-         article_id = excluded.article_id, attempts = entries.attempts + 1, seen_at = excluded.seen_at",
+         article_id = excluded.article_id, attempts = entries.attempts + 1, seen_at = excluded.seen_at, \
+         hash = coalesce(excluded.hash, entries.hash)",
         &[
             &feed_id,
             &entry.key,
@@ -353,6 +382,7 @@ pub(super) fn upsert_entry(
             &status.as_str(),
             &error,
             &article_id,
+            &entry.hash,
         ],
     )?;
     Ok(())

@@ -34,7 +34,10 @@ use super::{
 
 /// Numbered migrations, applied in order; the version is kept in
 /// `figwatch_schema`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_revisions.sql"),
+];
 
 /// The advisory lock key migrations run under ("figwatch" in ASCII).
 const MIGRATION_LOCK: i64 = 0x6669_6777_6174_6368;
@@ -285,6 +288,10 @@ impl Backend for Postgres {
         max_attempts: u32,
     ) -> Result<Vec<bool>, Error> {
         feeds::unseen_entries(self, feed_id, keys, max_attempts)
+    }
+
+    fn revisits(&self, feed_id: i64, keys: &[&str]) -> Result<Vec<Option<super::Revisit>>, Error> {
+        feeds::revisits(self, feed_id, keys)
     }
 
     fn record_entry(

@@ -130,7 +130,9 @@ pub(super) fn load_alert(
     let Some(row) = client.query_opt(
         "SELECT kind, created_at, watch, figure, previous_observation_id, current_observation_id, \
          article_id, change_absolute, change_relative, message, claimant, feed_url, \
-         feed_failures, feed_failing_since, feed_error FROM alerts WHERE id = $1",
+         feed_failures, feed_failing_since, feed_error, \
+         (SELECT o.revision > 0 FROM observations o WHERE o.id = current_observation_id) \
+         FROM alerts WHERE id = $1",
         &[&id],
     )?
     else {
@@ -164,6 +166,7 @@ pub(super) fn load_alert(
         change: absolute.map(|absolute| (absolute, relative)),
         article,
         feed,
+        revision: row.get::<_, Option<bool>>(15).unwrap_or(false),
         message: row.get(9),
     }))
 }

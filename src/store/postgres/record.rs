@@ -10,11 +10,11 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use postgres::Transaction;
 
-use super::super::record::{State, content_hash, judge};
+use super::super::record::{Plan, Reading, State, Stored, content_hash, judge, plan};
 use super::super::{AlertDraft, AlertKind, EntryStatus, Error, NewArticle, Recorded, WatchReading};
-use super::Postgres;
 use super::feeds::upsert_entry;
 use super::outbox::insert_alert;
+use super::{Postgres, count};
 use crate::config;
 use crate::figures::{self, Qualifier};
 
@@ -90,7 +90,6 @@ fn pair_in_baseline(
 }
 
 fn record(tx: &mut Transaction<'_>, article: &NewArticle<'_>) -> Result<Recorded, postgres::Error> {
-    let now = article.fetched_at;
     let hash = content_hash(article.title, article.text);
     // Every figure state this article may move, locked in one order.
     let mut states = BTreeSet::new();
@@ -114,57 +113,161 @@ fn record(tx: &mut Transaction<'_>, article: &NewArticle<'_>) -> Result<Recorded
         lock(tx, key)?;
     }
 
-    let existing: Option<i64> = tx
+    let same_url = stored_article(tx, article)?;
+    let same_text: Option<i64> = tx
         .query_opt(
-            "SELECT id FROM articles WHERE url = $1 OR (content_hash = $2 AND length(text) > 0) LIMIT 1",
-            &[&article.url, &hash],
+            "SELECT id FROM articles WHERE content_hash = $1 AND length(text) > 0 LIMIT 1",
+            &[&hash],
         )?
         .map(|row| row.get(0));
-    let sort_at = article.published_at.unwrap_or(now);
-    let inserted: Option<i64> = match existing {
-        Some(_) => None,
-        None => tx
-            .query_opt(
-                "INSERT INTO articles (url, title, text, content_hash, source, feed_id, published_at, \
-                 fetched_at, sort_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                 ON CONFLICT (url) DO NOTHING RETURNING id",
+    match plan(article, &hash, same_url, same_text) {
+        Plan::Duplicate(article_id) => duplicate(tx, article, article_id),
+        Plan::New => match insert_article(tx, article, &hash)? {
+            Some(article_id) => {
+                let sort_at = article.published_at.unwrap_or(article.fetched_at);
+                read(
+                    tx,
+                    article,
+                    Reading {
+                        article_id,
+                        revision: 0,
+                        observed_at: sort_at,
+                    },
+                )
+            }
+            None => {
+                // Stored by another instance a moment ago (same URL).
+                let article_id: i64 = tx
+                    .query_one("SELECT id FROM articles WHERE url = $1", &[&article.url])?
+                    .get(0);
+                duplicate(tx, article, article_id)
+            }
+        },
+        Plan::Revise(stored) => {
+            let revision = stored.revision + 1;
+            let observed_at = article.revised_at.unwrap_or(article.fetched_at);
+            tx.execute(
+                "UPDATE articles SET title = $2, text = $3, content_hash = $4, revision = $5, \
+                 revised_at = $6 WHERE id = $1",
                 &[
-                    &article.url,
+                    &stored.id,
                     &article.title,
                     &article.text,
                     &hash,
-                    &article.source,
-                    &article.feed_id,
-                    &article.published_at,
-                    &now,
-                    &sort_at,
+                    &i32::try_from(revision).unwrap_or(i32::MAX),
+                    &observed_at,
                 ],
-            )?
-            .map(|row| row.get(0)),
+            )?;
+            // The mentions are the text's as it stands; each revision's
+            // observations keep the numbers it read.
+            tx.execute("DELETE FROM mentions WHERE article_id = $1", &[&stored.id])?;
+            read(
+                tx,
+                article,
+                Reading {
+                    article_id: stored.id,
+                    revision,
+                    observed_at,
+                },
+            )
+        }
+    }
+}
+
+/// The article `article` may revise (as SQLite's `stored_article`).
+fn stored_article(
+    tx: &mut Transaction<'_>,
+    article: &NewArticle<'_>,
+) -> Result<Option<Stored>, postgres::Error> {
+    let stored = |row: postgres::Row| {
+        let revision: i32 = row.get(2);
+        Stored {
+            id: row.get(0),
+            hash: row.get(1),
+            revision: count(revision),
+        }
     };
-    let Some(article_id) = inserted else {
-        // Stored before, or by another instance a moment ago (same URL).
-        let article_id: i64 = match existing {
-            Some(id) => id,
-            None => tx
-                .query_one("SELECT id FROM articles WHERE url = $1", &[&article.url])?
-                .get(0),
-        };
-        upsert_entry(
-            tx,
-            article.feed_id,
-            &article.entry,
-            EntryStatus::Duplicate,
-            None,
-            Some(article_id),
-            now,
-        )?;
-        return Ok(Recorded {
-            article_id,
-            duplicate: true,
-            ..Recorded::default()
-        });
+    let by_url = tx
+        .query_opt(
+            "SELECT id, content_hash, revision FROM articles WHERE url = $1 FOR UPDATE",
+            &[&article.url],
+        )?
+        .map(stored);
+    if by_url.is_some() || article.revised_at.is_none() {
+        return Ok(by_url);
+    }
+    Ok(tx
+        .query_opt(
+            "SELECT a.id, a.content_hash, a.revision FROM entries e JOIN articles a ON a.id = e.article_id \
+             WHERE e.feed_id = $1 AND e.key = $2 FOR UPDATE OF a",
+            &[&article.feed_id, &article.entry.key],
+        )?
+        .map(stored))
+}
+
+/// Records the entry of an article stored already (as SQLite's).
+fn duplicate(
+    tx: &mut Transaction<'_>,
+    article: &NewArticle<'_>,
+    article_id: i64,
+) -> Result<Recorded, postgres::Error> {
+    let status = if article.revised_at.is_some() {
+        EntryStatus::Matched
+    } else {
+        EntryStatus::Duplicate
     };
+    upsert_entry(
+        tx,
+        article.feed_id,
+        &article.entry,
+        status,
+        None,
+        Some(article_id),
+        article.fetched_at,
+    )?;
+    Ok(Recorded {
+        article_id,
+        duplicate: true,
+        ..Recorded::default()
+    })
+}
+
+/// Inserts the article; `None` when another instance stored its URL first.
+fn insert_article(
+    tx: &mut Transaction<'_>,
+    article: &NewArticle<'_>,
+    hash: &str,
+) -> Result<Option<i64>, postgres::Error> {
+    let now = article.fetched_at;
+    let sort_at = article.published_at.unwrap_or(now);
+    Ok(tx
+        .query_opt(
+            "INSERT INTO articles (url, title, text, content_hash, source, feed_id, published_at, \
+             fetched_at, sort_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             ON CONFLICT (url) DO NOTHING RETURNING id",
+            &[
+                &article.url,
+                &article.title,
+                &article.text,
+                &hash,
+                &article.source,
+                &article.feed_id,
+                &article.published_at,
+                &now,
+                &sort_at,
+            ],
+        )?
+        .map(|row| row.get(0)))
+}
+
+/// One reading of an article (as SQLite's `read`).
+fn read(
+    tx: &mut Transaction<'_>,
+    article: &NewArticle<'_>,
+    reading: Reading,
+) -> Result<Recorded, postgres::Error> {
+    let article_id = reading.article_id;
+    let now = article.fetched_at;
     upsert_entry(
         tx,
         article.feed_id,
@@ -174,43 +277,12 @@ fn record(tx: &mut Transaction<'_>, article: &NewArticle<'_>) -> Result<Recorded
         Some(article_id),
         now,
     )?;
-
-    // Mentions do not depend on the watch; store them once.
     if let Some(first) = article.watches.first() {
-        let insert = tx.prepare(
-            "INSERT INTO mentions (article_id, in_title, value, low, high, qualifier, kind, text, noun, \
-             sentence, start, \"end\", unit, event, owner, claimed_by, previous, increment) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
-        )?;
-        for (idx, mention) in first.reading.mentions.iter().enumerate() {
-            tx.execute(
-                &insert,
-                &[
-                    &article_id,
-                    &(idx < first.reading.n_title),
-                    &mention.value,
-                    &mention.low,
-                    &mention.high,
-                    &mention.qualifier.as_str(),
-                    &mention.kind.as_str(),
-                    &mention.text,
-                    &mention.noun,
-                    &mention.sentence,
-                    &(mention.start as i64),
-                    &(mention.end as i64),
-                    &mention.unit,
-                    &mention.event,
-                    &mention.owner,
-                    &mention.claimed_by,
-                    &mention.previous,
-                    &mention.increment,
-                ],
-            )?;
-        }
+        insert_mentions(tx, article_id, &first.reading)?;
     }
-
     let mut recorded = Recorded {
         article_id,
+        revision: reading.revision,
         ..Recorded::default()
     };
     for watch_reading in &article.watches {
@@ -219,7 +291,8 @@ fn record(tx: &mut Transaction<'_>, article: &NewArticle<'_>) -> Result<Recorded
             "INSERT INTO matches (article_id, watch) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             &[&article_id, &watch.name],
         )?;
-        if watch.new_articles && !article.baseline {
+        // A revision is not a newly matched article.
+        if watch.new_articles && !article.baseline && reading.revision == 0 {
             insert_alert(
                 tx,
                 &AlertDraft {
@@ -240,16 +313,7 @@ fn record(tx: &mut Transaction<'_>, article: &NewArticle<'_>) -> Result<Recorded
             ) else {
                 continue;
             };
-            let observed = observe(
-                tx,
-                article,
-                article_id,
-                watch_reading,
-                figure,
-                mention,
-                sort_at,
-            )?;
-            if let Some(n_alerts) = observed {
+            if let Some(n_alerts) = observe(tx, article, reading, watch_reading, figure, mention)? {
                 recorded.n_observations += 1;
                 recorded.n_alerts += n_alerts;
             }
@@ -258,17 +322,61 @@ fn record(tx: &mut Transaction<'_>, article: &NewArticle<'_>) -> Result<Recorded
     Ok(recorded)
 }
 
+/// Mentions do not depend on the watch; they are stored once.
+fn insert_mentions(
+    tx: &mut Transaction<'_>,
+    article_id: i64,
+    reading: &figures::Reading,
+) -> Result<(), postgres::Error> {
+    let insert = tx.prepare(
+        "INSERT INTO mentions (article_id, in_title, value, low, high, qualifier, kind, text, noun, \
+         sentence, start, \"end\", unit, event, owner, claimed_by, previous, increment) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+    )?;
+    for (idx, mention) in reading.mentions.iter().enumerate() {
+        tx.execute(
+            &insert,
+            &[
+                &article_id,
+                &(idx < reading.n_title),
+                &mention.value,
+                &mention.low,
+                &mention.high,
+                &mention.qualifier.as_str(),
+                &mention.kind.as_str(),
+                &mention.text,
+                &mention.noun,
+                &mention.sentence,
+                &(mention.start as i64),
+                &(mention.end as i64),
+                &mention.unit,
+                &mention.event,
+                &mention.owner,
+                &mention.claimed_by,
+                &mention.previous,
+                &mention.increment,
+            ],
+        )?;
+    }
+    Ok(())
+}
+
 /// Records one observation, moves its state and raises its alert (as
 /// SQLite's `observe`); the state's advisory lock is held already.
 fn observe(
     tx: &mut Transaction<'_>,
     article: &NewArticle<'_>,
-    article_id: i64,
+    reading: Reading,
     watch_reading: &WatchReading<'_>,
     figure: &config::Figure,
     mention: &figures::Mention,
-    observed_at: DateTime<Utc>,
 ) -> Result<Option<usize>, postgres::Error> {
+    let Reading {
+        article_id,
+        revision,
+        observed_at,
+    } = reading;
+    let revision = i32::try_from(revision).unwrap_or(i32::MAX);
     let watch = watch_reading.watch;
     let claimant = figures::state_claimant(figure, mention);
     let current: Option<State> = tx
@@ -295,9 +403,9 @@ fn observe(
     let judged = judge(figure, mention, current.as_ref(), observed_at, baseline);
     let inserted = tx.query_opt(
         "INSERT INTO observations (article_id, watch, figure, claimant, value, low, high, qualifier, \
-         kind, unit, claimed_by, previous, event, owner, text, quote, decision, observed_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
-         ON CONFLICT (article_id, watch, figure, claimant) DO NOTHING RETURNING id",
+         kind, unit, claimed_by, previous, event, owner, text, quote, decision, observed_at, revision) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
+         ON CONFLICT (article_id, watch, figure, claimant, revision) DO NOTHING RETURNING id",
         &[
             &article_id,
             &watch.name,
@@ -317,6 +425,7 @@ fn observe(
             &mention.sentence,
             &judged.name,
             &observed_at,
+            &revision,
         ],
     )?;
     // This article already observed this figure and claimant: the first

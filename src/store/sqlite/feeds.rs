@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, params};
 use super::super::feeds::failing_facts;
 use super::super::{
     AlertDraft, AlertKind, EntryRecord, EntryStatus, Error, FeedFacts, FeedState, Lease,
-    PollResult, opt_time, time_text,
+    PollResult, Revisit, opt_time, time_text,
 };
 use super::outbox::insert_alert;
 use super::{Sqlite, write_transaction};
@@ -256,6 +256,32 @@ pub(super) fn unseen_entries(
         .map_err(db.err())
 }
 
+pub(super) fn revisits(
+    db: &Sqlite,
+    feed_id: i64,
+    keys: &[&str],
+) -> Result<Vec<Option<Revisit>>, Error> {
+    let conn = db.lock();
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT hash, seen_at FROM entries WHERE feed_id = ?1 AND key = ?2 \
+             AND status IN ('matched', 'duplicate') AND article_id IS NOT NULL",
+        )
+        .map_err(db.err())?;
+    keys.iter()
+        .map(|key| {
+            let found: Option<(Option<String>, String)> = stmt
+                .query_row(params![feed_id, key], |row| Ok((row.get(0)?, row.get(1)?)))
+                .optional()?;
+            Ok(found.map(|(hash, seen_at)| Revisit {
+                hash,
+                fetched_at: super::super::parse_time(&seen_at).unwrap_or_default(),
+            }))
+        })
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(db.err())
+}
+
 pub(super) fn record_entry(
     db: &Sqlite,
     feed_id: i64,
@@ -293,10 +319,11 @@ pub(super) fn upsert_entry(
     now: DateTime<Utc>,
 ) -> rusqlite::Result<()> {
     conn.prepare_cached(
-        "INSERT INTO entries (feed_id, key, url, title, published_at, seen_at, status, error, article_id) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+        "INSERT INTO entries (feed_id, key, url, title, published_at, seen_at, status, error, article_id, hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
          ON CONFLICT (feed_id, key) DO UPDATE SET status = excluded.status, error = excluded.error, \
-         article_id = excluded.article_id, attempts = attempts + 1, seen_at = excluded.seen_at",
+         article_id = excluded.article_id, attempts = attempts + 1, seen_at = excluded.seen_at, \
+         hash = coalesce(excluded.hash, hash)",
     )?
     .execute(params![
         feed_id,
@@ -307,7 +334,8 @@ pub(super) fn upsert_entry(
         time_text(now),
         status.as_str(),
         error,
-        article_id
+        article_id,
+        entry.hash
     ])?;
     Ok(())
 }

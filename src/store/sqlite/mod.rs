@@ -30,6 +30,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_articles_fts.sql"),
     include_str!("migrations/0004_claims.sql"),
     include_str!("migrations/0005_claims_of_work.sql"),
+    include_str!("migrations/0006_revisions.sql"),
 ];
 
 /// How long a connection waits for another's write lock before failing.
@@ -277,6 +278,10 @@ impl Backend for Sqlite {
         max_attempts: u32,
     ) -> Result<Vec<bool>, Error> {
         feeds::unseen_entries(self, feed_id, keys, max_attempts)
+    }
+
+    fn revisits(&self, feed_id: i64, keys: &[&str]) -> Result<Vec<Option<super::Revisit>>, Error> {
+        feeds::revisits(self, feed_id, keys)
     }
 
     fn record_entry(

@@ -135,6 +135,7 @@ struct RawAlert {
     feed_failures: Option<u32>,
     feed_failing_since: Option<String>,
     feed_error: Option<String>,
+    revision: bool,
 }
 
 /// Loads one alert with its observations and article.
@@ -143,7 +144,9 @@ pub(super) fn load_alert(conn: &Connection, id: &str) -> rusqlite::Result<Option
         .prepare_cached(
             "SELECT kind, created_at, watch, figure, previous_observation_id, current_observation_id, \
              article_id, change_absolute, change_relative, message, claimant, feed_url, \
-             feed_failures, feed_failing_since, feed_error FROM alerts WHERE id = ?1",
+             feed_failures, feed_failing_since, feed_error, \
+             (SELECT o.revision > 0 FROM observations o WHERE o.id = current_observation_id) \
+             FROM alerts WHERE id = ?1",
         )?
         .query_row([id], |row| {
             Ok(RawAlert {
@@ -162,6 +165,7 @@ pub(super) fn load_alert(conn: &Connection, id: &str) -> rusqlite::Result<Option
                 feed_failures: row.get(12)?,
                 feed_failing_since: row.get(13)?,
                 feed_error: row.get(14)?,
+                revision: row.get::<_, Option<bool>>(15)?.unwrap_or(false),
             })
         })
         .optional()?;
@@ -191,6 +195,7 @@ pub(super) fn load_alert(conn: &Connection, id: &str) -> rusqlite::Result<Option
         change: raw.absolute.map(|absolute| (absolute, raw.relative)),
         article,
         feed,
+        revision: raw.revision,
         message: raw.message,
     }))
 }

@@ -6,7 +6,9 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::super::record::{State, content_hash, judge, observed_at_fallback};
+use super::super::record::{
+    Plan, Reading, State, Stored, content_hash, judge, observed_at_fallback, plan,
+};
 use super::super::{
     AlertDraft, AlertKind, EntryStatus, Error, NewArticle, Recorded, WatchReading, parse_time,
     time_text,
@@ -88,32 +90,130 @@ fn pair_in_baseline(
 }
 
 fn record(tx: &Transaction<'_>, article: &NewArticle<'_>) -> rusqlite::Result<Recorded> {
-    let now = article.fetched_at;
     let hash = content_hash(article.title, article.text);
-    let existing: Option<i64> = tx
+    let same_url = stored_article(tx, article)?;
+    let same_text: Option<i64> = tx
         .query_row(
-            "SELECT id FROM articles WHERE url = ?1 OR (content_hash = ?2 AND length(text) > 0) LIMIT 1",
-            params![article.url, hash],
+            "SELECT id FROM articles WHERE content_hash = ?1 AND length(text) > 0 LIMIT 1",
+            params![hash],
             |row| row.get(0),
         )
         .optional()?;
-    if let Some(article_id) = existing {
-        upsert_entry(
-            tx,
-            article.feed_id,
-            &article.entry,
-            EntryStatus::Duplicate,
-            None,
-            Some(article_id),
-            now,
-        )?;
-        return Ok(Recorded {
-            article_id,
-            duplicate: true,
-            ..Recorded::default()
-        });
+    match plan(article, &hash, same_url, same_text) {
+        Plan::Duplicate(article_id) => duplicate(tx, article, article_id),
+        Plan::New => {
+            let article_id = insert_article(tx, article, &hash)?;
+            let sort_at = article.published_at.unwrap_or(article.fetched_at);
+            read(
+                tx,
+                article,
+                Reading {
+                    article_id,
+                    revision: 0,
+                    observed_at: sort_at,
+                },
+            )
+        }
+        Plan::Revise(stored) => {
+            let revision = stored.revision + 1;
+            let observed_at = article.revised_at.unwrap_or(article.fetched_at);
+            tx.execute(
+                "UPDATE articles SET title = ?2, text = ?3, content_hash = ?4, revision = ?5, \
+                 revised_at = ?6 WHERE id = ?1",
+                params![
+                    stored.id,
+                    article.title,
+                    article.text,
+                    hash,
+                    revision,
+                    time_text(observed_at)
+                ],
+            )?;
+            // The mentions are the text's as it stands; each revision's
+            // observations keep the numbers it read.
+            tx.execute(
+                "DELETE FROM mentions WHERE article_id = ?1",
+                params![stored.id],
+            )?;
+            read(
+                tx,
+                article,
+                Reading {
+                    article_id: stored.id,
+                    revision,
+                    observed_at,
+                },
+            )
+        }
     }
+}
 
+/// The article `article` may revise: the one stored under its URL, else
+/// (for a revision) the one its entry recorded.
+fn stored_article(
+    tx: &Transaction<'_>,
+    article: &NewArticle<'_>,
+) -> rusqlite::Result<Option<Stored>> {
+    let stored = |row: &rusqlite::Row<'_>| {
+        Ok(Stored {
+            id: row.get(0)?,
+            hash: row.get(1)?,
+            revision: row.get(2)?,
+        })
+    };
+    let by_url = tx
+        .query_row(
+            "SELECT id, content_hash, revision FROM articles WHERE url = ?1",
+            params![article.url],
+            stored,
+        )
+        .optional()?;
+    if by_url.is_some() || article.revised_at.is_none() {
+        return Ok(by_url);
+    }
+    tx.query_row(
+        "SELECT a.id, a.content_hash, a.revision FROM entries e JOIN articles a ON a.id = e.article_id \
+         WHERE e.feed_id = ?1 AND e.key = ?2",
+        params![article.feed_id, article.entry.key],
+        stored,
+    )
+    .optional()
+}
+
+/// Records the entry of an article stored already: a duplicate of another
+/// feed's, or a revisit that found the text unchanged.
+fn duplicate(
+    tx: &Transaction<'_>,
+    article: &NewArticle<'_>,
+    article_id: i64,
+) -> rusqlite::Result<Recorded> {
+    let status = if article.revised_at.is_some() {
+        EntryStatus::Matched
+    } else {
+        EntryStatus::Duplicate
+    };
+    upsert_entry(
+        tx,
+        article.feed_id,
+        &article.entry,
+        status,
+        None,
+        Some(article_id),
+        article.fetched_at,
+    )?;
+    Ok(Recorded {
+        article_id,
+        duplicate: true,
+        ..Recorded::default()
+    })
+}
+
+fn insert_article(
+    tx: &Transaction<'_>,
+    article: &NewArticle<'_>,
+    hash: &str,
+) -> rusqlite::Result<i64> {
+    let now = article.fetched_at;
     let sort_at = article.published_at.unwrap_or(now);
     tx.execute(
         "INSERT INTO articles (url, title, text, content_hash, source, feed_id, published_at, fetched_at, sort_at) \
@@ -130,7 +230,18 @@ fn record(tx: &Transaction<'_>, article: &NewArticle<'_>) -> rusqlite::Result<Re
             time_text(sort_at)
         ],
     )?;
-    let article_id = tx.last_insert_rowid();
+    Ok(tx.last_insert_rowid())
+}
+
+/// One reading of an article: its entry, mentions, matches, observations,
+/// states and alerts.
+fn read(
+    tx: &Transaction<'_>,
+    article: &NewArticle<'_>,
+    reading: Reading,
+) -> rusqlite::Result<Recorded> {
+    let article_id = reading.article_id;
+    let now = article.fetched_at;
     upsert_entry(
         tx,
         article.feed_id,
@@ -140,40 +251,12 @@ fn record(tx: &Transaction<'_>, article: &NewArticle<'_>) -> rusqlite::Result<Re
         Some(article_id),
         now,
     )?;
-
-    // Mentions do not depend on the watch; store them once.
     if let Some(first) = article.watches.first() {
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO mentions (article_id, in_title, value, low, high, qualifier, kind, text, noun, sentence, start, end, \
-             unit, event, owner, claimed_by, previous, increment) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-        )?;
-        for (idx, mention) in first.reading.mentions.iter().enumerate() {
-            insert.execute(params![
-                article_id,
-                idx < first.reading.n_title,
-                mention.value,
-                mention.low,
-                mention.high,
-                mention.qualifier.as_str(),
-                mention.kind.as_str(),
-                mention.text,
-                mention.noun,
-                mention.sentence,
-                mention.start as i64,
-                mention.end as i64,
-                mention.unit,
-                mention.event,
-                mention.owner,
-                mention.claimed_by,
-                mention.previous,
-                mention.increment
-            ])?;
-        }
+        insert_mentions(tx, article_id, &first.reading)?;
     }
-
     let mut recorded = Recorded {
         article_id,
+        revision: reading.revision,
         ..Recorded::default()
     };
     for watch_reading in &article.watches {
@@ -182,7 +265,8 @@ fn record(tx: &Transaction<'_>, article: &NewArticle<'_>) -> rusqlite::Result<Re
             "INSERT OR IGNORE INTO matches (article_id, watch) VALUES (?1, ?2)",
             params![article_id, watch.name],
         )?;
-        if watch.new_articles && !article.baseline {
+        // A revision is not a newly matched article.
+        if watch.new_articles && !article.baseline && reading.revision == 0 {
             insert_alert(
                 tx,
                 &AlertDraft {
@@ -203,22 +287,49 @@ fn record(tx: &Transaction<'_>, article: &NewArticle<'_>) -> rusqlite::Result<Re
             ) else {
                 continue;
             };
-            let observed = observe(
-                tx,
-                article,
-                article_id,
-                watch_reading,
-                figure,
-                mention,
-                sort_at,
-            )?;
-            if let Some(n_alerts) = observed {
+            if let Some(n_alerts) = observe(tx, article, reading, watch_reading, figure, mention)? {
                 recorded.n_observations += 1;
                 recorded.n_alerts += n_alerts;
             }
         }
     }
     Ok(recorded)
+}
+
+/// Mentions do not depend on the watch; they are stored once.
+fn insert_mentions(
+    tx: &Transaction<'_>,
+    article_id: i64,
+    reading: &figures::Reading,
+) -> rusqlite::Result<()> {
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO mentions (article_id, in_title, value, low, high, qualifier, kind, text, noun, sentence, start, end, \
+         unit, event, owner, claimed_by, previous, increment) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+    )?;
+    for (idx, mention) in reading.mentions.iter().enumerate() {
+        insert.execute(params![
+            article_id,
+            idx < reading.n_title,
+            mention.value,
+            mention.low,
+            mention.high,
+            mention.qualifier.as_str(),
+            mention.kind.as_str(),
+            mention.text,
+            mention.noun,
+            mention.sentence,
+            mention.start as i64,
+            mention.end as i64,
+            mention.unit,
+            mention.event,
+            mention.owner,
+            mention.claimed_by,
+            mention.previous,
+            mention.increment
+        ])?;
+    }
+    Ok(())
 }
 
 /// Records one observation, moves the state of its figure and claimant
@@ -228,12 +339,16 @@ fn record(tx: &Transaction<'_>, article: &NewArticle<'_>) -> rusqlite::Result<Re
 fn observe(
     tx: &Transaction<'_>,
     article: &NewArticle<'_>,
-    article_id: i64,
+    reading: Reading,
     watch_reading: &WatchReading<'_>,
     figure: &config::Figure,
     mention: &figures::Mention,
-    observed_at: DateTime<Utc>,
 ) -> rusqlite::Result<Option<usize>> {
+    let Reading {
+        article_id,
+        revision,
+        observed_at,
+    } = reading;
     let watch = watch_reading.watch;
     let claimant = figures::state_claimant(figure, mention);
     let current: Option<State> = tx
@@ -262,8 +377,8 @@ fn observe(
     let judged = judge(figure, mention, current.as_ref(), observed_at, baseline);
     let n_inserted = tx.execute(
         "INSERT OR IGNORE INTO observations (article_id, watch, figure, claimant, value, low, high, qualifier, \
-         kind, unit, claimed_by, previous, event, owner, text, quote, decision, observed_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+         kind, unit, claimed_by, previous, event, owner, text, quote, decision, observed_at, revision) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
         params![
             article_id,
             watch.name,
@@ -282,7 +397,8 @@ fn observe(
             mention.text,
             mention.sentence,
             judged.name,
-            time_text(observed_at)
+            time_text(observed_at),
+            revision
         ],
     )?;
     // This article already observed this figure and claimant (a reading

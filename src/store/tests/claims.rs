@@ -66,6 +66,7 @@ fn record_reading(store: &Store, watch: &Watch, key: &str, day: u32, reading: Re
                 url: Some(&url),
                 title: &title,
                 published_at: Some(at(day)),
+                hash: None,
             },
             url: &url,
             title: &title,
@@ -79,6 +80,7 @@ fn record_reading(store: &Store, watch: &Watch, key: &str, day: u32, reading: Re
                 sinks: vec!["hook"],
             }],
             baseline: false,
+            revised_at: None,
         })
         .unwrap()
 }

@@ -9,6 +9,7 @@ use crate::figures::{Assignment, Kind, Mention, Qualifier, Reading};
 mod claims_of_work;
 mod copy;
 mod pg;
+mod revisions;
 mod sqlite_only;
 
 /// A SQLite store in a new directory (a subdirectory the store creates).
@@ -117,6 +118,7 @@ fn record(store: &Store, feed_id: i64, watch: &Watch, article: Article) -> Recor
                 url: Some(article.url),
                 title: &title,
                 published_at: Some(article.published),
+                hash: None,
             },
             url: article.url,
             title: &title,
@@ -130,6 +132,7 @@ fn record(store: &Store, feed_id: i64, watch: &Watch, article: Article) -> Recor
                 sinks: vec!["hook", "log"],
             }],
             baseline: article.baseline,
+            revised_at: None,
         })
         .unwrap()
 }
@@ -143,6 +146,7 @@ fn seen_entry_is_not_processed_twice_but_failed_ones_are_retried() {
             url: None,
             title: "t",
             published_at: None,
+            hash: None,
         };
         assert_eq!(
             store.unseen_entries(feed.id, &["a", "b"], 3).unwrap(),
@@ -573,6 +577,7 @@ fn entries_recorded_together_may_list_a_key_twice() {
             url: None,
             title,
             published_at: Some(at(1)),
+            hash: None,
         };
         let listed = [entry("a", "first"), entry("b", "b"), entry("a", "again")];
         store
