@@ -2,7 +2,6 @@
 //! and the raw-text pruner and tag stripper that make them cheap.
 
 use super::*;
-use std::time::{Duration, Instant};
 
 /// Hostile inputs: each must return quickly, never panic, and never leak
 /// script content into the text.
@@ -108,13 +107,11 @@ fn hostile_documents() -> Vec<String> {
 
 #[test]
 fn hostile_documents_never_panic_and_never_leak_scripts() {
-    let started = Instant::now();
     // Random piece soup can turn "<script" into an attribute name, after
     // which the following words are text by the HTML rules; the leak check
     // therefore only uses the marker in documents where it sits inside real
     // script and style elements.
     for (doc_idx, doc) in hostile_documents().iter().enumerate() {
-        let doc_started = Instant::now();
         let article = extract(doc, &page_url(), None);
         let with_selector = extract(doc, &page_url(), Some("div p, article"));
         for text in [&article.text, &with_selector.text] {
@@ -131,14 +128,9 @@ fn hostile_documents_never_panic_and_never_leak_scripts() {
                 "doc {doc_idx}: paragraphs separated by one blank line"
             );
         }
-        // Generous bound for debug builds on a shared machine.
-        assert!(
-            doc_started.elapsed() < Duration::from_secs(20),
-            "doc {doc_idx} took {:?}",
-            doc_started.elapsed()
-        );
     }
-    assert!(started.elapsed() < Duration::from_secs(120));
+    // How fast: `cargo run --release --example eval_article` and the
+    // pipeline bench, never a wall-clock bound in a test.
 }
 
 #[test]
