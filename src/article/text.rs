@@ -117,6 +117,21 @@ pub(crate) fn class_and_id(node: &NodeRef<'_>) -> Option<String> {
     (!hint.is_empty()).then(|| hint.to_ascii_lowercase())
 }
 
+/// Does `name` end a paragraph when it opens or closes?
+pub(crate) fn is_block(name: &str) -> bool {
+    BLOCKS.contains(&name)
+}
+
+/// Does the page-level fallback skip this element (named `name`) whole:
+/// boilerplate by tag or class/id, or hidden?
+pub(crate) fn is_skipped_by_fallback(node: &NodeRef<'_>, name: &str) -> bool {
+    BOILERPLATE_TAGS.contains(&name) || looks_like_boilerplate(node) || is_hidden(node)
+}
+
+fn is_hidden(node: &NodeRef<'_>) -> bool {
+    node.attr("hidden").is_some() || node.attr("aria-hidden").is_some_and(|v| &*v == "true")
+}
+
 /// Does an element's class or id suggest boilerplate?
 pub(crate) fn looks_like_boilerplate(node: &NodeRef<'_>) -> bool {
     class_and_id(node).is_some_and(|hint| {
@@ -165,8 +180,7 @@ pub(crate) fn block_text(root: &NodeRef<'_>, filter: Filter) -> String {
         {
             continue;
         }
-        if node.attr("hidden").is_some() || node.attr("aria-hidden").is_some_and(|v| &*v == "true")
-        {
+        if is_hidden(&node) {
             continue;
         }
         if is_block {
