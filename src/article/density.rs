@@ -11,7 +11,7 @@
 //! or a pop-up wins by its shape: long, unlinked, punctuated text.
 
 use std::collections::HashSet;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use dom_query::NodeRef;
 
@@ -193,6 +193,51 @@ pub(crate) fn story_words(text: &str) -> usize {
         .sum()
 }
 
+/// A tail of readability's text outside the run is dropped only while it
+/// is at most this share (one in N) of the text's words…
+const MAX_TAIL_SHARE: usize = 4;
+
+/// …and one in N when it holds a paragraph long enough to be story.
+const MAX_STORY_TAIL_SHARE: usize = 8;
+
+/// `readable` without its last paragraphs when none of them is in the
+/// densest run `dense` while the paragraphs before them are: readability
+/// took the story's container, and with it a box that follows the story
+/// (a promo, a "recent features" rail) that the block features set apart.
+pub(crate) fn trim_outside(readable: String, dense: &str) -> String {
+    let dense: ShingleSet = shingles(dense).into_iter().collect();
+    if dense.is_empty() {
+        return readable;
+    }
+    let paragraphs: Vec<&str> = readable.split("\n\n").collect();
+    let in_dense = |paragraph: &str| {
+        let own = shingles(paragraph);
+        !own.is_empty() && own.iter().filter(|s| dense.contains(*s)).count() * 2 >= own.len()
+    };
+    let Some(last) = paragraphs.iter().rposition(|p| in_dense(p)) else {
+        return readable;
+    };
+    let words = |ps: &[&str]| {
+        ps.iter()
+            .map(|p| p.split_whitespace().count())
+            .sum::<usize>()
+    };
+    let tail = &paragraphs[last + 1..];
+    let (n_tail, n_all) = (words(tail), words(&paragraphs));
+    // A long paragraph in a longer tail is more likely the story's end,
+    // which the run lost to a link-heavy block, than a box.
+    let holds_story = tail
+        .iter()
+        .any(|p| p.split_whitespace().count() >= STORY_BLOCK_WORDS);
+    if n_tail == 0
+        || n_tail * MAX_TAIL_SHARE > n_all
+        || (holds_story && n_tail * MAX_STORY_TAIL_SHARE > n_all)
+    {
+        return readable;
+    }
+    paragraphs[..=last].join("\n\n")
+}
+
 /// Share of `inner`'s three-word shingles (lower-cased) that also occur in
 /// `outer`: 1 when `inner` is a piece of `outer`, 0 when they share nothing.
 pub(crate) fn overlap(inner: &str, outer: &str) -> f64 {
@@ -200,29 +245,46 @@ pub(crate) fn overlap(inner: &str, outer: &str) -> f64 {
     if inner.is_empty() {
         return 0.0;
     }
-    let outer: HashSet<u64> = shingles(outer).into_iter().collect();
+    let outer: ShingleSet = shingles(outer).into_iter().collect();
     let shared = inner.iter().filter(|s| outer.contains(*s)).count();
     shared as f64 / inner.len() as f64
 }
 
-/// Hashes of the text's three-word shingles, lower-cased.
+/// Hashes of the text's three-word shingles, ASCII-lower-cased. FNV-1a:
+/// this runs over every page's text twice, and needs no resistance to
+/// crafted collisions (a collision only nudges a heuristic).
 fn shingles(text: &str) -> Vec<u64> {
-    let words: Vec<u64> = text
-        .split_whitespace()
-        .map(|word| {
-            let mut hasher = DefaultHasher::new();
-            for c in word.chars().flat_map(char::to_lowercase) {
-                c.hash(&mut hasher);
-            }
-            hasher.finish()
-        })
-        .collect();
+    let words: Vec<u64> = text.split_whitespace().map(word_hash).collect();
     words
         .windows(3)
-        .map(|w| {
-            let mut hasher = DefaultHasher::new();
-            w.hash(&mut hasher);
-            hasher.finish()
-        })
+        .map(|w| w[0].rotate_left(42) ^ w[1].rotate_left(21) ^ w[2])
         .collect()
+}
+
+fn word_hash(word: &str) -> u64 {
+    word.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A set of shingle hashes: already hashes, so hashed no further.
+type ShingleSet = HashSet<u64, BuildHasherDefault<Identity>>;
+
+#[derive(Default)]
+struct Identity(u64);
+
+impl Hasher for Identity {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 << 8) | u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
 }

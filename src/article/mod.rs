@@ -119,12 +119,12 @@ fn main_text(
         .select("body")
         .nodes()
         .first()
-        .map(|body| tidy(density::densest_run(body)))
+        .map(density::densest_run)
         .unwrap_or_default();
     let readable = readability_text(doc, html, page_url, json_ld_body)
         .map(tidy)
         .unwrap_or_default();
-    let readable = second_opinion(readable, dense);
+    let readable = second_opinion(readable, dense, tidy);
     choose(readable, json_ld_body, || {
         let doc = Document::from(html);
         widgets::unwrap_container_forms(&doc);
@@ -169,7 +169,7 @@ const SECOND_OPINION_MAX_OVERLAP: f64 = 0.5;
 /// (`density`) is much longer in story words and mostly elsewhere on the
 /// page: then readability chose a menu, a promo box, a pop-up or a second
 /// story, and the run is the story.
-fn second_opinion(readable: String, dense: String) -> String {
+fn second_opinion(readable: String, dense: String, tidy: impl FnOnce(String) -> String) -> String {
     let n_readable = density::story_words(&readable);
     let n_dense = density::story_words(&dense);
     let much_longer = n_dense >= n_readable * SECOND_OPINION_RATIO
@@ -177,9 +177,9 @@ fn second_opinion(readable: String, dense: String) -> String {
     // When readability's text is a piece of the run, it chose the story
     // and cut comments or link lists the run kept.
     if much_longer && density::overlap(&readable, &dense) < SECOND_OPINION_MAX_OVERLAP {
-        return dense;
+        return tidy(dense);
     }
-    readable
+    density::trim_outside(readable, &dense)
 }
 
 fn word_count(text: &str) -> usize {

@@ -309,7 +309,28 @@ pub(crate) fn trim_tail(text: &str) -> String {
     let Some(last) = paragraphs.iter().rposition(is_long) else {
         return text.to_string();
     };
+    if is_list(&paragraphs[..last]) {
+        // An index page: the short items after the last long one are the
+        // rest of its list, not a tail.
+        return text.to_string();
+    }
     paragraphs[..=last].join("\n\n")
+}
+
+/// A text whose body is a list (an index page, a ranking) has at least
+/// this many short paragraphs before its last long one…
+const MIN_LIST_ITEMS: usize = 8;
+
+/// …and they are at least this share (in N) of the paragraphs there.
+const LIST_SHARE: usize = 2;
+
+/// Are most of `paragraphs` short items, and many of them?
+fn is_list(paragraphs: &[&str]) -> bool {
+    let short = paragraphs
+        .iter()
+        .filter(|p| p.split_whitespace().count() < TAIL_PARAGRAPH_WORDS)
+        .count();
+    short >= MIN_LIST_ITEMS && short * LIST_SHARE >= paragraphs.len()
 }
 
 /// Tags that close themselves or are closed implicitly by their next

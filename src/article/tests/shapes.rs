@@ -159,8 +159,14 @@ fn a_second_story_below_the_first_does_not_replace_it() {
 
 #[test]
 fn an_index_page_keeps_its_whole_list() {
+    // Items of mixed length: the last long one comes well before the end.
     let items: Vec<String> = (1..=30)
-        .map(|n| format!("Walk {n}: from the harbour to hill fort number {n}"))
+        .map(|n| match n % 3 {
+            0 if n < 20 => format!(
+                "Walk {n}: from the harbour steps up to the old hill fort and back down along the cliffs"
+            ),
+            _ => format!("Walk {n}: the river meadows loop"),
+        })
         .collect();
     let list: String = items.iter().map(|i| format!("<li>{i}</li>")).collect();
     let html = format!(
