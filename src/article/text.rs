@@ -3,6 +3,9 @@
 //! Everything here walks the tree with an explicit stack, never recursion, so
 //! a page with 100,000 nested `<div>`s costs time, not stack.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use dom_query::NodeRef;
 
 /// Elements whose content is never article text, whatever the page says.
@@ -132,18 +135,44 @@ fn is_hidden(node: &NodeRef<'_>) -> bool {
     node.attr("hidden").is_some() || node.attr("aria-hidden").is_some_and(|v| &*v == "true")
 }
 
-/// Does an element's class or id suggest boilerplate?
+/// Does an element's class or id suggest boilerplate? Matched in place,
+/// ASCII case-insensitively: this runs for every element with a class or
+/// id in the fallback walk and in `density`.
 pub(crate) fn looks_like_boilerplate(node: &NodeRef<'_>) -> bool {
-    class_and_id(node).is_some_and(|hint| {
-        !names_story_body(&hint) && BOILERPLATE_HINTS.iter().any(|word| hint.contains(word))
-    })
+    static HINTS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(BOILERPLATE_HINTS)
+            .ok()
+    });
+    static STORY: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(STORY_BODY_NAMES)
+            .ok()
+    });
+    let (Some(hints), Some(story)) = (&*HINTS, &*STORY) else {
+        return class_and_id(node).is_some_and(|hint| {
+            !names_story_body(&hint) && BOILERPLATE_HINTS.iter().any(|word| hint.contains(word))
+        });
+    };
+    let class = node.class();
+    let id = node.id_attr();
+    let names = [class.as_deref(), id.as_deref()];
+    let names = names.iter().flatten();
+    !names.clone().any(|name| story.is_match(*name))
+        && names.into_iter().any(|name| hints.is_match(*name))
 }
+
+/// Names of the story's own body: an element named so is never
+/// boilerplate, whatever else its names say.
+const STORY_BODY_NAMES: &[&str] = &["article-body", "story-body"];
 
 /// Does a class-and-id string name the story's own body? "article-body
 /// share-enabled" style names are kept whatever else they say: the hint
 /// words are too common inside them.
 pub(crate) fn names_story_body(hint: &str) -> bool {
-    hint.contains("article-body") || hint.contains("story-body")
+    STORY_BODY_NAMES.iter().any(|name| hint.contains(name))
 }
 
 /// Plain text of `root`: block elements become paragraph breaks, runs of
