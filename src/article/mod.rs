@@ -6,7 +6,8 @@
 //! parse is half as long (`prune`), parsing the page once (`dom_query`,
 //! html5ever underneath), reading its metadata (`metadata`), choosing the
 //! main text among a configured CSS selector, the JSON-LD `articleBody` and
-//! a readability pass (`dom_smoothie`), the page-level fallback walk
+//! a readability pass (`dom_smoothie`) checked against a second opinion
+//! from shallow text features (`density`), the page-level fallback walk
 //! (`text`), and the paragraph-level cleanup of captions, promos and link
 //! lists that survive inside a story's container (`clean`). Does not own: fetching or
 //! charset decoding (`fetch` hands us a `&str`), or what the text means
