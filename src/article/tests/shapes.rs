@@ -179,3 +179,18 @@ fn an_index_page_keeps_its_whole_list() {
     let expected: Vec<&str> = items.iter().map(String::as_str).collect();
     check(&html, None, &expected, &FURNITURE);
 }
+
+#[test]
+fn the_densest_run_is_the_story_not_the_menu_or_the_rail() {
+    let html = format!(
+        r#"<html><body>{}<div>{}</div>{}{}</body></html>"#,
+        section_menu(),
+        story_paragraphs(),
+        recent_features(),
+        footer_row()
+    );
+    let doc = Document::from(html.as_str());
+    let body = doc.select("body").nodes()[0];
+    let run = density::densest_run(&body);
+    assert_eq!(run, STORY.join("\n\n"), "run:\n{run}");
+}
