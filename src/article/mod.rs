@@ -6,13 +6,15 @@
 //! parse is half as long (`prune`), parsing the page once (`dom_query`,
 //! html5ever underneath), reading its metadata (`metadata`), choosing the
 //! main text among a configured CSS selector, the JSON-LD `articleBody` and
-//! a readability pass (`dom_smoothie`), the page-level fallback walk
+//! a readability pass (`dom_smoothie`) checked against a second opinion
+//! from shallow text features (`density`), the page-level fallback walk
 //! (`text`), and the paragraph-level cleanup of captions, promos and link
 //! lists that survive inside a story's container (`clean`). Does not own: fetching or
 //! charset decoding (`fetch` hands us a `&str`), or what the text means
 //! (`figures`).
 
 mod clean;
+mod density;
 mod metadata;
 mod prune;
 mod text;
@@ -104,18 +106,30 @@ fn main_text(
         return text;
     }
     if too_deep || too_big {
+        widgets::unwrap_container_forms(&doc);
         return json_ld_body
             .map(str::to_string)
             .unwrap_or_else(|| fallback_text(&doc));
     }
 
     let noted = widgets::remove_boilerplate(&doc);
-    let readable = readability_text(doc, html, page_url, json_ld_body)
-        .map(|text| widgets::drop_noted(text, &noted))
-        .map(|text| text::trim_tail(&clean::clean_paragraphs(&text)))
+    let tidy = |text: String| {
+        text::trim_tail(&clean::clean_paragraphs(&widgets::drop_noted(text, &noted)))
+    };
+    let dense = doc
+        .select("body")
+        .nodes()
+        .first()
+        .map(density::densest_run)
         .unwrap_or_default();
+    let readable = readability_text(doc, html, page_url, json_ld_body)
+        .map(tidy)
+        .unwrap_or_default();
+    let readable = second_opinion(readable, dense, tidy);
     choose(readable, json_ld_body, || {
-        clean::clean_paragraphs(&fallback_text(&Document::from(html)))
+        let doc = Document::from(html);
+        widgets::unwrap_container_forms(&doc);
+        clean::clean_paragraphs(&fallback_text(&doc))
     })
 }
 
@@ -140,6 +154,33 @@ fn choose(
     // Readability found nothing: the page-level walk (a rare second parse)
     // is better than an empty text.
     fallback()
+}
+
+/// The densest run of story blocks replaces readability's text when it
+/// holds this many times its story words…
+const SECOND_OPINION_RATIO: usize = 3;
+
+/// …and at least this many story words more.
+const SECOND_OPINION_MIN_GAIN: usize = 60;
+
+/// …and shares less than this part of readability's text.
+const SECOND_OPINION_MAX_OVERLAP: f64 = 0.5;
+
+/// Keeps readability's text unless the densest run of story-like blocks
+/// (`density`) is much longer in story words and mostly elsewhere on the
+/// page: then readability chose a menu, a promo box, a pop-up or a second
+/// story, and the run is the story.
+fn second_opinion(readable: String, dense: String, tidy: impl FnOnce(String) -> String) -> String {
+    let n_readable = density::story_words(&readable);
+    let n_dense = density::story_words(&dense);
+    let much_longer = n_dense >= n_readable * SECOND_OPINION_RATIO
+        && n_dense >= n_readable + SECOND_OPINION_MIN_GAIN;
+    // When readability's text is a piece of the run, it chose the story
+    // and cut comments or link lists the run kept.
+    if much_longer && density::overlap(&readable, &dense) < SECOND_OPINION_MAX_OVERLAP {
+        return tidy(dense);
+    }
+    density::trim_outside(readable, &dense)
 }
 
 fn word_count(text: &str) -> usize {

@@ -3,6 +3,9 @@
 //! Everything here walks the tree with an explicit stack, never recursion, so
 //! a page with 100,000 nested `<div>`s costs time, not stack.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use dom_query::NodeRef;
 
 /// Elements whose content is never article text, whatever the page says.
@@ -117,18 +120,59 @@ pub(crate) fn class_and_id(node: &NodeRef<'_>) -> Option<String> {
     (!hint.is_empty()).then(|| hint.to_ascii_lowercase())
 }
 
-/// Does an element's class or id suggest boilerplate?
-pub(crate) fn looks_like_boilerplate(node: &NodeRef<'_>) -> bool {
-    class_and_id(node).is_some_and(|hint| {
-        !names_story_body(&hint) && BOILERPLATE_HINTS.iter().any(|word| hint.contains(word))
-    })
+/// Does `name` end a paragraph when it opens or closes?
+pub(crate) fn is_block(name: &str) -> bool {
+    BLOCKS.contains(&name)
 }
+
+/// Does the page-level fallback skip this element (named `name`) whole:
+/// boilerplate by tag or class/id, or hidden?
+pub(crate) fn is_skipped_by_fallback(node: &NodeRef<'_>, name: &str) -> bool {
+    BOILERPLATE_TAGS.contains(&name) || looks_like_boilerplate(node) || is_hidden(node)
+}
+
+fn is_hidden(node: &NodeRef<'_>) -> bool {
+    node.attr("hidden").is_some() || node.attr("aria-hidden").is_some_and(|v| &*v == "true")
+}
+
+/// Does an element's class or id suggest boilerplate? Matched in place,
+/// ASCII case-insensitively: this runs for every element with a class or
+/// id in the fallback walk and in `density`.
+pub(crate) fn looks_like_boilerplate(node: &NodeRef<'_>) -> bool {
+    static HINTS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(BOILERPLATE_HINTS)
+            .ok()
+    });
+    static STORY: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(STORY_BODY_NAMES)
+            .ok()
+    });
+    let (Some(hints), Some(story)) = (&*HINTS, &*STORY) else {
+        return class_and_id(node).is_some_and(|hint| {
+            !names_story_body(&hint) && BOILERPLATE_HINTS.iter().any(|word| hint.contains(word))
+        });
+    };
+    let class = node.class();
+    let id = node.id_attr();
+    let names = [class.as_deref(), id.as_deref()];
+    let names = names.iter().flatten();
+    !names.clone().any(|name| story.is_match(*name))
+        && names.into_iter().any(|name| hints.is_match(*name))
+}
+
+/// Names of the story's own body: an element named so is never
+/// boilerplate, whatever else its names say.
+const STORY_BODY_NAMES: &[&str] = &["article-body", "story-body"];
 
 /// Does a class-and-id string name the story's own body? "article-body
 /// share-enabled" style names are kept whatever else they say: the hint
 /// words are too common inside them.
 pub(crate) fn names_story_body(hint: &str) -> bool {
-    hint.contains("article-body") || hint.contains("story-body")
+    STORY_BODY_NAMES.iter().any(|name| hint.contains(name))
 }
 
 /// Plain text of `root`: block elements become paragraph breaks, runs of
@@ -165,8 +209,7 @@ pub(crate) fn block_text(root: &NodeRef<'_>, filter: Filter) -> String {
         {
             continue;
         }
-        if node.attr("hidden").is_some() || node.attr("aria-hidden").is_some_and(|v| &*v == "true")
-        {
+        if is_hidden(&node) {
             continue;
         }
         if is_block {
@@ -295,7 +338,28 @@ pub(crate) fn trim_tail(text: &str) -> String {
     let Some(last) = paragraphs.iter().rposition(is_long) else {
         return text.to_string();
     };
+    if is_list(&paragraphs[..last]) {
+        // An index page: the short items after the last long one are the
+        // rest of its list, not a tail.
+        return text.to_string();
+    }
     paragraphs[..=last].join("\n\n")
+}
+
+/// A text whose body is a list (an index page, a ranking) has at least
+/// this many short paragraphs before its last long one…
+const MIN_LIST_ITEMS: usize = 8;
+
+/// …and they are at least this share (in N) of the paragraphs there.
+const LIST_SHARE: usize = 2;
+
+/// Are most of `paragraphs` short items, and many of them?
+fn is_list(paragraphs: &[&str]) -> bool {
+    let short = paragraphs
+        .iter()
+        .filter(|p| p.split_whitespace().count() < TAIL_PARAGRAPH_WORDS)
+        .count();
+    short >= MIN_LIST_ITEMS && short * LIST_SHARE >= paragraphs.len()
 }
 
 /// Tags that close themselves or are closed implicitly by their next

@@ -20,15 +20,13 @@ use dom_query::{Document, NodeRef};
 use super::text::{self, class_and_id};
 
 /// Tags removed before the readability pass: never part of a story body.
-const REMOVED_TAGS: &[&str] = &[
-    "nav",
-    "aside",
-    "footer",
-    "figcaption",
-    "figure",
-    "form",
-    "button",
-];
+/// (`<form>` is judged apart: see `is_container_form`.)
+const REMOVED_TAGS: &[&str] = &["nav", "aside", "footer", "figcaption", "figure", "button"];
+
+/// A `<form>` holding at least this share (one in N) of the page's words
+/// is a wrapper of the page, not a control: ASP.NET pages put one around
+/// the whole body.
+const FORM_WRAPPER_SHARE: usize = 3;
 
 /// Elements never removed for their class or id: a page's main wrappers
 /// often carry names like "has-gallery" or "with-related".
@@ -81,6 +79,7 @@ pub(crate) fn remove_boilerplate(doc: &Document) -> HashSet<String> {
     let mut embeds = Vec::new();
     let mut noted = HashSet::new();
     let mut boxes = Vec::new();
+    let mut forms = Vec::new();
     let Some(body) = doc.select("body").nodes().first().copied() else {
         return noted;
     };
@@ -90,7 +89,10 @@ pub(crate) fn remove_boilerplate(doc: &Document) -> HashSet<String> {
     while let Some((node, mut in_box)) = stack.pop() {
         if let Some(name) = node.node_name() {
             let name: &str = &name;
-            if REMOVED_TAGS.contains(&name) {
+            if name == "form" {
+                // Judged after the walk, and walked: it may wrap the page.
+                forms.push(node);
+            } else if REMOVED_TAGS.contains(&name) {
                 doomed.push(node);
                 // Figures are walked: they often wrap an embedded post.
                 if name != "figure" {
@@ -120,6 +122,16 @@ pub(crate) fn remove_boilerplate(doc: &Document) -> HashSet<String> {
             }
         }
         stack.extend(node.children_it(false).map(|child| (child, in_box)));
+    }
+    if !forms.is_empty() {
+        let page = PageWords::of(&body);
+        for form in forms {
+            if page.is_container(&form) {
+                form.rename("div");
+            } else {
+                doomed.push(form);
+            }
+        }
     }
     for embed in embeds {
         lift_embedded_post(&embed);
@@ -286,6 +298,79 @@ fn holds_only(parent: &NodeRef<'_>, child: &NodeRef<'_>) -> bool {
             || node.is_comment()
             || node.has_name("script")
     })
+}
+
+/// Renames every `<form>` that wraps a good share of the page to a
+/// `<div>`, so the walks that drop forms as controls keep the story
+/// inside it. For the page-level fallback, which parses the page again.
+pub(crate) fn unwrap_container_forms(doc: &Document) {
+    let Some(body) = doc.select("body").nodes().first().copied() else {
+        return;
+    };
+    let forms = doc.select("form");
+    if forms.is_empty() {
+        return;
+    }
+    let page = PageWords::of(&body);
+    for form in forms.nodes() {
+        if page.is_container(form) {
+            form.rename("div");
+        }
+    }
+}
+
+/// How many words a page holds, to judge which of its boxes wrap it.
+struct PageWords {
+    /// Words in `<p>` elements.
+    paragraphs: usize,
+    /// All words of the text, for pages written without `<p>`.
+    all: usize,
+}
+
+/// Below this many paragraph words a page is judged by all its words:
+/// old table layouts put their story in `<td>`s and `<br>`s.
+const MIN_PARAGRAPH_WORDS: usize = 50;
+
+impl PageWords {
+    fn of(body: &NodeRef<'_>) -> Self {
+        let paragraphs = paragraph_words(body);
+        let all = if paragraphs < MIN_PARAGRAPH_WORDS {
+            text_words(body)
+        } else {
+            0
+        };
+        Self { paragraphs, all }
+    }
+
+    /// Does `node` hold at least a `FORM_WRAPPER_SHARE` share of the page?
+    fn is_container(&self, node: &NodeRef<'_>) -> bool {
+        if self.paragraphs >= MIN_PARAGRAPH_WORDS {
+            paragraph_words(node) * FORM_WRAPPER_SHARE >= self.paragraphs
+        } else {
+            self.all > 0 && text_words(node) * FORM_WRAPPER_SHARE >= self.all
+        }
+    }
+}
+
+/// Words of all the text under `root`, outside elements that never hold
+/// text.
+fn text_words(root: &NodeRef<'_>) -> usize {
+    let mut words = 0;
+    let mut stack = vec![*root];
+    while let Some(node) = stack.pop() {
+        if node.is_text() {
+            words += node.text().split_whitespace().count();
+            continue;
+        }
+        if node
+            .node_name()
+            .is_some_and(|name| text::is_never_text(&name))
+        {
+            continue;
+        }
+        stack.extend(node.children_it(false));
+    }
+    words
 }
 
 /// Words inside the `<p>` elements under `root`.

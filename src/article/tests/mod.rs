@@ -6,6 +6,7 @@ use super::*;
 mod hostile;
 mod paragraphs;
 mod dom;
+mod shapes;
 
 fn page_url() -> Url {
     Url::parse("https://news.example.org/world/2026/story-1").expect("static URL")
