@@ -438,16 +438,29 @@ impl From<store::Error> for Failure {
     }
 }
 
+/// Runs `work` to its end; Ctrl-C meanwhile cancels `cancel`, which `work`
+/// observes and winds down from. Nothing is spawned: the signal is awaited
+/// beside the work, so no task outlives the command.
+pub(crate) async fn until_ctrl_c<T>(
+    work: impl std::future::Future<Output = T>,
+    cancel: &CancellationToken,
+) -> T {
+    tokio::pin!(work);
+    tokio::select! {
+        done = &mut work => done,
+        Ok(()) = tokio::signal::ctrl_c() => {
+            cancel.cancel();
+            work.await
+        }
+    }
+}
+
 async fn once(config: Config) -> Result<()> {
     let cancel = CancellationToken::new();
-    let on_ctrl_c = cancel.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_ctrl_c.cancel();
-        }
-    });
     let n_feeds = config.feeds.len();
-    let report = daemon::once(config, cancel).await.context("pass failed")?;
+    let report = until_ctrl_c(daemon::once(config, cancel.clone()), &cancel)
+        .await
+        .context("pass failed")?;
     let n_failed = report.failed().count();
     let n_new: usize = report.feeds.iter().map(|f| f.n_new_entries).sum();
     let n_articles: usize = report.feeds.iter().map(|f| f.n_articles).sum();

@@ -238,8 +238,8 @@ impl PassReport {
 /// One pass: polls every feed once, processes what is new, delivers every
 /// due alert, and returns. A failing feed is reported, not fatal.
 pub async fn once(config: Config, cancel: CancellationToken) -> Result<PassReport, Error> {
-    let store = open_store(&config).await?;
     let tracker = TaskTracker::new();
+    let store = open_store(&config, &tracker).await?;
     let ctx = Arc::new(Context::new(
         config,
         store,
@@ -277,7 +277,7 @@ pub async fn once(config: Config, cancel: CancellationToken) -> Result<PassRepor
         report.delivery = deliver::deliver_due(&ctx, &cancel).await;
     }
     if let Some(retention) = ctx.config.daemon.retention {
-        retention::prune_all(&ctx.store, retention, &cancel).await;
+        retention::prune_all(&ctx, retention, &cancel).await;
     }
     tracker.close();
     tracker.wait().await;
@@ -286,14 +286,15 @@ pub async fn once(config: Config, cancel: CancellationToken) -> Result<PassRepor
 
 /// Opens the configured store, off the async workers, and frees the
 /// leases of instances on this machine that died.
-async fn open_store(config: &Config) -> Result<Store, Error> {
+async fn open_store(config: &Config, tracker: &TaskTracker) -> Result<Store, Error> {
     let location = config.daemon.database.clone();
-    let opened = tokio::task::spawn_blocking(move || {
-        let store = Store::connect(&location, DATABASE_CONNECTIONS)?;
-        instance::free_dead_local(&store)?;
-        Ok::<_, store::Error>(store)
-    })
-    .await;
+    let opened = tracker
+        .spawn_blocking(move || {
+            let store = Store::connect(&location, DATABASE_CONNECTIONS)?;
+            instance::free_dead_local(&store)?;
+            Ok::<_, store::Error>(store)
+        })
+        .await;
     match opened {
         Ok(store) => Ok(store?),
         Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
@@ -348,8 +349,8 @@ fn notify_systemd(states: &[sd_notify::NotifyState<'_>]) {
 /// SIGTERM or SIGINT; SIGHUP reloads the config from `config_path`.
 pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
     let mut signals = Signals::new().map_err(Error::Signals)?;
-    let store = open_store(&config).await?;
     let tracker = TaskTracker::new();
+    let store = open_store(&config, &tracker).await?;
     let cancel = CancellationToken::new();
     let outbox_ready = Arc::new(Notify::new());
     let metrics = Arc::new(status::Metrics::default());
@@ -369,7 +370,11 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
     let (ctx_tx, ctx_rx) = tokio::sync::watch::channel(Arc::clone(&ctx));
     tracker.spawn(retention::prune_loop(ctx_rx.clone(), cancel.clone()));
     tracker.spawn(deliver::dispatch_loop(ctx_rx, cancel.clone()));
-    tracker.spawn(instance::heartbeat_loop(store.clone(), cancel.clone()));
+    tracker.spawn(instance::heartbeat_loop(
+        store.clone(),
+        tracker.clone(),
+        cancel.clone(),
+    ));
     if let Some(addr) = listen {
         let listener = tokio::net::TcpListener::bind(addr)
             .await

@@ -473,6 +473,8 @@ struct AppState {
     store: Store,
     /// The running context, followed across reloads.
     contexts: tokio::sync::watch::Receiver<Arc<Context>>,
+    /// The daemon's tracker: store reads run on its blocking threads.
+    tracker: tokio_util::task::TaskTracker,
 }
 
 /// Serves the status endpoints on `listener` until `cancel`; connections
@@ -500,13 +502,16 @@ pub async fn serve(
             metrics,
             store,
             contexts,
+            tracker: tracker.clone(),
         });
     guard::accept_loop(listener, app, tracker, cancel).await;
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
     let store = state.store.clone();
-    let writable = tokio::task::spawn_blocking(move || store.writable())
+    let writable = state
+        .tracker
+        .spawn_blocking(move || store.writable())
         .await
         .map_err(|err| err.to_string())
         .and_then(|result| result.map_err(|err| err.to_string()));
@@ -541,15 +546,21 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
     let mut text = state.metrics.render();
     let store = state.store.clone();
     // The figures themselves, to graph them (Grafana): read per scrape.
-    match tokio::task::spawn_blocking(move || store.figures(None)).await {
+    match state
+        .tracker
+        .spawn_blocking(move || store.figures(None))
+        .await
+    {
         Ok(Ok(figures)) => render_figures(&mut text, &figures),
         Ok(Err(err)) => tracing::warn!(error = %err, "Cannot read figures for /metrics"),
         Err(err) => tracing::warn!(error = %err, "Cannot read figures for /metrics"),
     }
     // The store's view (leases, live instances) when it answers.
     let store = state.store.clone();
-    if let Ok(Ok(instances)) =
-        tokio::task::spawn_blocking(move || page::Instances::read(&store)).await
+    if let Ok(Ok(instances)) = state
+        .tracker
+        .spawn_blocking(move || page::Instances::read(&store))
+        .await
     {
         text.push_str(&instances.metrics());
     }
@@ -583,23 +594,25 @@ async fn page(State(state): State<AppState>) -> Response {
     let store = state.store.clone();
     let config = state.contexts.borrow().config.clone();
     let page_config = Arc::clone(&config);
-    let data = tokio::task::spawn_blocking(move || {
-        let figures = page::figure_states(
-            store.figures(None)?,
-            |watch, figure| page::by_source(&page_config, watch, figure),
-            |watch, figure| store.history(watch, figure),
-        )?;
-        Ok::<_, crate::store::Error>(page::PageData {
-            figures,
-            feeds: store.feeds()?,
-            articles: store.articles(None, None, LATEST_ARTICLES)?,
-            alerts: store.alerts(RECENT_ALERTS, false)?,
-            failed: store.alerts(RECENT_ALERTS, true)?,
-            now: Some(Utc::now()),
-            instances: Some(page::Instances::read(&store)?),
+    let data = state
+        .tracker
+        .spawn_blocking(move || {
+            let figures = page::figure_states(
+                store.figures(None)?,
+                |watch, figure| page::by_source(&page_config, watch, figure),
+                |watch, figure| store.history(watch, figure),
+            )?;
+            Ok::<_, crate::store::Error>(page::PageData {
+                figures,
+                feeds: store.feeds()?,
+                articles: store.articles(None, None, LATEST_ARTICLES)?,
+                alerts: store.alerts(RECENT_ALERTS, false)?,
+                failed: store.alerts(RECENT_ALERTS, true)?,
+                now: Some(Utc::now()),
+                instances: Some(page::Instances::read(&store)?),
+            })
         })
-    })
-    .await;
+        .await;
     let Ok(Ok(data)) = data else {
         return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
     };

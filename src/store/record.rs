@@ -184,9 +184,3 @@ impl Judged {
         }
     }
 }
-
-/// A stored time that does not parse cannot happen (the store writes them);
-/// treating it as the epoch keeps a newer article winning.
-pub(super) fn observed_at_fallback() -> DateTime<Utc> {
-    DateTime::<Utc>::UNIX_EPOCH
-}

@@ -168,6 +168,10 @@ struct Receiver {
 }
 
 impl Receiver {
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a test server that lives as long as the test's runtime"
+    )]
     async fn start(status: StatusCode, reply: &'static str) -> Receiver {
         let (sender, requests) = mpsc::unbounded_channel();
         let app = axum::Router::new().fallback(move |uri: Uri, headers: HeaderMap, body: Bytes| {
@@ -194,6 +198,10 @@ impl Receiver {
     }
 
     /// A server that accepts requests and never answers.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a test server that lives as long as the test's runtime"
+    )]
     async fn silent() -> String {
         let app = axum::Router::new().fallback(std::future::pending::<&'static str>);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

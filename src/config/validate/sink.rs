@@ -291,10 +291,15 @@ impl Validator<'_> {
                         format!("sink {name}: to needs at least one address"),
                     );
                 }
-                for address in to.get_ref().iter().chain(std::iter::once(from.get_ref())) {
+                let to_addresses = to
+                    .get_ref()
+                    .iter()
+                    .map(|address| (address, to.span().start));
+                let from_address = (from.get_ref(), from.span().start);
+                for (address, offset) in to_addresses.chain(std::iter::once(from_address)) {
                     if !address.contains('@') {
                         self.problem(
-                            from.span().start,
+                            offset,
                             format!("sink {name}: {address:?} is not an email address"),
                         );
                     }
