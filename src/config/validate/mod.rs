@@ -22,7 +22,7 @@ pub(super) struct Validator<'a> {
 }
 
 impl Validator<'_> {
-    fn problem(&mut self, offset: usize, message: impl Into<String>) {
+    pub(super) fn problem(&mut self, offset: usize, message: impl Into<String>) {
         let (line, column) = line_col(self.source, offset);
         self.problems.push(Problem {
             line: Some(line),
@@ -83,7 +83,11 @@ impl Validator<'_> {
 
     /// A humantime duration ("90s", "15m"); a bare number is a problem
     /// that says so, since TOML would otherwise only say "expected a string".
-    fn duration(&mut self, value: Option<Spanned<RawNumberOrText>>, default: Duration) -> Duration {
+    pub(super) fn duration(
+        &mut self,
+        value: Option<Spanned<RawNumberOrText>>,
+        default: Duration,
+    ) -> Duration {
         const EXPECTED: &str = "expected a duration such as \"60s\" or \"15m\"";
         let Some(value) = value else {
             return default;
@@ -352,7 +356,7 @@ impl Validator<'_> {
         }
     }
 
-    fn http_url(&mut self, value: &Spanned<String>, what: &str) -> Option<Url> {
+    pub(super) fn http_url(&mut self, value: &Spanned<String>, what: &str) -> Option<Url> {
         match Url::parse(value.get_ref().trim()) {
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Some(url),
             Ok(_) => {
