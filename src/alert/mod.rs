@@ -35,6 +35,7 @@ pub use webhook::{ALERT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 
 use crate::config::{self, SinkKind};
 use crate::store::AlertRow;
+use message::SinkTemplate;
 use std::time::Duration;
 
 pub use crate::config::DEFAULT_MAX_ATTEMPTS;
@@ -307,12 +308,13 @@ impl Sinks {
         // A digest's fields are not an alert's: it keeps the default text.
         let template = sink
             .template
-            .clone()
+            .as_ref()
             .filter(|_| row.kind != crate::store::AlertKind::Digest)
-            .map(|template| (sink.name.clone(), template));
-        message::TEMPLATE
-            .scope(template, self.dispatch(sink, row, json))
-            .await
+            .map(|template| SinkTemplate {
+                sink: &sink.name,
+                template,
+            });
+        self.dispatch(sink, row, json, template).await
     }
 
     async fn dispatch(
@@ -320,11 +322,12 @@ impl Sinks {
         sink: &config::Sink,
         row: &AlertRow,
         json: String,
+        template: Option<SinkTemplate<'_>>,
     ) -> Result<(), Error> {
         let name = sink.name.as_str();
         match &sink.kind {
             SinkKind::Log => {
-                log(name, row);
+                log(name, row, template);
                 Ok(())
             }
             SinkKind::Webhook {
@@ -374,22 +377,24 @@ impl Sinks {
                     tags,
                     update_in_place: *update_in_place,
                 };
-                ntfy::send(&http, &settings, row).await
+                ntfy::send(&http, &settings, row, template).await
             }
             SinkKind::Slack { url } => {
                 let http = self.http(name, config::redact::url_secrets(url.expose()))?;
-                chat::send_slack(&http, url, row).await
+                chat::send_slack(&http, url, row, template).await
             }
             SinkKind::Discord { url } => {
                 let http = self.http(name, config::redact::url_secrets(url.expose()))?;
-                chat::send_discord(&http, url, row).await
+                chat::send_discord(&http, url, row, template).await
             }
             SinkKind::Command {
                 command,
                 timeout,
                 env,
             } => command::send(name, command, *timeout, env, row, json).await,
-            SinkKind::Email(settings) => email::send(name, settings, self.timeout, row).await,
+            SinkKind::Email(settings) => {
+                email::send(name, settings, self.timeout, row, template).await
+            }
         }
     }
 
@@ -444,8 +449,8 @@ fn url_credentials(url: &url::Url) -> Vec<String> {
 /// fields; the message's body goes into fields (`quote`, `source`, `text`)
 /// rather than onto more lines. `text` is the whole message (title and
 /// body) on one line, for every kind of alert.
-fn log(sink: &str, row: &AlertRow) {
-    let parts = message::parts(row);
+fn log(sink: &str, row: &AlertRow, template: Option<SinkTemplate<'_>>) {
+    let parts = message::parts(row, template);
     tracing::info!(
         sink,
         id = %row.id,

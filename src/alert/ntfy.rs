@@ -5,8 +5,9 @@
 //! older servers ignore it) and `Authorization` (a bearer token or basic
 //! auth). Works the same with a self-hosted server and the public one.
 
+use super::Error;
 use super::http::Http;
-use super::{Error, message};
+use super::message::{SinkTemplate, templated_message};
 use crate::config::Secret;
 use crate::store::AlertRow;
 use url::Url;
@@ -66,8 +67,9 @@ pub(crate) async fn send(
     http: &Http<'_>,
     settings: &Settings<'_>,
     row: &AlertRow,
+    template: Option<SinkTemplate<'_>>,
 ) -> Result<(), Error> {
-    let message = message(row);
+    let message = templated_message(row, template);
     let body = if message.body.is_empty() {
         message.title.clone()
     } else {
