@@ -1,14 +1,16 @@
 //! Alerts: the DESIGN.md alert JSON ([`Alert`], [`to_json`]), the
 //! human-readable message ([`message`]), the sinks that carry them (log,
 //! webhook, ntfy, email, slack, discord, command: [`Sinks`]) and the retry
-//! policy of the outbox ([`Sinks::deliver`], [`Outcome`], [`retry_delay`]).
+//! policy of the outbox ([`Sinks::deliver_with`], [`retry_decision`],
+//! [`Outcome`], [`retry_delay`]).
 //!
 //! Owns: every sink's wire format (only this module knows them) and what a
 //! failed delivery says ([`Error`], which names the sink and never holds a
 //! secret). Does not own: the outbox itself (which alerts are due, attempts
 //! counted, dead deliveries), which lives in `store`, nor the loop that
 //! drains it, which is `daemon`'s; this module sends one alert through one
-//! sink per [`Sinks::send`] / [`Sinks::deliver`] call and spawns no tasks.
+//! sink per [`Sinks::send`] / [`Sinks::deliver_with`] call and spawns no
+//! tasks.
 
 mod chat;
 mod command;
@@ -25,7 +27,7 @@ mod webhook;
 mod tests;
 
 pub use command::environment_names as command_environment_names;
-pub use delivery::{Outcome, outcome, retry_in};
+pub use delivery::{Outcome, retry_decision, retry_in};
 pub use json::{Alert, Article, Change, Observation, to_json};
 pub use message::{
     MAX_QUOTE_CHARS, Message, format_compact, format_number, format_observation, format_value,
@@ -96,7 +98,7 @@ fn text_alert(
 /// A failed delivery. Every variant names the sink; none holds a secret
 /// (tokens, passwords, signing keys and secret webhook URLs are scrubbed
 /// from whatever a receiver or a library reports).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     /// No sink of that name is configured.
     #[error("sink {sink}: no sink of that name in the config")]
@@ -256,11 +258,6 @@ impl Sinks {
             client,
             timeout,
         }
-    }
-
-    /// The configured sink names, in config order.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.sinks.iter().map(|sink| sink.name.as_str())
     }
 
     /// The sink named `name`.

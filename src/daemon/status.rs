@@ -74,27 +74,6 @@ impl FetchTarget {
     }
 }
 
-/// How a delivery attempt ended, the `outcome` label.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeliveryOutcome {
-    /// The sink took the alert.
-    Delivered,
-    /// The attempt failed and will be retried.
-    Retry,
-    /// The attempt failed and the delivery was given up.
-    Dead,
-}
-
-impl DeliveryOutcome {
-    fn as_str(self) -> &'static str {
-        match self {
-            DeliveryOutcome::Delivered => "delivered",
-            DeliveryOutcome::Retry => "retry",
-            DeliveryOutcome::Dead => "dead",
-        }
-    }
-}
-
 /// A Prometheus histogram of durations with [`LATENCY_BUCKETS`].
 #[derive(Debug, Default)]
 struct Histogram {
@@ -274,10 +253,10 @@ impl Metrics {
 
     /// Counts one delivery attempt, and the alert's kind the first time the
     /// alert is seen.
-    pub fn record_delivery(&self, delivery: &Delivery, outcome: DeliveryOutcome) {
+    pub fn record_delivery(&self, delivery: &Delivery, outcome: &crate::alert::Outcome) {
         bump(
             &self.deliveries,
-            vec![delivery.sink.clone(), outcome.as_str().to_string()],
+            vec![delivery.sink.clone(), outcome.label().to_string()],
         );
         let first_sighting = {
             let mut seen = self.seen_alerts.lock().unwrap_or_else(|p| p.into_inner());
