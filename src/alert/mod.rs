@@ -501,13 +501,4 @@ pub(crate) fn head(text: &str, max_chars: usize) -> String {
     truncate(&line, max_chars)
 }
 
-/// `text` cut to at most `max_chars` characters, the last one "…" when cut.
-pub(crate) fn truncate(text: &str, max_chars: usize) -> String {
-    if text.chars().count() <= max_chars {
-        text.to_owned()
-    } else {
-        let mut cut: String = text.chars().take(max_chars.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
-    }
-}
+pub(crate) use crate::text::truncate;

@@ -10,6 +10,7 @@ use super::http::Http;
 use super::message::{SinkTemplate, templated_message};
 use crate::config::Secret;
 use crate::store::AlertRow;
+use crate::text::{sha256_hex, truncate_bytes};
 use url::Url;
 
 /// ntfy turns longer messages into attachments; stay under its default
@@ -34,7 +35,6 @@ const MAX_SEQUENCE_ID: usize = 64;
 /// per claimant of a `by_source` figure. `None` for alerts about no figure
 /// (feeds, tests, digests), which stack as before.
 pub(crate) fn sequence_id(row: &AlertRow) -> Option<String> {
-    use sha2::Digest as _;
     let figure = row.figure.as_deref()?;
     let mut id: String = format!("figwatch_{}_{figure}", row.watch)
         .chars()
@@ -47,18 +47,16 @@ pub(crate) fn sequence_id(row: &AlertRow) -> Option<String> {
         })
         .collect();
     if let Some(claimant) = &row.claimant {
-        let digest = sha2::Sha256::digest(claimant.as_bytes());
         id.push('_');
-        id.push_str(&hex::encode(&digest[..4]));
+        id.push_str(&sha256_hex(&[claimant])[..8]);
     }
     if id.len() > MAX_SEQUENCE_ID {
-        let key = format!(
-            "{}\0{figure}\0{}",
-            row.watch,
-            row.claimant.as_deref().unwrap_or("")
-        );
-        let digest = sha2::Sha256::digest(key.as_bytes());
-        id = format!("figwatch_{}", hex::encode(&digest[..16]));
+        let key = [
+            row.watch.as_str(),
+            figure,
+            row.claimant.as_deref().unwrap_or(""),
+        ];
+        id = format!("figwatch_{}", &sha256_hex(&key)[..32]);
     }
     Some(id)
 }
@@ -136,18 +134,4 @@ pub(super) fn base64(bytes: &[u8]) -> String {
         }
     }
     encoded
-}
-
-/// `text` cut to at most `max_bytes` bytes at a character boundary, "…"
-/// included when cut.
-pub(super) fn truncate_bytes(text: &str, max_bytes: usize) -> String {
-    if text.len() <= max_bytes {
-        return text.to_owned();
-    }
-    let ellipsis = '…';
-    let mut end = max_bytes.saturating_sub(ellipsis.len_utf8());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}{ellipsis}", &text[..end])
 }

@@ -126,10 +126,10 @@ impl Response {
     /// header, then the document (`<?xml encoding>`, `<meta charset>`), then
     /// detection (with the host's top-level domain as a hint).
     pub fn text(&self) -> String {
-        super::charset::decode_with_tld(
+        crate::text::decode_with_tld(
             &self.body,
             self.content_type.as_deref(),
-            super::charset::tld(&self.url),
+            crate::text::tld(&self.url),
         )
     }
 }

@@ -11,7 +11,6 @@
 //! nothing.
 
 use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
 
 use super::{AlertDraft, AlertKind, EntryRecord};
 use crate::config;
@@ -69,11 +68,7 @@ pub struct Recorded {
 
 /// The hash two copies of one story share: title and text, trimmed.
 pub(super) fn content_hash(title: &str, text: &str) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(title.trim().as_bytes());
-    hasher.update([0]);
-    hasher.update(text.trim().as_bytes());
-    hex::encode(hasher.finalize())
+    crate::text::sha256_hex(&[title.trim(), text.trim()])
 }
 
 /// A figure's current state as an observation is compared with it.

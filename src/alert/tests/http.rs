@@ -516,10 +516,10 @@ fn ntfy_header_text_encodes_non_ascii_and_drops_controls() {
 #[test]
 fn ntfy_body_is_cut_at_a_char_boundary() {
     let text = "→".repeat(2000);
-    let cut = crate::alert::ntfy::truncate_bytes(&text, 4000);
+    let cut = crate::text::truncate_bytes(&text, 4000);
     assert!(cut.len() <= 4000);
     assert!(cut.ends_with('…'));
-    assert_eq!(crate::alert::ntfy::truncate_bytes("short", 4000), "short");
+    assert_eq!(crate::text::truncate_bytes("short", 4000), "short");
 }
 
 #[tokio::test]

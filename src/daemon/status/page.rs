@@ -142,14 +142,8 @@ pub(super) fn figure_states<E>(
     Ok(states)
 }
 
-/// `&`, `<`, `>`, `"` and `'` escaped, for text and attribute values.
-pub(super) fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
+/// Text and attribute values escaped, as everywhere HTML is written.
+pub(super) use crate::text::escape_html as escape;
 
 /// `2025-02-11`, or nothing.
 pub(super) fn date(time: Option<DateTime<Utc>>) -> String {
