@@ -7,6 +7,7 @@
 
 mod deliver;
 pub mod instance;
+pub mod metrics;
 mod pipeline;
 mod retention;
 pub mod schedule;

@@ -91,6 +91,15 @@ pub enum Target {
 }
 
 impl Target {
+    /// What the fetch is for, the `target` label of the metrics: `feed` or
+    /// `article`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Target::Feed { .. } => "feed",
+            Target::Article { .. } => "article",
+        }
+    }
+
     /// Whether `hop`, reached from `requested`, may be non-public.
     fn allows_private(self, requested: &Url, hop: &Url) -> bool {
         match self {
@@ -195,6 +204,23 @@ pub enum Error {
         /// The error chain as text.
         message: String,
     },
+}
+
+impl Error {
+    /// Every [`Error::kind`], in the order the metrics list them.
+    pub const KINDS: [&'static str; 5] = ["timeout", "status", "too_large", "refused", "network"];
+
+    /// The kind of failure, the `kind` label of the metrics: one of
+    /// [`Error::KINDS`].
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Timeout { .. } => Error::KINDS[0],
+            Error::Status { .. } => Error::KINDS[1],
+            Error::TooLarge { .. } => Error::KINDS[2],
+            Error::Refused { .. } => Error::KINDS[3],
+            Error::Network { .. } => Error::KINDS[4],
+        }
+    }
 }
 
 impl Error {
