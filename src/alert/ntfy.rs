@@ -118,20 +118,6 @@ pub(crate) fn header_text(text: &str) -> String {
 
 /// Standard base64 with padding (RFC 4648), for the encoded words above.
 pub(super) fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut encoded = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let group = (u32::from(chunk[0]) << 16)
-            | (u32::from(chunk.get(1).copied().unwrap_or(0)) << 8)
-            | u32::from(chunk.get(2).copied().unwrap_or(0));
-        for idx in 0..4 {
-            if idx <= chunk.len() {
-                let sextet = (group >> (18 - 6 * idx)) & 0x3f;
-                encoded.push(char::from(ALPHABET[sextet as usize]));
-            } else {
-                encoded.push('=');
-            }
-        }
-    }
-    encoded
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }

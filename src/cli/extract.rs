@@ -75,9 +75,12 @@ async fn read_input(input: &str) -> Result<(String, Url)> {
 }
 
 pub(super) async fn run(request: Request<'_>) -> Result<()> {
-    if let Some(Err(err)) = request.selector.map(scraper::Selector::parse) {
+    if let Some(problem) = request
+        .selector
+        .and_then(crate::config::css_selector_problem)
+    {
         return Err(Failure::usage(anyhow::anyhow!(
-            "invalid CSS selector {:?}: {err}",
+            "invalid CSS selector {:?}: {problem}",
             request.selector.unwrap_or_default()
         )));
     }

@@ -29,6 +29,8 @@ pub use sink::{DeliveryPolicy, Email, EmailTls, RateLimit, Sink, SinkKind, Templ
 use validate::Validator;
 
 pub use database::{Database, redact_url};
+#[cfg(feature = "daemon")]
+pub(crate) use validate::css_selector_problem;
 #[cfg(test)]
 use validate::{parse_min_change, parse_size};
 

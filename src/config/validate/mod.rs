@@ -391,18 +391,19 @@ impl Validator<'_> {
         let interval = raw
             .interval
             .map(|interval| self.duration(Some(interval), DEFAULT_POLL_INTERVAL));
-        let article_selector = raw.article_selector.and_then(|selector| {
-            match scraper::Selector::parse(selector.get_ref()) {
-                Ok(_) => Some(selector.into_inner()),
-                Err(err) => {
-                    self.problem(
-                        selector.span().start,
-                        format!("invalid CSS selector {:?}: {err}", selector.get_ref()),
-                    );
-                    None
+        let article_selector =
+            raw.article_selector.and_then(|selector| {
+                match css_selector_problem(selector.get_ref()) {
+                    None => Some(selector.into_inner()),
+                    Some(problem) => {
+                        self.problem(
+                            selector.span().start,
+                            format!("invalid CSS selector {:?}: {problem}", selector.get_ref()),
+                        );
+                        None
+                    }
                 }
-            }
-        });
+            });
         Some(Feed {
             url: url?,
             name: raw.name.filter(|name| !name.trim().is_empty()),
@@ -711,3 +712,22 @@ pub(super) type UrlSources = (
     Option<Spanned<String>>,
     Option<Spanned<String>>,
 );
+
+/// What is wrong with a CSS selector, parsed by dom_query, the engine that
+/// extraction matches it with (`article`), so the two cannot disagree;
+/// `None` when it parses. Worded as the selector errors always were.
+pub(crate) fn css_selector_problem(selector: &str) -> Option<String> {
+    use cssparser::{BasicParseErrorKind as Basic, ParseErrorKind};
+    use dom_query::Matcher;
+    let err = Matcher::new(selector).err()?;
+    let problem = match err.kind {
+        ParseErrorKind::Basic(Basic::UnexpectedToken) => "Token was not expected",
+        ParseErrorKind::Basic(Basic::EndOfInput) => "Unexpected EOL",
+        ParseErrorKind::Basic(Basic::AtRuleInvalid) => "Invalid @-rule",
+        ParseErrorKind::Basic(Basic::AtRuleBodyInvalid) => "The body of an @-rule was invalid",
+        ParseErrorKind::Basic(Basic::QualifiedRuleInvalid) => "The qualified name was invalid",
+        ParseErrorKind::Basic(Basic::TooManyNestedBlocks) => "Too many nested blocks",
+        ParseErrorKind::Custom(kind) => return Some(format!("{kind:?}")),
+    };
+    Some(problem.to_string())
+}
