@@ -441,7 +441,7 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
                 }
                 Signal::Reload => {
                     notify_systemd(&[sd_notify::NotifyState::Reloading, sd_notify::NotifyState::monotonic_usec_now().unwrap_or(sd_notify::NotifyState::Custom(""))]);
-                    match reload(&config_path, &ctx, &store, &tracker, &outbox_ready) {
+                    match reload(&config_path, &ctx, &store, &tracker, &outbox_ready).await {
                         Ok(new_ctx) => {
                             ctx = Arc::new(new_ctx);
                             if let Err(err) = ctx.register_figures().await {
@@ -482,7 +482,30 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
     Ok(())
 }
 
-fn reload(
+/// The config loaded again and its context built, on a blocking thread of
+/// `tracker`: reading the config, its template and secret files is file IO
+/// that must not hold an async worker (the main loop waits meanwhile).
+async fn reload(
+    config_path: &std::path::Path,
+    current: &Arc<Context>,
+    store: &Store,
+    tracker: &TaskTracker,
+    outbox_ready: &Arc<Notify>,
+) -> Result<Context, String> {
+    let path = config_path.to_path_buf();
+    let current = Arc::clone(current);
+    let (store, task_tracker) = (store.clone(), tracker.clone());
+    let outbox_ready = Arc::clone(outbox_ready);
+    let loaded = tracker
+        .spawn_blocking(move || reload_now(&path, &current, &store, &task_tracker, &outbox_ready));
+    match loaded.await {
+        Ok(result) => result,
+        Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+        Err(err) => Err(format!("the reload was interrupted: {err}")),
+    }
+}
+
+fn reload_now(
     config_path: &std::path::Path,
     current: &Context,
     store: &Store,
