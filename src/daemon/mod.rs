@@ -249,19 +249,30 @@ pub async fn once(config: Config, cancel: CancellationToken) -> Result<PassRepor
         Arc::default(),
     )?);
     ctx.register_figures().await?;
-    let handles: Vec<_> = ctx
-        .config
-        .feeds
-        .iter()
-        .map(|feed| {
-            tracker.spawn(pipeline::poll_feed(
-                Arc::clone(&ctx),
-                feed.clone(),
-                pipeline::When::Now,
-                cancel.clone(),
-            ))
-        })
-        .collect();
+    // A feed's task is spawned only when a place in the window is free: a
+    // waiting task holds its whole future (kilobytes), so spawning every
+    // feed at once made memory grow with the number of feeds (issue 20).
+    let window = Arc::new(Semaphore::new(
+        pipeline::FEEDS_AT_ONCE.max(ctx.config.daemon.concurrency),
+    ));
+    let mut handles = Vec::with_capacity(ctx.config.feeds.len());
+    for feed in &ctx.config.feeds {
+        // The window is never closed, so acquiring cannot fail.
+        let Ok(place) = Arc::clone(&window).acquire_owned().await else {
+            break;
+        };
+        let poll = pipeline::poll_feed(
+            Arc::clone(&ctx),
+            feed.clone(),
+            pipeline::When::Now,
+            cancel.clone(),
+        );
+        handles.push(tracker.spawn(async move {
+            let report = poll.await;
+            drop(place);
+            report
+        }));
+    }
     let mut report = PassReport::default();
     for (handle, feed) in handles.into_iter().zip(&ctx.config.feeds) {
         match handle.await {
