@@ -341,6 +341,14 @@ impl Metrics {
     /// The metrics in Prometheus text format.
     pub fn render(&self) -> String {
         let mut out = String::new();
+        self.render_counters(&mut out);
+        self.list_every_kind();
+        self.render_families(&mut out);
+        self.render_gauges(&mut out);
+        out
+    }
+
+    fn render_counters(&self, out: &mut String) {
         let counters: [(&str, &str, &AtomicU64); 6] = [
             (
                 "figwatch_feed_polls_total",
@@ -380,8 +388,11 @@ impl Metrics {
                 counter.load(Ordering::Relaxed)
             );
         }
-        // Every kind is listed from the start, so a rate over an absent
-        // series is never needed.
+    }
+
+    /// Every kind is listed from the start, so a rate over an absent
+    /// series is never needed.
+    fn list_every_kind(&self) {
         {
             let mut errors = self.fetch_errors.lock().unwrap_or_else(|p| p.into_inner());
             let kinds = fetch::Error::KINDS.iter().chain([&PARSE_ERROR_KIND]);
@@ -406,37 +417,43 @@ impl Metrics {
                 alerts.entry(vec![kind.as_str().to_string()]).or_insert(0);
             }
         }
+    }
+
+    fn render_families(&self, out: &mut String) {
         render_family(
-            &mut out,
+            out,
             "figwatch_fetch_errors_total",
             "Failed fetches of feeds and articles, by kind.",
             &["target", "kind"],
             &self.fetch_errors,
         );
         render_family(
-            &mut out,
+            out,
             "figwatch_alerts_by_kind_total",
             "Alerts handed to the sinks (each alert once), by kind.",
             &["kind"],
             &self.alerts_by_kind,
         );
         render_family(
-            &mut out,
+            out,
             "figwatch_deliveries_total",
             "Alert delivery attempts, by sink and outcome.",
             &["sink", "outcome"],
             &self.deliveries,
         );
         self.poll_latency.render(
-            &mut out,
+            out,
             "figwatch_poll_duration_seconds",
             "Time to fetch one feed.",
         );
         self.pipeline_latency.render(
-            &mut out,
+            out,
             "figwatch_pipeline_duration_seconds",
             "Time to take one feed through the whole pipeline (fetch, articles, store).",
         );
+    }
+
+    fn render_gauges(&self, out: &mut String) {
         {
             let reload = self
                 .reload
@@ -464,6 +481,5 @@ impl Metrics {
                 at.timestamp()
             );
         }
-        out
     }
 }

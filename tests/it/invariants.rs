@@ -28,7 +28,11 @@ fn offenders(needle: &str, allowed: impl Fn(&str) -> bool) -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut found = Vec::new();
     for path in sources(&root.join("src")) {
-        let relative = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+        let relative = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         if allowed(&relative) {
             continue;
         }
@@ -68,8 +72,20 @@ fn anyhow_is_only_in_cli_and_main() {
 
 #[test]
 fn pure_stages_reach_for_no_io_stage() {
-    let pure = ["src/feed/", "src/watch/", "src/article/", "src/figures/", "src/text/"];
-    for needle in ["crate::store", "crate::alert", "crate::daemon", "crate::cli", "crate::fetch"] {
+    let pure = [
+        "src/feed/",
+        "src/watch/",
+        "src/article/",
+        "src/figures/",
+        "src/text/",
+    ];
+    for needle in [
+        "crate::store",
+        "crate::alert",
+        "crate::daemon",
+        "crate::cli",
+        "crate::fetch",
+    ] {
         let found = offenders(needle, |path| !pure.iter().any(|dir| path.starts_with(dir)));
         assert!(found.is_empty(), "{needle} in a pure stage: {found:?}");
     }
