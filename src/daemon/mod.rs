@@ -249,42 +249,10 @@ pub async fn once(config: Config, cancel: CancellationToken) -> Result<PassRepor
         Arc::default(),
     )?);
     ctx.register_figures().await?;
-    // A feed's task is spawned only when a place in the window is free: a
-    // waiting task holds its whole future (kilobytes), so spawning every
-    // feed at once made memory grow with the number of feeds (issue 20).
-    let window = Arc::new(Semaphore::new(
-        pipeline::FEEDS_AT_ONCE.max(ctx.config.daemon.concurrency),
-    ));
-    let mut handles = Vec::with_capacity(ctx.config.feeds.len());
-    for feed in &ctx.config.feeds {
-        // The window is never closed, so acquiring cannot fail.
-        let Ok(place) = Arc::clone(&window).acquire_owned().await else {
-            break;
-        };
-        let poll = pipeline::poll_feed(
-            Arc::clone(&ctx),
-            feed.clone(),
-            pipeline::When::Now,
-            cancel.clone(),
-        );
-        handles.push(tracker.spawn(async move {
-            let report = poll.await;
-            drop(place);
-            report
-        }));
-    }
-    let mut report = PassReport::default();
-    for (handle, feed) in handles.into_iter().zip(&ctx.config.feeds) {
-        match handle.await {
-            Ok(feed_report) => report.feeds.push(feed_report),
-            Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
-            Err(_) => report.feeds.push(FeedReport {
-                url: feed.url.to_string(),
-                cancelled: true,
-                ..FeedReport::default()
-            }),
-        }
-    }
+    let mut report = PassReport {
+        feeds: poll_all(&ctx, &tracker, &cancel).await,
+        ..PassReport::default()
+    };
     if !cancel.is_cancelled() {
         report.delivery = deliver::deliver_due(&ctx, &cancel).await;
     }
@@ -294,6 +262,62 @@ pub async fn once(config: Config, cancel: CancellationToken) -> Result<PassRepor
     tracker.close();
     tracker.wait().await;
     Ok(report)
+}
+
+/// Polls every configured feed once, at most a window of them at a time;
+/// the reports in config order. A feed's task is spawned when a place in
+/// the window is free and joined as soon as it ends: a spawned task holds
+/// its future's size (kilobytes) until joined, so spawning every feed at
+/// once, or joining them in order at the end, made memory grow with the
+/// number of feeds (issue 20).
+async fn poll_all(
+    ctx: &Arc<Context>,
+    tracker: &TaskTracker,
+    cancel: &CancellationToken,
+) -> Vec<FeedReport> {
+    let feeds = &ctx.config.feeds;
+    let window = pipeline::FEEDS_AT_ONCE.max(ctx.config.daemon.concurrency);
+    let mut reports: Vec<Option<FeedReport>> = feeds.iter().map(|_| None).collect();
+    let mut running = tokio::task::JoinSet::new();
+    for (feed_idx, feed) in feeds.iter().enumerate() {
+        while running.len() >= window {
+            join_one(&mut running, &mut reports).await;
+        }
+        let poll = pipeline::poll_feed(
+            Arc::clone(ctx),
+            feed.clone(),
+            pipeline::When::Now,
+            cancel.clone(),
+        );
+        running.spawn(tracker.track_future(async move { (feed_idx, poll.await) }));
+    }
+    while !running.is_empty() {
+        join_one(&mut running, &mut reports).await;
+    }
+    reports
+        .into_iter()
+        .zip(feeds)
+        .map(|(report, feed)| {
+            report.unwrap_or_else(|| FeedReport {
+                url: feed.url.to_string(),
+                cancelled: true,
+                ..FeedReport::default()
+            })
+        })
+        .collect()
+}
+
+/// Waits for one feed's task of `running` and files its report.
+async fn join_one(
+    running: &mut tokio::task::JoinSet<(usize, FeedReport)>,
+    reports: &mut [Option<FeedReport>],
+) {
+    match running.join_next().await {
+        Some(Ok((feed_idx, report))) => reports[feed_idx] = Some(report),
+        Some(Err(err)) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+        // Aborted (the runtime is shutting down): reported as cancelled.
+        Some(Err(_)) | None => {}
+    }
 }
 
 /// Opens the configured store, off the async workers, and frees the
