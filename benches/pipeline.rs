@@ -180,6 +180,10 @@ fn config(n_feeds: usize, port: u16, dir: &Path) -> figwatch::config::Config {
         .expect("bench config is valid")
 }
 
+#[allow(
+    clippy::disallowed_methods,
+    reason = "a test server that lives as long as the test's runtime"
+)]
 fn main() {
     let n_feeds: usize = std::env::var("FEEDS")
         .ok()

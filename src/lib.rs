@@ -12,7 +12,8 @@
 //! ```
 //!
 //! `config` loads and validates the TOML file every stage reads from; `cli`
-//! drives `daemon` and reads `store`. Only `fetch`, `store`, `alert` and
+//! drives `daemon` and reads `store`; `text` holds the pure text helpers
+//! (charset decoding, escaping, truncation, hashing) every stage may use. Only `fetch`, `store`, `alert` and
 //! `daemon` do IO; `feed`, `watch`, `article` and `figures` are pure functions
 //! of their input. See `ARCHITECTURE.md` for the codemap and invariants.
 
@@ -29,4 +30,5 @@ pub mod fetch;
 pub mod figures;
 #[cfg(feature = "daemon")]
 pub mod store;
+pub mod text;
 pub mod watch;

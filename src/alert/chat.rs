@@ -9,7 +9,7 @@
 
 use super::http::Http;
 use super::json::format_time;
-use super::message::{Parts, parts};
+use super::message::{Parts, SinkTemplate, parts};
 use super::{Error, truncate};
 use crate::config::Secret;
 use crate::store::AlertRow;
@@ -30,8 +30,13 @@ const MAX_DISCORD_EMBED_TITLE_CHARS: usize = 256;
 /// Discord's limit on an embed description.
 const MAX_DISCORD_EMBED_DESCRIPTION_CHARS: usize = 4096;
 
-pub(crate) async fn send_slack(http: &Http<'_>, url: &Secret, row: &AlertRow) -> Result<(), Error> {
-    let payload = slack_payload(row);
+pub(crate) async fn send_slack(
+    http: &Http<'_>,
+    url: &Secret,
+    row: &AlertRow,
+    template: Option<SinkTemplate<'_>>,
+) -> Result<(), Error> {
+    let payload = slack_payload(row, template);
     post(http, url, &payload).await
 }
 
@@ -39,8 +44,9 @@ pub(crate) async fn send_discord(
     http: &Http<'_>,
     url: &Secret,
     row: &AlertRow,
+    template: Option<SinkTemplate<'_>>,
 ) -> Result<(), Error> {
-    let payload = discord_payload(row);
+    let payload = discord_payload(row, template);
     post(http, url, &payload).await
 }
 
@@ -58,8 +64,11 @@ async fn post(http: &Http<'_>, url: &Secret, payload: &serde_json::Value) -> Res
 }
 
 /// The Slack incoming-webhook payload for `row`.
-pub(crate) fn slack_payload(row: &AlertRow) -> serde_json::Value {
-    let parts = parts(row);
+pub(crate) fn slack_payload(
+    row: &AlertRow,
+    template: Option<SinkTemplate<'_>>,
+) -> serde_json::Value {
+    let parts = parts(row, template);
     let title = slack_escape(&parts.title);
     let mut lines = vec![
         match parts.url.as_deref().and_then(|url| Url::parse(url).ok()) {
@@ -91,8 +100,11 @@ fn slack_escape(text: &str) -> String {
 }
 
 /// The Discord webhook payload for `row`.
-pub(crate) fn discord_payload(row: &AlertRow) -> serde_json::Value {
-    let parts = parts(row);
+pub(crate) fn discord_payload(
+    row: &AlertRow,
+    template: Option<SinkTemplate<'_>>,
+) -> serde_json::Value {
+    let parts = parts(row, template);
     let url = parts.url.as_deref().and_then(|url| Url::parse(url).ok());
     let mut payload = json!({
         "content": truncate(&discord_content(&parts, url.is_some()), MAX_DISCORD_CONTENT_CHARS),

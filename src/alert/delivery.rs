@@ -29,19 +29,58 @@ pub enum Outcome {
     },
 }
 
-/// The outcome of an attempt that ended with `result`, when `attempts`
-/// attempts (this one included) have now been made of at most
-/// `max_attempts`.
-pub fn outcome(result: Result<(), Error>, attempts: u32, max_attempts: u32) -> Outcome {
-    match result {
-        Ok(()) => Outcome::Delivered,
-        Err(error) if !error.is_retryable() || attempts >= max_attempts => {
-            Outcome::GiveUp { error }
+impl Outcome {
+    /// The `outcome` label of `figwatch_deliveries_total`: `delivered`,
+    /// `retry` or `dead`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Delivered => "delivered",
+            Outcome::Retry { .. } => "retry",
+            Outcome::GiveUp { .. } => "dead",
         }
-        Err(error) => Outcome::Retry {
-            error,
-            after: retry_delay(attempts),
-        },
+    }
+
+    /// Logs the outcome of attempt number `attempts` of alert `alert`
+    /// through `sink`: DEBUG when delivered, WARN when it will be retried (a
+    /// sink is down), ERROR when given up (an alert is lost for that sink).
+    pub fn log(&self, sink: &str, alert: &str, attempts: u32) {
+        match self {
+            Outcome::Delivered => tracing::debug!(sink, alert, attempts, "Alert delivered"),
+            Outcome::Retry { error, after } => tracing::warn!(
+                sink,
+                alert,
+                attempts,
+                retry_in = %humantime::format_duration(Duration::from_secs(after.as_secs())),
+                error = %error,
+                "Alert delivery failed; will retry"
+            ),
+            Outcome::GiveUp { error } => tracing::error!(
+                sink,
+                alert,
+                attempts,
+                error = %error,
+                "Alert delivery failed for good; giving up"
+            ),
+        }
+    }
+}
+
+/// The retry decision, the one place it is made: what becomes of a delivery
+/// whose attempt number `attempts` (this one included) ended with `result`,
+/// under `policy`, for an alert raised at `created_at` (see [`retry_in`]).
+pub fn retry_decision(
+    result: Result<(), Error>,
+    attempts: u32,
+    policy: &DeliveryPolicy,
+    created_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Outcome {
+    let Err(error) = result else {
+        return Outcome::Delivered;
+    };
+    match retry_in(error.is_retryable(), attempts, policy, created_at, now) {
+        Some(after) => Outcome::Retry { error, after },
+        None => Outcome::GiveUp { error },
     }
 }
 
@@ -75,19 +114,9 @@ pub fn retry_in(
 }
 
 impl Sinks {
-    /// Makes one attempt at `delivery` and says what to do next, logging a
-    /// failure as WARN (a sink is down; it will be retried) or, when the
-    /// delivery is given up, as ERROR (an alert is lost for that sink).
-    pub async fn deliver(&self, delivery: &Delivery, max_attempts: u32) -> Outcome {
-        let policy = DeliveryPolicy {
-            max_attempts,
-            ..DeliveryPolicy::default()
-        };
-        self.deliver_with(delivery, &policy, Utc::now()).await
-    }
-
-    /// [`Sinks::deliver`] under a sink's whole delivery policy
-    /// (`max_attempts` and `give_up_after`), at time `now`.
+    /// Makes one attempt at `delivery` under its sink's delivery policy
+    /// (`max_attempts` and `give_up_after`) at time `now`, and says what to
+    /// do next ([`retry_decision`]), logged by [`Outcome::log`].
     pub async fn deliver_with(
         &self,
         delivery: &Delivery,
@@ -96,42 +125,8 @@ impl Sinks {
     ) -> Outcome {
         let result = self.send(&delivery.sink, &delivery.alert).await;
         let attempts = delivery.attempts.saturating_add(1);
-        let outcome = match result {
-            Ok(()) => Outcome::Delivered,
-            Err(error) => match retry_in(
-                error.is_retryable(),
-                attempts,
-                policy,
-                delivery.alert.created_at,
-                now,
-            ) {
-                Some(after) => Outcome::Retry { error, after },
-                None => Outcome::GiveUp { error },
-            },
-        };
-        match &outcome {
-            Outcome::Delivered => tracing::debug!(
-                sink = %delivery.sink,
-                alert = %delivery.alert.id,
-                attempts,
-                "Alert delivered"
-            ),
-            Outcome::Retry { error, after } => tracing::warn!(
-                sink = %delivery.sink,
-                alert = %delivery.alert.id,
-                attempts,
-                retry_in = %humantime::format_duration(Duration::from_secs(after.as_secs())),
-                error = %error,
-                "Alert delivery failed; will retry"
-            ),
-            Outcome::GiveUp { error } => tracing::error!(
-                sink = %delivery.sink,
-                alert = %delivery.alert.id,
-                attempts,
-                error = %error,
-                "Alert delivery failed for good; giving up"
-            ),
-        }
+        let outcome = retry_decision(result, attempts, policy, delivery.alert.created_at, now);
+        outcome.log(&delivery.sink, &delivery.alert.id, attempts);
         outcome
     }
 }

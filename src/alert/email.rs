@@ -3,7 +3,7 @@
 //! in when a username is set. The message is multipart/alternative: the
 //! plain text of [`message`](super::message) and the same as simple HTML.
 
-use super::message::{Parts, parts};
+use super::message::{Parts, SinkTemplate, parts};
 use super::{Error, redact};
 use crate::config::{Email, EmailTls, Secret};
 use crate::store::AlertRow;
@@ -18,6 +18,7 @@ pub(crate) async fn send(
     settings: &Email,
     timeout: Duration,
     row: &AlertRow,
+    template: Option<SinkTemplate<'_>>,
 ) -> Result<(), Error> {
     // The password, and the AUTH PLAIN string whose base64 carries it.
     let mut secrets: Vec<String> = settings
@@ -33,7 +34,7 @@ pub(crate) async fn send(
         sink: sink.to_owned(),
         reason,
     };
-    let email = build(settings, row).map_err(setup)?;
+    let email = build(settings, row, template).map_err(setup)?;
 
     let builder = match settings.tls {
         EmailTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&settings.host),
@@ -90,8 +91,12 @@ fn describe(err: &lettre::transport::smtp::Error) -> String {
 }
 
 /// The mail for `row`, or what is wrong with the configured addresses.
-pub(crate) fn build(settings: &Email, row: &AlertRow) -> Result<Message, String> {
-    let parts = parts(row);
+pub(crate) fn build(
+    settings: &Email,
+    row: &AlertRow,
+    template: Option<SinkTemplate<'_>>,
+) -> Result<Message, String> {
+    let parts = parts(row, template);
     let mailbox = |address: &str| {
         address
             .parse::<Mailbox>()
@@ -106,7 +111,7 @@ pub(crate) fn build(settings: &Email, row: &AlertRow) -> Result<Message, String>
     for cc in &settings.cc {
         builder = builder.cc(mailbox(cc)?);
     }
-    let plain = super::message(row).text();
+    let plain = super::message::templated_message(row, template).text();
     let body = MultiPart::alternative()
         .singlepart(
             SinglePart::builder()
@@ -158,18 +163,4 @@ fn html(parts: &Parts) -> String {
     html
 }
 
-/// Text safe inside HTML elements and double-quoted attributes.
-fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            c => escaped.push(c),
-        }
-    }
-    escaped
-}
+use crate::text::escape_html as escape;

@@ -100,9 +100,24 @@ impl Parts {
     }
 }
 
-/// The human-readable text of `row`.
+/// The human-readable text of `row`, as a sink without a template sends it.
 pub fn message(row: &AlertRow) -> Message {
-    let parts = parts(row);
+    templated_message(row, None)
+}
+
+/// A sink's template, with the sink's name for the warning when it fails
+/// to render. Passed to each text sink with the alert it sends.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SinkTemplate<'a> {
+    /// The sink's name.
+    pub(crate) sink: &'a str,
+    /// Its template.
+    pub(crate) template: &'a Template,
+}
+
+/// The human-readable text of `row` through `template`, when there is one.
+pub(crate) fn templated_message(row: &AlertRow, template: Option<SinkTemplate<'_>>) -> Message {
+    let parts = parts(row, template);
     Message {
         body: parts.body(),
         url: parts.url.clone(),
@@ -110,26 +125,16 @@ pub fn message(row: &AlertRow) -> Message {
     }
 }
 
-tokio::task_local! {
-    /// The template of the sink being sent through (with its name), set by
-    /// `Sinks::send` around one send, so every text sink's message follows
-    /// it without each wire format knowing about templates.
-    pub(super) static TEMPLATE: Option<(String, Template)>;
-}
-
-/// The pieces of `row`'s message: the default ones, or, inside a send
-/// through a sink with a template, the template's rendering (first line the
-/// title, the rest the text; the article link kept). A template that fails
-/// to render falls back to the default message with a warning.
-pub(crate) fn parts(row: &AlertRow) -> Parts {
+/// The pieces of `row`'s message: the default ones, or, through a sink
+/// with a template, the template's rendering (first line the title, the
+/// rest the text; the article link kept). A template that fails to render
+/// falls back to the default message with a warning.
+pub(crate) fn parts(row: &AlertRow, template: Option<SinkTemplate<'_>>) -> Parts {
     let parts = default_parts(row);
-    let rendered = TEMPLATE.try_with(|template| {
-        template
-            .as_ref()
-            .map(|(sink, template)| (sink.clone(), render(template, row, &parts)))
-    });
+    let rendered =
+        template.map(|SinkTemplate { sink, template }| (sink, render(template, row, &parts)));
     match rendered {
-        Ok(Some((_, Ok(text)))) => {
+        Some((_, Ok(text))) => {
             let (title, rest) = text.split_once('\n').unwrap_or((text.as_str(), ""));
             Parts {
                 title: title.trim().to_owned(),
@@ -141,11 +146,11 @@ pub(crate) fn parts(row: &AlertRow) -> Parts {
                 templated: true,
             }
         }
-        Ok(Some((sink, Err(err)))) => {
+        Some((sink, Err(err))) => {
             tracing::warn!(sink, alert = %row.id, error = %err, "Template failed to render; sending the default message");
             parts
         }
-        Ok(None) | Err(_) => parts,
+        None => parts,
     }
 }
 

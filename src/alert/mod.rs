@@ -1,14 +1,16 @@
 //! Alerts: the DESIGN.md alert JSON ([`Alert`], [`to_json`]), the
 //! human-readable message ([`message`]), the sinks that carry them (log,
 //! webhook, ntfy, email, slack, discord, command: [`Sinks`]) and the retry
-//! policy of the outbox ([`Sinks::deliver`], [`Outcome`], [`retry_delay`]).
+//! policy of the outbox ([`Sinks::deliver_with`], [`retry_decision`],
+//! [`Outcome`], [`retry_delay`]).
 //!
 //! Owns: every sink's wire format (only this module knows them) and what a
 //! failed delivery says ([`Error`], which names the sink and never holds a
 //! secret). Does not own: the outbox itself (which alerts are due, attempts
 //! counted, dead deliveries), which lives in `store`, nor the loop that
 //! drains it, which is `daemon`'s; this module sends one alert through one
-//! sink per [`Sinks::send`] / [`Sinks::deliver`] call and spawns no tasks.
+//! sink per [`Sinks::send`] / [`Sinks::deliver_with`] call and spawns no
+//! tasks.
 
 mod chat;
 mod command;
@@ -25,7 +27,7 @@ mod webhook;
 mod tests;
 
 pub use command::environment_names as command_environment_names;
-pub use delivery::{Outcome, outcome, retry_in};
+pub use delivery::{Outcome, retry_decision, retry_in};
 pub use json::{Alert, Article, Change, Observation, to_json};
 pub use message::{
     MAX_QUOTE_CHARS, Message, format_compact, format_number, format_observation, format_value,
@@ -35,6 +37,7 @@ pub use webhook::{ALERT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 
 use crate::config::{self, SinkKind};
 use crate::store::AlertRow;
+use message::SinkTemplate;
 use std::time::Duration;
 
 pub use crate::config::DEFAULT_MAX_ATTEMPTS;
@@ -96,7 +99,7 @@ fn text_alert(
 /// A failed delivery. Every variant names the sink; none holds a secret
 /// (tokens, passwords, signing keys and secret webhook URLs are scrubbed
 /// from whatever a receiver or a library reports).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     /// No sink of that name is configured.
     #[error("sink {sink}: no sink of that name in the config")]
@@ -258,11 +261,6 @@ impl Sinks {
         }
     }
 
-    /// The configured sink names, in config order.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.sinks.iter().map(|sink| sink.name.as_str())
-    }
-
     /// The sink named `name`.
     pub fn get(&self, name: &str) -> Option<&config::Sink> {
         self.sinks.iter().find(|sink| sink.name == name)
@@ -308,12 +306,13 @@ impl Sinks {
         // A digest's fields are not an alert's: it keeps the default text.
         let template = sink
             .template
-            .clone()
+            .as_ref()
             .filter(|_| row.kind != crate::store::AlertKind::Digest)
-            .map(|template| (sink.name.clone(), template));
-        message::TEMPLATE
-            .scope(template, self.dispatch(sink, row, json))
-            .await
+            .map(|template| SinkTemplate {
+                sink: &sink.name,
+                template,
+            });
+        self.dispatch(sink, row, json, template).await
     }
 
     async fn dispatch(
@@ -321,11 +320,12 @@ impl Sinks {
         sink: &config::Sink,
         row: &AlertRow,
         json: String,
+        template: Option<SinkTemplate<'_>>,
     ) -> Result<(), Error> {
         let name = sink.name.as_str();
         match &sink.kind {
             SinkKind::Log => {
-                log(name, row);
+                log(name, row, template);
                 Ok(())
             }
             SinkKind::Webhook {
@@ -375,22 +375,24 @@ impl Sinks {
                     tags,
                     update_in_place: *update_in_place,
                 };
-                ntfy::send(&http, &settings, row).await
+                ntfy::send(&http, &settings, row, template).await
             }
             SinkKind::Slack { url } => {
                 let http = self.http(name, config::redact::url_secrets(url.expose()))?;
-                chat::send_slack(&http, url, row).await
+                chat::send_slack(&http, url, row, template).await
             }
             SinkKind::Discord { url } => {
                 let http = self.http(name, config::redact::url_secrets(url.expose()))?;
-                chat::send_discord(&http, url, row).await
+                chat::send_discord(&http, url, row, template).await
             }
             SinkKind::Command {
                 command,
                 timeout,
                 env,
             } => command::send(name, command, *timeout, env, row, json).await,
-            SinkKind::Email(settings) => email::send(name, settings, self.timeout, row).await,
+            SinkKind::Email(settings) => {
+                email::send(name, settings, self.timeout, row, template).await
+            }
         }
     }
 
@@ -445,8 +447,8 @@ fn url_credentials(url: &url::Url) -> Vec<String> {
 /// fields; the message's body goes into fields (`quote`, `source`, `text`)
 /// rather than onto more lines. `text` is the whole message (title and
 /// body) on one line, for every kind of alert.
-fn log(sink: &str, row: &AlertRow) {
-    let parts = message::parts(row);
+fn log(sink: &str, row: &AlertRow, template: Option<SinkTemplate<'_>>) {
+    let parts = message::parts(row, template);
     tracing::info!(
         sink,
         id = %row.id,
@@ -500,13 +502,4 @@ pub(crate) fn head(text: &str, max_chars: usize) -> String {
     truncate(&line, max_chars)
 }
 
-/// `text` cut to at most `max_chars` characters, the last one "…" when cut.
-pub(crate) fn truncate(text: &str, max_chars: usize) -> String {
-    if text.chars().count() <= max_chars {
-        text.to_owned()
-    } else {
-        let mut cut: String = text.chars().take(max_chars.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
-    }
-}
+pub(crate) use crate::text::truncate;

@@ -5,10 +5,12 @@
 //! older servers ignore it) and `Authorization` (a bearer token or basic
 //! auth). Works the same with a self-hosted server and the public one.
 
+use super::Error;
 use super::http::Http;
-use super::{Error, message};
+use super::message::{SinkTemplate, templated_message};
 use crate::config::Secret;
 use crate::store::AlertRow;
+use crate::text::{sha256_hex, truncate_bytes};
 use url::Url;
 
 /// ntfy turns longer messages into attachments; stay under its default
@@ -33,7 +35,6 @@ const MAX_SEQUENCE_ID: usize = 64;
 /// per claimant of a `by_source` figure. `None` for alerts about no figure
 /// (feeds, tests, digests), which stack as before.
 pub(crate) fn sequence_id(row: &AlertRow) -> Option<String> {
-    use sha2::Digest as _;
     let figure = row.figure.as_deref()?;
     let mut id: String = format!("figwatch_{}_{figure}", row.watch)
         .chars()
@@ -46,18 +47,16 @@ pub(crate) fn sequence_id(row: &AlertRow) -> Option<String> {
         })
         .collect();
     if let Some(claimant) = &row.claimant {
-        let digest = sha2::Sha256::digest(claimant.as_bytes());
         id.push('_');
-        id.push_str(&hex::encode(&digest[..4]));
+        id.push_str(&sha256_hex(&[claimant])[..8]);
     }
     if id.len() > MAX_SEQUENCE_ID {
-        let key = format!(
-            "{}\0{figure}\0{}",
-            row.watch,
-            row.claimant.as_deref().unwrap_or("")
-        );
-        let digest = sha2::Sha256::digest(key.as_bytes());
-        id = format!("figwatch_{}", hex::encode(&digest[..16]));
+        let key = [
+            row.watch.as_str(),
+            figure,
+            row.claimant.as_deref().unwrap_or(""),
+        ];
+        id = format!("figwatch_{}", &sha256_hex(&key)[..32]);
     }
     Some(id)
 }
@@ -66,8 +65,9 @@ pub(crate) async fn send(
     http: &Http<'_>,
     settings: &Settings<'_>,
     row: &AlertRow,
+    template: Option<SinkTemplate<'_>>,
 ) -> Result<(), Error> {
-    let message = message(row);
+    let message = templated_message(row, template);
     let body = if message.body.is_empty() {
         message.title.clone()
     } else {
@@ -118,34 +118,6 @@ pub(crate) fn header_text(text: &str) -> String {
 
 /// Standard base64 with padding (RFC 4648), for the encoded words above.
 pub(super) fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut encoded = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let group = (u32::from(chunk[0]) << 16)
-            | (u32::from(chunk.get(1).copied().unwrap_or(0)) << 8)
-            | u32::from(chunk.get(2).copied().unwrap_or(0));
-        for idx in 0..4 {
-            if idx <= chunk.len() {
-                let sextet = (group >> (18 - 6 * idx)) & 0x3f;
-                encoded.push(char::from(ALPHABET[sextet as usize]));
-            } else {
-                encoded.push('=');
-            }
-        }
-    }
-    encoded
-}
-
-/// `text` cut to at most `max_bytes` bytes at a character boundary, "…"
-/// included when cut.
-pub(super) fn truncate_bytes(text: &str, max_bytes: usize) -> String {
-    if text.len() <= max_bytes {
-        return text.to_owned();
-    }
-    let ellipsis = '…';
-    let mut end = max_bytes.saturating_sub(ellipsis.len_utf8());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}{ellipsis}", &text[..end])
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }

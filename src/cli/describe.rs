@@ -137,6 +137,12 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
             }
         );
     }
+    describe_sinks(config, out);
+}
+
+/// The `N sink(s):` section: what each sink does, its secrets' origins and
+/// its delivery policy.
+fn describe_sinks(config: &Config, out: &mut String) {
     let _ = writeln!(out, "\n{} sink(s):", config.sinks.len());
     for sink in &config.sinks {
         let detail = match &sink.kind {

@@ -38,7 +38,7 @@ async fn read_input(input: &str) -> Result<(String, Url)> {
             .read_to_end(&mut bytes)
             .context("cannot read standard input")?;
         let base = Url::parse("file:///dev/stdin").context("base URL")?;
-        return Ok((fetch::decode(&bytes, None), base));
+        return Ok((crate::text::decode(&bytes, None), base));
     }
     if input.starts_with("http://") || input.starts_with("https://") {
         let url = Url::parse(input)
@@ -71,13 +71,16 @@ async fn read_input(input: &str) -> Result<(String, Url)> {
     let base = Url::from_file_path(&absolute)
         .or_else(|()| Url::parse("file:///"))
         .map_err(|err| anyhow::anyhow!("base URL: {err}"))?;
-    Ok((fetch::decode(&bytes, None), base))
+    Ok((crate::text::decode(&bytes, None), base))
 }
 
 pub(super) async fn run(request: Request<'_>) -> Result<()> {
-    if let Some(Err(err)) = request.selector.map(scraper::Selector::parse) {
+    if let Some(problem) = request
+        .selector
+        .and_then(crate::config::css_selector_problem)
+    {
         return Err(Failure::usage(anyhow::anyhow!(
-            "invalid CSS selector {:?}: {err}",
+            "invalid CSS selector {:?}: {problem}",
             request.selector.unwrap_or_default()
         )));
     }

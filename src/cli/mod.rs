@@ -11,6 +11,7 @@ mod describe;
 mod extract;
 mod online;
 mod opml;
+mod send;
 mod show;
 
 use std::path::{Path, PathBuf};
@@ -18,10 +19,9 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
-use tokio_util::sync::CancellationToken;
 
 use crate::config::{self, Config};
-use crate::{alert, daemon, store};
+use crate::{daemon, store};
 
 /// figwatch watches news feeds for topics you care about and alerts you when
 /// a reported figure changes ("more than 160 artillery pieces" last autumn,
@@ -300,7 +300,7 @@ async fn dispatch(args: Args) -> Result<()> {
             daemon::run(path, config).await.context("daemon failed")?;
             Ok(())
         }
-        Command::Once => once(load_sending_config(&path)?).await,
+        Command::Once => send::once(load_sending_config(&path)?).await,
         Command::Check { strict, online } => check(&path, strict, online).await,
         Command::Extract {
             plain,
@@ -382,7 +382,7 @@ async fn dispatch(args: Args) -> Result<()> {
                 show::alerts(&store, limit, failed, json)
             })
         }
-        Command::TestSink { name } => test_sink(load_config(&path)?, &name).await,
+        Command::TestSink { name } => send::test_sink(load_config(&path)?, &name).await,
         Command::ImportOpml { file } => opml::import(&path, &file),
         Command::ExportOpml => opml::export(&path),
         Command::MigrateStore {
@@ -441,53 +441,6 @@ impl From<store::Error> for Failure {
     fn from(error: store::Error) -> Failure {
         Failure::from(anyhow::Error::new(error))
     }
-}
-
-async fn once(config: Config) -> Result<()> {
-    let cancel = CancellationToken::new();
-    let on_ctrl_c = cancel.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_ctrl_c.cancel();
-        }
-    });
-    // Pages are polled as feeds are, and reported among them.
-    let n_feeds = config.feeds.len() + config.pages.len();
-    let n_pages = config.pages.len();
-    let report = daemon::once(config, cancel).await.context("pass failed")?;
-    let n_failed = report.failed().count();
-    let n_new: usize = report.feeds.iter().map(|f| f.n_new_entries).sum();
-    let n_articles: usize = report.feeds.iter().map(|f| f.n_articles).sum();
-    let n_alerts: usize = report.feeds.iter().map(|f| f.n_alerts).sum();
-    let n_revisions: usize = report.feeds.iter().map(|f| f.n_revisions).sum();
-    let n_leased = report
-        .feeds
-        .iter()
-        .filter(|f| f.leased_elsewhere.is_some())
-        .count();
-    tracing::info!(
-        feeds = n_feeds - n_pages,
-        pages = n_pages,
-        failed = n_failed,
-        leased_elsewhere = n_leased,
-        new_entries = n_new,
-        articles = n_articles,
-        revisions = n_revisions,
-        alerts = n_alerts,
-        delivered = report.delivery.delivered,
-        retrying = report.delivery.retrying,
-        dead = report.delivery.dead,
-        "Pass done"
-    );
-    // One failing feed among many is the daily weather; none fetched at all
-    // (no network, a proxy, a typo in every URL) is a failed pass.
-    if n_feeds > 0 && n_failed == n_feeds {
-        return Err(anyhow::anyhow!(
-            "no feed could be fetched ({n_failed} of {n_feeds} failed; see the warnings above)"
-        )
-        .into());
-    }
-    Ok(())
 }
 
 /// `figwatch migrate-store`: the configured SQLite store into PostgreSQL.
@@ -575,32 +528,5 @@ async fn check(path: &Path, strict: bool, online: bool) -> Result<()> {
             problem.message
         );
     }
-    Ok(())
-}
-
-async fn test_sink(mut config: Config, name: &str) -> Result<()> {
-    if config.sink(name).is_none() {
-        let known: Vec<&str> = config.sinks.iter().map(|s| s.name.as_str()).collect();
-        return Err(Failure::usage(anyhow::anyhow!(
-            "no sink named {name:?} in {} (sinks: {})",
-            config.path.display(),
-            if known.is_empty() {
-                "none".to_string()
-            } else {
-                known.join(", ")
-            }
-        )));
-    }
-    // Only this sink's secrets: another sink's unset variable is no reason
-    // not to test this one.
-    config.sinks.retain(|sink| sink.name == name);
-    config.resolve_secrets().map_err(Failure::usage)?;
-    let row = alert::test_alert(name);
-    let sinks = alert::Sinks::new(&config.sinks, daemon::DELIVERY_TIMEOUT);
-    sinks
-        .send(name, &row)
-        .await
-        .with_context(|| format!("test alert to sink {name} failed"))?;
-    println!("Sent a test alert ({}) through sink {name}.", row.id);
     Ok(())
 }

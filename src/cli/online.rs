@@ -66,7 +66,7 @@ fn feed_of(response: &fetch::Response) -> String {
     ) {
         Ok(parsed) => format!("feed, {} entries", parsed.entries.len()),
         Err(feed::Error::Html) => {
-            let html = fetch::decode(&response.body, response.content_type.as_deref());
+            let html = crate::text::decode(&response.body, response.content_type.as_deref());
             match feed::discover(&html, &response.url).first() {
                 Some(linked) => format!(
                     "HTML page linking the feed {}; figwatch polls that feed (put its URL in the config)",

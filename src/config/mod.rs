@@ -12,9 +12,9 @@ mod database;
 mod raw;
 pub mod redact;
 mod secret;
+mod sink;
 mod validate;
 
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -25,9 +25,12 @@ use crate::watch;
 pub use figure::{is_currency_code, kind_marker};
 use raw::RawConfig;
 pub use secret::Secret;
+pub use sink::{DeliveryPolicy, Email, EmailTls, RateLimit, Sink, SinkKind, Template};
 use validate::Validator;
 
 pub use database::{Database, redact_url};
+#[cfg(feature = "daemon")]
+pub(crate) use validate::css_selector_problem;
 #[cfg(test)]
 use validate::{parse_min_change, parse_size};
 
@@ -338,169 +341,6 @@ pub enum MinChange {
     Relative(f64),
     /// An absolute difference.
     Absolute(f64),
-}
-
-/// `[sink.NAME]`.
-#[derive(Debug, Clone)]
-pub struct Sink {
-    /// The NAME in `[sink.NAME]`.
-    pub name: String,
-    /// What the sink is and its settings.
-    pub kind: SinkKind,
-    /// How hard and how often alerts are sent through it.
-    pub policy: DeliveryPolicy,
-    /// `template` / `template_file` of a text sink: a minijinja template
-    /// for its message, checked at load.
-    pub template: Option<Template>,
-}
-
-/// A message template (minijinja syntax) that compiled at load. Its output's
-/// first line is the message title, the rest the body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Template {
-    /// The template text.
-    pub source: String,
-}
-
-/// A sink's delivery policy: `max_attempts`, `give_up_after`, `burst` and
-/// `window` in `[sink.NAME]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DeliveryPolicy {
-    /// Attempts per delivery before it is marked dead.
-    pub max_attempts: u32,
-    /// A delivery still failing this long after its alert was raised is
-    /// marked dead, whatever attempts remain.
-    pub give_up_after: Option<Duration>,
-    /// At most this many messages per window; more go as one digest.
-    pub rate_limit: Option<RateLimit>,
-}
-
-impl Default for DeliveryPolicy {
-    fn default() -> DeliveryPolicy {
-        DeliveryPolicy {
-            max_attempts: DEFAULT_MAX_ATTEMPTS,
-            give_up_after: None,
-            rate_limit: None,
-        }
-    }
-}
-
-/// `burst` alerts per `window`: when more than `burst` alerts for one sink
-/// are due within `window`, they go as one digest message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateLimit {
-    /// Alerts sent one by one per window.
-    pub burst: usize,
-    /// The window.
-    pub window: Duration,
-}
-
-/// The sink types and their settings.
-#[derive(Debug, Clone)]
-pub enum SinkKind {
-    /// A tracing event per alert.
-    Log,
-    /// POST of the alert JSON.
-    Webhook {
-        /// Receiver URL.
-        url: Url,
-        /// HMAC-SHA256 key for the signature header.
-        secret: Option<Secret>,
-        /// Extra request headers.
-        headers: BTreeMap<String, String>,
-        /// Extra request headers whose values are secrets (`headers_env`,
-        /// `headers_file`).
-        secret_headers: BTreeMap<String, Secret>,
-    },
-    /// An ntfy topic.
-    Ntfy {
-        /// Topic URL (`https://ntfy.sh/my-topic`).
-        url: Url,
-        /// Bearer token.
-        token: Option<Secret>,
-        /// Basic-auth user (with `password`).
-        username: Option<String>,
-        /// Basic-auth password.
-        password: Option<Secret>,
-        /// Message priority 1–5.
-        priority: Option<u8>,
-        /// Tags (emoji short codes or words).
-        tags: Vec<String>,
-        /// `update_in_place`: one notification per figure, replaced when
-        /// the figure changes again (ntfy's sequence id), not a stack.
-        update_in_place: bool,
-    },
-    /// SMTP mail.
-    Email(Email),
-    /// Slack incoming webhook.
-    Slack {
-        /// Incoming-webhook URL.
-        url: Secret,
-    },
-    /// Discord webhook.
-    Discord {
-        /// Webhook URL.
-        url: Secret,
-    },
-    /// A program given the alert JSON on stdin.
-    Command {
-        /// Program and arguments.
-        command: Vec<String>,
-        /// How long it may run.
-        timeout: Duration,
-        /// `env`: names of the daemon's environment variables passed on,
-        /// beside PATH, HOME, LANG, TZ and the `FIGWATCH_*` alert
-        /// variables. Nothing else is: the daemon's environment holds the
-        /// other sinks' secrets.
-        env: Vec<String>,
-    },
-}
-
-impl SinkKind {
-    /// The `type` name as written in the config.
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            SinkKind::Log => "log",
-            SinkKind::Webhook { .. } => "webhook",
-            SinkKind::Ntfy { .. } => "ntfy",
-            SinkKind::Email(_) => "email",
-            SinkKind::Slack { .. } => "slack",
-            SinkKind::Discord { .. } => "discord",
-            SinkKind::Command { .. } => "command",
-        }
-    }
-}
-
-/// Settings of an `email` sink.
-#[derive(Debug, Clone)]
-pub struct Email {
-    /// SMTP server host.
-    pub host: String,
-    /// SMTP port (587 for STARTTLS, 465 for implicit TLS, 25 for none).
-    pub port: u16,
-    /// Transport security.
-    pub tls: EmailTls,
-    /// Login user.
-    pub username: Option<String>,
-    /// Login password.
-    pub password: Option<Secret>,
-    /// From address.
-    pub from: String,
-    /// Recipients.
-    pub to: Vec<String>,
-    /// Copy recipients.
-    pub cc: Vec<String>,
-}
-
-/// How an `email` sink secures its connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EmailTls {
-    /// STARTTLS upgrade (port 587).
-    Starttls,
-    /// TLS from the first byte (port 465).
-    Implicit,
-    /// Plain text; only for a local relay.
-    None,
 }
 
 /// One thing wrong with a config, located in its file.

@@ -108,43 +108,99 @@ pub(super) enum RawNumberOrText {
     Text(String),
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawSink {
-    #[serde(rename = "type")]
-    pub(super) kind: Spanned<String>,
-    pub(super) url: Option<Spanned<String>>,
-    pub(super) url_env: Option<Spanned<String>>,
-    pub(super) url_file: Option<Spanned<String>>,
-    pub(super) secret_env: Option<Spanned<String>>,
-    pub(super) secret_file: Option<Spanned<String>>,
-    pub(super) token_env: Option<Spanned<String>>,
-    pub(super) token_file: Option<Spanned<String>>,
-    pub(super) username: Option<String>,
-    pub(super) password_env: Option<Spanned<String>>,
-    pub(super) password_file: Option<Spanned<String>>,
-    pub(super) headers: Option<BTreeMap<String, String>>,
-    pub(super) headers_env: Option<Spanned<BTreeMap<String, String>>>,
-    pub(super) headers_file: Option<Spanned<BTreeMap<String, String>>>,
-    pub(super) priority: Option<Spanned<i64>>,
-    pub(super) tags: Option<Vec<String>>,
-    pub(super) update_in_place: Option<Spanned<bool>>,
-    pub(super) command: Option<Spanned<Vec<String>>>,
-    pub(super) env: Option<Vec<Spanned<String>>>,
-    pub(super) timeout: Option<Spanned<RawNumberOrText>>,
-    pub(super) host: Option<Spanned<String>>,
-    pub(super) port: Option<Spanned<i64>>,
-    pub(super) tls: Option<Spanned<String>>,
-    pub(super) from: Option<Spanned<String>>,
-    pub(super) to: Option<Spanned<RawAddresses>>,
-    pub(super) cc: Option<RawAddresses>,
-    pub(super) max_attempts: Option<Spanned<i64>>,
-    pub(super) give_up_after: Option<Spanned<RawNumberOrText>>,
-    pub(super) burst: Option<Spanned<i64>>,
-    pub(super) window: Option<Spanned<RawNumberOrText>>,
-    pub(super) template: Option<Spanned<String>>,
-    pub(super) template_file: Option<Spanned<String>>,
+/// Declares [`RawSink`], every key any sink type takes, and
+/// `RawSink::set_keys`, the keys a table sets: one list, so a key added to
+/// the struct is known to the "does not apply" check too. Which type takes
+/// which key is `config/sink.rs`'s table.
+macro_rules! raw_sink {
+    ($($key:ident: $ty:ty,)*) => {
+        /// `[sink.NAME]` as written: the keys of every type side by side;
+        /// `config/sink.rs` says which apply to which type.
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub(super) struct RawSink {
+            #[serde(rename = "type")]
+            pub(super) kind: Spanned<String>,
+            $(pub(super) $key: $ty,)*
+        }
+
+        impl RawSink {
+            /// Keys set besides `type`, with their offsets where known.
+            pub(super) fn set_keys(&self) -> Vec<(&'static str, Option<usize>)> {
+                let mut keys = Vec::new();
+                $(
+                    if self.$key.is_some() {
+                        keys.push((stringify!($key), KeyOffset::offset(&self.$key)));
+                    }
+                )*
+                keys
+            }
+        }
+    };
 }
+
+raw_sink! {
+    url: Option<Spanned<String>>,
+    url_env: Option<Spanned<String>>,
+    url_file: Option<Spanned<String>>,
+    secret_env: Option<Spanned<String>>,
+    secret_file: Option<Spanned<String>>,
+    token_env: Option<Spanned<String>>,
+    token_file: Option<Spanned<String>>,
+    username: Option<String>,
+    password_env: Option<Spanned<String>>,
+    password_file: Option<Spanned<String>>,
+    headers: Option<BTreeMap<String, String>>,
+    headers_env: Option<Spanned<BTreeMap<String, String>>>,
+    headers_file: Option<Spanned<BTreeMap<String, String>>>,
+    priority: Option<Spanned<i64>>,
+    tags: Option<Vec<String>>,
+    update_in_place: Option<Spanned<bool>>,
+    command: Option<Spanned<Vec<String>>>,
+    env: Option<Vec<Spanned<String>>>,
+    timeout: Option<Spanned<RawNumberOrText>>,
+    host: Option<Spanned<String>>,
+    port: Option<Spanned<i64>>,
+    tls: Option<Spanned<String>>,
+    from: Option<Spanned<String>>,
+    to: Option<Spanned<RawAddresses>>,
+    cc: Option<RawAddresses>,
+    max_attempts: Option<Spanned<i64>>,
+    give_up_after: Option<Spanned<RawNumberOrText>>,
+    burst: Option<Spanned<i64>>,
+    window: Option<Spanned<RawNumberOrText>>,
+    template: Option<Spanned<String>>,
+    template_file: Option<Spanned<String>>,
+}
+
+/// Where a key's value starts, for the values whose span is kept.
+trait KeyOffset {
+    fn offset(&self) -> Option<usize>;
+}
+
+impl<T> KeyOffset for Option<Spanned<T>> {
+    fn offset(&self) -> Option<usize> {
+        self.as_ref().map(|value| value.span().start)
+    }
+}
+
+macro_rules! no_offset {
+    ($($ty:ty),*) => {
+        $(impl KeyOffset for Option<$ty> {
+            fn offset(&self) -> Option<usize> {
+                None
+            }
+        })*
+    };
+}
+
+no_offset!(
+    String,
+    Vec<String>,
+    Vec<Spanned<String>>,
+    BTreeMap<String, String>,
+    RawAddresses
+);
 
 /// `to` / `cc` of an email sink: one address or a list of them.
 #[derive(Debug, Clone, Deserialize)]

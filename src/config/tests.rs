@@ -332,6 +332,18 @@ fn email_to_takes_one_address_or_a_list_and_tls_names_its_modes() {
 }
 
 #[test]
+fn a_bad_email_address_is_reported_where_it_is_written() {
+    check_error(
+        "[sink.m]\ntype = \"email\"\nhost = \"h\"\nfrom = \"a@b\"\nto = [\"c@d\", \"nobody\"]\n",
+        &["/etc/figwatch/figwatch.toml:5:6: sink m: \"nobody\" is not an email address"],
+    );
+    check_error(
+        "[sink.m]\ntype = \"email\"\nhost = \"h\"\nfrom = \"sender\"\nto = \"c@d\"\n",
+        &["/etc/figwatch/figwatch.toml:4:8: sink m: \"sender\" is not an email address"],
+    );
+}
+
+#[test]
 fn command_sink_needs_a_program() {
     check_error(
         "[sink.c]\ntype = \"command\"\ncommand = []\n",

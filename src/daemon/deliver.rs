@@ -8,12 +8,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use tokio_util::sync::CancellationToken;
 use tracing::{error, info, warn};
 
 use super::Context;
-use super::status::DeliveryOutcome;
 use crate::store::Delivery;
 use crate::{alert, config};
 
@@ -119,28 +118,23 @@ async fn deliver_to_sink(
         if !claim(ctx, id).await {
             continue;
         }
-        let recorded = match ctx.sinks.deliver_with(&delivery, &policy, Utc::now()).await {
+        let outcome = ctx.sinks.deliver_with(&delivery, &policy, Utc::now()).await;
+        ctx.metrics.record_delivery(&delivery, &outcome);
+        let recorded = match outcome {
             alert::Outcome::Delivered => {
                 report.delivered += 1;
-                ctx.metrics
-                    .record_delivery(&delivery, DeliveryOutcome::Delivered);
                 ctx.blocking(move |store| store.delivery_succeeded(id, Utc::now()))
                     .await
             }
             alert::Outcome::Retry { error, after } => {
                 report.retrying += 1;
-                ctx.metrics
-                    .record_delivery(&delivery, DeliveryOutcome::Retry);
-                let retry_at = Utc::now()
-                    + chrono::Duration::from_std(after).unwrap_or(chrono::Duration::hours(1));
+                let retry_at = retry_at(Utc::now(), after);
                 let message = error.to_string();
                 ctx.blocking(move |store| store.delivery_failed(id, &message, Some(retry_at)))
                     .await
             }
             alert::Outcome::GiveUp { error } => {
                 report.dead += 1;
-                ctx.metrics
-                    .record_delivery(&delivery, DeliveryOutcome::Dead);
                 let message = error.to_string();
                 ctx.blocking(move |store| store.delivery_failed(id, &message, None))
                     .await
@@ -181,7 +175,7 @@ async fn deliver_digest(
             report.delivered += n_alerts;
             for delivery in &deliveries {
                 ctx.metrics
-                    .record_delivery(delivery, DeliveryOutcome::Delivered);
+                    .record_delivery(delivery, &alert::Outcome::Delivered);
             }
             let recorded = ctx
                 .blocking(move |store| store.digest_delivered(&ids, &digest_id, Utc::now()))
@@ -196,29 +190,26 @@ async fn deliver_digest(
             let mut steps = Vec::with_capacity(n_alerts);
             for delivery in &deliveries {
                 let attempts = delivery.attempts.saturating_add(1);
-                let retry_at = alert::retry_in(
-                    err.is_retryable(),
+                let outcome = alert::retry_decision(
+                    Err(err.clone()),
                     attempts,
                     policy,
                     delivery.alert.created_at,
                     now,
-                )
-                .map(|after| {
-                    now + chrono::Duration::from_std(after).unwrap_or(chrono::Duration::hours(1))
-                });
-                match retry_at {
-                    Some(_) => {
+                );
+                ctx.metrics.record_delivery(delivery, &outcome);
+                let next_attempt = match &outcome {
+                    alert::Outcome::Retry { after, .. } => {
                         report.retrying += 1;
-                        ctx.metrics
-                            .record_delivery(delivery, DeliveryOutcome::Retry);
+                        Some(retry_at(now, *after))
                     }
-                    None => {
+                    _ => {
                         report.dead += 1;
-                        ctx.metrics.record_delivery(delivery, DeliveryOutcome::Dead);
-                        error!(sink, alert = %delivery.alert.id, attempts, error = %message, "Alert delivery failed for good; giving up");
+                        outcome.log(sink, &delivery.alert.id, attempts);
+                        None
                     }
-                }
-                steps.push((delivery.id, retry_at));
+                };
+                steps.push((delivery.id, next_attempt));
             }
             warn!(sink, alerts = n_alerts, error = %message, "Digest delivery failed");
             let recorded = ctx
@@ -234,6 +225,11 @@ async fn deliver_digest(
         }
     }
     report
+}
+
+/// When a delivery waiting `after` from `now` is due again.
+fn retry_at(now: DateTime<Utc>, after: std::time::Duration) -> DateTime<Utc> {
+    now + chrono::Duration::from_std(after).unwrap_or(chrono::Duration::hours(1))
 }
 
 /// Claims a delivery for this instance; `false` when another instance has

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 use tracing::{info, warn};
 
 use crate::store::{self, Instance, Store};
@@ -54,7 +55,7 @@ pub(super) fn me(store: &Store, started_at: chrono::DateTime<Utc>) -> Instance {
 }
 
 /// Writes the heartbeat row every [`HEARTBEAT_EVERY`] until cancelled.
-pub(super) async fn heartbeat_loop(store: Store, cancel: CancellationToken) {
+pub(super) async fn heartbeat_loop(store: Store, tracker: TaskTracker, cancel: CancellationToken) {
     let started_at = Utc::now();
     let mut tick = tokio::time::interval(HEARTBEAT_EVERY);
     loop {
@@ -63,8 +64,9 @@ pub(super) async fn heartbeat_loop(store: Store, cancel: CancellationToken) {
             _ = tick.tick() => {}
         }
         let store = store.clone();
-        let beat =
-            tokio::task::spawn_blocking(move || store.heartbeat(&me(&store, started_at))).await;
+        let beat = tracker
+            .spawn_blocking(move || store.heartbeat(&me(&store, started_at)))
+            .await;
         match beat {
             Ok(Ok(())) => {}
             Ok(Err(err)) => warn!(error = %err, "Cannot write the heartbeat"),

@@ -7,6 +7,7 @@
 
 mod deliver;
 pub mod instance;
+pub mod metrics;
 mod pipeline;
 mod retention;
 pub mod schedule;
@@ -239,8 +240,8 @@ impl PassReport {
 /// One pass: polls every feed once, processes what is new, delivers every
 /// due alert, and returns. A failing feed is reported, not fatal.
 pub async fn once(config: Config, cancel: CancellationToken) -> Result<PassReport, Error> {
-    let store = open_store(&config).await?;
     let tracker = TaskTracker::new();
+    let store = open_store(&config, &tracker).await?;
     let ctx = Arc::new(Context::new(
         config,
         store,
@@ -249,51 +250,89 @@ pub async fn once(config: Config, cancel: CancellationToken) -> Result<PassRepor
         Arc::default(),
     )?);
     ctx.register_figures().await?;
-    let handles: Vec<_> = schedule::jobs(&ctx.config)
-        .map(|job| {
-            let url = job.url().to_string();
-            let task = pipeline::poll(
-                Arc::clone(&ctx),
-                job.to_job(),
-                pipeline::When::Now,
-                cancel.clone(),
-            );
-            (url, tracker.spawn(task))
-        })
-        .collect();
-    let mut report = PassReport::default();
-    for (url, handle) in handles {
-        match handle.await {
-            Ok(feed_report) => report.feeds.push(feed_report),
-            Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
-            Err(_) => report.feeds.push(FeedReport {
-                url,
-                cancelled: true,
-                ..FeedReport::default()
-            }),
-        }
-    }
+    let mut report = PassReport {
+        feeds: poll_all(&ctx, &tracker, &cancel).await,
+        ..PassReport::default()
+    };
     if !cancel.is_cancelled() {
         report.delivery = deliver::deliver_due(&ctx, &cancel).await;
     }
     if let Some(retention) = ctx.config.daemon.retention {
-        retention::prune_all(&ctx.store, retention, &cancel).await;
+        retention::prune_all(&ctx, retention, &cancel).await;
     }
     tracker.close();
     tracker.wait().await;
     Ok(report)
 }
 
+/// Polls every configured feed once, at most a window of them at a time;
+/// the reports in config order. A feed's task is spawned when a place in
+/// the window is free and joined as soon as it ends: a spawned task holds
+/// its future's size (kilobytes) until joined, so spawning every feed at
+/// once, or joining them in order at the end, made memory grow with the
+/// number of feeds (issue 20).
+async fn poll_all(
+    ctx: &Arc<Context>,
+    tracker: &TaskTracker,
+    cancel: &CancellationToken,
+) -> Vec<FeedReport> {
+    // Feeds and live pages alike.
+    let jobs: Vec<_> = schedule::jobs(&ctx.config).collect();
+    let window = pipeline::FEEDS_AT_ONCE.max(ctx.config.daemon.concurrency);
+    let mut reports: Vec<Option<FeedReport>> = jobs.iter().map(|_| None).collect();
+    let mut running = tokio::task::JoinSet::new();
+    for (job_idx, job) in jobs.iter().enumerate() {
+        while running.len() >= window {
+            join_one(&mut running, &mut reports).await;
+        }
+        let poll = pipeline::poll(
+            Arc::clone(ctx),
+            job.to_job(),
+            pipeline::When::Now,
+            cancel.clone(),
+        );
+        running.spawn(tracker.track_future(async move { (job_idx, poll.await) }));
+    }
+    while !running.is_empty() {
+        join_one(&mut running, &mut reports).await;
+    }
+    reports
+        .into_iter()
+        .zip(&jobs)
+        .map(|(report, job)| {
+            report.unwrap_or_else(|| FeedReport {
+                url: job.url().to_string(),
+                cancelled: true,
+                ..FeedReport::default()
+            })
+        })
+        .collect()
+}
+
+/// Waits for one feed's task of `running` and files its report.
+async fn join_one(
+    running: &mut tokio::task::JoinSet<(usize, FeedReport)>,
+    reports: &mut [Option<FeedReport>],
+) {
+    match running.join_next().await {
+        Some(Ok((feed_idx, report))) => reports[feed_idx] = Some(report),
+        Some(Err(err)) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+        // Aborted (the runtime is shutting down): reported as cancelled.
+        Some(Err(_)) | None => {}
+    }
+}
+
 /// Opens the configured store, off the async workers, and frees the
 /// leases of instances on this machine that died.
-async fn open_store(config: &Config) -> Result<Store, Error> {
+async fn open_store(config: &Config, tracker: &TaskTracker) -> Result<Store, Error> {
     let location = config.daemon.database.clone();
-    let opened = tokio::task::spawn_blocking(move || {
-        let store = Store::connect(&location, DATABASE_CONNECTIONS)?;
-        instance::free_dead_local(&store)?;
-        Ok::<_, store::Error>(store)
-    })
-    .await;
+    let opened = tracker
+        .spawn_blocking(move || {
+            let store = Store::connect(&location, DATABASE_CONNECTIONS)?;
+            instance::free_dead_local(&store)?;
+            Ok::<_, store::Error>(store)
+        })
+        .await;
     match opened {
         Ok(store) => Ok(store?),
         Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
@@ -353,8 +392,8 @@ fn notify_systemd(states: &[sd_notify::NotifyState<'_>]) {
 /// SIGTERM or SIGINT; SIGHUP reloads the config from `config_path`.
 pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
     let mut signals = Signals::new().map_err(Error::Signals)?;
-    let store = open_store(&config).await?;
     let tracker = TaskTracker::new();
+    let store = open_store(&config, &tracker).await?;
     let cancel = CancellationToken::new();
     let outbox_ready = Arc::new(Notify::new());
     let metrics = Arc::new(status::Metrics::default());
@@ -374,7 +413,11 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
     let (ctx_tx, ctx_rx) = tokio::sync::watch::channel(Arc::clone(&ctx));
     tracker.spawn(retention::prune_loop(ctx_rx.clone(), cancel.clone()));
     tracker.spawn(deliver::dispatch_loop(ctx_rx, cancel.clone()));
-    tracker.spawn(instance::heartbeat_loop(store.clone(), cancel.clone()));
+    tracker.spawn(instance::heartbeat_loop(
+        store.clone(),
+        tracker.clone(),
+        cancel.clone(),
+    ));
     if let Some(addr) = listen {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -458,7 +501,7 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
                 }
                 Signal::Reload => {
                     notify_systemd(&[sd_notify::NotifyState::Reloading, sd_notify::NotifyState::monotonic_usec_now().unwrap_or(sd_notify::NotifyState::Custom(""))]);
-                    match reload(&config_path, &ctx, &store, &tracker, &outbox_ready) {
+                    match reload(&config_path, &ctx, &store, &tracker, &outbox_ready).await {
                         Ok(new_ctx) => {
                             ctx = Arc::new(new_ctx);
                             if let Err(err) = ctx.register_figures().await {
@@ -501,7 +544,30 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
     Ok(())
 }
 
-fn reload(
+/// The config loaded again and its context built, on a blocking thread of
+/// `tracker`: reading the config, its template and secret files is file IO
+/// that must not hold an async worker (the main loop waits meanwhile).
+async fn reload(
+    config_path: &std::path::Path,
+    current: &Arc<Context>,
+    store: &Store,
+    tracker: &TaskTracker,
+    outbox_ready: &Arc<Notify>,
+) -> Result<Context, String> {
+    let path = config_path.to_path_buf();
+    let current = Arc::clone(current);
+    let (store, task_tracker) = (store.clone(), tracker.clone());
+    let outbox_ready = Arc::clone(outbox_ready);
+    let loaded = tracker
+        .spawn_blocking(move || reload_now(&path, &current, &store, &task_tracker, &outbox_ready));
+    match loaded.await {
+        Ok(result) => result,
+        Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+        Err(err) => Err(format!("the reload was interrupted: {err}")),
+    }
+}
+
+fn reload_now(
     config_path: &std::path::Path,
     current: &Context,
     store: &Store,

@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
 use super::Context;
-use crate::store::{PRUNE_BATCH, Pruned, Store};
+use crate::store::{PRUNE_BATCH, Pruned};
 
 /// How often the running daemon prunes.
 pub(super) const PRUNE_EVERY: Duration = Duration::from_secs(60 * 60);
@@ -21,7 +21,7 @@ pub(super) const PRUNE_EVERY: Duration = Duration::from_secs(60 * 60);
 /// Prunes everything older than `retention`, batch by batch, until done or
 /// cancelled; returns the totals.
 pub(super) async fn prune_all(
-    store: &Store,
+    ctx: &Context,
     retention: Duration,
     cancel: &CancellationToken,
 ) -> Pruned {
@@ -33,17 +33,13 @@ pub(super) async fn prune_all(
         return total;
     };
     while !cancel.is_cancelled() {
-        let batch_store = store.clone();
-        let batch =
-            tokio::task::spawn_blocking(move || batch_store.prune(cutoff, PRUNE_BATCH)).await;
+        let batch = ctx
+            .blocking(move |store| store.prune(cutoff, PRUNE_BATCH))
+            .await;
         let pruned = match batch {
-            Ok(Ok(pruned)) => pruned,
-            Ok(Err(err)) => {
-                warn!(error = %err, "Cannot prune the store");
-                break;
-            }
+            Ok(pruned) => pruned,
             Err(err) => {
-                warn!(error = %err, "Pruning the store stopped");
+                warn!(error = %err, "Cannot prune the store");
                 break;
             }
         };
@@ -82,7 +78,7 @@ pub(super) async fn prune_loop(
         }
         let ctx = Arc::clone(&contexts.borrow());
         if let Some(retention) = ctx.config.daemon.retention {
-            prune_all(&ctx.store, retention, &cancel).await;
+            prune_all(&ctx, retention, &cancel).await;
         }
     }
 }

@@ -1,485 +1,41 @@
 //! The optional HTTP status server (`[daemon] listen`): `/healthz`,
-//! `/metrics` (Prometheus text) and a status page at `/` (`page`).
+//! `/metrics` (the registry of `daemon/metrics.rs` in Prometheus text, plus
+//! each figure's value read per scrape) and a status page at `/` (`page`).
 
 mod chart;
 pub(super) mod guard;
 mod page;
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
 use super::Context;
-use crate::fetch;
-use crate::store::{AlertKind, Delivery, Store};
+use super::metrics::escape_label;
+/// Kept where the pipeline imports them from until it imports
+/// `daemon::metrics` (issue 20).
+pub use super::metrics::{FetchTarget, Metrics};
+use crate::store::Store;
 
 /// Matched articles listed on the status page.
 const LATEST_ARTICLES: usize = 20;
 /// Alerts (and alerts with failed deliveries) listed on the status page.
 const RECENT_ALERTS: usize = 10;
-/// The main loop is considered stuck when it has not turned for this long.
-const STUCK_AFTER: Duration = Duration::from_secs(3 * 60 * 60);
-
-/// Kinds of fetch error in `figwatch_fetch_errors_total` (`fetch::Error`'s
-/// variants, plus a feed body that does not parse).
-const FETCH_ERROR_KINDS: [&str; 6] = [
-    "timeout",
-    "status",
-    "too_large",
-    "refused",
-    "network",
-    "parse",
-];
-/// Alert kinds in `figwatch_alerts_by_kind_total`.
-const ALERT_KINDS: [AlertKind; 6] = [
-    AlertKind::FigureChanged,
-    AlertKind::FigureFirstSeen,
-    AlertKind::ArticleMatched,
-    AlertKind::FeedFailing,
-    AlertKind::FeedRecovered,
-    AlertKind::Test,
-];
-/// Upper bounds (seconds) of the latency histograms' buckets.
-const LATENCY_BUCKETS: [f64; 13] = [
-    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
-];
-/// Alert ids remembered so an alert sent to several sinks counts once.
-const SEEN_ALERTS_CAP: usize = 4096;
-
-/// What the fetch was for, the `target` label.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FetchTarget {
-    /// A configured feed.
-    Feed,
-    /// An article linked from a feed.
-    Article,
-}
-
-impl FetchTarget {
-    fn as_str(self) -> &'static str {
-        match self {
-            FetchTarget::Feed => "feed",
-            FetchTarget::Article => "article",
-        }
-    }
-}
-
-/// How a delivery attempt ended, the `outcome` label.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeliveryOutcome {
-    /// The sink took the alert.
-    Delivered,
-    /// The attempt failed and will be retried.
-    Retry,
-    /// The attempt failed and the delivery was given up.
-    Dead,
-}
-
-impl DeliveryOutcome {
-    fn as_str(self) -> &'static str {
-        match self {
-            DeliveryOutcome::Delivered => "delivered",
-            DeliveryOutcome::Retry => "retry",
-            DeliveryOutcome::Dead => "dead",
-        }
-    }
-}
-
-/// A Prometheus histogram of durations with [`LATENCY_BUCKETS`].
-#[derive(Debug, Default)]
-struct Histogram {
-    /// Observations per bucket (not cumulative; summed when rendered).
-    buckets: [AtomicU64; LATENCY_BUCKETS.len()],
-    /// Observations above the last bucket.
-    over: AtomicU64,
-    sum_micros: AtomicU64,
-    count: AtomicU64,
-}
-
-impl Histogram {
-    fn observe(&self, elapsed: Duration) {
-        let seconds = elapsed.as_secs_f64();
-        match LATENCY_BUCKETS.iter().position(|le| seconds <= *le) {
-            Some(idx) => self.buckets[idx].fetch_add(1, Ordering::Relaxed),
-            None => self.over.fetch_add(1, Ordering::Relaxed),
-        };
-        let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
-        self.sum_micros.fetch_add(micros, Ordering::Relaxed);
-        self.count.fetch_add(1, Ordering::Relaxed);
-    }
-
-    fn render(&self, out: &mut String, name: &str, help: &str) {
-        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} histogram");
-        let mut cumulative = 0;
-        for (le, bucket) in LATENCY_BUCKETS.iter().zip(&self.buckets) {
-            cumulative += bucket.load(Ordering::Relaxed);
-            let _ = writeln!(out, "{name}_bucket{{le=\"{le}\"}} {cumulative}");
-        }
-        cumulative += self.over.load(Ordering::Relaxed);
-        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {cumulative}");
-        let sum = self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6;
-        let _ = writeln!(out, "{name}_sum {sum}\n{name}_count {cumulative}");
-    }
-}
-
-/// Counters keyed by their label values, in a stable order.
-type Family = std::sync::Mutex<BTreeMap<Vec<String>, u64>>;
-
-fn bump(family: &Family, labels: Vec<String>) {
-    *family
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .entry(labels)
-        .or_insert(0) += 1;
-}
-
-fn render_family(out: &mut String, name: &str, help: &str, label_names: &[&str], family: &Family) {
-    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
-    let family = family.lock().unwrap_or_else(|p| p.into_inner());
-    for (values, count) in family.iter() {
-        let labels: Vec<String> = label_names
-            .iter()
-            .zip(values)
-            .map(|(label, value)| format!("{label}=\"{}\"", escape_label(value)))
-            .collect();
-        let _ = writeln!(out, "{name}{{{}}} {count}", labels.join(","));
-    }
-}
-
-/// A label value as the text format wants it: `\\`, `\"` and `\n` escaped.
-fn escape_label(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
-}
-
-/// Counters the pipeline bumps; read by `/metrics`.
-#[derive(Debug, Default)]
-pub struct Metrics {
-    /// Feed polls finished.
-    pub feeds_polled: AtomicU64,
-    /// Feed polls that failed.
-    pub feed_errors: AtomicU64,
-    /// Feed polls answered 304.
-    pub feeds_not_modified: AtomicU64,
-    /// New entries seen.
-    pub entries_seen: AtomicU64,
-    /// Articles stored.
-    pub articles_matched: AtomicU64,
-    /// Revisions stored: articles and pages read again after changing.
-    pub revisions: AtomicU64,
-    /// Alerts raised.
-    pub alerts: AtomicU64,
-    /// Fetch errors by target and kind.
-    fetch_errors: Family,
-    /// Alerts handed to the sinks, by kind.
-    alerts_by_kind: Family,
-    /// Alert ids already counted in `alerts_by_kind`.
-    seen_alerts: std::sync::Mutex<std::collections::HashSet<String>>,
-    /// Delivery attempts by sink and outcome.
-    deliveries: Family,
-    /// Time of one feed fetch.
-    poll_latency: Histogram,
-    /// Time of one feed through the whole pipeline.
-    pipeline_latency: Histogram,
-    last_loop: std::sync::Mutex<Option<Instant>>,
-    last_success: std::sync::Mutex<Option<DateTime<Utc>>>,
-    /// How the last config load (start or SIGHUP) went.
-    reload: std::sync::Mutex<Reload>,
-}
-
-/// The outcome of the last config (re)load, for `/healthz` and `/metrics`.
-#[derive(Debug, Default, Clone)]
-struct Reload {
-    /// When the running config was last loaded successfully.
-    succeeded_at: Option<DateTime<Utc>>,
-    /// The last attempt failed: when, and why (with `file:line:col`).
-    failed: Option<(DateTime<Utc>, String)>,
-}
-
-/// Observes the time until it is dropped into one of the latency histograms.
-#[derive(Debug)]
-pub struct Timer {
-    metrics: Arc<Metrics>,
-    pipeline: bool,
-    started: Instant,
-}
-
-impl Drop for Timer {
-    fn drop(&mut self) {
-        let histogram = if self.pipeline {
-            &self.metrics.pipeline_latency
-        } else {
-            &self.metrics.poll_latency
-        };
-        histogram.observe(self.started.elapsed());
-    }
-}
-
-impl Metrics {
-    /// Adds `n` to a counter.
-    pub fn add(counter: &AtomicU64, n: usize) {
-        counter.fetch_add(n as u64, Ordering::Relaxed);
-    }
-
-    /// Times one feed fetch (`figwatch_poll_duration_seconds`) until dropped.
-    pub fn poll_timer(self: &Arc<Self>) -> Timer {
-        Timer {
-            metrics: Arc::clone(self),
-            pipeline: false,
-            started: Instant::now(),
-        }
-    }
-
-    /// Times one feed through the pipeline (`figwatch_pipeline_duration_seconds`)
-    /// until dropped.
-    pub fn pipeline_timer(self: &Arc<Self>) -> Timer {
-        Timer {
-            metrics: Arc::clone(self),
-            pipeline: true,
-            started: Instant::now(),
-        }
-    }
-
-    /// Counts a failed fetch by its kind; other outcomes count nothing.
-    pub fn record_fetch(&self, target: FetchTarget, outcome: &fetch::Outcome) {
-        if let fetch::Outcome::Failed(err) = outcome {
-            let kind = match err {
-                fetch::Error::Timeout { .. } => "timeout",
-                fetch::Error::Status { .. } => "status",
-                fetch::Error::TooLarge { .. } => "too_large",
-                fetch::Error::Refused { .. } => "refused",
-                fetch::Error::Network { .. } => "network",
-            };
-            self.record_fetch_error(target, kind);
-        }
-    }
-
-    /// Counts a fetch error of `kind` (one of [`FETCH_ERROR_KINDS`]).
-    pub fn record_fetch_error(&self, target: FetchTarget, kind: &str) {
-        bump(
-            &self.fetch_errors,
-            vec![target.as_str().to_string(), kind.to_string()],
-        );
-    }
-
-    /// Counts one delivery attempt, and the alert's kind the first time the
-    /// alert is seen.
-    pub fn record_delivery(&self, delivery: &Delivery, outcome: DeliveryOutcome) {
-        bump(
-            &self.deliveries,
-            vec![delivery.sink.clone(), outcome.as_str().to_string()],
-        );
-        let first_sighting = {
-            let mut seen = self.seen_alerts.lock().unwrap_or_else(|p| p.into_inner());
-            if seen.len() >= SEEN_ALERTS_CAP {
-                // Old alerts are long delivered; forgetting them only risks
-                // counting a retry of one of them twice.
-                seen.clear();
-            }
-            delivery.attempts == 0 && seen.insert(delivery.alert.id.clone())
-        };
-        if first_sighting {
-            bump(
-                &self.alerts_by_kind,
-                vec![delivery.alert.kind.as_str().to_string()],
-            );
-        }
-    }
-
-    /// The main loop turned.
-    pub fn loop_turned(&self) {
-        *self.last_loop.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
-    }
-
-    /// A feed was polled successfully.
-    pub fn poll_succeeded(&self, at: DateTime<Utc>) {
-        *self.last_success.lock().unwrap_or_else(|p| p.into_inner()) = Some(at);
-    }
-
-    /// The config was loaded (at start) or reloaded successfully at `at`.
-    pub fn config_loaded(&self, at: DateTime<Utc>) {
-        let mut reload = self.reload.lock().unwrap_or_else(|p| p.into_inner());
-        reload.succeeded_at = Some(at);
-        reload.failed = None;
-    }
-
-    /// A reload failed at `at`; the running config stays.
-    pub fn config_reload_failed(&self, at: DateTime<Utc>, error: &str) {
-        let mut reload = self.reload.lock().unwrap_or_else(|p| p.into_inner());
-        reload.failed = Some((at, error.lines().collect::<Vec<_>>().join("; ")));
-    }
-
-    /// `"ok"`, or `"reload failed at TIME: file:line:col …"`.
-    fn config_state(&self) -> String {
-        let reload = self.reload.lock().unwrap_or_else(|p| p.into_inner());
-        match &reload.failed {
-            None => "ok".to_string(),
-            Some((at, error)) => format!(
-                "reload failed at {}: {error}; the previous config keeps running",
-                at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-            ),
-        }
-    }
-
-    fn last_success(&self) -> Option<DateTime<Utc>> {
-        *self.last_success.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn stuck(&self) -> bool {
-        self.last_loop
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_some_and(|at| at.elapsed() > STUCK_AFTER)
-    }
-
-    /// The metrics in Prometheus text format.
-    pub fn render(&self) -> String {
-        let mut out = String::new();
-        let counters: [(&str, &str, &AtomicU64); 7] = [
-            (
-                "figwatch_feed_polls_total",
-                "Feed polls finished.",
-                &self.feeds_polled,
-            ),
-            (
-                "figwatch_feed_errors_total",
-                "Feed polls that failed.",
-                &self.feed_errors,
-            ),
-            (
-                "figwatch_feed_not_modified_total",
-                "Feed polls answered 304 Not Modified.",
-                &self.feeds_not_modified,
-            ),
-            (
-                "figwatch_entries_seen_total",
-                "New feed entries seen.",
-                &self.entries_seen,
-            ),
-            (
-                "figwatch_articles_matched_total",
-                "Matched articles stored.",
-                &self.articles_matched,
-            ),
-            (
-                "figwatch_revisions_total",
-                "Revised articles and live pages read again.",
-                &self.revisions,
-            ),
-            (
-                "figwatch_alerts_total",
-                "Alerts raised by articles.",
-                &self.alerts,
-            ),
-        ];
-        for (name, help, counter) in counters {
-            let _ = writeln!(
-                out,
-                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}",
-                counter.load(Ordering::Relaxed)
-            );
-        }
-        // Every kind is listed from the start, so a rate over an absent
-        // series is never needed.
-        {
-            let mut errors = self.fetch_errors.lock().unwrap_or_else(|p| p.into_inner());
-            for target in [FetchTarget::Feed, FetchTarget::Article] {
-                for kind in FETCH_ERROR_KINDS {
-                    errors
-                        .entry(vec![target.as_str().to_string(), kind.to_string()])
-                        .or_insert(0);
-                }
-            }
-        }
-        {
-            let mut alerts = self
-                .alerts_by_kind
-                .lock()
-                .unwrap_or_else(|p| p.into_inner());
-            for kind in ALERT_KINDS {
-                alerts.entry(vec![kind.as_str().to_string()]).or_insert(0);
-            }
-        }
-        render_family(
-            &mut out,
-            "figwatch_fetch_errors_total",
-            "Failed fetches of feeds and articles, by kind.",
-            &["target", "kind"],
-            &self.fetch_errors,
-        );
-        render_family(
-            &mut out,
-            "figwatch_alerts_by_kind_total",
-            "Alerts handed to the sinks (each alert once), by kind.",
-            &["kind"],
-            &self.alerts_by_kind,
-        );
-        render_family(
-            &mut out,
-            "figwatch_deliveries_total",
-            "Alert delivery attempts, by sink and outcome.",
-            &["sink", "outcome"],
-            &self.deliveries,
-        );
-        self.poll_latency.render(
-            &mut out,
-            "figwatch_poll_duration_seconds",
-            "Time to fetch one feed.",
-        );
-        self.pipeline_latency.render(
-            &mut out,
-            "figwatch_pipeline_duration_seconds",
-            "Time to take one feed through the whole pipeline (fetch, articles, store).",
-        );
-        {
-            let reload = self
-                .reload
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .clone();
-            // Alertmanager's and Prometheus's names for the same thing.
-            let _ = writeln!(
-                out,
-                "# HELP figwatch_config_last_reload_successful Whether the last config reload (SIGHUP) succeeded.\n# TYPE figwatch_config_last_reload_successful gauge\nfigwatch_config_last_reload_successful {}",
-                u8::from(reload.failed.is_none())
-            );
-            if let Some(at) = reload.succeeded_at {
-                let _ = writeln!(
-                    out,
-                    "# HELP figwatch_config_last_reload_success_timestamp_seconds Unix time of the last successful config load.\n# TYPE figwatch_config_last_reload_success_timestamp_seconds gauge\nfigwatch_config_last_reload_success_timestamp_seconds {}",
-                    at.timestamp()
-                );
-            }
-        }
-        if let Some(at) = self.last_success() {
-            let _ = writeln!(
-                out,
-                "# HELP figwatch_last_successful_poll_seconds Unix time of the last successful feed poll.\n# TYPE figwatch_last_successful_poll_seconds gauge\nfigwatch_last_successful_poll_seconds {}",
-                at.timestamp()
-            );
-        }
-        out
-    }
-}
-
 #[derive(Clone)]
 struct AppState {
     metrics: Arc<Metrics>,
     store: Store,
     /// The running context, followed across reloads.
     contexts: tokio::sync::watch::Receiver<Arc<Context>>,
+    /// The daemon's tracker: store reads run on its blocking threads.
+    tracker: tokio_util::task::TaskTracker,
 }
 
 /// Serves the status endpoints on `listener` until `cancel`; connections
@@ -507,13 +63,16 @@ pub async fn serve(
             metrics,
             store,
             contexts,
+            tracker: tracker.clone(),
         });
     guard::accept_loop(listener, app, tracker, cancel).await;
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
     let store = state.store.clone();
-    let writable = tokio::task::spawn_blocking(move || store.writable())
+    let writable = state
+        .tracker
+        .spawn_blocking(move || store.writable())
         .await
         .map_err(|err| err.to_string())
         .and_then(|result| result.map_err(|err| err.to_string()));
@@ -548,15 +107,21 @@ async fn metrics_text(State(state): State<AppState>) -> Response {
     let mut text = state.metrics.render();
     let store = state.store.clone();
     // The figures themselves, to graph them (Grafana): read per scrape.
-    match tokio::task::spawn_blocking(move || store.figures(None)).await {
+    match state
+        .tracker
+        .spawn_blocking(move || store.figures(None))
+        .await
+    {
         Ok(Ok(figures)) => render_figures(&mut text, &figures),
         Ok(Err(err)) => tracing::warn!(error = %err, "Cannot read figures for /metrics"),
         Err(err) => tracing::warn!(error = %err, "Cannot read figures for /metrics"),
     }
     // The store's view (leases, live instances) when it answers.
     let store = state.store.clone();
-    if let Ok(Ok(instances)) =
-        tokio::task::spawn_blocking(move || page::Instances::read(&store)).await
+    if let Ok(Ok(instances)) = state
+        .tracker
+        .spawn_blocking(move || page::Instances::read(&store))
+        .await
     {
         text.push_str(&instances.metrics());
     }
@@ -590,23 +155,25 @@ async fn page(State(state): State<AppState>) -> Response {
     let store = state.store.clone();
     let config = state.contexts.borrow().config.clone();
     let page_config = Arc::clone(&config);
-    let data = tokio::task::spawn_blocking(move || {
-        let figures = page::figure_states(
-            store.figures(None)?,
-            |watch, figure| page::by_source(&page_config, watch, figure),
-            |watch, figure| store.history(watch, figure),
-        )?;
-        Ok::<_, crate::store::Error>(page::PageData {
-            figures,
-            feeds: store.feeds()?,
-            articles: store.articles(None, None, LATEST_ARTICLES)?,
-            alerts: store.alerts(RECENT_ALERTS, false)?,
-            failed: store.alerts(RECENT_ALERTS, true)?,
-            now: Some(Utc::now()),
-            instances: Some(page::Instances::read(&store)?),
+    let data = state
+        .tracker
+        .spawn_blocking(move || {
+            let figures = page::figure_states(
+                store.figures(None)?,
+                |watch, figure| page::by_source(&page_config, watch, figure),
+                |watch, figure| store.history(watch, figure),
+            )?;
+            Ok::<_, crate::store::Error>(page::PageData {
+                figures,
+                feeds: store.feeds()?,
+                articles: store.articles(None, None, LATEST_ARTICLES)?,
+                alerts: store.alerts(RECENT_ALERTS, false)?,
+                failed: store.alerts(RECENT_ALERTS, true)?,
+                now: Some(Utc::now()),
+                instances: Some(page::Instances::read(&store)?),
+            })
         })
-    })
-    .await;
+        .await;
     let Ok(Ok(data)) = data else {
         return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
     };

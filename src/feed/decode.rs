@@ -1,5 +1,5 @@
 //! Cheap repairs of the XML prolog and root element before the document
-//! reaches feed-rs (bytes become text in `fetch::decode`).
+//! reaches feed-rs (bytes become text in `text::decode`).
 
 use std::borrow::Cow;
 

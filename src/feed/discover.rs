@@ -2,7 +2,7 @@
 //! `<link rel="alternate" type="application/rss+xml|atom+xml|feed+json"
 //! href="…">`, resolved against the page URL, in document order.
 
-use scraper::{Html, Selector};
+use dom_query::Document;
 use url::Url;
 
 /// The feed types a `<link rel="alternate">` may announce.
@@ -15,19 +15,17 @@ const FEED_TYPES: [&str; 4] = [
 
 /// The http(s) feeds `html` links to, resolved against `page_url`.
 pub fn discover(html: &str, page_url: &Url) -> Vec<Url> {
-    let document = Html::parse_document(html);
-    let Ok(links) = Selector::parse("link[href]") else {
-        return Vec::new();
-    };
-    document
-        .select(&links)
+    let document = Document::from(html);
+    let links = document.select("link[href]");
+    links
+        .nodes()
+        .iter()
         .filter(|link| {
-            let element = link.value();
-            let alternate = element.attr("rel").is_some_and(|rel| {
+            let alternate = link.attr("rel").is_some_and(|rel| {
                 rel.split_ascii_whitespace()
                     .any(|r| r.eq_ignore_ascii_case("alternate"))
             });
-            let feed_type = element.attr("type").is_some_and(|kind| {
+            let feed_type = link.attr("type").is_some_and(|kind| {
                 let kind = kind.split(';').next().unwrap_or("").trim();
                 FEED_TYPES
                     .iter()
@@ -35,7 +33,7 @@ pub fn discover(html: &str, page_url: &Url) -> Vec<Url> {
             });
             alternate && feed_type
         })
-        .filter_map(|link| page_url.join(link.value().attr("href")?.trim()).ok())
+        .filter_map(|link| page_url.join(link.attr("href")?.trim()).ok())
         .filter(|url| matches!(url.scheme(), "http" | "https"))
         .collect()
 }

@@ -1,10 +1,11 @@
 //! Feed documents (RSS 0.9x/1.0/2.0, Atom, JSON Feed) → entries with a stable
 //! identity. Pure: bytes in, entries or a parse error out; no IO.
 //!
-//! This module owns character decoding of feed bodies (BOM, HTTP charset, XML
-//! declaration, detection), cheap repairs of documents feed-rs would refuse,
-//! entry identity, link resolution and the conversion of titles and summaries
-//! to plain text. It does not fetch anything, does not remember which entries
+//! This module owns cheap repairs of documents feed-rs would refuse, entry
+//! identity, link resolution and the conversion of titles and summaries
+//! to plain text. Bytes become text in `crate::text::decode` (BOM, HTTP
+//! charset, XML declaration, detection), which `fetch` uses for pages too.
+//! It does not fetch anything, does not remember which entries
 //! were seen (that is `store`) and does not look at article pages (`article`).
 
 mod decode;
@@ -15,7 +16,6 @@ mod text;
 mod tests;
 
 use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 use url::Url;
@@ -83,7 +83,7 @@ const HASH_KEY_PREFIX: &str = "sha256:";
 /// Parses a feed document. `content_type` is the HTTP header, used for the
 /// character set; `feed_url` resolves relative links.
 pub fn parse(body: &[u8], content_type: Option<&str>, feed_url: &Url) -> Result<Feed, Error> {
-    let text = crate::fetch::decode(body, content_type);
+    let text = crate::text::decode(body, content_type);
     let (repaired, root) = decode::repair(&text);
     let says_html = content_type.is_some_and(|ct| {
         let mime = ct.split(';').next().unwrap_or("").trim();
@@ -224,18 +224,13 @@ fn fingerprint(
     summary: &str,
     content: Option<&str>,
 ) -> String {
-    let mut hasher = Sha256::new();
     let updated = updated.map(|updated| updated.timestamp_millis().to_string());
-    for part in [
+    crate::text::sha256_hex(&[
         updated.as_deref().unwrap_or(""),
         title,
         summary,
         content.unwrap_or(""),
-    ] {
-        hasher.update(part.as_bytes());
-        hasher.update([0]);
-    }
-    hex::encode(&hasher.finalize()[..16])
+    ])
 }
 
 /// `text` without control characters (C0 but line feed and tab, DEL, C1:
@@ -292,11 +287,10 @@ fn resolve(href: &str, feed_url: &Url) -> Option<Url> {
 }
 
 fn hash_key(title: &str, summary: &str) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(title.as_bytes());
-    hasher.update([0u8]);
-    hasher.update(summary.as_bytes());
-    format!("{HASH_KEY_PREFIX}{}", hex::encode(hasher.finalize()))
+    format!(
+        "{HASH_KEY_PREFIX}{}",
+        crate::text::sha256_hex(&[title, summary])
+    )
 }
 
 /// `sy:updatePeriod` / `sy:updateFrequency` (RSS syndication module): the

@@ -1,6 +1,6 @@
 //! HTML fragments (feed titles and summaries) → plain text.
 
-use scraper::{Html, Node};
+use dom_query::{Document, NodeRef};
 
 /// Elements whose start separates words even without whitespace in the source.
 const BLOCK_ELEMENTS: &[&str] = &[
@@ -192,30 +192,26 @@ pub(super) fn fast_html_to_text(fragment: &str) -> Option<String> {
 
 /// The HTML parser's reading of a fragment.
 pub(super) fn slow_html_to_text(fragment: &str) -> String {
-    let html = Html::parse_fragment(fragment);
+    let document = Document::fragment(fragment);
     let mut out = String::with_capacity(fragment.len());
-    let is_block =
-        |node: &Node| matches!(node, Node::Element(e) if BLOCK_ELEMENTS.contains(&e.name()));
-    for node in html.root_element().descendants() {
-        match node.value() {
-            Node::Text(text) => {
-                let hidden = node.ancestors().any(|ancestor| {
-                    matches!(ancestor.value(), Node::Element(e) if matches!(e.name(), "script" | "style" | "template"))
-                });
-                if hidden {
-                    continue;
-                }
-                // A block that ended right before this text separates words.
-                if node
-                    .prev_sibling()
-                    .is_some_and(|prev| is_block(prev.value()))
-                {
-                    out.push(' ');
-                }
-                out.push_str(text);
+    let is_block = |node: &NodeRef<'_>| BLOCK_ELEMENTS.iter().any(|name| node.has_name(name));
+    for node in document.root().descendants_it() {
+        if node.is_text() {
+            let hidden = node.ancestors_it(None).any(|ancestor| {
+                ["script", "style", "template"]
+                    .iter()
+                    .any(|name| ancestor.has_name(name))
+            });
+            if hidden {
+                continue;
             }
-            element if is_block(element) => out.push(' '),
-            _ => {}
+            // A block that ended right before this text separates words.
+            if node.prev_sibling().is_some_and(|prev| is_block(&prev)) {
+                out.push(' ');
+            }
+            out.push_str(&node.text());
+        } else if is_block(&node) {
+            out.push(' ');
         }
     }
     collapse_whitespace(&out)

@@ -91,6 +91,15 @@ pub enum Target {
 }
 
 impl Target {
+    /// What the fetch is for, the `target` label of the metrics: `feed` or
+    /// `article`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Target::Feed { .. } => "feed",
+            Target::Article { .. } => "article",
+        }
+    }
+
     /// Whether `hop`, reached from `requested`, may be non-public.
     fn allows_private(self, requested: &Url, hop: &Url) -> bool {
         match self {
@@ -126,10 +135,10 @@ impl Response {
     /// header, then the document (`<?xml encoding>`, `<meta charset>`), then
     /// detection (with the host's top-level domain as a hint).
     pub fn text(&self) -> String {
-        super::charset::decode_with_tld(
+        crate::text::decode_with_tld(
             &self.body,
             self.content_type.as_deref(),
-            super::charset::tld(&self.url),
+            crate::text::tld(&self.url),
         )
     }
 }
@@ -195,6 +204,23 @@ pub enum Error {
         /// The error chain as text.
         message: String,
     },
+}
+
+impl Error {
+    /// Every [`Error::kind`], in the order the metrics list them.
+    pub const KINDS: [&'static str; 5] = ["timeout", "status", "too_large", "refused", "network"];
+
+    /// The kind of failure, the `kind` label of the metrics: one of
+    /// [`Error::KINDS`].
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Timeout { .. } => Error::KINDS[0],
+            Error::Status { .. } => Error::KINDS[1],
+            Error::TooLarge { .. } => Error::KINDS[2],
+            Error::Refused { .. } => Error::KINDS[3],
+            Error::Network { .. } => Error::KINDS[4],
+        }
+    }
 }
 
 impl Error {

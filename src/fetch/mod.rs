@@ -9,13 +9,11 @@
 //! (`daemon` reads [`Response::max_age`] and [`Error::Status`]'s
 //! `retry_after`), or store validators (`store`).
 //!
-//! Seams: `charset` turns bytes into text ([`decode`]); it is pure and
-//! built without the `daemon` feature too, so `feed` and the fuzz targets
-//! use the same decoding. The rest does IO and needs that feature: `client`
+//! Bytes become text in `crate::text::decode`, which `feed` uses too. Seams,
+//! all IO and built with the `daemon` feature only: `client`
 //! is the HTTP client, `guard` classifies addresses, checks each hop and
 //! filters DNS answers, `headers` parses the caching headers.
 
-mod charset;
 #[cfg(feature = "daemon")]
 mod client;
 #[cfg(feature = "daemon")]
@@ -26,7 +24,6 @@ mod headers;
 #[cfg(feature = "daemon")]
 mod tests;
 
-pub use charset::{decode, encoding_for};
 #[cfg(feature = "daemon")]
 pub use client::*;
 #[cfg(test)]

@@ -43,6 +43,10 @@ const JAPANESE: &str = "陸上自衛隊は火砲二百門を配備したと発�
 // ---------------------------------------------------------------- server
 
 /// Starts the misbehaving test server and returns its address.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "a test server that lives as long as the test's runtime"
+)]
 async fn serve() -> SocketAddr {
     let router = Router::new()
         .route("/feed", get(conditional))

@@ -414,6 +414,17 @@ pub enum AlertKind {
 }
 
 impl AlertKind {
+    /// Every kind, in the order the metrics list them.
+    pub const ALL: [AlertKind; 7] = [
+        AlertKind::FigureChanged,
+        AlertKind::FigureFirstSeen,
+        AlertKind::ArticleMatched,
+        AlertKind::FeedFailing,
+        AlertKind::FeedRecovered,
+        AlertKind::Test,
+        AlertKind::Digest,
+    ];
+
     /// The `kind` string of the alert JSON.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -429,16 +440,9 @@ impl AlertKind {
 
     /// Inverse of [`AlertKind::as_str`].
     pub fn from_name(name: &str) -> Option<AlertKind> {
-        Some(match name {
-            "figure_changed" => AlertKind::FigureChanged,
-            "figure_first_seen" => AlertKind::FigureFirstSeen,
-            "article_matched" => AlertKind::ArticleMatched,
-            "feed_failing" => AlertKind::FeedFailing,
-            "feed_recovered" => AlertKind::FeedRecovered,
-            "test" => AlertKind::Test,
-            "digest" => AlertKind::Digest,
-            _ => return None,
-        })
+        AlertKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
     }
 }
 

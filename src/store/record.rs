@@ -11,7 +11,6 @@
 //! nothing.
 
 use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
 
 use super::{AlertDraft, AlertKind, EntryRecord};
 
@@ -129,11 +128,7 @@ pub struct Recorded {
 
 /// The hash two copies of one story share: title and text, trimmed.
 pub fn content_hash(title: &str, text: &str) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(title.trim().as_bytes());
-    hasher.update([0]);
-    hasher.update(text.trim().as_bytes());
-    hex::encode(hasher.finalize())
+    crate::text::sha256_hex(&[title.trim(), text.trim()])
 }
 
 /// A figure's current state as an observation is compared with it.
@@ -243,10 +238,4 @@ impl Judged {
             Decision::Filtered { .. } | Decision::Unchanged | Decision::Older => None,
         }
     }
-}
-
-/// A stored time that does not parse cannot happen (the store writes them);
-/// treating it as the epoch keeps a newer article winning.
-pub(super) fn observed_at_fallback() -> DateTime<Utc> {
-    DateTime::<Utc>::UNIX_EPOCH
 }

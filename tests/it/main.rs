@@ -18,6 +18,7 @@ mod demo;
 mod ops;
 mod fixtures;
 mod instances;
+mod invariants;
 mod instances_run;
 mod pipeline;
 mod retention;

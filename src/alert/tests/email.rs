@@ -14,6 +14,10 @@ struct Session {
 
 /// Accepts one connection and speaks just enough SMTP to take one message;
 /// with `reject_data`, the message is refused with a 554.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "a test server that lives as long as the test's runtime"
+)]
 async fn smtp_server(reject_data: bool) -> (u16, tokio::sync::oneshot::Receiver<Session>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

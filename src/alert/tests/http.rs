@@ -397,7 +397,7 @@ async fn slack_gets_a_linked_title_the_quote_and_the_source() {
 
 #[test]
 fn slack_escapes_its_control_characters() {
-    let payload = crate::alert::chat::slack_payload(&text_row(AlertKind::Test, "a <b> & c"));
+    let payload = crate::alert::chat::slack_payload(&text_row(AlertKind::Test, "a <b> & c"), None);
     assert_eq!(
         payload["text"],
         "*figwatch · test alert*\na &lt;b&gt; &amp; c"
@@ -443,7 +443,8 @@ async fn discord_gets_content_and_an_embed_linking_the_article() {
 #[test]
 fn discord_content_stays_within_2000_characters() {
     let long = "feed https://feeds.example/x.xml keeps failing: ".repeat(100);
-    let payload = crate::alert::chat::discord_payload(&text_row(AlertKind::FeedFailing, &long));
+    let payload =
+        crate::alert::chat::discord_payload(&text_row(AlertKind::FeedFailing, &long), None);
     let content = payload["content"].as_str().expect("content");
     assert!(
         content.starts_with("**figwatch · feed failing**\nfeed https"),
@@ -456,10 +457,10 @@ fn discord_content_stays_within_2000_characters() {
 
 #[test]
 fn discord_markdown_in_article_text_is_escaped() {
-    let payload = crate::alert::chat::discord_payload(&text_row(
-        AlertKind::Test,
-        "*bold* _it_ `code` @everyone",
-    ));
+    let payload = crate::alert::chat::discord_payload(
+        &text_row(AlertKind::Test, "*bold* _it_ `code` @everyone"),
+        None,
+    );
     assert_eq!(
         payload["content"],
         "**figwatch · test alert**\n\\*bold\\* \\_it\\_ \\`code\\` @everyone"
@@ -468,10 +469,13 @@ fn discord_markdown_in_article_text_is_escaped() {
 
 #[test]
 fn discord_masked_links_headings_and_mentions_are_escaped() {
-    let payload = crate::alert::chat::discord_payload(&text_row(
-        AlertKind::Test,
-        "# Big [click](https://evil.example/) <@123>",
-    ));
+    let payload = crate::alert::chat::discord_payload(
+        &text_row(
+            AlertKind::Test,
+            "# Big [click](https://evil.example/) <@123>",
+        ),
+        None,
+    );
     assert_eq!(
         payload["content"],
         "**figwatch · test alert**\n\\# Big \\[click\\](https://evil.example/) \\<@123\\>"
@@ -512,10 +516,10 @@ fn ntfy_header_text_encodes_non_ascii_and_drops_controls() {
 #[test]
 fn ntfy_body_is_cut_at_a_char_boundary() {
     let text = "→".repeat(2000);
-    let cut = crate::alert::ntfy::truncate_bytes(&text, 4000);
+    let cut = crate::text::truncate_bytes(&text, 4000);
     assert!(cut.len() <= 4000);
     assert!(cut.ends_with('…'));
-    assert_eq!(crate::alert::ntfy::truncate_bytes("short", 4000), "short");
+    assert_eq!(crate::text::truncate_bytes("short", 4000), "short");
 }
 
 #[tokio::test]

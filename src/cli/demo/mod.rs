@@ -23,6 +23,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use super::{Failure, Result, show};
 use crate::config::Config;
@@ -78,9 +79,12 @@ pub(super) async fn run(request: Request) -> Result<()> {
         .route("/{outlet}/{file}", get(serve_page))
         .route("/alerts", post(receive_alert))
         .with_state(Arc::clone(&site));
-    let stop_site = CancellationToken::new();
-    let site_stopped = stop_site.clone();
-    tokio::spawn(async move {
+    // The news site and the Ctrl-C watcher run on a tracker of the demo's
+    // own, stopped and awaited before the demo returns.
+    let tracker = TaskTracker::new();
+    let stop = CancellationToken::new();
+    let site_stopped = stop.clone();
+    tracker.spawn(async move {
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(async move { site_stopped.cancelled().await })
             .await;
@@ -88,8 +92,18 @@ pub(super) async fn run(request: Request) -> Result<()> {
             tracing::error!(error = %err, "The demo's news site failed");
         }
     });
-    let result = tell_the_story(&work, &site, request.listen).await;
-    stop_site.cancel();
+    let cancel = CancellationToken::new();
+    let (on_ctrl_c, watch_stopped) = (cancel.clone(), stop.clone());
+    tracker.spawn(async move {
+        tokio::select! {
+            Ok(()) = tokio::signal::ctrl_c() => on_ctrl_c.cancel(),
+            _ = watch_stopped.cancelled() => {}
+        }
+    });
+    tracker.close();
+    let result = tell_the_story(&work, &site, request.listen, &cancel).await;
+    stop.cancel();
+    tracker.wait().await;
     result
 }
 
@@ -165,7 +179,12 @@ url = "{base}/alerts"
     )
 }
 
-async fn tell_the_story(work: &WorkDir, site: &Site, listen: Option<SocketAddr>) -> Result<()> {
+async fn tell_the_story(
+    work: &WorkDir,
+    site: &Site,
+    listen: Option<SocketAddr>,
+    cancel: &CancellationToken,
+) -> Result<()> {
     let config_path = work.path.join("figwatch.toml");
     std::fs::write(&config_path, config_text(&site.base, listen))
         .with_context(|| format!("cannot write {}", config_path.display()))?;
@@ -184,13 +203,6 @@ async fn tell_the_story(work: &WorkDir, site: &Site, listen: Option<SocketAddr>)
     );
     println!("the real pipeline polls every feed once a day, and alerts go to a webhook.\n");
 
-    let cancel = CancellationToken::new();
-    let on_ctrl_c = cancel.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_ctrl_c.cancel();
-        }
-    });
     let mut n_printed = 0;
     let mut n_alerts = 0;
     for (day_idx, day) in world::DAYS.iter().enumerate() {

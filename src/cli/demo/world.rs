@@ -217,9 +217,4 @@ pub(super) fn article_html(outlet_slug: &str, slug: &str) -> Option<String> {
     ))
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use crate::text::escape_html as escape;

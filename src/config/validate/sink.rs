@@ -1,6 +1,8 @@
-//! `[sink.NAME]` tables → [`Sink`]: which keys each type takes, secrets
-//! (named here, read only when a sink is built for sending: see
-//! [`Config::resolve_secrets`]), templates and the delivery policy.
+//! `[sink.NAME]` tables → [`Sink`]: what every type shares (the keys its
+//! type takes, checked against `config/sink.rs`'s table; secrets, named
+//! here and read only when a sink is built for sending, see
+//! [`Config::resolve_secrets`]; templates and the delivery policy). What
+//! each type builds is its entry in `config/sink.rs`.
 
 use std::time::Duration;
 
@@ -8,6 +10,7 @@ use toml::Spanned;
 use url::Url;
 
 use super::super::raw::*;
+use super::super::sink::{POLICY_KEYS, SINK_TYPES, sink_type};
 use super::super::*;
 use super::{Validator, valid_name};
 
@@ -15,7 +18,7 @@ impl Validator<'_> {
     /// A secret named by `<key>_env` or `<key>_file` (both is a problem).
     /// Only named here: its value is read when a sink is built for sending
     /// ([`Config::resolve_secrets`]).
-    fn secret(
+    pub(in crate::config) fn secret(
         &mut self,
         sink: &str,
         key: &'static str,
@@ -64,254 +67,28 @@ impl Validator<'_> {
             );
         }
         let kind_name = raw.kind.get_ref().clone();
-        let kind_offset = raw.kind.span().start;
-
-        // Which keys each type accepts; anything else set is a problem.
-        let allowed: &[&str] = match kind_name.as_str() {
-            "log" => &["template", "template_file"],
-            "webhook" => &[
-                "url",
-                "url_env",
-                "url_file",
-                "secret_env",
-                "secret_file",
-                "headers",
-                "headers_env",
-                "headers_file",
-            ],
-            "ntfy" => &[
-                "url_env",
-                "url_file",
-                "url",
-                "token_env",
-                "token_file",
-                "username",
-                "password_env",
-                "password_file",
-                "priority",
-                "tags",
-                "update_in_place",
-                "template",
-                "template_file",
-            ],
-            "email" => &[
-                "host",
-                "port",
-                "tls",
-                "username",
-                "password_env",
-                "password_file",
-                "from",
-                "to",
-                "cc",
-                "template",
-                "template_file",
-            ],
-            "slack" | "discord" => &["url", "url_env", "url_file", "template", "template_file"],
-            "command" => &["command", "timeout", "env"],
-            other => {
-                self.problem(
-                    kind_offset,
-                    format!(
-                        "sink {name}: unknown type {other:?}; expected one of log, webhook, ntfy, email, slack, discord, command"
-                    ),
-                );
-                return None;
-            }
+        let Some(sink_type) = sink_type(&kind_name) else {
+            let names: Vec<&str> = SINK_TYPES.iter().map(|sink_type| sink_type.name).collect();
+            self.problem(
+                raw.kind.span().start,
+                format!(
+                    "sink {name}: unknown type {kind_name:?}; expected one of {}",
+                    names.join(", ")
+                ),
+            );
+            return None;
         };
         for (key, offset) in raw.set_keys() {
-            if !allowed.contains(&key) {
+            if !sink_type.keys.contains(&key) && !POLICY_KEYS.contains(&key) {
                 self.problem(
                     offset.unwrap_or(span.start),
                     format!("sink {name}: key {key:?} does not apply to a {kind_name} sink"),
                 );
             }
         }
-
         let policy = self.delivery_policy(&name, &raw);
         let template = self.template(&name, raw.template.clone(), raw.template_file.clone());
-        let kind = match kind_name.as_str() {
-            "log" => SinkKind::Log,
-            "webhook" => {
-                let url = self.required_url(&name, &raw, span.start)?;
-                // Header values named by headers_env / headers_file are
-                // secrets, read only by the commands that send.
-                let mut secret_headers = BTreeMap::new();
-                for (key, table) in [
-                    ("headers_env", raw.headers_env),
-                    ("headers_file", raw.headers_file),
-                ] {
-                    let Some(table) = table else { continue };
-                    let offset = table.span().start;
-                    for (header, source) in table.into_inner() {
-                        let source = Spanned::new(offset..offset, source);
-                        let (env_name, file) = if key == "headers_env" {
-                            (Some(source), None)
-                        } else {
-                            (None, Some(source))
-                        };
-                        if let Some(value) = self.secret(&name, "headers", env_name, file) {
-                            secret_headers.insert(header, value);
-                        }
-                    }
-                }
-                SinkKind::Webhook {
-                    secret: self.secret(&name, "secret", raw.secret_env, raw.secret_file),
-                    headers: raw.headers.unwrap_or_default(),
-                    secret_headers,
-                    url,
-                }
-            }
-            "ntfy" => {
-                let url = self.required_url(&name, &raw, span.start)?;
-                let priority =
-                    raw.priority
-                        .and_then(|priority| match u8::try_from(*priority.get_ref()) {
-                            Ok(p @ 1..=5) => Some(p),
-                            _ => {
-                                self.problem(
-                                    priority.span().start,
-                                    format!("sink {name}: priority must be 1 (min) to 5 (max)"),
-                                );
-                                None
-                            }
-                        });
-                SinkKind::Ntfy {
-                    url,
-                    token: self.secret(&name, "token", raw.token_env, raw.token_file),
-                    username: raw.username,
-                    password: self.secret(&name, "password", raw.password_env, raw.password_file),
-                    priority,
-                    tags: raw.tags.unwrap_or_default(),
-                    update_in_place: raw
-                        .update_in_place
-                        .as_ref()
-                        .is_none_or(|value| *value.get_ref()),
-                }
-            }
-            "slack" | "discord" => {
-                let url = match (&raw.url, raw.url_env.is_some() || raw.url_file.is_some()) {
-                    (Some(url), false) => self
-                        .http_url(url, &format!("sink {name}: url"))
-                        .map(|url| Secret::new(url.to_string())),
-                    (None, true) => self.secret(&name, "url", raw.url_env, raw.url_file),
-                    _ => {
-                        self.problem(
-                            span.start,
-                            format!("sink {name}: set exactly one of url, url_env or url_file"),
-                        );
-                        None
-                    }
-                }?;
-                if kind_name == "slack" {
-                    SinkKind::Slack { url }
-                } else {
-                    SinkKind::Discord { url }
-                }
-            }
-            "command" => {
-                let Some(command) = raw.command else {
-                    self.problem(
-                        span.start,
-                        format!("sink {name}: command sink needs command = [\"/path/to/program\", \"arg\", …]"),
-                    );
-                    return None;
-                };
-                if command.get_ref().is_empty() || command.get_ref()[0].trim().is_empty() {
-                    self.problem(
-                        command.span().start,
-                        format!("sink {name}: command must name a program"),
-                    );
-                    return None;
-                }
-                let mut env = Vec::new();
-                for variable in raw.env.unwrap_or_default() {
-                    let valid =
-                        !variable.get_ref().is_empty() && !variable.get_ref().contains(['=', '\0']);
-                    if valid {
-                        env.push(variable.into_inner());
-                    } else {
-                        self.problem(
-                            variable.span().start,
-                            format!(
-                                "sink {name}: env {:?} is not an environment variable name",
-                                variable.get_ref()
-                            ),
-                        );
-                    }
-                }
-                SinkKind::Command {
-                    timeout: self.duration(raw.timeout, DEFAULT_COMMAND_TIMEOUT),
-                    command: command.into_inner(),
-                    env,
-                }
-            }
-            "email" => {
-                let (Some(host), Some(from), Some(to)) = (
-                    raw.host,
-                    raw.from,
-                    raw.to.map(|to| {
-                        let span = to.span();
-                        Spanned::new(span, to.into_inner().into_vec())
-                    }),
-                ) else {
-                    self.problem(
-                        span.start,
-                        format!("sink {name}: email sink needs host, from and to, e.g. host = \"smtp.example.org\", from = \"figwatch@example.org\", to = [\"me@example.org\"]"),
-                    );
-                    return None;
-                };
-                let tls = match raw.tls.as_ref().map(|tls| tls.get_ref().as_str()) {
-                    None | Some("starttls") => EmailTls::Starttls,
-                    Some("implicit") | Some("tls") => EmailTls::Implicit,
-                    Some("none") => EmailTls::None,
-                    Some(other) => {
-                        self.problem(
-                            raw.tls.as_ref().map_or(span.start, |tls| tls.span().start),
-                            format!("sink {name}: unknown tls {other:?}; expected \"starttls\" (port 587), \"tls\" (implicit TLS, port 465) or \"none\" (plain text, port 25)"),
-                        );
-                        EmailTls::Starttls
-                    }
-                };
-                let default_port = match tls {
-                    EmailTls::Starttls => 587,
-                    EmailTls::Implicit => 465,
-                    EmailTls::None => 25,
-                };
-                let port = match raw.port {
-                    None => default_port,
-                    Some(port) => u16::try_from(*port.get_ref()).unwrap_or_else(|_| {
-                        self.problem(port.span().start, format!("sink {name}: invalid port"));
-                        default_port
-                    }),
-                };
-                if to.get_ref().is_empty() {
-                    self.problem(
-                        to.span().start,
-                        format!("sink {name}: to needs at least one address"),
-                    );
-                }
-                for address in to.get_ref().iter().chain(std::iter::once(from.get_ref())) {
-                    if !address.contains('@') {
-                        self.problem(
-                            from.span().start,
-                            format!("sink {name}: {address:?} is not an email address"),
-                        );
-                    }
-                }
-                SinkKind::Email(Email {
-                    host: host.into_inner(),
-                    port,
-                    tls,
-                    username: raw.username,
-                    password: self.secret(&name, "password", raw.password_env, raw.password_file),
-                    from: from.into_inner(),
-                    to: to.into_inner(),
-                    cc: raw.cc.map(RawAddresses::into_vec).unwrap_or_default(),
-                })
-            }
-            _ => return None,
-        };
+        let kind = (sink_type.build)(self, &name, raw, span.start)?;
         Some(Sink {
             name,
             kind,
@@ -422,7 +199,12 @@ impl Validator<'_> {
     }
 
     /// A sink's `url`, or the URL in `url_env` / `url_file`.
-    fn required_url(&mut self, sink: &str, raw: &RawSink, offset: usize) -> Option<Url> {
+    pub(in crate::config) fn required_url(
+        &mut self,
+        sink: &str,
+        raw: &RawSink,
+        offset: usize,
+    ) -> Option<Url> {
         let sources = (raw.url.clone(), raw.url_env.clone(), raw.url_file.clone());
         self.url_or_secret_url(
             &format!("sink {sink}"),
@@ -430,84 +212,5 @@ impl Validator<'_> {
             sources,
             offset,
         )
-    }
-}
-
-impl RawSink {
-    /// Keys set besides `type`, with their offsets where known.
-    fn set_keys(&self) -> Vec<(&'static str, Option<usize>)> {
-        fn at<T>(value: &Option<Spanned<T>>) -> Option<usize> {
-            value.as_ref().map(|v| v.span().start)
-        }
-        let mut keys = Vec::new();
-        let mut push = |key, set: bool, offset| {
-            if set {
-                keys.push((key, offset));
-            }
-        };
-        push("url", self.url.is_some(), at(&self.url));
-        push("url_env", self.url_env.is_some(), at(&self.url_env));
-        push("url_file", self.url_file.is_some(), at(&self.url_file));
-        push(
-            "secret_env",
-            self.secret_env.is_some(),
-            at(&self.secret_env),
-        );
-        push(
-            "secret_file",
-            self.secret_file.is_some(),
-            at(&self.secret_file),
-        );
-        push("token_env", self.token_env.is_some(), at(&self.token_env));
-        push(
-            "token_file",
-            self.token_file.is_some(),
-            at(&self.token_file),
-        );
-        push("username", self.username.is_some(), None);
-        push(
-            "password_env",
-            self.password_env.is_some(),
-            at(&self.password_env),
-        );
-        push(
-            "password_file",
-            self.password_file.is_some(),
-            at(&self.password_file),
-        );
-        push("headers", self.headers.is_some(), None);
-        push(
-            "headers_env",
-            self.headers_env.is_some(),
-            at(&self.headers_env),
-        );
-        push(
-            "headers_file",
-            self.headers_file.is_some(),
-            at(&self.headers_file),
-        );
-        push("priority", self.priority.is_some(), at(&self.priority));
-        push("tags", self.tags.is_some(), None);
-        push(
-            "update_in_place",
-            self.update_in_place.is_some(),
-            at(&self.update_in_place),
-        );
-        push("command", self.command.is_some(), at(&self.command));
-        push("env", self.env.is_some(), None);
-        push("timeout", self.timeout.is_some(), at(&self.timeout));
-        push("host", self.host.is_some(), at(&self.host));
-        push("port", self.port.is_some(), at(&self.port));
-        push("tls", self.tls.is_some(), at(&self.tls));
-        push("from", self.from.is_some(), at(&self.from));
-        push("to", self.to.is_some(), at(&self.to));
-        push("cc", self.cc.is_some(), None);
-        push("template", self.template.is_some(), at(&self.template));
-        push(
-            "template_file",
-            self.template_file.is_some(),
-            at(&self.template_file),
-        );
-        keys
     }
 }

@@ -123,12 +123,12 @@ impl Validator<'_> {
     }
 
     fn selector(&mut self, selector: Spanned<String>) -> Option<String> {
-        match scraper::Selector::parse(selector.get_ref()) {
-            Ok(_) => Some(selector.into_inner()),
-            Err(err) => {
+        match css_selector_problem(selector.get_ref()) {
+            None => Some(selector.into_inner()),
+            Some(problem) => {
                 self.problem(
                     selector.span().start,
-                    format!("invalid CSS selector {:?}: {err}", selector.get_ref()),
+                    format!("invalid CSS selector {:?}: {problem}", selector.get_ref()),
                 );
                 None
             }

@@ -20,7 +20,7 @@ pub(super) async fn linked_feed(
     report: &mut FeedReport,
 ) -> Result<feed::Feed, String> {
     let shown = config::redact::url(&feed.url);
-    let html = fetch::decode(body, None);
+    let html = crate::text::decode(body, None);
     let Some(linked) = feed::discover(&html, page_url).into_iter().next() else {
         ctx.metrics.record_fetch_error(FetchTarget::Feed, "parse");
         warn!(error = %feed::Error::Html, "Feed parse failed: the HTML page links no feed");

@@ -19,6 +19,10 @@ use super::super::*;
 
 /// A server whose `/to?url=…` redirects anywhere and whose `/secret`
 /// counts its hits, so a test can tell a refused request from a failed one.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "a test server that lives as long as the test's runtime"
+)]
 async fn serve_counting() -> (SocketAddr, Arc<AtomicUsize>) {
     let hits = Arc::new(AtomicUsize::new(0));
     let counter = hits.clone();

@@ -7,6 +7,7 @@ use std::time::SystemTime;
 use url::Url;
 
 use super::*;
+use crate::text::{decode, encoding_for, tld};
 
 // ---------------------------------------------------------------- charset
 
@@ -129,13 +130,10 @@ fn unknown_labels_and_garbage_do_not_panic() {
 #[test]
 fn tld_hint_comes_from_the_host() {
     assert_eq!(
-        charset::tld(&Url::parse("http://news.example.kr/a").unwrap()),
+        tld(&Url::parse("http://news.example.kr/a").unwrap()),
         Some("kr")
     );
-    assert_eq!(
-        charset::tld(&Url::parse("http://127.0.0.1/a").unwrap()),
-        None
-    );
+    assert_eq!(tld(&Url::parse("http://127.0.0.1/a").unwrap()), None);
 }
 
 // ---------------------------------------------------------------- guard

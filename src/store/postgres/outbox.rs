@@ -138,8 +138,17 @@ pub(super) fn load_alert(
     else {
         return Ok(None);
     };
-    let kind: String = row.get(0);
-    let kind = AlertKind::from_name(&kind).unwrap_or(AlertKind::Test);
+    let kind_name: String = row.get(0);
+    // A row this version cannot read is skipped with a warning, never
+    // sent as some other alert: a newer version may have written it.
+    let Some(kind) = AlertKind::from_name(&kind_name) else {
+        tracing::warn!(
+            alert = id,
+            kind = kind_name,
+            "Skipping an alert of a kind this version does not know"
+        );
+        return Ok(None);
+    };
     let article = match kind {
         AlertKind::ArticleMatched => article_ref(client, row.get(6))?,
         _ => None,

@@ -177,6 +177,18 @@ fn apply_migration(conn: &mut Connection, number: usize, sql: &str) -> rusqlite:
     tx.commit()
 }
 
+/// A stored time read back as a time: one that does not parse is an error
+/// (a column named by `column_idx`), never a made-up time such as 1970.
+pub(super) fn stored_time(text: &str, column_idx: usize) -> rusqlite::Result<DateTime<Utc>> {
+    super::parse_time(text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            column_idx,
+            rusqlite::types::Type::Text,
+            format!("stored time {text:?} is not RFC 3339").into(),
+        )
+    })
+}
+
 /// Opens a write transaction that takes SQLite's write lock up front
 /// (IMMEDIATE), so a second writer (`once` beside `run`) waits on the busy
 /// timeout instead of failing on a read-to-write lock upgrade.

@@ -172,7 +172,24 @@ pub(super) fn load_alert(conn: &Connection, id: &str) -> rusqlite::Result<Option
     let Some(raw) = raw else {
         return Ok(None);
     };
-    let kind = AlertKind::from_name(&raw.kind).unwrap_or(AlertKind::Test);
+    // A row this version cannot read is skipped with a warning, never
+    // sent as some other alert: a newer version may have written it.
+    let Some(kind) = AlertKind::from_name(&raw.kind) else {
+        tracing::warn!(
+            alert = id,
+            kind = raw.kind,
+            "Skipping an alert of a kind this version does not know"
+        );
+        return Ok(None);
+    };
+    let Some(created_at) = parse_time(&raw.created_at) else {
+        tracing::warn!(
+            alert = id,
+            created_at = raw.created_at,
+            "Skipping an alert whose time does not parse"
+        );
+        return Ok(None);
+    };
     let article = match kind {
         AlertKind::ArticleMatched => article_ref(conn, raw.article)?,
         _ => None,
@@ -186,7 +203,7 @@ pub(super) fn load_alert(conn: &Connection, id: &str) -> rusqlite::Result<Option
     Ok(Some(AlertRow {
         id: id.to_string(),
         kind,
-        created_at: parse_time(&raw.created_at).unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
+        created_at,
         watch: raw.watch,
         figure: raw.figure,
         claimant: raw.claimant,

@@ -203,15 +203,27 @@ pub(super) fn live_instances(db: &Sqlite, since: DateTime<Utc>) -> Result<Vec<In
     stmt.query_map([time_text(since)], |row| {
         let started_at: String = row.get(3)?;
         let heartbeat_at: String = row.get(4)?;
-        Ok(Instance {
-            id: row.get(0)?,
+        let id: String = row.get(0)?;
+        let (Some(started_at), Some(heartbeat_at)) =
+            (parse_time(&started_at), parse_time(&heartbeat_at))
+        else {
+            tracing::warn!(
+                instance = id,
+                started_at,
+                heartbeat_at,
+                "Skipping an instance whose times do not parse"
+            );
+            return Ok(None);
+        };
+        Ok(Some(Instance {
+            id,
             hostname: row.get(1)?,
             pid: row.get(2)?,
-            started_at: parse_time(&started_at).unwrap_or_default(),
-            heartbeat_at: parse_time(&heartbeat_at).unwrap_or_default(),
-        })
+            started_at,
+            heartbeat_at,
+        }))
     })
-    .and_then(Iterator::collect)
+    .and_then(|rows| rows.filter_map(Result::transpose).collect())
     .map_err(db.err())
 }
 

@@ -6,16 +6,13 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::super::record::{
-    Plan, Reading, State, Stored, content_hash, judge, observed_at_fallback, plan,
-};
+use super::super::record::{Plan, Reading, State, Stored, content_hash, judge, plan};
 use super::super::{
-    AlertDraft, AlertKind, EntryStatus, Error, NewArticle, Recorded, WatchReading, parse_time,
-    time_text,
+    AlertDraft, AlertKind, EntryStatus, Error, NewArticle, Recorded, WatchReading, time_text,
 };
 use super::feeds::upsert_entry;
 use super::outbox::insert_alert;
-use super::{Sqlite, write_transaction};
+use super::{Sqlite, stored_time, write_transaction};
 use crate::config;
 use crate::figures::{self, Qualifier};
 
@@ -365,7 +362,7 @@ fn observe(
                     value: figures::Value {
                         value: row.get(1)?,
                         qualifier: Qualifier::from_name(&qualifier).unwrap_or(Qualifier::Exact),
-                        published: parse_time(&observed_at).unwrap_or(observed_at_fallback()),
+                        published: stored_time(&observed_at, 3)?,
                     },
                     kind: row.get(4)?,
                     unit: row.get(5)?,

@@ -53,3 +53,98 @@ fn migration_two_treats_already_observed_pairs_as_known() {
     let found = store.articles(None, Some("x"), 10).unwrap();
     assert_eq!(found.len(), 1);
 }
+
+/// A store with one figure-changed alert due for its two sinks.
+fn one_alert_due(store: &Store) {
+    let feed = store.feed("https://news.example/rss").unwrap();
+    let watch = watch();
+    for (key, url, value, day, baseline) in [
+        ("a", "https://news.example/a", 10_000.0, 1, true),
+        ("b", "https://news.example/b", 11_000.0, 5, false),
+    ] {
+        let article = Article {
+            key,
+            url,
+            value,
+            published: at(day),
+            baseline,
+        };
+        record(store, feed.id, &watch, article);
+    }
+    assert_eq!(store.due_deliveries(at(30), 10).unwrap().len(), 2);
+}
+
+#[test]
+fn an_alert_of_a_kind_this_version_does_not_know_is_skipped_not_sent_as_a_test() {
+    let (dir, store) = open();
+    one_alert_due(&store);
+    sqlite_conn(&dir)
+        .execute("UPDATE alerts SET kind = 'figure_vanished'", [])
+        .unwrap();
+    assert!(store.due_deliveries(at(30), 10).unwrap().is_empty());
+    assert!(store.alerts(10, false).unwrap().is_empty());
+    if let Some(db) = pg::TestDatabase::new() {
+        one_alert_due(&db.store);
+        let mut client = ::postgres::Client::connect(&db.url(), ::postgres::NoTls).unwrap();
+        client
+            .execute("UPDATE alerts SET kind = 'figure_vanished'", &[])
+            .unwrap();
+        assert!(db.store.due_deliveries(at(30), 10).unwrap().is_empty());
+        assert!(db.store.alerts(10, false).unwrap().is_empty());
+    }
+}
+
+#[test]
+fn a_stored_time_that_does_not_parse_is_never_read_as_1970() {
+    let (dir, store) = open();
+    one_alert_due(&store);
+    let conn = sqlite_conn(&dir);
+    conn.execute("UPDATE alerts SET created_at = 'yesterday'", [])
+        .unwrap();
+    assert!(store.due_deliveries(at(30), 10).unwrap().is_empty());
+
+    store
+        .heartbeat(&Instance {
+            id: "a".to_string(),
+            hostname: "h".to_string(),
+            pid: 1,
+            started_at: at(1),
+            heartbeat_at: at(2),
+        })
+        .unwrap();
+    conn.execute("UPDATE instances SET started_at = 'never'", [])
+        .unwrap();
+    assert!(store.live_instances(at(1)).unwrap().is_empty());
+
+    // The figure's current observation: comparing a new article with a
+    // made-up 1970 would call it newer; the article is not recorded.
+    conn.execute("UPDATE observations SET observed_at = 'soon'", [])
+        .unwrap();
+    let feed = store.feed("https://news.example/rss").unwrap();
+    let watch = watch();
+    let new_article = NewArticle {
+        feed_id: feed.id,
+        entry: EntryRecord {
+            key: "c",
+            url: Some("https://news.example/c"),
+            title: "c",
+            published_at: Some(at(6)),
+            hash: None,
+        },
+        url: "https://news.example/c",
+        title: "c",
+        text: "Officials counted 12000 troops.",
+        source: "Test Wire",
+        published_at: Some(at(6)),
+        fetched_at: at(20),
+        watches: vec![WatchReading {
+            watch: &watch,
+            reading: reading(12_000.0),
+            sinks: vec!["hook"],
+        }],
+        baseline: false,
+        revised_at: None,
+    };
+    let err = store.record_article(&new_article).unwrap_err();
+    assert!(err.to_string().contains("\"soon\""), "{err}");
+}

@@ -34,7 +34,7 @@ pub fn encoding_for(bytes: &[u8], content_type: Option<&str>) -> &'static Encodi
 /// [`decode`] with the top-level domain of the document's host (`"kr"`,
 /// `"jp"`) as a hint for detection.
 #[cfg(feature = "daemon")]
-pub(super) fn decode_with_tld(
+pub(crate) fn decode_with_tld(
     bytes: &[u8],
     content_type: Option<&str>,
     tld: Option<&str>,
@@ -50,7 +50,7 @@ fn decode_as(encoding: &'static Encoding, bytes: &[u8]) -> String {
 
 /// The top-level domain of `url`'s host, lowercase, when it is a name.
 #[cfg(feature = "daemon")]
-pub(super) fn tld(url: &Url) -> Option<&str> {
+pub(crate) fn tld(url: &Url) -> Option<&str> {
     match url.host()? {
         url::Host::Domain(domain) => domain
             .trim_end_matches('.')
