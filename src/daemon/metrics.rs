@@ -29,27 +29,6 @@ const LATENCY_BUCKETS: [f64; 13] = [
 /// Alert ids remembered so an alert sent to several sinks counts once.
 const SEEN_ALERTS_CAP: usize = 4096;
 
-/// What the fetch was for, the `target` label. `fetch::Target` says the
-/// same with its permissions ([`fetch::Target::label`], taken by
-/// [`Metrics::fetched`]); this one is kept for the pipeline's calls of
-/// [`Metrics::record_fetch`] until they move (issue 20).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FetchTarget {
-    /// A configured feed.
-    Feed,
-    /// An article linked from a feed.
-    Article,
-}
-
-impl FetchTarget {
-    fn as_str(self) -> &'static str {
-        match self {
-            FetchTarget::Feed => "feed",
-            FetchTarget::Article => "article",
-        }
-    }
-}
-
 /// A Prometheus histogram of durations with [`LATENCY_BUCKETS`].
 #[derive(Debug, Default)]
 struct Histogram {
@@ -123,19 +102,19 @@ pub(super) fn escape_label(value: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Metrics {
     /// Feed polls finished.
-    pub feeds_polled: AtomicU64,
+    feeds_polled: AtomicU64,
     /// Feed polls that failed.
-    pub feed_errors: AtomicU64,
+    feed_errors: AtomicU64,
     /// Feed polls answered 304.
-    pub feeds_not_modified: AtomicU64,
+    feeds_not_modified: AtomicU64,
     /// New entries seen.
-    pub entries_seen: AtomicU64,
+    entries_seen: AtomicU64,
     /// Articles stored.
-    pub articles_matched: AtomicU64,
+    articles_matched: AtomicU64,
     /// Alerts raised.
-    pub alerts: AtomicU64,
+    alerts: AtomicU64,
     /// Revisions stored: articles and pages read again after changing.
-    pub revisions: AtomicU64,
+    revisions: AtomicU64,
     /// Fetch errors by target and kind.
     fetch_errors: Family,
     /// Alerts handed to the sinks, by kind.
@@ -185,7 +164,7 @@ impl Drop for Timer {
 impl Metrics {
     /// Adds `n` to a counter. The named methods ([`Metrics::feed_polled`]…)
     /// say which; this stays for the pipeline's calls until they move.
-    pub fn add(counter: &AtomicU64, n: usize) {
+    fn add(counter: &AtomicU64, n: usize) {
         counter.fetch_add(n as u64, Ordering::Relaxed);
     }
 
@@ -215,22 +194,9 @@ impl Metrics {
         }
     }
 
-    /// [`Metrics::fetched`] by [`FetchTarget`].
-    pub fn record_fetch(&self, target: FetchTarget, outcome: &fetch::Outcome) {
-        if let fetch::Outcome::Failed(err) = outcome {
-            self.fetch_failed(target.as_str(), err.kind());
-        }
-    }
-
     /// Counts a feed body that does not parse ([`PARSE_ERROR_KIND`]).
     pub fn feed_unparsable(&self) {
-        self.fetch_failed(FetchTarget::Feed.as_str(), PARSE_ERROR_KIND);
-    }
-
-    /// Counts a fetch error of `kind` (one of `fetch::Error::KINDS` or
-    /// [`PARSE_ERROR_KIND`]).
-    pub fn record_fetch_error(&self, target: FetchTarget, kind: &str) {
-        self.fetch_failed(target.as_str(), kind);
+        self.fetch_failed("feed", PARSE_ERROR_KIND);
     }
 
     fn fetch_failed(&self, target: &str, kind: &str) {
@@ -408,10 +374,10 @@ impl Metrics {
         {
             let mut errors = self.fetch_errors.lock().unwrap_or_else(|p| p.into_inner());
             let kinds = fetch::Error::KINDS.iter().chain([&PARSE_ERROR_KIND]);
-            for target in [FetchTarget::Feed, FetchTarget::Article] {
+            for target in fetch::Target::LABELS {
                 for kind in kinds.clone() {
                     errors
-                        .entry(vec![target.as_str().to_string(), kind.to_string()])
+                        .entry(vec![target.to_string(), kind.to_string()])
                         .or_insert(0);
                 }
             }

@@ -81,7 +81,7 @@ pub struct Context {
     /// Woken whenever new alerts may be due.
     outbox_ready: Arc<Notify>,
     /// Counters for `/metrics`, shared across reloads.
-    metrics: Arc<status::Metrics>,
+    metrics: Arc<metrics::Metrics>,
     /// Feeds being processed at once (fetch to last write).
     feed_slots: Semaphore,
 }
@@ -101,7 +101,7 @@ impl Context {
         store: Store,
         tracker: TaskTracker,
         outbox_ready: Arc<Notify>,
-        metrics: Arc<status::Metrics>,
+        metrics: Arc<metrics::Metrics>,
     ) -> Result<Context, Error> {
         // Secrets are read here, where sinks are built for sending, and
         // nowhere a read-only command goes.
@@ -396,7 +396,7 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
     let store = open_store(&config, &tracker).await?;
     let cancel = CancellationToken::new();
     let outbox_ready = Arc::new(Notify::new());
-    let metrics = Arc::new(status::Metrics::default());
+    let metrics = Arc::new(metrics::Metrics::default());
     let listen = config.daemon.listen;
     metrics.config_loaded(Utc::now());
     let allowed_hosts = Arc::new(status::guard::AllowedHosts::new(

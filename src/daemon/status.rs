@@ -18,10 +18,10 @@ use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
 use super::Context;
-use super::metrics::escape_label;
 /// Kept where the pipeline imports them from until it imports
 /// `daemon::metrics` (issue 20).
-pub use super::metrics::{FetchTarget, Metrics};
+pub use super::metrics::Metrics;
+use super::metrics::escape_label;
 use crate::store::Store;
 
 /// Matched articles listed on the status page.

@@ -91,6 +91,9 @@ pub enum Target {
 }
 
 impl Target {
+    /// Every [`Target::label`].
+    pub const LABELS: [&'static str; 2] = ["feed", "article"];
+
     /// What the fetch is for, the `target` label of the metrics: `feed` or
     /// `article`.
     pub fn label(&self) -> &'static str {

@@ -106,7 +106,7 @@ impl<'a> Tokens<'a> {
             None => return None,
         };
         // "tons of ammunition", "pieces of artillery", "contingent of troops".
-        let head_word = self.span_lower_last(end_start(self, end), end);
+        let head_word = self.span_lower_last(end.saturating_sub(1), end);
         if MEASURES.contains(head_word) && self.low(end) == "of" && !self.newline(end) {
             let more = self.collect_words(end + 1, 4);
             if !more.is_empty() {
@@ -304,8 +304,4 @@ impl<'a> Tokens<'a> {
         }
         (s < end).then_some((s, end))
     }
-}
-
-fn end_start(_cx: &Tokens, end: usize) -> usize {
-    end.saturating_sub(1)
 }

@@ -7,7 +7,6 @@ use url::Url;
 
 use super::FeedReport;
 use crate::daemon::Context;
-use crate::daemon::status::FetchTarget;
 use crate::{config, feed, fetch};
 
 /// Fetches and parses the feed the HTML page `body` (fetched from
@@ -22,7 +21,7 @@ pub(super) async fn linked_feed(
     let shown = config::redact::url(&feed.url);
     let html = crate::text::decode(body, None);
     let Some(linked) = feed::discover(&html, page_url).into_iter().next() else {
-        ctx.metrics.record_fetch_error(FetchTarget::Feed, "parse");
+        ctx.metrics.feed_unparsable();
         warn!(error = %feed::Error::Html, "Feed parse failed: the HTML page links no feed");
         return Err(format!("{shown}: {}", feed::Error::Html));
     };
@@ -44,7 +43,7 @@ pub(super) async fn linked_feed(
             .get(&linked, &fetch::Validators::default(), target)
             .await
     };
-    ctx.metrics.record_fetch(FetchTarget::Feed, &outcome);
+    ctx.metrics.fetched(&target, &outcome);
     let response = match outcome {
         fetch::Outcome::Fetched(response) => response,
         fetch::Outcome::Failed(err) => {
@@ -61,7 +60,7 @@ pub(super) async fn linked_feed(
         &response.url,
     )
     .map_err(|err| {
-        ctx.metrics.record_fetch_error(FetchTarget::Feed, "parse");
+        ctx.metrics.feed_unparsable();
         warn!(error = %err, "Linked feed parse failed");
         format!("{}: {err}", config::redact::url(&linked))
     })

@@ -19,7 +19,6 @@ use super::entry::{EntryJob, EntryOutcome, OwnedEntry, Recording, entry_text, pr
 use super::{FeedReport, MAX_ARTICLE_ATTEMPTS, Read, discover, source_name};
 use crate::daemon::Context;
 use crate::daemon::schedule::to_chrono;
-use crate::daemon::status::FetchTarget;
 use crate::store::{self, EntryRecord, EntryStatus, Revisit};
 use crate::{config, feed, fetch};
 
@@ -64,7 +63,7 @@ pub(super) async fn read_feed(
             }
         }
         Err(err) => {
-            ctx.metrics.record_fetch_error(FetchTarget::Feed, "parse");
+            ctx.metrics.feed_unparsable();
             warn!(error = %err, "Feed parse failed");
             return Read::Failed(format!("{}: {err}", config::redact::url(&feed.url)));
         }

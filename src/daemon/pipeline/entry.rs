@@ -10,7 +10,6 @@ use tracing::{debug, info, warn};
 use url::Url;
 
 use super::super::Context;
-use super::super::status::FetchTarget;
 use crate::store::{self, EntryRecord, EntryStatus, NewArticle, WatchReading};
 use crate::{article, config, feed, fetch, figures};
 
@@ -127,16 +126,16 @@ async fn fetch_article(
     let Some(link) = &entry.link else {
         return Ok(linkless(job.feed, entry));
     };
+    let target = fetch::Target::Article {
+        allow_private: job.allow_private,
+    };
     let outcome = {
         let _permit = ctx.limits.acquire(link).await;
-        let target = fetch::Target::Article {
-            allow_private: job.allow_private,
-        };
         ctx.client
             .get(link, &fetch::Validators::default(), target)
             .await
     };
-    ctx.metrics.record_fetch(FetchTarget::Article, &outcome);
+    ctx.metrics.fetched(&target, &outcome);
     let response = match outcome {
         fetch::Outcome::Fetched(response) => response,
         // A refusal (private address, not http) is final: the link will
@@ -325,7 +324,9 @@ pub(super) fn canonical(page_url: &Url, declared: Option<&Url>) -> Url {
     }
 }
 
+/// The first 8 bytes of the SHA-256 of `text`, in hex (16 digits).
 fn short_hash(text: &str) -> String {
-    use sha2::{Digest, Sha256};
-    hex::encode(&Sha256::digest(text.as_bytes())[..8])
+    let mut hex = crate::text::sha256_hex(&[text]);
+    hex.truncate(16);
+    hex
 }

@@ -22,8 +22,8 @@ use tracing::{Instrument, debug, info_span, warn};
 use url::Url;
 
 use super::Context;
+use super::metrics::Metrics;
 use super::schedule::{Job, Policy};
-use super::status::{FetchTarget, Metrics};
 #[cfg(test)]
 use entries::{Processed, process_entries};
 
@@ -249,7 +249,7 @@ async fn fetch_job(ctx: &Context, job: &Job, state: &store::FeedState) -> fetch:
         let _timer = ctx.metrics.poll_timer();
         ctx.client.get(job.url(), &state.validators, target).await
     };
-    ctx.metrics.record_fetch(FetchTarget::Feed, &outcome);
+    ctx.metrics.fetched(&target, &outcome);
     outcome
 }
 
@@ -304,17 +304,17 @@ async fn record_poll(
 
 /// Adds one finished poll to the counters of `/metrics`.
 fn count(metrics: &Metrics, report: &FeedReport, now: DateTime<Utc>) {
-    Metrics::add(&metrics.feeds_polled, 1);
-    Metrics::add(&metrics.entries_seen, report.n_new_entries);
-    Metrics::add(&metrics.articles_matched, report.n_articles);
-    Metrics::add(&metrics.revisions, report.n_revisions);
-    Metrics::add(&metrics.alerts, report.n_alerts);
+    metrics.feed_polled();
+    metrics.entries_seen(report.n_new_entries);
+    metrics.articles_matched(report.n_articles);
+    metrics.revisions(report.n_revisions);
+    metrics.alerts_raised(report.n_alerts);
     if report.error.is_some() {
-        Metrics::add(&metrics.feed_errors, 1);
+        metrics.feed_failed();
     } else {
         metrics.poll_succeeded(now);
         if report.not_modified {
-            Metrics::add(&metrics.feeds_not_modified, 1);
+            metrics.feed_not_modified();
         }
     }
 }
