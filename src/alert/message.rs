@@ -327,8 +327,15 @@ fn figure_title(row: &AlertRow, subject: &str) -> String {
                 }
                 _ => String::new(),
             };
+            // The same story, updated in place: "… (+600,000, +7.5%) in a
+            // revised article".
+            let revised = if row.revision {
+                " in a revised article"
+            } else {
+                ""
+            };
             format!(
-                "{subject}: {}{previous_claimant} → {current_text} ({})",
+                "{subject}: {}{previous_claimant} → {current_text} ({}){revised}",
                 format_observation(previous),
                 format_change(change, current)
             )

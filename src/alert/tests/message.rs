@@ -34,6 +34,19 @@ fn check_number(number: f64, expected: &str) {
 }
 
 #[test]
+fn a_change_read_from_a_revised_article_says_so() {
+    let mut row = changed_row();
+    row.revision = true;
+    assert!(
+        message(&row).title.starts_with(
+            "nk-russia · artillery: more than 160 → more than 200 (+40, +25%) in a revised article"
+        ),
+        "{}",
+        message(&row).title
+    );
+}
+
+#[test]
 fn numbers_get_thousands_separators() {
     check_number(0.0, "0");
     check_number(7.0, "7");
