@@ -217,6 +217,7 @@ pub(super) fn history(
                 value["claimant"] = json!(row.claimant);
                 value["decision"] = json!(row.decision);
                 value["observed_at"] = json!(row.observed_at.map(|t| t.to_rfc3339()));
+                value["revision"] = json!(row.revision);
                 value
             })
             .collect();
@@ -268,7 +269,12 @@ pub(super) fn history(
         rows.push(vec![
             date(row.observed_at),
             format_observation(&row.observation),
-            row.decision.clone(),
+            // "changed (revision 2)": read again from a story revised in place.
+            if row.revision > 0 {
+                format!("{} (revision {})", row.decision, row.revision)
+            } else {
+                row.decision.clone()
+            },
             claimed_by_cell(by_source, &row.claimant, &row.observation),
             row.observation.article.source.clone(),
             row.observation.text.clone(),

@@ -39,6 +39,9 @@ pub struct HistoryRow {
     pub claimant: String,
     /// The time it is ordered by (published, else fetched).
     pub observed_at: Option<DateTime<Utc>>,
+    /// Which reading of its article it is: 0 the first, 1 its first
+    /// revision, …
+    pub revision: i64,
 }
 
 /// A matched article.

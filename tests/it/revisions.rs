@@ -270,6 +270,8 @@ fn entry_updated_in_place_with_a_new_figure_alerts_once_as_a_revision() {
         history.contains("8.6 million") || history.contains("8,600,000"),
         "{history}"
     );
+    // The revision says what it is.
+    assert!(history.contains("changed (revision 1)"), "{history}");
 }
 
 #[test]

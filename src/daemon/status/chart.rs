@@ -194,6 +194,7 @@ pub(super) mod tests {
             decision: "changed".to_string(),
             claimant: String::new(),
             observed_at: at,
+            revision: 0,
         }
     }
 

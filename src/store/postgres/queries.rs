@@ -38,9 +38,9 @@ pub(super) fn figures(db: &Postgres, watch: Option<&str>) -> Result<Vec<FigureSu
 pub(super) fn history(db: &Postgres, watch: &str, figure: &str) -> Result<Vec<HistoryRow>, Error> {
     let mut conn = db.conn()?;
     let sql = format!(
-        "SELECT o.decision, o.observed_at, o.claimant, {OBSERVATION_COLUMNS} FROM observations o \
-         JOIN articles a ON a.id = o.article_id WHERE o.watch = $1 AND o.figure = $2 \
-         ORDER BY o.observed_at, o.id"
+        "SELECT o.decision, o.observed_at, o.claimant, o.revision, {OBSERVATION_COLUMNS} \
+         FROM observations o JOIN articles a ON a.id = o.article_id \
+         WHERE o.watch = $1 AND o.figure = $2 ORDER BY o.observed_at, o.id"
     );
     let rows = conn.query(&sql, &[&watch, &figure]).map_err(db.err())?;
     Ok(rows
@@ -49,7 +49,8 @@ pub(super) fn history(db: &Postgres, watch: &str, figure: &str) -> Result<Vec<Hi
             decision: row.get(0),
             observed_at: row.get(1),
             claimant: row.get(2),
-            observation: observation_from(row, 3),
+            revision: i64::from(row.get::<_, i32>(3)),
+            observation: observation_from(row, 4),
         })
         .collect())
 }

@@ -40,9 +40,9 @@ pub(super) fn figures(db: &Sqlite, watch: Option<&str>) -> Result<Vec<FigureSumm
 pub(super) fn history(db: &Sqlite, watch: &str, figure: &str) -> Result<Vec<HistoryRow>, Error> {
     let conn = db.lock();
     let sql = format!(
-        "SELECT o.decision, o.observed_at, o.claimant, {OBSERVATION_COLUMNS} FROM observations o \
-             JOIN articles a ON a.id = o.article_id WHERE o.watch = ?1 AND o.figure = ?2 \
-             ORDER BY o.observed_at, o.id"
+        "SELECT o.decision, o.observed_at, o.claimant, o.revision, {OBSERVATION_COLUMNS} \
+             FROM observations o JOIN articles a ON a.id = o.article_id \
+             WHERE o.watch = ?1 AND o.figure = ?2 ORDER BY o.observed_at, o.id"
     );
     let mut stmt = conn.prepare(&sql).map_err(db.err())?;
     stmt.query_map(params![watch, figure], |row| {
@@ -50,7 +50,8 @@ pub(super) fn history(db: &Sqlite, watch: &str, figure: &str) -> Result<Vec<Hist
             decision: row.get(0)?,
             observed_at: opt_time(row.get(1)?),
             claimant: row.get(2)?,
-            observation: observation_from(row, 3)?,
+            revision: row.get(3)?,
+            observation: observation_from(row, 4)?,
         })
     })
     .and_then(Iterator::collect)
