@@ -32,7 +32,7 @@ use std::cell::OnceCell;
 use super::{Assignment, Kind, Mention};
 use crate::config;
 use crate::figures::claim::is_casualty;
-use prepare::{EventSet, Prepared, counts_people, is_casualty_noun};
+use prepare::{EventSet, Prepared, Term, counts_people, is_casualty_noun};
 use words::{find_term, term_positions};
 
 /// Noun heads that count things without naming them: "160 pieces".
@@ -482,9 +482,17 @@ fn match_in_sentence<'p>(seen: &Seen<'_>, figure: &'p Prepared<'_>) -> Option<Ma
         return None;
     }
     let sentence = seen.sentence();
+    // A term that is a unit ("hectares") names the unit it counts in:
+    // "429,000 acres, or about 174,000 hectares" is 174,000 for it.
+    let in_its_unit = |term: &&Term| {
+        !measure
+            || crate::figures::unit::measure_unit(&term.text)
+                .is_none_or(|unit| seen.mention.unit.as_deref() == Some(unit))
+    };
     figure
         .terms
         .iter()
+        .filter(in_its_unit)
         .find(|term| find_term(sentence, &term.form).is_some())
         .map(|term| Match {
             how: How::Sentence,

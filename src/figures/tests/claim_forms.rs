@@ -332,3 +332,16 @@ fn an_opening_common_noun_is_no_owner() {
     let r = read("", "Beijing has deployed 2,000 troops.", &[]);
     assert_eq!(r.mentions[0].owner.as_deref(), Some("China"));
 }
+
+#[test]
+fn a_term_that_is_a_unit_takes_values_in_that_unit() {
+    let mut burned = figure("burned", &["hectares"]);
+    burned.kind = FigureKind::Measure;
+    assert_eq!(
+        assigned(
+            &[burned],
+            "The fire has burned 429,000 acres, or about 174,000 hectares."
+        ),
+        ["429000 -", "174000 burned"]
+    );
+}
