@@ -345,3 +345,18 @@ fn a_term_that_is_a_unit_takes_values_in_that_unit() {
         ["429000 -", "174000 burned"]
     );
 }
+
+#[test]
+fn a_second_number_with_a_verb_of_its_own_keeps_no_borrowed_event() {
+    let figures = vec![figure("rescued", &["rescued"])];
+    assert_eq!(
+        assigned(
+            &figures,
+            "Coast guards said 104 people had been rescued and 82 bodies recovered."
+        ),
+        ["104 rescued", "82 -"]
+    );
+    // Without a verb of its own it shares the first one's.
+    let r = read("", "Berlin sent 30 howitzers and 12,000 soldiers.", &[]);
+    assert_eq!(r.mentions[1].event.as_deref(), Some("sent"));
+}

@@ -542,7 +542,10 @@ pub(super) fn read(clause: &Clause, at: At, m: &mut Mention, before_m: &mut [Men
         if m.noun.is_empty() && m.event.is_some() {
             m.noun = prev.noun.clone();
         }
-        if m.event.is_none() && !m.noun.is_empty() {
+        // ("104 people were rescued and 82 bodies recovered": a verb of its
+        // own that names no event still says the first one is not its.)
+        let own_verb = clause.low(at.last).ends_with("ed") && !clause.is_cap(at.last);
+        if m.event.is_none() && !m.noun.is_empty() && !own_verb {
             m.event = prev.event.clone();
         }
     }
