@@ -360,3 +360,13 @@ fn a_second_number_with_a_verb_of_its_own_keeps_no_borrowed_event() {
     let r = read("", "Berlin sent 30 howitzers and 12,000 soldiers.", &[]);
     assert_eq!(r.mentions[1].event.as_deref(), Some("sent"));
 }
+
+#[test]
+fn what_others_say_about_something_else_is_no_source() {
+    let r = read(
+        "",
+        "Only 86 aid trucks crossed on Sunday, far below what agencies say is needed, the UN said.",
+        &[],
+    );
+    assert_eq!(r.mentions[0].claimed_by.as_deref(), Some("the UN"));
+}

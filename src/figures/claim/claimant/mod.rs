@@ -252,6 +252,16 @@ fn name_before(clause: &Clause, v: usize) -> Option<(usize, usize)> {
     while s < v && matches!(clause.low(s), "on" | "in" | "at" | "for" | "of" | "by") {
         s += 1;
     }
+    // "far below what agencies say is needed": a clause about something
+    // else, no source of the number.
+    if (s..v).any(|k| matches!(clause.low(k), "what" | "how" | "whether"))
+        || matches!(
+            clause.low(s.wrapping_sub(1)),
+            "what" | "which" | "whom" | "how"
+        )
+    {
+        return None;
+    }
     (s < v).then_some((s, v))
 }
 
