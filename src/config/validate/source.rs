@@ -9,7 +9,7 @@ use toml::Spanned;
 
 use super::super::raw::*;
 use super::super::*;
-use super::{Validator, line_col};
+use super::{Validator, css_selector_problem, line_col};
 
 /// The line each URL was first listed on.
 #[derive(Debug, Default)]
