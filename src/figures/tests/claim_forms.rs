@@ -370,3 +370,26 @@ fn what_others_say_about_something_else_is_no_source() {
     );
     assert_eq!(r.mentions[0].claimed_by.as_deref(), Some("the UN"));
 }
+
+#[test]
+fn who_lost_something_else_is_not_what_was_lost() {
+    let r = read(
+        "",
+        "The contingent of 12,000 troops has lost about a third of its strength.",
+        &[],
+    );
+    assert_eq!(r.mentions[0].event, None);
+    let events = |text: &str| read("", text, &[]).mentions[0].event.clone();
+    assert_eq!(
+        events("About 300 soldiers lost their lives.").as_deref(),
+        Some("dead")
+    );
+    assert_eq!(
+        events("About 2,000 families lost their homes.").as_deref(),
+        Some("displaced")
+    );
+    assert_eq!(
+        events("Kestria has lost 4,000 troops.").as_deref(),
+        Some("lost")
+    );
+}

@@ -169,8 +169,45 @@ fn after(clause: &Clause, at: At) -> Option<(&'static str, usize)> {
             "taken" | "held" if matches!(clause.low(k + 1), "prisoner" | "captive") => {
                 Some("captured")
             }
-            "lost" | "losing" if matches!(clause.low(k + 1), "their" | "his" | "her") => {
+            "lost" | "losing" | "lose"
+                if matches!(clause.low(k + 1), "their" | "his" | "her")
+                    && matches!(clause.low(k + 2), "lives" | "life") =>
+            {
                 Some("dead")
+            }
+            // "2,000 families lost their homes".
+            "lost" | "losing" | "lose"
+                if matches!(clause.low(k + 1), "their" | "his" | "her")
+                    && matches!(clause.low(k + 2), "homes" | "home" | "houses") =>
+            {
+                Some("displaced")
+            }
+            // "a contingent of 12,000 troops has lost about a third of its
+            // strength": they lost something else; they are not what was lost.
+            "lost" | "losing" | "lose"
+                if clause.is_digits(k + 1)
+                    || matches!(
+                        clause.low(k + 1),
+                        "a" | "an"
+                            | "the"
+                            | "about"
+                            | "some"
+                            | "its"
+                            | "their"
+                            | "his"
+                            | "her"
+                            | "half"
+                            | "nearly"
+                            | "almost"
+                            | "more"
+                            | "over"
+                            | "around"
+                            | "one"
+                            | "two"
+                            | "three"
+                    ) =>
+            {
+                None
             }
             // "1 million households lost power": no casualty.
             "lost" | "losing" | "lose"
