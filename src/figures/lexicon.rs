@@ -600,6 +600,12 @@ pub(crate) static CHANGE_VERBS: Words = Words::new(&[
     "jumps",
     "narrowed",
     "widened",
+    "raise",
+    "cuts",
+    "reduce",
+    "expand",
+    "trimmed",
+    "lowered",
 ]);
 
 /// Abbreviations whose period does not end a sentence.

@@ -225,7 +225,7 @@ impl Tokens<'_> {
         }
         let before = self.prev(q).map(|b| self.low(b)).unwrap_or("");
         matches!(before, "now" | "still" | "already")
-            || (before.len() > 3 && before.ends_with('s') && !before.ends_with("ss"))
+            || super::noun::is_plural(before)
             || matches!(self.low(end), "million" | "billion" | "thousand")
     }
 

@@ -7,7 +7,7 @@ use super::lexicon::*;
 use super::mention::Tokens;
 use super::number::{self, TokenKind};
 
-fn is_plural(w: &str) -> bool {
+pub(super) fn is_plural(w: &str) -> bool {
     if HEADS.contains(w) {
         return true;
     }

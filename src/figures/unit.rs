@@ -204,17 +204,9 @@ pub(crate) fn measure_unit(word: &str) -> Option<&'static str> {
 /// and weighs the grain in tonnes ("t").
 pub(crate) fn weighed_unit(noun: &str) -> Option<&'static str> {
     let mut words = noun.split(' ');
-    let first = words.next()?;
-    let unit = match first {
-        "tons" | "tonnes" | "ton" | "tonne" => "t",
-        "barrels" => "bbl",
-        "kilograms" | "kg" => "kg",
-        "pounds" => "lb",
-        "litres" | "liters" => "L",
-        "gallons" => "gal",
-        _ => return None,
-    };
-    matches!(words.next(), Some("of") | None).then_some(unit)
+    let unit = measure_unit(words.next()?)?;
+    let weighs = matches!(unit, "t" | "kg" | "lb" | "L" | "gal" | "bbl");
+    (weighs && matches!(words.next(), Some("of") | None)).then_some(unit)
 }
 
 /// A measurement unit as written (`raw` keeps case: "MW" is not "mW") and

@@ -3,6 +3,7 @@
 //! ("54 missing people"), and the words that make a number an increment
 //! or the size of a change.
 
+use super::super::super::lexicon::CHANGE_VERBS;
 use super::super::words::{At, Clause};
 
 /// Event words, in every form the clause may use, to their normal form.
@@ -89,30 +90,7 @@ pub(super) fn increment(clause: &Clause, at: At) -> bool {
 pub(super) fn changed_by(clause: &Clause, at: At) -> bool {
     at.first >= 2
         && clause.low(at.first - 1) == "by"
-        && (at.first.saturating_sub(8)..at.first - 1).any(|k| {
-            matches!(
-                clause.low(k),
-                "increase"
-                    | "increased"
-                    | "increases"
-                    | "raise"
-                    | "raised"
-                    | "rose"
-                    | "grew"
-                    | "grow"
-                    | "cut"
-                    | "cuts"
-                    | "reduce"
-                    | "reduced"
-                    | "fell"
-                    | "dropped"
-                    | "expanded"
-                    | "expand"
-                    | "boosted"
-                    | "trimmed"
-                    | "lowered"
-            )
-        })
+        && (at.first.saturating_sub(8)..at.first - 1).any(|k| CHANGE_VERBS.contains(clause.low(k)))
 }
 
 /// The event a counted noun names by itself: "the death toll", "deaths".
