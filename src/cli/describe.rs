@@ -6,8 +6,17 @@ use crate::config::{AlertOn, Config, Figure, FigureKind, MinChange, SinkKind, re
 
 /// Writes what a config will do, for `figwatch check`.
 pub(super) fn describe_config(config: &Config, out: &mut String) {
-    let daemon = &config.daemon;
     let _ = writeln!(out, "{}: OK", config.path.display());
+    describe_daemon(config, out);
+    describe_feeds(config, out);
+    describe_pages(config, out);
+    describe_watches(config, out);
+    describe_sinks(config, out);
+}
+
+/// The `[daemon]` section: database, polling and the status server.
+fn describe_daemon(config: &Config, out: &mut String) {
+    let daemon = &config.daemon;
     let _ = writeln!(
         out,
         "database: {} ({})",
@@ -38,6 +47,10 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
             );
         }
     }
+}
+
+/// The `N feed(s):` section.
+fn describe_feeds(config: &Config, out: &mut String) {
     let _ = writeln!(out, "\n{} feed(s):", config.feeds.len());
     for feed in &config.feeds {
         let _ = write!(out, "  {}", redact::url(&feed.url));
@@ -64,6 +77,10 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
         }
         out.push('\n');
     }
+}
+
+/// The `N live page(s)` section, when there are pages.
+fn describe_pages(config: &Config, out: &mut String) {
     if !config.pages.is_empty() {
         let _ = writeln!(
             out,
@@ -90,36 +107,16 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
         }
         out.push('\n');
     }
+}
+
+/// The `N watch(es):` section: each watch's query, figures and sinks.
+fn describe_watches(config: &Config, out: &mut String) {
     let _ = writeln!(out, "\n{} watch(es):", config.watches.len());
     for watch in &config.watches {
         let _ = writeln!(out, "  {}: {}", watch.name, watch.query_text);
         let _ = writeln!(out, "    terms: {}", watch.query.terms().join(", "));
         for figure in &watch.figures {
-            let direction = match figure.alert_on {
-                AlertOn::Change => "any change",
-                AlertOn::Increase => "increases",
-                AlertOn::Decrease => "decreases",
-            };
-            let threshold = match figure.min_change {
-                Some(MinChange::Relative(fraction)) => {
-                    format!(" of at least {}%", fraction * 100.0)
-                }
-                Some(MinChange::Absolute(amount)) => format!(" of at least {amount}"),
-                None => String::new(),
-            };
-            let what = match figure.kind {
-                FigureKind::Count => "counts of",
-                FigureKind::Money => "money amounts for",
-                FigureKind::Percent => "percentages for",
-                FigureKind::Measure => "measures of",
-            };
-            let _ = writeln!(
-                out,
-                "    figure {}: {what} [{}]; alerts on {direction}{threshold}",
-                figure.name,
-                figure.terms.join(", ")
-            );
-            describe_figure_claim(figure, out);
+            describe_figure(figure, out);
         }
         let sinks = watch.sink_names(&config.sinks);
         let _ = writeln!(
@@ -137,7 +134,35 @@ pub(super) fn describe_config(config: &Config, out: &mut String) {
             }
         );
     }
-    describe_sinks(config, out);
+}
+
+/// One figure: what it counts, its terms, when it alerts, its claims.
+fn describe_figure(figure: &Figure, out: &mut String) {
+    let direction = match figure.alert_on {
+        AlertOn::Change => "any change",
+        AlertOn::Increase => "increases",
+        AlertOn::Decrease => "decreases",
+    };
+    let threshold = match figure.min_change {
+        Some(MinChange::Relative(fraction)) => {
+            format!(" of at least {}%", fraction * 100.0)
+        }
+        Some(MinChange::Absolute(amount)) => format!(" of at least {amount}"),
+        None => String::new(),
+    };
+    let what = match figure.kind {
+        FigureKind::Count => "counts of",
+        FigureKind::Money => "money amounts for",
+        FigureKind::Percent => "percentages for",
+        FigureKind::Measure => "measures of",
+    };
+    let _ = writeln!(
+        out,
+        "    figure {}: {what} [{}]; alerts on {direction}{threshold}",
+        figure.name,
+        figure.terms.join(", ")
+    );
+    describe_figure_claim(figure, out);
 }
 
 /// The `N sink(s):` section: what each sink does, its secrets' origins and

@@ -84,28 +84,8 @@ pub(super) async fn run(request: Request<'_>) -> Result<()> {
             request.selector.unwrap_or_default()
         )));
     }
-    // Figures to assign mentions to: from the config, when there is one.
-    let config = match Config::load(request.config_path) {
-        Ok(config) => Some(config),
-        Err(err) if request.explicit_config || request.watch.is_some() => {
-            return Err(Failure::usage(err));
-        }
-        Err(_) => None,
-    };
-    let watches: Vec<&crate::config::Watch> = match (&config, request.watch) {
-        (Some(config), Some(name)) => match config.watches.iter().find(|w| w.name == name) {
-            Some(watch) => vec![watch],
-            None => {
-                return Err(Failure::usage(anyhow::anyhow!(
-                    "no watch named {name:?} in {}",
-                    config.path.display()
-                )));
-            }
-        },
-        (Some(config), None) => config.watches.iter().collect(),
-        (None, _) => Vec::new(),
-    };
-
+    let config = figures_config(&request)?;
+    let watches = chosen_watches(config.as_ref(), request.watch)?;
     let (input, base) = read_input(request.input).await?;
     let page = if request.plain {
         article::Article {
@@ -115,65 +95,120 @@ pub(super) async fn run(request: Request<'_>) -> Result<()> {
     } else {
         article::extract(&input, &base, request.selector)
     };
-    // As the pipeline reads an article: the headline's mentions first, then
-    // the body's, each watch's figures assigned over both.
-    let title = page.title.clone().unwrap_or_default();
-    let base = figures::read(&title, &page.text, &[]);
-    let mentions = &base.mentions;
-    let readings: Vec<(&str, &[crate::config::Figure], figures::Reading)> = watches
-        .iter()
-        .map(|watch| {
-            (
-                watch.name.as_str(),
-                watch.figures.as_slice(),
-                figures::read(&title, &page.text, &watch.figures),
-            )
-        })
-        .collect();
-    let part = |idx: usize| {
-        if idx < base.n_title {
+    let readings = Readings::new(&page, &watches);
+    if request.json {
+        println!("{}", json_output(&page, &readings));
+    } else {
+        print_text(&page, &readings);
+    }
+    Ok(())
+}
+
+/// The config whose figures mentions are assigned to, when there is one: a
+/// config that does not load is an error only when it was asked for.
+fn figures_config(request: &Request<'_>) -> Result<Option<Config>> {
+    match Config::load(request.config_path) {
+        Ok(config) => Ok(Some(config)),
+        Err(err) if request.explicit_config || request.watch.is_some() => Err(Failure::usage(err)),
+        Err(_) => Ok(None),
+    }
+}
+
+/// The watch named on the command line, else every watch of the config.
+fn chosen_watches<'c>(
+    config: Option<&'c Config>,
+    name: Option<&str>,
+) -> Result<Vec<&'c crate::config::Watch>> {
+    let Some(config) = config else {
+        return Ok(Vec::new());
+    };
+    let Some(name) = name else {
+        return Ok(config.watches.iter().collect());
+    };
+    match config.watches.iter().find(|watch| watch.name == name) {
+        Some(watch) => Ok(vec![watch]),
+        None => Err(Failure::usage(anyhow::anyhow!(
+            "no watch named {name:?} in {}",
+            config.path.display()
+        ))),
+    }
+}
+
+/// A page read as the pipeline reads an article: the headline's mentions
+/// first, then the body's, each watch's figures assigned over both.
+struct Readings<'c> {
+    base: figures::Reading,
+    watches: Vec<(&'c str, &'c [crate::config::Figure], figures::Reading)>,
+}
+
+impl<'c> Readings<'c> {
+    fn new(page: &article::Article, watches: &[&'c crate::config::Watch]) -> Readings<'c> {
+        let title = page.title.clone().unwrap_or_default();
+        Readings {
+            base: figures::read(&title, &page.text, &[]),
+            watches: watches
+                .iter()
+                .map(|watch| {
+                    (
+                        watch.name.as_str(),
+                        watch.figures.as_slice(),
+                        figures::read(&title, &page.text, &watch.figures),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// Where mention `idx` stands: `headline` or `body`.
+    fn part(&self, idx: usize) -> &'static str {
+        if idx < self.base.n_title {
             "headline"
         } else {
             "body"
         }
-    };
-
-    if request.json {
-        let items: Vec<serde_json::Value> = mentions
-            .iter()
-            .enumerate()
-            .map(|(idx, mention)| {
-                let mut value = serde_json::to_value(mention).unwrap_or_default();
-                value["in"] = json!(part(idx));
-                value["assignments"] = readings
-                    .iter()
-                    .map(|(watch, figures, reading)| {
-                        let assignment = &reading.assignments[idx];
-                        json!({
-                            "watch": watch,
-                            "figure": assignment.figure.and_then(|f| figures.get(f)).map(|f| f.name.as_str()),
-                            "also": assignment.also.iter().filter_map(|&f| figures.get(f)).map(|f| f.name.as_str()).collect::<Vec<_>>(),
-                            "reason": assignment.reason,
-                            "observation": reading.observations.iter().any(|&(_, m)| m == idx),
-                        })
-                    })
-                    .collect();
-                value
-            })
-            .collect();
-        let output = json!({
-            "title": page.title,
-            "text": page.text,
-            "canonical_url": page.canonical_url.as_ref().map(Url::as_str),
-            "published_at": page.published.map(|t| t.to_rfc3339()),
-            "site_name": page.site_name,
-            "language": page.language,
-            "mentions": items,
-        });
-        println!("{output}");
-        return Ok(());
     }
+}
 
+/// `--json`: the page and its mentions, each with its assignment per watch.
+fn json_output(page: &article::Article, readings: &Readings<'_>) -> serde_json::Value {
+    let items: Vec<serde_json::Value> = readings
+        .base
+        .mentions
+        .iter()
+        .enumerate()
+        .map(|(idx, mention)| {
+            let mut value = serde_json::to_value(mention).unwrap_or_default();
+            value["in"] = json!(readings.part(idx));
+            value["assignments"] = readings
+                .watches
+                .iter()
+                .map(|(watch, figures, reading)| {
+                    let assignment = &reading.assignments[idx];
+                    json!({
+                        "watch": watch,
+                        "figure": assignment.figure.and_then(|f| figures.get(f)).map(|f| f.name.as_str()),
+                        "also": assignment.also.iter().filter_map(|&f| figures.get(f)).map(|f| f.name.as_str()).collect::<Vec<_>>(),
+                        "reason": assignment.reason,
+                        "observation": reading.observations.iter().any(|&(_, m)| m == idx),
+                    })
+                })
+                .collect();
+            value
+        })
+        .collect();
+    json!({
+        "title": page.title,
+        "text": page.text,
+        "canonical_url": page.canonical_url.as_ref().map(Url::as_str),
+        "published_at": page.published.map(|t| t.to_rfc3339()),
+        "site_name": page.site_name,
+        "language": page.language,
+        "mentions": items,
+    })
+}
+
+/// The page, then each mention with its claim and its assignment per watch.
+fn print_text(page: &article::Article, readings: &Readings<'_>) {
     println!("title: {}", page.title.as_deref().unwrap_or("-"));
     if let Some(published) = page.published {
         println!("published: {}", published.to_rfc3339());
@@ -182,16 +217,17 @@ pub(super) async fn run(request: Request<'_>) -> Result<()> {
         println!("canonical: {canonical}");
     }
     println!("\n{}\n", page.text.trim());
+    let mentions = &readings.base.mentions;
     println!(
         "{} mention(s), {} in the headline:",
         mentions.len(),
-        base.n_title
+        readings.base.n_title
     );
     for (idx, mention) in mentions.iter().enumerate() {
         println!(
             "  {:>3}. [{}] {:?}  value {} ({}, {}) noun {:?}",
             idx + 1,
-            part(idx),
+            readings.part(idx),
             mention.text,
             crate::alert::format_number(mention.value),
             mention.qualifier.as_str(),
@@ -202,31 +238,42 @@ pub(super) async fn run(request: Request<'_>) -> Result<()> {
         if !claim.is_empty() {
             println!("       {claim}");
         }
-        for (watch, figures, reading) in &readings {
-            let assignment = &reading.assignments[idx];
-            let observed = reading.observations.iter().any(|&(_, m)| m == idx);
-            match assignment.figure.and_then(|f| figures.get(f)) {
-                Some(figure) => println!(
-                    "       → {watch}.{}{}: {}{}",
-                    figure.name,
-                    assignment
-                        .also
-                        .iter()
-                        .filter_map(|&f| figures.get(f))
-                        .map(|f| format!(" and {watch}.{}", f.name))
-                        .collect::<String>(),
-                    assignment.reason,
-                    if observed {
-                        " (the article's observation)"
-                    } else {
-                        ""
-                    }
-                ),
-                None => println!("       ✗ {watch}: {}", assignment.reason),
-            }
+        for (watch, figures, reading) in &readings.watches {
+            println!("       {}", assignment_line(watch, figures, reading, idx));
         }
     }
-    Ok(())
+}
+
+/// Mention `idx`'s assignment in one watch: "→ watch.figure: reason" (with
+/// the other figures it also counts for, and whether it is the article's
+/// observation), or "✗ watch: why not".
+fn assignment_line(
+    watch: &str,
+    figures: &[crate::config::Figure],
+    reading: &figures::Reading,
+    idx: usize,
+) -> String {
+    let assignment = &reading.assignments[idx];
+    let Some(figure) = assignment.figure.and_then(|f| figures.get(f)) else {
+        return format!("✗ {watch}: {}", assignment.reason);
+    };
+    let also: String = assignment
+        .also
+        .iter()
+        .filter_map(|&f| figures.get(f))
+        .map(|f| format!(" and {watch}.{}", f.name))
+        .collect();
+    let observed = reading.observations.iter().any(|&(_, m)| m == idx);
+    format!(
+        "→ {watch}.{}{also}: {}{}",
+        figure.name,
+        assignment.reason,
+        if observed {
+            " (the article's observation)"
+        } else {
+            ""
+        }
+    )
 }
 
 /// What the text says about a mention beyond its number, on one line:

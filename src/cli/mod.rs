@@ -326,15 +326,9 @@ async fn dispatch(args: Args) -> Result<()> {
             if let Some(watch) = &watch {
                 known_figure(&config, watch, None)?;
             }
-            // The store blocks: off the async workers.
-            tokio::task::block_in_place(|| {
-                let store = open_store(&config)?;
-                show::figures(
-                    &store,
-                    &config,
-                    watch.as_deref(),
-                    show::Format::new(json, csv),
-                )
+            let format = show::Format::new(json, csv);
+            read_store(&config, |store| {
+                show::figures(store, &config, watch.as_deref(), format)
             })
         }
         Command::History {
@@ -345,15 +339,9 @@ async fn dispatch(args: Args) -> Result<()> {
         } => {
             let config = load_config(&path)?;
             known_figure(&config, &watch, Some(&figure))?;
-            tokio::task::block_in_place(|| {
-                let store = open_store(&config)?;
-                show::history(
-                    &store,
-                    &config,
-                    &watch,
-                    &figure,
-                    show::Format::new(json, csv),
-                )
+            let format = show::Format::new(json, csv);
+            read_store(&config, |store| {
+                show::history(store, &config, &watch, &figure, format)
             })
         }
         Command::Articles {
@@ -366,9 +354,8 @@ async fn dispatch(args: Args) -> Result<()> {
             if let Some(watch) = &watch {
                 known_figure(&config, watch, None)?;
             }
-            tokio::task::block_in_place(|| {
-                let store = open_store(&config)?;
-                show::articles(&store, watch.as_deref(), search.as_deref(), limit, json)
+            read_store(&config, |store| {
+                show::articles(store, watch.as_deref(), search.as_deref(), limit, json)
             })
         }
         Command::Alerts {
@@ -377,10 +364,7 @@ async fn dispatch(args: Args) -> Result<()> {
             json,
         } => {
             let config = load_config(&path)?;
-            tokio::task::block_in_place(|| {
-                let store = open_store(&config)?;
-                show::alerts(&store, limit, failed, json)
-            })
+            read_store(&config, |store| show::alerts(store, limit, failed, json))
         }
         Command::TestSink { name } => send::test_sink(load_config(&path)?, &name).await,
         Command::ImportOpml { file } => opml::import(&path, &file),
@@ -391,6 +375,12 @@ async fn dispatch(args: Args) -> Result<()> {
             password_file,
         } => migrate_store(&load_config(&path)?, &to, password_env, password_file),
     }
+}
+
+/// Opens the config's store and runs `show` on it, off the async workers
+/// (the store blocks).
+fn read_store(config: &Config, show: impl FnOnce(&store::Store) -> Result<()>) -> Result<()> {
+    tokio::task::block_in_place(|| show(&open_store(config)?))
 }
 
 /// A usage error unless the config has the watch (and its figure): a typo

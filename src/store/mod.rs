@@ -21,6 +21,7 @@
 //! The store is only called from blocking threads (`spawn_blocking`). It is
 //! the only module that knows SQL.
 
+mod blocking;
 pub mod copy;
 mod feeds;
 mod outbox;

@@ -90,3 +90,25 @@ fn pure_stages_reach_for_no_io_stage() {
         assert!(found.is_empty(), "{needle} in a pure stage: {found:?}");
     }
 }
+
+/// Sink wire formats are `alert`'s: the crates and the names that make
+/// them (mail, webhook signatures, ntfy's headers, the alert JSON's
+/// serialization) appear nowhere else. `config` may name a header to
+/// validate it, and the CLI prints JSON of its own tables.
+#[test]
+fn only_alert_speaks_the_sink_wire_formats() {
+    for needle in [
+        "lettre",
+        "hmac",
+        "X-Figwatch-",
+        "\"Title\"",
+        "\"Priority\"",
+        "\"Tags\"",
+        "alert::json",
+    ] {
+        let found = offenders(needle, |path| {
+            path.starts_with("src/alert/") || is_test_file(path)
+        });
+        assert!(found.is_empty(), "{needle} outside src/alert/: {found:?}");
+    }
+}

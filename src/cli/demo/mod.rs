@@ -240,33 +240,17 @@ async fn tell_the_story(
             .clone();
         let new_ids = &received[n_printed.min(received.len())..];
         n_printed = received.len();
-        if new_ids.is_empty() {
-            println!("  → {}\n", day.note);
-            continue;
-        }
         println!("  → {}", day.note);
-        let store = store::Store::connect(&config.daemon.database, 1)?;
-        let summaries = store.alerts(1000, false)?;
-        for id in new_ids {
-            let Some(summary) = summaries.iter().find(|s| &s.alert.id == id) else {
-                continue;
-            };
-            n_alerts += 1;
-            let text = alert::message(&summary.alert).text();
-            let mut lines = text.lines();
-            if let Some(title) = lines.next() {
-                println!("  ALERT {title}");
-            }
-            for line in lines {
-                println!("        {line}");
-            }
-        }
+        // The store blocks: off the async workers.
+        n_alerts += tokio::task::block_in_place(|| print_alerts(&config, new_ids))?;
         println!();
     }
 
     println!("{n_alerts} alerts delivered. What figwatch knows now (`figwatch figures`):\n");
-    let store = store::Store::connect(&config.daemon.database, 1)?;
-    show::figures(&store, &config, None, show::Format::Table)?;
+    tokio::task::block_in_place(|| {
+        let store = store::Store::connect(&config.daemon.database, 1)?;
+        show::figures(&store, &config, None, show::Format::Table)
+    })?;
     println!();
     if work.remove {
         println!(
@@ -287,6 +271,32 @@ async fn tell_the_story(
             .context("daemon failed")?;
     }
     Ok(())
+}
+
+/// Prints the alerts with these ids as the webhook received them, each
+/// as its message; returns how many were printed.
+fn print_alerts(config: &Config, ids: &[String]) -> Result<usize> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let store = store::Store::connect(&config.daemon.database, 1)?;
+    let summaries = store.alerts(1000, false)?;
+    let mut n_printed = 0;
+    for id in ids {
+        let Some(summary) = summaries.iter().find(|s| &s.alert.id == id) else {
+            continue;
+        };
+        n_printed += 1;
+        let text = alert::message(&summary.alert).text();
+        let mut lines = text.lines();
+        if let Some(title) = lines.next() {
+            println!("  ALERT {title}");
+        }
+        for line in lines {
+            println!("        {line}");
+        }
+    }
+    Ok(n_printed)
 }
 
 async fn serve_page(

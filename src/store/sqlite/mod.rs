@@ -75,6 +75,7 @@ impl Sqlite {
     }
 
     pub(super) fn lock(&self) -> MutexGuard<'_, Connection> {
+        super::blocking::assert_may_block();
         // A panic while holding the lock cannot leave a transaction half
         // applied (rusqlite rolls back on drop), so a poisoned lock is safe
         // to reuse.

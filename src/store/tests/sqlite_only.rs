@@ -148,3 +148,27 @@ fn a_stored_time_that_does_not_parse_is_never_read_as_1970() {
     let err = store.record_article(&new_article).unwrap_err();
     assert!(err.to_string().contains("\"soon\""), "{err}");
 }
+
+/// The store blocks, so a call on a thread that drives async tasks is a
+/// bug: PostgreSQL's client panics there by itself, and SQLite, in debug
+/// builds, panics the same way instead of stalling the worker. The same
+/// call off the workers (here `spawn_blocking`) works.
+#[cfg(debug_assertions)]
+#[test]
+fn a_store_call_on_an_async_worker_panics_and_off_it_works() {
+    let (_dir, store) = open();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .build()
+        .unwrap();
+    let on_worker = store.clone();
+    let result = runtime.block_on(async move {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| on_worker.feeds()))
+    });
+    assert!(
+        result.is_err(),
+        "a store call on an async worker must panic"
+    );
+    let off_worker = runtime.block_on(runtime.spawn_blocking(move || store.feeds()));
+    assert!(off_worker.unwrap().unwrap().is_empty());
+}
