@@ -21,18 +21,18 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use chrono::{DateTime, TimeZone as _, Utc};
+use axum::routing::get;
+use chrono::{DateTime, Utc};
 
+use super::desks::{self, Desks, Receiver};
 use super::support::{Daemon, Workspace};
 
 /// Feeds on the site.
@@ -48,31 +48,10 @@ const SEED: u64 = 0x6669_6777_6174_6368;
 /// The news site and the webhook receiver.
 #[derive(Default)]
 struct Site {
-    /// Newest article number per feed; each feed request adds one.
-    newest: [AtomicUsize; FEEDS],
+    desks: Desks<FEEDS>,
     /// Feed requests per feed.
     requests: [AtomicUsize; FEEDS],
-    /// Once set, feeds stop changing.
-    frozen: AtomicBool,
-    /// Alert ids in the order the webhook received them.
-    received: Mutex<Vec<String>>,
-    received_changed: Condvar,
-}
-
-impl Site {
-    fn received(&self) -> Vec<String> {
-        self.received.lock().unwrap().clone()
-    }
-
-    /// Waits (bounded) until more than `seen` alerts arrived; false on timeout.
-    fn wait_for_receipt_after(&self, seen: usize, within: Duration) -> bool {
-        let received = self.received.lock().unwrap();
-        let (received, _) = self
-            .received_changed
-            .wait_timeout_while(received, within, |received| received.len() <= seen)
-            .unwrap();
-        received.len() > seen
-    }
+    receiver: Arc<Receiver>,
 }
 
 /// Article `n` of feed `feed`: its position in publication order over the
@@ -82,8 +61,7 @@ fn sequence(feed: usize, n: usize) -> usize {
 }
 
 fn published(feed: usize, n: usize) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2025, 3, 1, 0, 0, 0).unwrap()
-        + chrono::Duration::minutes(sequence(feed, n) as i64)
+    desks::published(sequence(feed, n))
 }
 
 fn troops(feed: usize, n: usize, revision: usize) -> usize {
@@ -117,7 +95,7 @@ fn article_path(feed: usize, n: usize) -> String {
     format!("/article/{feed}/{n}.html")
 }
 
-fn feed_xml(feed: usize, newest: usize) -> String {
+fn feed_items(feed: usize, newest: usize) -> String {
     let mut items = String::new();
     for n in (newest.saturating_sub(WINDOW - 1).max(1)..=newest).rev() {
         items.push_str(&format!(
@@ -130,11 +108,7 @@ fn feed_xml(feed: usize, newest: usize) -> String {
             revision = revision(n, newest),
         ));
     }
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel>\
-         <title>Desk {feed}</title><link>/</link><description>Desk {feed}</description>\
-         {items}</channel></rss>"
-    )
+    items
 }
 
 fn article_html(feed: usize, n: usize, revision: usize) -> String {
@@ -156,24 +130,11 @@ clear: the cooperation between the two governments keeps growing month after mon
 }
 
 async fn feed(State(site): State<Arc<Site>>, UrlPath(name): UrlPath<String>) -> Response {
-    let Some(feed) = name
-        .strip_suffix(".xml")
-        .and_then(|n| n.parse::<usize>().ok())
-        .filter(|&f| f < FEEDS)
-    else {
+    let Some((feed, newest)) = site.desks.request(&name) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     site.requests[feed].fetch_add(1, Ordering::SeqCst);
-    let newest = if site.frozen.load(Ordering::SeqCst) {
-        site.newest[feed].load(Ordering::SeqCst)
-    } else {
-        site.newest[feed].fetch_add(1, Ordering::SeqCst) + 1
-    };
-    (
-        [(header::CONTENT_TYPE, "application/rss+xml; charset=utf-8")],
-        feed_xml(feed, newest),
-    )
-        .into_response()
+    desks::rss(feed, &feed_items(feed, newest))
 }
 
 async fn article(
@@ -183,25 +144,11 @@ async fn article(
     match name.strip_suffix(".html").and_then(|n| n.parse().ok()) {
         Some(n) if feed < FEEDS => (
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            article_html(
-                feed,
-                n,
-                revision(n, site.newest[feed].load(Ordering::SeqCst)),
-            ),
+            article_html(feed, n, revision(n, site.desks.newest(feed))),
         )
             .into_response(),
         _ => StatusCode::NOT_FOUND.into_response(),
     }
-}
-
-async fn hook(State(site): State<Arc<Site>>, body: Bytes) -> StatusCode {
-    let body: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-    let Some(id) = body["id"].as_str() else {
-        return StatusCode::BAD_REQUEST;
-    };
-    site.received.lock().unwrap().push(id.to_string());
-    site.received_changed.notify_all();
-    StatusCode::OK
 }
 
 /// Starts the site on its own thread; returns its address.
@@ -209,8 +156,8 @@ fn start_site(site: Arc<Site>) -> std::net::SocketAddr {
     let app = Router::new()
         .route("/feed/{name}", get(feed))
         .route("/article/{feed}/{name}", get(article))
-        .route("/hook", post(hook))
-        .with_state(site);
+        .with_state(Arc::clone(&site))
+        .merge(site.receiver.route());
     super::support::serve(app)
 }
 
@@ -316,8 +263,9 @@ fn sigkill_at_random_moments_loses_and_repeats_nothing() {
             daemon.wait_for_log("Figwatch started");
             if moment == 1 {
                 // Right after the webhook answered: the at-least-once window.
-                let seen = site.received().len();
-                site.wait_for_receipt_after(seen, Duration::from_secs(3));
+                let seen = site.receiver.received().len();
+                site.receiver
+                    .wait_for_receipt_after(seen, Duration::from_secs(3));
                 std::thread::sleep(Duration::from_micros(rng.u64(0..2_000)));
             } else {
                 // Anywhere in polling, extracting, recording and delivering.
@@ -340,14 +288,14 @@ fn sigkill_at_random_moments_loses_and_repeats_nothing() {
         };
         snapshots.push(Snapshot {
             kill,
-            received: site.received().len(),
+            received: site.receiver.received().len(),
             delivered,
         });
     }
     let killing = started.elapsed();
 
     // The source stops changing; one more run drains everything.
-    site.frozen.store(true, Ordering::SeqCst);
+    site.desks.freeze();
     let requests_at_freeze: Vec<usize> = site
         .requests
         .iter()
@@ -383,7 +331,7 @@ fn sigkill_at_random_moments_loses_and_repeats_nothing() {
 
     let conn = connect(&work.database());
     integrity_ok(&conn);
-    let received = site.received();
+    let received = site.receiver.received();
     let alerts: HashSet<String> = strings(&conn, "SELECT id FROM alerts")
         .into_iter()
         .collect();
@@ -500,8 +448,8 @@ fn sigkill_at_random_moments_loses_and_repeats_nothing() {
                 .map(|(url, text)| (url.to_string(), text.to_string()))
         })
         .collect();
-    for (feed, newest) in site.newest.iter().enumerate() {
-        let newest = newest.load(Ordering::SeqCst);
+    for feed in 0..FEEDS {
+        let newest = site.desks.newest(feed);
         for n in newest.saturating_sub(WINDOW - 1).max(1)..=newest {
             let url = format!("http://{addr}{}", article_path(feed, n));
             let text = texts
@@ -529,7 +477,8 @@ fn read_commands_never_find_the_database_locked_while_the_daemon_writes() {
     let work = Workspace::new(&config(addr));
     let daemon = Daemon::spawn(&work);
     assert!(
-        site.wait_for_receipt_after(0, Duration::from_secs(20)),
+        site.receiver
+            .wait_for_receipt_after(0, Duration::from_secs(20)),
         "the daemon delivered nothing within 20 s"
     );
     let articles_before = count(&connect(&work.database()), "SELECT COUNT(*) FROM articles");
@@ -584,7 +533,7 @@ fn read_commands_never_find_the_database_locked_while_the_daemon_writes() {
 #[test]
 fn processes_opening_a_new_database_at_once_migrate_it_once() {
     let site = Arc::new(Site::default());
-    site.frozen.store(true, Ordering::SeqCst);
+    site.desks.freeze();
     let addr = start_site(Arc::clone(&site));
     let work = Workspace::new(&config(addr));
     std::thread::scope(|scope| {

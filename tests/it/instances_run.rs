@@ -10,17 +10,16 @@
 //! is fetched again (its entries were not processed).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 
+use super::desks::{self, Desks, Receiver};
 use super::support::{Daemon, Workspace};
 
 /// Feeds on the site.
@@ -35,21 +34,13 @@ const SHORTEST_INTERVAL: Duration = Duration::from_millis(1_800);
 /// The news site (its request log) and the webhook receiver.
 #[derive(Default)]
 struct Site {
-    /// Newest article number per feed; each feed request adds one.
-    newest: [AtomicUsize; FEEDS],
-    /// Once set, feeds stop changing.
-    frozen: AtomicBool,
+    desks: Desks<FEEDS>,
     /// The request log: (feed, when), in arrival order.
     requests: Mutex<Vec<(usize, Instant)>>,
-    /// Alert ids in the order the webhook received them.
-    received: Mutex<Vec<String>>,
+    receiver: Arc<Receiver>,
 }
 
 impl Site {
-    fn received(&self) -> Vec<String> {
-        self.received.lock().unwrap().clone()
-    }
-
     fn requests_of(&self, feed: usize) -> Vec<Instant> {
         self.requests
             .lock()
@@ -61,7 +52,7 @@ impl Site {
     }
 }
 
-fn feed_xml(feed: usize, newest: usize) -> String {
+fn feed_items(feed: usize, newest: usize) -> String {
     let mut items = String::new();
     for n in (newest.saturating_sub(WINDOW - 1).max(1)..=newest).rev() {
         items.push_str(&format!(
@@ -72,17 +63,11 @@ fn feed_xml(feed: usize, newest: usize) -> String {
             date = published(feed, n).to_rfc2822(),
         ));
     }
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel>\
-         <title>Desk {feed}</title><link>/</link><description>Desk {feed}</description>\
-         {items}</channel></rss>"
-    )
+    items
 }
 
 fn published(feed: usize, n: usize) -> chrono::DateTime<chrono::Utc> {
-    use chrono::TimeZone as _;
-    chrono::Utc.with_ymd_and_hms(2025, 3, 1, 0, 0, 0).unwrap()
-        + chrono::Duration::minutes((n * FEEDS + feed) as i64)
+    desks::published(n * FEEDS + feed)
 }
 
 fn article_html(feed: usize, n: usize) -> String {
@@ -100,24 +85,11 @@ raising their estimate of the forces Pyongyang has committed to Moscow's war.</p
 }
 
 async fn feed(State(site): State<Arc<Site>>, UrlPath(name): UrlPath<String>) -> Response {
-    let Some(feed) = name
-        .strip_suffix(".xml")
-        .and_then(|n| n.parse::<usize>().ok())
-        .filter(|&f| f < FEEDS)
-    else {
+    let Some((feed, newest)) = site.desks.request(&name) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     site.requests.lock().unwrap().push((feed, Instant::now()));
-    let newest = if site.frozen.load(Ordering::SeqCst) {
-        site.newest[feed].load(Ordering::SeqCst)
-    } else {
-        site.newest[feed].fetch_add(1, Ordering::SeqCst) + 1
-    };
-    (
-        [(header::CONTENT_TYPE, "application/rss+xml; charset=utf-8")],
-        feed_xml(feed, newest),
-    )
-        .into_response()
+    desks::rss(feed, &feed_items(feed, newest))
 }
 
 async fn article(UrlPath((feed, name)): UrlPath<(usize, String)>) -> Response {
@@ -134,21 +106,12 @@ async fn article(UrlPath((feed, name)): UrlPath<(usize, String)>) -> Response {
     }
 }
 
-async fn hook(State(site): State<Arc<Site>>, body: Bytes) -> StatusCode {
-    let body: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-    let Some(id) = body["id"].as_str() else {
-        return StatusCode::BAD_REQUEST;
-    };
-    site.received.lock().unwrap().push(id.to_string());
-    StatusCode::OK
-}
-
 fn start_site(site: Arc<Site>) -> std::net::SocketAddr {
     let app = Router::new()
         .route("/feed/{name}", get(feed))
         .route("/article/{feed}/{name}", get(article))
-        .route("/hook", post(hook))
-        .with_state(site);
+        .with_state(Arc::clone(&site))
+        .merge(site.receiver.route());
     super::support::serve(app)
 }
 
@@ -262,7 +225,7 @@ fn run_instances(n_instances: usize, database: &str, db: &Db) {
 
     // Work is under way: alerts arrive.
     wait_until("ten alerts received", Duration::from_secs(60), || {
-        site.received().len() >= 10
+        site.receiver.received().len() >= 10
     });
     // SIGKILL one instance in the middle of its work, and restart it.
     let victim = daemons.remove(n_instances - 1);
@@ -278,7 +241,7 @@ fn run_instances(n_instances: usize, database: &str, db: &Db) {
         Duration::from_secs(60),
         || site.requests.lock().unwrap().len() >= requests_at_restart + 2 * FEEDS,
     );
-    site.frozen.store(true, Ordering::SeqCst);
+    site.desks.freeze();
     let frozen_at = Instant::now();
     // Drained: every feed polled twice since the freeze (so the articles it
     // listed are done), and nothing left in the outbox.
@@ -300,9 +263,7 @@ fn run_instances(n_instances: usize, database: &str, db: &Db) {
 
     // Every entry processed once: recorded on its first attempt.
     let n_entries = db.count("SELECT count(*) FROM entries");
-    let n_served: usize = (0..FEEDS)
-        .map(|feed| site.newest[feed].load(Ordering::SeqCst))
-        .sum();
+    let n_served: usize = (0..FEEDS).map(|feed| site.desks.newest(feed)).sum();
     assert_eq!(
         n_entries as usize, n_served,
         "every article served is an entry"
@@ -322,7 +283,7 @@ fn run_instances(n_instances: usize, database: &str, db: &Db) {
         db.count("SELECT count(*) FROM alerts WHERE current_observation_id IS NOT NULL") as usize,
         alerts.len()
     );
-    let received = site.received();
+    let received = site.receiver.received();
     let mut times: HashMap<&String, usize> = HashMap::new();
     for id in &received {
         *times.entry(id).or_default() += 1;

@@ -15,6 +15,7 @@ mod claims_e2e;
 mod cli;
 mod crash;
 mod demo;
+mod desks;
 mod ops;
 mod fixtures;
 mod instances;
