@@ -127,6 +127,19 @@ impl Local {
         Local { site, addr }
     }
 
+    /// The site with the wire's first version of the refugees story, as
+    /// its feed and its page.
+    fn with_first_story() -> Local {
+        let local = Local::start();
+        local.set_feed(
+            "2026-03-01T09:00:00Z",
+            FIRST_TITLE,
+            "The UN gives new figures.",
+        );
+        local.set_story(FIRST_TITLE, FIRST_LEAD);
+        local
+    }
+
     fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
@@ -215,13 +228,7 @@ const FIRST_LEAD: &str = "More than 8 million refugees have fled Ukraine since t
 
 #[test]
 fn entry_updated_in_place_with_a_new_figure_alerts_once_as_a_revision() {
-    let local = Local::start();
-    local.set_feed(
-        "2026-03-01T09:00:00Z",
-        FIRST_TITLE,
-        "The UN gives new figures.",
-    );
-    local.set_story(FIRST_TITLE, FIRST_LEAD);
+    let local = Local::with_first_story();
     let work = Workspace::new(&config(&local, true, "0s", ""));
     once(&work);
     assert!(
@@ -258,14 +265,7 @@ fn entry_updated_in_place_with_a_new_figure_alerts_once_as_a_revision() {
         work.sql_text("SELECT group_concat(observed_at || '=' || value, ' ') FROM (SELECT * FROM observations ORDER BY revision)"),
         "2026-03-01T09:00:00.000Z=8000000.0 2026-03-01T14:00:00.000Z=8600000.0"
     );
-    let history = work
-        .figwatch(&["history", "ukraine", "refugees"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let history = String::from_utf8_lossy(&history);
+    let history = work.stdout(&["history", "ukraine", "refugees"]);
     assert!(
         history.contains("8.6 million") || history.contains("8,600,000"),
         "{history}"
@@ -276,13 +276,7 @@ fn entry_updated_in_place_with_a_new_figure_alerts_once_as_a_revision() {
 
 #[test]
 fn update_that_changes_no_figure_alerts_nothing() {
-    let local = Local::start();
-    local.set_feed(
-        "2026-03-01T09:00:00Z",
-        FIRST_TITLE,
-        "The UN gives new figures.",
-    );
-    local.set_story(FIRST_TITLE, FIRST_LEAD);
+    let local = Local::with_first_story();
     let work = Workspace::new(&config(&local, false, "0s", ""));
     once(&work);
     let first = local.site.hooks();
@@ -397,27 +391,14 @@ fn live_page_changed_three_times_gives_three_observations_and_the_right_alerts()
     assert_eq!(hooks[2]["previous"]["value"], 15_000);
     assert_eq!(hooks[2]["current"]["value"], 18_000);
     assert_eq!(hooks[2]["current"]["article"]["source"], "Border police");
-    let figures = work
-        .figwatch(&["figures", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let figures = String::from_utf8_lossy(&figures);
+    let figures = work.stdout(&["figures", "--json"]);
     assert!(figures.contains(&local.url(LIVE)), "{figures}");
     assert!(figures.contains("18000"), "{figures}");
 }
 
 #[test]
 fn sigusr1_makes_the_running_daemon_poll_every_feed_and_page_now() {
-    let local = Local::start();
-    local.set_feed(
-        "2026-03-01T09:00:00Z",
-        FIRST_TITLE,
-        "The UN gives new figures.",
-    );
-    local.set_story(FIRST_TITLE, FIRST_LEAD);
+    let local = Local::with_first_story();
     local
         .site
         .set(LIVE, "text/html; charset=utf-8", live_page("12,000"));
@@ -438,13 +419,7 @@ fn sigusr1_makes_the_running_daemon_poll_every_feed_and_page_now() {
 
 #[test]
 fn html_page_linking_its_feed_is_polled_through_the_feed() {
-    let local = Local::start();
-    local.set_feed(
-        "2026-03-01T09:00:00Z",
-        FIRST_TITLE,
-        "The UN gives new figures.",
-    );
-    local.set_story(FIRST_TITLE, FIRST_LEAD);
+    let local = Local::with_first_story();
     local.site.set(
         "/home.html",
         "text/html; charset=utf-8",
@@ -464,14 +439,7 @@ fn html_page_linking_its_feed_is_polled_through_the_feed() {
     assert_eq!(work.sql_count("SELECT COUNT(*) FROM articles"), 1);
     assert_eq!(local.site.requests(STORY), 1);
 
-    let check = work
-        .figwatch(&["check", "--online"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let check = String::from_utf8_lossy(&check);
+    let check = work.stdout(&["check", "--online"]);
     assert!(
         check.contains(&format!(
             "HTML page linking the feed {}",

@@ -210,6 +210,12 @@ impl Workspace {
 
     /// Runs an SQL statement against the database, as an operator (or time)
     /// would change it.
+    /// Runs `figwatch args…`, which must succeed, and returns its stdout.
+    pub fn stdout(&self, args: &[&str]) -> String {
+        let output = self.figwatch(args).assert().success().get_output().clone();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
     pub fn sql(&self, statement: &str) {
         let conn = rusqlite::Connection::open(self.database()).unwrap();
         conn.execute_batch(statement).unwrap();
