@@ -112,3 +112,109 @@ fn only_alert_speaks_the_sink_wire_formats() {
         assert!(found.is_empty(), "{needle} outside src/alert/: {found:?}");
     }
 }
+
+/// The modules of `src/` in the order data flows through them (ARCHITECTURE
+/// "Bird's-eye view"): each may use those before it, never one after.
+/// `text` (pure helpers) and `config` (the contract every stage reads) come
+/// first; `config` validates with two pieces of later stages, named in
+/// [`CONFIG_USES`].
+const STAGES: [&str; 11] = [
+    "text", "config", "fetch", "feed", "watch", "article", "figures", "store", "alert", "daemon",
+    "cli",
+];
+
+/// What `config` takes from later stages to validate: a watch's query
+/// parser and the check that a URL names a private address literal.
+const CONFIG_USES: [&str; 2] = ["watch", "fetch"];
+
+/// The `crate::` modules a source text names, `use crate::{a, b::c}` lists
+/// included.
+fn crate_modules(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in text
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+    {
+        let mut rest = line;
+        while let Some(at) = rest.find("crate::") {
+            rest = &rest[at + "crate::".len()..];
+            if let Some(list) = rest.strip_prefix('{') {
+                // Top-level names of the list (nested braces skipped).
+                let mut depth = 0;
+                let mut name = String::new();
+                for ch in list.chars() {
+                    match ch {
+                        '{' => depth += 1,
+                        '}' if depth == 0 => break,
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => found.push(std::mem::take(&mut name)),
+                        _ if depth == 0 => name.push(ch),
+                        _ => {}
+                    }
+                }
+                found.push(name);
+            } else {
+                found.push(
+                    rest.chars()
+                        .take_while(|ch| ch.is_alphanumeric() || *ch == '_')
+                        .collect(),
+                );
+            }
+        }
+    }
+    found
+        .into_iter()
+        .map(|name| {
+            let name = name.trim();
+            name.split("::").next().unwrap_or("").trim().to_string()
+        })
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
+#[test]
+fn data_flows_one_way_through_the_stages() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut offences = Vec::new();
+    for (idx, stage) in STAGES.iter().enumerate() {
+        let mut files = sources(&root.join("src").join(stage));
+        let single = root.join("src").join(format!("{stage}.rs"));
+        if single.exists() {
+            files.push(single);
+        }
+        assert!(!files.is_empty(), "no source for stage {stage}");
+        for path in files {
+            let relative = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if is_test_file(&relative) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for used in crate_modules(&text) {
+                let Some(used_idx) = STAGES.iter().position(|s| *s == used) else {
+                    continue;
+                };
+                let allowed =
+                    used_idx <= idx || (*stage == "config" && CONFIG_USES.contains(&used.as_str()));
+                if !allowed {
+                    offences.push(format!("{relative} ({stage}) uses {used}"));
+                }
+            }
+        }
+    }
+    offences.sort();
+    offences.dedup();
+    assert!(
+        offences.is_empty(),
+        "a stage uses a later one: {offences:#?}"
+    );
+    assert_eq!(
+        crate_modules(
+            "use crate::{alert, config::{self, Feed}, store};\nlet x = crate::figures::read(a);"
+        ),
+        ["alert", "config", "store", "figures"]
+    );
+}
