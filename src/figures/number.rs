@@ -280,43 +280,13 @@ fn digits_value(s: &str) -> f64 {
 
 fn parse_digits(lower: &str, toks: &[Token], i: usize) -> Num {
     let first = token_text(lower, &toks[i]);
-    let mut value = digits_value(first);
-    let mut j = i + 1;
-    let mut separated = false;
     let first_len = first.len();
-    // "11,000,000": comma groups of exactly three digits, all glued.
-    if first_len <= 3 {
-        while j + 1 < toks.len()
-            && token_text(lower, &toks[j]) == ","
-            && toks[j].glued
-            && toks[j + 1].kind == TokenKind::Digits
-            && toks[j + 1].glued
-            && toks[j + 1].end - toks[j + 1].start == 3
-            && !(j + 2 < toks.len() && toks[j + 2].kind == TokenKind::Digits && toks[j + 2].glued)
-        {
-            value = value * 1000.0 + digits_value(token_text(lower, &toks[j + 1]));
-            separated = true;
-            j += 2;
-        }
-        // "11 000": groups of three separated by one space, when no comma
-        // seen; but "40 170mm howitzers" is a count and a calibre.
-        if !separated {
-            while j < toks.len()
-                && toks[j].kind == TokenKind::Digits
-                && toks[j].one_space
-                && toks[j].end - toks[j].start == 3
-                && !toks
-                    .get(j + 1)
-                    .is_some_and(|t| t.glued && t.kind == TokenKind::Word)
-            {
-                value = value * 1000.0 + digits_value(token_text(lower, &toks[j]));
-                separated = true;
-                j += 1;
-            }
-        }
-    }
+    let (mut value, mut j, separated) = if first_len <= 3 {
+        thousands_groups(lower, toks, i, digits_value(first))
+    } else {
+        (digits_value(first), i + 1, false)
+    };
     // Decimal part: "1.5", glued on both sides.
-    let mut decimal = false;
     let mut frac_digits = 0;
     if j + 1 < toks.len()
         && token_text(lower, &toks[j]) == "."
@@ -329,36 +299,14 @@ fn parse_digits(lower: &str, toks: &[Token], i: usize) -> Num {
         let frac_value = digits_value(&frac[..digits]) / 10f64.powi(digits as i32);
         value += frac_value;
         frac_digits = digits;
-        decimal = true;
         j += 2;
     }
+    let decimal = frac_digits > 0;
     let unscaled = value;
-    let mut scaled = false;
-    // The product of the scales, exact (whole numbers), for rounding below.
-    let mut factor = 1.0;
-    // Glued scale suffix: "10k", "2bn".
-    if j < toks.len()
-        && toks[j].kind == TokenKind::Word
-        && toks[j].glued
-        && let Some(s) = scale_suffix(token_text(lower, &toks[j]))
-    {
-        value *= s;
-        factor *= s;
-        scaled = true;
-        j += 1;
-    }
-    // Spaced scale words: "1.5 million", "two hundred thousand".
-    while j < toks.len() && toks[j].kind == TokenKind::Word && !toks[j].newline {
-        match scale_word(token_text(lower, &toks[j])) {
-            Some(s) if !toks[j].glued => {
-                value *= s;
-                factor *= s;
-                scaled = true;
-                j += 1;
-            }
-            _ => break,
-        }
-    }
+    let (scaled_value, factor, end) = scales(lower, toks, j, value);
+    let scaled = end > j;
+    value = scaled_value;
+    j = end;
     // "512.2 thousand" is 512,200 exactly: the decimal fraction times the
     // scale is a whole number of scale / 10^digits units, which binary
     // floating point misses by a hair.
@@ -383,6 +331,73 @@ fn parse_digits(lower: &str, toks: &[Token], i: usize) -> Num {
     }
 }
 
+/// The groups of three digits after a first group of one to three
+/// (`value`) at token `i`: "11,000,000" (commas, all glued) or "11 000"
+/// (one space each). Returns the value, the token after it and whether
+/// there were groups.
+fn thousands_groups(lower: &str, toks: &[Token], i: usize, mut value: f64) -> (f64, usize, bool) {
+    let mut j = i + 1;
+    let mut separated = false;
+    // "11,000,000": comma groups of exactly three digits, all glued.
+    while j + 1 < toks.len()
+        && token_text(lower, &toks[j]) == ","
+        && toks[j].glued
+        && toks[j + 1].kind == TokenKind::Digits
+        && toks[j + 1].glued
+        && toks[j + 1].end - toks[j + 1].start == 3
+        && !(j + 2 < toks.len() && toks[j + 2].kind == TokenKind::Digits && toks[j + 2].glued)
+    {
+        value = value * 1000.0 + digits_value(token_text(lower, &toks[j + 1]));
+        separated = true;
+        j += 2;
+    }
+    // "11 000": groups of three separated by one space, when no comma
+    // seen; but "40 170mm howitzers" is a count and a calibre.
+    if !separated {
+        while j < toks.len()
+            && toks[j].kind == TokenKind::Digits
+            && toks[j].one_space
+            && toks[j].end - toks[j].start == 3
+            && !toks
+                .get(j + 1)
+                .is_some_and(|t| t.glued && t.kind == TokenKind::Word)
+        {
+            value = value * 1000.0 + digits_value(token_text(lower, &toks[j]));
+            separated = true;
+            j += 1;
+        }
+    }
+    (value, j, separated)
+}
+
+/// The scale after a number from token `j`: a glued suffix ("10k", "2bn")
+/// and spaced scale words ("1.5 million", "two hundred thousand").
+/// Returns `value` times each scale in turn, the product of the scales
+/// (exact: whole numbers; 1 when none) and the token after them.
+fn scales(lower: &str, toks: &[Token], mut j: usize, mut value: f64) -> (f64, f64, usize) {
+    let mut factor = 1.0;
+    if j < toks.len()
+        && toks[j].kind == TokenKind::Word
+        && toks[j].glued
+        && let Some(s) = scale_suffix(token_text(lower, &toks[j]))
+    {
+        value *= s;
+        factor *= s;
+        j += 1;
+    }
+    while j < toks.len() && toks[j].kind == TokenKind::Word && !toks[j].newline {
+        match scale_word(token_text(lower, &toks[j])) {
+            Some(s) if !toks[j].glued => {
+                value *= s;
+                factor *= s;
+                j += 1;
+            }
+            _ => break,
+        }
+    }
+    (value, factor, j)
+}
+
 fn parse_words(lower: &str, toks: &[Token], i: usize) -> Option<Num> {
     let w = token_text(lower, &toks[i]);
     // The first word may open a line ("…overnight.\nEight journalists");
@@ -393,39 +408,58 @@ fn parse_words(lower: &str, toks: &[Token], i: usize) -> Option<Num> {
             _ => "",
         }
     };
-    // "half a million", "half a dozen", "half million".
     if w == "half" {
-        if matches!(word_at(i + 1), "a" | "an") {
-            let s = scale_word(word_at(i + 2)).filter(|s| *s >= 1e3 || *s == 12.0)?;
-            return Some(word_num(0.5 * s, i, i + 3, false));
-        }
-        let s = scale_word(word_at(i + 1)).filter(|s| *s >= 1e3)?;
-        return Some(word_num(0.5 * s, i, i + 2, false));
+        return half(i, word_at);
     }
-    // Vague plurals: "dozens of", "tens of thousands of".
     if let Some(base) = vague_plural(w) {
-        let mut value = 2.0 * base;
-        let mut j = i + 1;
-        let mut multiplied = false;
-        while word_at(j) == "of"
-            && let Some(b) = vague_plural(word_at(j + 1)).filter(|b| *b >= 1e3)
-        {
-            value *= b;
-            multiplied = true;
-            j += 2;
-        }
-        if w == "tens" && !multiplied {
-            return None;
-        }
-        if word_at(j) != "of" {
-            return None;
-        }
-        return Some(Num {
-            vague: true,
-            ..word_num(value, i, j, false)
-        });
+        return vague(w, base, i, word_at);
     }
-    // Number words proper.
+    number_words(lower, toks, i, word_at)
+}
+
+/// "half a million", "half a dozen", "half million".
+fn half<'a>(i: usize, word_at: impl Fn(usize) -> &'a str) -> Option<Num> {
+    if matches!(word_at(i + 1), "a" | "an") {
+        let s = scale_word(word_at(i + 2)).filter(|s| *s >= 1e3 || *s == 12.0)?;
+        return Some(word_num(0.5 * s, i, i + 3, false));
+    }
+    let s = scale_word(word_at(i + 1)).filter(|s| *s >= 1e3)?;
+    Some(word_num(0.5 * s, i, i + 2, false))
+}
+
+/// Vague plurals: "dozens of", "tens of thousands of" (`w`, worth `base`,
+/// at token `i`).
+fn vague<'a>(w: &str, base: f64, i: usize, word_at: impl Fn(usize) -> &'a str) -> Option<Num> {
+    let mut value = 2.0 * base;
+    let mut j = i + 1;
+    let mut multiplied = false;
+    while word_at(j) == "of"
+        && let Some(b) = vague_plural(word_at(j + 1)).filter(|b| *b >= 1e3)
+    {
+        value *= b;
+        multiplied = true;
+        j += 2;
+    }
+    if w == "tens" && !multiplied {
+        return None;
+    }
+    if word_at(j) != "of" {
+        return None;
+    }
+    Some(Num {
+        vague: true,
+        ..word_num(value, i, j, false)
+    })
+}
+
+/// Number words proper: "thirty-three", "two hundred thousand", "a dozen",
+/// "one hundred and five".
+fn number_words<'a>(
+    lower: &str,
+    toks: &[Token],
+    i: usize,
+    word_at: impl Fn(usize) -> &'a str,
+) -> Option<Num> {
     let mut total = 0.0;
     let mut current = 0.0;
     let mut any = false;
