@@ -17,6 +17,12 @@ use url::Url;
 use super::super::guard::parse_overrides;
 use super::super::*;
 
+/// A feed configured on a private origin, its redirects guarded.
+const PRIVATE_FEED: Target = Target::Feed {
+    allow_private: true,
+    allow_private_redirects: false,
+};
+
 /// A server whose `/to?url=…` redirects anywhere and whose `/secret`
 /// counts its hits, so a test can tell a refused request from a failed one.
 #[allow(
@@ -76,14 +82,7 @@ async fn feed_redirect_to_another_private_origin_is_refused() {
     let feed = url(&format!("http://{addr}/to?http://{other}/secret"));
     let message = refused(
         client
-            .get(
-                &feed,
-                &Validators::default(),
-                Target::Feed {
-                    allow_private: true,
-                    allow_private_redirects: false,
-                },
-            )
+            .get(&feed, &Validators::default(), PRIVATE_FEED)
             .await,
     );
     assert!(
@@ -96,14 +95,7 @@ async fn feed_redirect_to_another_private_origin_is_refused() {
     // The configured origin itself stays reachable, redirects within it too.
     let same = url(&format!("http://{addr}/to?/secret"));
     let outcome = client
-        .get(
-            &same,
-            &Validators::default(),
-            Target::Feed {
-                allow_private: true,
-                allow_private_redirects: false,
-            },
-        )
+        .get(&same, &Validators::default(), PRIVATE_FEED)
         .await;
     assert!(matches!(outcome, Outcome::Fetched(_)), "{outcome:?}");
     assert_eq!(hits.load(Ordering::SeqCst), 1);
@@ -120,14 +112,7 @@ async fn feed_redirect_to_a_name_resolving_privately_is_refused_at_connect() {
     ));
     let message = refused(
         client
-            .get(
-                &feed,
-                &Validators::default(),
-                Target::Feed {
-                    allow_private: true,
-                    allow_private_redirects: false,
-                },
-            )
+            .get(&feed, &Validators::default(), PRIVATE_FEED)
             .await,
     );
     assert!(
