@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{Path as UrlPath, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
@@ -141,14 +141,9 @@ async fn article(
     State(site): State<Arc<Site>>,
     UrlPath((feed, name)): UrlPath<(usize, String)>,
 ) -> Response {
-    match name.strip_suffix(".html").and_then(|n| n.parse().ok()) {
-        Some(n) if feed < FEEDS => (
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            article_html(feed, n, revision(n, site.desks.newest(feed))),
-        )
-            .into_response(),
-        _ => StatusCode::NOT_FOUND.into_response(),
-    }
+    site.desks.article(feed, &name, |n| {
+        article_html(feed, n, revision(n, site.desks.newest(feed)))
+    })
 }
 
 /// Starts the site on its own thread; returns its address.

@@ -56,6 +56,19 @@ impl<const N: usize> Desks<N> {
     pub fn freeze(&self) {
         self.frozen.store(true, Ordering::SeqCst);
     }
+
+    /// A request for article file `name` (`{n}.html`) of `desk`: the page
+    /// `page(n)` makes, or 404 for a desk or name the site does not have.
+    pub fn article(&self, desk: usize, name: &str, page: impl FnOnce(usize) -> String) -> Response {
+        match name.strip_suffix(".html").and_then(|n| n.parse().ok()) {
+            Some(n) if desk < N => (
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                page(n),
+            )
+                .into_response(),
+            _ => StatusCode::NOT_FOUND.into_response(),
+        }
+    }
 }
 
 /// When article `sequence` (its place in publication order over the whole
