@@ -98,18 +98,7 @@ fn a_feed_polled_by_another_instance_is_not_due_again_within_its_interval() {
 fn one_delivery(store: &Store) -> i64 {
     let feed = store.feed(FEED).unwrap();
     let watch = watch();
-    record(
-        store,
-        feed.id,
-        &watch,
-        Article {
-            key: "a",
-            url: "https://news.example/a",
-            value: 10.0,
-            published: at(1),
-            baseline: false,
-        },
-    );
+    record(store, feed.id, &watch, article("a", 10.0, 1));
     let due = store.due_deliveries(at(21), 10).unwrap();
     assert_eq!(due.len(), 2, "hook and log");
     due.iter().find(|d| d.sink == "hook").unwrap().id
@@ -219,31 +208,25 @@ fn the_leases_and_claims_of_a_dead_instance_can_be_freed_at_once() {
     each_backend_twice(|first, second| {
         let id = one_delivery(first);
         let now = at(21);
-        assert!(matches!(
-            first
-                .lease_feed(FEED, first.instance(), now, now + minutes(2), false)
-                .unwrap(),
-            Lease::Granted(_)
-        ));
-        assert!(
-            first
-                .claim_delivery(id, first.instance(), now, now + minutes(2))
-                .unwrap()
-        );
+        // `store` leases the feed and claims the delivery, both granted.
+        let take_both = |store: &Store| {
+            assert!(matches!(
+                store
+                    .lease_feed(FEED, store.instance(), now, now + minutes(2), false)
+                    .unwrap(),
+                Lease::Granted(_)
+            ));
+            assert!(
+                store
+                    .claim_delivery(id, store.instance(), now, now + minutes(2))
+                    .unwrap()
+            );
+        };
+        take_both(first);
         assert_eq!(second.holders().unwrap(), [first.instance().to_string()]);
         assert_eq!(second.release_all(first.instance()).unwrap(), 2);
         assert!(second.holders().unwrap().is_empty());
-        assert!(matches!(
-            second
-                .lease_feed(FEED, second.instance(), now, now + minutes(2), false)
-                .unwrap(),
-            Lease::Granted(_)
-        ));
-        assert!(
-            second
-                .claim_delivery(id, second.instance(), now, now + minutes(2))
-                .unwrap()
-        );
+        take_both(second);
     });
 }
 
