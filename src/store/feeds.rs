@@ -250,3 +250,11 @@ pub(super) fn decide_lease(
         _ => None,
     }
 }
+
+/// The lease granted to `instance` until `until` on a feed in `state`.
+pub(super) fn granted(state: FeedState, instance: &str, until: DateTime<Utc>) -> Lease {
+    Lease::Granted(Box::new(FeedState {
+        lease: Some((instance.to_string(), until)),
+        ..state
+    }))
+}

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use postgres::GenericClient;
 
 use super::super::Feeds;
-use super::super::feeds::{BeforePoll, PollAlert, decide_lease, poll_alert};
+use super::super::feeds::{BeforePoll, PollAlert, decide_lease, granted, poll_alert};
 use super::super::{EntryRecord, EntryStatus, Error, FeedState, Lease, PollResult, Revisit};
 use super::outbox::insert_alert;
 use super::{Postgres, count};
@@ -104,10 +104,7 @@ impl Feeds for Postgres {
         )
         .map_err(self.err())?;
         tx.commit().map_err(self.err())?;
-        Ok(Lease::Granted(Box::new(FeedState {
-            lease: Some((instance.to_string(), until)),
-            ..state
-        })))
+        Ok(granted(state, instance, until))
     }
 
     fn renew_lease(

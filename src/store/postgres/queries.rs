@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::super::Queries;
+use super::super::queries::substring_pattern;
 use super::super::{
     AlertSummary, ArticleSummary, DeliveryState, Error, FigureSummary, HistoryRow, Instance,
 };
@@ -68,16 +69,10 @@ impl Queries for Postgres {
         let (condition, parameter) = match (search, full_text) {
             (None, _) => ("$2::text IS NULL", None),
             (Some(_), Some(query)) => ("a.search @@ to_tsquery('simple', $2)", Some(query)),
-            (Some(text), None) => {
-                let escaped = text
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_");
-                (
-                    "(a.title ILIKE $2 ESCAPE '\\' OR a.text ILIKE $2 ESCAPE '\\')",
-                    Some(format!("%{escaped}%")),
-                )
-            }
+            (Some(text), None) => (
+                "(a.title ILIKE $2 ESCAPE '\\' OR a.text ILIKE $2 ESCAPE '\\')",
+                Some(substring_pattern(text)),
+            ),
         };
         let sql = format!(
             "SELECT a.url, a.title, a.source, a.published_at, \

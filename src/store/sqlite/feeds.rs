@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
 use super::super::Feeds;
-use super::super::feeds::{BeforePoll, PollAlert, decide_lease, poll_alert};
+use super::super::feeds::{BeforePoll, PollAlert, decide_lease, granted, poll_alert};
 use super::super::{
     EntryRecord, EntryStatus, Error, FeedState, Lease, PollResult, Revisit, opt_time, time_text,
 };
@@ -87,10 +87,7 @@ impl Feeds for Sqlite {
         )
         .map_err(self.err())?;
         tx.commit().map_err(self.err())?;
-        Ok(Lease::Granted(Box::new(FeedState {
-            lease: Some((instance.to_string(), until)),
-            ..state
-        })))
+        Ok(granted(state, instance, until))
     }
 
     fn renew_lease(

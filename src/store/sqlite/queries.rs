@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::params;
 
 use super::super::Queries;
+use super::super::queries::substring_pattern;
 use super::super::{
     AlertSummary, ArticleSummary, DeliveryState, Error, FigureSummary, HistoryRow, Instance,
     opt_time, parse_time, time_text,
@@ -239,16 +240,10 @@ fn list_articles(
             "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?2)",
             Some(query.to_owned()),
         ),
-        Search::Substring(text) => {
-            let escaped = text
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            (
-                "(a.title LIKE ?2 ESCAPE '\\' OR a.text LIKE ?2 ESCAPE '\\')",
-                Some(format!("%{escaped}%")),
-            )
-        }
+        Search::Substring(text) => (
+            "(a.title LIKE ?2 ESCAPE '\\' OR a.text LIKE ?2 ESCAPE '\\')",
+            Some(substring_pattern(text)),
+        ),
     };
     let mut stmt = conn.prepare(&format!(
         "SELECT a.url, a.title, a.source, a.published_at, \

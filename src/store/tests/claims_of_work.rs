@@ -104,16 +104,22 @@ fn one_delivery(store: &Store) -> i64 {
     due.iter().find(|d| d.sink == "hook").unwrap().id
 }
 
+/// [`one_delivery`], claimed by `store` at `now` for a minute.
+fn claimed_delivery(store: &Store, now: DateTime<Utc>) -> i64 {
+    let id = one_delivery(store);
+    assert!(
+        store
+            .claim_delivery(id, store.instance(), now, now + minutes(1))
+            .unwrap()
+    );
+    id
+}
+
 #[test]
 fn a_claimed_delivery_is_sent_by_one_instance_only() {
     each_backend_twice(|first, second| {
-        let id = one_delivery(first);
         let now = at(21);
-        assert!(
-            first
-                .claim_delivery(id, first.instance(), now, now + minutes(1))
-                .unwrap()
-        );
+        let id = claimed_delivery(first, now);
         assert!(
             !second
                 .claim_delivery(id, second.instance(), now, now + minutes(1))
@@ -140,13 +146,8 @@ fn a_claimed_delivery_is_sent_by_one_instance_only() {
 #[test]
 fn a_claim_whose_instance_died_expires_and_the_delivery_is_sent_by_another() {
     each_backend_twice(|first, second| {
-        let id = one_delivery(first);
         let now = at(21);
-        assert!(
-            first
-                .claim_delivery(id, first.instance(), now, now + minutes(1))
-                .unwrap()
-        );
+        let id = claimed_delivery(first, now);
         // The claim holds back the next attempt until it runs out.
         let next = second.next_delivery_at().unwrap().unwrap();
         assert!(next <= now + minutes(1), "{next}");

@@ -148,6 +148,18 @@ fn seen_entry_is_not_processed_twice_but_failed_ones_are_retried() {
             published_at: None,
             hash: None,
         };
+        // Entry `b`'s article fetch failed on `day`.
+        let fail_b = |day| {
+            store
+                .record_entry(
+                    feed.id,
+                    &entry("b"),
+                    EntryStatus::Failed,
+                    Some("HTTP 500"),
+                    at(day),
+                )
+                .unwrap();
+        };
         assert_eq!(
             store.unseen_entries(feed.id, &["a", "b"], 3).unwrap(),
             vec![true, true]
@@ -155,37 +167,13 @@ fn seen_entry_is_not_processed_twice_but_failed_ones_are_retried() {
         store
             .record_entry(feed.id, &entry("a"), EntryStatus::Skipped, None, at(1))
             .unwrap();
-        store
-            .record_entry(
-                feed.id,
-                &entry("b"),
-                EntryStatus::Failed,
-                Some("HTTP 500"),
-                at(1),
-            )
-            .unwrap();
+        fail_b(1);
         assert_eq!(
             store.unseen_entries(feed.id, &["a", "b"], 3).unwrap(),
             vec![false, true]
         );
-        store
-            .record_entry(
-                feed.id,
-                &entry("b"),
-                EntryStatus::Failed,
-                Some("HTTP 500"),
-                at(2),
-            )
-            .unwrap();
-        store
-            .record_entry(
-                feed.id,
-                &entry("b"),
-                EntryStatus::Failed,
-                Some("HTTP 500"),
-                at(3),
-            )
-            .unwrap();
+        fail_b(2);
+        fail_b(3);
         assert_eq!(
             store.unseen_entries(feed.id, &["b"], 3).unwrap(),
             vec![false]
