@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use postgres::Transaction;
+use postgres::types::ToSql;
 
 use super::super::Record;
 use super::super::record::{ArticleSql, Observation, State, StateKey, Stored, record};
@@ -211,34 +212,23 @@ impl ArticleSql for Transaction<'_> {
         reading: &figures::Reading,
     ) -> Result<(), postgres::Error> {
         let insert = self.prepare(
-            "INSERT INTO mentions (article_id, in_title, value, low, high, qualifier, kind, text, noun, \
-             sentence, start, \"end\", unit, event, owner, claimed_by, previous, increment) \
+            "INSERT INTO mentions (article_id, in_title, value, low, high, qualifier, kind, unit, \
+             claimed_by, previous, event, owner, text, sentence, noun, start, \"end\", increment) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
         )?;
         for (idx, mention) in reading.mentions.iter().enumerate() {
-            self.execute(
-                &insert,
-                &[
-                    &article_id,
-                    &(idx < reading.n_title),
-                    &mention.value,
-                    &mention.low,
-                    &mention.high,
-                    &mention.qualifier.as_str(),
-                    &mention.kind.as_str(),
-                    &mention.text,
-                    &mention.noun,
-                    &mention.sentence,
-                    &(mention.start as i64),
-                    &(mention.end as i64),
-                    &mention.unit,
-                    &mention.event,
-                    &mention.owner,
-                    &mention.claimed_by,
-                    &mention.previous,
-                    &mention.increment,
-                ],
-            )?;
+            let in_title = idx < reading.n_title;
+            let (start, end) = (mention.start as i64, mention.end as i64);
+            let shared = MentionValues::of(mention);
+            let mut values: Vec<&(dyn ToSql + Sync)> = vec![&article_id, &in_title];
+            values.extend(shared.values());
+            values.extend([
+                &mention.noun as &(dyn ToSql + Sync),
+                &start,
+                &end,
+                &mention.increment,
+            ]);
+            self.execute(&insert, &values)?;
         }
         Ok(())
     }
@@ -324,32 +314,22 @@ impl ArticleSql for Transaction<'_> {
             mention,
             decision,
         } = observation;
+        let revision = int(reading.revision);
+        let shared = MentionValues::of(mention);
+        let mut values: Vec<&(dyn ToSql + Sync)> =
+            vec![&reading.article_id, &key.watch, &key.figure, &key.claimant];
+        values.extend(shared.values());
+        values.extend([
+            decision as &(dyn ToSql + Sync),
+            &reading.observed_at,
+            &revision,
+        ]);
         let inserted = self.query_opt(
             "INSERT INTO observations (article_id, watch, figure, claimant, value, low, high, qualifier, \
              kind, unit, claimed_by, previous, event, owner, text, quote, decision, observed_at, revision) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
              ON CONFLICT (article_id, watch, figure, claimant, revision) DO NOTHING RETURNING id",
-            &[
-                &reading.article_id,
-                &key.watch,
-                &key.figure,
-                &key.claimant,
-                &mention.value,
-                &mention.low,
-                &mention.high,
-                &mention.qualifier.as_str(),
-                &mention.kind.as_str(),
-                &mention.unit,
-                &mention.claimed_by,
-                &mention.previous,
-                &mention.event,
-                &mention.owner,
-                &mention.text,
-                &mention.sentence,
-                decision,
-                &reading.observed_at,
-                &int(reading.revision),
-            ],
+            &values,
         )?;
         Ok(inserted.map(|row| row.get(0)))
     }
@@ -368,5 +348,43 @@ impl ArticleSql for Transaction<'_> {
             &[&key.watch, &key.figure, &key.claimant, &observation_id, &now],
         )?;
         Ok(())
+    }
+}
+
+/// What `mentions` and `observations` both keep of a mention, in the order
+/// both statements list it (as SQLite's `mention_values`).
+struct MentionValues<'a> {
+    mention: &'a figures::Mention,
+    qualifier: &'static str,
+    kind: &'static str,
+}
+
+impl<'a> MentionValues<'a> {
+    fn of(mention: &'a figures::Mention) -> MentionValues<'a> {
+        MentionValues {
+            mention,
+            qualifier: mention.qualifier.as_str(),
+            kind: mention.kind.as_str(),
+        }
+    }
+
+    /// Value, low, high, qualifier, kind, unit, claimed_by, previous,
+    /// event, owner, text and its sentence.
+    fn values(&self) -> [&(dyn ToSql + Sync); 12] {
+        let mention = self.mention;
+        [
+            &mention.value,
+            &mention.low,
+            &mention.high,
+            &self.qualifier,
+            &self.kind,
+            &mention.unit,
+            &mention.claimed_by,
+            &mention.previous,
+            &mention.event,
+            &mention.owner,
+            &mention.text,
+            &mention.sentence,
+        ]
     }
 }

@@ -5,7 +5,8 @@
 //! in `store/record.rs`; this is SQLite's [`ArticleSql`].
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::types::ToSqlOutput;
+use rusqlite::{OptionalExtension, ToSql, Transaction, params};
 
 use super::super::Record;
 use super::super::record::{ArticleSql, Observation, State, StateKey, Stored, record};
@@ -174,31 +175,23 @@ impl ArticleSql for Transaction<'_> {
         reading: &figures::Reading,
     ) -> rusqlite::Result<()> {
         let mut insert = self.prepare_cached(
-            "INSERT INTO mentions (article_id, in_title, value, low, high, qualifier, kind, text, noun, sentence, start, end, \
-             unit, event, owner, claimed_by, previous, increment) \
+            "INSERT INTO mentions (article_id, in_title, value, low, high, qualifier, kind, unit, claimed_by, \
+             previous, event, owner, text, sentence, noun, start, end, increment) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         )?;
         for (idx, mention) in reading.mentions.iter().enumerate() {
-            insert.execute(params![
-                article_id,
-                idx < reading.n_title,
-                mention.value,
-                mention.low,
-                mention.high,
-                mention.qualifier.as_str(),
-                mention.kind.as_str(),
-                mention.text,
-                mention.noun,
-                mention.sentence,
-                mention.start as i64,
-                mention.end as i64,
-                mention.unit,
-                mention.event,
-                mention.owner,
-                mention.claimed_by,
-                mention.previous,
-                mention.increment
-            ])?;
+            let in_title = idx < reading.n_title;
+            let (start, end) = (mention.start as i64, mention.end as i64);
+            let shared = mention_values(mention)?;
+            let mut values: Vec<&dyn ToSql> = vec![&article_id, &in_title];
+            values.extend(shared.iter().map(|value| value as &dyn ToSql));
+            values.extend([
+                &mention.noun as &dyn ToSql,
+                &start,
+                &end,
+                &mention.increment,
+            ]);
+            insert.execute(&*values)?;
         }
         Ok(())
     }
@@ -280,31 +273,17 @@ impl ArticleSql for Transaction<'_> {
             mention,
             decision,
         } = observation;
+        let observed_at = time_text(reading.observed_at);
+        let shared = mention_values(mention)?;
+        let mut values: Vec<&dyn ToSql> =
+            vec![&reading.article_id, &key.watch, &key.figure, &key.claimant];
+        values.extend(shared.iter().map(|value| value as &dyn ToSql));
+        values.extend([decision as &dyn ToSql, &observed_at, &reading.revision]);
         let n_inserted = self.execute(
             "INSERT OR IGNORE INTO observations (article_id, watch, figure, claimant, value, low, high, qualifier, \
              kind, unit, claimed_by, previous, event, owner, text, quote, decision, observed_at, revision) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-            params![
-                reading.article_id,
-                key.watch,
-                key.figure,
-                key.claimant,
-                mention.value,
-                mention.low,
-                mention.high,
-                mention.qualifier.as_str(),
-                mention.kind.as_str(),
-                mention.unit,
-                mention.claimed_by,
-                mention.previous,
-                mention.event,
-                mention.owner,
-                mention.text,
-                mention.sentence,
-                decision,
-                time_text(reading.observed_at),
-                reading.revision
-            ],
+            &*values,
         )?;
         Ok((n_inserted > 0).then(|| self.last_insert_rowid()))
     }
@@ -330,4 +309,24 @@ impl ArticleSql for Transaction<'_> {
         )?;
         Ok(())
     }
+}
+
+/// What `mentions` and `observations` both keep of a mention, in the order
+/// both statements list it: value, low, high, qualifier, kind, unit,
+/// claimed_by, previous, event, owner, text and its sentence.
+fn mention_values(mention: &figures::Mention) -> rusqlite::Result<[ToSqlOutput<'_>; 12]> {
+    Ok([
+        mention.value.to_sql()?,
+        mention.low.to_sql()?,
+        mention.high.to_sql()?,
+        mention.qualifier.as_str().to_sql()?,
+        mention.kind.as_str().to_sql()?,
+        mention.unit.to_sql()?,
+        mention.claimed_by.to_sql()?,
+        mention.previous.to_sql()?,
+        mention.event.to_sql()?,
+        mention.owner.to_sql()?,
+        mention.text.to_sql()?,
+        mention.sentence.to_sql()?,
+    ])
 }
