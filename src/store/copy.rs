@@ -11,7 +11,7 @@ use postgres::types::ToSql;
 
 use super::postgres::Postgres;
 use super::sqlite::Sqlite;
-use super::{Backend, Error, parse_time};
+use super::{Backend, Error, Queries, parse_time};
 
 /// How a column is read from SQLite and written to PostgreSQL.
 #[derive(Debug, Clone, Copy)]

@@ -153,24 +153,76 @@ pub struct Revisit {
     pub fetched_at: DateTime<Utc>,
 }
 
-/// The feed_failing alert's facts for a feed failing since `since`, when
-/// it has failed for `failing_after` by `now`.
-pub(super) fn failing_facts(
-    url: &str,
+/// The alert recording a poll raises: the first feed_failing of a run of
+/// failures that has lasted `failing_after`, or the feed_recovered of the
+/// first success after one.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum PollAlert {
+    /// feed_failing; the feed is marked as alerted.
+    Failing(super::FeedFacts),
+    /// feed_recovered.
+    Recovered(super::FeedFacts),
+}
+
+impl PollAlert {
+    /// The alert to insert.
+    pub(super) fn draft(&self) -> super::AlertDraft<'_> {
+        let (kind, facts) = match self {
+            PollAlert::Failing(facts) => (super::AlertKind::FeedFailing, facts),
+            PollAlert::Recovered(facts) => (super::AlertKind::FeedRecovered, facts),
+        };
+        super::AlertDraft {
+            kind,
+            feed: Some(facts),
+            ..super::AlertDraft::default()
+        }
+    }
+}
+
+/// What a feed was before a poll was recorded on it.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct BeforePoll {
+    /// Its URL.
+    pub(super) url: String,
+    /// Start of its run of failures, if failing.
+    pub(super) failing_since: Option<DateTime<Utc>>,
+    /// Whether that run has raised its feed_failing alert.
+    pub(super) failing_alerted: bool,
+}
+
+/// The alert recording `result` raises on a feed that was `before` and now
+/// counts `failures` consecutive failures, if any.
+pub(super) fn poll_alert(
+    before: &BeforePoll,
+    result: &PollResult,
     failures: u32,
-    since: DateTime<Utc>,
-    error: &str,
     now: DateTime<Utc>,
     failing_after: std::time::Duration,
-) -> Option<super::FeedFacts> {
-    let failing_for = (now - since).to_std().unwrap_or_default();
-    // Stored as shown: without the URL's credentials.
-    (failing_for >= failing_after).then(|| super::FeedFacts {
-        url: crate::config::redact::url_text(url),
-        failures: Some(failures),
-        failing_since: Some(since),
-        error: Some(crate::config::redact::urls_in(error)),
-    })
+) -> Option<PollAlert> {
+    match result {
+        PollResult::Failed { error } if !before.failing_alerted => {
+            let since = before.failing_since.unwrap_or(now);
+            let failing_for = (now - since).to_std().unwrap_or_default();
+            // Stored as shown: without the URL's credentials.
+            (failing_for >= failing_after).then(|| {
+                PollAlert::Failing(super::FeedFacts {
+                    url: crate::config::redact::url_text(&before.url),
+                    failures: Some(failures),
+                    failing_since: Some(since),
+                    error: Some(crate::config::redact::urls_in(error)),
+                })
+            })
+        }
+        PollResult::Fetched { .. } | PollResult::NotModified if before.failing_alerted => {
+            Some(PollAlert::Recovered(super::FeedFacts {
+                url: crate::config::redact::url_text(&before.url),
+                failures: None,
+                failing_since: None,
+                error: None,
+            }))
+        }
+        _ => None,
+    }
 }
 
 /// Whether `instance` may lease a feed in `state` at `now`: `None` when it
@@ -197,4 +249,12 @@ pub(super) fn decide_lease(
         }
         _ => None,
     }
+}
+
+/// The lease granted to `instance` until `until` on a feed in `state`.
+pub(super) fn granted(state: FeedState, instance: &str, until: DateTime<Utc>) -> Lease {
+    Lease::Granted(Box::new(FeedState {
+        lease: Some((instance.to_string(), until)),
+        ..state
+    }))
 }

@@ -14,8 +14,8 @@
 //!
 //! Work is claimed in the store, so several instances (`once` beside `run`,
 //! two `run`s, N instances on PostgreSQL) share it without doing it twice:
-//! a feed is leased before it is polled ([`Backend::lease_feed`]) and a
-//! delivery claimed before it is sent ([`Backend::claim_delivery`]); both
+//! a feed is leased before it is polled ([`Feeds::lease_feed`]) and a
+//! delivery claimed before it is sent ([`Outbox::claim_delivery`]); both
 //! expire, so the work of an instance killed mid-pass passes to the others.
 //!
 //! The store is only called from blocking threads (`spawn_blocking`). It is
@@ -170,8 +170,10 @@ impl Store {
 
 /// Everything figwatch asks of a database; one implementation per backend.
 /// Times are UTC; `instance` is the id of the process asking (see
-/// [`instance_id`]).
-pub trait Backend: Send + Sync {
+/// [`instance_id`]). What is asked is split by the backends' seams, one
+/// trait per file each backend implements it in ([`Feeds`], [`Record`],
+/// [`Outbox`], [`Queries`]); a `dyn Backend` answers them all.
+pub trait Backend: Feeds + Record + Outbox + Queries {
     /// The database as errors name it.
     fn database(&self) -> &str;
     /// `sqlite` or `postgres`.
@@ -187,9 +189,10 @@ pub trait Backend: Send + Sync {
     /// backend): at most `batch` rows of each kind, in one short
     /// transaction. Call again while [`Pruned::more`].
     fn prune(&self, cutoff: DateTime<Utc>, batch: usize) -> Result<Pruned, Error>;
+}
 
-    // Feeds (`feeds.rs` of each backend).
-
+/// Feeds, their leases and their entries: `feeds.rs` of each backend.
+pub trait Feeds: Send + Sync {
     /// The poll state of the feed at `url`, created on first use.
     fn feed(&self, url: &str) -> Result<FeedState, Error>;
     /// Every known feed, in id order.
@@ -261,9 +264,10 @@ pub trait Backend: Send + Sync {
         status: EntryStatus,
         now: DateTime<Utc>,
     ) -> Result<(), Error>;
+}
 
-    // One article (`record.rs`).
-
+/// One article and the figures configured: `record.rs` of each backend.
+pub trait Record: Send + Sync {
     /// Records a matched article and everything that follows from it in one
     /// transaction. An article already stored under the same canonical URL
     /// or with the same text is recorded as a duplicate entry only.
@@ -278,12 +282,13 @@ pub trait Backend: Send + Sync {
         baseline: bool,
         now: DateTime<Utc>,
     ) -> Result<usize, Error>;
+}
 
-    // The outbox (`outbox.rs`).
-
+/// The outbox: `outbox.rs` of each backend.
+pub trait Outbox: Send + Sync {
     /// Pending deliveries due at `now` that no instance has claimed (or
     /// whose claim expired), oldest first. Claim each with
-    /// [`Backend::claim_delivery`] before sending it.
+    /// [`Outbox::claim_delivery`] before sending it.
     fn due_deliveries(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Delivery>, Error>;
     /// Claims a due delivery for `instance` until `until`; `false` when
     /// another instance holds it or it is no longer due (sent meanwhile).
@@ -315,9 +320,11 @@ pub trait Backend: Send + Sync {
         digest_id: &str,
         now: DateTime<Utc>,
     ) -> Result<(), Error>;
+}
 
-    // Reads for the CLI and the status page (`queries.rs`).
-
+/// Reads for the CLI and the status page, and the instances:
+/// `queries.rs` of each backend.
+pub trait Queries: Send + Sync {
     /// Current value of every tracked figure, optionally of one watch.
     fn figures(&self, watch: Option<&str>) -> Result<Vec<FigureSummary>, Error>;
     /// Every observation of one figure, oldest (by publication) first.
@@ -331,8 +338,6 @@ pub trait Backend: Send + Sync {
     ) -> Result<Vec<ArticleSummary>, Error>;
     /// Recent alerts, newest first, with their deliveries.
     fn alerts(&self, limit: usize, failed_only: bool) -> Result<Vec<AlertSummary>, Error>;
-
-    // Instances (`queries.rs`).
 
     /// Records that `instance` is alive at `now` (its heartbeat row).
     fn heartbeat(&self, instance: &Instance) -> Result<(), Error>;

@@ -95,3 +95,13 @@ pub struct Instance {
     /// Its last heartbeat.
     pub heartbeat_at: DateTime<Utc>,
 }
+
+/// The LIKE pattern (escaped with a backslash) that finds `text` anywhere: what
+/// an article search falls back to when it is not full-text syntax.
+pub(super) fn substring_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}

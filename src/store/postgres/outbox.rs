@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use postgres::GenericClient;
 
+use super::super::Outbox;
 use super::super::outbox::new_alert_id;
 use super::super::{
     AlertDraft, AlertKind, AlertRow, ArticleRef, Delivery, Error, FeedFacts, ObservationRow,
@@ -180,140 +181,130 @@ pub(super) fn load_alert(
     }))
 }
 
-pub(super) fn due_deliveries(
-    db: &Postgres,
-    now: DateTime<Utc>,
-    limit: usize,
-) -> Result<Vec<Delivery>, Error> {
-    let mut conn = db.conn()?;
-    let rows = conn
-        .query(
-            "SELECT id, alert_id, sink, attempts FROM deliveries \
-             WHERE state = 'pending' AND next_attempt_at <= $1 \
-             AND (claimed_until IS NULL OR claimed_until <= $1) \
-             ORDER BY next_attempt_at, id LIMIT $2",
-            &[&now, &(limit as i64)],
-        )
-        .map_err(db.err())?;
-    let mut deliveries = Vec::with_capacity(rows.len());
-    for row in rows {
-        let alert_id: String = row.get(1);
-        if let Some(alert) = load_alert(&mut *conn, &alert_id).map_err(db.err())? {
-            deliveries.push(Delivery {
-                id: row.get(0),
-                sink: row.get(2),
-                attempts: count(row.get(3)),
-                alert,
-            });
+impl Outbox for Postgres {
+    fn due_deliveries(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Delivery>, Error> {
+        let mut conn = self.conn()?;
+        let rows = conn
+            .query(
+                "SELECT id, alert_id, sink, attempts FROM deliveries \
+                 WHERE state = 'pending' AND next_attempt_at <= $1 \
+                 AND (claimed_until IS NULL OR claimed_until <= $1) \
+                 ORDER BY next_attempt_at, id LIMIT $2",
+                &[&now, &(limit as i64)],
+            )
+            .map_err(self.err())?;
+        let mut deliveries = Vec::with_capacity(rows.len());
+        for row in rows {
+            let alert_id: String = row.get(1);
+            if let Some(alert) = load_alert(&mut *conn, &alert_id).map_err(self.err())? {
+                deliveries.push(Delivery {
+                    id: row.get(0),
+                    sink: row.get(2),
+                    attempts: count(row.get(3)),
+                    alert,
+                });
+            }
         }
+        Ok(deliveries)
     }
-    Ok(deliveries)
-}
 
-pub(super) fn claim_delivery(
-    db: &Postgres,
-    delivery_id: i64,
-    instance: &str,
-    now: DateTime<Utc>,
-    until: DateTime<Utc>,
-) -> Result<bool, Error> {
-    let mut conn = db.conn()?;
-    // A row another instance is claiming this instant is skipped, not
-    // waited for: it will be that instance's.
-    let n_claimed = conn
-        .execute(
-            "UPDATE deliveries SET claimed_by = $2, claimed_until = $4 WHERE id = (\
-             SELECT id FROM deliveries WHERE id = $1 AND state = 'pending' \
-             AND next_attempt_at <= $3 \
-             AND (claimed_until IS NULL OR claimed_until <= $3 OR claimed_by = $2) \
-             FOR UPDATE SKIP LOCKED)",
-            &[&delivery_id, &instance, &now, &until],
-        )
-        .map_err(db.err())?;
-    Ok(n_claimed == 1)
-}
-
-pub(super) fn next_delivery_at(db: &Postgres) -> Result<Option<DateTime<Utc>>, Error> {
-    let mut conn = db.conn()?;
-    // A claimed delivery is due again when its claim runs out.
-    let row = conn
-        .query_one(
-            "SELECT min(greatest(next_attempt_at, claimed_until)) FROM deliveries \
-             WHERE state = 'pending'",
-            &[],
-        )
-        .map_err(db.err())?;
-    Ok(row.get(0))
-}
-
-pub(super) fn delivery_succeeded(
-    db: &Postgres,
-    delivery_id: i64,
-    now: DateTime<Utc>,
-) -> Result<(), Error> {
-    let mut conn = db.conn()?;
-    conn.execute(
-        "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = $2, \
-         last_error = NULL, claimed_by = NULL, claimed_until = NULL WHERE id = $1",
-        &[&delivery_id, &now],
-    )
-    .map_err(db.err())?;
-    Ok(())
-}
-
-pub(super) fn delivery_failed(
-    db: &Postgres,
-    delivery_id: i64,
-    error: &str,
-    retry_at: Option<DateTime<Utc>>,
-) -> Result<(), Error> {
-    let mut conn = db.conn()?;
-    match retry_at {
-        Some(retry_at) => conn.execute(
-            "UPDATE deliveries SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3, \
-             claimed_by = NULL, claimed_until = NULL WHERE id = $1",
-            &[&delivery_id, &error, &retry_at],
-        ),
-        None => conn.execute(
-            "UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = $2, \
-             claimed_by = NULL, claimed_until = NULL WHERE id = $1",
-            &[&delivery_id, &error],
-        ),
+    fn claim_delivery(
+        &self,
+        delivery_id: i64,
+        instance: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool, Error> {
+        let mut conn = self.conn()?;
+        // A row another instance is claiming this instant is skipped, not
+        // waited for: it will be that instance's.
+        let n_claimed = conn
+            .execute(
+                "UPDATE deliveries SET claimed_by = $2, claimed_until = $4 WHERE id = (\
+                 SELECT id FROM deliveries WHERE id = $1 AND state = 'pending' \
+                 AND next_attempt_at <= $3 \
+                 AND (claimed_until IS NULL OR claimed_until <= $3 OR claimed_by = $2) \
+                 FOR UPDATE SKIP LOCKED)",
+                &[&delivery_id, &instance, &now, &until],
+            )
+            .map_err(self.err())?;
+        Ok(n_claimed == 1)
     }
-    .map_err(db.err())?;
-    Ok(())
-}
 
-pub(super) fn delivered_since(
-    db: &Postgres,
-    sink: &str,
-    since: DateTime<Utc>,
-) -> Result<usize, Error> {
-    let mut conn = db.conn()?;
-    let n: i64 = conn
-        .query_one(
-            "SELECT count(*) FROM deliveries WHERE sink = $1 AND state = 'delivered' \
-             AND delivered_at >= $2",
-            &[&sink, &since],
+    fn next_delivery_at(&self) -> Result<Option<DateTime<Utc>>, Error> {
+        let mut conn = self.conn()?;
+        // A claimed delivery is due again when its claim runs out.
+        let row = conn
+            .query_one(
+                "SELECT min(greatest(next_attempt_at, claimed_until)) FROM deliveries \
+                 WHERE state = 'pending'",
+                &[],
+            )
+            .map_err(self.err())?;
+        Ok(row.get(0))
+    }
+
+    fn delivery_succeeded(&self, delivery_id: i64, now: DateTime<Utc>) -> Result<(), Error> {
+        let mut conn = self.conn()?;
+        conn.execute(
+            "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = $2, \
+             last_error = NULL, claimed_by = NULL, claimed_until = NULL WHERE id = $1",
+            &[&delivery_id, &now],
         )
-        .map_err(db.err())?
-        .get(0);
-    Ok(usize::try_from(n).unwrap_or(0))
-}
+        .map_err(self.err())?;
+        Ok(())
+    }
 
-pub(super) fn digest_delivered(
-    db: &Postgres,
-    delivery_ids: &[i64],
-    digest_id: &str,
-    now: DateTime<Utc>,
-) -> Result<(), Error> {
-    let mut conn = db.conn()?;
-    conn.execute(
-        "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = $2, \
-         last_error = NULL, digest_id = $3, claimed_by = NULL, claimed_until = NULL \
-         WHERE id = ANY($1)",
-        &[&delivery_ids, &now, &digest_id],
-    )
-    .map_err(db.err())?;
-    Ok(())
+    fn delivery_failed(
+        &self,
+        delivery_id: i64,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), Error> {
+        let mut conn = self.conn()?;
+        match retry_at {
+            Some(retry_at) => conn.execute(
+                "UPDATE deliveries SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3, \
+                 claimed_by = NULL, claimed_until = NULL WHERE id = $1",
+                &[&delivery_id, &error, &retry_at],
+            ),
+            None => conn.execute(
+                "UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = $2, \
+                 claimed_by = NULL, claimed_until = NULL WHERE id = $1",
+                &[&delivery_id, &error],
+            ),
+        }
+        .map_err(self.err())?;
+        Ok(())
+    }
+
+    fn delivered_since(&self, sink: &str, since: DateTime<Utc>) -> Result<usize, Error> {
+        let mut conn = self.conn()?;
+        let n: i64 = conn
+            .query_one(
+                "SELECT count(*) FROM deliveries WHERE sink = $1 AND state = 'delivered' \
+                 AND delivered_at >= $2",
+                &[&sink, &since],
+            )
+            .map_err(self.err())?
+            .get(0);
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    fn digest_delivered(
+        &self,
+        delivery_ids: &[i64],
+        digest_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let mut conn = self.conn()?;
+        conn.execute(
+            "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = $2, \
+             last_error = NULL, digest_id = $3, claimed_by = NULL, claimed_until = NULL \
+             WHERE id = ANY($1)",
+            &[&delivery_ids, &now, &digest_id],
+        )
+        .map_err(self.err())?;
+        Ok(())
+    }
 }

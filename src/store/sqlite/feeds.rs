@@ -5,10 +5,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
-use super::super::feeds::failing_facts;
+use super::super::Feeds;
+use super::super::feeds::{BeforePoll, PollAlert, decide_lease, granted, poll_alert};
 use super::super::{
-    AlertDraft, AlertKind, EntryRecord, EntryStatus, Error, FeedFacts, FeedState, Lease,
-    PollResult, Revisit, opt_time, time_text,
+    EntryRecord, EntryStatus, Error, FeedState, Lease, PollResult, Revisit, opt_time, time_text,
 };
 use super::outbox::insert_alert;
 use super::{Sqlite, write_transaction};
@@ -48,265 +48,193 @@ fn select_feed(conn: &rusqlite::Connection, url: &str) -> rusqlite::Result<FeedS
     )
 }
 
-pub(super) fn feed(db: &Sqlite, url: &str) -> Result<FeedState, Error> {
-    let conn = db.lock();
-    select_feed(&conn, url).map_err(db.err())
-}
-
-pub(super) fn feeds(db: &Sqlite) -> Result<Vec<FeedState>, Error> {
-    let conn = db.lock();
-    let mut stmt = conn
-        .prepare(&format!("SELECT {FEED_COLUMNS} FROM feeds ORDER BY id"))
-        .map_err(db.err())?;
-    stmt.query_map([], feed_from_row)
-        .and_then(Iterator::collect)
-        .map_err(db.err())
-}
-
-pub(super) fn lease_feed(
-    db: &Sqlite,
-    url: &str,
-    instance: &str,
-    now: DateTime<Utc>,
-    until: DateTime<Utc>,
-    due_only: bool,
-) -> Result<Lease, Error> {
-    let mut conn = db.lock();
-    // The write lock is taken first, so between looking and leasing no other
-    // process can lease the same feed.
-    let tx = write_transaction(&mut conn).map_err(db.err())?;
-    let state = select_feed(&tx, url).map_err(db.err())?;
-    let lease = super::super::feeds::decide_lease(&state, instance, now, due_only);
-    if let Some(lease) = lease {
-        return Ok(lease);
+impl Feeds for Sqlite {
+    fn feed(&self, url: &str) -> Result<FeedState, Error> {
+        let conn = self.lock();
+        select_feed(&conn, url).map_err(self.err())
     }
-    tx.execute(
-        "UPDATE feeds SET lease_owner = ?2, lease_until = ?3 WHERE id = ?1",
-        params![state.id, instance, time_text(until)],
-    )
-    .map_err(db.err())?;
-    tx.commit().map_err(db.err())?;
-    Ok(Lease::Granted(Box::new(FeedState {
-        lease: Some((instance.to_string(), until)),
-        ..state
-    })))
-}
 
-pub(super) fn renew_lease(
-    db: &Sqlite,
-    feed_id: i64,
-    instance: &str,
-    until: DateTime<Utc>,
-) -> Result<bool, Error> {
-    let conn = db.lock();
-    let n_updated = conn
-        .execute(
-            "UPDATE feeds SET lease_until = ?3 WHERE id = ?1 AND lease_owner = ?2",
-            params![feed_id, instance, time_text(until)],
-        )
-        .map_err(db.err())?;
-    Ok(n_updated == 1)
-}
+    fn feeds(&self) -> Result<Vec<FeedState>, Error> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare(&format!("SELECT {FEED_COLUMNS} FROM feeds ORDER BY id"))
+            .map_err(self.err())?;
+        stmt.query_map([], feed_from_row)
+            .and_then(Iterator::collect)
+            .map_err(self.err())
+    }
 
-pub(super) fn release_feed(db: &Sqlite, feed_id: i64, instance: &str) -> Result<(), Error> {
-    let conn = db.lock();
-    conn.execute(
-        "UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE id = ?1 AND lease_owner = ?2",
-        params![feed_id, instance],
-    )
-    .map_err(db.err())?;
-    Ok(())
-}
-
-#[allow(clippy::too_many_arguments)]
-pub(super) fn record_poll(
-    db: &Sqlite,
-    feed_id: i64,
-    result: &PollResult,
-    now: DateTime<Utc>,
-    next_poll_at: DateTime<Utc>,
-    failing_after: Duration,
-    sinks: &[&str],
-    instance: &str,
-) -> Result<u32, Error> {
-    let mut conn = db.lock();
-    let tx = write_transaction(&mut conn).map_err(db.err())?;
-    let (url, failing_since, failing_alerted): (String, Option<String>, bool) = tx
-        .query_row(
-            "SELECT url, failing_since, failing_alerted FROM feeds WHERE id = ?1",
-            [feed_id],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-        )
-        .map_err(db.err())?;
-    let now_text = time_text(now);
-    let next_text = time_text(next_poll_at);
-    let failures = match result {
-        PollResult::Fetched {
-            title,
-            validators,
-            moved_to,
-        } => {
-            tx.execute(
-                "UPDATE feeds SET title = COALESCE(?2, title), etag = ?3, last_modified = ?4, \
-                 moved_to = COALESCE(?5, moved_to), next_poll_at = ?6, last_polled_at = ?7, \
-                 last_success_at = ?7, polled_ok = 1, failures = 0, failing_since = NULL, \
-                 failing_alerted = 0, last_error = NULL WHERE id = ?1",
-                params![
-                    feed_id,
-                    title,
-                    validators.etag,
-                    validators.last_modified,
-                    moved_to,
-                    next_text,
-                    now_text
-                ],
-            )
-            .map_err(db.err())?;
-            0
+    fn lease_feed(
+        &self,
+        url: &str,
+        instance: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        due_only: bool,
+    ) -> Result<Lease, Error> {
+        let mut conn = self.lock();
+        // The write lock is taken first, so between looking and leasing no other
+        // process can lease the same feed.
+        let tx = write_transaction(&mut conn).map_err(self.err())?;
+        let state = select_feed(&tx, url).map_err(self.err())?;
+        let lease = decide_lease(&state, instance, now, due_only);
+        if let Some(lease) = lease {
+            return Ok(lease);
         }
-        PollResult::NotModified => {
-            tx.execute(
-                "UPDATE feeds SET next_poll_at = ?2, last_polled_at = ?3, last_success_at = ?3, \
-                 failures = 0, failing_since = NULL, failing_alerted = 0, last_error = NULL \
-                 WHERE id = ?1",
-                params![feed_id, next_text, now_text],
+        tx.execute(
+            "UPDATE feeds SET lease_owner = ?2, lease_until = ?3 WHERE id = ?1",
+            params![state.id, instance, time_text(until)],
+        )
+        .map_err(self.err())?;
+        tx.commit().map_err(self.err())?;
+        Ok(granted(state, instance, until))
+    }
+
+    fn renew_lease(
+        &self,
+        feed_id: i64,
+        instance: &str,
+        until: DateTime<Utc>,
+    ) -> Result<bool, Error> {
+        let conn = self.lock();
+        let n_updated = conn
+            .execute(
+                "UPDATE feeds SET lease_until = ?3 WHERE id = ?1 AND lease_owner = ?2",
+                params![feed_id, instance, time_text(until)],
             )
-            .map_err(db.err())?;
-            0
-        }
-        PollResult::Failed { error } => {
-            tx.execute(
-                "UPDATE feeds SET next_poll_at = ?2, last_polled_at = ?3, failures = failures + 1, \
-                 failing_since = COALESCE(failing_since, ?3), last_error = ?4 WHERE id = ?1",
-                params![feed_id, next_text, now_text, error],
-            )
-            .map_err(db.err())?;
-            tx.query_row(
-                "SELECT failures FROM feeds WHERE id = ?1",
+            .map_err(self.err())?;
+        Ok(n_updated == 1)
+    }
+
+    fn release_feed(&self, feed_id: i64, instance: &str) -> Result<(), Error> {
+        let conn = self.lock();
+        conn.execute(
+            "UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE id = ?1 AND lease_owner = ?2",
+            params![feed_id, instance],
+        )
+        .map_err(self.err())?;
+        Ok(())
+    }
+
+    fn record_poll(
+        &self,
+        feed_id: i64,
+        result: &PollResult,
+        now: DateTime<Utc>,
+        next_poll_at: DateTime<Utc>,
+        failing_after: Duration,
+        sinks: &[&str],
+        instance: &str,
+    ) -> Result<u32, Error> {
+        let mut conn = self.lock();
+        let tx = write_transaction(&mut conn).map_err(self.err())?;
+        let before = tx
+            .query_row(
+                "SELECT url, failing_since, failing_alerted FROM feeds WHERE id = ?1",
                 [feed_id],
-                |row| row.get(0),
+                |row| {
+                    Ok(BeforePoll {
+                        url: row.get(0)?,
+                        failing_since: opt_time(row.get(1)?),
+                        failing_alerted: row.get(2)?,
+                    })
+                },
             )
-            .map_err(db.err())?
-        }
-    };
-    tx.execute(
-        "UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE id = ?1 AND lease_owner = ?2",
-        params![feed_id, instance],
-    )
-    .map_err(db.err())?;
-    match result {
-        PollResult::Failed { error } if !failing_alerted => {
-            let since = opt_time(failing_since).unwrap_or(now);
-            if let Some(facts) = failing_facts(&url, failures, since, error, now, failing_after) {
-                let draft = AlertDraft {
-                    kind: AlertKind::FeedFailing,
-                    feed: Some(&facts),
-                    ..AlertDraft::default()
-                };
-                insert_alert(&tx, &draft, now, sinks).map_err(db.err())?;
+            .map_err(self.err())?;
+        let failures =
+            update_poll_state(&tx, feed_id, result, now, next_poll_at).map_err(self.err())?;
+        tx.execute(
+            "UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE id = ?1 AND lease_owner = ?2",
+            params![feed_id, instance],
+        )
+        .map_err(self.err())?;
+        if let Some(alert) = poll_alert(&before, result, failures, now, failing_after) {
+            insert_alert(&tx, &alert.draft(), now, sinks).map_err(self.err())?;
+            if let PollAlert::Failing(_) = alert {
                 tx.execute(
                     "UPDATE feeds SET failing_alerted = 1 WHERE id = ?1",
                     [feed_id],
                 )
-                .map_err(db.err())?;
+                .map_err(self.err())?;
             }
         }
-        PollResult::Fetched { .. } | PollResult::NotModified if failing_alerted => {
-            let facts = FeedFacts {
-                url: crate::config::redact::url_text(&url),
-                failures: None,
-                failing_since: None,
-                error: None,
-            };
-            let draft = AlertDraft {
-                kind: AlertKind::FeedRecovered,
-                feed: Some(&facts),
-                ..AlertDraft::default()
-            };
-            insert_alert(&tx, &draft, now, sinks).map_err(db.err())?;
-        }
-        _ => {}
+        tx.commit().map_err(self.err())?;
+        Ok(failures)
     }
-    tx.commit().map_err(db.err())?;
-    Ok(failures)
-}
 
-pub(super) fn unseen_entries(
-    db: &Sqlite,
-    feed_id: i64,
-    keys: &[&str],
-    max_attempts: u32,
-) -> Result<Vec<bool>, Error> {
-    let conn = db.lock();
-    let mut stmt = conn
-        .prepare_cached("SELECT status, attempts FROM entries WHERE feed_id = ?1 AND key = ?2")
-        .map_err(db.err())?;
-    keys.iter()
-        .map(|key| {
-            let seen: Option<(String, u32)> = stmt
-                .query_row(params![feed_id, key], |row| Ok((row.get(0)?, row.get(1)?)))
-                .optional()?;
-            Ok(match seen {
-                None => true,
-                Some((status, attempts)) => EntryStatus::from_name(&status)
-                    .is_some_and(|status| status.is_unfinished(attempts, max_attempts)),
+    fn unseen_entries(
+        &self,
+        feed_id: i64,
+        keys: &[&str],
+        max_attempts: u32,
+    ) -> Result<Vec<bool>, Error> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached("SELECT status, attempts FROM entries WHERE feed_id = ?1 AND key = ?2")
+            .map_err(self.err())?;
+        keys.iter()
+            .map(|key| {
+                let seen: Option<(String, u32)> = stmt
+                    .query_row(params![feed_id, key], |row| Ok((row.get(0)?, row.get(1)?)))
+                    .optional()?;
+                Ok(match seen {
+                    None => true,
+                    Some((status, attempts)) => EntryStatus::from_name(&status)
+                        .is_some_and(|status| status.is_unfinished(attempts, max_attempts)),
+                })
             })
-        })
-        .collect::<rusqlite::Result<Vec<bool>>>()
-        .map_err(db.err())
-}
-
-pub(super) fn revisits(
-    db: &Sqlite,
-    feed_id: i64,
-    keys: &[&str],
-) -> Result<Vec<Option<Revisit>>, Error> {
-    let conn = db.lock();
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT hash, seen_at FROM entries WHERE feed_id = ?1 AND key = ?2 \
-             AND status IN ('matched', 'duplicate') AND article_id IS NOT NULL",
-        )
-        .map_err(db.err())?;
-    keys.iter()
-        .map(|key| {
-            let found: Option<(Option<String>, String)> = stmt
-                .query_row(params![feed_id, key], |row| Ok((row.get(0)?, row.get(1)?)))
-                .optional()?;
-            Ok(found.map(|(hash, seen_at)| Revisit {
-                hash,
-                fetched_at: super::super::parse_time(&seen_at).unwrap_or_default(),
-            }))
-        })
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .map_err(db.err())
-}
-
-pub(super) fn record_entry(
-    db: &Sqlite,
-    feed_id: i64,
-    entry: &EntryRecord<'_>,
-    status: EntryStatus,
-    error: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<(), Error> {
-    let conn = db.lock();
-    upsert_entry(&conn, feed_id, entry, status, error, None, now).map_err(db.err())
-}
-
-pub(super) fn record_entries(
-    db: &Sqlite,
-    feed_id: i64,
-    entries: &[EntryRecord<'_>],
-    status: EntryStatus,
-    now: DateTime<Utc>,
-) -> Result<(), Error> {
-    let mut conn = db.lock();
-    let tx = write_transaction(&mut conn).map_err(db.err())?;
-    for entry in entries {
-        upsert_entry(&tx, feed_id, entry, status, None, None, now).map_err(db.err())?;
+            .collect::<rusqlite::Result<Vec<bool>>>()
+            .map_err(self.err())
     }
-    tx.commit().map_err(db.err())
+
+    fn revisits(&self, feed_id: i64, keys: &[&str]) -> Result<Vec<Option<Revisit>>, Error> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT hash, seen_at FROM entries WHERE feed_id = ?1 AND key = ?2 \
+                 AND status IN ('matched', 'duplicate') AND article_id IS NOT NULL",
+            )
+            .map_err(self.err())?;
+        keys.iter()
+            .map(|key| {
+                let found: Option<(Option<String>, String)> = stmt
+                    .query_row(params![feed_id, key], |row| Ok((row.get(0)?, row.get(1)?)))
+                    .optional()?;
+                Ok(found.map(|(hash, seen_at)| Revisit {
+                    hash,
+                    fetched_at: super::super::parse_time(&seen_at).unwrap_or_default(),
+                }))
+            })
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(self.err())
+    }
+
+    fn record_entry(
+        &self,
+        feed_id: i64,
+        entry: &EntryRecord<'_>,
+        status: EntryStatus,
+        error: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let conn = self.lock();
+        upsert_entry(&conn, feed_id, entry, status, error, None, now).map_err(self.err())
+    }
+
+    fn record_entries(
+        &self,
+        feed_id: i64,
+        entries: &[EntryRecord<'_>],
+        status: EntryStatus,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let mut conn = self.lock();
+        let tx = write_transaction(&mut conn).map_err(self.err())?;
+        for entry in entries {
+            upsert_entry(&tx, feed_id, entry, status, None, None, now).map_err(self.err())?;
+        }
+        tx.commit().map_err(self.err())
+    }
 }
 
 pub(super) fn upsert_entry(
@@ -338,4 +266,62 @@ pub(super) fn upsert_entry(
         entry.hash
     ])?;
     Ok(())
+}
+
+/// Records how a poll ended on the feed's row; returns its consecutive
+/// failures now.
+fn update_poll_state(
+    tx: &rusqlite::Transaction<'_>,
+    feed_id: i64,
+    result: &PollResult,
+    now: DateTime<Utc>,
+    next_poll_at: DateTime<Utc>,
+) -> rusqlite::Result<u32> {
+    let now_text = time_text(now);
+    let next_text = time_text(next_poll_at);
+    match result {
+        PollResult::Fetched {
+            title,
+            validators,
+            moved_to,
+        } => {
+            tx.execute(
+                "UPDATE feeds SET title = COALESCE(?2, title), etag = ?3, last_modified = ?4, \
+                 moved_to = COALESCE(?5, moved_to), next_poll_at = ?6, last_polled_at = ?7, \
+                 last_success_at = ?7, polled_ok = 1, failures = 0, failing_since = NULL, \
+                 failing_alerted = 0, last_error = NULL WHERE id = ?1",
+                params![
+                    feed_id,
+                    title,
+                    validators.etag,
+                    validators.last_modified,
+                    moved_to,
+                    next_text,
+                    now_text
+                ],
+            )?;
+            Ok(0)
+        }
+        PollResult::NotModified => {
+            tx.execute(
+                "UPDATE feeds SET next_poll_at = ?2, last_polled_at = ?3, last_success_at = ?3, \
+                 failures = 0, failing_since = NULL, failing_alerted = 0, last_error = NULL \
+                 WHERE id = ?1",
+                params![feed_id, next_text, now_text],
+            )?;
+            Ok(0)
+        }
+        PollResult::Failed { error } => {
+            tx.execute(
+                "UPDATE feeds SET next_poll_at = ?2, last_polled_at = ?3, failures = failures + 1, \
+                 failing_since = COALESCE(failing_since, ?3), last_error = ?4 WHERE id = ?1",
+                params![feed_id, next_text, now_text, error],
+            )?;
+            tx.query_row(
+                "SELECT failures FROM feeds WHERE id = ?1",
+                [feed_id],
+                |row| row.get(0),
+            )
+        }
+    }
 }

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::super::Outbox;
 use super::super::outbox::new_alert_id;
 use super::super::{
     AlertDraft, AlertKind, AlertRow, ArticleRef, Delivery, Error, FeedFacts, ObservationRow,
@@ -217,153 +218,143 @@ pub(super) fn load_alert(conn: &Connection, id: &str) -> rusqlite::Result<Option
     }))
 }
 
-pub(super) fn due_deliveries(
-    db: &Sqlite,
-    now: DateTime<Utc>,
-    limit: usize,
-) -> Result<Vec<Delivery>, Error> {
-    let conn = db.lock();
-    let now_text = time_text(now);
-    let rows: Vec<(i64, String, String, u32)> = conn
-        .prepare_cached(
-            "SELECT id, alert_id, sink, attempts FROM deliveries \
-             WHERE state = 'pending' AND next_attempt_at <= ?1 \
-             AND (claimed_until IS NULL OR claimed_until <= ?1) \
-             ORDER BY next_attempt_at, id LIMIT ?2",
-        )
-        .and_then(|mut stmt| {
-            stmt.query_map(params![now_text, limit as i64], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-            })?
-            .collect()
-        })
-        .map_err(db.err())?;
-    let mut deliveries = Vec::with_capacity(rows.len());
-    for (id, alert_id, sink, attempts) in rows {
-        if let Some(alert) = load_alert(&conn, &alert_id).map_err(db.err())? {
-            deliveries.push(Delivery {
-                id,
-                sink,
-                attempts,
-                alert,
-            });
-        }
-    }
-    Ok(deliveries)
-}
-
-pub(super) fn claim_delivery(
-    db: &Sqlite,
-    delivery_id: i64,
-    instance: &str,
-    now: DateTime<Utc>,
-    until: DateTime<Utc>,
-) -> Result<bool, Error> {
-    let conn = db.lock();
-    // One statement: SQLite runs it under the write lock, so two processes
-    // cannot both see the delivery unclaimed.
-    let n_claimed = conn
-        .execute(
-            "UPDATE deliveries SET claimed_by = ?2, claimed_until = ?4 \
-             WHERE id = ?1 AND state = 'pending' AND next_attempt_at <= ?3 \
-             AND (claimed_until IS NULL OR claimed_until <= ?3 OR claimed_by = ?2)",
-            params![delivery_id, instance, time_text(now), time_text(until)],
-        )
-        .map_err(db.err())?;
-    Ok(n_claimed == 1)
-}
-
-pub(super) fn next_delivery_at(db: &Sqlite) -> Result<Option<DateTime<Utc>>, Error> {
-    let conn = db.lock();
-    // A claimed delivery is due again when its claim runs out (its
-    // instance may have died holding it).
-    let next: Option<String> = conn
-        .query_row(
-            "SELECT MIN(max(next_attempt_at, coalesce(claimed_until, ''))) FROM deliveries \
-             WHERE state = 'pending'",
-            [],
-            |row| row.get(0),
-        )
-        .map_err(db.err())?;
-    Ok(opt_time(next))
-}
-
-pub(super) fn delivery_succeeded(
-    db: &Sqlite,
-    delivery_id: i64,
-    now: DateTime<Utc>,
-) -> Result<(), Error> {
-    let conn = db.lock();
-    conn.execute(
-        "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = ?2, \
-         last_error = NULL, claimed_by = NULL, claimed_until = NULL WHERE id = ?1",
-        params![delivery_id, time_text(now)],
-    )
-    .map_err(db.err())?;
-    Ok(())
-}
-
-pub(super) fn delivery_failed(
-    db: &Sqlite,
-    delivery_id: i64,
-    error: &str,
-    retry_at: Option<DateTime<Utc>>,
-) -> Result<(), Error> {
-    let conn = db.lock();
-    match retry_at {
-        Some(retry_at) => conn.execute(
-            "UPDATE deliveries SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3, \
-             claimed_by = NULL, claimed_until = NULL WHERE id = ?1",
-            params![delivery_id, error, time_text(retry_at)],
-        ),
-        None => conn.execute(
-            "UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = ?2, \
-             claimed_by = NULL, claimed_until = NULL WHERE id = ?1",
-            params![delivery_id, error],
-        ),
-    }
-    .map_err(db.err())?;
-    Ok(())
-}
-
-pub(super) fn delivered_since(
-    db: &Sqlite,
-    sink: &str,
-    since: DateTime<Utc>,
-) -> Result<usize, Error> {
-    let conn = db.lock();
-    let count: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM deliveries WHERE sink = ?1 AND state = 'delivered' \
-             AND delivered_at >= ?2",
-            params![sink, time_text(since)],
-            |row| row.get(0),
-        )
-        .map_err(db.err())?;
-    Ok(usize::try_from(count).unwrap_or(0))
-}
-
-pub(super) fn digest_delivered(
-    db: &Sqlite,
-    delivery_ids: &[i64],
-    digest_id: &str,
-    now: DateTime<Utc>,
-) -> Result<(), Error> {
-    let mut conn = db.lock();
-    let tx = write_transaction(&mut conn).map_err(db.err())?;
-    {
-        let mut update = tx
+impl Outbox for Sqlite {
+    fn due_deliveries(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Delivery>, Error> {
+        let conn = self.lock();
+        let now_text = time_text(now);
+        let rows: Vec<(i64, String, String, u32)> = conn
             .prepare_cached(
-                "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, \
-                 delivered_at = ?2, last_error = NULL, digest_id = ?3, claimed_by = NULL, \
-                 claimed_until = NULL WHERE id = ?1",
+                "SELECT id, alert_id, sink, attempts FROM deliveries \
+                 WHERE state = 'pending' AND next_attempt_at <= ?1 \
+                 AND (claimed_until IS NULL OR claimed_until <= ?1) \
+                 ORDER BY next_attempt_at, id LIMIT ?2",
             )
-            .map_err(db.err())?;
-        for id in delivery_ids {
-            update
-                .execute(params![id, time_text(now), digest_id])
-                .map_err(db.err())?;
+            .and_then(|mut stmt| {
+                stmt.query_map(params![now_text, limit as i64], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                })?
+                .collect()
+            })
+            .map_err(self.err())?;
+        let mut deliveries = Vec::with_capacity(rows.len());
+        for (id, alert_id, sink, attempts) in rows {
+            if let Some(alert) = load_alert(&conn, &alert_id).map_err(self.err())? {
+                deliveries.push(Delivery {
+                    id,
+                    sink,
+                    attempts,
+                    alert,
+                });
+            }
         }
+        Ok(deliveries)
     }
-    tx.commit().map_err(db.err())
+
+    fn claim_delivery(
+        &self,
+        delivery_id: i64,
+        instance: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool, Error> {
+        let conn = self.lock();
+        // One statement: SQLite runs it under the write lock, so two processes
+        // cannot both see the delivery unclaimed.
+        let n_claimed = conn
+            .execute(
+                "UPDATE deliveries SET claimed_by = ?2, claimed_until = ?4 \
+                 WHERE id = ?1 AND state = 'pending' AND next_attempt_at <= ?3 \
+                 AND (claimed_until IS NULL OR claimed_until <= ?3 OR claimed_by = ?2)",
+                params![delivery_id, instance, time_text(now), time_text(until)],
+            )
+            .map_err(self.err())?;
+        Ok(n_claimed == 1)
+    }
+
+    fn next_delivery_at(&self) -> Result<Option<DateTime<Utc>>, Error> {
+        let conn = self.lock();
+        // A claimed delivery is due again when its claim runs out (its
+        // instance may have died holding it).
+        let next: Option<String> = conn
+            .query_row(
+                "SELECT MIN(max(next_attempt_at, coalesce(claimed_until, ''))) FROM deliveries \
+                 WHERE state = 'pending'",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(self.err())?;
+        Ok(opt_time(next))
+    }
+
+    fn delivery_succeeded(&self, delivery_id: i64, now: DateTime<Utc>) -> Result<(), Error> {
+        let conn = self.lock();
+        conn.execute(
+            "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = ?2, \
+             last_error = NULL, claimed_by = NULL, claimed_until = NULL WHERE id = ?1",
+            params![delivery_id, time_text(now)],
+        )
+        .map_err(self.err())?;
+        Ok(())
+    }
+
+    fn delivery_failed(
+        &self,
+        delivery_id: i64,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), Error> {
+        let conn = self.lock();
+        match retry_at {
+            Some(retry_at) => conn.execute(
+                "UPDATE deliveries SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3, \
+                 claimed_by = NULL, claimed_until = NULL WHERE id = ?1",
+                params![delivery_id, error, time_text(retry_at)],
+            ),
+            None => conn.execute(
+                "UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = ?2, \
+                 claimed_by = NULL, claimed_until = NULL WHERE id = ?1",
+                params![delivery_id, error],
+            ),
+        }
+        .map_err(self.err())?;
+        Ok(())
+    }
+
+    fn delivered_since(&self, sink: &str, since: DateTime<Utc>) -> Result<usize, Error> {
+        let conn = self.lock();
+        let count: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM deliveries WHERE sink = ?1 AND state = 'delivered' \
+                 AND delivered_at >= ?2",
+                params![sink, time_text(since)],
+                |row| row.get(0),
+            )
+            .map_err(self.err())?;
+        Ok(usize::try_from(count).unwrap_or(0))
+    }
+
+    fn digest_delivered(
+        &self,
+        delivery_ids: &[i64],
+        digest_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let mut conn = self.lock();
+        let tx = write_transaction(&mut conn).map_err(self.err())?;
+        {
+            let mut update = tx
+                .prepare_cached(
+                    "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, \
+                     delivered_at = ?2, last_error = NULL, digest_id = ?3, claimed_by = NULL, \
+                     claimed_until = NULL WHERE id = ?1",
+                )
+                .map_err(self.err())?;
+            for id in delivery_ids {
+                update
+                    .execute(params![id, time_text(now), digest_id])
+                    .map_err(self.err())?;
+            }
+        }
+        tx.commit().map_err(self.err())
+    }
 }

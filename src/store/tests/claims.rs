@@ -363,17 +363,22 @@ fn mentions_keep_their_claim_fields() {
     }
 }
 
-#[test]
-fn database_at_version_three_migrates_keeping_its_rows() {
+/// A SQLite file in a new directory at migration 3, with `rows` run in it.
+fn version_three(rows: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v3.db");
-    {
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        for sql in &sqlite::MIGRATIONS[..3] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.execute_batch(
-            "PRAGMA foreign_keys = ON;
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    for sql in &sqlite::MIGRATIONS[..3] {
+        conn.execute_batch(sql).unwrap();
+    }
+    conn.execute_batch(rows).unwrap();
+    (dir, path)
+}
+
+#[test]
+fn database_at_version_three_migrates_keeping_its_rows() {
+    let (_dir, path) = version_three(
+        "PRAGMA foreign_keys = ON;
              INSERT INTO feeds (id, url) VALUES (1, 'https://news.example/rss');
              INSERT INTO articles (id, url, title, text, content_hash, source, feed_id, published_at, fetched_at, sort_at)
                VALUES (7, 'https://news.example/old', 'Old report', 'Donors pledged $2 billion.', 'h', 'Test Wire', 1,
@@ -390,9 +395,7 @@ fn database_at_version_three_migrates_keeping_its_rows() {
              INSERT INTO deliveries (alert_id, sink, state, next_attempt_at)
                VALUES ('01OLDALERT', 'hook', 'delivered', '2025-01-01T12:00:00.000Z');
              PRAGMA user_version = 3;",
-        )
-        .unwrap();
-    }
+    );
     let store = Store::open(&path).unwrap();
     let conn = rusqlite::Connection::open(&path).unwrap();
     let version: i64 = conn
@@ -431,17 +434,10 @@ fn database_at_version_three_migrates_keeping_its_rows() {
 
 #[test]
 fn a_failed_migration_leaves_the_database_as_it_was() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("v3.db");
-    {
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        for sql in &sqlite::MIGRATIONS[..3] {
-            conn.execute_batch(sql).unwrap();
-        }
-        // Two alerts on one observation: migration 4's unique index refuses
-        // them (figwatch never writes this; a hand-edited file might).
-        conn.execute_batch(
-            "INSERT INTO articles (id, url, title, text, content_hash, source, fetched_at, sort_at)
+    // Two alerts on one observation: migration 4's unique index refuses
+    // them (figwatch never writes this; a hand-edited file might).
+    let (_dir, path) = version_three(
+        "INSERT INTO articles (id, url, title, text, content_hash, source, fetched_at, sort_at)
                VALUES (1, 'https://news.example/a', 't', 'x', 'h', 's', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z');
              INSERT INTO observations (id, article_id, watch, figure, value, qualifier, text, quote, decision, observed_at)
                VALUES (5, 1, 'nk', 'troops', 1.0, 'exact', '1 troops', '1 troops', 'first_seen', '2025-01-01T00:00:00.000Z');
@@ -449,9 +445,7 @@ fn a_failed_migration_leaves_the_database_as_it_was() {
                VALUES ('A1', 'figure_first_seen', '2025-01-01T00:00:00.000Z', 'nk', 'troops', 5),
                       ('A2', 'figure_first_seen', '2025-01-01T00:00:00.000Z', 'nk', 'troops', 5);
              PRAGMA user_version = 3;",
-        )
-        .unwrap();
-    }
+    );
     let err = Store::open(&path).unwrap_err();
     assert!(err.to_string().contains("migration 4 failed"), "{err}");
     let conn = rusqlite::Connection::open(&path).unwrap();

@@ -98,33 +98,28 @@ fn a_feed_polled_by_another_instance_is_not_due_again_within_its_interval() {
 fn one_delivery(store: &Store) -> i64 {
     let feed = store.feed(FEED).unwrap();
     let watch = watch();
-    record(
-        store,
-        feed.id,
-        &watch,
-        Article {
-            key: "a",
-            url: "https://news.example/a",
-            value: 10.0,
-            published: at(1),
-            baseline: false,
-        },
-    );
+    record(store, feed.id, &watch, article("a", 10.0, 1));
     let due = store.due_deliveries(at(21), 10).unwrap();
     assert_eq!(due.len(), 2, "hook and log");
     due.iter().find(|d| d.sink == "hook").unwrap().id
 }
 
+/// [`one_delivery`], claimed by `store` at `now` for a minute.
+fn claimed_delivery(store: &Store, now: DateTime<Utc>) -> i64 {
+    let id = one_delivery(store);
+    assert!(
+        store
+            .claim_delivery(id, store.instance(), now, now + minutes(1))
+            .unwrap()
+    );
+    id
+}
+
 #[test]
 fn a_claimed_delivery_is_sent_by_one_instance_only() {
     each_backend_twice(|first, second| {
-        let id = one_delivery(first);
         let now = at(21);
-        assert!(
-            first
-                .claim_delivery(id, first.instance(), now, now + minutes(1))
-                .unwrap()
-        );
+        let id = claimed_delivery(first, now);
         assert!(
             !second
                 .claim_delivery(id, second.instance(), now, now + minutes(1))
@@ -151,13 +146,8 @@ fn a_claimed_delivery_is_sent_by_one_instance_only() {
 #[test]
 fn a_claim_whose_instance_died_expires_and_the_delivery_is_sent_by_another() {
     each_backend_twice(|first, second| {
-        let id = one_delivery(first);
         let now = at(21);
-        assert!(
-            first
-                .claim_delivery(id, first.instance(), now, now + minutes(1))
-                .unwrap()
-        );
+        let id = claimed_delivery(first, now);
         // The claim holds back the next attempt until it runs out.
         let next = second.next_delivery_at().unwrap().unwrap();
         assert!(next <= now + minutes(1), "{next}");
@@ -219,31 +209,25 @@ fn the_leases_and_claims_of_a_dead_instance_can_be_freed_at_once() {
     each_backend_twice(|first, second| {
         let id = one_delivery(first);
         let now = at(21);
-        assert!(matches!(
-            first
-                .lease_feed(FEED, first.instance(), now, now + minutes(2), false)
-                .unwrap(),
-            Lease::Granted(_)
-        ));
-        assert!(
-            first
-                .claim_delivery(id, first.instance(), now, now + minutes(2))
-                .unwrap()
-        );
+        // `store` leases the feed and claims the delivery, both granted.
+        let take_both = |store: &Store| {
+            assert!(matches!(
+                store
+                    .lease_feed(FEED, store.instance(), now, now + minutes(2), false)
+                    .unwrap(),
+                Lease::Granted(_)
+            ));
+            assert!(
+                store
+                    .claim_delivery(id, store.instance(), now, now + minutes(2))
+                    .unwrap()
+            );
+        };
+        take_both(first);
         assert_eq!(second.holders().unwrap(), [first.instance().to_string()]);
         assert_eq!(second.release_all(first.instance()).unwrap(), 2);
         assert!(second.holders().unwrap().is_empty());
-        assert!(matches!(
-            second
-                .lease_feed(FEED, second.instance(), now, now + minutes(2), false)
-                .unwrap(),
-            Lease::Granted(_)
-        ));
-        assert!(
-            second
-                .claim_delivery(id, second.instance(), now, now + minutes(2))
-                .unwrap()
-        );
+        take_both(second);
     });
 }
 

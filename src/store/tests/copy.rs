@@ -11,18 +11,8 @@ fn a_sqlite_store_copied_into_postgres_reads_the_same_and_sends_nothing_twice() 
     let (dir, sqlite) = open();
     let feed = sqlite.feed("https://news.example/rss").unwrap();
     let watch = watch();
-    record(
-        &sqlite,
-        feed.id,
-        &watch,
-        article("a", "https://news.example/a", 10_000.0, 1),
-    );
-    record(
-        &sqlite,
-        feed.id,
-        &watch,
-        article("b", "https://news.example/b", 11_000.0, 5),
-    );
+    record(&sqlite, feed.id, &watch, article("a", 10_000.0, 1));
+    record(&sqlite, feed.id, &watch, article("b", 11_000.0, 5));
     let failed = PollResult::Failed {
         error: "HTTP 500".to_string(),
     };
@@ -99,12 +89,7 @@ fn a_sqlite_store_copied_into_postgres_reads_the_same_and_sends_nothing_twice() 
 
     // The copy goes on: new rows get new ids, the state compares with the
     // copied one.
-    let recorded = record(
-        postgres,
-        feed.id,
-        &watch,
-        article("c", "https://news.example/c", 12_000.0, 9),
-    );
+    let recorded = record(postgres, feed.id, &watch, article("c", 12_000.0, 9));
     assert_eq!(recorded.n_alerts, 1);
     assert!(recorded.article_id > 2);
     let alerts = postgres.alerts(50, false).unwrap();

@@ -101,7 +101,7 @@ fn reading(value: f64) -> Reading {
 
 struct Article {
     key: &'static str,
-    url: &'static str,
+    url: String,
     value: f64,
     published: DateTime<Utc>,
     baseline: bool,
@@ -115,12 +115,12 @@ fn record(store: &Store, feed_id: i64, watch: &Watch, article: Article) -> Recor
             feed_id,
             entry: EntryRecord {
                 key: article.key,
-                url: Some(article.url),
+                url: Some(&article.url),
                 title: &title,
                 published_at: Some(article.published),
                 hash: None,
             },
-            url: article.url,
+            url: &article.url,
             title: &title,
             text: &text,
             source: "Test Wire",
@@ -148,6 +148,18 @@ fn seen_entry_is_not_processed_twice_but_failed_ones_are_retried() {
             published_at: None,
             hash: None,
         };
+        // Entry `b`'s article fetch failed on `day`.
+        let fail_b = |day| {
+            store
+                .record_entry(
+                    feed.id,
+                    &entry("b"),
+                    EntryStatus::Failed,
+                    Some("HTTP 500"),
+                    at(day),
+                )
+                .unwrap();
+        };
         assert_eq!(
             store.unseen_entries(feed.id, &["a", "b"], 3).unwrap(),
             vec![true, true]
@@ -155,37 +167,13 @@ fn seen_entry_is_not_processed_twice_but_failed_ones_are_retried() {
         store
             .record_entry(feed.id, &entry("a"), EntryStatus::Skipped, None, at(1))
             .unwrap();
-        store
-            .record_entry(
-                feed.id,
-                &entry("b"),
-                EntryStatus::Failed,
-                Some("HTTP 500"),
-                at(1),
-            )
-            .unwrap();
+        fail_b(1);
         assert_eq!(
             store.unseen_entries(feed.id, &["a", "b"], 3).unwrap(),
             vec![false, true]
         );
-        store
-            .record_entry(
-                feed.id,
-                &entry("b"),
-                EntryStatus::Failed,
-                Some("HTTP 500"),
-                at(2),
-            )
-            .unwrap();
-        store
-            .record_entry(
-                feed.id,
-                &entry("b"),
-                EntryStatus::Failed,
-                Some("HTTP 500"),
-                at(3),
-            )
-            .unwrap();
+        fail_b(2);
+        fail_b(3);
         assert_eq!(
             store.unseen_entries(feed.id, &["b"], 3).unwrap(),
             vec![false]
@@ -198,18 +186,7 @@ fn baseline_records_state_without_alerting() {
     each_backend(|store| {
         let feed = store.feed("https://news.example/rss").unwrap();
         let watch = watch();
-        let recorded = record(
-            store,
-            feed.id,
-            &watch,
-            Article {
-                key: "a",
-                url: "https://news.example/a",
-                value: 10_000.0,
-                published: at(1),
-                baseline: true,
-            },
-        );
+        let recorded = record(store, feed.id, &watch, article("a", 10_000.0, 1).baseline());
         assert_eq!(recorded.n_observations, 1);
         assert_eq!(recorded.n_alerts, 0);
         let figures = store.figures(None).unwrap();
@@ -224,30 +201,8 @@ fn newer_article_with_new_value_alerts_every_sink_once() {
     each_backend(|store| {
         let feed = store.feed("https://news.example/rss").unwrap();
         let watch = watch();
-        record(
-            store,
-            feed.id,
-            &watch,
-            Article {
-                key: "a",
-                url: "https://news.example/a",
-                value: 10_000.0,
-                published: at(1),
-                baseline: true,
-            },
-        );
-        let recorded = record(
-            store,
-            feed.id,
-            &watch,
-            Article {
-                key: "b",
-                url: "https://news.example/b",
-                value: 11_000.0,
-                published: at(5),
-                baseline: false,
-            },
-        );
+        record(store, feed.id, &watch, article("a", 10_000.0, 1).baseline());
+        let recorded = record(store, feed.id, &watch, article("b", 11_000.0, 5));
         assert_eq!(recorded.n_alerts, 1);
 
         let due = store.due_deliveries(at(30), 10).unwrap();
@@ -297,26 +252,9 @@ fn older_article_is_history_only() {
             store,
             feed.id,
             &watch,
-            Article {
-                key: "new",
-                url: "https://news.example/new",
-                value: 11_000.0,
-                published: at(10),
-                baseline: true,
-            },
+            article("new", 11_000.0, 10).baseline(),
         );
-        let recorded = record(
-            store,
-            feed.id,
-            &watch,
-            Article {
-                key: "old",
-                url: "https://news.example/old",
-                value: 9_000.0,
-                published: at(2),
-                baseline: false,
-            },
-        );
+        let recorded = record(store, feed.id, &watch, article("old", 9_000.0, 2));
         assert_eq!(recorded.n_alerts, 0);
         assert_eq!(store.figures(None).unwrap()[0].current.value, 11_000.0);
         let history = store.history("nk", "troops").unwrap();
@@ -334,29 +272,15 @@ fn same_article_again_is_a_duplicate_and_alerts_nothing() {
         let feed = store.feed("https://news.example/rss").unwrap();
         let other = store.feed("https://wire.example/atom").unwrap();
         let watch = watch();
-        let first = record(
-            store,
-            feed.id,
-            &watch,
-            Article {
-                key: "a",
-                url: "https://news.example/a",
-                value: 5.0,
-                published: at(1),
-                baseline: false,
-            },
-        );
+        let first = record(store, feed.id, &watch, article("a", 5.0, 1));
         assert_eq!(first.n_alerts, 1, "first seen without baseline");
         let again = record(
             store,
             other.id,
             &watch,
             Article {
-                key: "wire-a",
-                url: "https://news.example/a",
-                value: 5.0,
-                published: at(1),
-                baseline: false,
+                url: "https://news.example/a".to_string(),
+                ..article("wire-a", 5.0, 1)
             },
         );
         assert!(again.duplicate);
@@ -437,10 +361,22 @@ fn poll_ok(store: &Store, feed_id: i64, now: DateTime<Utc>) {
         .unwrap();
 }
 
-fn article(key: &'static str, url: &'static str, value: f64, day: u32) -> Article {
+impl Article {
+    /// The same article, recorded as a baseline.
+    fn baseline(self) -> Article {
+        Article {
+            baseline: true,
+            ..self
+        }
+    }
+}
+
+/// The article of entry `key` at `https://news.example/{key}`, of `value`
+/// troops, published on `day`.
+fn article(key: &'static str, value: f64, day: u32) -> Article {
     Article {
         key,
-        url,
+        url: format!("https://news.example/{key}"),
         value,
         published: at(day),
         baseline: false,
@@ -469,29 +405,14 @@ fn pair_added_to_an_old_feed_is_a_baseline_until_the_next_successful_poll() {
 
         // The poll that follows the registration (its predecessor started
         // before it) records silently, even a change within the same poll.
-        let first = record(
-            store,
-            feed.id,
-            &watch,
-            article("a", "https://news.example/a", 100.0, 2),
-        );
-        let second = record(
-            store,
-            feed.id,
-            &watch,
-            article("b", "https://news.example/b", 200.0, 3),
-        );
+        let first = record(store, feed.id, &watch, article("a", 100.0, 2));
+        let second = record(store, feed.id, &watch, article("b", 200.0, 3));
         assert_eq!((first.n_alerts, second.n_alerts), (0, 0));
         assert!(store.due_deliveries(at(30), 10).unwrap().is_empty());
 
         // Once the feed has been polled since, the pair alerts as usual.
         poll_ok(store, feed.id, at(4));
-        let third = record(
-            store,
-            feed.id,
-            &watch,
-            article("c", "https://news.example/c", 300.0, 5),
-        );
+        let third = record(store, feed.id, &watch, article("c", 300.0, 5));
         assert_eq!(third.n_alerts, 1);
         let due = store.due_deliveries(at(30), 10).unwrap();
         assert_eq!(due[0].alert.kind, AlertKind::FigureChanged);
@@ -511,12 +432,7 @@ fn pair_registered_without_baseline_or_never_registered_alerts_first_seen() {
                     .register_figures(std::slice::from_ref(&watch), baseline, at(2))
                     .unwrap();
             }
-            let recorded = record(
-                store,
-                feed.id,
-                &watch,
-                article("a", "https://news.example/a", 100.0, 2),
-            );
+            let recorded = record(store, feed.id, &watch, article("a", 100.0, 2));
             assert_eq!(recorded.n_alerts, 1, "register = {register:?}");
             let due = store.due_deliveries(at(30), 10).unwrap();
             assert_eq!(due[0].alert.kind, AlertKind::FigureFirstSeen);
@@ -529,18 +445,8 @@ fn article_search_uses_full_text_syntax_and_falls_back_to_substring() {
     each_backend(|store| {
         let feed = store.feed("https://news.example/rss").unwrap();
         let watch = watch();
-        record(
-            store,
-            feed.id,
-            &watch,
-            article("a", "https://news.example/a", 10_000.0, 1),
-        );
-        record(
-            store,
-            feed.id,
-            &watch,
-            article("b", "https://news.example/b", 11_000.0, 2),
-        );
+        record(store, feed.id, &watch, article("a", 10_000.0, 1));
+        record(store, feed.id, &watch, article("b", 11_000.0, 2));
         let urls = |search: &str| -> Vec<String> {
             store
                 .articles(None, Some(search), 10)

@@ -103,18 +103,7 @@ fn revision_dated_before_the_state_is_history_only() {
         let watch = watch();
         read(store, feed.id, &watch, 10_000.0, "v1", None);
         // A newer article moves the state past the revision's date.
-        let newer = record(
-            store,
-            feed.id,
-            &watch,
-            Article {
-                key: "b",
-                url: "https://news.example/b",
-                value: 11_000.0,
-                published: at(10),
-                baseline: false,
-            },
-        );
+        let newer = record(store, feed.id, &watch, article("b", 11_000.0, 10));
         assert_eq!(newer.n_alerts, 1);
         let revised = read(store, feed.id, &watch, 9_000.0, "v2", Some(at(5)));
         assert_eq!((revised.revision, revised.n_alerts), (1, 0));

@@ -58,19 +58,8 @@ fn migration_two_treats_already_observed_pairs_as_known() {
 fn one_alert_due(store: &Store) {
     let feed = store.feed("https://news.example/rss").unwrap();
     let watch = watch();
-    for (key, url, value, day, baseline) in [
-        ("a", "https://news.example/a", 10_000.0, 1, true),
-        ("b", "https://news.example/b", 11_000.0, 5, false),
-    ] {
-        let article = Article {
-            key,
-            url,
-            value,
-            published: at(day),
-            baseline,
-        };
-        record(store, feed.id, &watch, article);
-    }
+    record(store, feed.id, &watch, article("a", 10_000.0, 1).baseline());
+    record(store, feed.id, &watch, article("b", 11_000.0, 5));
     assert_eq!(store.due_deliveries(at(30), 10).unwrap().len(), 2);
 }
 
