@@ -252,7 +252,7 @@ async fn tell_the_story(
                 continue;
             };
             n_alerts += 1;
-            let text = alert::message(&summary.alert).text();
+            let text = alert::message(&(&summary.alert).into()).text();
             let mut lines = text.lines();
             if let Some(title) = lines.next() {
                 println!("  ALERT {title}");
