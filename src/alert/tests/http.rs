@@ -84,12 +84,8 @@ fn signature_matches_a_known_hmac_vector() {
 #[tokio::test]
 async fn webhook_without_secret_sends_no_signature() {
     let mut receiver = Receiver::start(StatusCode::OK, "ok").await;
-    let sinks = Sinks::new(&[webhook(&receiver.url, None)], WAIT);
-    sinks
-        .send("hook", &changed_alert())
-        .await
-        .expect("delivered");
-    let request = receiver.next().await;
+    let hook = webhook(&receiver.url, None);
+    let request = receiver.sent(hook, &changed_alert()).await;
     assert!(request.headers.get("x-figwatch-signature").is_none());
     assert_eq!(
         request.header("x-figwatch-alert-id"),
@@ -274,20 +270,8 @@ async fn ntfy_replaces_a_figures_notification_unless_told_not_to() {
 #[tokio::test]
 async fn ntfy_uses_basic_auth_with_username_and_password() {
     let mut receiver = Receiver::start(StatusCode::OK, "{}").await;
-    let sinks = Sinks::new(
-        &[ntfy(
-            &receiver.url,
-            None,
-            Some("analyst"),
-            Some("pa55-word"),
-        )],
-        WAIT,
-    );
-    sinks
-        .send("phone", &text_alert(Kind::Test, "ping"))
-        .await
-        .expect("delivered");
-    let request = receiver.next().await;
+    let phone = ntfy(&receiver.url, None, Some("analyst"), Some("pa55-word"));
+    let request = receiver.sent(phone, &text_alert(Kind::Test, "ping")).await;
     let expected = format!(
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode("analyst:pa55-word")
@@ -312,14 +296,7 @@ async fn secrets_never_appear_in_errors() {
         "bad credentials: {authorization}",
     )
     .await;
-    let sinks = Sinks::new(
-        &[ntfy(&receiver.url, Some("tk_sup3r-s3cret"), None, None)],
-        WAIT,
-    );
-    let err = sinks
-        .send("phone", &changed_alert())
-        .await
-        .expect_err("500");
+    let err = send_error(ntfy(&receiver.url, Some("tk_sup3r-s3cret"), None, None)).await;
     let _ = receiver.next().await;
     let shown = format!("{err} {err:?}");
     assert!(shown.contains("500"), "{shown}");
@@ -332,14 +309,7 @@ async fn secrets_never_appear_in_errors() {
     // Refusing them (401, 403), its body is not kept at all.
     let mut receiver =
         Receiver::start(StatusCode::UNAUTHORIZED, "bad credentials: {authorization}").await;
-    let sinks = Sinks::new(
-        &[ntfy(&receiver.url, Some("tk_sup3r-s3cret"), None, None)],
-        WAIT,
-    );
-    let err = sinks
-        .send("phone", &changed_alert())
-        .await
-        .expect_err("401");
+    let err = send_error(ntfy(&receiver.url, Some("tk_sup3r-s3cret"), None, None)).await;
     let _ = receiver.next().await;
     let shown = format!("{err} {err:?}");
     assert!(shown.contains("401"), "{shown}");
@@ -380,20 +350,10 @@ async fn secrets_never_appear_in_errors() {
 #[tokio::test]
 async fn slack_gets_a_linked_title_the_quote_and_the_source() {
     let mut receiver = Receiver::start(StatusCode::OK, "ok").await;
-    let sinks = Sinks::new(
-        &[sink(
-            "chat",
-            SinkKind::Slack {
-                url: secret(&format!("{}/services/T1/B2/c3", receiver.url)),
-            },
-        )],
-        WAIT,
-    );
-    sinks
-        .send("chat", &changed_alert())
-        .await
-        .expect("delivered");
-    let request = receiver.next().await;
+    let slack = SinkKind::Slack {
+        url: secret(&format!("{}/services/T1/B2/c3", receiver.url)),
+    };
+    let request = receiver.sent(sink("chat", slack), &changed_alert()).await;
     assert_eq!(request.uri.path(), "/services/T1/B2/c3");
     assert_eq!(request.header("content-type"), "application/json");
     let payload = request.json();
@@ -419,20 +379,12 @@ fn slack_escapes_its_control_characters() {
 #[tokio::test]
 async fn discord_gets_content_and_an_embed_linking_the_article() {
     let mut receiver = Receiver::start(StatusCode::NO_CONTENT, "").await;
-    let sinks = Sinks::new(
-        &[sink(
-            "guild",
-            SinkKind::Discord {
-                url: secret(&format!("{}/api/webhooks/1/tok", receiver.url)),
-            },
-        )],
-        WAIT,
-    );
-    sinks
-        .send("guild", &changed_alert())
-        .await
-        .expect("delivered");
-    let request = receiver.next().await;
+    let discord = SinkKind::Discord {
+        url: secret(&format!("{}/api/webhooks/1/tok", receiver.url)),
+    };
+    let request = receiver
+        .sent(sink("guild", discord), &changed_alert())
+        .await;
     let payload = request.json();
     assert_eq!(
         payload["content"],

@@ -117,10 +117,7 @@ fn fractions_ranges_and_missing_dates_are_kept() {
 
 #[test]
 fn first_seen_has_null_previous_and_change() {
-    let mut alert = changed_alert();
-    alert.kind = Kind::Stored(AlertKind::FigureFirstSeen);
-    alert.previous = None;
-    alert.change = None;
+    let alert = first_seen(changed_alert());
     let json = parse(&alert);
     check_keys(&json, &[]);
     assert_eq!(json["kind"], "figure_first_seen");

@@ -155,10 +155,7 @@ fn missing_change_is_computed_from_the_values() {
 
 #[test]
 fn first_seen_shows_the_value_and_the_source() {
-    let mut alert = changed_alert();
-    alert.kind = Kind::Stored(AlertKind::FigureFirstSeen);
-    alert.previous = None;
-    alert.change = None;
+    let alert = first_seen(changed_alert());
     let message = message(&alert);
     assert_eq!(
         message.title,
@@ -416,10 +413,7 @@ fn by_source_title_leads_with_the_claimant() {
         message(&alert).title,
         "nk-russia · NIS revised troops: more than 11,000 → more than 12,000 (+1,000, +9.1%) — Korea Daily"
     );
-    let mut first = claimed_alert(Some("NIS"), Some("NIS"));
-    first.kind = Kind::Stored(AlertKind::FigureFirstSeen);
-    first.previous = None;
-    first.change = None;
+    let first = first_seen(claimed_alert(Some("NIS"), Some("NIS")));
     assert_eq!(
         message(&first).title,
         "nk-russia · NIS on troops: more than 12,000 (first seen) — Korea Daily"

@@ -120,6 +120,25 @@ fn matched_alert(headline: &str) -> Alert {
     }
 }
 
+/// `alert` as a `figure_first_seen` alert: no previous value, no change.
+fn first_seen(alert: Alert) -> Alert {
+    Alert {
+        kind: Kind::Stored(AlertKind::FigureFirstSeen),
+        previous: None,
+        change: None,
+        ..alert
+    }
+}
+
+/// The error `sink`, the one sink configured, reports for the motivating
+/// case.
+async fn send_error(sink: config::Sink) -> Error {
+    let name = sink.name.clone();
+    let sinks = Sinks::new(&[sink], WAIT);
+    let sent = sinks.send(&name, &changed_alert()).await;
+    sent.expect_err("the sink fails")
+}
+
 /// A feed or test alert: no watch, no figure, free text.
 fn text_alert(kind: impl Into<Kind>, text: &str) -> Alert {
     let created_at = Utc
@@ -268,6 +287,15 @@ impl Receiver {
         let address = listener.local_addr().expect("local address");
         tokio::spawn(async move { axum::serve(listener, app).await });
         format!("http://{address}")
+    }
+
+    /// The request `sink`, the one sink configured, sent this receiver
+    /// for `alert`.
+    async fn sent(&mut self, sink: config::Sink, alert: &Alert) -> Captured {
+        let name = sink.name.clone();
+        let sinks = Sinks::new(&[sink], WAIT);
+        sinks.send(&name, alert).await.expect("delivered");
+        self.next().await
     }
 
     async fn next(&mut self) -> Captured {
