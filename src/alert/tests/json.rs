@@ -239,3 +239,22 @@ fn by_source_alert_names_its_claimant_at_the_top() {
         "unattributed is the empty claimant"
     );
 }
+
+#[test]
+fn the_json_keeps_its_key_order_byte_for_byte() {
+    let previous = r#"{"value":160,"low":160,"high":null,"qualifier":"more_than","text":"more than 160 pieces","quote":"The officials said more than 160 pieces had crossed the border by rail.","claimed_by":null,"kind":"count","unit":null,"article":{"url":"https://wire.example/asia/2024/11/07/artillery-deliveries","title":"Officials detail weapons flowing from Pyongyang","source":"Asia Wire","published_at":"2024-11-07T06:30:00Z"}}"#;
+    let current = r#"{"value":200,"low":200,"high":null,"qualifier":"more_than","text":"more than 200 long-range artillery pieces","quote":"Seoul's intelligence service says Pyongyang has now shipped more than 200 long-range artillery pieces to Moscow.","claimed_by":null,"kind":"count","unit":null,"article":{"url":"https://news.example/world/2025/02/11/shells-and-guns","title":"Pyongyang ships more guns and soldiers to Moscow","source":"Korea Daily","published_at":"2025-02-11T06:30:00Z"}}"#;
+    assert_eq!(
+        to_json(&changed_alert()),
+        format!(
+            r#"{{"id":"01JKZ3M7Q8X4T2B6N9C5D1F0GH","kind":"figure_changed","created_at":"2025-02-11T09:12:00Z","watch":"nk-russia","figure":"artillery","previous":{previous},"current":{current},"change":{{"absolute":40,"relative":0.25}}}}"#
+        )
+    );
+    let mut alert = text_alert(Kind::Test, "ping");
+    alert.id = String::from("01JKZ3M7Q8X4T2B6N9C5D1F0ZZ");
+    alert.revision = true;
+    assert_eq!(
+        to_json(&alert),
+        r#"{"id":"01JKZ3M7Q8X4T2B6N9C5D1F0ZZ","kind":"test","created_at":"2025-03-01T12:00:00Z","watch":"","figure":null,"previous":null,"current":null,"change":null,"message":"ping","revision":true}"#
+    );
+}
