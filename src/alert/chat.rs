@@ -10,9 +10,8 @@
 use super::http::Http;
 use super::json::format_time;
 use super::message::{Parts, SinkTemplate, parts};
-use super::{Error, truncate};
+use super::{Alert, Error, truncate};
 use crate::config::Secret;
-use crate::store::AlertRow;
 use reqwest::header::CONTENT_TYPE;
 use serde_json::json;
 use url::Url;
@@ -33,20 +32,20 @@ const MAX_DISCORD_EMBED_DESCRIPTION_CHARS: usize = 4096;
 pub(crate) async fn send_slack(
     http: &Http<'_>,
     url: &Secret,
-    row: &AlertRow,
+    alert: &Alert,
     template: Option<SinkTemplate<'_>>,
 ) -> Result<(), Error> {
-    let payload = slack_payload(row, template);
+    let payload = slack_payload(alert, template);
     post(http, url, &payload).await
 }
 
 pub(crate) async fn send_discord(
     http: &Http<'_>,
     url: &Secret,
-    row: &AlertRow,
+    alert: &Alert,
     template: Option<SinkTemplate<'_>>,
 ) -> Result<(), Error> {
-    let payload = discord_payload(row, template);
+    let payload = discord_payload(alert, template);
     post(http, url, &payload).await
 }
 
@@ -63,12 +62,12 @@ async fn post(http: &Http<'_>, url: &Secret, payload: &serde_json::Value) -> Res
     http.send(request).await
 }
 
-/// The Slack incoming-webhook payload for `row`.
+/// The Slack incoming-webhook payload for `alert`.
 pub(crate) fn slack_payload(
-    row: &AlertRow,
+    alert: &Alert,
     template: Option<SinkTemplate<'_>>,
 ) -> serde_json::Value {
-    let parts = parts(row, template);
+    let parts = parts(alert, template);
     let title = slack_escape(&parts.title);
     let mut lines = vec![
         match parts.url.as_deref().and_then(|url| Url::parse(url).ok()) {
@@ -99,12 +98,12 @@ fn slack_escape(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// The Discord webhook payload for `row`.
+/// The Discord webhook payload for `alert`.
 pub(crate) fn discord_payload(
-    row: &AlertRow,
+    alert: &Alert,
     template: Option<SinkTemplate<'_>>,
 ) -> serde_json::Value {
-    let parts = parts(row, template);
+    let parts = parts(alert, template);
     let url = parts.url.as_deref().and_then(|url| Url::parse(url).ok());
     let mut payload = json!({
         "content": truncate(&discord_content(&parts, url.is_some()), MAX_DISCORD_CONTENT_CHARS),
@@ -123,7 +122,7 @@ pub(crate) fn discord_payload(
             "title": truncate(&discord_escape(embed_title), MAX_DISCORD_EMBED_TITLE_CHARS),
             "url": url.as_str(),
             "description": truncate(&description.join("\n"), MAX_DISCORD_EMBED_DESCRIPTION_CHARS),
-            "timestamp": format_time(&row.created_at),
+            "timestamp": format_time(&alert.created_at),
         }]);
     }
     payload

@@ -23,8 +23,7 @@
 //! sink's `env` lists, when the daemon has them.
 
 use super::json::{as_integer, format_time};
-use super::{Error, message, tail};
-use crate::store::AlertRow;
+use super::{Alert, Error, message, tail};
 use std::process::Stdio;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -79,7 +78,7 @@ pub(crate) async fn send(
     command: &[String],
     timeout: Duration,
     env: &[String],
-    row: &AlertRow,
+    alert: &Alert,
     json: String,
 ) -> Result<(), Error> {
     let Some((program, args)) = command.split_first() else {
@@ -92,7 +91,7 @@ pub(crate) async fn send(
         .args(args)
         .env_clear()
         .envs(inherited(env))
-        .envs(environment(row))
+        .envs(environment(alert))
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -183,26 +182,28 @@ fn keep_tail(kept: &mut Vec<u8>, bytes: &[u8]) {
     }
 }
 
-/// The FIGWATCH_* variables for `row`.
-pub(crate) fn environment(row: &AlertRow) -> Vec<(&'static str, String)> {
-    let message = message(row);
+/// The FIGWATCH_* variables for `alert`.
+pub(crate) fn environment(alert: &Alert) -> Vec<(&'static str, String)> {
+    let message = message(alert);
     let url = message.url.clone().unwrap_or_default();
     let variables = [
-        ("FIGWATCH_ALERT_ID", row.id.clone()),
-        ("FIGWATCH_KIND", row.kind.as_str().to_owned()),
-        ("FIGWATCH_CREATED_AT", format_time(&row.created_at)),
-        ("FIGWATCH_WATCH", row.watch.clone()),
-        ("FIGWATCH_FIGURE", row.figure.clone().unwrap_or_default()),
+        ("FIGWATCH_ALERT_ID", alert.id.clone()),
+        ("FIGWATCH_KIND", alert.kind.as_str().to_owned()),
+        ("FIGWATCH_CREATED_AT", format_time(&alert.created_at)),
+        ("FIGWATCH_WATCH", alert.watch.clone()),
+        ("FIGWATCH_FIGURE", alert.figure.clone().unwrap_or_default()),
         (
             "FIGWATCH_VALUE",
-            row.current
+            alert
+                .current
                 .as_ref()
                 .map(|current| plain_number(current.value))
                 .unwrap_or_default(),
         ),
         (
             "FIGWATCH_PREVIOUS",
-            row.previous
+            alert
+                .previous
                 .as_ref()
                 .map(|previous| plain_number(previous.value))
                 .unwrap_or_default(),

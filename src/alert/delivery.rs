@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Error, Sinks, retry_delay};
+use super::{Alert, Error, Sinks, retry_delay};
 use crate::config::DeliveryPolicy;
 use crate::store::Delivery;
 use std::time::Duration;
@@ -114,16 +114,18 @@ pub fn retry_in(
 }
 
 impl Sinks {
-    /// Makes one attempt at `delivery` under its sink's delivery policy
-    /// (`max_attempts` and `give_up_after`) at time `now`, and says what to
-    /// do next ([`retry_decision`]), logged by [`Outcome::log`].
+    /// Makes one attempt at `delivery` (its stored alert made an [`Alert`])
+    /// under its sink's delivery policy (`max_attempts` and
+    /// `give_up_after`) at time `now`, and says what to do next
+    /// ([`retry_decision`]), logged by [`Outcome::log`].
     pub async fn deliver_with(
         &self,
         delivery: &Delivery,
         policy: &DeliveryPolicy,
         now: DateTime<Utc>,
     ) -> Outcome {
-        let result = self.send(&delivery.sink, &delivery.alert).await;
+        let alert = Alert::from(&delivery.alert);
+        let result = self.send(&delivery.sink, &alert).await;
         let attempts = delivery.attempts.saturating_add(1);
         let outcome = retry_decision(result, attempts, policy, delivery.alert.created_at, now);
         outcome.log(&delivery.sink, &delivery.alert.id, attempts);

@@ -4,9 +4,8 @@
 //! plain text of [`message`](super::message) and the same as simple HTML.
 
 use super::message::{Parts, SinkTemplate, parts};
-use super::{Error, redact};
+use super::{Alert, Error, redact};
 use crate::config::{Email, EmailTls, Secret};
-use crate::store::AlertRow;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
@@ -17,7 +16,7 @@ pub(crate) async fn send(
     sink: &str,
     settings: &Email,
     timeout: Duration,
-    row: &AlertRow,
+    alert: &Alert,
     template: Option<SinkTemplate<'_>>,
 ) -> Result<(), Error> {
     // The password, and the AUTH PLAIN string whose base64 carries it.
@@ -34,7 +33,7 @@ pub(crate) async fn send(
         sink: sink.to_owned(),
         reason,
     };
-    let email = build(settings, row, template).map_err(setup)?;
+    let email = build(settings, alert, template).map_err(setup)?;
 
     let builder = match settings.tls {
         EmailTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&settings.host),
@@ -90,13 +89,13 @@ fn describe(err: &lettre::transport::smtp::Error) -> String {
     reason
 }
 
-/// The mail for `row`, or what is wrong with the configured addresses.
+/// The mail for `alert`, or what is wrong with the configured addresses.
 pub(crate) fn build(
     settings: &Email,
-    row: &AlertRow,
+    alert: &Alert,
     template: Option<SinkTemplate<'_>>,
 ) -> Result<Message, String> {
-    let parts = parts(row, template);
+    let parts = parts(alert, template);
     let mailbox = |address: &str| {
         address
             .parse::<Mailbox>()
@@ -111,7 +110,7 @@ pub(crate) fn build(
     for cc in &settings.cc {
         builder = builder.cc(mailbox(cc)?);
     }
-    let plain = super::message::templated_message(row, template).text();
+    let plain = super::message::templated_message(alert, template).text();
     let body = MultiPart::alternative()
         .singlepart(
             SinglePart::builder()

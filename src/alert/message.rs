@@ -18,9 +18,10 @@
 //! same [`Parts`] their own way.
 
 use super::json::as_integer;
+use super::model::{Alert, Article, Change, Kind, Observation};
 use crate::config::Template;
-use crate::figures::{Kind, Qualifier};
-use crate::store::{AlertKind, AlertRow, ArticleRef, ObservationRow};
+use crate::figures::{self, Qualifier};
+use crate::store::{AlertKind, FeedFacts};
 
 /// Longest quote shown, in characters; longer sentences are cut at a word
 /// boundary around the mention and marked with "…".
@@ -100,9 +101,9 @@ impl Parts {
     }
 }
 
-/// The human-readable text of `row`, as a sink without a template sends it.
-pub fn message(row: &AlertRow) -> Message {
-    templated_message(row, None)
+/// The human-readable text of `alert`, as a sink without a template sends it.
+pub fn message(alert: &Alert) -> Message {
+    templated_message(alert, None)
 }
 
 /// A sink's template, with the sink's name for the warning when it fails
@@ -115,9 +116,9 @@ pub(crate) struct SinkTemplate<'a> {
     pub(crate) template: &'a Template,
 }
 
-/// The human-readable text of `row` through `template`, when there is one.
-pub(crate) fn templated_message(row: &AlertRow, template: Option<SinkTemplate<'_>>) -> Message {
-    let parts = parts(row, template);
+/// The human-readable text of `alert` through `template`, when there is one.
+pub(crate) fn templated_message(alert: &Alert, template: Option<SinkTemplate<'_>>) -> Message {
+    let parts = parts(alert, template);
     Message {
         body: parts.body(),
         url: parts.url.clone(),
@@ -125,14 +126,14 @@ pub(crate) fn templated_message(row: &AlertRow, template: Option<SinkTemplate<'_
     }
 }
 
-/// The pieces of `row`'s message: the default ones, or, through a sink
+/// The pieces of `alert`'s message: the default ones, or, through a sink
 /// with a template, the template's rendering (first line the title, the
 /// rest the text; the article link kept). A template that fails to render
 /// falls back to the default message with a warning.
-pub(crate) fn parts(row: &AlertRow, template: Option<SinkTemplate<'_>>) -> Parts {
-    let parts = default_parts(row);
+pub(crate) fn parts(alert: &Alert, template: Option<SinkTemplate<'_>>) -> Parts {
+    let parts = default_parts(alert);
     let rendered =
-        template.map(|SinkTemplate { sink, template }| (sink, render(template, row, &parts)));
+        template.map(|SinkTemplate { sink, template }| (sink, render(template, alert, &parts)));
     match rendered {
         Some((_, Ok(text))) => {
             let (title, rest) = text.split_once('\n').unwrap_or((text.as_str(), ""));
@@ -147,48 +148,43 @@ pub(crate) fn parts(row: &AlertRow, template: Option<SinkTemplate<'_>>) -> Parts
             }
         }
         Some((sink, Err(err))) => {
-            tracing::warn!(sink, alert = %row.id, error = %err, "Template failed to render; sending the default message");
+            tracing::warn!(sink, alert = %alert.id, error = %err, "Template failed to render; sending the default message");
             parts
         }
         None => parts,
     }
 }
 
-/// The free text of an alert: a feed alert's facts in words ("Feed
-/// https://… has failed 3 times since 2025-02-11 09:12 UTC: HTTP 500"), else
-/// the row's own message (a test alert's, a feed alert stored before its
-/// facts were).
-pub(crate) fn free_text(row: &AlertRow) -> Option<String> {
-    let facts = row.feed.as_ref().map(|facts| match row.kind {
-        AlertKind::FeedRecovered => format!("Feed {} works again", facts.url),
-        _ => {
-            let mut text = format!("Feed {} has failed", facts.url);
-            if let Some(failures) = facts.failures {
-                text.push_str(&format!(" {failures} times"));
-            }
-            if let Some(since) = facts.failing_since {
-                text.push_str(&format!(" since {}", since.format("%Y-%m-%d %H:%M UTC")));
-            }
-            if let Some(error) = &facts.error {
-                text.push_str(&format!(": {error}"));
-            }
-            text
-        }
-    });
-    facts.or_else(|| {
-        row.message
-            .as_deref()
-            .map(str::trim)
-            .filter(|text| !text.is_empty())
-            .map(String::from)
-    })
+/// The words of a feed alert's facts: "Feed https://… has failed 3 times
+/// since 2025-02-11 09:12 UTC: HTTP 500", "Feed https://… works again".
+pub(crate) fn feed_text(kind: AlertKind, facts: &FeedFacts) -> String {
+    if kind == AlertKind::FeedRecovered {
+        return format!("Feed {} works again", facts.url);
+    }
+    let mut text = format!("Feed {} has failed", facts.url);
+    if let Some(failures) = facts.failures {
+        text.push_str(&format!(" {failures} times"));
+    }
+    if let Some(since) = facts.failing_since {
+        text.push_str(&format!(" since {}", since.format("%Y-%m-%d %H:%M UTC")));
+    }
+    if let Some(error) = &facts.error {
+        text.push_str(&format!(": {error}"));
+    }
+    text
+}
+
+/// `text` trimmed; `None` when nothing is left.
+pub(crate) fn some_text(text: Option<&str>) -> Option<String> {
+    text.map(str::trim)
+        .filter(|text| !text.is_empty())
+        .map(String::from)
 }
 
 /// Renders `template` with the alert JSON's fields plus the default
 /// message's `title`, `body` and `url`. An empty rendering is an error.
-pub(crate) fn render(template: &Template, row: &AlertRow, parts: &Parts) -> Result<String, String> {
-    let mut context =
-        serde_json::to_value(super::Alert::from(row)).map_err(|err| err.to_string())?;
+pub(crate) fn render(template: &Template, alert: &Alert, parts: &Parts) -> Result<String, String> {
+    let mut context = serde_json::to_value(alert).map_err(|err| err.to_string())?;
     if let Some(fields) = context.as_object_mut() {
         fields.insert(String::from("title"), parts.title.clone().into());
         fields.insert(String::from("body"), parts.body().into());
@@ -205,7 +201,7 @@ pub(crate) fn render(template: &Template, row: &AlertRow, parts: &Parts) -> Resu
     Ok(text.to_owned())
 }
 
-fn default_parts(row: &AlertRow) -> Parts {
+fn default_parts(alert: &Alert) -> Parts {
     let mut parts = Parts {
         title: String::new(),
         quote: None,
@@ -213,33 +209,35 @@ fn default_parts(row: &AlertRow) -> Parts {
         url: None,
         headline: None,
         templated: false,
-        text: free_text(row),
+        text: some_text(alert.message.as_deref()),
     };
-    let subject = subject(&row.watch, row.figure.as_deref());
-    match row.kind {
-        AlertKind::FigureChanged | AlertKind::FigureFirstSeen => {
-            parts.title = figure_title(row, &subject);
-            if let Some(current) = &row.current {
+    let subject = subject(&alert.watch, alert.figure.as_deref());
+    match alert.kind {
+        Kind::Stored(AlertKind::FigureChanged | AlertKind::FigureFirstSeen) => {
+            parts.title = figure_title(alert, &subject);
+            if let Some(current) = &alert.current {
                 parts.quote = quote(&current.quote, &current.text);
                 set_article(&mut parts, &current.article);
             }
         }
-        AlertKind::ArticleMatched => {
-            let headline = row
+        Kind::Stored(AlertKind::ArticleMatched) => {
+            let headline = alert
                 .article
                 .as_ref()
                 .map(|article| article.title.trim())
                 .filter(|title| !title.is_empty())
                 .unwrap_or("(untitled)");
             parts.title = join_title(&subject, &format!("new article: {}", one_line(headline)));
-            if let Some(article) = &row.article {
+            if let Some(article) = &alert.article {
                 set_article(&mut parts, article);
             }
         }
-        AlertKind::FeedFailing => parts.title = join_title(&subject, "feed failing"),
-        AlertKind::FeedRecovered => parts.title = join_title(&subject, "feed recovered"),
-        AlertKind::Digest => parts.title = join_title(&subject, "digest"),
-        AlertKind::Test => {
+        Kind::Stored(AlertKind::FeedFailing) => parts.title = join_title(&subject, "feed failing"),
+        Kind::Stored(AlertKind::FeedRecovered) => {
+            parts.title = join_title(&subject, "feed recovered");
+        }
+        Kind::Digest => parts.title = join_title(&subject, "digest"),
+        Kind::Test => {
             parts.title = join_title(&subject, "test alert");
             if parts.text.is_none() {
                 parts.text = Some(DEFAULT_TEST_TEXT.to_owned());
@@ -281,18 +279,18 @@ fn join_title(subject: &str, what: &str) -> String {
 /// "troops (unattributed): …" for numbers attributed to nobody). When the
 /// earlier value of a figure that is not `by_source` was someone else's
 /// claim, it is named in parentheses: "11,000 (NIS) → 12,000 …, says Kyiv".
-fn figure_title(row: &AlertRow, subject: &str) -> String {
-    let Some(current) = &row.current else {
+fn figure_title(alert: &Alert, subject: &str) -> String {
+    let Some(current) = &alert.current else {
         return format!("{subject}: (no value)");
     };
     let current_text = format_observation(current);
-    let changed = match (&row.previous, row.kind) {
-        (Some(previous), AlertKind::FigureChanged) => Some(previous),
+    let changed = match (&alert.previous, alert.kind) {
+        (Some(previous), Kind::Stored(AlertKind::FigureChanged)) => Some(previous),
         _ => None,
     };
-    let figure = row.figure.as_deref().map(str::trim).unwrap_or_default();
-    let watch = row.watch.trim();
-    let claimant = row.claimant.as_deref().map(one_line);
+    let figure = alert.figure.as_deref().map(str::trim).unwrap_or_default();
+    let watch = alert.watch.trim();
+    let claimant = alert.claimant.as_deref().map(one_line);
     // Who is named in the title, and so gets the source after it.
     let named = match &claimant {
         Some(claimant) => (!claimant.is_empty()).then(|| claimant.clone()),
@@ -314,14 +312,14 @@ fn figure_title(row: &AlertRow, subject: &str) -> String {
     };
     let mut title = match changed {
         Some(previous) => {
-            let change = row.change.unwrap_or_else(|| {
+            let change = alert.change.unwrap_or_else(|| {
                 let absolute = current.value - previous.value;
                 let relative = (previous.value != 0.0).then(|| absolute / previous.value);
-                (absolute, relative)
+                Change { absolute, relative }
             });
             // Another claimant's earlier value says so, so the change does
             // not read as the new claimant revising its own number.
-            let previous_claimant = match (&row.claimant, previous.claimed_by.as_deref()) {
+            let previous_claimant = match (&alert.claimant, previous.claimed_by.as_deref()) {
                 (None, Some(earlier)) if Some(earlier) != current.claimed_by.as_deref() => {
                     format!(" ({})", one_line(earlier))
                 }
@@ -329,7 +327,7 @@ fn figure_title(row: &AlertRow, subject: &str) -> String {
             };
             // The same story, updated in place: "… (+600,000, +7.5%) in a
             // revised article".
-            let revised = if row.revision {
+            let revised = if alert.revision {
                 " in a revised article"
             } else {
                 ""
@@ -343,7 +341,7 @@ fn figure_title(row: &AlertRow, subject: &str) -> String {
         None => format!("{subject}: {current_text} (first seen)"),
     };
     if let Some(named) = named {
-        if row.claimant.is_none() {
+        if alert.claimant.is_none() {
             title.push_str(&format!(", says {named}"));
         }
         let source = one_line(&current.article.source);
@@ -354,7 +352,7 @@ fn figure_title(row: &AlertRow, subject: &str) -> String {
     title
 }
 
-fn set_article(parts: &mut Parts, article: &ArticleRef) {
+fn set_article(parts: &mut Parts, article: &Article) {
     let source = article.source.trim();
     let date = article
         .published_at
@@ -375,7 +373,7 @@ fn set_article(parts: &mut Parts, article: &ArticleRef) {
 /// An observation in words: "more than 160", "about 11,000",
 /// "10,000–12,000"; money with its scale and currency ("3.2 billion USD"),
 /// percentages with "%" ("25%"), measures with their unit ("37 km").
-pub fn format_observation(observation: &ObservationRow) -> String {
+pub fn format_observation(observation: &Observation) -> String {
     let amount = |number| format_magnitude(number, observation.kind);
     let value = amount(observation.value);
     let unit = unit_suffix(observation.kind, observation.unit.as_deref());
@@ -397,7 +395,7 @@ pub fn format_observation(observation: &ObservationRow) -> String {
 
 /// A bare number of `kind` in `unit`, as [`format_observation`] writes
 /// values: "3.2 billion USD", "25%", "37 km", "11,000".
-pub fn format_value(number: f64, kind: Kind, unit: Option<&str>) -> String {
+pub fn format_value(number: f64, kind: figures::Kind, unit: Option<&str>) -> String {
     format!(
         "{}{}",
         format_magnitude(number, kind),
@@ -408,7 +406,7 @@ pub fn format_value(number: f64, kind: Kind, unit: Option<&str>) -> String {
 /// A number short enough for a chart's axis, with its unit: scale words
 /// from a million up for every kind ("8 million", "4 billion", "3.2
 /// billion USD"), thousands separators below ("12,000", "48.6%").
-pub fn format_compact(number: f64, kind: Kind, unit: Option<&str>) -> String {
+pub fn format_compact(number: f64, kind: figures::Kind, unit: Option<&str>) -> String {
     const SCALES: [(f64, &str); 3] = [(1e12, "trillion"), (1e9, "billion"), (1e6, "million")];
     let suffix = unit_suffix(kind, unit);
     for (scale, word) in SCALES {
@@ -422,9 +420,9 @@ pub fn format_compact(number: f64, kind: Kind, unit: Option<&str>) -> String {
 /// A number as [`format_observation`] writes it, without the unit: money of
 /// a million or more with its scale word ("3.2 billion"), everything else
 /// with thousands separators.
-fn format_magnitude(number: f64, kind: Kind) -> String {
+fn format_magnitude(number: f64, kind: figures::Kind) -> String {
     const SCALES: [(f64, &str); 3] = [(1e12, "trillion"), (1e9, "billion"), (1e6, "million")];
-    if kind == Kind::Money {
+    if kind == figures::Kind::Money {
         for (scale, word) in SCALES {
             if number.abs() >= scale {
                 return format!("{} {word}", format_number(number / scale));
@@ -436,21 +434,23 @@ fn format_magnitude(number: f64, kind: Kind) -> String {
 
 /// What follows a number of `kind` in `unit`: "%" for a percentage, " USD",
 /// " km"; nothing for counts and unknown units.
-fn unit_suffix(kind: Kind, unit: Option<&str>) -> String {
+fn unit_suffix(kind: figures::Kind, unit: Option<&str>) -> String {
     let unit = unit.map(str::trim).filter(|unit| !unit.is_empty());
     match (kind, unit) {
-        (Kind::Percent, _) => String::from("%"),
-        (Kind::Count, _) | (_, None) => String::new(),
-        (Kind::Money | Kind::Measure, Some(unit)) => format!(" {}", one_line(unit)),
+        (figures::Kind::Percent, _) => String::from("%"),
+        (figures::Kind::Count, _) | (_, None) => String::new(),
+        (figures::Kind::Money | figures::Kind::Measure, Some(unit)) => {
+            format!(" {}", one_line(unit))
+        }
     }
 }
 
 /// "+40, +25%"; without the percentage when the previous value was zero.
 /// The absolute change is in the unit of `current`: "+400 million USD", and
 /// for a percentage in points ("+5 points, +25%").
-fn format_change((absolute, relative): (f64, Option<f64>), current: &ObservationRow) -> String {
+fn format_change(Change { absolute, relative }: Change, current: &Observation) -> String {
     let unit = match current.kind {
-        Kind::Percent => String::from(" points"),
+        figures::Kind::Percent => String::from(" points"),
         kind => unit_suffix(kind, current.unit.as_deref()),
     };
     let sign = if absolute > 0.0 { "+" } else { "" };

@@ -1,8 +1,9 @@
-//! Alerts: the DESIGN.md alert JSON ([`Alert`], [`to_json`]), the
-//! human-readable message ([`message`]), the sinks that carry them (log,
-//! webhook, ntfy, email, slack, discord, command: [`Sinks`]) and the retry
-//! policy of the outbox ([`Sinks::deliver_with`], [`retry_decision`],
-//! [`Outcome`], [`retry_delay`]).
+//! Alerts: the alert model ([`Alert`], its [`Kind`]; a stored alert
+//! becomes one through `Alert::from(&store::AlertRow)`), its DESIGN.md JSON
+//! ([`to_json`]), the human-readable message ([`message`]), the sinks that
+//! carry them (log, webhook, ntfy, email, slack, discord, command:
+//! [`Sinks`]) and the retry policy of the outbox ([`Sinks::deliver_with`],
+//! [`retry_decision`], [`Outcome`], [`retry_delay`]).
 //!
 //! Owns: every sink's wire format (only this module knows them) and what a
 //! failed delivery says ([`Error`], which names the sink and never holds a
@@ -20,6 +21,7 @@ mod email;
 mod http;
 mod json;
 mod message;
+mod model;
 mod ntfy;
 mod webhook;
 
@@ -28,15 +30,15 @@ mod tests;
 
 pub use command::environment_names as command_environment_names;
 pub use delivery::{Outcome, retry_decision, retry_in};
-pub use json::{Alert, Article, Change, Observation, to_json};
+pub use json::to_json;
 pub use message::{
     MAX_QUOTE_CHARS, Message, format_compact, format_number, format_observation, format_value,
     message,
 };
+pub use model::{Alert, Article, Change, Kind, Observation};
 pub use webhook::{ALERT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signature};
 
 use crate::config::{self, SinkKind};
-use crate::store::AlertRow;
 use message::SinkTemplate;
 use std::time::Duration;
 
@@ -58,42 +60,6 @@ pub fn retry_delay(attempts: u32) -> Duration {
     let exponent = attempts.saturating_sub(1).min(7);
     let base = RETRY_BASE.saturating_mul(1 << exponent).min(RETRY_MAX);
     base.mul_f64(0.8 + 0.4 * fastrand::f64())
-}
-
-/// A `test` alert, as `figwatch test-sink` sends it: a fresh id, the time
-/// now, and a line saying which sink it tests.
-pub fn test_alert(sink_name: &str) -> AlertRow {
-    text_alert(
-        crate::store::AlertKind::Test,
-        chrono::Utc::now(),
-        format!(
-            "This is a test alert from figwatch through sink {sink_name}. If you can read it, the sink works."
-        ),
-    )
-}
-
-/// An alert that is only a message (a test, a digest): a fresh id, no
-/// watch, figure or article.
-fn text_alert(
-    kind: crate::store::AlertKind,
-    created_at: chrono::DateTime<chrono::Utc>,
-    message: String,
-) -> AlertRow {
-    AlertRow {
-        id: ulid::Ulid::generate().to_string(),
-        kind,
-        created_at,
-        watch: String::new(),
-        figure: None,
-        claimant: None,
-        previous: None,
-        current: None,
-        change: None,
-        article: None,
-        feed: None,
-        revision: false,
-        message: Some(message),
-    }
 }
 
 /// A failed delivery. Every variant names the sink; none holds a secret
@@ -183,21 +149,6 @@ pub enum Error {
 }
 
 impl Error {
-    /// The sink the error is about.
-    pub fn sink(&self) -> &str {
-        match self {
-            Error::UnknownSink { sink }
-            | Error::Setup { sink, .. }
-            | Error::Status { sink, .. }
-            | Error::Connect { sink, .. }
-            | Error::Timeout { sink, .. }
-            | Error::Request { sink, .. }
-            | Error::Spawn { sink, .. }
-            | Error::Exit { sink, .. }
-            | Error::Email { sink, .. } => sink,
-        }
-    }
-
     /// Whether trying again later can help. A missing sink, a broken sink
     /// configuration and a 4xx answer (other than 408 and 429) will fail the
     /// same way every time, so the outbox may give such a delivery up at once.
@@ -266,32 +217,40 @@ impl Sinks {
         self.sinks.iter().find(|sink| sink.name == name)
     }
 
-    /// Sends `row` through the sink named `sink_name`: one attempt, no retry
-    /// (the outbox retries with [`retry_delay`]).
+    /// Sends `alert` through the sink named `sink_name`, through the sink's
+    /// template when it has one: one attempt, no retry (the outbox retries
+    /// with [`retry_delay`]).
     ///
     /// # Errors
     ///
     /// [`Error::UnknownSink`] for a name not in the config; otherwise what
     /// the sink reported (see [`Error`]; [`Error::is_retryable`] tells
     /// whether another attempt can help).
-    pub async fn send(&self, sink_name: &str, row: &AlertRow) -> Result<(), Error> {
-        self.send_as(sink_name, row, to_json(row)).await
+    pub async fn send(&self, sink_name: &str, alert: &Alert) -> Result<(), Error> {
+        let sink = self.ready(sink_name)?;
+        let template = sink.template.as_ref().map(|template| SinkTemplate {
+            sink: &sink.name,
+            template,
+        });
+        self.dispatch(sink, alert, to_json(alert), template).await
     }
 
-    /// Sends `rows` through the sink named `sink_name` as one digest
+    /// Sends `alerts` through the sink named `sink_name` as one digest
     /// message: webhook and command sinks get `{"kind": "digest", "id",
     /// "created_at", "alerts": [alert JSON, …]}`, text sinks one message
     /// listing each alert's title and link. Returns the digest's id.
     /// Errors as for [`Sinks::send`].
-    pub async fn send_digest(&self, sink_name: &str, rows: &[AlertRow]) -> Result<String, Error> {
-        let (row, json) = digest::digest(rows);
-        self.send_as(sink_name, &row, json).await?;
-        Ok(row.id)
+    pub async fn send_digest(&self, sink_name: &str, alerts: &[Alert]) -> Result<String, Error> {
+        let sink = self.ready(sink_name)?;
+        let (digest, json) = digest::digest(alerts);
+        // A digest's fields are not an alert's: it keeps the default text.
+        self.dispatch(sink, &digest, json, None).await?;
+        Ok(digest.id)
     }
 
-    /// Sends `row` with `json` as its JSON form (the webhook body, the
-    /// command's stdin).
-    async fn send_as(&self, sink_name: &str, row: &AlertRow, json: String) -> Result<(), Error> {
+    /// The sink named `sink_name`, when it is configured and its secret
+    /// was read.
+    fn ready(&self, sink_name: &str) -> Result<&config::Sink, Error> {
         let Some(sink) = self.get(sink_name) else {
             return Err(Error::UnknownSink {
                 sink: sink_name.to_owned(),
@@ -303,29 +262,22 @@ impl Sinks {
                 reason: format!("its secret from {origin} was never read"),
             });
         }
-        // A digest's fields are not an alert's: it keeps the default text.
-        let template = sink
-            .template
-            .as_ref()
-            .filter(|_| row.kind != crate::store::AlertKind::Digest)
-            .map(|template| SinkTemplate {
-                sink: &sink.name,
-                template,
-            });
-        self.dispatch(sink, row, json, template).await
+        Ok(sink)
     }
 
+    /// Sends `alert` through `sink`, with `json` as its JSON form (the
+    /// webhook body, the command's stdin) and `template` for its text.
     async fn dispatch(
         &self,
         sink: &config::Sink,
-        row: &AlertRow,
+        alert: &Alert,
         json: String,
         template: Option<SinkTemplate<'_>>,
     ) -> Result<(), Error> {
         let name = sink.name.as_str();
         match &sink.kind {
             SinkKind::Log => {
-                log(name, row, template);
+                log(name, alert, template);
                 Ok(())
             }
             SinkKind::Webhook {
@@ -344,7 +296,7 @@ impl Sinks {
                     plain: headers,
                     secret: secret_headers,
                 };
-                webhook::send(&http, url, secret.as_ref(), &headers, row, json).await
+                webhook::send(&http, url, secret.as_ref(), &headers, alert, json).await
             }
             SinkKind::Ntfy {
                 url,
@@ -375,23 +327,23 @@ impl Sinks {
                     tags,
                     update_in_place: *update_in_place,
                 };
-                ntfy::send(&http, &settings, row, template).await
+                ntfy::send(&http, &settings, alert, template).await
             }
             SinkKind::Slack { url } => {
                 let http = self.http(name, config::redact::url_secrets(url.expose()))?;
-                chat::send_slack(&http, url, row, template).await
+                chat::send_slack(&http, url, alert, template).await
             }
             SinkKind::Discord { url } => {
                 let http = self.http(name, config::redact::url_secrets(url.expose()))?;
-                chat::send_discord(&http, url, row, template).await
+                chat::send_discord(&http, url, alert, template).await
             }
             SinkKind::Command {
                 command,
                 timeout,
                 env,
-            } => command::send(name, command, *timeout, env, row, json).await,
+            } => command::send(name, command, *timeout, env, alert, json).await,
             SinkKind::Email(settings) => {
-                email::send(name, settings, self.timeout, row, template).await
+                email::send(name, settings, self.timeout, alert, template).await
             }
         }
     }
@@ -447,14 +399,14 @@ fn url_credentials(url: &url::Url) -> Vec<String> {
 /// fields; the message's body goes into fields (`quote`, `source`, `text`)
 /// rather than onto more lines. `text` is the whole message (title and
 /// body) on one line, for every kind of alert.
-fn log(sink: &str, row: &AlertRow, template: Option<SinkTemplate<'_>>) {
-    let parts = message::parts(row, template);
+fn log(sink: &str, alert: &Alert, template: Option<SinkTemplate<'_>>) {
+    let parts = message::parts(alert, template);
     tracing::info!(
         sink,
-        id = %row.id,
-        kind = row.kind.as_str(),
-        watch = %row.watch,
-        figure = row.figure.as_deref().unwrap_or(""),
+        id = %alert.id,
+        kind = alert.kind.as_str(),
+        watch = %alert.watch,
+        figure = alert.figure.as_deref().unwrap_or(""),
         url = parts.url.as_deref().unwrap_or(""),
         quote = parts.quote.as_deref().unwrap_or(""),
         source = parts.source.as_deref().unwrap_or(""),

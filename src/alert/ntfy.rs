@@ -5,11 +5,10 @@
 //! older servers ignore it) and `Authorization` (a bearer token or basic
 //! auth). Works the same with a self-hosted server and the public one.
 
-use super::Error;
 use super::http::Http;
 use super::message::{SinkTemplate, templated_message};
+use super::{Alert, Error};
 use crate::config::Secret;
-use crate::store::AlertRow;
 use crate::text::{sha256_hex, truncate_bytes};
 use url::Url;
 
@@ -34,9 +33,9 @@ const MAX_SEQUENCE_ID: usize = 64;
 /// The notification a figure alert replaces: one per (watch, figure), and
 /// per claimant of a `by_source` figure. `None` for alerts about no figure
 /// (feeds, tests, digests), which stack as before.
-pub(crate) fn sequence_id(row: &AlertRow) -> Option<String> {
-    let figure = row.figure.as_deref()?;
-    let mut id: String = format!("figwatch_{}_{figure}", row.watch)
+pub(crate) fn sequence_id(alert: &Alert) -> Option<String> {
+    let figure = alert.figure.as_deref()?;
+    let mut id: String = format!("figwatch_{}_{figure}", alert.watch)
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' {
@@ -46,15 +45,15 @@ pub(crate) fn sequence_id(row: &AlertRow) -> Option<String> {
             }
         })
         .collect();
-    if let Some(claimant) = &row.claimant {
+    if let Some(claimant) = &alert.claimant {
         id.push('_');
         id.push_str(&sha256_hex(&[claimant])[..8]);
     }
     if id.len() > MAX_SEQUENCE_ID {
         let key = [
-            row.watch.as_str(),
+            alert.watch.as_str(),
             figure,
-            row.claimant.as_deref().unwrap_or(""),
+            alert.claimant.as_deref().unwrap_or(""),
         ];
         id = format!("figwatch_{}", &sha256_hex(&key)[..32]);
     }
@@ -64,10 +63,10 @@ pub(crate) fn sequence_id(row: &AlertRow) -> Option<String> {
 pub(crate) async fn send(
     http: &Http<'_>,
     settings: &Settings<'_>,
-    row: &AlertRow,
+    alert: &Alert,
     template: Option<SinkTemplate<'_>>,
 ) -> Result<(), Error> {
-    let message = templated_message(row, template);
+    let message = templated_message(alert, template);
     let body = if message.body.is_empty() {
         message.title.clone()
     } else {
@@ -80,7 +79,7 @@ pub(crate) async fn send(
     if let Some(priority) = settings.priority {
         request = request.header("Priority", priority.to_string());
     }
-    if let Some(id) = sequence_id(row).filter(|_| settings.update_in_place) {
+    if let Some(id) = sequence_id(alert).filter(|_| settings.update_in_place) {
         request = request.header("X-Sequence-ID", id);
     }
     if !settings.tags.is_empty() {

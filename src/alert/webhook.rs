@@ -17,10 +17,9 @@
 //! - the sink's `headers` from the config, except `Content-Type` and
 //!   `X-Figwatch-*`, which are figwatch's own and are skipped.
 
-use super::Error;
 use super::http::Http;
+use super::{Alert, Error};
 use crate::config::Secret;
-use crate::store::AlertRow;
 use hmac::{KeyInit, Mac};
 use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use std::collections::BTreeMap;
@@ -57,7 +56,7 @@ pub(crate) async fn send(
     url: &Url,
     secret: Option<&Secret>,
     headers: &Headers<'_>,
-    row: &AlertRow,
+    alert: &Alert,
     body: String,
 ) -> Result<(), Error> {
     let mut request = http
@@ -93,7 +92,7 @@ pub(crate) async fn send(
     }
     let timestamp = chrono::Utc::now().timestamp().to_string();
     request = request
-        .header(ALERT_ID_HEADER, sanitize_header(&row.id))
+        .header(ALERT_ID_HEADER, sanitize_header(&alert.id))
         .header(TIMESTAMP_HEADER, timestamp);
     if let Some(secret) = secret {
         request = request.header(

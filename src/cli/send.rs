@@ -87,12 +87,12 @@ pub(super) async fn test_sink(mut config: Config, name: &str) -> Result<()> {
     // not to test this one.
     config.sinks.retain(|sink| sink.name == name);
     config.resolve_secrets().map_err(Failure::usage)?;
-    let row = alert::test_alert(name);
+    let test = alert::Alert::test(name);
     let sinks = alert::Sinks::new(&config.sinks, daemon::DELIVERY_TIMEOUT);
     sinks
-        .send(name, &row)
+        .send(name, &test)
         .await
         .with_context(|| format!("test alert to sink {name} failed"))?;
-    println!("Sent a test alert ({}) through sink {name}.", row.id);
+    println!("Sent a test alert ({}) through sink {name}.", test.id);
     Ok(())
 }

@@ -184,7 +184,7 @@ fn figure_rows(
             figure.watch.clone(),
             figure.figure.clone(),
             claimed_by_cell(by_source(figure), &figure.claimant, &figure.current),
-            format_observation(&figure.current),
+            format_observation(&(&figure.current).into()),
             change,
             figure.current.article.source.clone(),
             date(figure.current.article.published_at),
@@ -268,7 +268,7 @@ pub(super) fn history(
     for row in &history {
         rows.push(vec![
             date(row.observed_at),
-            format_observation(&row.observation),
+            format_observation(&(&row.observation).into()),
             // "changed (revision 2)": read again from a story revised in place.
             if row.revision > 0 {
                 format!("{} (revision {})", row.decision, row.revision)
@@ -402,14 +402,14 @@ pub(super) fn alerts(store: &Store, limit: usize, failed_only: bool, json: bool)
             (Some(figure), Some(previous), Some(current)) => format!(
                 "{} · {figure}: {} → {}",
                 alert.watch,
-                format_observation(previous),
-                format_observation(current)
+                format_observation(&previous.into()),
+                format_observation(&current.into())
             ),
             (Some(figure), None, Some(current)) => {
                 format!(
                     "{} · {figure}: {}",
                     alert.watch,
-                    format_observation(current)
+                    format_observation(&current.into())
                 )
             }
             _ => alert

@@ -166,10 +166,13 @@ async fn deliver_digest(
     if deliveries.is_empty() {
         return report;
     }
-    let rows: Vec<_> = deliveries.iter().map(|d| d.alert.clone()).collect();
+    let alerts: Vec<alert::Alert> = deliveries
+        .iter()
+        .map(|d| alert::Alert::from(&d.alert))
+        .collect();
     let ids: Vec<i64> = deliveries.iter().map(|d| d.id).collect();
     let n_alerts = deliveries.len();
-    match ctx.sinks.send_digest(sink, &rows).await {
+    match ctx.sinks.send_digest(sink, &alerts).await {
         Ok(digest_id) => {
             info!(sink, digest = %digest_id, alerts = n_alerts, "Rate limit reached; alerts sent as one digest");
             report.delivered += n_alerts;

@@ -398,7 +398,8 @@ fn opt_time(text: Option<String>) -> Option<DateTime<Utc>> {
     text.as_deref().and_then(parse_time)
 }
 
-/// Kinds of alert (DESIGN.md "Alert JSON").
+/// The kinds of alert the store keeps (DESIGN.md "Alert JSON"); those made
+/// at send time and never stored (a test, a digest) are `alert`'s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AlertKind {
     /// A figure's value changed.
@@ -412,23 +413,16 @@ pub enum AlertKind {
     FeedFailing,
     /// A feed that was failing works again.
     FeedRecovered,
-    /// `figwatch test-sink`.
-    Test,
-    /// Several alerts sent as one message by a sink's rate limit; made at
-    /// send time, never stored.
-    Digest,
 }
 
 impl AlertKind {
     /// Every kind, in the order the metrics list them.
-    pub const ALL: [AlertKind; 7] = [
+    pub const ALL: [AlertKind; 5] = [
         AlertKind::FigureChanged,
         AlertKind::FigureFirstSeen,
         AlertKind::ArticleMatched,
         AlertKind::FeedFailing,
         AlertKind::FeedRecovered,
-        AlertKind::Test,
-        AlertKind::Digest,
     ];
 
     /// The `kind` string of the alert JSON.
@@ -439,8 +433,6 @@ impl AlertKind {
             AlertKind::ArticleMatched => "article_matched",
             AlertKind::FeedFailing => "feed_failing",
             AlertKind::FeedRecovered => "feed_recovered",
-            AlertKind::Test => "test",
-            AlertKind::Digest => "digest",
         }
     }
 
@@ -500,7 +492,7 @@ pub struct AlertRow {
     pub kind: AlertKind,
     /// When the alert was created.
     pub created_at: DateTime<Utc>,
-    /// Watch name ("" for feed and test alerts).
+    /// Watch name ("" for feed alerts).
     pub watch: String,
     /// Figure name, for figure alerts.
     pub figure: Option<String>,
@@ -515,14 +507,13 @@ pub struct AlertRow {
     pub change: Option<(f64, Option<f64>)>,
     /// The matched article (article_matched).
     pub article: Option<ArticleRef>,
-    /// The facts of a feed_failing / feed_recovered alert; `alert::message`
-    /// words them.
+    /// The facts of a feed_failing / feed_recovered alert; `alert` words
+    /// them when it makes the row an `alert::Alert`.
     pub feed: Option<FeedFacts>,
     /// Raised by a revised article (its current observation read a
     /// revision): `"revision": true` in the alert JSON.
     pub revision: bool,
-    /// Free text of a test alert (and of feed alerts stored before their
-    /// facts were).
+    /// Free text of a feed alert stored before its facts were.
     pub message: Option<String>,
 }
 

@@ -29,8 +29,8 @@ pub struct AlertDraft<'a> {
     pub feed: Option<&'a FeedFacts>,
 }
 
-/// What a feed_failing or feed_recovered alert is about; `alert::message`
-/// turns it into words.
+/// What a feed_failing or feed_recovered alert is about; `alert` turns it
+/// into words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedFacts {
     /// The feed's URL.

@@ -460,9 +460,14 @@ fn sigkill_at_random_moments_loses_and_repeats_nothing() {
             );
         }
     }
-    // Revisions were read while the kills went on.
+    // Revisions were read while the kills went on: at least one article
+    // per desk. (How many more depends on how many polls a loaded machine
+    // fits between kills; 9 to 30 are seen, so the bound stays well below.)
     let n_revised = count(&conn, "SELECT COUNT(*) FROM articles WHERE revision > 0");
-    assert!(n_revised >= 10, "only {n_revised} revised articles");
+    assert!(
+        n_revised >= FEEDS as i64,
+        "only {n_revised} revised articles"
+    );
 }
 
 #[test]

@@ -38,15 +38,15 @@ async fn command_gets_the_json_on_stdin_and_fields_in_env() {
         ],
         WAIT,
     );
-    let row = changed_row();
+    let alert = changed_alert();
     sinks
-        .send("script", &row)
+        .send("script", &alert)
         .await
         .expect("exit 0 is a delivery");
 
     assert_eq!(
         std::fs::read_to_string(&stdin_file).expect("stdin written"),
-        to_json(&row)
+        to_json(&alert)
     );
     let env = std::fs::read_to_string(&env_file).expect("env written");
     assert_eq!(
@@ -65,14 +65,14 @@ async fn command_gets_the_json_on_stdin_and_fields_in_env() {
     );
     let message =
         std::fs::read_to_string(dir.path().join("env.txt.message")).expect("message written");
-    assert_eq!(message, crate::alert::message(&row).text());
+    assert_eq!(message, crate::alert::message(&alert).text());
 }
 
 #[tokio::test]
 async fn command_that_ignores_stdin_still_delivers() {
     let sinks = command_sink("exit 0", &[], WAIT);
     sinks
-        .send("script", &changed_row())
+        .send("script", &changed_alert())
         .await
         .expect("exit 0 is a delivery");
 }
@@ -85,7 +85,7 @@ async fn non_zero_exit_is_an_error_with_code_and_stderr_tail() {
         WAIT,
     );
     let err = sinks
-        .send("script", &changed_row())
+        .send("script", &changed_alert())
         .await
         .expect_err("exit 3 fails");
     match &err {
@@ -118,7 +118,7 @@ async fn command_past_its_timeout_is_killed_and_an_error() {
     let sinks = command_sink("exec sleep 30", &[], Duration::from_millis(300));
     let started = std::time::Instant::now();
     let err = sinks
-        .send("script", &changed_row())
+        .send("script", &changed_alert())
         .await
         .expect_err("too slow");
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
@@ -140,7 +140,7 @@ async fn missing_program_is_a_spawn_error() {
         WAIT,
     );
     let err = sinks
-        .send("script", &changed_row())
+        .send("script", &changed_alert())
         .await
         .expect_err("no program");
     assert!(matches!(err, Error::Spawn { .. }), "{err:?}");
@@ -153,9 +153,9 @@ async fn missing_program_is_a_spawn_error() {
 
 #[test]
 fn environment_values_never_hold_nul() {
-    let mut row = changed_row();
-    row.watch = String::from("nk\0russia");
-    let environment = crate::alert::command::environment(&row);
+    let mut alert = changed_alert();
+    alert.watch = String::from("nk\0russia");
+    let environment = crate::alert::command::environment(&alert);
     assert!(environment.iter().all(|(_, value)| !value.contains('\0')));
     assert!(environment.contains(&("FIGWATCH_WATCH", String::from("nkrussia"))));
 }

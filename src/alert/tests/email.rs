@@ -154,8 +154,8 @@ fn subject(data: &str) -> String {
 async fn email_sends_plain_and_html_parts_to_every_recipient() {
     let (port, session) = smtp_server(false).await;
     let sinks = Sinks::new(&[email_sink(port)], WAIT);
-    let row = changed_row();
-    sinks.send("mail", &row).await.expect("mail accepted");
+    let alert = changed_alert();
+    sinks.send("mail", &alert).await.expect("mail accepted");
     let session = tokio::time::timeout(WAIT, session)
         .await
         .expect("in time")
@@ -190,14 +190,14 @@ async fn email_sends_plain_and_html_parts_to_every_recipient() {
     // Encoded words are split anywhere; joined, they are the title without spaces.
     assert_eq!(
         subject(data),
-        crate::alert::message(&row)
+        crate::alert::message(&alert)
             .title
             .split_whitespace()
             .collect::<String>()
     );
 
     let plain = part_text(data, "text/plain");
-    assert_eq!(plain.trim_end(), crate::alert::message(&row).text());
+    assert_eq!(plain.trim_end(), crate::alert::message(&alert).text());
     let html = part_text(data, "text/html");
     assert!(html.contains(&format!("<a href=\"{NEW_URL}\">nk-russia · artillery: more than 160 → more than 200 (+40, +25%)</a>")), "{html}");
     assert!(
@@ -211,7 +211,7 @@ async fn email_sends_plain_and_html_parts_to_every_recipient() {
 async fn rejected_mail_is_an_error_with_the_server_reply() {
     let (port, session) = smtp_server(true).await;
     let sinks = Sinks::new(&[email_sink(port)], WAIT);
-    let err = sinks.send("mail", &changed_row()).await.expect_err("554");
+    let err = sinks.send("mail", &changed_alert()).await.expect_err("554");
     let _ = tokio::time::timeout(WAIT, session).await;
     assert!(matches!(err, Error::Email { .. }), "{err:?}");
     let shown = err.to_string();
@@ -229,7 +229,7 @@ async fn unreachable_mail_server_is_an_error() {
         .expect("port");
     let sinks = Sinks::new(&[email_sink(port)], WAIT);
     let err = sinks
-        .send("mail", &changed_row())
+        .send("mail", &changed_alert())
         .await
         .expect_err("nothing listens");
     assert!(matches!(err, Error::Email { .. }), "{err:?}");
@@ -243,7 +243,7 @@ async fn bad_addresses_are_a_setup_error() {
     }
     let sinks = Sinks::new(&[mail], WAIT);
     let err = sinks
-        .send("mail", &changed_row())
+        .send("mail", &changed_alert())
         .await
         .expect_err("bad address");
     assert!(matches!(err, Error::Setup { .. }), "{err:?}");
@@ -266,7 +266,7 @@ async fn starttls_is_required_when_configured() {
     }
     let sinks = Sinks::new(&[mail], WAIT);
     let err = sinks
-        .send("mail", &changed_row())
+        .send("mail", &changed_alert())
         .await
         .expect_err("no STARTTLS");
     assert!(matches!(err, Error::Email { .. }), "{err:?}");

@@ -34,14 +34,14 @@ async fn webhook_posts_the_alert_json_signed_with_hmac() {
         )],
         WAIT,
     );
-    let row = changed_row();
+    let alert = changed_alert();
     let before = Utc::now().timestamp();
-    sinks.send("hook", &row).await.expect("delivered");
+    sinks.send("hook", &alert).await.expect("delivered");
     let request = receiver.next().await;
 
     assert_eq!(request.uri.path(), "/alerts");
     assert_eq!(request.header("content-type"), "application/json");
-    assert_eq!(request.body.as_ref(), to_json(&row).as_bytes());
+    assert_eq!(request.body.as_ref(), to_json(&alert).as_bytes());
     assert_eq!(request.json()["change"]["relative"], 0.25);
     assert_eq!(request.header("x-team"), "research");
     assert_eq!(
@@ -84,9 +84,8 @@ fn signature_matches_a_known_hmac_vector() {
 #[tokio::test]
 async fn webhook_without_secret_sends_no_signature() {
     let mut receiver = Receiver::start(StatusCode::OK, "ok").await;
-    let sinks = Sinks::new(&[webhook(&receiver.url, None)], WAIT);
-    sinks.send("hook", &changed_row()).await.expect("delivered");
-    let request = receiver.next().await;
+    let hook = webhook(&receiver.url, None);
+    let request = receiver.sent(hook, &changed_alert()).await;
     assert!(request.headers.get("x-figwatch-signature").is_none());
     assert_eq!(
         request.header("x-figwatch-alert-id"),
@@ -100,7 +99,7 @@ async fn webhook_500_is_an_error_with_status_and_body() {
         Receiver::start(StatusCode::INTERNAL_SERVER_ERROR, "database\n   is down").await;
     let sinks = Sinks::new(&[webhook(&receiver.url, Some(SIGNING_KEY))], WAIT);
     let err = sinks
-        .send("hook", &changed_row())
+        .send("hook", &changed_alert())
         .await
         .expect_err("500 fails");
     let _ = receiver.next().await;
@@ -123,7 +122,7 @@ async fn webhook_500_is_an_error_with_status_and_body() {
 async fn webhook_errors_tell_connect_from_timeout() {
     let sinks = Sinks::new(&[webhook(&closed_port_url("/alerts").await, None)], WAIT);
     let err = sinks
-        .send("hook", &changed_row())
+        .send("hook", &changed_alert())
         .await
         .expect_err("nothing listens");
     assert!(matches!(err, Error::Connect { .. }), "{err:?}");
@@ -135,7 +134,7 @@ async fn webhook_errors_tell_connect_from_timeout() {
     let silent = Receiver::silent().await;
     let sinks = Sinks::new(&[webhook(&silent, None)], Duration::from_millis(300));
     let err = sinks
-        .send("hook", &changed_row())
+        .send("hook", &changed_alert())
         .await
         .expect_err("no answer");
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
@@ -162,7 +161,7 @@ async fn webhook_with_an_invalid_header_is_a_setup_error() {
         WAIT,
     );
     let err = sinks
-        .send("hook", &changed_row())
+        .send("hook", &changed_alert())
         .await
         .expect_err("bad header");
     assert!(matches!(err, Error::Setup { .. }), "{err:?}");
@@ -220,10 +219,10 @@ async fn ntfy_sends_title_priority_tags_click_and_token() {
         )],
         WAIT,
     );
-    let row = changed_row();
-    sinks.send("phone", &row).await.expect("delivered");
+    let alert = changed_alert();
+    sinks.send("phone", &alert).await.expect("delivered");
     let request = receiver.next().await;
-    let expected = message(&row);
+    let expected = message(&alert);
 
     assert_eq!(request.uri.path(), "/nk-watch");
     assert_eq!(decode_encoded_word(request.header("title")), expected.title);
@@ -252,39 +251,27 @@ async fn ntfy_replaces_a_figures_notification_unless_told_not_to() {
         ],
         WAIT,
     );
-    let row = changed_row();
-    sinks.send("phone", &row).await.expect("delivered");
+    let alert = changed_alert();
+    sinks.send("phone", &alert).await.expect("delivered");
     let figure_alert = receiver.next().await;
-    let expected = format!("figwatch_{}_{}", row.watch, row.figure.clone().unwrap());
+    let expected = format!("figwatch_{}_{}", alert.watch, alert.figure.clone().unwrap());
     assert_eq!(figure_alert.header("x-sequence-id"), expected);
     // An alert about no figure stacks; so does every alert of a sink with
     // update_in_place = false.
     sinks
-        .send("phone", &crate::alert::test_alert("phone"))
+        .send("phone", &Alert::test("phone"))
         .await
         .expect("delivered");
     assert!(!receiver.next().await.headers.contains_key("x-sequence-id"));
-    sinks.send("stack", &row).await.expect("delivered");
+    sinks.send("stack", &alert).await.expect("delivered");
     assert!(!receiver.next().await.headers.contains_key("x-sequence-id"));
 }
 
 #[tokio::test]
 async fn ntfy_uses_basic_auth_with_username_and_password() {
     let mut receiver = Receiver::start(StatusCode::OK, "{}").await;
-    let sinks = Sinks::new(
-        &[ntfy(
-            &receiver.url,
-            None,
-            Some("analyst"),
-            Some("pa55-word"),
-        )],
-        WAIT,
-    );
-    sinks
-        .send("phone", &text_row(AlertKind::Test, "ping"))
-        .await
-        .expect("delivered");
-    let request = receiver.next().await;
+    let phone = ntfy(&receiver.url, None, Some("analyst"), Some("pa55-word"));
+    let request = receiver.sent(phone, &text_alert(Kind::Test, "ping")).await;
     let expected = format!(
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode("analyst:pa55-word")
@@ -309,11 +296,7 @@ async fn secrets_never_appear_in_errors() {
         "bad credentials: {authorization}",
     )
     .await;
-    let sinks = Sinks::new(
-        &[ntfy(&receiver.url, Some("tk_sup3r-s3cret"), None, None)],
-        WAIT,
-    );
-    let err = sinks.send("phone", &changed_row()).await.expect_err("500");
+    let err = send_error(ntfy(&receiver.url, Some("tk_sup3r-s3cret"), None, None)).await;
     let _ = receiver.next().await;
     let shown = format!("{err} {err:?}");
     assert!(shown.contains("500"), "{shown}");
@@ -326,11 +309,7 @@ async fn secrets_never_appear_in_errors() {
     // Refusing them (401, 403), its body is not kept at all.
     let mut receiver =
         Receiver::start(StatusCode::UNAUTHORIZED, "bad credentials: {authorization}").await;
-    let sinks = Sinks::new(
-        &[ntfy(&receiver.url, Some("tk_sup3r-s3cret"), None, None)],
-        WAIT,
-    );
-    let err = sinks.send("phone", &changed_row()).await.expect_err("401");
+    let err = send_error(ntfy(&receiver.url, Some("tk_sup3r-s3cret"), None, None)).await;
     let _ = receiver.next().await;
     let shown = format!("{err} {err:?}");
     assert!(shown.contains("401"), "{shown}");
@@ -348,7 +327,7 @@ async fn secrets_never_appear_in_errors() {
         WAIT,
     );
     let err = sinks
-        .send("chat", &changed_row())
+        .send("chat", &changed_alert())
         .await
         .expect_err("nothing listens");
     let shown = format!("{err} {err:?} {sinks:?}");
@@ -361,7 +340,7 @@ async fn secrets_never_appear_in_errors() {
         WAIT,
     );
     let err = sinks
-        .send("hook", &changed_row())
+        .send("hook", &changed_alert())
         .await
         .expect_err("nothing listens");
     let shown = format!("{err} {err:?} {sinks:?}");
@@ -371,17 +350,10 @@ async fn secrets_never_appear_in_errors() {
 #[tokio::test]
 async fn slack_gets_a_linked_title_the_quote_and_the_source() {
     let mut receiver = Receiver::start(StatusCode::OK, "ok").await;
-    let sinks = Sinks::new(
-        &[sink(
-            "chat",
-            SinkKind::Slack {
-                url: secret(&format!("{}/services/T1/B2/c3", receiver.url)),
-            },
-        )],
-        WAIT,
-    );
-    sinks.send("chat", &changed_row()).await.expect("delivered");
-    let request = receiver.next().await;
+    let slack = SinkKind::Slack {
+        url: secret(&format!("{}/services/T1/B2/c3", receiver.url)),
+    };
+    let request = receiver.sent(sink("chat", slack), &changed_alert()).await;
     assert_eq!(request.uri.path(), "/services/T1/B2/c3");
     assert_eq!(request.header("content-type"), "application/json");
     let payload = request.json();
@@ -397,7 +369,7 @@ async fn slack_gets_a_linked_title_the_quote_and_the_source() {
 
 #[test]
 fn slack_escapes_its_control_characters() {
-    let payload = crate::alert::chat::slack_payload(&text_row(AlertKind::Test, "a <b> & c"), None);
+    let payload = crate::alert::chat::slack_payload(&text_alert(Kind::Test, "a <b> & c"), None);
     assert_eq!(
         payload["text"],
         "*figwatch · test alert*\na &lt;b&gt; &amp; c"
@@ -407,20 +379,12 @@ fn slack_escapes_its_control_characters() {
 #[tokio::test]
 async fn discord_gets_content_and_an_embed_linking_the_article() {
     let mut receiver = Receiver::start(StatusCode::NO_CONTENT, "").await;
-    let sinks = Sinks::new(
-        &[sink(
-            "guild",
-            SinkKind::Discord {
-                url: secret(&format!("{}/api/webhooks/1/tok", receiver.url)),
-            },
-        )],
-        WAIT,
-    );
-    sinks
-        .send("guild", &changed_row())
-        .await
-        .expect("delivered");
-    let request = receiver.next().await;
+    let discord = SinkKind::Discord {
+        url: secret(&format!("{}/api/webhooks/1/tok", receiver.url)),
+    };
+    let request = receiver
+        .sent(sink("guild", discord), &changed_alert())
+        .await;
     let payload = request.json();
     assert_eq!(
         payload["content"],
@@ -444,7 +408,7 @@ async fn discord_gets_content_and_an_embed_linking_the_article() {
 fn discord_content_stays_within_2000_characters() {
     let long = "feed https://feeds.example/x.xml keeps failing: ".repeat(100);
     let payload =
-        crate::alert::chat::discord_payload(&text_row(AlertKind::FeedFailing, &long), None);
+        crate::alert::chat::discord_payload(&text_alert(AlertKind::FeedFailing, &long), None);
     let content = payload["content"].as_str().expect("content");
     assert!(
         content.starts_with("**figwatch · feed failing**\nfeed https"),
@@ -458,7 +422,7 @@ fn discord_content_stays_within_2000_characters() {
 #[test]
 fn discord_markdown_in_article_text_is_escaped() {
     let payload = crate::alert::chat::discord_payload(
-        &text_row(AlertKind::Test, "*bold* _it_ `code` @everyone"),
+        &text_alert(Kind::Test, "*bold* _it_ `code` @everyone"),
         None,
     );
     assert_eq!(
@@ -470,10 +434,7 @@ fn discord_markdown_in_article_text_is_escaped() {
 #[test]
 fn discord_masked_links_headings_and_mentions_are_escaped() {
     let payload = crate::alert::chat::discord_payload(
-        &text_row(
-            AlertKind::Test,
-            "# Big [click](https://evil.example/) <@123>",
-        ),
+        &text_alert(Kind::Test, "# Big [click](https://evil.example/) <@123>"),
         None,
     );
     assert_eq!(
@@ -538,9 +499,9 @@ async fn ntfy_template_overrides_title_and_body_and_a_render_error_falls_back() 
         source: String::from("{{ figure | no_such_filter }}"),
     });
     let sinks = Sinks::new(&[templated, broken], WAIT);
-    let row = changed_row();
+    let alert = changed_alert();
 
-    sinks.send("phone", &row).await.expect("delivered");
+    sinks.send("phone", &alert).await.expect("delivered");
     let request = receiver.next().await;
     assert_eq!(
         decode_encoded_word(request.header("title")),
@@ -552,9 +513,9 @@ async fn ntfy_template_overrides_title_and_body_and_a_render_error_falls_back() 
     );
     assert_eq!(request.header("click"), NEW_URL);
 
-    sinks.send("broken", &row).await.expect("delivered");
+    sinks.send("broken", &alert).await.expect("delivered");
     let request = receiver.next().await;
-    let expected = message(&row);
+    let expected = message(&alert);
     assert_eq!(decode_encoded_word(request.header("title")), expected.title);
     assert_eq!(String::from_utf8_lossy(&request.body), expected.body);
 }
@@ -584,20 +545,20 @@ async fn every_http_sink_names_the_claimant() {
         ],
         WAIT,
     );
-    let mut row = changed_row();
-    row.claimant = Some(String::from("NIS"));
-    if let Some(current) = row.current.as_mut() {
+    let mut alert = changed_alert();
+    alert.claimant = Some(String::from("NIS"));
+    if let Some(current) = alert.current.as_mut() {
         current.claimed_by = Some(String::from("NIS"));
     }
     let title = "nk-russia · NIS revised artillery: more than 160 → more than 200 (+40, +25%) — Korea Daily";
-    assert_eq!(message(&row).title, title);
+    assert_eq!(message(&alert).title, title);
     for name in ["hook", "phone", "chat", "guild"] {
-        sinks.send(name, &row).await.expect("delivered");
+        sinks.send(name, &alert).await.expect("delivered");
     }
-    let alert = hook.next().await.json();
-    assert_eq!(alert["claimant"], "NIS");
-    assert_eq!(alert["current"]["claimed_by"], "NIS");
-    assert_eq!(alert["previous"]["claimed_by"], serde_json::Value::Null);
+    let json = hook.next().await.json();
+    assert_eq!(json["claimant"], "NIS");
+    assert_eq!(json["current"]["claimed_by"], "NIS");
+    assert_eq!(json["previous"]["claimed_by"], serde_json::Value::Null);
     assert_eq!(
         decode_encoded_word(phone.next().await.header("title")),
         title

@@ -4,22 +4,22 @@ use super::*;
 use crate::alert::{MAX_QUOTE_CHARS, format_number, message};
 
 #[track_caller]
-fn check(row: &AlertRow, title: &str, body: &str) {
-    let message = message(row);
+fn check(alert: &Alert, title: &str, body: &str) {
+    let message = message(alert);
     assert_eq!(message.title, title);
     assert_eq!(message.body, body);
 }
 
 #[test]
 fn figure_change_reads_like_the_design_example() {
-    let row = changed_row();
+    let alert = changed_alert();
     check(
-        &row,
+        &alert,
         "nk-russia · artillery: more than 160 → more than 200 (+40, +25%)",
         "\"Seoul's intelligence service says Pyongyang has now shipped more than 200 long-range artillery pieces to Moscow.\"\n\
          Korea Daily, 2025-02-11 — https://news.example/world/2025/02/11/shells-and-guns",
     );
-    let message = message(&row);
+    let message = message(&alert);
     assert_eq!(message.url.as_deref(), Some(NEW_URL));
     assert!(
         message
@@ -35,14 +35,14 @@ fn check_number(number: f64, expected: &str) {
 
 #[test]
 fn a_change_read_from_a_revised_article_says_so() {
-    let mut row = changed_row();
-    row.revision = true;
+    let mut alert = changed_alert();
+    alert.revision = true;
     assert!(
-        message(&row).title.starts_with(
+        message(&alert).title.starts_with(
             "nk-russia · artillery: more than 160 → more than 200 (+40, +25%) in a revised article"
         ),
         "{}",
-        message(&row).title
+        message(&alert).title
     );
 }
 
@@ -72,11 +72,11 @@ fn with_qualifiers(
     previous: (f64, Option<f64>, Option<f64>, Qualifier),
     current: (f64, Option<f64>, Option<f64>, Qualifier),
     change: Option<(f64, Option<f64>)>,
-) -> AlertRow {
-    let mut row = changed_row();
+) -> Alert {
+    let mut alert = changed_alert();
     for (observation, (value, low, high, qualifier)) in [
-        (row.previous.as_mut(), previous),
-        (row.current.as_mut(), current),
+        (alert.previous.as_mut(), previous),
+        (alert.current.as_mut(), current),
     ] {
         if let Some(observation) = observation {
             observation.value = value;
@@ -85,9 +85,9 @@ fn with_qualifiers(
             observation.qualifier = qualifier;
         }
     }
-    row.figure = Some(String::from("troops"));
-    row.change = change;
-    row
+    alert.figure = Some(String::from("troops"));
+    alert.change = change.map(|(absolute, relative)| Change { absolute, relative });
+    alert
 }
 
 #[test]
@@ -101,13 +101,13 @@ fn qualifiers_are_written_in_words() {
         (Qualifier::Approximately, "about 10,000"),
     ];
     for (qualifier, words) in cases {
-        let row = with_qualifiers(
+        let alert = with_qualifiers(
             (10_000.0, None, None, qualifier),
             (11_000.0, None, None, Qualifier::Approximately),
             Some((1_000.0, Some(0.1))),
         );
         assert_eq!(
-            message(&row).title,
+            message(&alert).title,
             format!("nk-russia · troops: {words} → about 11,000 (+1,000, +10%)")
         );
     }
@@ -115,51 +115,48 @@ fn qualifiers_are_written_in_words() {
 
 #[test]
 fn ranges_decreases_and_small_changes_read_well() {
-    let row = with_qualifiers(
+    let alert = with_qualifiers(
         (11_000.0, Some(10_000.0), Some(12_000.0), Qualifier::Range),
         (9_500.0, None, None, Qualifier::Exact),
         Some((-1_500.0, Some(-1_500.0 / 11_000.0))),
     );
     assert_eq!(
-        message(&row).title,
+        message(&alert).title,
         "nk-russia · troops: 10,000–12,000 → 9,500 (-1,500, -14%)"
     );
 
-    let row = with_qualifiers(
+    let alert = with_qualifiers(
         (1_000.0, None, None, Qualifier::Exact),
         (1_025.0, None, None, Qualifier::Exact),
         Some((25.0, Some(0.025))),
     );
     assert_eq!(
-        message(&row).title,
+        message(&alert).title,
         "nk-russia · troops: 1,000 → 1,025 (+25, +2.5%)"
     );
 
-    let row = with_qualifiers(
+    let alert = with_qualifiers(
         (0.0, None, None, Qualifier::Exact),
         (12.0, None, None, Qualifier::Exact),
         Some((12.0, None)),
     );
-    assert_eq!(message(&row).title, "nk-russia · troops: 0 → 12 (+12)");
+    assert_eq!(message(&alert).title, "nk-russia · troops: 0 → 12 (+12)");
 }
 
 #[test]
 fn missing_change_is_computed_from_the_values() {
-    let mut row = changed_row();
-    row.change = None;
+    let mut alert = changed_alert();
+    alert.change = None;
     assert_eq!(
-        message(&row).title,
+        message(&alert).title,
         "nk-russia · artillery: more than 160 → more than 200 (+40, +25%)"
     );
 }
 
 #[test]
 fn first_seen_shows_the_value_and_the_source() {
-    let mut row = changed_row();
-    row.kind = AlertKind::FigureFirstSeen;
-    row.previous = None;
-    row.change = None;
-    let message = message(&row);
+    let alert = first_seen(changed_alert());
+    let message = message(&alert);
     assert_eq!(
         message.title,
         "nk-russia · artillery: more than 200 (first seen)"
@@ -171,20 +168,8 @@ fn first_seen_shows_the_value_and_the_source() {
 
 #[test]
 fn article_matched_names_the_headline() {
-    let mut row = changed_row();
-    row.kind = AlertKind::ArticleMatched;
-    row.figure = None;
-    row.previous = None;
-    row.current = None;
-    row.change = None;
-    row.article = Some(article(
-        NEW_URL,
-        "Guns and\n soldiers  head west",
-        "Korea Daily",
-        (2025, 2, 11),
-    ));
     check(
-        &row,
+        &matched_alert("Guns and\n soldiers  head west"),
         "nk-russia: new article: Guns and soldiers head west",
         "Korea Daily, 2025-02-11 — https://news.example/world/2025/02/11/shells-and-guns",
     );
@@ -192,23 +177,31 @@ fn article_matched_names_the_headline() {
 
 #[test]
 fn feed_alerts_are_worded_from_their_facts() {
-    let mut failing = text_row(AlertKind::FeedFailing, "");
-    failing.message = None;
-    failing.feed = Some(crate::store::FeedFacts {
-        url: String::from("https://feeds.example/a.xml"),
-        failures: Some(4),
-        failing_since: Utc.with_ymd_and_hms(2025, 2, 11, 9, 12, 0).single(),
-        error: Some(String::from("HTTP 503")),
-    });
+    // The facts are worded where the stored row becomes an alert.
+    let mut row = AlertRow {
+        kind: AlertKind::FeedFailing,
+        watch: String::new(),
+        figure: None,
+        previous: None,
+        current: None,
+        change: None,
+        feed: Some(crate::store::FeedFacts {
+            url: String::from("https://feeds.example/a.xml"),
+            failures: Some(4),
+            failing_since: Utc.with_ymd_and_hms(2025, 2, 11, 9, 12, 0).single(),
+            error: Some(String::from("HTTP 503")),
+        }),
+        ..stored_row()
+    };
+    let failing = Alert::from(&row);
     check(
         &failing,
         "figwatch · feed failing",
         "Feed https://feeds.example/a.xml has failed 4 times since 2025-02-11 09:12 UTC: HTTP 503",
     );
-    let mut recovered = failing.clone();
-    recovered.kind = AlertKind::FeedRecovered;
+    row.kind = AlertKind::FeedRecovered;
     check(
-        &recovered,
+        &Alert::from(&row),
         "figwatch · feed recovered",
         "Feed https://feeds.example/a.xml works again",
     );
@@ -223,7 +216,7 @@ fn feed_alerts_are_worded_from_their_facts() {
 #[test]
 fn feed_and_test_alerts_show_their_text() {
     check(
-        &text_row(
+        &text_alert(
             AlertKind::FeedFailing,
             "https://feeds.example/a.xml has failed for 1day: HTTP 503",
         ),
@@ -231,7 +224,7 @@ fn feed_and_test_alerts_show_their_text() {
         "https://feeds.example/a.xml has failed for 1day: HTTP 503",
     );
     check(
-        &text_row(
+        &text_alert(
             AlertKind::FeedRecovered,
             "https://feeds.example/a.xml works again",
         ),
@@ -239,13 +232,13 @@ fn feed_and_test_alerts_show_their_text() {
         "https://feeds.example/a.xml works again",
     );
     check(
-        &text_row(AlertKind::Test, "hello from test-sink"),
+        &text_alert(Kind::Test, "hello from test-sink"),
         "figwatch · test alert",
         "hello from test-sink",
     );
-    let mut row = text_row(AlertKind::Test, "");
-    row.message = None;
-    let message = message(&row);
+    let mut alert = text_alert(Kind::Test, "");
+    alert.message = None;
+    let message = message(&alert);
     assert_eq!(message.title, "figwatch · test alert");
     assert!(
         message.body.contains("test alert from figwatch"),
@@ -257,11 +250,11 @@ fn feed_and_test_alerts_show_their_text() {
 
 #[test]
 fn non_web_links_are_not_offered() {
-    let mut row = changed_row();
-    if let Some(current) = row.current.as_mut() {
+    let mut alert = changed_alert();
+    if let Some(current) = alert.current.as_mut() {
         current.article.url = String::from("javascript:alert(1)");
     }
-    let message = message(&row);
+    let message = message(&alert);
     assert_eq!(message.url, None);
     assert!(
         message.body.ends_with("Korea Daily, 2025-02-11"),
@@ -271,12 +264,12 @@ fn non_web_links_are_not_offered() {
 }
 
 fn quote_of(sentence: &str, mention: &str) -> String {
-    let mut row = changed_row();
-    if let Some(current) = row.current.as_mut() {
+    let mut alert = changed_alert();
+    if let Some(current) = alert.current.as_mut() {
         current.quote = sentence.to_owned();
         current.text = mention.to_owned();
     }
-    let body = message(&row).body;
+    let body = message(&alert).body;
     let first_line = body.lines().next().unwrap_or_default();
     first_line
         .strip_prefix('"')
@@ -346,12 +339,12 @@ fn quotes_of_any_text_never_panic_and_stay_short() {
             sentence.push_str(pieces[(state >> 33) as usize % pieces.len()]);
         }
         let mention = pieces[(state >> 40) as usize % pieces.len()];
-        let mut row = changed_row();
-        if let Some(current) = row.current.as_mut() {
+        let mut alert = changed_alert();
+        if let Some(current) = alert.current.as_mut() {
             current.quote = sentence.clone();
             current.text = mention.to_owned();
         }
-        let body = message(&row).body;
+        let body = message(&alert).body;
         let quote_line = body.lines().next().unwrap_or_default();
         if quote_line.starts_with('"') {
             assert!(
@@ -365,132 +358,122 @@ fn quotes_of_any_text_never_panic_and_stay_short() {
     assert_eq!(quote.chars().count(), MAX_QUOTE_CHARS);
 }
 
-/// `changed_row` with troops figures claimed by `claimed_by`.
-fn claimed_row(claimed_by: Option<&str>, claimant: Option<&str>) -> AlertRow {
-    let mut row = with_qualifiers(
+/// `changed_alert` with troops figures claimed by `claimed_by`.
+fn claimed_alert(claimed_by: Option<&str>, claimant: Option<&str>) -> Alert {
+    let mut alert = with_qualifiers(
         (11_000.0, None, None, Qualifier::MoreThan),
         (12_000.0, None, None, Qualifier::MoreThan),
         Some((1_000.0, Some(1_000.0 / 11_000.0))),
     );
-    if let Some(current) = row.current.as_mut() {
+    if let Some(current) = alert.current.as_mut() {
         current.claimed_by = claimed_by.map(str::to_owned);
     }
-    row.claimant = claimant.map(str::to_owned);
-    row
+    alert.claimant = claimant.map(str::to_owned);
+    alert
 }
 
 #[test]
 fn title_names_who_claims_the_number_and_the_source() {
-    let row = claimed_row(Some("South Korea's Ministry of National Defense"), None);
+    let alert = claimed_alert(Some("South Korea's Ministry of National Defense"), None);
     assert_eq!(
-        message(&row).title,
+        message(&alert).title,
         "nk-russia · troops: more than 11,000 → more than 12,000 (+1,000, +9.1%), \
          says South Korea's Ministry of National Defense — Korea Daily"
     );
     // An earlier value claimed by someone else is credited to them.
-    let mut row = claimed_row(Some("Kyiv"), None);
-    if let Some(previous) = row.previous.as_mut() {
+    let mut alert = claimed_alert(Some("Kyiv"), None);
+    if let Some(previous) = alert.previous.as_mut() {
         previous.claimed_by = Some(String::from("NIS"));
     }
     assert_eq!(
-        message(&row).title,
+        message(&alert).title,
         "nk-russia · troops: more than 11,000 (NIS) → more than 12,000 (+1,000, +9.1%), \
          says Kyiv — Korea Daily"
     );
-    if let Some(previous) = row.previous.as_mut() {
+    if let Some(previous) = alert.previous.as_mut() {
         previous.claimed_by = Some(String::from("Kyiv"));
     }
     assert!(
-        message(&row)
+        message(&alert)
             .title
             .contains("more than 11,000 → more than 12,000")
     );
     // Nobody named: the title is as before.
-    let row = claimed_row(None, None);
+    let alert = claimed_alert(None, None);
     assert_eq!(
-        message(&row).title,
+        message(&alert).title,
         "nk-russia · troops: more than 11,000 → more than 12,000 (+1,000, +9.1%)"
     );
 }
 
 #[test]
 fn by_source_title_leads_with_the_claimant() {
-    let row = claimed_row(Some("NIS"), Some("NIS"));
+    let alert = claimed_alert(Some("NIS"), Some("NIS"));
     assert_eq!(
-        message(&row).title,
+        message(&alert).title,
         "nk-russia · NIS revised troops: more than 11,000 → more than 12,000 (+1,000, +9.1%) — Korea Daily"
     );
-    let mut first = claimed_row(Some("NIS"), Some("NIS"));
-    first.kind = AlertKind::FigureFirstSeen;
-    first.previous = None;
-    first.change = None;
+    let first = first_seen(claimed_alert(Some("NIS"), Some("NIS")));
     assert_eq!(
         message(&first).title,
         "nk-russia · NIS on troops: more than 12,000 (first seen) — Korea Daily"
     );
-    let unattributed = claimed_row(None, Some(""));
+    let unattributed = claimed_alert(None, Some(""));
     assert_eq!(
         message(&unattributed).title,
         "nk-russia · troops (unattributed): more than 11,000 → more than 12,000 (+1,000, +9.1%)"
     );
 }
 
+/// `alert` with both its values of `kind` in `unit`.
+fn in_unit(alert: &mut Alert, kind: figures::Kind, unit: &str) {
+    for observation in [alert.previous.as_mut(), alert.current.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        observation.kind = kind;
+        observation.unit = Some(unit.to_owned());
+    }
+}
+
 #[test]
 fn money_shows_scale_and_currency_and_percent_its_sign() {
-    let mut row = with_qualifiers(
+    let mut alert = with_qualifiers(
         (2_800_000_000.0, None, None, Qualifier::Exact),
         (3_200_000_000.0, None, None, Qualifier::Approximately),
         Some((400_000_000.0, Some(400.0 / 2_800.0))),
     );
-    row.figure = Some(String::from("aid"));
-    for observation in [row.previous.as_mut(), row.current.as_mut()]
-        .into_iter()
-        .flatten()
-    {
-        observation.kind = Kind::Money;
-        observation.unit = Some(String::from("USD"));
-    }
+    alert.figure = Some(String::from("aid"));
+    in_unit(&mut alert, figures::Kind::Money, "USD");
     assert_eq!(
-        message(&row).title,
+        message(&alert).title,
         "nk-russia · aid: 2.8 billion USD → about 3.2 billion USD (+400 million USD, +14%)"
     );
 
-    let mut row = with_qualifiers(
+    let mut alert = with_qualifiers(
         (20.0, None, None, Qualifier::Exact),
         (25.0, None, None, Qualifier::MoreThan),
         Some((5.0, Some(0.25))),
     );
-    row.figure = Some(String::from("inflation"));
-    for observation in [row.previous.as_mut(), row.current.as_mut()]
-        .into_iter()
-        .flatten()
-    {
-        observation.kind = Kind::Percent;
-        observation.unit = Some(String::from("%"));
-    }
+    alert.figure = Some(String::from("inflation"));
+    in_unit(&mut alert, figures::Kind::Percent, "%");
     assert_eq!(
-        message(&row).title,
+        message(&alert).title,
         "nk-russia · inflation: 20% → more than 25% (+5 points, +25%)"
     );
 }
 
 #[test]
 fn measures_and_money_ranges_carry_the_unit_once() {
-    let mut row = with_qualifiers(
+    let mut alert = with_qualifiers(
         (35.0, None, None, Qualifier::Exact),
         (40.0, Some(30.0), Some(50.0), Qualifier::Range),
         None,
     );
-    row.figure = Some(String::from("front"));
-    for observation in [row.previous.as_mut(), row.current.as_mut()]
-        .into_iter()
-        .flatten()
-    {
-        observation.kind = Kind::Measure;
-        observation.unit = Some(String::from("km"));
-    }
+    alert.figure = Some(String::from("front"));
+    in_unit(&mut alert, figures::Kind::Measure, "km");
     assert_eq!(
-        message(&row).title,
+        message(&alert).title,
         "nk-russia · front: 35 km → 30–50 km (+5 km, +14%)"
     );
 }

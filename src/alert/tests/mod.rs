@@ -7,9 +7,11 @@ mod http;
 mod json;
 mod message;
 
-use super::{DEFAULT_MAX_ATTEMPTS, Error, Sinks, retry_delay};
+use super::{
+    Alert, Article, Change, DEFAULT_MAX_ATTEMPTS, Error, Kind, Observation, Sinks, retry_delay,
+};
 use crate::config::{self, Secret, SinkKind};
-use crate::figures::{Kind, Qualifier};
+use crate::figures::{self, Qualifier};
 use crate::store::{AlertKind, AlertRow, ArticleRef, ObservationRow};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode, Uri};
@@ -23,8 +25,8 @@ const WAIT: Duration = Duration::from_secs(10);
 /// URL of the article with the newer figure.
 const NEW_URL: &str = "https://news.example/world/2025/02/11/shells-and-guns";
 
-fn article(url: &str, title: &str, source: &str, date: (i32, u32, u32)) -> ArticleRef {
-    ArticleRef {
+fn article(url: &str, title: &str, source: &str, date: (i32, u32, u32)) -> Article {
+    Article {
         url: url.to_owned(),
         title: title.to_owned(),
         source: source.to_owned(),
@@ -39,16 +41,16 @@ fn observation(
     qualifier: Qualifier,
     text: &str,
     quote: &str,
-    article: ArticleRef,
-) -> ObservationRow {
-    ObservationRow {
+    article: Article,
+) -> Observation {
+    Observation {
         value,
         low: Some(value),
         high: None,
         qualifier,
         text: text.to_owned(),
         quote: quote.to_owned(),
-        kind: Kind::Count,
+        kind: figures::Kind::Count,
         unit: None,
         claimed_by: None,
         article,
@@ -57,7 +59,7 @@ fn observation(
 
 /// The motivating case: artillery pieces went from "more than 160" to
 /// "more than 200".
-fn changed_row() -> AlertRow {
+fn changed_alert() -> Alert {
     let older = article(
         "https://wire.example/asia/2024/11/07/artillery-deliveries",
         "Officials detail weapons flowing from Pyongyang",
@@ -70,9 +72,9 @@ fn changed_row() -> AlertRow {
         "Korea Daily",
         (2025, 2, 11),
     );
-    AlertRow {
+    Alert {
         id: String::from("01JKZ3M7Q8X4T2B6N9C5D1F0GH"),
-        kind: AlertKind::FigureChanged,
+        kind: Kind::Stored(AlertKind::FigureChanged),
         created_at: Utc
             .with_ymd_and_hms(2025, 2, 11, 9, 12, 0)
             .single()
@@ -94,33 +96,106 @@ fn changed_row() -> AlertRow {
             "Seoul's intelligence service says Pyongyang has now shipped more than 200 long-range artillery pieces to Moscow.",
             newer,
         )),
+        change: Some(Change {
+            absolute: 40.0,
+            relative: Some(0.25),
+        }),
+        article: None,
+        message: None,
+        revision: false,
+    }
+}
+
+/// [`changed_alert`] as an `article_matched` alert: no figure, the article
+/// with `headline`.
+fn matched_alert(headline: &str) -> Alert {
+    Alert {
+        kind: Kind::Stored(AlertKind::ArticleMatched),
+        figure: None,
+        previous: None,
+        current: None,
+        change: None,
+        article: Some(article(NEW_URL, headline, "Korea Daily", (2025, 2, 11))),
+        ..changed_alert()
+    }
+}
+
+/// `alert` as a `figure_first_seen` alert: no previous value, no change.
+fn first_seen(alert: Alert) -> Alert {
+    Alert {
+        kind: Kind::Stored(AlertKind::FigureFirstSeen),
+        previous: None,
+        change: None,
+        ..alert
+    }
+}
+
+/// The error `sink`, the one sink configured, reports for the motivating
+/// case.
+async fn send_error(sink: config::Sink) -> Error {
+    let name = sink.name.clone();
+    let sinks = Sinks::new(&[sink], WAIT);
+    let sent = sinks.send(&name, &changed_alert()).await;
+    sent.expect_err("the sink fails")
+}
+
+/// A feed or test alert: no watch, no figure, free text.
+fn text_alert(kind: impl Into<Kind>, text: &str) -> Alert {
+    let created_at = Utc
+        .with_ymd_and_hms(2025, 3, 1, 12, 0, 0)
+        .single()
+        .unwrap_or_default();
+    Alert::text(kind.into(), created_at, text.to_owned())
+}
+
+/// A figure alert as the outbox hands it over: the row [`changed_alert`]
+/// is made from, a figure's state from 160 pieces to 200.
+fn stored_row() -> AlertRow {
+    let stored = |value: f64, text: &str, quote: &str, article: &Article| ObservationRow {
+        value,
+        low: Some(value),
+        high: None,
+        qualifier: Qualifier::MoreThan,
+        text: text.to_owned(),
+        quote: quote.to_owned(),
+        kind: figures::Kind::Count,
+        unit: None,
+        claimed_by: None,
+        article: ArticleRef {
+            url: article.url.clone(),
+            title: article.title.clone(),
+            source: article.source.clone(),
+            published_at: article.published_at,
+        },
+    };
+    let alert = changed_alert();
+    let [Some(previous), Some(current)] = [&alert.previous, &alert.current] else {
+        unreachable!("the motivating case has both observations");
+    };
+    AlertRow {
+        id: alert.id.clone(),
+        kind: AlertKind::FigureChanged,
+        created_at: alert.created_at,
+        watch: alert.watch.clone(),
+        figure: alert.figure.clone(),
+        claimant: None,
+        previous: Some(stored(
+            160.0,
+            &previous.text,
+            &previous.quote,
+            &previous.article,
+        )),
+        current: Some(stored(
+            200.0,
+            &current.text,
+            &current.quote,
+            &current.article,
+        )),
         change: Some((40.0, Some(0.25))),
         article: None,
         feed: None,
         revision: false,
         message: None,
-    }
-}
-
-/// A feed or test alert: no watch, no figure, free text.
-fn text_row(kind: AlertKind, text: &str) -> AlertRow {
-    AlertRow {
-        id: String::from("01JKZ3M7Q8X4T2B6N9C5D1F0ZZ"),
-        kind,
-        created_at: Utc
-            .with_ymd_and_hms(2025, 3, 1, 12, 0, 0)
-            .single()
-            .unwrap_or_default(),
-        watch: String::new(),
-        figure: None,
-        claimant: None,
-        previous: None,
-        current: None,
-        change: None,
-        article: None,
-        feed: None,
-        revision: false,
-        message: Some(text.to_owned()),
     }
 }
 
@@ -214,6 +289,15 @@ impl Receiver {
         format!("http://{address}")
     }
 
+    /// The request `sink`, the one sink configured, sent this receiver
+    /// for `alert`.
+    async fn sent(&mut self, sink: config::Sink, alert: &Alert) -> Captured {
+        let name = sink.name.clone();
+        let sinks = Sinks::new(&[sink], WAIT);
+        sinks.send(&name, alert).await.expect("delivered");
+        self.next().await
+    }
+
     async fn next(&mut self) -> Captured {
         tokio::time::timeout(WAIT, self.requests.recv())
             .await
@@ -290,14 +374,13 @@ fn retryable_errors_are_told_apart_from_permanent_ones() {
         sink: String::from("nope"),
     };
     assert!(!unknown.is_retryable());
-    assert_eq!(unknown.sink(), "nope");
 }
 
 #[tokio::test]
 async fn unknown_sink_is_an_error_naming_it() {
     let sinks = Sinks::new(&[sink("phone", SinkKind::Log)], WAIT);
     let err = sinks
-        .send("pager", &changed_row())
+        .send("pager", &changed_alert())
         .await
         .expect_err("no such sink");
     assert!(matches!(err, Error::UnknownSink { .. }), "{err:?}");
@@ -329,7 +412,7 @@ async fn log_sink_writes_one_info_event_with_the_alert_fields() {
         // A current-thread test runtime: the event is emitted on this thread.
         let _guard = tracing::subscriber::set_default(subscriber);
         sinks
-            .send("journal", &changed_row())
+            .send("journal", &changed_alert())
             .await
             .expect("log sink never fails");
     }
@@ -393,7 +476,7 @@ fn delivery(sink_name: &str, attempts: u32) -> crate::store::Delivery {
         id: 7,
         sink: sink_name.to_owned(),
         attempts,
-        alert: changed_row(),
+        alert: stored_row(),
     }
 }
 
@@ -479,11 +562,11 @@ async fn a_4xx_answer_is_given_up_at_once() {
 
 #[tokio::test]
 async fn test_alert_names_the_sink_and_has_a_fresh_id() {
-    let first = crate::alert::test_alert("phone");
-    let second = crate::alert::test_alert("phone");
+    let first = Alert::test("phone");
+    let second = Alert::test("phone");
     assert_ne!(first.id, second.id);
     assert_eq!(first.id.len(), 26, "a ULID");
-    assert_eq!(first.kind, AlertKind::Test);
+    assert_eq!(first.kind, Kind::Test);
     let message = crate::alert::message(&first);
     assert_eq!(message.title, "figwatch · test alert");
     assert!(
@@ -526,18 +609,21 @@ fn retry_in_honours_max_attempts_and_give_up_after() {
 
 #[test]
 fn digest_lists_every_alert_as_json_and_as_text() {
-    let rows = vec![changed_row(), text_row(AlertKind::FeedFailing, "feed down")];
-    let (row, json) = super::digest::digest(&rows);
+    let alerts = vec![
+        changed_alert(),
+        text_alert(AlertKind::FeedFailing, "feed down"),
+    ];
+    let (digest, json) = super::digest::digest(&alerts);
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(value["kind"], "digest");
-    assert_eq!(value["id"], row.id.as_str());
+    assert_eq!(value["id"], digest.id.as_str());
     let alerts = value["alerts"].as_array().unwrap();
     assert_eq!(alerts.len(), 2);
     assert_eq!(alerts[0]["kind"], "figure_changed");
     assert_eq!(alerts[0]["current"]["value"], 200);
     assert_eq!(alerts[1]["kind"], "feed_failing");
 
-    let message = super::message(&row);
+    let message = super::message(&digest);
     assert_eq!(message.title, "figwatch · digest");
     let body: Vec<&str> = message.body.lines().collect();
     assert_eq!(body[0], "2 alerts");

@@ -287,7 +287,7 @@ fn print_alerts(config: &Config, ids: &[String]) -> Result<usize> {
             continue;
         };
         n_printed += 1;
-        let text = alert::message(&summary.alert).text();
+        let text = alert::message(&(&summary.alert).into()).text();
         let mut lines = text.lines();
         if let Some(title) = lines.next() {
             println!("  ALERT {title}");

@@ -135,7 +135,7 @@ pub(super) fn timeline_svg(label: &str, history: &[HistoryRow]) -> String {
             .unwrap_or_default();
         let tooltip = format!(
             "{}{says} — {} {}",
-            format_observation(&row.observation),
+            format_observation(&(&row.observation).into()),
             row.observation.article.source,
             date(row.observed_at)
         );

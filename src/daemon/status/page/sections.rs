@@ -28,7 +28,7 @@ pub(super) fn figures_section(html: &mut String, data: &PageData) {
              <td class=\"change\">{}</td><td class=\"claimed-by\">{}</td><td class=\"chart\">{}</td></tr>",
             escape(&figure.watch),
             escape(&figure.figure),
-            escape(&crate::alert::format_observation(&figure.current)),
+            escape(&crate::alert::format_observation(&(&figure.current).into())),
             escape(&figure.current.article.url),
             escape(&figure.current.article.source),
             date(figure.current.article.published_at),
@@ -52,7 +52,7 @@ pub(super) fn alerts_section(html: &mut String, data: &PageData) {
             html,
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
             minute(Some(summary.alert.created_at)),
-            escape(&message(&summary.alert).title),
+            escape(&message(&(&summary.alert).into()).title),
             delivery_text(summary)
         );
     }
@@ -76,7 +76,7 @@ pub(super) fn alerts_section(html: &mut String, data: &PageData) {
                 } else {
                     "retrying"
                 },
-                escape(&message(&summary.alert).title),
+                escape(&message(&(&summary.alert).into()).title),
                 escape(&delivery.sink),
                 if delivery.state == "dead" {
                     "given up"
