@@ -64,7 +64,7 @@ pub struct Article {
 /// (a CSS selector from the feed's `article_selector`) matches, its text is
 /// the main text.
 pub fn extract(html: &str, page_url: &Url, selector: Option<&str>) -> Article {
-    let html = truncate_at_char_boundary(html, MAX_HTML_BYTES);
+    let html = &html[..html.floor_char_boundary(MAX_HTML_BYTES)];
     let pruned = prune::strip_raw_text(html);
     let html: &str = &pruned;
     if text::estimated_depth(html) > MAX_PARSE_DEPTH {
@@ -281,17 +281,6 @@ fn readability_article(
     }
     .ok()?;
     Some(text::normalize_paragraphs(&article.text_content))
-}
-
-fn truncate_at_char_boundary(text: &str, max_bytes: usize) -> &str {
-    if text.len() <= max_bytes {
-        return text;
-    }
-    let mut end = max_bytes;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
 }
 
 /// Query parameters that only track where a click came from.

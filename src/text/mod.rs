@@ -53,10 +53,7 @@ pub fn truncate_bytes(text: &str, max_bytes: usize) -> String {
         return text.to_owned();
     }
     let ellipsis = '…';
-    let mut end = max_bytes.saturating_sub(ellipsis.len_utf8());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = text.floor_char_boundary(max_bytes.saturating_sub(ellipsis.len_utf8()));
     format!("{}{ellipsis}", &text[..end])
 }
 
