@@ -73,9 +73,7 @@ pub(super) fn repair(text: &str) -> (Cow<'_, str>, Root) {
     let Some(tag) = rest.strip_prefix('<') else {
         return (Cow::Borrowed(trimmed), Root::Nothing);
     };
-    let name_len = tag
-        .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
-        .unwrap_or(tag.len());
+    let name_len = element_name_len(tag);
     let name = &tag[..name_len];
     let local = name.rsplit(':').next().unwrap_or(name);
     if local.eq_ignore_ascii_case("html") {
@@ -97,21 +95,31 @@ pub(super) fn repair(text: &str) -> (Cow<'_, str>, Root) {
     (Cow::Owned(out), root)
 }
 
+/// The next `<` of `rest` at or after byte `from`: its index and the text
+/// after it.
+fn next_tag(rest: &str, from: usize) -> Option<(usize, &str)> {
+    let tag_start = from + rest.get(from..)?.find('<')?;
+    Some((tag_start, &rest[tag_start + 1..]))
+}
+
+/// The length of the element name `tail` starts with: up to whitespace,
+/// `>` or `/`.
+fn element_name_len(tail: &str) -> usize {
+    tail.find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+        .unwrap_or(tail.len())
+}
+
 /// Microsoft CDF (`<CHANNEL HREF=..><ITEM HREF=..><TITLE>..<ABSTRACT>..`) is
 /// RSS 2.0 with other names: rename the elements and turn the `HREF` and
 /// `LASTMOD` attributes into `<link>` and `<pubDate>` children.
 fn cdf_to_rss(rest: &str, out: &mut String) {
     let mut copied = 0;
     let mut from = 0;
-    while let Some(found) = rest.get(from..).and_then(|tail| tail.find('<')) {
-        let tag_start = from + found;
+    while let Some((tag_start, tail)) = next_tag(rest, from) {
         from = tag_start + 1;
-        let tail = &rest[from..];
         let closing = tail.starts_with('/');
         let name_from = usize::from(closing);
-        let name_len = tail[name_from..]
-            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
-            .unwrap_or(tail.len() - name_from);
+        let name_len = element_name_len(&tail[name_from..]);
         let name = tail[name_from..name_from + name_len].to_ascii_lowercase();
         let Some(tag_len) = tail.find('>') else { break };
         let self_closing = tail[..tag_len].ends_with('/');
@@ -201,13 +209,9 @@ fn repair_atom_text_types(rest: &str, out: &mut String) {
     ];
     let mut copied = 0;
     let mut from = 0;
-    while let Some(found) = rest.get(from..).and_then(|tail| tail.find('<')) {
-        let tag_start = from + found;
+    while let Some((tag_start, tail)) = next_tag(rest, from) {
         from = tag_start + 1;
-        let tail = &rest[from..];
-        let name_len = tail
-            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
-            .unwrap_or(tail.len());
+        let name_len = element_name_len(tail);
         let name = &tail[..name_len];
         let local = name.rsplit(':').next().unwrap_or(name);
         if !TEXT_CONSTRUCTS.contains(&local) {

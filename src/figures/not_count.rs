@@ -8,6 +8,7 @@
 use super::lexicon::*;
 use super::mention::{Tokens, in_list};
 use super::number::{self, Num, TokenKind};
+use crate::text::calendar::WEEKDAYS;
 
 impl Tokens<'_> {
     /// Why digits at `n` are not a count: returns the token to resume at.
@@ -18,60 +19,85 @@ impl Tokens<'_> {
         n: &Num,
         unit_follows: impl Fn() -> bool,
     ) -> Option<usize> {
+        self.glued_designation(n)
+            .or_else(|| self.year_and_month(n))
+            .or_else(|| self.leading_zero(n))
+            .or_else(|| self.digit_groups(n))
+            .or_else(|| self.time_after(n))
+            .or_else(|| self.suffix_or_symbol(n, unit_follows))
+            .or_else(|| self.date_or_label(n))
+    }
+
+    /// Digits glued to a word or mark before: "F16", "A320", "KN-23",
+    /// "Su-27", "COVID-19", "No.1", "#3", "1.2.3", "'90s".
+    fn glued_designation(&self, n: &Num) -> Option<usize> {
         let i = n.start;
         let end = n.end;
-        let prev = self.prev(i);
-        // Glued to a word before: "F16", "A320"; or "KN-23", "Su-27", "COVID-19".
-        if self.glued(i)
-            && let Some(p) = prev
-        {
-            if self.is_word(p) {
-                return Some(end);
-            }
-            let ps = self.low(p);
-            // ... but "5k-20k" is a range of scaled numbers.
-            let scaled_before = p >= 2
-                && self.kind(p - 2) == Some(TokenKind::Digits)
-                && self.glued(p - 1)
-                && number::scale_suffix(self.low(p - 1)).is_some();
-            if (ps == "-" || ps == "/")
-                && self.glued(p)
-                && self.is_word(p - 1)
-                && !scaled_before
-                && self.low(p - 1) != "sub"
-            {
-                return Some(end);
-            }
-            // "No.1", "#3", version numbers "1.2.3".
-            // ".500 record": a decimal without its leading zero and without
-            // a unit (`scan` reads ".5%") is a ratio, not a count.
-            if ps == "#" || ps == "." {
-                return Some(end);
-            }
-            if ps == "'" || ps == "’" {
-                // "'90s"
-                return Some(end + 1);
-            }
+        if !self.glued(i) {
+            return None;
         }
-        // "2018.04": a year and a month.
-        if n.decimal
-            && n.first_len == 4
-            && (1900.0..2101.0).contains(&n.value.trunc())
-            && self.toks.get(i + 2).is_some_and(|t| t.end - t.start == 2)
+        let p = self.prev(i)?;
+        if self.is_word(p) {
+            return Some(end);
+        }
+        let ps = self.low(p);
+        // ... but "5k-20k" is a range of scaled numbers.
+        let scaled_before = p >= 2
+            && self.kind(p - 2) == Some(TokenKind::Digits)
+            && self.glued(p - 1)
+            && number::scale_suffix(self.low(p - 1)).is_some();
+        if (ps == "-" || ps == "/")
+            && self.glued(p)
+            && self.is_word(p - 1)
+            && !scaled_before
+            && self.low(p - 1) != "sub"
         {
             return Some(end);
         }
-        // A leading zero: phone numbers and codes ("0800 123 456"), times ("0600").
-        let first_digits = self.low(i);
-        if first_digits.len() >= 2 && first_digits.starts_with('0') && !n.decimal {
-            let mut k = i + 1;
-            while self.kind(k) == Some(TokenKind::Digits) && !self.newline(k) {
-                k += 1;
-            }
-            return Some(k.max(end));
+        // "No.1", "#3", version numbers "1.2.3".
+        // ".500 record": a decimal without its leading zero and without
+        // a unit (`scan` reads ".5%") is a ratio, not a count.
+        if ps == "#" || ps == "." {
+            return Some(end);
         }
-        // Phone numbers, ISO dates, versions: three or more digit groups
-        // joined by - . / ) or a leading + or (.
+        if ps == "'" || ps == "’" {
+            // "'90s"
+            return Some(end + 1);
+        }
+        None
+    }
+
+    /// "2018.04": a year and a month.
+    fn year_and_month(&self, n: &Num) -> Option<usize> {
+        (n.decimal
+            && n.first_len == 4
+            && (1900.0..2101.0).contains(&n.value.trunc())
+            && self
+                .toks
+                .get(n.start + 2)
+                .is_some_and(|t| t.end - t.start == 2))
+        .then_some(n.end)
+    }
+
+    /// A leading zero: phone numbers and codes ("0800 123 456"), times
+    /// ("0600").
+    fn leading_zero(&self, n: &Num) -> Option<usize> {
+        let first_digits = self.low(n.start);
+        if first_digits.len() < 2 || !first_digits.starts_with('0') || n.decimal {
+            return None;
+        }
+        let mut k = n.start + 1;
+        while self.kind(k) == Some(TokenKind::Digits) && !self.newline(k) {
+            k += 1;
+        }
+        Some(k.max(n.end))
+    }
+
+    /// Phone numbers, ISO dates, versions: three or more digit groups
+    /// joined by - . / ) or a leading + or (.
+    fn digit_groups(&self, n: &Num) -> Option<usize> {
+        let i = n.start;
+        let end = n.end;
         let mut groups = 1;
         let mut k = end;
         while k + 1 < self.toks.len()
@@ -86,22 +112,21 @@ impl Tokens<'_> {
         if groups >= 3 {
             return Some(k);
         }
-        if let Some(p) = prev
-            && self.glued(i)
-            && matches!(self.low(p), "+" | "(")
-            && !n.separated
-            && n.first_len >= 2
+        let p = self.prev(i)?;
+        if !(self.glued(i) && matches!(self.low(p), "+" | "(") && !n.separated && n.first_len >= 2)
         {
-            let mut k = end;
-            while self.kind(k) == Some(TokenKind::Digits) || matches!(self.low(k), "-" | ")" | ".")
-            {
-                k += 1;
-            }
-            if self.low(p) == "+" || k > end + 1 {
-                return Some(k.max(end));
-            }
+            return None;
         }
-        // Times: "10:30", "5 p.m.", "5pm", "0600 GMT".
+        let mut k = end;
+        while self.kind(k) == Some(TokenKind::Digits) || matches!(self.low(k), "-" | ")" | ".") {
+            k += 1;
+        }
+        (self.low(p) == "+" || k > end + 1).then(|| k.max(end))
+    }
+
+    /// Times: "10:30", "5 p.m.", "5pm", "0600 GMT", "5 o'clock".
+    fn time_after(&self, n: &Num) -> Option<usize> {
+        let end = n.end;
         let after = self.low(end);
         if after == ":"
             && self.glued(end)
@@ -127,6 +152,15 @@ impl Tokens<'_> {
         if after == "o" && self.low(end + 1) == "'" {
             return Some(end + 1);
         }
+        None
+    }
+
+    /// A suffix or symbol glued or close after the number: ordinals
+    /// "75th", decades "1990s", temperatures and calibres ("60.1 F", "21
+    /// °C", "240 mm", "155-mm"); none when a unit reads it as a measure.
+    fn suffix_or_symbol(&self, n: &Num, unit_follows: impl Fn() -> bool) -> Option<usize> {
+        let end = n.end;
+        let after = self.low(end);
         // The checks below reject a suffix or symbol after the number; a
         // unit there makes it a measure instead (read only then: it costs).
         // "F", "C", "K" alone are degrees; glued to digits they begin a
@@ -137,7 +171,7 @@ impl Tokens<'_> {
             || matches!(after, "°" | "º")
             || (after == "-" && self.glued(end));
         if suffix_follows && unit_follows() {
-            return self.date_or_label(n);
+            return None;
         }
         // Glued suffixes: ordinals "75th", decades "1990s".
         if self.is_word(end) && self.glued(end) {
@@ -155,7 +189,7 @@ impl Tokens<'_> {
         if after == "-" && self.glued(end) && matches!(self.low(end + 1), "mm" | "cm" | "inch") {
             return Some(end + 2);
         }
-        self.date_or_label(n)
+        None
     }
 
     /// Dates ("Feb. 11", "11 February"), labels ("No. 1", "page 12") and
@@ -332,7 +366,7 @@ impl Tokens<'_> {
             return false;
         }
         let w = self.low(k);
-        if in_list(MONTHS, w) || STOP.contains(w) || in_list(NOT_NAMES, w) {
+        if in_list(MONTHS, w) || in_list(WEEKDAYS, w) || STOP.contains(w) || in_list(NOT_NAMES, w) {
             return false;
         }
         // A sentence's first word is capitalised whatever it is.
@@ -458,13 +492,6 @@ const NOT_NAMES: &[&str] = &[
     "year",
     "years",
     "top",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "today",
     "yesterday",
     "overall",

@@ -22,60 +22,135 @@ const AFTER_AND_MORE: &[&str] = &[
     "in", "of", "across", "at", "on", "from", "per", "each", "every", "within", "around",
 ];
 
+/// A three-word qualifier before the number: "in excess of", "no fewer
+/// than", "as many as".
+fn three_words_before(w3: &str, w2: &str, w1: &str) -> Option<Qualifier> {
+    use Qualifier::*;
+    match (w3, w2, w1) {
+        ("in", "excess", "of") => Some(MoreThan),
+        ("no", "fewer", "than") | ("no", "less", "than") => Some(AtLeast),
+        ("no", "more", "than") => Some(AtMost),
+        ("as", "many", "as") | ("as", "much", "as") => Some(AtMost),
+        ("a", "little", "over") | ("a", "bit", "over") => Some(MoreThan),
+        ("a", "minimum", "of") | ("not", "less", "than") => Some(AtLeast),
+        ("a", "maximum", "of") => Some(AtMost),
+        _ => None,
+    }
+}
+
+/// A two-word qualifier before the number: "more than", "at least", "up
+/// to", "close to".
+fn two_words_before(w2: &str, w1: &str) -> Option<Qualifier> {
+    use Qualifier::*;
+    match (w2, w1) {
+        ("more" | "greater" | "larger" | "bigger" | "higher", "than")
+        | ("upwards", "of")
+        | ("well", "over")
+        | ("just", "over")
+        | ("well", "above")
+        | ("just", "above")
+        | ("over", "than") => Some(MoreThan),
+        ("at", "least") => Some(AtLeast),
+        ("fewer" | "less" | "smaller" | "lower", "than")
+        | ("just", "under")
+        | ("just", "below")
+        | ("well", "below")
+        | ("well", "under") => Some(LessThan),
+        ("up", "to") | ("at", "most") => Some(AtMost),
+        ("close", "to") | ("an", "estimated") | ("some", "estimated") | ("nearly", "all") => {
+            Some(Approximately)
+        }
+        _ => None,
+    }
+}
+
+/// A one-word qualifier before the number: "over", "under", "about".
+fn one_word_before(w1: &str) -> Option<Qualifier> {
+    use Qualifier::*;
+    match w1 {
+        // A verb of exceeding bounds its object: "deaths exceeded 3,000".
+        "over" | "above" | "exceeding" | "topping" | "topped" | "exceed" | "exceeds"
+        | "exceeded" | "surpass" | "surpasses" | "surpassed" | "surpassing" => Some(MoreThan),
+        "under" | "below" => Some(LessThan),
+        "about" | "around" | "approximately" | "roughly" | "nearly" | "almost" | "some"
+        | "approx" | "circa" | "ca" | "approaching" => Some(Approximately),
+        _ => None,
+    }
+}
+
 impl Tokens<'_> {
     /// The qualifier words just before token `first`, and where they start.
     pub(super) fn qualifier_before(&self, first: usize) -> (Option<Qualifier>, usize) {
         if self.newline(first) {
             return (None, first);
         }
-        // "sub-7 nanometre": below.
-        if let Some(p) = first.checked_sub(1)
-            && self.low(p) == "-"
+        let found = self
+            .sub_prefix(first)
+            .or_else(|| self.symbol_before(first))
+            .or_else(|| self.or_equal_before(first))
+            .or_else(|| self.words_before(first));
+        match found {
+            Some((q, start)) => (Some(q), start),
+            None => (None, first),
+        }
+    }
+
+    /// "sub-7 nanometre": below.
+    fn sub_prefix(&self, first: usize) -> Option<(Qualifier, usize)> {
+        let p = first.checked_sub(1)?;
+        (self.low(p) == "-"
             && self.glued(first)
             && self.glued(p)
-            && p.checked_sub(1).is_some_and(|q| self.low(q) == "sub")
-        {
-            return (Some(Qualifier::LessThan), p - 1);
+            && p.checked_sub(1).is_some_and(|q| self.low(q) == "sub"))
+        .then(|| (Qualifier::LessThan, p - 1))
+    }
+
+    /// Symbols: ">30", ">= 30", "≤ 30", "~45g".
+    fn symbol_before(&self, first: usize) -> Option<(Qualifier, usize)> {
+        let p = first.checked_sub(1)?;
+        if self.kind(p) != Some(TokenKind::Punct) {
+            return None;
         }
-        // Symbols: ">30", ">= 30", "≤ 30", "~45g".
-        if let Some(p) = first.checked_sub(1)
-            && self.kind(p) == Some(TokenKind::Punct)
-        {
-            let two = p.checked_sub(1).map_or("", |q| self.low(q));
-            let (q, start) = match (two, self.low(p)) {
-                (">", "=") => (Some(Qualifier::AtLeast), p - 1),
-                ("<", "=") => (Some(Qualifier::AtMost), p - 1),
-                (_, ">") => (Some(Qualifier::MoreThan), p),
-                (_, "<") => (Some(Qualifier::LessThan), p),
-                (_, "≥") => (Some(Qualifier::AtLeast), p),
-                (_, "≤") => (Some(Qualifier::AtMost), p),
-                (_, "~" | "≈") => (Some(Qualifier::Approximately), p),
-                _ => (None, first),
-            };
-            if q.is_some() {
-                return (q, start);
-            }
+        let two = p.checked_sub(1).map_or("", |q| self.low(q));
+        match (two, self.low(p)) {
+            (">", "=") => Some((Qualifier::AtLeast, p - 1)),
+            ("<", "=") => Some((Qualifier::AtMost, p - 1)),
+            (_, ">") => Some((Qualifier::MoreThan, p)),
+            (_, "<") => Some((Qualifier::LessThan, p)),
+            (_, "≥") => Some((Qualifier::AtLeast, p)),
+            (_, "≤") => Some((Qualifier::AtMost, p)),
+            (_, "~" | "≈") => Some((Qualifier::Approximately, p)),
+            _ => None,
         }
-        // "less than or equal to", "at least or equal to", "higher or equal
-        // than": the bound includes the number.
+    }
+
+    /// "less than or equal to", "at least or equal to", "higher or equal
+    /// than": the bound includes the number.
+    fn or_equal_before(&self, first: usize) -> Option<(Qualifier, usize)> {
         let w5 = |back: usize| first.checked_sub(back).map_or("", |k| self.low(k));
         if (w5(3), w5(2), w5(1)) == ("or", "equal", "to") {
             match (w5(5), w5(4)) {
-                (w, "than") if in_list(UPPER, w) => return (Some(Qualifier::AtMost), first - 5),
-                (w, "than") if in_list(LOWER, w) => return (Some(Qualifier::AtLeast), first - 5),
-                ("at", "least") => return (Some(Qualifier::AtLeast), first - 5),
-                ("at", "most") => return (Some(Qualifier::AtMost), first - 5),
+                (w, "than") if in_list(UPPER, w) => return Some((Qualifier::AtMost, first - 5)),
+                (w, "than") if in_list(LOWER, w) => return Some((Qualifier::AtLeast, first - 5)),
+                ("at", "least") => return Some((Qualifier::AtLeast, first - 5)),
+                ("at", "most") => return Some((Qualifier::AtMost, first - 5)),
                 _ => {}
             }
         }
         if (w5(3), w5(2)) == ("or", "equal") && matches!(w5(1), "than" | "to") {
             if in_list(UPPER, w5(4)) {
-                return (Some(Qualifier::AtMost), first - 4);
+                return Some((Qualifier::AtMost, first - 4));
             }
             if in_list(LOWER, w5(4)) {
-                return (Some(Qualifier::AtLeast), first - 4);
+                return Some((Qualifier::AtLeast, first - 4));
             }
         }
+        None
+    }
+
+    /// Qualifying words of three, two or one word before the number: "in
+    /// excess of", "more than", "about"; the longest form wins.
+    fn words_before(&self, first: usize) -> Option<(Qualifier, usize)> {
         let w = |back: usize| -> &str {
             match first.checked_sub(back) {
                 Some(k) if self.is_word(k) && (back == 1 || !self.newline(k + 1)) => self.low(k),
@@ -83,58 +158,14 @@ impl Tokens<'_> {
             }
         };
         let (w1, w2, w3) = (w(1), w(2), w(3));
-        use Qualifier::*;
-        let three = match (w3, w2, w1) {
-            ("in", "excess", "of") => Some(MoreThan),
-            ("no", "fewer", "than") | ("no", "less", "than") => Some(AtLeast),
-            ("no", "more", "than") => Some(AtMost),
-            ("as", "many", "as") | ("as", "much", "as") => Some(AtMost),
-            ("a", "little", "over") | ("a", "bit", "over") => Some(MoreThan),
-            ("a", "minimum", "of") | ("not", "less", "than") => Some(AtLeast),
-            ("a", "maximum", "of") => Some(AtMost),
-            _ => None,
-        };
-        if let Some(q) = three {
-            return (Some(q), first - 3);
+        if let Some(q) = three_words_before(w3, w2, w1) {
+            return Some((q, first - 3));
         }
-        let two = match (w2, w1) {
-            ("more" | "greater" | "larger" | "bigger" | "higher", "than")
-            | ("upwards", "of")
-            | ("well", "over")
-            | ("just", "over")
-            | ("well", "above")
-            | ("just", "above")
-            | ("over", "than") => Some(MoreThan),
-            ("at", "least") => Some(AtLeast),
-            ("fewer" | "less" | "smaller" | "lower", "than")
-            | ("just", "under")
-            | ("just", "below")
-            | ("well", "below")
-            | ("well", "under") => Some(LessThan),
-            ("up", "to") | ("at", "most") => Some(AtMost),
-            ("close", "to") | ("an", "estimated") | ("some", "estimated") | ("nearly", "all") => {
-                Some(Approximately)
-            }
-            _ => None,
-        };
-        if let Some(q) = two {
+        if let Some(q) = two_words_before(w2, w1) {
             // "rose up to" is fine; "up to" after "went" too: all at_most.
-            return (Some(q), first - 2);
+            return Some((q, first - 2));
         }
-        let one = match w1 {
-            // A verb of exceeding bounds its object: "deaths exceeded 3,000".
-            "over" | "above" | "exceeding" | "topping" | "topped" | "exceed" | "exceeds"
-            | "exceeded" | "surpass" | "surpasses" | "surpassed" | "surpassing" => Some(MoreThan),
-            "under" | "below" => Some(LessThan),
-            "about" | "around" | "approximately" | "roughly" | "nearly" | "almost" | "some"
-            | "approx" | "circa" | "ca" | "approaching" => Some(Approximately),
-            "between" => None,
-            _ => None,
-        };
-        match one {
-            Some(q) => (Some(q), first - 1),
-            None => (None, first),
-        }
+        one_word_before(w1).map(|q| (q, first - 1))
     }
 
     /// A qualifier after the number at token `j` ("or more", "or fewer",

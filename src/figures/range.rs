@@ -17,9 +17,29 @@ use super::{Kind, Qualifier};
 /// $75 a barrel in October to $45".
 const TRANSITION_WINDOW: usize = 8;
 
+/// What stands before the first end of a range: the token before it, the
+/// word before it, whether "from" follows a verb of change, and where the
+/// first end's unit (if any) ends.
+struct Lead<'t> {
+    before_first: Option<usize>,
+    word_before: &'t str,
+    change: bool,
+    unit_end: usize,
+}
+
 impl Tokens<'_> {
     /// Reads the second end of a range or the new value of a transition.
     pub(super) fn range_phase(&self, c: &mut Candidate) -> Phase<()> {
+        match self.second_end(c) {
+            Some((high_end, transition)) => self.join_ends(c, high_end, transition),
+            None => Ok(()),
+        }
+    }
+
+    /// The second end after the first end of `c` (right after it, or after
+    /// its unit) and whether it is the new value of a transition rather
+    /// than the high end of a range.
+    fn second_end(&self, c: &mut Candidate) -> Option<(Num, bool)> {
         let before_first = self.prev(c.first);
         let word_before = self.word_before(before_first, c.first);
         c.between = word_before == "between";
@@ -27,112 +47,138 @@ impl Tokens<'_> {
         // "rose from 10,000 to 12,000" is a transition.
         let change = word_before == "from" && self.change_verb_before(before_first);
         // A unit may stand between the first end and the joiner.
-        let scaled = c.number.scaled;
         // (A joiner right after the number is no unit: skip the look-up.)
         let unit_end = match self.low(c.end) {
             "to" | "and" | "or" | "through" | "–" | "—" | "~" | "/" | "," | "." | "" => c.end,
-            _ => self.unit_end(c.end, scaled),
+            _ => self.unit_end(c.end, c.number.scaled),
         };
-        // "rose 18 cents to $2.70", "increased by 5% to 40%": the change
-        // and the level, not a range (read when a "to" asks).
-        let verb_before = || {
-            !change
-                && before_first
-                    .is_some_and(|b| self.is_word(b) && CHANGE_VERBS.contains(self.low(b)))
+        let lead = Lead {
+            before_first,
+            word_before,
+            change,
+            unit_end,
         };
-        let mut transition = false;
-        let mut second = None;
         for j in [c.end, unit_end] {
-            let sep = self.low(j);
-            if c.between {
-                // "between 7 and 10", and loosely "between 7 to 10".
-                if sep == "and" || sep == "to" {
-                    second = self.second_number(j + 1);
-                }
-            } else if change {
-                if let Some(to) = self.transition_to(j) {
-                    second = self.second_number(to + 1);
-                    transition = second.is_some();
-                }
-            } else if word_before == "from"
-                && j == unit_end
-                && unit_end != c.end
-                && sep != "to"
-                && let Some(to) = self.transition_to(j)
-            {
-                // "from 20 miles per gallon in 2008 to 29 mpg": both ends
-                // with their units, words between, no verb of change: a
-                // range.
-                second = self
-                    .second_number(to + 1)
-                    .filter(|n2| self.unit_end(n2.end, n2.scaled) != n2.end);
-            } else {
-                let dash = matches!(sep, "-" | "–" | "—" | "~");
-                // "increased by $20 billion to $400 billion" is a change and a
-                // level; "fell by 1 to 1.5 degrees" a range of the change.
-                let by_with_unit = word_before == "by" && (unit_end != c.end || c.unit.is_some());
-                let to = (sep == "to" && !by_with_unit) || sep == "through";
-                // A hyphen is a dash when glued on the left ("10,000-12,000") or
-                // spaced on both sides ("1,000 - 5,000"), not in "10 -5".
-                let spaced = !self.glued(j) && !self.glued(j + 1);
-                if sep == "/"
-                    && c.kind == Kind::Money
-                    && self.glued(j)
-                    && self.glued(j + 1)
-                    && symbol_code(self.raw(j + 1)).is_some()
-                {
-                    // "$7/$9": two amounts with their symbols.
-                    second = self.second_number(j + 1);
-                } else if sep == "or" && j == c.end {
-                    // "three or four years": an estimate between two
-                    // neighbouring numbers.
-                    second = self.second_number(j + 1).filter(|n2| {
-                        n2.value > c.number.value && n2.value <= 2.0 * c.number.value + 10.0
-                    });
-                } else if (dash && (self.glued(j) || spaced || sep != "-")) || to {
-                    second = self.second_number(j + 1);
-                    // "rose 18 cents to $2.70": a change with its unit, then
-                    // the level with its own.
-                    // "climbed $2 to $85": likewise with currencies before.
-                    if sep == "to"
-                        && verb_before()
-                        && (c.kind == Kind::Money
-                            || (j != c.end
-                                && second.is_some_and(|n| self.unit_end(n.end, n.scaled) == n.end)))
-                    {
-                        second = None;
-                    }
-                    // "will increase by 180,000 to 1.5 million": a change and
-                    // the level it brings, not a range of the change.
-                    if sep == "to"
-                        && word_before == "by"
-                        && second.is_some_and(|n2| n2.value >= 3.0 * c.number.value)
-                    {
-                        second = None;
-                    }
-                }
-            }
+            let second = self.second_at(c, &lead, j);
             // "110 yen to 1 dollar": two currencies are a rate, not a range.
+            let rate = second.is_some_and(|n2| {
+                self.currency_of(c, unit_end).is_some_and(|first_code| {
+                    self.currency_of_number(&n2)
+                        .is_some_and(|second_code| first_code != second_code)
+                })
+            });
             if let Some(n2) = second
-                && let Some(first_code) = self.currency_of(c, unit_end)
-                && let Some(second_code) = self.currency_of_number(&n2)
-                && first_code != second_code
+                && !rate
             {
-                second = None;
-            }
-            if second.is_some() {
                 if unit_end != c.end {
                     c.unit_at = Some(c.end);
                 }
-                break;
+                // Only "from" after a verb of change reads a transition.
+                return Some((n2, change));
             }
             if unit_end == c.end {
                 break;
             }
         }
-        let Some(high_end) = second else {
-            return Ok(());
+        None
+    }
+
+    /// The second end after the joiner at token `j`, by the form the first
+    /// end leads: "between X and Y", a transition "rose from X to Y", "from
+    /// X unit … to Y unit", else a joined range.
+    fn second_at(&self, c: &Candidate, lead: &Lead<'_>, j: usize) -> Option<Num> {
+        let sep = self.low(j);
+        if c.between {
+            // "between 7 and 10", and loosely "between 7 to 10".
+            return if sep == "and" || sep == "to" {
+                self.second_number(j + 1)
+            } else {
+                None
+            };
+        }
+        if lead.change {
+            return self
+                .transition_to(j)
+                .and_then(|to| self.second_number(to + 1));
+        }
+        if lead.word_before == "from"
+            && j == lead.unit_end
+            && lead.unit_end != c.end
+            && sep != "to"
+            && let Some(to) = self.transition_to(j)
+        {
+            // "from 20 miles per gallon in 2008 to 29 mpg": both ends
+            // with their units, words between, no verb of change: a
+            // range.
+            return self
+                .second_number(to + 1)
+                .filter(|n2| self.unit_end(n2.end, n2.scaled) != n2.end);
+        }
+        self.joined_second(c, lead, j)
+    }
+
+    /// The second end joined by a dash, "to", "through", "or" or a slash
+    /// at token `j`: "10,000-12,000", "10,000 to 12,000", "three or four",
+    /// "$7/$9"; none when "to" joins a change and its level.
+    fn joined_second(&self, c: &Candidate, lead: &Lead<'_>, j: usize) -> Option<Num> {
+        let sep = self.low(j);
+        let word_before = lead.word_before;
+        let dash = matches!(sep, "-" | "–" | "—" | "~");
+        // "increased by $20 billion to $400 billion" is a change and a
+        // level; "fell by 1 to 1.5 degrees" a range of the change.
+        let by_with_unit = word_before == "by" && (lead.unit_end != c.end || c.unit.is_some());
+        let to = (sep == "to" && !by_with_unit) || sep == "through";
+        // A hyphen is a dash when glued on the left ("10,000-12,000") or
+        // spaced on both sides ("1,000 - 5,000"), not in "10 -5".
+        let spaced = !self.glued(j) && !self.glued(j + 1);
+        if sep == "/"
+            && c.kind == Kind::Money
+            && self.glued(j)
+            && self.glued(j + 1)
+            && symbol_code(self.raw(j + 1)).is_some()
+        {
+            // "$7/$9": two amounts with their symbols.
+            return self.second_number(j + 1);
+        }
+        if sep == "or" && j == c.end {
+            // "three or four years": an estimate between two
+            // neighbouring numbers.
+            return self
+                .second_number(j + 1)
+                .filter(|n2| n2.value > c.number.value && n2.value <= 2.0 * c.number.value + 10.0);
+        }
+        if !((dash && (self.glued(j) || spaced || sep != "-")) || to) {
+            return None;
+        }
+        let second = self.second_number(j + 1)?;
+        // "rose 18 cents to $2.70", "increased by 5% to 40%": the change
+        // and the level, not a range (read when a "to" asks).
+        let verb_before = || {
+            lead.before_first
+                .is_some_and(|b| self.is_word(b) && CHANGE_VERBS.contains(self.low(b)))
         };
+        // "rose 18 cents to $2.70": a change with its unit, then
+        // the level with its own.
+        // "climbed $2 to $85": likewise with currencies before.
+        if sep == "to"
+            && verb_before()
+            && (c.kind == Kind::Money
+                || (j != c.end && self.unit_end(second.end, second.scaled) == second.end))
+        {
+            return None;
+        }
+        // "will increase by 180,000 to 1.5 million": a change and
+        // the level it brings, not a range of the change.
+        if sep == "to" && word_before == "by" && second.value >= 3.0 * c.number.value {
+            return None;
+        }
+        Some(second)
+    }
+
+    /// Joins the second end to `c`: the new value of a transition, or the
+    /// high end of a range; rejects spans of years, designations and
+    /// scores with the token to resume at.
+    fn join_ends(&self, c: &mut Candidate, high_end: Num, transition: bool) -> Phase<()> {
         let n1 = &mut c.number;
         // "2021-2025": a span of years.
         if looks_like_year(n1)

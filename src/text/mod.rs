@@ -1,13 +1,15 @@
 //! Text helpers every stage may use, pure and built without the `daemon`
 //! feature: bytes to text ([`decode`]: byte-order mark, header, in-document
 //! declaration, detection), HTML escaping ([`escape_html`]), cutting text to
-//! a length ([`truncate`], [`truncate_bytes`]) and the SHA-256 of text in
-//! hex ([`sha256_hex`]).
+//! a length ([`truncate`], [`truncate_bytes`]), the SHA-256 of text in
+//! hex ([`sha256_hex`]) and the names of months and weekdays
+//! ([`calendar`]).
 //!
 //! Owns nothing of the pipeline: it knows no feed, article or alert. One
 //! helper per job, so that two stages never disagree on how text is
 //! decoded, escaped, cut or hashed.
 
+pub mod calendar;
 mod charset;
 #[cfg(test)]
 mod tests;

@@ -3,6 +3,8 @@
 //! looks at the wording of one paragraph, lower-cased unless it says
 //! otherwise, and never at a site.
 
+use crate::text::calendar;
+
 /// "Photo: Jane Doe, AP", "Photograph: …", "Picture: …".
 pub(super) fn is_photo_credit(lower: &str, words: usize) -> bool {
     words <= 8
@@ -260,49 +262,18 @@ pub(super) fn is_shouting(paragraph: &str, words: usize) -> bool {
 }
 
 /// Words that may stand in a bare date line beside its numbers: month and
-/// weekday names and their abbreviations, clock and zone words.
-const DATE_WORDS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "mon",
-    "tue",
-    "tues",
-    "wed",
-    "thu",
-    "thur",
-    "thurs",
-    "fri",
-    "sat",
-    "sun",
+/// weekday names and their abbreviations (`text::calendar`), clock and
+/// zone words.
+fn is_date_word(token: &str) -> bool {
+    token == "may"
+        || calendar::MONTHS.contains(&token)
+        || calendar::WEEKDAYS.contains(&token)
+        || calendar::WEEKDAY_ABBREVIATIONS.contains(&token)
+        || CLOCK_WORDS.contains(&token)
+}
+
+/// Clock and zone words, and those that introduce a date line.
+const CLOCK_WORDS: &[&str] = &[
     "am",
     "pm",
     "a.m",
@@ -361,7 +332,7 @@ pub(super) fn is_bare_date(lower: &str, words: usize) -> bool {
             day |= number.len() <= 2 && !suffix;
             continue;
         }
-        if !DATE_WORDS.contains(&token) {
+        if !is_date_word(token) {
             return false;
         }
     }

@@ -7,7 +7,8 @@
 use super::super::super::Mention;
 use super::super::super::lexicon::MONTHS;
 use super::super::words::{At, Clause};
-use super::{AUX, event_word};
+use super::event_word;
+use super::verb::AUX;
 
 /// The name before the number of a gapped clause: ", Norway six", "and
 /// Belgium 30", ", Australia A$100 million": words (first, one past last).

@@ -20,6 +20,7 @@ use super::event::{
 };
 use super::words::WordSet;
 use super::words::{At, Clause};
+use crate::text::calendar::WEEKDAYS;
 use std::sync::LazyLock;
 
 /// Verbs whose subject owns the counted things: "Russia has 600,000 troops".
@@ -122,7 +123,7 @@ static AUX: LazyLock<WordSet> = LazyLock::new(|| {
 /// Capitalised words that name no owner: sentence openers, pronouns, days
 /// and months.
 static NOT_NAMES: LazyLock<WordSet> = LazyLock::new(|| {
-    WordSet::from_iter([
+    [
         "the",
         "a",
         "an",
@@ -177,13 +178,6 @@ static NOT_NAMES: LazyLock<WordSet> = LazyLock::new(|| {
         "military",
         "witnesses",
         "residents",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
         "may",
         "last",
         "earlier",
@@ -202,7 +196,10 @@ static NOT_NAMES: LazyLock<WordSet> = LazyLock::new(|| {
         "of",
         "all",
         "both",
-    ])
+    ]
+    .into_iter()
+    .chain(WEEKDAYS.iter().copied())
+    .collect()
 });
 
 /// The owner named by words `a..b`: a place in the table, else the run of

@@ -69,22 +69,8 @@ pub(super) fn may_head(clause: &Clause, h: usize, kind: Kind) -> bool {
 /// The subject of a copular or estimating form, when the mention has no
 /// noun: word span (first, one past last) of the counted noun phrase.
 pub(super) fn copular_subject(clause: &Clause, at: At, kind: Kind) -> Option<Subject> {
-    // "bringing to 59 the number of French troops killed": the subject
-    // after the number.
-    if at.first >= 2
-        && clause.low(at.first - 1) == "to"
-        && SETTING.contains(&clause.low(at.first - 2))
-        && matches!(clause.low(at.last), "the" | "its" | "their")
-    {
-        let b = (at.last..(at.last + 10).min(clause.len()))
-            .find(|&q| clause.is_punct(q))
-            .unwrap_or((at.last + 10).min(clause.len()));
-        if let Some(span) = noun_span(clause, at.last, b) {
-            return Some(Subject {
-                span,
-                setting: true,
-            });
-        }
+    if let Some(subject) = subject_after_number(clause, at) {
+        return Some(subject);
     }
     let mut k = at.first;
     // "exceeded 20,000": a verb read as the mention's bound is the verb.
@@ -95,20 +81,8 @@ pub(super) fn copular_subject(clause: &Clause, at: At, kind: Kind) -> Option<Sub
     while k > 0 && matches!(clause.low(k - 1), "a" | "record" | "new" | "high" | "of") {
         k -= 1;
     }
-    // "jumped 34% to $58.8 billion": the change stands between.
-    if k > 2
-        && clause.low(k - 1) == "to"
-        && matches!(clause.low(k - 2), "%" | "percent" | "pct")
-        && clause.is_digits(k - 3)
-    {
-        let mut j = k - 3;
-        while j > 0 && (clause.is_digits(j - 1) || clause.low(j - 1) == "by") {
-            j -= 1;
-        }
-        if j > 0 && COPULAR.contains(&clause.low(j - 1)) {
-            k = j;
-            return copular_verb_subject(clause, k, kind);
-        }
+    if let Some(verb_end) = change_between(clause, k) {
+        return copular_verb_subject(clause, verb_end, kind);
     }
     // "revised the death toll down to 1,200".
     if k > 1 && clause.low(k - 1) == "to" && clause.low(k - 2) == "down" {
@@ -123,72 +97,124 @@ pub(super) fn copular_subject(clause: &Clause, at: At, kind: Kind) -> Option<Sub
     {
         k -= 1;
     }
-    let plain = |span| {
-        Some(Subject {
+    // "estimates casualties at 4,700", "put the number of dead at 300".
+    if clause.low(k) == "at"
+        && let Some(v) = estimating_verb(clause, k)
+    {
+        return noun_span(clause, v + 1, k).map(|span| Subject {
             span,
             setting: false,
-        })
-    };
-    // "estimates casualties at 4,700", "put the number of dead at 300".
-    if clause.low(k) == "at" {
-        let lo = k.saturating_sub(14);
-        for v in (lo..k).rev() {
-            if clause.is_punct(v) {
-                break;
-            }
-            if matches!(
-                clause.low(v),
-                "estimate"
-                    | "estimates"
-                    | "estimated"
-                    | "put"
-                    | "puts"
-                    | "putting"
-                    | "placed"
-                    | "places"
-                    | "place"
-                    | "set"
-                    | "sets"
-                    | "estimating"
-                    | "kept"
-                    | "keeps"
-                    | "held"
-            ) {
-                return noun_span(clause, v + 1, k).and_then(plain);
-            }
-        }
+        });
     }
     // "bringing the total (of NP) (it has deployed) (there) to N", "raised
     // the death toll to 6,812".
-    if clause.low(k) == "to" {
-        let lo = k.saturating_sub(12);
-        if let Some(v) = (lo..k).rev().find(|&v| SETTING.contains(&clause.low(v)))
-            && !(v..k).any(|q| clause.is_punct(q) || clause.is_digits(q))
-            && let Some(head) = (v + 1..k)
-                .find(|&h| SUBJECT_HEADS.contains(&clause.low(h)))
-                // "bringing inflation since January to 7.9%".
-                .or_else(|| {
-                    (kind != Kind::Count)
-                        .then(|| (v + 1..k).find(|&h| may_head(clause, h, kind)))
-                        .flatten()
-                })
-        {
-            let mut a = v + 1;
-            while a < head && DETERMINERS.contains(&clause.low(a)) {
-                a += 1;
-            }
-            let span = if clause.low(head + 1) == "of" {
-                noun_span(clause, a, k)?
-            } else {
-                (a, head + 1)
-            };
-            return Some(Subject {
-                span,
-                setting: true,
-            });
+    if clause.low(k) == "to"
+        && let Some((v, head)) = setting_head(clause, k, kind)
+    {
+        let mut a = v + 1;
+        while a < head && DETERMINERS.contains(&clause.low(a)) {
+            a += 1;
         }
+        let span = if clause.low(head + 1) == "of" {
+            noun_span(clause, a, k)?
+        } else {
+            (a, head + 1)
+        };
+        return Some(Subject {
+            span,
+            setting: true,
+        });
     }
     copular_verb_subject(clause, k, kind).or_else(|| colon_subject(clause, k, kind))
+}
+
+/// "bringing to 59 the number of French troops killed": the subject after
+/// the number.
+fn subject_after_number(clause: &Clause, at: At) -> Option<Subject> {
+    if !(at.first >= 2
+        && clause.low(at.first - 1) == "to"
+        && SETTING.contains(&clause.low(at.first - 2))
+        && matches!(clause.low(at.last), "the" | "its" | "their"))
+    {
+        return None;
+    }
+    let b = (at.last..(at.last + 10).min(clause.len()))
+        .find(|&q| clause.is_punct(q))
+        .unwrap_or((at.last + 10).min(clause.len()));
+    noun_span(clause, at.last, b).map(|span| Subject {
+        span,
+        setting: true,
+    })
+}
+
+/// "jumped 34% to $58.8 billion": the change stands between the verb and
+/// the "to" at `k - 1`; returns where the change begins, right after the
+/// copular verb.
+fn change_between(clause: &Clause, k: usize) -> Option<usize> {
+    if !(k > 2
+        && clause.low(k - 1) == "to"
+        && matches!(clause.low(k - 2), "%" | "percent" | "pct")
+        && clause.is_digits(k - 3))
+    {
+        return None;
+    }
+    let mut j = k - 3;
+    while j > 0 && (clause.is_digits(j - 1) || clause.low(j - 1) == "by") {
+        j -= 1;
+    }
+    (j > 0 && COPULAR.contains(&clause.low(j - 1))).then_some(j)
+}
+
+/// The verb of estimating within a clause before "at" at `k`: "estimates
+/// casualties at", "put the number of dead at".
+fn estimating_verb(clause: &Clause, k: usize) -> Option<usize> {
+    let lo = k.saturating_sub(14);
+    for v in (lo..k).rev() {
+        if clause.is_punct(v) {
+            return None;
+        }
+        if matches!(
+            clause.low(v),
+            "estimate"
+                | "estimates"
+                | "estimated"
+                | "put"
+                | "puts"
+                | "putting"
+                | "placed"
+                | "places"
+                | "place"
+                | "set"
+                | "sets"
+                | "estimating"
+                | "kept"
+                | "keeps"
+                | "held"
+        ) {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// The verb of setting a total before "to" at `k` and the head of what it
+/// sets: "bringing the total … to", "raised the death toll to", "bringing
+/// inflation since January to".
+fn setting_head(clause: &Clause, k: usize, kind: Kind) -> Option<(usize, usize)> {
+    let lo = k.saturating_sub(12);
+    let v = (lo..k).rev().find(|&v| SETTING.contains(&clause.low(v)))?;
+    if (v..k).any(|q| clause.is_punct(q) || clause.is_digits(q)) {
+        return None;
+    }
+    let head = (v + 1..k)
+        .find(|&h| SUBJECT_HEADS.contains(&clause.low(h)))
+        // "bringing inflation since January to 7.9%".
+        .or_else(|| {
+            (kind != Kind::Count)
+                .then(|| (v + 1..k).find(|&h| may_head(clause, h, kind)))
+                .flatten()
+        })?;
+    Some((v, head))
 }
 
 /// A headline's subject before a colon: "North Korean troops in Russia: up
@@ -253,9 +279,40 @@ pub(super) fn copular_verb_subject(clause: &Clause, k: usize, kind: Kind) -> Opt
             setting: false,
         })
     };
-    // "SUBJECT [has] rose to N": a verb first, then auxiliaries, then the
-    // subject, whose head may be followed by a phrase ("the death toll from
-    // the quake").
+    let v = copular_verb_start(clause, k)?;
+    let lo = v.saturating_sub(14);
+    let mut h = v;
+    while h > lo {
+        h -= 1;
+        if clause.is_punct(h) && clause.low(h) != "'" {
+            return None;
+        }
+        let at_verb = h + 1 == v;
+        if at_verb && let Some(span) = head_before_phrase(clause, h, v, kind) {
+            return plain(span);
+        }
+        if is_head_at(clause, h, v, lo, kind) {
+            let mut s = h;
+            while s > 0 && !clause.is_punct(s - 1) && is_modifier(clause, s - 1) {
+                s -= 1;
+            }
+            // "Annual inflation in Turkey": a short phrase naming a place
+            // belongs to the subject.
+            let e = if place_phrase(clause, h + 1, v) {
+                v
+            } else {
+                h + 1
+            };
+            return plain((s, e));
+        }
+    }
+    None
+}
+
+/// "SUBJECT [has] rose to N": a verb first, then auxiliaries, then the
+/// subject; returns the first word of the verb group before `k` when it
+/// holds a copular verb.
+fn copular_verb_start(clause: &Clause, k: usize) -> Option<usize> {
     let mut v = k;
     let mut saw_verb = false;
     while v > 0 && k - v < 4 {
@@ -274,97 +331,88 @@ pub(super) fn copular_verb_subject(clause: &Clause, k: usize, kind: Kind) -> Opt
         saw_verb |= COPULAR.contains(&w);
         v -= 1;
     }
-    if !saw_verb {
+    saw_verb.then_some(v)
+}
+
+/// A head right before the verb at `v` with a phrase before it:
+/// "Inflation in the euro zone slowed", "Layoffs at U.S. firms reached",
+/// "Germany's military aid for the year totals €7.1 billion", "The number
+/// of missing rose to 104". The span of the subject.
+fn head_before_phrase(clause: &Clause, h: usize, v: usize, kind: Kind) -> Option<(usize, usize)> {
+    let time =
+        kind != Kind::Count && matches!(clause.low(h), "year" | "month" | "quarter" | "week");
+    if !(may_head(clause, h, kind) || time) {
         return None;
     }
-    let lo = v.saturating_sub(14);
-    let mut h = v;
-    while h > lo {
-        h -= 1;
-        if clause.is_punct(h) && clause.low(h) != "'" {
-            return None;
-        }
-        let next = clause.low(h + 1);
-        let at_verb = h + 1 == v;
-        // "Inflation in the euro zone slowed", "Layoffs at U.S. firms
-        // reached": the head stands before the phrase.
-        // "Germany's military aid for the year totals €7.1 billion".
-        let time =
-            kind != Kind::Count && matches!(clause.low(h), "year" | "month" | "quarter" | "week");
-        if at_verb
-            && (may_head(clause, h, kind) || time)
-            && let Some(p) = (h.saturating_sub(5)..h)
-                .rev()
-                .find(|&p| SUBJECT_PREPOSITIONS.contains(&clause.low(p)) && p > 0)
-            && !(p..h).any(|q| {
-                let w = clause.low(q);
-                clause.is_punct(q)
-                    || clause.is_digits(q)
-                    || COPULAR.contains(&w)
-                    || event_word(w).is_some()
-                    || matches!(
-                        w,
-                        "as" | "and"
-                            | "or"
-                            | "while"
-                            | "when"
-                            | "after"
-                            | "but"
-                            | "that"
-                            | "which"
-                            | "who"
-                            | "where"
-                            | "because"
-                            | "since"
-                    )
-            })
-            && may_head(clause, p - 1, kind)
-        {
-            // "The number of missing rose to 104": what is numbered.
-            if clause.low(p) == "of"
-                && matches!(
-                    clause.low(p - 1),
-                    "number" | "toll" | "total" | "tally" | "count" | "figure"
-                )
-            {
-                return plain((p + 1, v));
-            }
-            let mut s = p - 1;
-            while s > 0 && !clause.is_punct(s - 1) && is_modifier(clause, s - 1) {
-                s -= 1;
-            }
-            // A money or percent subject keeps its phrase ("inflation in
-            // Turkey": whose); a count's head is what was counted.
-            let e = if kind == Kind::Count { p } else { v };
-            return plain((s, e));
-        }
-        // "Deaths from the outbreak that followed the floods have reached
-        // 86": the head before a relative clause is the subject.
-        let relative = || {
-            !SUBJECT_HEADS.contains(&clause.low(h))
-                && (lo..h).any(|q| matches!(clause.low(q), "that" | "which" | "who"))
-        };
-        if (at_verb && may_head(clause, h, kind) && !relative())
-            || (SUBJECT_HEADS.contains(&clause.low(h)) && SUBJECT_PREPOSITIONS.contains(&next))
-            || (SUBJECT_PREPOSITIONS.contains(&next)
-                && may_head(clause, h, kind)
-                && place_phrase(clause, h + 1, v))
-        {
-            let mut s = h;
-            while s > 0 && !clause.is_punct(s - 1) && is_modifier(clause, s - 1) {
-                s -= 1;
-            }
-            // "Annual inflation in Turkey": a short phrase naming a place
-            // belongs to the subject.
-            let e = if place_phrase(clause, h + 1, v) {
-                v
-            } else {
-                h + 1
-            };
-            return plain((s, e));
-        }
+    let p = (h.saturating_sub(5)..h)
+        .rev()
+        .find(|&p| SUBJECT_PREPOSITIONS.contains(&clause.low(p)) && p > 0)?;
+    if (p..h).any(|q| ends_phrase(clause, q)) || !may_head(clause, p - 1, kind) {
+        return None;
     }
-    None
+    // "The number of missing rose to 104": what is numbered.
+    if clause.low(p) == "of"
+        && matches!(
+            clause.low(p - 1),
+            "number" | "toll" | "total" | "tally" | "count" | "figure"
+        )
+    {
+        return Some((p + 1, v));
+    }
+    let mut s = p - 1;
+    while s > 0 && !clause.is_punct(s - 1) && is_modifier(clause, s - 1) {
+        s -= 1;
+    }
+    // A money or percent subject keeps its phrase ("inflation in
+    // Turkey": whose); a count's head is what was counted.
+    let e = if kind == Kind::Count { p } else { v };
+    Some((s, e))
+}
+
+/// Whether word `q` cannot stand inside a subject's prepositional phrase:
+/// punctuation, a number, a verb, a conjunction or relative word.
+fn ends_phrase(clause: &Clause, q: usize) -> bool {
+    let w = clause.low(q);
+    clause.is_punct(q)
+        || clause.is_digits(q)
+        || COPULAR.contains(&w)
+        || event_word(w).is_some()
+        || matches!(
+            w,
+            "as" | "and"
+                | "or"
+                | "while"
+                | "when"
+                | "after"
+                | "but"
+                | "that"
+                | "which"
+                | "who"
+                | "where"
+                | "because"
+                | "since"
+        )
+}
+
+/// Whether word `h` heads the subject of the verb at `v`: right before it
+/// (but not before a relative clause: "Deaths from the outbreak that
+/// followed the floods have reached 86" is headed by "Deaths"), or before
+/// a prepositional phrase ("the death toll from the quake", "inflation in
+/// Turkey").
+fn is_head_at(clause: &Clause, h: usize, v: usize, lo: usize, kind: Kind) -> bool {
+    let next = clause.low(h + 1);
+    let at_verb = h + 1 == v;
+    // "Deaths from the outbreak that followed the floods have reached
+    // 86": the head before a relative clause is the subject.
+    let relative = || {
+        !SUBJECT_HEADS.contains(&clause.low(h))
+            && (lo..h).any(|q| matches!(clause.low(q), "that" | "which" | "who"))
+    };
+    (at_verb && may_head(clause, h, kind) && !relative())
+        || (SUBJECT_HEADS.contains(&clause.low(h)) && SUBJECT_PREPOSITIONS.contains(&next))
+        || (SUBJECT_PREPOSITIONS.contains(&next)
+            && may_head(clause, h, kind)
+            && place_phrase(clause, h + 1, v))
 }
 
 /// Whether words `a..b` are a short phrase naming a place: "in Turkey",
