@@ -198,8 +198,10 @@ impl<'a> Tokens<'a> {
         let (s, e) = sents.get(idx).copied().unwrap_or((start, end));
         // A "sentence" with no punctuation can be a whole page (tables, lists):
         // keep a window around the mention so that copies stay linear.
-        let s = floor_boundary(self.text, s.max(start.saturating_sub(SENTENCE_WINDOW)));
-        let e = ceil_boundary(self.text, e.min(end + SENTENCE_WINDOW));
+        let s = self
+            .text
+            .floor_char_boundary(s.max(start.saturating_sub(SENTENCE_WINDOW)));
+        let e = self.text.ceil_char_boundary(e.min(end + SENTENCE_WINDOW));
         let sentence = self.text.get(s..e).unwrap_or("").trim().to_string();
         Mention {
             value: r.value,
@@ -225,22 +227,6 @@ impl<'a> Tokens<'a> {
 
 /// Bytes of context kept either side of a mention in an overlong sentence.
 const SENTENCE_WINDOW: usize = 400;
-
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_boundary(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
 
 pub(super) fn looks_like_year(n: &Num) -> bool {
     n.digits

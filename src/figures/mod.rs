@@ -176,6 +176,35 @@ pub struct Mention {
     pub agent: bool,
 }
 
+#[cfg(test)]
+impl Mention {
+    /// A mention built by hand for tests of the stages after the scan:
+    /// exactly `value` `noun` ("200 troops") in `sentence`, a count that no
+    /// claim was read for.
+    pub(crate) fn exact_count(value: f64, noun: &str, sentence: &str) -> Mention {
+        let text = format!("{value} {noun}").trim_end().to_string();
+        Mention {
+            value,
+            low: Some(value),
+            high: Some(value),
+            qualifier: Qualifier::Exact,
+            kind: Kind::Count,
+            start: 0,
+            end: text.len(),
+            text,
+            noun: noun.to_string(),
+            sentence: sentence.to_string(),
+            unit: None,
+            event: None,
+            owner: None,
+            claimed_by: None,
+            previous: None,
+            increment: false,
+            agent: false,
+        }
+    }
+}
+
 /// Every mention in `text`, in text order.
 pub fn mentions(text: &str) -> Vec<Mention> {
     let mention::Scanned {

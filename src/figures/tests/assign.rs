@@ -10,26 +10,7 @@ use crate::config::FigureKind;
 struct Built(Mention);
 
 fn mention(value: f64, noun: &str, sentence: &str) -> Built {
-    let text = format!("{value} {noun}").trim_end().to_string();
-    Built(Mention {
-        value,
-        low: Some(value),
-        high: Some(value),
-        qualifier: Qualifier::Exact,
-        kind: Kind::Count,
-        end: text.len(),
-        text,
-        noun: noun.to_string(),
-        sentence: sentence.to_string(),
-        start: 0,
-        unit: None,
-        event: None,
-        owner: None,
-        claimed_by: None,
-        previous: None,
-        increment: false,
-        agent: false,
-    })
+    Built(Mention::exact_count(value, noun, sentence))
 }
 
 impl Built {

@@ -5,25 +5,10 @@ use super::*;
 
 /// A mention of `value` troops claimed by `claimed_by`.
 fn mention(value: f64, claimed_by: Option<&str>, increment: bool) -> Mention {
-    let text = format!("{value} troops");
     Mention {
-        value,
-        low: Some(value),
-        high: Some(value),
-        qualifier: Qualifier::Exact,
-        kind: Kind::Count,
-        noun: "troops".to_string(),
-        sentence: text.clone(),
-        start: 0,
-        end: text.len(),
-        text,
-        unit: None,
-        event: None,
-        owner: None,
         claimed_by: claimed_by.map(str::to_string),
-        previous: None,
         increment,
-        agent: false,
+        ..Mention::exact_count(value, "troops", &format!("{value} troops"))
     }
 }
 

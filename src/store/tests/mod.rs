@@ -4,7 +4,7 @@ use chrono::TimeZone;
 
 use super::*;
 use crate::config::{Figure, Watch};
-use crate::figures::{Assignment, Kind, Mention, Qualifier, Reading};
+use crate::figures::{Assignment, Kind, Mention, Reading};
 
 mod claims_of_work;
 mod copy;
@@ -68,27 +68,12 @@ fn watch() -> Watch {
 }
 
 fn reading(value: f64) -> Reading {
-    let text = format!("{value} troops");
     Reading {
-        mentions: vec![Mention {
+        mentions: vec![Mention::exact_count(
             value,
-            low: Some(value),
-            high: Some(value),
-            qualifier: Qualifier::Exact,
-            kind: Kind::Count,
-            noun: "troops".to_string(),
-            sentence: format!("Officials counted {text}."),
-            start: 0,
-            end: text.len(),
-            text,
-            unit: None,
-            event: None,
-            owner: None,
-            claimed_by: None,
-            previous: None,
-            increment: false,
-            agent: false,
-        }],
+            "troops",
+            &format!("Officials counted {value} troops."),
+        )],
         n_title: 0,
         assignments: vec![Assignment {
             also: Vec::new(),
