@@ -188,29 +188,29 @@ fn test_sink_reports_an_unknown_sink() {
     work.figwatch(&["test-sink", "journal"]).assert().success();
 }
 
+/// Imports `opml` (written to a file in the workspace) and checks that
+/// `added` feeds were added.
+fn import_opml(work: &Workspace, opml: &str, added: usize) {
+    let path = work.dir.path().join("feeds.opml");
+    std::fs::write(&path, opml).unwrap();
+    work.figwatch(&["import-opml", path.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!("Added {added} feed(s)")));
+}
+
 #[test]
 fn import_opml_adds_new_feeds_once() {
     let work = Workspace::new("[[feed]]\nurl = \"https://news.example/world.rss\"\n");
-    let opml = work.dir.path().join("feeds.opml");
-    std::fs::write(
-        &opml,
-        r#"<?xml version="1.0"?>
+    let opml = r#"<?xml version="1.0"?>
 <opml version="2.0"><head><title>My feeds</title></head><body>
   <outline text="News">
     <outline type="rss" text="World" xmlUrl="https://news.example/world.rss"/>
     <outline type="rss" text="Wire &amp; Co" xmlUrl="https://wire.example/atom.xml"/>
   </outline>
-</body></opml>"#,
-    )
-    .unwrap();
-    work.figwatch(&["import-opml", opml.to_str().unwrap()])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Added 1 feed(s)"));
-    work.figwatch(&["import-opml", opml.to_str().unwrap()])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Added 0 feed(s)"));
+</body></opml>"#;
+    import_opml(&work, opml, 1);
+    import_opml(&work, opml, 0);
     let config = std::fs::read_to_string(work.config()).unwrap();
     assert!(
         config.contains("url = \"https://wire.example/atom.xml\"\nname = \"Wire & Co\""),
@@ -393,9 +393,8 @@ terms = ["pledged"]
 #[test]
 fn import_opml_keeps_categories_and_pages_and_export_gives_them_back() {
     let work = Workspace::new("[sink.journal]\ntype = \"log\"\n");
-    let opml = work.dir.path().join("feeds.opml");
-    std::fs::write(
-        &opml,
+    import_opml(
+        &work,
         r#"<?xml version="1.0"?>
 <opml version="2.0"><head><title>Desk</title></head><body>
   <outline text="Conflict">
@@ -406,12 +405,8 @@ fn import_opml_keeps_categories_and_pages_and_export_gives_them_back() {
   <outline type="rss" text="Tagged" category="/Economy" xmlUrl="https://money.example/rss"/>
   <outline type="link" text="OCHA flash update" url="https://ocha.example/flash"/>
 </body></opml>"#,
-    )
-    .unwrap();
-    work.figwatch(&["import-opml", opml.to_str().unwrap()])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Added 3 feed(s)"));
+        3,
+    );
     let config = std::fs::read_to_string(work.config()).unwrap();
     assert!(
         config.contains("category = \"Conflict/Europe\""),
