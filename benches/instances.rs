@@ -30,19 +30,16 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::Path as UrlPath;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 const ENTRIES_PER_FEED: usize = 10;
 
 async fn feed(UrlPath(name): UrlPath<String>, headers: HeaderMap) -> Response {
-    let Some(feed) = common::feed_number(&name) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let etag = match common::etag_or_not_modified(feed, &headers) {
-        Ok(etag) => etag,
-        Err(not_modified) => return not_modified,
+    let (feed, etag) = match common::feed_request(&name, &headers) {
+        Ok(request) => request,
+        Err(answer) => return answer,
     };
     let host = headers
         .get(header::HOST)

@@ -25,7 +25,7 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::extract::Path as UrlPath;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use common::{MATCH_EVERY, entry_title};
@@ -80,12 +80,9 @@ fn feed_body(feed: usize, base: &str) -> (String, &'static str) {
 }
 
 async fn feed(UrlPath(name): UrlPath<String>, headers: HeaderMap) -> Response {
-    let Some(feed) = common::feed_number(&name) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let etag = match common::etag_or_not_modified(feed, &headers) {
-        Ok(etag) => etag,
-        Err(not_modified) => return not_modified,
+    let (feed, etag) = match common::feed_request(&name, &headers) {
+        Ok(request) => request,
+        Err(answer) => return answer,
     };
     let port: u16 = headers
         .get(header::HOST)

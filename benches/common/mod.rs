@@ -65,13 +65,13 @@ pub(crate) fn rss(feed: usize, per_feed: usize, base: &str) -> String {
     )
 }
 
-/// The feed number of a `/feed/{name}` request (`17.rss` is 17).
-pub(crate) fn feed_number(name: &str) -> Option<usize> {
-    name.split('.').next().and_then(|n| n.parse().ok())
-}
-
-/// Feed `feed`'s ETag, or the 304 to answer when the request has it.
-pub(crate) fn etag_or_not_modified(feed: usize, headers: &HeaderMap) -> Result<String, Response> {
+/// The feed number of a `/feed/{name}` request (`17.rss` is 17) and its
+/// ETag, or the answer when there is nothing to send: 404 for a name that
+/// is not a number, 304 when the request has the ETag.
+pub(crate) fn feed_request(name: &str, headers: &HeaderMap) -> Result<(usize, String), Response> {
+    let Some(feed) = name.split('.').next().and_then(|n| n.parse().ok()) else {
+        return Err(StatusCode::NOT_FOUND.into_response());
+    };
     let etag = format!("\"feed-{feed}\"");
     if headers
         .get(header::IF_NONE_MATCH)
@@ -80,7 +80,7 @@ pub(crate) fn etag_or_not_modified(feed: usize, headers: &HeaderMap) -> Result<S
     {
         return Err(StatusCode::NOT_MODIFIED.into_response());
     }
-    Ok(etag)
+    Ok((feed, etag))
 }
 
 /// The article page of entry `entry` (`7.html`) of feed `feed`: the
