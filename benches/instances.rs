@@ -39,7 +39,7 @@ const ENTRIES_PER_FEED: usize = 10;
 async fn feed(UrlPath(name): UrlPath<String>, headers: HeaderMap) -> Response {
     let (feed, etag) = match common::feed_request(&name, &headers) {
         Ok(request) => request,
-        Err(answer) => return answer,
+        Err(status) => return status.into_response(),
     };
     let host = headers
         .get(header::HOST)

@@ -82,7 +82,7 @@ fn feed_body(feed: usize, base: &str) -> (String, &'static str) {
 async fn feed(UrlPath(name): UrlPath<String>, headers: HeaderMap) -> Response {
     let (feed, etag) = match common::feed_request(&name, &headers) {
         Ok(request) => request,
-        Err(answer) => return answer,
+        Err(status) => return status.into_response(),
     };
     let port: u16 = headers
         .get(header::HOST)

@@ -66,11 +66,11 @@ pub(crate) fn rss(feed: usize, per_feed: usize, base: &str) -> String {
 }
 
 /// The feed number of a `/feed/{name}` request (`17.rss` is 17) and its
-/// ETag, or the answer when there is nothing to send: 404 for a name that
-/// is not a number, 304 when the request has the ETag.
-pub(crate) fn feed_request(name: &str, headers: &HeaderMap) -> Result<(usize, String), Response> {
+/// ETag, or the status to answer when there is nothing to send: 404 for a
+/// name that is not a number, 304 when the request has the ETag.
+pub(crate) fn feed_request(name: &str, headers: &HeaderMap) -> Result<(usize, String), StatusCode> {
     let Some(feed) = name.split('.').next().and_then(|n| n.parse().ok()) else {
-        return Err(StatusCode::NOT_FOUND.into_response());
+        return Err(StatusCode::NOT_FOUND);
     };
     let etag = format!("\"feed-{feed}\"");
     if headers
@@ -78,7 +78,7 @@ pub(crate) fn feed_request(name: &str, headers: &HeaderMap) -> Result<(usize, St
         .and_then(|v| v.to_str().ok())
         == Some(etag.as_str())
     {
-        return Err(StatusCode::NOT_MODIFIED.into_response());
+        return Err(StatusCode::NOT_MODIFIED);
     }
     Ok((feed, etag))
 }
