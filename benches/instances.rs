@@ -22,81 +22,42 @@
     missing_docs
 )]
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::Path as UrlPath;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 const ENTRIES_PER_FEED: usize = 10;
-/// One entry in this many is about the watched topic (its page is fetched).
-const MATCH_EVERY: usize = 200;
-
-fn entry_title(feed: usize, entry: usize) -> String {
-    if (feed * ENTRIES_PER_FEED + entry).is_multiple_of(MATCH_EVERY) {
-        format!(
-            "North Korea sent Russia more than {} artillery pieces",
-            100 + feed
-        )
-    } else {
-        format!("Council approves budget for park number {entry} in district {feed}")
-    }
-}
 
 async fn feed(UrlPath(name): UrlPath<String>, headers: HeaderMap) -> Response {
-    let Some(feed) = name.split('.').next().and_then(|n| n.parse::<usize>().ok()) else {
-        return StatusCode::NOT_FOUND.into_response();
+    let (feed, etag) = match common::feed_request(&name, &headers) {
+        Ok(request) => request,
+        Err(status) => return status.into_response(),
     };
-    let etag = format!("\"feed-{feed}\"");
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        == Some(etag.as_str())
-    {
-        return StatusCode::NOT_MODIFIED.into_response();
-    }
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("127.0.0.1")
         .to_string();
-    let mut items = String::new();
-    for entry in 0..ENTRIES_PER_FEED {
-        let _ = write!(
-            items,
-            "<item><title>{}</title><link>http://{host}/article/{feed}/{entry}.html</link>\
-             <guid>f{feed}-e{entry}</guid><pubDate>Tue, 11 Feb 2025 09:{:02}:00 GMT</pubDate>\
-             <description>Local news item {entry} from district {feed}.</description></item>",
-            entry_title(feed, entry),
-            entry % 60
-        );
-    }
     (
         [
             (header::CONTENT_TYPE, "application/rss+xml".to_string()),
             (header::ETAG, etag),
         ],
-        format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Feed {feed}</title>{items}</channel></rss>"),
+        common::rss(feed, ENTRIES_PER_FEED, &format!("http://{host}")),
     )
         .into_response()
 }
 
 async fn article(UrlPath((feed, entry)): UrlPath<(usize, String)>) -> Response {
-    let entry: usize = entry.trim_end_matches(".html").parse().unwrap_or(0);
-    let title = entry_title(feed, entry);
-    let body = format!(
-        "<!DOCTYPE html><html><head><title>{title}</title></head><body><article><h1>{title}</h1>\
-         <p>North Korea has supplied Russia with more than {} artillery pieces and about {} troops, \
-         officials in Seoul said on Tuesday.</p><p>The ministry said the transfers were continuing.</p>\
-         </article></body></html>",
-        100 + feed,
-        10_000 + feed
-    );
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+    common::article(feed, &entry, ENTRIES_PER_FEED)
 }
 
 fn config(n_feeds: usize, port: u16, database: &str) -> String {
@@ -110,26 +71,13 @@ fn config(n_feeds: usize, port: u16, database: &str) -> String {
             "[[feed]]\nurl = \"http://127.0.0.1:{port}/feed/{feed}.rss\"\n"
         );
     }
-    toml.push_str(
-        "[watch.nk]\nquery = '(\"North Korea\" OR Pyongyang) AND Russia'\n\
-         [watch.nk.figure.artillery]\nterms = [\"artillery pieces\", \"artillery\"]\n\
-         [watch.nk.figure.troops]\nterms = [\"troops\"]\n\n[sink.journal]\ntype = \"log\"\n",
-    );
+    toml.push_str(common::WATCH_AND_SINK);
     toml
 }
 
 /// Peak resident set of a process, in MiB.
 fn peak_rss_mib(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|line| line.starts_with("VmHWM:"))
-                .and_then(|line| line.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .unwrap_or(0.0)
-        / 1024.0
+    common::status_kib(&pid.to_string(), "VmHWM:") as f64 / 1024.0
 }
 
 /// Where the instances keep their store, and how the bench reads it.

@@ -17,57 +17,30 @@
     missing_docs
 )]
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
 use axum::Router;
 use axum::extract::Path as UrlPath;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use common::{MATCH_EVERY, entry_title};
 use tokio_util::sync::CancellationToken;
 
 const ENTRIES_PER_FEED: usize = 50;
-/// One entry in this many is about the watched topic.
-const MATCH_EVERY: usize = 200;
 
-fn entry_is_match(feed: usize, entry: usize) -> bool {
-    (feed * ENTRIES_PER_FEED + entry).is_multiple_of(MATCH_EVERY)
-}
-
-fn entry_title(feed: usize, entry: usize) -> String {
-    if entry_is_match(feed, entry) {
-        format!(
-            "North Korea sent Russia more than {} artillery pieces, Seoul says",
-            100 + feed
-        )
-    } else {
-        format!("Council approves budget for park number {entry} in district {feed}")
-    }
-}
-
-fn feed_body(feed: usize, port: u16) -> (String, &'static str) {
-    let base = format!("http://127.0.0.1:{port}");
+/// Feed `feed` in the format its number picks (RSS, Atom, JSON Feed), with
+/// links to `base`'s article pages.
+fn feed_body(feed: usize, base: &str) -> (String, &'static str) {
     match feed % 3 {
-        0 => {
-            let mut items = String::new();
-            for entry in 0..ENTRIES_PER_FEED {
-                let _ = write!(
-                    items,
-                    "<item><title>{}</title><link>{base}/article/{feed}/{entry}.html</link><guid>f{feed}-e{entry}</guid>\
-                     <pubDate>Tue, 11 Feb 2025 09:{:02}:00 GMT</pubDate><description>Local news item {entry} from district {feed}.</description></item>",
-                    entry_title(feed, entry),
-                    entry % 60
-                );
-            }
-            (
-                format!(
-                    "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Feed {feed}</title>{items}</channel></rss>"
-                ),
-                "application/rss+xml",
-            )
-        }
+        0 => (
+            common::rss(feed, ENTRIES_PER_FEED, base),
+            "application/rss+xml",
+        ),
         1 => {
             let mut entries = String::new();
             for entry in 0..ENTRIES_PER_FEED {
@@ -75,7 +48,7 @@ fn feed_body(feed: usize, port: u16) -> (String, &'static str) {
                     entries,
                     "<entry><title>{}</title><link href=\"{base}/article/{feed}/{entry}.html\"/><id>urn:f{feed}:e{entry}</id>\
                      <updated>2025-02-11T09:{:02}:00Z</updated><summary>Local news item {entry} from district {feed}.</summary></entry>",
-                    entry_title(feed, entry),
+                    entry_title(feed, entry, ENTRIES_PER_FEED),
                     entry % 60
                 );
             }
@@ -92,7 +65,7 @@ fn feed_body(feed: usize, port: u16) -> (String, &'static str) {
                     serde_json::json!({
                         "id": format!("f{feed}-e{entry}"),
                         "url": format!("{base}/article/{feed}/{entry}.html"),
-                        "title": entry_title(feed, entry),
+                        "title": entry_title(feed, entry, ENTRIES_PER_FEED),
                         "content_text": format!("Local news item {entry} from district {feed}."),
                         "date_published": format!("2025-02-11T09:{:02}:00Z", entry % 60),
                     })
@@ -107,24 +80,17 @@ fn feed_body(feed: usize, port: u16) -> (String, &'static str) {
 }
 
 async fn feed(UrlPath(name): UrlPath<String>, headers: HeaderMap) -> Response {
-    let Some(feed) = name.split('.').next().and_then(|n| n.parse::<usize>().ok()) else {
-        return StatusCode::NOT_FOUND.into_response();
+    let (feed, etag) = match common::feed_request(&name, &headers) {
+        Ok(request) => request,
+        Err(status) => return status.into_response(),
     };
-    let etag = format!("\"feed-{feed}\"");
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        == Some(etag.as_str())
-    {
-        return StatusCode::NOT_MODIFIED.into_response();
-    }
-    let port = headers
+    let port: u16 = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .and_then(|h| h.rsplit(':').next())
         .and_then(|p| p.parse().ok())
         .unwrap_or(80);
-    let (body, content_type) = feed_body(feed, port);
+    let (body, content_type) = feed_body(feed, &format!("http://127.0.0.1:{port}"));
     (
         [
             (header::CONTENT_TYPE, content_type.to_string()),
@@ -136,28 +102,7 @@ async fn feed(UrlPath(name): UrlPath<String>, headers: HeaderMap) -> Response {
 }
 
 async fn article(UrlPath((feed, entry)): UrlPath<(usize, String)>) -> Response {
-    let entry: usize = entry.trim_end_matches(".html").parse().unwrap_or(0);
-    let title = entry_title(feed, entry);
-    let body = format!(
-        "<!DOCTYPE html><html><head><title>{title}</title></head><body><nav>Home | World</nav><article><h1>{title}</h1>\
-         <p>North Korea has supplied Russia with more than {} artillery pieces and about {} troops, officials in Seoul said on Tuesday.</p>\
-         <p>The ministry said the transfers were continuing.</p></article><footer>Call 555-0100</footer></body></html>",
-        100 + feed,
-        10_000 + feed
-    );
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
-}
-
-fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|line| line.starts_with("VmHWM:"))
-                .and_then(|line| line.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
+    common::article(feed, &entry, ENTRIES_PER_FEED)
 }
 
 fn config(n_feeds: usize, port: u16, dir: &Path) -> figwatch::config::Config {
@@ -171,11 +116,7 @@ fn config(n_feeds: usize, port: u16, dir: &Path) -> figwatch::config::Config {
             "[[feed]]\nurl = \"http://127.0.0.1:{port}/feed/{feed}.{ext}\"\n"
         );
     }
-    toml.push_str(
-        "[watch.nk]\nquery = '(\"North Korea\" OR Pyongyang) AND Russia'\n\
-         [watch.nk.figure.artillery]\nterms = [\"artillery pieces\", \"artillery\"]\n\
-         [watch.nk.figure.troops]\nterms = [\"troops\"]\n\n[sink.journal]\ntype = \"log\"\n",
-    );
+    toml.push_str(common::WATCH_AND_SINK);
     figwatch::config::Config::parse(&toml, &dir.join("figwatch.toml"))
         .expect("bench config is valid")
 }
@@ -228,5 +169,6 @@ fn main() {
             warm.as_secs_f64()
         );
     });
-    println!("peak RSS: {:.1} MB", peak_rss_kib() as f64 / 1024.0);
+    let peak_rss_kib = common::status_kib("self", "VmHWM:");
+    println!("peak RSS: {:.1} MB", peak_rss_kib as f64 / 1024.0);
 }

@@ -17,6 +17,8 @@
     clippy::expect_used
 )]
 
+mod common;
+
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -145,19 +147,7 @@ fn start_site(site: Arc<Site>) -> SocketAddr {
         .route("/article/{feed}/{name}", get(article))
         .route("/hook", post(hook))
         .with_state(site);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    rx.recv_timeout(Duration::from_secs(10)).unwrap()
+    common::serve(app)
 }
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
@@ -168,12 +158,7 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
 }
 
 fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
+    common::status_kib(&pid.to_string(), "VmRSS:")
 }
 
 fn open_fds(pid: u32) -> usize {

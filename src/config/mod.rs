@@ -460,14 +460,23 @@ impl Config {
     }
 }
 
-/// 1-based line and character column of byte `offset` in `source`.
+/// 1-based line and character column of byte `offset` in `source`. It
+/// scans `source` up to `offset`, so it is for problems, not for every key.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    #[cfg(test)]
+    LINE_COL_CALLS.with(|calls| calls.set(calls.get() + 1));
     let offset = offset.min(source.len());
     let before = source.get(..offset).unwrap_or(source);
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |idx| idx + 1);
     let column = before[line_start..].chars().count() + 1;
     (line, column)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How often [`line_col`] ran on this thread, for a test to count.
+    static LINE_COL_CALLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 #[cfg(test)]

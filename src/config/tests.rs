@@ -371,6 +371,19 @@ fn sizes_and_min_changes_parse() {
 }
 
 #[test]
+fn a_valid_config_is_parsed_without_counting_lines() {
+    // Counting the lines up to every feed's URL made parsing quadratic in
+    // the feeds (issue 20): a line is worked out only for a problem.
+    let toml: String = (0..500)
+        .map(|feed| format!("[[feed]]\nurl = \"https://news{feed}.example/feed\"\n"))
+        .collect();
+    let before = LINE_COL_CALLS.with(std::cell::Cell::get);
+    let config = parse(&toml).unwrap();
+    assert_eq!(config.feeds.len(), 500);
+    assert_eq!(LINE_COL_CALLS.with(std::cell::Cell::get) - before, 0);
+}
+
+#[test]
 fn line_col_counts_characters() {
     assert_eq!(line_col("ab\ncdé f", 8), (2, 5));
     assert_eq!(line_col("", 10), (1, 1));

@@ -9,6 +9,7 @@ mod deliver;
 pub mod instance;
 pub mod metrics;
 mod pipeline;
+mod reload;
 mod retention;
 pub mod schedule;
 pub mod status;
@@ -18,11 +19,12 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
-use tracing::{error, info, warn};
+use tracing::{info, warn};
 use url::Url;
 
 use crate::config::Config;
@@ -395,63 +397,32 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
     let tracker = TaskTracker::new();
     let store = open_store(&config, &tracker).await?;
     let cancel = CancellationToken::new();
-    let outbox_ready = Arc::new(Notify::new());
     let metrics = Arc::new(metrics::Metrics::default());
     let listen = config.daemon.listen;
     metrics.config_loaded(Utc::now());
     let allowed_hosts = Arc::new(status::guard::AllowedHosts::new(
         &config.daemon.allowed_hosts,
     ));
-    let mut ctx = Arc::new(Context::new(
+    let ctx = Arc::new(Context::new(
         config,
         store.clone(),
         tracker.clone(),
-        Arc::clone(&outbox_ready),
-        Arc::clone(&metrics),
+        Arc::new(Notify::new()),
+        metrics,
     )?);
     ctx.register_figures().await?;
     let (ctx_tx, ctx_rx) = tokio::sync::watch::channel(Arc::clone(&ctx));
     tracker.spawn(retention::prune_loop(ctx_rx.clone(), cancel.clone()));
     tracker.spawn(deliver::dispatch_loop(ctx_rx, cancel.clone()));
     tracker.spawn(instance::heartbeat_loop(
-        store.clone(),
+        store,
         tracker.clone(),
         cancel.clone(),
     ));
     if let Some(addr) = listen {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|source| Error::Listen { addr, source })?;
-        info!(%addr, "Status server listening");
-        if !addr.ip().is_loopback() {
-            warn!(
-                %addr,
-                "Status server listens beyond loopback: whoever reaches it reads the watches, \
-                 figures, articles and failing feeds; keep it behind a firewall or a reverse proxy"
-            );
-        }
-        tracker.spawn(status::serve(
-            listener,
-            Arc::clone(&metrics),
-            store.clone(),
-            ctx_tx.subscribe(),
-            allowed_hosts,
-            tracker.clone(),
-            cancel.clone(),
-        ));
+        serve_status(addr, &ctx, ctx_tx.subscribe(), allowed_hosts, &cancel).await?;
     }
-
-    let stored: schedule::Stored = ctx
-        .blocking(|store| store.feeds())
-        .await?
-        .into_iter()
-        .map(|feed| (feed.url, (feed.next_poll_at, feed.failures)))
-        .collect();
-    let mut schedule = Schedule::load(&ctx.config, &stored, Utc::now());
-    drop(stored);
-    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<FeedReport>();
-    let watchdog = sd_notify::watchdog_enabled().map(|period| period / 2);
-    let mut watchdog_tick = tokio::time::interval(watchdog.unwrap_or(Duration::from_secs(3600)));
+    let schedule = load_schedule(&ctx).await?;
     info!(
         feeds = ctx.config.feeds.len(),
         pages = ctx.config.pages.len(),
@@ -459,78 +430,18 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
         sinks = ctx.config.sinks.len(),
         database = %ctx.config.daemon.database.display(),
         backend = ctx.config.daemon.database.backend_name(),
-        instance = %store.instance(),
+        instance = %ctx.store.instance(),
         "Figwatch started"
     );
     notify_systemd(&[sd_notify::NotifyState::Ready]);
-
-    loop {
-        metrics.loop_turned();
-        let now = Utc::now();
-        for (job, now_asked) in schedule.take_due(now, &ctx.config) {
-            let done_tx = done_tx.clone();
-            let ctx = Arc::clone(&ctx);
-            let cancel = cancel.clone();
-            // A poll asked for by SIGUSR1 is taken whenever the job was last
-            // polled; a scheduled one only when the store agrees it is due.
-            let when = if now_asked {
-                pipeline::When::Now
-            } else {
-                pipeline::When::Due
-            };
-            tracker.spawn(async move {
-                let report = pipeline::poll(ctx, job, when, cancel).await;
-                // The receiver lives as long as the loop; after it is gone
-                // the report has nobody to tell.
-                let _ = done_tx.send(report);
-            });
-        }
-        let status = schedule.status();
-        notify_systemd(&[sd_notify::NotifyState::Status(&status)]);
-        let sleep = schedule.until_next(now);
-        tokio::select! {
-            signal = signals.recv() => match signal {
-                Signal::Stop => {
-                    info!("Stopping: finishing in-flight work");
-                    notify_systemd(&[sd_notify::NotifyState::Stopping]);
-                    break;
-                }
-                Signal::PollNow => {
-                    info!("SIGUSR1: polling every feed and page now");
-                    schedule.all_due(Utc::now());
-                }
-                Signal::Reload => {
-                    notify_systemd(&[sd_notify::NotifyState::Reloading, sd_notify::NotifyState::monotonic_usec_now().unwrap_or(sd_notify::NotifyState::Custom(""))]);
-                    match reload(&config_path, &ctx, &store, &tracker, &outbox_ready).await {
-                        Ok(new_ctx) => {
-                            ctx = Arc::new(new_ctx);
-                            if let Err(err) = ctx.register_figures().await {
-                                error!(error = %err, "Cannot register the reloaded config's figures");
-                            }
-                            schedule.reconcile(&ctx.config, Utc::now());
-                            // The dispatcher may have exited with the loop; a
-                            // failed send only means there is nobody to tell.
-                            let _ = ctx_tx.send(Arc::clone(&ctx));
-                            metrics.config_loaded(Utc::now());
-                            info!(feeds = ctx.config.feeds.len(), watches = ctx.config.watches.len(), "Config reloaded");
-                        }
-                        Err(message) => {
-                            metrics.config_reload_failed(Utc::now(), &message);
-                            error!(error = %message, "Config reload failed; keeping the running config");
-                        }
-                    }
-                    notify_systemd(&[sd_notify::NotifyState::Ready]);
-                }
-            },
-            Some(report) = done_rx.recv() => {
-                schedule.finished(&report.url, report.error.is_some(), report.next_poll_at);
-            }
-            _ = tokio::time::sleep(sleep) => {}
-            _ = watchdog_tick.tick(), if watchdog.is_some() => {
-                notify_systemd(&[sd_notify::NotifyState::Watchdog]);
-            }
-        }
-    }
+    let running = Running {
+        config_path,
+        ctx,
+        ctx_tx,
+        schedule,
+        cancel: cancel.clone(),
+    };
+    running.until_stopped(&mut signals).await;
 
     cancel.cancel();
     tracker.close();
@@ -544,59 +455,119 @@ pub async fn run(config_path: PathBuf, config: Config) -> Result<(), Error> {
     Ok(())
 }
 
-/// The config loaded again and its context built, on a blocking thread of
-/// `tracker`: reading the config, its template and secret files is file IO
-/// that must not hold an async worker (the main loop waits meanwhile).
-async fn reload(
-    config_path: &std::path::Path,
-    current: &Arc<Context>,
-    store: &Store,
-    tracker: &TaskTracker,
-    outbox_ready: &Arc<Notify>,
-) -> Result<Context, String> {
-    let path = config_path.to_path_buf();
-    let current = Arc::clone(current);
-    let (store, task_tracker) = (store.clone(), tracker.clone());
-    let outbox_ready = Arc::clone(outbox_ready);
-    let loaded = tracker
-        .spawn_blocking(move || reload_now(&path, &current, &store, &task_tracker, &outbox_ready));
-    match loaded.await {
-        Ok(result) => result,
-        Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
-        Err(err) => Err(format!("the reload was interrupted: {err}")),
+/// Starts the status server (`/healthz`, `/metrics`, the status page) on
+/// `addr`, tracked and cancelled with the rest.
+async fn serve_status(
+    addr: std::net::SocketAddr,
+    ctx: &Context,
+    contexts: tokio::sync::watch::Receiver<Arc<Context>>,
+    allowed_hosts: Arc<status::guard::AllowedHosts>,
+    cancel: &CancellationToken,
+) -> Result<(), Error> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| Error::Listen { addr, source })?;
+    info!(%addr, "Status server listening");
+    if !addr.ip().is_loopback() {
+        warn!(
+            %addr,
+            "Status server listens beyond loopback: whoever reaches it reads the watches, \
+             figures, articles and failing feeds; keep it behind a firewall or a reverse proxy"
+        );
     }
+    ctx.tracker.spawn(status::serve(
+        listener,
+        Arc::clone(&ctx.metrics),
+        ctx.store.clone(),
+        contexts,
+        allowed_hosts,
+        ctx.tracker.clone(),
+        cancel.clone(),
+    ));
+    Ok(())
 }
 
-fn reload_now(
-    config_path: &std::path::Path,
-    current: &Context,
-    store: &Store,
-    tracker: &TaskTracker,
-    outbox_ready: &Arc<Notify>,
-) -> Result<Context, String> {
-    let config = Config::load(config_path).map_err(|err| err.to_string())?;
-    // Both are opened once, at start.
-    if config.daemon.database != current.config.daemon.database {
-        warn!(
-            key = "daemon.database",
-            database = %config.daemon.database.display(),
-            "A new database path takes effect on restart; keeping the open one"
-        );
+/// The schedule of `ctx`'s jobs as the store left them, read off the async
+/// workers.
+async fn load_schedule(ctx: &Context) -> Result<Schedule, Error> {
+    let stored: schedule::Stored = ctx
+        .blocking(|store| store.feeds())
+        .await?
+        .into_iter()
+        .map(|feed| (feed.url, (feed.next_poll_at, feed.failures)))
+        .collect();
+    Ok(Schedule::load(&ctx.config, &stored, Utc::now()))
+}
+
+/// The main loop's state: the running context (replaced on reload), the
+/// schedule of its jobs, and where the other loops learn of a new context.
+struct Running {
+    config_path: PathBuf,
+    ctx: Arc<Context>,
+    ctx_tx: tokio::sync::watch::Sender<Arc<Context>>,
+    schedule: Schedule,
+    cancel: CancellationToken,
+}
+
+impl Running {
+    /// Polls each job when it is due and reacts to signals, until SIGTERM
+    /// or SIGINT.
+    async fn until_stopped(mut self, signals: &mut Signals) {
+        let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<FeedReport>();
+        let watchdog = sd_notify::watchdog_enabled().map(|period| period / 2);
+        let mut watchdog_tick =
+            tokio::time::interval(watchdog.unwrap_or(Duration::from_secs(3600)));
+        loop {
+            self.ctx.metrics.loop_turned();
+            let now = Utc::now();
+            self.spawn_due(now, &done_tx);
+            let status = self.schedule.status();
+            notify_systemd(&[sd_notify::NotifyState::Status(&status)]);
+            let sleep = self.schedule.until_next(now);
+            tokio::select! {
+                signal = signals.recv() => match signal {
+                    Signal::Stop => {
+                        info!("Stopping: finishing in-flight work");
+                        notify_systemd(&[sd_notify::NotifyState::Stopping]);
+                        break;
+                    }
+                    Signal::PollNow => {
+                        info!("SIGUSR1: polling every feed and page now");
+                        self.schedule.all_due(Utc::now());
+                    }
+                    Signal::Reload => self.reload().await,
+                },
+                Some(report) = done_rx.recv() => {
+                    self.schedule.finished(&report.url, report.error.is_some(), report.next_poll_at);
+                }
+                _ = tokio::time::sleep(sleep) => {}
+                _ = watchdog_tick.tick(), if watchdog.is_some() => {
+                    notify_systemd(&[sd_notify::NotifyState::Watchdog]);
+                }
+            }
+        }
     }
-    if config.daemon.listen != current.config.daemon.listen {
-        warn!(
-            key = "daemon.listen",
-            listen = %config.daemon.listen.map_or_else(|| "none".to_string(), |addr| addr.to_string()),
-            running = %current.config.daemon.listen.map_or_else(|| "none".to_string(), |addr| addr.to_string()),
-            "A new listen address takes effect on restart; keeping the running status server"
-        );
+
+    /// Spawns the poll of every job due at `now`; each reports to `done`
+    /// when it ends.
+    fn spawn_due(&mut self, now: DateTime<Utc>, done: &UnboundedSender<FeedReport>) {
+        for (job, now_asked) in self.schedule.take_due(now, &self.ctx.config) {
+            let done = done.clone();
+            let ctx = Arc::clone(&self.ctx);
+            let cancel = self.cancel.clone();
+            // A poll asked for by SIGUSR1 is taken whenever the job was last
+            // polled; a scheduled one only when the store agrees it is due.
+            let when = if now_asked {
+                pipeline::When::Now
+            } else {
+                pipeline::When::Due
+            };
+            self.ctx.tracker.spawn(async move {
+                let report = pipeline::poll(ctx, job, when, cancel).await;
+                // The receiver lives as long as the loop; after it is gone
+                // the report has nobody to tell.
+                let _ = done.send(report);
+            });
+        }
     }
-    Context::new(
-        config,
-        store.clone(),
-        tracker.clone(),
-        Arc::clone(outbox_ready),
-        Arc::clone(&current.metrics),
-    )
-    .map_err(|err| err.to_string())
 }

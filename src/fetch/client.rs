@@ -9,6 +9,7 @@ use reqwest::StatusCode;
 use reqwest::header::{self, HeaderValue};
 use url::Url;
 
+use super::redirect::Redirects;
 use crate::config::redact;
 
 /// Default time allowed to establish a connection (TCP and TLS).
@@ -337,126 +338,112 @@ impl Client {
         target: Target,
     ) -> Result<Outcome, Error> {
         let mut current = url.clone();
-        let mut visited: Vec<Url> = Vec::new();
-        let mut moved_to: Option<Url> = None;
-        let mut only_permanent = true;
+        let mut redirects = Redirects::default();
         loop {
-            let guarded = !target.allows_private(url, &current);
-            super::guard::check_hop(url, &current, guarded.then_some(&*self.proxies))?;
-            if guarded && !self.proxies.is_empty() {
-                self.check_name_before_proxy(url, &current).await?;
-            }
-            let client = if guarded { &self.guarded } else { &self.plain };
-            let accept = match target {
-                Target::Feed { .. } => ACCEPT_FEED,
-                Target::Article { .. } => ACCEPT_ARTICLE,
-            };
-            let mut request = client
-                .get(current.clone())
-                .header(header::ACCEPT, HeaderValue::from_static(accept));
-            // A validator that is not a valid header value (it came from a
-            // server, so anything goes) is dropped rather than failing.
-            if let Some(etag) = validators.etag.as_deref()
-                && let Ok(value) = HeaderValue::from_str(etag)
-            {
-                request = request.header(header::IF_NONE_MATCH, value);
-            }
-            if let Some(date) = validators.last_modified.as_deref()
-                && let Ok(value) = HeaderValue::from_str(date)
-            {
-                request = request.header(header::IF_MODIFIED_SINCE, value);
-            }
-            let response = request
-                .send()
-                .await
-                .map_err(|error| self.request_error(url, &error))?;
+            let response = self.send(url, &current, validators, target).await?;
             let status = response.status();
-
             if status.is_redirection()
                 && status != StatusCode::NOT_MODIFIED
                 && let Some(location) = response.headers().get(header::LOCATION)
             {
-                let next = location
-                    .to_str()
-                    .ok()
-                    .and_then(|location| current.join(location).ok())
-                    .ok_or_else(|| Error::Network {
-                        url: url.clone(),
-                        message: format!("{current} redirects to an invalid Location"),
-                    })?;
-                visited.push(current);
-                if visited.contains(&next) {
-                    let mut hops: Vec<String> = visited.iter().map(Url::to_string).collect();
-                    hops.push(next.to_string());
-                    return Err(Error::Network {
-                        url: url.clone(),
-                        message: format!("redirect loop: {}", hops.join(" → ")),
-                    });
-                }
-                if visited.len() > self.options.max_redirects {
-                    return Err(Error::Network {
-                        url: url.clone(),
-                        message: format!(
-                            "more than {} redirects, the last to {next}",
-                            self.options.max_redirects
-                        ),
-                    });
-                }
-                let permanent = matches!(
-                    status,
-                    StatusCode::MOVED_PERMANENTLY | StatusCode::PERMANENT_REDIRECT
-                );
-                only_permanent &= permanent;
-                if only_permanent {
-                    moved_to = Some(next.clone());
-                }
-                current = next;
+                let max = self.options.max_redirects;
+                current = redirects.follow(url, current, location, status, max)?;
                 continue;
             }
-
-            if status == StatusCode::NOT_MODIFIED {
-                return Ok(Outcome::NotModified);
-            }
-            if !status.is_success() {
-                let retry_after = match status {
-                    StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => response
-                        .headers()
-                        .get(header::RETRY_AFTER)
-                        .and_then(|value| value.to_str().ok())
-                        .and_then(|value| super::headers::retry_after(value, SystemTime::now())),
-                    _ => None,
-                };
-                return Err(Error::Status {
-                    url: url.clone(),
-                    status: status.as_u16(),
-                    retry_after,
-                });
-            }
-
-            let response_headers = response.headers();
-            let header_text = |name: header::HeaderName| {
-                response_headers
-                    .get(name)
-                    .and_then(|value| value.to_str().ok())
-                    .map(str::to_owned)
-            };
-            let content_type = header_text(header::CONTENT_TYPE);
-            let validators = Validators {
-                etag: header_text(header::ETAG),
-                last_modified: header_text(header::LAST_MODIFIED),
-            };
-            let max_age = super::headers::max_age(response_headers, SystemTime::now());
-            let final_url = response.url().clone();
-            let body = self.read_body(url, response).await?;
-            return Ok(Outcome::Fetched(Response {
-                url: final_url,
-                moved_to,
-                content_type,
-                body,
-                validators,
-                max_age,
-            }));
+            return self.answer(url, response, redirects.moved_to).await;
         }
+    }
+
+    /// One hop: checked against the guard, then sent with the validators
+    /// through the client the target allows.
+    async fn send(
+        &self,
+        url: &Url,
+        current: &Url,
+        validators: &Validators,
+        target: Target,
+    ) -> Result<reqwest::Response, Error> {
+        let guarded = !target.allows_private(url, current);
+        super::guard::check_hop(url, current, guarded.then_some(&*self.proxies))?;
+        if guarded && !self.proxies.is_empty() {
+            self.check_name_before_proxy(url, current).await?;
+        }
+        let client = if guarded { &self.guarded } else { &self.plain };
+        let accept = match target {
+            Target::Feed { .. } => ACCEPT_FEED,
+            Target::Article { .. } => ACCEPT_ARTICLE,
+        };
+        let mut request = client
+            .get(current.clone())
+            .header(header::ACCEPT, HeaderValue::from_static(accept));
+        // A validator that is not a valid header value (it came from a
+        // server, so anything goes) is dropped rather than failing.
+        if let Some(etag) = validators.etag.as_deref()
+            && let Ok(value) = HeaderValue::from_str(etag)
+        {
+            request = request.header(header::IF_NONE_MATCH, value);
+        }
+        if let Some(date) = validators.last_modified.as_deref()
+            && let Ok(value) = HeaderValue::from_str(date)
+        {
+            request = request.header(header::IF_MODIFIED_SINCE, value);
+        }
+        request
+            .send()
+            .await
+            .map_err(|error| self.request_error(url, &error))
+    }
+
+    /// The outcome of a response that is not a redirect: 304, an error
+    /// status, or the body read within the cap.
+    async fn answer(
+        &self,
+        url: &Url,
+        response: reqwest::Response,
+        moved_to: Option<Url>,
+    ) -> Result<Outcome, Error> {
+        let status = response.status();
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok(Outcome::NotModified);
+        }
+        if !status.is_success() {
+            let retry_after = match status {
+                StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => response
+                    .headers()
+                    .get(header::RETRY_AFTER)
+                    .and_then(|value| value.to_str().ok())
+                    .and_then(|value| super::headers::retry_after(value, SystemTime::now())),
+                _ => None,
+            };
+            return Err(Error::Status {
+                url: url.clone(),
+                status: status.as_u16(),
+                retry_after,
+            });
+        }
+        let response_headers = response.headers();
+        let header_text = |name: header::HeaderName| {
+            response_headers
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        };
+        let content_type = header_text(header::CONTENT_TYPE);
+        let validators = Validators {
+            etag: header_text(header::ETAG),
+            last_modified: header_text(header::LAST_MODIFIED),
+        };
+        let max_age = super::headers::max_age(response_headers, SystemTime::now());
+        let final_url = response.url().clone();
+        let body = self.read_body(url, response).await?;
+        Ok(Outcome::Fetched(Response {
+            url: final_url,
+            moved_to,
+            content_type,
+            body,
+            validators,
+            max_age,
+        }))
     }
 
     /// Reads the body chunk by chunk; the chunks are already decompressed,

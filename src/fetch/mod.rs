@@ -10,9 +10,10 @@
 //! `retry_after`), or store validators (`store`).
 //!
 //! Bytes become text in `crate::text::decode`, which `feed` uses too. Seams,
-//! all IO and built with the `daemon` feature only: `client`
-//! is the HTTP client, `guard` classifies addresses, checks each hop and
-//! filters DNS answers, `headers` parses the caching headers.
+//! all IO and built with the `daemon` feature only: `client` is the HTTP
+//! client, `redirect` the redirects it follows hop by hop, `guard`
+//! classifies addresses, checks each hop and filters DNS answers, `headers`
+//! parses the caching headers.
 
 #[cfg(feature = "daemon")]
 mod client;
@@ -20,6 +21,8 @@ mod client;
 mod guard;
 #[cfg(feature = "daemon")]
 mod headers;
+#[cfg(feature = "daemon")]
+mod redirect;
 #[cfg(test)]
 #[cfg(feature = "daemon")]
 mod tests;

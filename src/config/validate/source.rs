@@ -11,7 +11,9 @@ use super::super::raw::*;
 use super::super::*;
 use super::{Validator, css_selector_problem, line_col};
 
-/// The line each URL was first listed on.
+/// Where (the source offset) each URL was first listed. The line is worked
+/// out only for a URL listed twice: counting lines up to every feed made
+/// parsing a config quadratic in its feeds (issue 20).
 #[derive(Debug, Default)]
 pub(super) struct Urls(HashMap<String, usize>);
 
@@ -65,8 +67,8 @@ impl Validator<'_> {
         table: &str,
         urls: &mut Urls,
     ) -> bool {
-        let (line, _) = line_col(self.source, offset);
         if let Some(first) = urls.0.get(url.as_str()) {
+            let (first, _) = line_col(self.source, *first);
             let remove = if table.is_empty() {
                 "remove one".to_string()
             } else {
@@ -81,7 +83,7 @@ impl Validator<'_> {
             );
             return false;
         }
-        urls.0.insert(url.to_string(), line);
+        urls.0.insert(url.to_string(), offset);
         true
     }
 

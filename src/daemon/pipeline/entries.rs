@@ -44,19 +44,15 @@ pub(super) async fn read_feed(
     cancel: &CancellationToken,
     report: &mut FeedReport,
 ) -> Read {
-    let fetch::Response {
-        url: final_url,
-        moved_to,
-        content_type,
-        body,
-        validators,
-        max_age,
-    } = response;
-    let parsed = feed::parse(&body, content_type.as_deref(), &final_url);
+    let parsed = feed::parse(
+        &response.body,
+        response.content_type.as_deref(),
+        &response.url,
+    );
     let (parsed, validators) = match parsed {
-        Ok(parsed) => (parsed, validators),
+        Ok(parsed) => (parsed, response.validators),
         Err(feed::Error::Html) => {
-            match discover::linked_feed(ctx, feed, &body, &final_url, report).await {
+            match discover::linked_feed(ctx, feed, &response.body, &response.url, report).await {
                 // The page's validators say nothing of the linked feed's.
                 Ok(parsed) => (parsed, fetch::Validators::default()),
                 Err(error) => return Read::Failed(error),
@@ -71,7 +67,8 @@ pub(super) async fn read_feed(
     // The body is not needed while the entries are processed (which may
     // take long: article fetches), so it does not stay in memory for up to
     // 64 feeds at once.
-    drop(body);
+    drop(response.body);
+    let moved_to = response.moved_to;
     if let Some(moved_to) = &moved_to
         && state.moved_to.as_deref() != Some(moved_to.as_str())
     {
@@ -92,7 +89,7 @@ pub(super) async fn read_feed(
                 fetch::Validators::default()
             },
             moved_to,
-            hints: [parsed.ttl, max_age],
+            hints: [parsed.ttl, response.max_age],
         },
     }
 }

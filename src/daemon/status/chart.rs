@@ -18,6 +18,9 @@ const LEFT: f64 = 70.0;
 const RIGHT: f64 = 10.0;
 const TOP: f64 = 8.0;
 const BOTTOM: f64 = 18.0;
+/// The plot area between those margins.
+const PLOT_WIDTH: f64 = WIDTH - LEFT - RIGHT;
+const PLOT_HEIGHT: f64 = HEIGHT - TOP - BOTTOM;
 
 /// The smallest "round" number (1, 2, 2.5 or 5 times a power of ten) at or
 /// above `value`; `value` itself when it is not positive and finite.
@@ -67,41 +70,82 @@ pub(super) fn timeline_svg(label: &str, history: &[HistoryRow]) -> String {
         svg.push_str("</svg>");
         return svg;
     };
+    let xs = x_positions(history);
+    let values: Vec<f64> = history.iter().map(|row| row.observation.value).collect();
+    let plot = Plot::new(&xs, &values);
+    axis(&mut svg, &plot, latest);
+    let points: Vec<(f64, f64)> = xs
+        .iter()
+        .zip(&values)
+        .map(|(x, y)| (plot.x(*x), plot.y(*y)))
+        .collect();
+    line(&mut svg, &points);
+    circles(&mut svg, &points, history);
+    dates(&mut svg, history, latest);
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Each observation's place on the time axis: its date's timestamp when
+/// every observation has one, else its position.
+fn x_positions(history: &[HistoryRow]) -> Vec<f64> {
     let dated = history.iter().all(|row| row.observed_at.is_some());
-    let xs: Vec<f64> = history
+    history
         .iter()
         .enumerate()
         .map(|(idx, row)| match row.observed_at {
             Some(at) if dated => at.timestamp() as f64,
             _ => idx as f64,
         })
-        .collect();
-    let values: Vec<f64> = history.iter().map(|row| row.observation.value).collect();
-    let x_low = xs.iter().copied().fold(f64::INFINITY, f64::min);
-    let x_high = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let (y_low, y_high) = value_axis(&values);
-    let plot_width = WIDTH - LEFT - RIGHT;
-    let plot_height = HEIGHT - TOP - BOTTOM;
-    let x_of = |x: f64| {
-        LEFT + if x_high > x_low {
-            (x - x_low) / (x_high - x_low) * plot_width
-        } else {
-            plot_width / 2.0
+        .collect()
+}
+
+/// The plot area's scales: times and values to SVG coordinates.
+struct Plot {
+    x_low: f64,
+    x_high: f64,
+    y_low: f64,
+    y_high: f64,
+}
+
+impl Plot {
+    fn new(xs: &[f64], values: &[f64]) -> Plot {
+        let (y_low, y_high) = value_axis(values);
+        Plot {
+            x_low: xs.iter().copied().fold(f64::INFINITY, f64::min),
+            x_high: xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            y_low,
+            y_high,
         }
-    };
-    let y_of = |y: f64| {
+    }
+
+    /// Where time (or position) `x` lands; the middle when all are one.
+    fn x(&self, x: f64) -> f64 {
+        LEFT + if self.x_high > self.x_low {
+            (x - self.x_low) / (self.x_high - self.x_low) * PLOT_WIDTH
+        } else {
+            PLOT_WIDTH / 2.0
+        }
+    }
+
+    /// Where value `y` lands, clamped to the axis; the middle when it is
+    /// not finite.
+    fn y(&self, y: f64) -> f64 {
         let fraction = if y.is_finite() {
-            ((y - y_low) / (y_high - y_low)).clamp(0.0, 1.0)
+            ((y - self.y_low) / (self.y_high - self.y_low)).clamp(0.0, 1.0)
         } else {
             0.5
         };
-        TOP + plot_height - fraction * plot_height
-    };
-    // The axis: a line at each end, labelled in the figure's unit.
+        TOP + PLOT_HEIGHT - fraction * PLOT_HEIGHT
+    }
+}
+
+/// The axis: a line at each end, labelled in the figure's unit.
+fn axis(svg: &mut String, plot: &Plot, latest: &HistoryRow) {
     let kind = latest.observation.kind;
     let unit = latest.observation.unit.as_deref();
-    for (value, class) in [(y_high, "axis-max"), (y_low, "axis-min")] {
-        let y = y_of(value);
+    for (value, class) in [(plot.y_high, "axis-max"), (plot.y_low, "axis-min")] {
+        let y = plot.y(value);
         let _ = write!(
             svg,
             "<line x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{x2}\" y2=\"{y:.1}\" stroke=\"#ccc\"/>\
@@ -112,11 +156,10 @@ pub(super) fn timeline_svg(label: &str, history: &[HistoryRow]) -> String {
             text_y = y + 3.5,
         );
     }
-    let points: Vec<(f64, f64)> = xs
-        .iter()
-        .zip(&values)
-        .map(|(x, y)| (x_of(*x), y_of(*y)))
-        .collect();
+}
+
+/// The line through the observations.
+fn line(svg: &mut String, points: &[(f64, f64)]) {
     let path: Vec<String> = points
         .iter()
         .map(|(x, y)| format!("{x:.1},{y:.1}"))
@@ -126,6 +169,11 @@ pub(super) fn timeline_svg(label: &str, history: &[HistoryRow]) -> String {
         "<polyline points=\"{}\" fill=\"none\" stroke=\"#36c\" stroke-width=\"1.5\"/>",
         path.join(" ")
     );
+}
+
+/// One circle per observation, its text (who says it, where, when) as a
+/// tooltip.
+fn circles(svg: &mut String, points: &[(f64, f64)], history: &[HistoryRow]) {
     for ((x, y), row) in points.iter().zip(history) {
         let says = row
             .observation
@@ -145,6 +193,10 @@ pub(super) fn timeline_svg(label: &str, history: &[HistoryRow]) -> String {
             escape(tooltip.trim())
         );
     }
+}
+
+/// The first and the latest observation's dates under the time axis.
+fn dates(svg: &mut String, history: &[HistoryRow], latest: &HistoryRow) {
     let first = history.first().map(|row| date(row.observed_at));
     let _ = write!(
         svg,
@@ -155,8 +207,6 @@ pub(super) fn timeline_svg(label: &str, history: &[HistoryRow]) -> String {
         bottom = HEIGHT - 4.0,
         right = WIDTH - RIGHT,
     );
-    svg.push_str("</svg>");
-    svg
 }
 
 #[cfg(test)]
