@@ -228,10 +228,7 @@ fn main() {
     let pg_url = std::env::var("FIGWATCH_TEST_DATABASE_URL")
         .ok()
         .filter(|url| !url.is_empty());
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = figwatch::daemon::runtime().unwrap();
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();

@@ -221,10 +221,7 @@ type Result<T, E = Failure> = std::result::Result<T, E>;
 pub fn main() -> ExitCode {
     let args = Args::parse();
     init_logging(&args);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match daemon::runtime() {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("figwatch: cannot start the async runtime: {err}");

@@ -42,6 +42,28 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// recording, the dispatcher, the status page); more would only queue in
 /// PostgreSQL instead.
 pub const DATABASE_CONNECTIONS: u32 = 8;
+/// Threads of the runtime's blocking pool. What blocks is a store call (or
+/// the rare reload of the config), and no more than `DATABASE_CONNECTIONS`
+/// of those run at once (one on SQLite, whose connection is behind a
+/// mutex); more threads would only wait for a connection, each holding its
+/// stack and a malloc arena. Tokio's default, 512, left 65 idle threads
+/// after a cold pass of 10,000 feeds and 7 MB more peak memory.
+pub const BLOCKING_THREADS: usize = DATABASE_CONNECTIONS as usize;
+
+/// The runtime every command runs on (and the benchmarks, to measure what
+/// the binary does): tokio's multi-threaded one with its blocking pool
+/// bounded by [`BLOCKING_THREADS`].
+///
+/// # Errors
+///
+/// When the operating system refuses the runtime's threads or its IO
+/// driver.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(BLOCKING_THREADS)
+        .enable_all()
+        .build()
+}
 /// Timeout of one delivery attempt.
 pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(30);
 
