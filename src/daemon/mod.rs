@@ -13,6 +13,7 @@ mod reload;
 mod retention;
 pub mod schedule;
 pub mod status;
+mod threads;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -34,6 +35,8 @@ use schedule::{Schedule, to_chrono};
 
 pub use deliver::DeliveryReport;
 pub use pipeline::{FeedReport, MAX_ARTICLE_ATTEMPTS};
+use threads::off_workers;
+pub use threads::{BLOCKING_THREADS, runtime};
 
 /// How long in-flight work may take to finish after SIGTERM.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -42,28 +45,6 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// recording, the dispatcher, the status page); more would only queue in
 /// PostgreSQL instead.
 pub const DATABASE_CONNECTIONS: u32 = 8;
-/// Threads of the runtime's blocking pool. What blocks is a store call (or
-/// the rare reload of the config), and no more than `DATABASE_CONNECTIONS`
-/// of those run at once (one on SQLite, whose connection is behind a
-/// mutex); more threads would only wait for a connection, each holding its
-/// stack and a malloc arena. Tokio's default, 512, left 65 idle threads
-/// after a cold pass of 10,000 feeds and 7 MB more peak memory.
-pub const BLOCKING_THREADS: usize = DATABASE_CONNECTIONS as usize;
-
-/// The runtime every command runs on (and the benchmarks, to measure what
-/// the binary does): tokio's multi-threaded one with its blocking pool
-/// bounded by [`BLOCKING_THREADS`].
-///
-/// # Errors
-///
-/// When the operating system refuses the runtime's threads or its IO
-/// driver.
-pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .max_blocking_threads(BLOCKING_THREADS)
-        .enable_all()
-        .build()
-}
 /// Timeout of one delivery attempt.
 pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -180,9 +161,8 @@ impl Context {
         F: FnOnce(&Store) -> Result<T, store::Error> + Send + 'static,
     {
         let store = self.store.clone();
-        match self.tracker.spawn_blocking(move || call(&store)).await {
+        match off_workers(&self.tracker, move || call(&store)).await {
             Ok(result) => result,
-            Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
             Err(_) => Err(store::Error::Interrupted {
                 database: self.store.database().to_string(),
             }),
@@ -350,16 +330,14 @@ async fn join_one(
 /// leases of instances on this machine that died.
 async fn open_store(config: &Config, tracker: &TaskTracker) -> Result<Store, Error> {
     let location = config.daemon.database.clone();
-    let opened = tracker
-        .spawn_blocking(move || {
-            let store = Store::connect(&location, DATABASE_CONNECTIONS)?;
-            instance::free_dead_local(&store)?;
-            Ok::<_, store::Error>(store)
-        })
-        .await;
+    let opened = off_workers(tracker, move || {
+        let store = Store::connect(&location, DATABASE_CONNECTIONS)?;
+        instance::free_dead_local(&store)?;
+        Ok::<_, store::Error>(store)
+    })
+    .await;
     match opened {
         Ok(store) => Ok(store?),
-        Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
         Err(_) => Err(Error::Store(store::Error::Interrupted {
             database: config.daemon.database.display(),
         })),

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use tracing::{error, info, warn};
 
-use super::{Context, Running, notify_systemd};
+use super::{Context, Running, notify_systemd, off_workers};
 use crate::config::Config;
 
 impl Running {
@@ -56,10 +56,8 @@ async fn reload(config_path: &Path, current: &Arc<Context>) -> Result<Context, S
     let path = config_path.to_path_buf();
     let current = Arc::clone(current);
     let tracker = current.tracker.clone();
-    let loaded = tracker.spawn_blocking(move || reload_now(&path, &current));
-    match loaded.await {
+    match off_workers(&tracker, move || reload_now(&path, &current)).await {
         Ok(result) => result,
-        Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
         Err(err) => Err(format!("the reload was interrupted: {err}")),
     }
 }

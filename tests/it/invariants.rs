@@ -22,17 +22,22 @@ fn sources(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// `path` relative to the crate root, as the tests name files.
+fn relative(path: &Path) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    path.strip_prefix(root)
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
+}
+
 /// `(file, line number)` of each line of code (comments skipped) under
 /// `src/` that mentions `needle`, outside the files `allowed` accepts.
 fn offenders(needle: &str, allowed: impl Fn(&str) -> bool) -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut found = Vec::new();
     for path in sources(&root.join("src")) {
-        let relative = path
-            .strip_prefix(root)
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
+        let relative = relative(&path);
         if allowed(&relative) {
             continue;
         }
@@ -177,18 +182,10 @@ fn data_flows_one_way_through_the_stages() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut offences = Vec::new();
     for (idx, stage) in STAGES.iter().enumerate() {
-        let mut files = sources(&root.join("src").join(stage));
-        let single = root.join("src").join(format!("{stage}.rs"));
-        if single.exists() {
-            files.push(single);
-        }
+        let files = sources(&root.join("src").join(stage));
         assert!(!files.is_empty(), "no source for stage {stage}");
         for path in files {
-            let relative = path
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
+            let relative = relative(&path);
             if is_test_file(&relative) {
                 continue;
             }
